@@ -1,0 +1,96 @@
+import express, { type Express } from 'express';
+import type { Store } from 'express-rate-limit';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { Db } from '../db/types.ts';
+import type { OtpService } from '../domain/auth/otp.ts';
+import type { TokenService } from '../domain/auth/tokens.ts';
+import { renderDocsPage } from './docs-page.ts';
+import { sendData, sendError } from './envelope.ts';
+import { errorHandler, notFoundHandler } from './errors.ts';
+import { authenticate } from './middleware/authenticate.ts';
+import { httpMetrics } from './middleware/metrics.ts';
+import { type RateLimits, tenantRateLimit } from './middleware/rate-limit.ts';
+import { jsonOnly, requestId } from './middleware/request-context.ts';
+import { buildDocument, createRegistry } from './openapi.ts';
+import { mountRoutes } from './route.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { authRoutes } from './routes/auth.ts';
+import { followUpRoutes } from './routes/follow-ups.ts';
+import { meRoutes } from './routes/me.ts';
+import { taskRoutes } from './routes/tasks.ts';
+
+export interface AppDeps {
+  db: Db;
+  otp: OtpService;
+  tokens: TokenService;
+  logger: Logger;
+  limits: RateLimits;
+  rateLimitStore?: Store | undefined;
+  bodyLimit: string;
+  trustProxy: string;
+  version: string;
+}
+
+/** Express's `trust proxy` from a setting: true/false, a hop count, or addresses such as "loopback". */
+function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxySetting(deps.trustProxy));
+  app.locals.db = deps.db;
+
+  app.use(requestId);
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (_req, res) => String(res.locals?.requestId ?? ''),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  const metrics = httpMetrics();
+  app.use(metrics.middleware);
+
+  app.get('/healthz', (_req, res) => sendData(res, 200, { status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await deps.db.query('SELECT 1');
+      sendData(res, 200, { status: 'ready', database: deps.db.kind });
+    } catch {
+      sendError(res, 503, { code: 'not_ready', message: 'The database is not reachable.' });
+    }
+  });
+  app.get('/metrics', metrics.handler);
+
+  const registry = createRegistry();
+  const api = express.Router();
+  api.use(authenticate(deps.tokens));
+  api.use(tenantRateLimit(deps.limits, deps.rateLimitStore));
+  api.use(jsonOnly);
+  api.use(express.json({ limit: deps.bodyLimit }));
+  mountRoutes(api, registry, [
+    ...authRoutes(deps.otp, deps.tokens),
+    ...meRoutes(deps.limits),
+    ...taskRoutes(deps.db),
+    ...followUpRoutes(deps.db),
+    ...auditRoutes(deps.db),
+  ]);
+  const document = buildDocument(registry, deps.version);
+  // The OpenAPI document is served bare, as tools that read it expect, not inside the envelope.
+  api.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  const docsPage = renderDocsPage(document as Parameters<typeof renderDocsPage>[0]);
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(docsPage);
+  });
+  app.use('/api/v1', api);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

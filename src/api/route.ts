@@ -1,0 +1,153 @@
+import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { Request, Response, Router } from 'express';
+import type { z } from 'zod';
+import type { Session } from '../domain/auth/tokens.ts';
+import type { Ctx } from '../domain/context.ts';
+import { DomainError } from '../domain/errors.ts';
+import { ErrorEnvelope, envelopeOf, type PageMeta, requestIdOf, sendData, sendError } from './envelope.ts';
+import { withIdempotency } from './middleware/idempotency.ts';
+
+/**
+ * One declaration per endpoint drives its validation, its handler's types and its OpenAPI entry, so the
+ * docs cannot drift from what the server accepts.
+ */
+export type Access = 'public' | 'user' | 'owner';
+
+export interface RouteInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  req: Request;
+  res: Response;
+}
+
+export interface AuthedInput<B, Q, P> extends RouteInput<B, Q, P> {
+  session: Session;
+  ctx: Ctx;
+}
+
+export interface Reply<R> {
+  data: R;
+  status?: number;
+  page?: PageMeta;
+}
+
+interface BaseSpec<B, Q, P, R> {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** OpenAPI style, relative to /api/v1: `/tasks/{id}`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  response: z.ZodType<R>;
+  /** Success status; 200 unless said. */
+  status?: number;
+  errors?: Record<number, string>;
+}
+
+export type RouteSpec<B = unknown, Q = unknown, P = unknown, R = unknown> =
+  | (BaseSpec<B, Q, P, R> & { access: 'public'; handler(input: RouteInput<B, Q, P>): Promise<Reply<R>> })
+  | (BaseSpec<B, Q, P, R> & {
+      access: 'user' | 'owner';
+      handler(input: AuthedInput<B, Q, P>): Promise<Reply<R>>;
+    });
+
+export const defineRoute = <B = undefined, Q = undefined, P = undefined, R = unknown>(
+  spec: RouteSpec<B, Q, P, R>,
+) => spec as unknown as RouteSpec;
+
+export const sessionOf = (res: Response): Session | null => res.locals.session ?? null;
+
+function requireSession(res: Response, access: Access): Session {
+  const session = sessionOf(res);
+  if (!session) {
+    const authError = res.locals.authError as DomainError | undefined;
+    throw (
+      authError ??
+      new DomainError('unauthorized', 'unauthorized', 'Sign in first: send Authorization: Bearer <token>.')
+    );
+  }
+  if (access === 'owner' && session.role !== 'owner') {
+    throw new DomainError('forbidden', 'forbidden', 'Only the business owner can do this.');
+  }
+  return session;
+}
+
+export const ctxOf = (session: Session, res: Response): Ctx => ({
+  tenantId: session.tenantId,
+  userId: session.userId,
+  actor: 'user',
+  via: 'api',
+  timezone: session.timezone,
+  requestId: requestIdOf(res),
+});
+
+const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: RouteSpec[]): void {
+  const methodsByPath = new Map<string, string[]>();
+  for (const spec of specs) {
+    const path = expressPath(spec.path);
+    methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), spec.method.toUpperCase()]);
+    const handle = async (req: Request, res: Response) => {
+      const session = spec.access === 'public' ? sessionOf(res) : requireSession(res, spec.access);
+      const input = {
+        body: spec.body ? spec.body.parse(req.body ?? {}) : undefined,
+        query: spec.query ? spec.query.parse(req.query) : undefined,
+        params: spec.params ? spec.params.parse(req.params) : undefined,
+        req,
+        res,
+        ...(session ? { session, ctx: ctxOf(session, res) } : {}),
+      };
+      const reply = await (spec.handler as (i: typeof input) => Promise<Reply<unknown>>)(input);
+      sendData(res, reply.status ?? spec.status ?? 200, reply.data, reply.page);
+    };
+    router[spec.method](path, spec.method === 'post' ? withIdempotency(handle) : handle);
+    registry.registerPath(openApiEntry(spec));
+  }
+  // A known path with the wrong method is a 405 naming the allowed ones, not a 404.
+  for (const [path, methods] of methodsByPath) {
+    router.all(path, (_req, res) => {
+      res.setHeader('Allow', methods.join(', '));
+      sendError(res, 405, { code: 'method_not_allowed', message: `Use ${methods.join(' or ')} here.` });
+    });
+  }
+}
+
+function openApiEntry(spec: RouteSpec): RouteConfig {
+  const errors: Record<number, string> = {
+    400: 'The request is not valid',
+    429: 'Rate limit exceeded',
+    ...spec.errors,
+  };
+  if (spec.access !== 'public') errors[401] = 'Missing, invalid or revoked token';
+  if (spec.access === 'owner') errors[403] = 'Owners only';
+  return {
+    method: spec.method,
+    path: `/api/v1${spec.path}`,
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    tags: [spec.tag],
+    ...(spec.access !== 'public' ? { security: [{ bearerAuth: [] }] } : {}),
+    request: {
+      ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
+      ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
+      ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+    },
+    responses: {
+      [spec.status ?? 200]: {
+        description: 'Success',
+        content: { 'application/json': { schema: envelopeOf(spec.response) } },
+      },
+      ...Object.fromEntries(
+        Object.entries(errors).map(([status, description]) => [
+          status,
+          { description, content: { 'application/json': { schema: ErrorEnvelope } } },
+        ]),
+      ),
+    },
+  };
+}

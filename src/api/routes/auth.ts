@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { OtpService } from '../../domain/auth/otp.ts';
+import type { TokenService } from '../../domain/auth/tokens.ts';
+import { e164Phone } from '../../domain/fields.ts';
+import { defineRoute } from '../route.ts';
+
+const OtpSendBody = z.strictObject({ phone: e164Phone }).meta({ id: 'OtpSendRequest' });
+const OtpSent = z
+  .object({
+    sent: z.literal(true),
+    expires_in: z.number().int().meta({ description: 'Seconds the code stays valid' }),
+    resend_after: z.number().int().meta({ description: 'Seconds before another code may be requested' }),
+  })
+  .meta({ id: 'OtpSent' });
+const OtpVerifyBody = z
+  .strictObject({
+    phone: e164Phone,
+    otp: z
+      .string()
+      .regex(/^\d{6}$/, 'must be the 6-digit code')
+      .meta({ example: '123456' }),
+  })
+  .meta({ id: 'OtpVerifyRequest' });
+const AccessToken = z
+  .object({
+    access_token: z.string(),
+    token_type: z.literal('bearer'),
+    expires_in: z.number().int().meta({ example: 86400 }),
+  })
+  .meta({ id: 'AccessToken' });
+
+export const authRoutes = (otp: OtpService, tokens: TokenService) => [
+  defineRoute({
+    method: 'post',
+    path: '/auth/otp/send',
+    summary: "Send a one-time code to the user's phone",
+    description:
+      'Unknown numbers sign up on verification. A code lives 10 minutes; 30 s between sends, 5 sends per phone and 20 per IP an hour.',
+    tag: 'Auth',
+    access: 'public',
+    body: OtpSendBody,
+    response: OtpSent,
+    errors: { 503: 'The code could not be delivered' },
+    handler: async ({ body, req }) => ({
+      data: { sent: true as const, ...(await otp.send(body.phone, req.ip ?? 'unknown')) },
+    }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/otp/verify',
+    summary: 'Verify the code and get an access token',
+    description:
+      'Errors: otp_invalid (wrong or no code), otp_expired, otp_attempts_exceeded (5 wrong tries).',
+    tag: 'Auth',
+    access: 'public',
+    body: OtpVerifyBody,
+    response: AccessToken,
+    errors: { 401: 'Wrong or expired code' },
+    handler: async ({ body, res }) => {
+      const user = await otp.verify(body.phone, body.otp, String(res.locals.requestId));
+      return { data: await tokens.issue(user.userId, user.tenantId) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/logout',
+    summary: 'Revoke the access token used for this request',
+    tag: 'Auth',
+    access: 'user',
+    response: z.object({ logged_out: z.literal(true) }),
+    handler: async ({ session }) => {
+      await tokens.revoke(session.sessionId);
+      return { data: { logged_out: true as const } };
+    },
+  }),
+];

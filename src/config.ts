@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { isE164 } from './domain/phone.ts';
+
+/** Every setting AxonBOS reads, validated once at start. README's settings table mirrors this file. */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** `+919019922652:123456,+919000000001:654321` → Map(phone → code). */
+const testPhones = z
+  .string()
+  .transform((raw, ctx) => {
+    const phones = new Map<string, string>();
+    for (const entry of raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      const [phone, code] = entry.split(':');
+      if (!phone || !isE164(phone) || !code || !/^\d{6}$/.test(code)) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not phone:6-digit-code` });
+        return z.NEVER;
+      }
+      phones.set(phone, code);
+    }
+    return phones;
+  })
+  .default(new Map());
+
+const timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-IN', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Asia/Kolkata');
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATA_DIR: z.string().default('./data'),
+    DATABASE_URL: z.string().url().optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    REDIS_URL: z.string().url().optional(),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ALLOW_SIGNUP: bool.default(true),
+    AUTH_TEST_PHONES: testPhones,
+    OTP_SMS_URL: z.string().url().optional(),
+    OTP_SMS_TEMPLATE: z
+      .string()
+      .default('{"to":"{phone}","message":"Your AxonBOS code is {code}. It expires in 10 minutes."}'),
+    OTP_SMS_AUTH_HEADER: z.string().optional(),
+    RATE_LIMIT_SELF_SERVICE: z.coerce.number().int().min(1).default(60),
+    RATE_LIMIT_MANAGED: z.coerce.number().int().min(1).default(300),
+    RATE_LIMIT_ENTERPRISE: z.coerce.number().int().min(1).default(1000),
+    RATE_LIMIT_ANONYMOUS: z.coerce.number().int().min(1).default(60),
+    BODY_LIMIT: z.string().default('100kb'),
+    TRUST_PROXY: z.string().default('loopback'),
+    DEFAULT_TIMEZONE: timezone.default('Asia/Kolkata'),
+    OPENAI_API_KEY: z.string().optional(),
+    OPENAI_BASE_URL: z.string().url().optional(),
+    OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+    EMBEDDINGS_MODEL: z.string().default('text-embedding-3-small'),
+    TELEGRAM_BOT_TOKEN: z.string().optional(),
+    TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+    WHATSAPP_ENABLED: bool.default(false),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && c.AUTH_TEST_PHONES.size > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_TEST_PHONES'],
+        message: 'is refused when NODE_ENV=production',
+      });
+    }
+    if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses settings from an environment; empty strings count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid settings:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,51 @@
+import { PGlite, types } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { lockDataDir } from './data-dir-lock.ts';
+import { type Db, type Queryable, tenantPrelude, UNSCOPED_PRELUDE } from './types.ts';
+
+// Dates stay 'YYYY-MM-DD' strings: a calendar date has no time zone to get wrong.
+const parsers = { [types.DATE]: (v: string) => v };
+
+export async function openPglite(dataDir: string): Promise<Db> {
+  const inMemory = dataDir === 'memory://' || dataDir.startsWith('memory://');
+  const unlock = inMemory ? () => {} : lockDataDir(dataDir);
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(inMemory ? undefined : dataDir, { extensions: { vector }, parsers });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+
+  const query = async <R>(sql: string, params?: readonly unknown[]) =>
+    (await pg.query<R>(sql, params as unknown[] | undefined)).rows;
+
+  async function inTransaction<T>(prelude: string | null, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    // PGlite is one connection; `transaction` serialises callers, which is what an embedded db needs.
+    return pg.transaction(async (tx) => {
+      if (prelude) await tx.exec(prelude);
+      return fn({
+        query: async <R>(sql: string, params?: readonly unknown[]) =>
+          (await tx.query<R>(sql, params as unknown[] | undefined)).rows,
+        exec: async (sql) => {
+          await tx.exec(sql);
+        },
+      });
+    });
+  }
+
+  return {
+    kind: 'pglite',
+    query,
+    exec: async (sql) => {
+      await pg.exec(sql);
+    },
+    transaction: (fn) => inTransaction(null, fn),
+    tenant: (tenantId, fn) => inTransaction(tenantPrelude(tenantId), fn),
+    unscoped: (fn) => inTransaction(UNSCOPED_PRELUDE, fn),
+    async close() {
+      await pg.close();
+      unlock();
+    },
+  };
+}

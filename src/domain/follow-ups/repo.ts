@@ -1,0 +1,160 @@
+import type { Queryable } from '../../db/types.ts';
+import type { Source } from '../fields.ts';
+import { fetchPage, type Page } from '../pagination.ts';
+import { likePattern } from '../tasks/repo.ts';
+import { iso } from '../time.ts';
+import type { FollowUp, FollowUpChannel, FollowUpListQuery, FollowUpStatus } from './schema.ts';
+
+interface FollowUpRow {
+  id: string;
+  contact_name: string;
+  contact_phone: string | null;
+  subject: string;
+  due_at: Date;
+  channel: FollowUpChannel;
+  status: FollowUpStatus;
+  overdue: boolean;
+  notes: string | null;
+  outcome: string | null;
+  task_id: string | null;
+  source: Source;
+  created_at: Date;
+  updated_at: Date;
+  completed_at: Date | null;
+}
+
+// Overdue is derived at read time, never stored, so it cannot go stale.
+const OVERDUE = "(status IN ('pending', 'snoozed') AND due_at < now())";
+const COLUMNS = `id, contact_name, contact_phone, subject, due_at, channel, status, ${OVERDUE} AS overdue, notes, outcome,
+  task_id, source, created_at, updated_at, completed_at`;
+
+const toFollowUp = (r: FollowUpRow): FollowUp => ({
+  id: r.id,
+  contact_name: r.contact_name,
+  contact_phone: r.contact_phone,
+  subject: r.subject,
+  due_at: r.due_at.toISOString(),
+  channel: r.channel,
+  status: r.status,
+  overdue: r.overdue,
+  notes: r.notes,
+  outcome: r.outcome,
+  task_id: r.task_id,
+  source: r.source,
+  created_at: r.created_at.toISOString(),
+  updated_at: r.updated_at.toISOString(),
+  completed_at: iso(r.completed_at),
+});
+
+export interface FollowUpFields {
+  contact_name: string;
+  contact_phone: string | null;
+  subject: string;
+  due_at: string;
+  channel: FollowUpChannel;
+  status: FollowUpStatus;
+  notes: string | null;
+  outcome: string | null;
+  task_id: string | null;
+}
+
+export async function insertFollowUp(
+  tx: Queryable,
+  f: FollowUpFields & { id: string; tenantId: string; source: Source; createdBy: string | null },
+): Promise<FollowUp> {
+  const [r] = await tx.query<FollowUpRow>(
+    `INSERT INTO follow_ups (id, tenant_id, contact_name, contact_phone, subject, due_at, channel, status, notes, outcome,
+       task_id, source, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COLUMNS}`,
+    [
+      f.id,
+      f.tenantId,
+      f.contact_name,
+      f.contact_phone,
+      f.subject,
+      f.due_at,
+      f.channel,
+      f.status,
+      f.notes,
+      f.outcome,
+      f.task_id,
+      f.source,
+      f.createdBy,
+    ],
+  );
+  return toFollowUp(r as FollowUpRow);
+}
+
+export async function findFollowUp(tx: Queryable, id: string, forUpdate = false): Promise<FollowUp | null> {
+  const [r] = await tx.query<FollowUpRow>(
+    `SELECT ${COLUMNS} FROM follow_ups WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return r ? toFollowUp(r) : null;
+}
+
+export async function updateFollowUpRow(tx: Queryable, id: string, f: FollowUpFields): Promise<FollowUp> {
+  const [r] = await tx.query<FollowUpRow>(
+    `UPDATE follow_ups SET contact_name = $2, contact_phone = $3, subject = $4, due_at = $5, channel = $6, status = $7,
+       notes = $8, outcome = $9, task_id = $10, updated_at = now(),
+       completed_at = CASE WHEN $7 = 'done' THEN coalesce(completed_at, now()) ELSE NULL END
+     WHERE id = $1 RETURNING ${COLUMNS}`,
+    [
+      id,
+      f.contact_name,
+      f.contact_phone,
+      f.subject,
+      f.due_at,
+      f.channel,
+      f.status,
+      f.notes,
+      f.outcome,
+      f.task_id,
+    ],
+  );
+  return toFollowUp(r as FollowUpRow);
+}
+
+export async function deleteFollowUpRow(tx: Queryable, id: string): Promise<void> {
+  await tx.query('DELETE FROM follow_ups WHERE id = $1', [id]);
+}
+
+const SORTS: Record<FollowUpListQuery['sort'], string> = {
+  due_at: 'due_at ASC, id ASC',
+  '-due_at': 'due_at DESC, id DESC',
+  created_at: 'created_at ASC, id ASC',
+  '-created_at': 'created_at DESC, id DESC',
+};
+
+// A bare date bound means the whole of that day in the owner's time zone.
+const bound = (p: string, tz: string, end: boolean) =>
+  `CASE WHEN length(${p}) = 10 THEN ((${p}::date + ${end ? 1 : 0})::timestamp AT TIME ZONE ${tz}) ELSE ${p}::timestamptz END`;
+
+export async function selectFollowUps(
+  tx: Queryable,
+  q: FollowUpListQuery,
+  timezone: string,
+): Promise<Page<FollowUp>> {
+  const page = await fetchPage<FollowUpRow>(tx, {
+    from: 'follow_ups',
+    where: `($1::text IS NULL OR status = $1) AND ($2::boolean IS NULL OR ${OVERDUE} = $2)
+      AND ($3::text IS NULL OR channel = $3)
+      AND ($4::text IS NULL OR due_at < ${bound('$4', '$7', true)})
+      AND ($5::text IS NULL OR due_at >= ${bound('$5', '$7', false)})
+      AND ($6::text IS NULL OR contact_name ILIKE $6 OR subject ILIKE $6 OR notes ILIKE $6)
+      AND $7::text IS NOT NULL`,
+    order: SORTS[q.sort],
+    params: [
+      q.status ?? null,
+      q.overdue ?? null,
+      q.channel ?? null,
+      q.due_before ?? null,
+      q.due_after ?? null,
+      likePattern(q.q),
+      timezone,
+    ],
+    page: q.page,
+    limit: q.limit,
+  });
+  return { total: page.total, items: page.items.map(toFollowUp) };
+}

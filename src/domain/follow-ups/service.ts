@@ -1,0 +1,156 @@
+import type { z } from 'zod';
+import type { Db, Queryable } from '../../db/types.ts';
+import { appendAudit } from '../audit.ts';
+import type { Ctx } from '../context.ts';
+import { DomainError, notFound } from '../errors.ts';
+import type { Source } from '../fields.ts';
+import { newId } from '../ids.ts';
+import type { Page } from '../pagination.ts';
+import {
+  deleteFollowUpRow,
+  type FollowUpFields,
+  findFollowUp,
+  insertFollowUp,
+  selectFollowUps,
+  updateFollowUpRow,
+} from './repo.ts';
+import type {
+  FollowUp,
+  FollowUpCreate,
+  FollowUpListQuery,
+  FollowUpSnooze,
+  FollowUpUpdate,
+} from './schema.ts';
+
+const DEFAULT_SNOOZE_MINUTES = 60;
+
+async function assertTask(tx: Queryable, taskId: string | null | undefined): Promise<void> {
+  if (!taskId) return;
+  const [task] = await tx.query('SELECT 1 FROM tasks WHERE id = $1', [taskId]);
+  if (!task) throw new DomainError('invalid', 'invalid_task', `No task with id ${taskId} in this business.`);
+}
+
+export async function createFollowUp(
+  db: Db,
+  ctx: Ctx,
+  input: z.output<typeof FollowUpCreate>,
+  source: Source,
+): Promise<FollowUp> {
+  return db.tenant(ctx.tenantId, async (tx) => {
+    await assertTask(tx, input.task_id);
+    const followUp = await insertFollowUp(tx, {
+      id: newId('fu'),
+      tenantId: ctx.tenantId,
+      source,
+      createdBy: ctx.userId,
+      contact_name: input.contact_name,
+      contact_phone: input.contact_phone ?? null,
+      subject: input.subject,
+      due_at: input.due_at,
+      channel: input.channel,
+      status: 'pending',
+      notes: input.notes ?? null,
+      outcome: null,
+      task_id: input.task_id ?? null,
+    });
+    await appendAudit(tx, ctx, {
+      action: 'follow_up.created',
+      entity: 'follow_up',
+      entityId: followUp.id,
+      after: followUp,
+    });
+    return followUp;
+  });
+}
+
+export async function getFollowUp(db: Db, ctx: Ctx, id: string): Promise<FollowUp> {
+  const followUp = await db.tenant(ctx.tenantId, (tx) => findFollowUp(tx, id));
+  if (!followUp) throw notFound('follow_up', id);
+  return followUp;
+}
+
+export function listFollowUps(db: Db, ctx: Ctx, query: FollowUpListQuery): Promise<Page<FollowUp>> {
+  return db.tenant(ctx.tenantId, (tx) => selectFollowUps(tx, query, ctx.timezone));
+}
+
+/** Applies a change under a row lock and audits it; every mutation of a follow-up goes through here. */
+async function change(
+  db: Db,
+  ctx: Ctx,
+  id: string,
+  action: string,
+  next: (current: FollowUp) => FollowUpFields,
+): Promise<FollowUp> {
+  return db.tenant(ctx.tenantId, async (tx) => {
+    const before = await findFollowUp(tx, id, true);
+    if (!before) throw notFound('follow_up', id);
+    const fields = next(before);
+    await assertTask(tx, fields.task_id !== before.task_id ? fields.task_id : null);
+    const after = await updateFollowUpRow(tx, id, fields);
+    await appendAudit(tx, ctx, { action, entity: 'follow_up', entityId: id, before, after });
+    return after;
+  });
+}
+
+const fieldsOf = (f: FollowUp): FollowUpFields => ({
+  contact_name: f.contact_name,
+  contact_phone: f.contact_phone,
+  subject: f.subject,
+  due_at: f.due_at,
+  channel: f.channel,
+  status: f.status,
+  notes: f.notes,
+  outcome: f.outcome,
+  task_id: f.task_id,
+});
+
+export function updateFollowUp(db: Db, ctx: Ctx, id: string, patch: FollowUpUpdate): Promise<FollowUp> {
+  return change(db, ctx, id, 'follow_up.updated', (current) => {
+    const merged = fieldsOf(current);
+    for (const [key, value] of Object.entries(patch)) {
+      if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value;
+    }
+    return merged;
+  });
+}
+
+export function snoozeFollowUp(
+  db: Db,
+  ctx: Ctx,
+  id: string,
+  snooze: FollowUpSnooze,
+  now = new Date(),
+): Promise<FollowUp> {
+  const until =
+    snooze.until ??
+    new Date(now.getTime() + (snooze.minutes ?? DEFAULT_SNOOZE_MINUTES) * 60_000).toISOString();
+  return change(db, ctx, id, 'follow_up.snoozed', (current) => {
+    if (current.status === 'done' || current.status === 'cancelled') {
+      throw new DomainError('conflict', 'follow_up_closed', `This follow-up is already ${current.status}.`);
+    }
+    return { ...fieldsOf(current), status: 'snoozed', due_at: until };
+  });
+}
+
+export function completeFollowUp(
+  db: Db,
+  ctx: Ctx,
+  id: string,
+  outcome: string | undefined,
+): Promise<FollowUp> {
+  return change(db, ctx, id, 'follow_up.completed', (current) => {
+    if (current.status === 'cancelled') {
+      throw new DomainError('conflict', 'follow_up_closed', 'This follow-up was cancelled.');
+    }
+    return { ...fieldsOf(current), status: 'done', outcome: outcome ?? current.outcome };
+  });
+}
+
+export async function deleteFollowUp(db: Db, ctx: Ctx, id: string): Promise<void> {
+  await db.tenant(ctx.tenantId, async (tx) => {
+    const before = await findFollowUp(tx, id, true);
+    if (!before) throw notFound('follow_up', id);
+    await deleteFollowUpRow(tx, id);
+    await appendAudit(tx, ctx, { action: 'follow_up.deleted', entity: 'follow_up', entityId: id, before });
+  });
+}

@@ -1,0 +1,116 @@
+import type { z } from 'zod';
+import type { Db, Queryable } from '../../db/types.ts';
+import { appendAudit } from '../audit.ts';
+import type { Ctx } from '../context.ts';
+import { DomainError, notFound } from '../errors.ts';
+import type { Source } from '../fields.ts';
+import { newId } from '../ids.ts';
+import type { Page } from '../pagination.ts';
+import { localDate } from '../time.ts';
+import { deleteTaskRow, findTask, insertTask, selectTasks, type TaskFields, updateTaskRow } from './repo.ts';
+import type { Task, TaskCreate, TaskListQuery, TaskUpdate } from './schema.ts';
+
+type NewTask = z.output<typeof TaskCreate>;
+
+/** A due time implies its calendar date in the owner's zone, so date filters and "today" agree with it. */
+function withDueDate<T extends { due_date?: string | null; due_at?: string | null }>(
+  f: T,
+  timezone: string,
+): T {
+  if (f.due_at && !f.due_date) return { ...f, due_date: localDate(new Date(f.due_at), timezone) };
+  return f;
+}
+
+async function assertAssignee(tx: Queryable, assigneeId: string | null | undefined): Promise<void> {
+  if (!assigneeId) return;
+  // Row-level security limits this to the tenant, so another business's user is "not found" too.
+  const [user] = await tx.query('SELECT 1 FROM users WHERE id = $1', [assigneeId]);
+  if (!user)
+    throw new DomainError('invalid', 'invalid_assignee', `No user with id ${assigneeId} in this business.`);
+}
+
+export async function createTask(db: Db, ctx: Ctx, input: NewTask, source: Source): Promise<Task> {
+  const f = withDueDate(input, ctx.timezone);
+  return db.tenant(ctx.tenantId, async (tx) => {
+    await assertAssignee(tx, f.assignee_id);
+    const task = await insertTask(tx, {
+      id: newId('task'),
+      tenantId: ctx.tenantId,
+      source,
+      createdBy: ctx.userId,
+      title: f.title,
+      notes: f.notes ?? null,
+      due_date: f.due_date ?? null,
+      due_at: f.due_at ?? null,
+      priority: f.priority,
+      status: 'open',
+      remind_at: f.remind_at ?? null,
+      assignee_id: f.assignee_id ?? null,
+    });
+    await appendAudit(tx, ctx, { action: 'task.created', entity: 'task', entityId: task.id, after: task });
+    return task;
+  });
+}
+
+export async function getTask(db: Db, ctx: Ctx, id: string): Promise<Task> {
+  const task = await db.tenant(ctx.tenantId, (tx) => findTask(tx, id));
+  if (!task) throw notFound('task', id);
+  return task;
+}
+
+export function listTasks(db: Db, ctx: Ctx, query: TaskListQuery): Promise<Page<Task>> {
+  return db.tenant(ctx.tenantId, (tx) => selectTasks(tx, query));
+}
+
+export async function updateTask(db: Db, ctx: Ctx, id: string, patch: TaskUpdate): Promise<Task> {
+  return db.tenant(ctx.tenantId, async (tx) => {
+    const before = await findTask(tx, id, true);
+    if (!before) throw notFound('task', id);
+    await assertAssignee(tx, patch.assignee_id);
+    // A new due time re-derives the date unless the caller names the date too.
+    const dueMoved = typeof patch.due_at === 'string' && patch.due_date === undefined;
+    const merged: TaskFields = {
+      title: patch.title ?? before.title,
+      notes: patch.notes !== undefined ? patch.notes : before.notes,
+      due_date: patch.due_date !== undefined ? patch.due_date : before.due_date,
+      due_at: patch.due_at !== undefined ? patch.due_at : before.due_at,
+      priority: patch.priority ?? before.priority,
+      status: patch.status ?? before.status,
+      remind_at: patch.remind_at !== undefined ? patch.remind_at : before.remind_at,
+      assignee_id: patch.assignee_id !== undefined ? patch.assignee_id : before.assignee_id,
+    };
+    const fields = dueMoved ? withDueDate({ ...merged, due_date: null }, ctx.timezone) : merged;
+    const after = await updateTaskRow(tx, id, fields);
+    const completed = before.status !== 'done' && after.status === 'done';
+    await appendAudit(tx, ctx, {
+      action: completed ? 'task.completed' : 'task.updated',
+      entity: 'task',
+      entityId: id,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+export async function completeTask(db: Db, ctx: Ctx, id: string): Promise<Task> {
+  const current = await getTask(db, ctx, id);
+  if (current.status === 'done') return current;
+  if (current.status === 'cancelled') {
+    throw new DomainError(
+      'conflict',
+      'task_cancelled',
+      'This task was cancelled; reopen it before completing it.',
+    );
+  }
+  return updateTask(db, ctx, id, { status: 'done' });
+}
+
+export async function deleteTask(db: Db, ctx: Ctx, id: string): Promise<void> {
+  await db.tenant(ctx.tenantId, async (tx) => {
+    const before = await findTask(tx, id, true);
+    if (!before) throw notFound('task', id);
+    await deleteTaskRow(tx, id);
+    await appendAudit(tx, ctx, { action: 'task.deleted', entity: 'task', entityId: id, before });
+  });
+}

@@ -1,0 +1,169 @@
+import type { Server } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import type { Store } from 'express-rate-limit';
+import { RedisStore } from 'rate-limit-redis';
+import { createClient } from 'redis';
+import { httpSmsOtpSender } from '../channels/sms/http-sms-sender.ts';
+import { createApp } from './api/app.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/index.ts';
+import type { Db } from './db/types.ts';
+import { createOtpService } from './domain/auth/otp.ts';
+import { logOtpSender, OtpDeliveryError, type OtpSender } from './domain/auth/otp-sender.ts';
+import { getOrCreateSecret } from './domain/auth/secrets.ts';
+import { createTokenService } from './domain/auth/tokens.ts';
+import { createLogger, type Logger } from './log.ts';
+
+/** The composition root: builds every part from the settings and wires them. No behaviour of its own. */
+
+export const VERSION = '0.1.0';
+
+export interface Runtime {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  app: ReturnType<typeof createApp>;
+  close(): Promise<void>;
+}
+
+function otpSenderFor(config: Config, logger: Logger): OtpSender {
+  if (config.OTP_SMS_URL) {
+    return httpSmsOtpSender({
+      url: config.OTP_SMS_URL,
+      template: config.OTP_SMS_TEMPLATE,
+      authHeader: config.OTP_SMS_AUTH_HEADER,
+    });
+  }
+  if (config.NODE_ENV === 'production') {
+    logger.warn('No OTP delivery is configured (OTP_SMS_URL); sign-in codes cannot be sent');
+    return {
+      name: 'none',
+      send: async () => {
+        throw new OtpDeliveryError('no OTP delivery configured');
+      },
+    };
+  }
+  return logOtpSender((msg, fields) => logger.info(fields, msg));
+}
+
+async function redisRateLimitStore(url: string): Promise<{ store: Store; close: () => Promise<void> }> {
+  const client = createClient({ url });
+  await client.connect();
+  const store = new RedisStore({
+    prefix: 'axon:rl:',
+    sendCommand: (...args: string[]) => client.sendCommand(args),
+  });
+  return { store, close: async () => void (await client.close()) };
+}
+
+export interface RuntimeOverrides {
+  db?: Db;
+  logger?: Logger;
+  otpSender?: OtpSender;
+}
+
+export async function createRuntime(config: Config, opts: RuntimeOverrides = {}): Promise<Runtime> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const db = opts.db ?? (await openDatabase(config));
+  const jwtSecret = config.JWT_SECRET ?? (await getOrCreateSecret(db, 'jwt'));
+  const tokens = createTokenService(db, jwtSecret);
+  const otp = createOtpService(db, opts.otpSender ?? otpSenderFor(config, logger), {
+    pepper: jwtSecret,
+    allowSignup: config.ALLOW_SIGNUP,
+    defaultTimezone: config.DEFAULT_TIMEZONE,
+    testPhones: config.AUTH_TEST_PHONES,
+  });
+  const redis = config.REDIS_URL ? await redisRateLimitStore(config.REDIS_URL) : undefined;
+  const app = createApp({
+    db,
+    otp,
+    tokens,
+    logger,
+    limits: {
+      self_service: config.RATE_LIMIT_SELF_SERVICE,
+      managed: config.RATE_LIMIT_MANAGED,
+      enterprise: config.RATE_LIMIT_ENTERPRISE,
+      anonymous: config.RATE_LIMIT_ANONYMOUS,
+    },
+    rateLimitStore: redis?.store,
+    bodyLimit: config.BODY_LIMIT,
+    trustProxy: config.TRUST_PROXY,
+    version: VERSION,
+  });
+  return {
+    config,
+    db,
+    logger,
+    app,
+    async close() {
+      await redis?.close();
+      if (!opts.db) await db.close();
+    },
+  };
+}
+
+/** Stops accepting, lets in-flight requests finish, then closes the database. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeIdleConnections();
+  });
+}
+
+export async function serve(
+  config: Config,
+): Promise<{ runtime: Runtime; server: Server; stop(): Promise<void> }> {
+  const runtime = await createRuntime(config);
+  const server = runtime.app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  runtime.logger.info(
+    { port, database: runtime.db.kind, docs: `http://localhost:${port}/docs` },
+    `AxonBOS is serving on http://localhost:${port}`,
+  );
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= closeServer(server).then(() => runtime.close());
+    return stopping;
+  };
+  return { runtime, server, stop };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const { runtime, stop } = await serve(config);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      runtime.logger.info({ signal }, 'shutting down');
+      const force = setTimeout(() => process.exit(1), 10_000);
+      force.unref();
+      stop().then(
+        () => process.exit(0),
+        (err) => {
+          runtime.logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    process.stderr.write(`AxonBOS could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

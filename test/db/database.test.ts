@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/index.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { describeEachDb } from '../support/db.ts';
+
+describeEachDb('database', (get) => {
+  it('records every migration once and re-running applies nothing', async () => {
+    const { db } = get();
+    const rows = await db.query<{ version: number }>(
+      'SELECT version FROM schema_migrations ORDER BY version',
+    );
+    expect(rows.map((r) => r.version)).toContain(1);
+    expect(await migrate(db)).toEqual([]);
+  });
+
+  it('has the vector extension', async () => {
+    const [row] = await get().db.query<{ d: number }>("SELECT '[1,0]'::vector <=> '[0,1]'::vector AS d");
+    expect(row?.d).toBeCloseTo(1);
+  });
+
+  it('row-level security hides every tenant row from the app role without the tenant setting', async () => {
+    const { db } = get();
+    await db.transaction(async (tx) => {
+      await tx.query("INSERT INTO tenants (id, name) VALUES ('ten_rls_a', 'A'), ('ten_rls_b', 'B')");
+      await tx.query(
+        "INSERT INTO tasks (id, tenant_id, title, source) VALUES ('task_rls_a', 'ten_rls_a', 'a', 'api'), ('task_rls_b', 'ten_rls_b', 'b', 'api')",
+      );
+    });
+    const asOwner = await db.query('SELECT id FROM tasks WHERE id LIKE $1', ['task_rls_%']);
+    expect(asOwner).toHaveLength(2);
+    const unscoped = await db.unscoped((tx) => tx.query('SELECT id FROM tasks'));
+    expect(unscoped).toEqual([]);
+    const tenants = await db.unscoped((tx) => tx.query('SELECT id FROM tenants'));
+    expect(tenants).toEqual([]);
+    const scoped = await db.tenant('ten_rls_a', (tx) => tx.query<{ id: string }>('SELECT id FROM tasks'));
+    expect(scoped.map((r) => r.id)).toEqual(['task_rls_a']);
+    await expect(
+      db.tenant('ten_rls_a', (tx) =>
+        tx.query(
+          "INSERT INTO tasks (id, tenant_id, title, source) VALUES ('task_x', 'ten_rls_b', 'x', 'api')",
+        ),
+      ),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it('refuses to update or delete the audit log', async () => {
+    const { db } = get();
+    await db.query("INSERT INTO tenants (id, name) VALUES ('ten_audit', 'A') ON CONFLICT DO NOTHING");
+    await db.query(
+      "INSERT INTO audit_log (tenant_id, actor_type, via, action, entity) VALUES ('ten_audit', 'system', 'job', 'test', 'tenant')",
+    );
+    await expect(db.query('UPDATE audit_log SET action = $1', ['x'])).rejects.toThrow(/append-only/);
+    await expect(db.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('embedded data directory', () => {
+  it('a second process on the same DATA_DIR gets a clear error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'axon-lock-'));
+    const first = await openDatabase({ DATA_DIR: dir, DATABASE_POOL_SIZE: 1 });
+    try {
+      const { fork } = await import('node:child_process');
+      const child = fork(join(import.meta.dirname, '../support/open-data-dir.ts'), [dir], {
+        execArgv: ['--import', 'tsx'],
+        stdio: 'pipe',
+      });
+      let stderr = '';
+      child.stderr?.on('data', (d) => {
+        stderr += d;
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(3);
+      expect(stderr).toMatch(/in use by another AxonBOS process/);
+    } finally {
+      await first.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reopens its data after a clean close', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'axon-reopen-'));
+    try {
+      const a = await openDatabase({ DATA_DIR: dir, DATABASE_POOL_SIZE: 1 });
+      await a.query("INSERT INTO tenants (id, name) VALUES ('ten_keep', 'Kept')");
+      await a.close();
+      const b = await openDatabase({ DATA_DIR: dir, DATABASE_POOL_SIZE: 1 });
+      expect(await b.query('SELECT name FROM tenants')).toEqual([{ name: 'Kept' }]);
+      await b.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

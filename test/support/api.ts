@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../../src/config.ts';
+import type { Db } from '../../src/db/types.ts';
+import type { OtpSender } from '../../src/domain/auth/otp-sender.ts';
+import { closeServer, createRuntime, type Runtime } from '../../src/main.ts';
+
+export const TEST_CODE = '123456';
+/** Fictional numbers with a fixed code, for tests that need many signed-in businesses. */
+export const testPhone = (n: number) => `+91900000${String(n).padStart(4, '0')}`;
+const TEST_PHONES = Array.from({ length: 60 }, (_, i) => `${testPhone(i)}:${TEST_CODE}`).join(',');
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  raw?: string;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestApi {
+  url: string;
+  runtime: Runtime;
+  /** Codes the OTP sender would have delivered, by phone. */
+  sentCodes: Map<string, string>;
+  request<T = any>(method: string, path: string, opts?: RequestOptions): Promise<ApiResponse<T>>;
+  signIn(phone: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real app on a real HTTP port, over the given database, with a capturing OTP sender. */
+export async function startTestApi(db: Db, env: Record<string, string> = {}): Promise<TestApi> {
+  const sentCodes = new Map<string, string>();
+  const sender: OtpSender = {
+    name: 'capture',
+    async send(phone, code) {
+      sentCodes.set(phone, code);
+    },
+  };
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_TEST_PHONES: TEST_PHONES, ...env });
+  const runtime = await createRuntime(config, { db, otpSender: sender });
+  const server = runtime.app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  async function request<T>(
+    method: string,
+    path: string,
+    opts: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined = opts.raw;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(`${url}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: res.status, headers: res.headers, body: parsed as T };
+  }
+
+  async function signIn(phone: string): Promise<string> {
+    const res = await request<any>('POST', '/api/v1/auth/otp/verify', { body: { phone, otp: TEST_CODE } });
+    if (res.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(res.body)}`);
+    return res.body.data.access_token;
+  }
+
+  return {
+    url,
+    runtime,
+    sentCodes,
+    request,
+    signIn,
+    async close() {
+      await closeServer(server);
+      await runtime.close();
+    },
+  };
+}
