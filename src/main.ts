@@ -4,6 +4,9 @@ import type { Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
 import { createClient } from 'redis';
 import { httpSmsOtpSender } from '../channels/sms/http-sms-sender.ts';
+import { type ChosenModel, chooseModel } from './agent/model.ts';
+import { loadPrompts } from './agent/prompts.ts';
+import { createTurnRunner, type TurnRunner } from './agent/runner.ts';
 import { createApp } from './api/app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/index.ts';
@@ -23,6 +26,8 @@ export interface Runtime {
   db: Db;
   logger: Logger;
   app: ReturnType<typeof createApp>;
+  runTurn: TurnRunner;
+  modelName: string;
   close(): Promise<void>;
 }
 
@@ -60,6 +65,8 @@ export interface RuntimeOverrides {
   db?: Db;
   logger?: Logger;
   otpSender?: OtpSender;
+  model?: ChosenModel;
+  clock?: () => Date;
 }
 
 export async function createRuntime(config: Config, opts: RuntimeOverrides = {}): Promise<Runtime> {
@@ -73,11 +80,22 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
     defaultTimezone: config.DEFAULT_TIMEZONE,
     testPhones: config.AUTH_TEST_PHONES,
   });
+  const chosen = opts.model ?? chooseModel(config);
+  const runTurn = createTurnRunner({
+    db,
+    model: chosen.model,
+    modelName: chosen.name,
+    prompts: loadPrompts(),
+    historyTurns: config.AGENT_HISTORY_TURNS,
+    turnTimeoutMs: config.AGENT_TURN_TIMEOUT_MS,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   const redis = config.REDIS_URL ? await redisRateLimitStore(config.REDIS_URL) : undefined;
   const app = createApp({
     db,
     otp,
     tokens,
+    runTurn,
     logger,
     limits: {
       self_service: config.RATE_LIMIT_SELF_SERVICE,
@@ -95,6 +113,8 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
     db,
     logger,
     app,
+    runTurn,
+    modelName: chosen.name,
     async close() {
       await redis?.close();
       if (!opts.db) await db.close();
@@ -133,18 +153,9 @@ export async function serve(
   return { runtime, server, stop };
 }
 
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  const { runtime, stop } = await serve(config);
+/** `npm start` / `axon serve`: serve until SIGTERM or SIGINT, then shut down gracefully. */
+export async function runServer(): Promise<void> {
+  const { runtime, stop } = await serve(loadConfig());
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       runtime.logger.info({ signal }, 'shutting down');
@@ -162,8 +173,9 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err) => {
-    process.stderr.write(`AxonBOS could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+  runServer().catch((err) => {
+    const prefix = err instanceof ConfigError ? '' : 'AxonBOS could not start: ';
+    process.stderr.write(`${prefix}${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
   });
 }

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import type { TurnRunner } from '../agent/runner.ts';
 import type { Db } from '../db/types.ts';
 import type { OtpService } from '../domain/auth/otp.ts';
 import type { TokenService } from '../domain/auth/tokens.ts';
@@ -16,6 +17,7 @@ import { buildDocument, createRegistry } from './openapi.ts';
 import { mountRoutes } from './route.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { chatRoutes } from './routes/chat.ts';
 import { followUpRoutes } from './routes/follow-ups.ts';
 import { meRoutes } from './routes/me.ts';
 import { taskRoutes } from './routes/tasks.ts';
@@ -24,6 +26,7 @@ export interface AppDeps {
   db: Db;
   otp: OtpService;
   tokens: TokenService;
+  runTurn: TurnRunner;
   logger: Logger;
   limits: RateLimits;
   rateLimitStore?: Store | undefined;
@@ -78,6 +81,7 @@ export function createApp(deps: AppDeps): Express {
     ...taskRoutes(deps.db),
     ...followUpRoutes(deps.db),
     ...auditRoutes(deps.db),
+    ...chatRoutes(deps.db, deps.runTurn),
   ]);
   const document = buildDocument(registry, deps.version);
   // The OpenAPI document is served bare, as tools that read it expect, not inside the envelope.

@@ -1,6 +1,6 @@
-import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { OpenAPIRegistry, RouteConfig, ZodRequestBody } from '@asteasolutions/zod-to-openapi';
 import type { Request, Response, Router } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Session } from '../domain/auth/tokens.ts';
 import type { Ctx } from '../domain/context.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -87,6 +87,22 @@ export const ctxOf = (session: Session, res: Response): Ctx => ({
 
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
+// A route that declares no body or no query string takes none. What is sent there anyway is refused, not
+// ignored: a client that believes its fields mean something must learn they do not (and a stray body on
+// POST /auth/logout or DELETE /tasks/{id} must not act as if it were understood). An empty {} is accepted.
+const NoBody = z
+  .strictObject({}, { error: () => 'This endpoint takes no request body: send none, or {}.' })
+  .optional();
+const NoQuery = z.strictObject(
+  {},
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `This endpoint takes no query parameters: remove ${issue.keys.join(', ')}.`
+        : undefined,
+  },
+);
+
 export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: RouteSpec[]): void {
   const methodsByPath = new Map<string, string[]>();
   for (const spec of specs) {
@@ -95,8 +111,8 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: Ro
     const handle = async (req: Request, res: Response) => {
       const session = spec.access === 'public' ? sessionOf(res) : requireSession(res, spec.access);
       const input = {
-        body: spec.body ? spec.body.parse(req.body ?? {}) : undefined,
-        query: spec.query ? spec.query.parse(req.query) : undefined,
+        body: spec.body ? spec.body.parse(req.body ?? {}) : void NoBody.parse(req.body),
+        query: spec.query ? spec.query.parse(req.query) : void NoQuery.parse(req.query),
         params: spec.params ? spec.params.parse(req.params) : undefined,
         req,
         res,
@@ -135,7 +151,9 @@ function openApiEntry(spec: RouteSpec): RouteConfig {
     request: {
       ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
       ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
-      ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+      ...(spec.body
+        ? { body: { content: { 'application/json': { schema: spec.body } } } as ZodRequestBody }
+        : {}),
     },
     responses: {
       [spec.status ?? 200]: {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Queryable } from '../db/types.ts';
+import type { Db, Queryable } from '../db/types.ts';
 import { appendAudit } from './audit.ts';
 import { newId } from './ids.ts';
 
@@ -17,6 +17,8 @@ export interface Principal {
   plan: Plan;
   rateLimitPerMinute: number | null;
   timezone: string;
+  businessName: string;
+  userName: string | null;
 }
 
 export async function findUserIdByPhone(
@@ -70,11 +72,13 @@ export interface PrincipalRow {
   plan: Plan;
   rate_limit_per_minute: number | null;
   timezone: string;
+  business_name: string;
+  user_name: string | null;
 }
 
 /** Columns of a principal over `users u JOIN tenants t`; shared by every lookup that builds one. */
-export const PRINCIPAL_COLUMNS =
-  'u.id, u.tenant_id, u.role, u.phone, t.plan, t.rate_limit_per_minute, coalesce(u.timezone, t.timezone) AS timezone';
+export const PRINCIPAL_COLUMNS = `u.id, u.tenant_id, u.role, u.phone, t.plan, t.rate_limit_per_minute, coalesce(u.timezone, t.timezone) AS timezone,
+   t.name AS business_name, u.name AS user_name`;
 
 export const toPrincipal = (row: PrincipalRow): Principal => ({
   userId: row.id,
@@ -84,6 +88,8 @@ export const toPrincipal = (row: PrincipalRow): Principal => ({
   plan: row.plan,
   rateLimitPerMinute: row.rate_limit_per_minute,
   timezone: row.timezone,
+  businessName: row.business_name,
+  userName: row.user_name,
 });
 
 export async function loadPrincipal(db: Queryable, userId: string): Promise<Principal | null> {
@@ -92,4 +98,15 @@ export async function loadPrincipal(db: Queryable, userId: string): Promise<Prin
     [userId],
   );
   return row ? toPrincipal(row) : null;
+}
+
+/** The user with this phone, signing them up as the owner of a new business when there is none. */
+export async function ensureOwner(db: Db, phone: string, timezone: string): Promise<Principal> {
+  const user = await db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext('signup:' || $1))", [phone]);
+    return (await findUserIdByPhone(tx, phone)) ?? (await signUpOwner(tx, phone, timezone));
+  });
+  const principal = await loadPrincipal(db, user.id);
+  if (!principal) throw new Error(`user ${user.id} vanished`);
+  return principal;
 }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.ts';
 import type { Db } from '../../src/db/types.ts';
 import type { OtpSender } from '../../src/domain/auth/otp-sender.ts';
-import { closeServer, createRuntime, type Runtime } from '../../src/main.ts';
+import { closeServer, createRuntime, type Runtime, type RuntimeOverrides } from '../../src/main.ts';
 
 export const TEST_CODE = '123456';
 /** Fictional numbers with a fixed code, for tests that need many signed-in businesses. */
@@ -33,7 +33,11 @@ export interface TestApi {
 }
 
 /** The real app on a real HTTP port, over the given database, with a capturing OTP sender. */
-export async function startTestApi(db: Db, env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  db: Db,
+  env: Record<string, string> = {},
+  overrides: Omit<RuntimeOverrides, 'db' | 'otpSender'> = {},
+): Promise<TestApi> {
   const sentCodes = new Map<string, string>();
   const sender: OtpSender = {
     name: 'capture',
@@ -42,7 +46,7 @@ export async function startTestApi(db: Db, env: Record<string, string> = {}): Pr
     },
   };
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_TEST_PHONES: TEST_PHONES, ...env });
-  const runtime = await createRuntime(config, { db, otpSender: sender });
+  const runtime = await createRuntime(config, { ...overrides, db, otpSender: sender });
   const server = runtime.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

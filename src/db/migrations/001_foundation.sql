@@ -118,7 +118,7 @@ CREATE INDEX tasks_tenant_due ON tasks (tenant_id, status, due_date);
 CREATE TABLE follow_ups (
   id text PRIMARY KEY,
   tenant_id text NOT NULL REFERENCES tenants (id),
-  contact_name text NOT NULL,
+  contact_name text,
   contact_phone text,
   subject text NOT NULL,
   due_at timestamptz NOT NULL,

@@ -7,7 +7,7 @@ import type { FollowUp, FollowUpChannel, FollowUpListQuery, FollowUpStatus } fro
 
 interface FollowUpRow {
   id: string;
-  contact_name: string;
+  contact_name: string | null;
   contact_phone: string | null;
   subject: string;
   due_at: Date;
@@ -47,7 +47,7 @@ const toFollowUp = (r: FollowUpRow): FollowUp => ({
 });
 
 export interface FollowUpFields {
-  contact_name: string;
+  contact_name: string | null;
   contact_phone: string | null;
   subject: string;
   due_at: string;
@@ -137,7 +137,7 @@ export async function selectFollowUps(
 ): Promise<Page<FollowUp>> {
   const page = await fetchPage<FollowUpRow>(tx, {
     from: 'follow_ups',
-    where: `($1::text IS NULL OR status = $1) AND ($2::boolean IS NULL OR ${OVERDUE} = $2)
+    where: `($1::text IS NULL OR status = $1 OR ($1 = 'open' AND status IN ('pending', 'snoozed'))) AND ($2::boolean IS NULL OR ${OVERDUE} = $2)
       AND ($3::text IS NULL OR channel = $3)
       AND ($4::text IS NULL OR due_at < ${bound('$4', '$7', true)})
       AND ($5::text IS NULL OR due_at >= ${bound('$5', '$7', false)})

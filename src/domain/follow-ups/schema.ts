@@ -19,7 +19,10 @@ export type FollowUpStatus = z.infer<typeof FollowUpStatus>;
 export const followUpId = idOf('fu');
 
 const editable = {
-  contact_name: requiredText(200).meta({ example: 'Ramesh (ABC Traders)' }),
+  contact_name: requiredText(200).nullable().meta({
+    example: 'Ramesh (ABC Traders)',
+    description: 'Who to follow up with; null when it is about a thing, not a person',
+  }),
   contact_phone: contactPhone.nullable(),
   subject: requiredText(500).meta({ example: 'Payment for invoice 1042' }),
   due_at: isoDateTime,
@@ -31,6 +34,7 @@ const editable = {
 export const FollowUpCreate = z
   .strictObject({
     ...editable,
+    contact_name: editable.contact_name.optional(),
     contact_phone: editable.contact_phone.optional(),
     channel: editable.channel.default('call'),
     notes: editable.notes.optional(),
@@ -65,7 +69,7 @@ export const FollowUpDone = z.strictObject({ outcome: text(2000).optional() }).m
 export const FollowUp = z
   .object({
     id: z.string().meta({ example: 'fu_01jq2n3v4w5x6y7z8a9b0c' }),
-    contact_name: z.string(),
+    contact_name: z.string().nullable(),
     contact_phone: z.string().nullable(),
     subject: z.string(),
     due_at: z.string(),
@@ -85,7 +89,10 @@ export type FollowUp = z.infer<typeof FollowUp>;
 
 export const FollowUpListQuery = z
   .strictObject({
-    status: FollowUpStatus.optional(),
+    status: z
+      .enum([...FollowUpStatus.options, 'open'])
+      .optional()
+      .meta({ description: 'open means pending or snoozed' }),
     overdue: booleanQuery.optional(),
     channel: FollowUpChannel.optional(),
     due_before: z.union([isoDateTime, isoDate]).optional(),

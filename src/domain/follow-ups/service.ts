@@ -43,7 +43,7 @@ export async function createFollowUp(
       tenantId: ctx.tenantId,
       source,
       createdBy: ctx.userId,
-      contact_name: input.contact_name,
+      contact_name: input.contact_name ?? null,
       contact_phone: input.contact_phone ?? null,
       subject: input.subject,
       due_at: input.due_at,
@@ -73,18 +73,22 @@ export function listFollowUps(db: Db, ctx: Ctx, query: FollowUpListQuery): Promi
   return db.tenant(ctx.tenantId, (tx) => selectFollowUps(tx, query, ctx.timezone));
 }
 
-/** Applies a change under a row lock and audits it; every mutation of a follow-up goes through here. */
+/**
+ * Applies a change under a row lock and audits it; every mutation of a follow-up goes through here.
+ * `next` returns null when the follow-up is already as asked, which changes and audits nothing.
+ */
 async function change(
   db: Db,
   ctx: Ctx,
   id: string,
   action: string,
-  next: (current: FollowUp) => FollowUpFields,
+  next: (current: FollowUp) => FollowUpFields | null,
 ): Promise<FollowUp> {
   return db.tenant(ctx.tenantId, async (tx) => {
     const before = await findFollowUp(tx, id, true);
     if (!before) throw notFound('follow_up', id);
     const fields = next(before);
+    if (!fields) return before;
     await assertTask(tx, fields.task_id !== before.task_id ? fields.task_id : null);
     const after = await updateFollowUpRow(tx, id, fields);
     await appendAudit(tx, ctx, { action, entity: 'follow_up', entityId: id, before, after });
@@ -124,6 +128,11 @@ export function snoozeFollowUp(
   const until =
     snooze.until ??
     new Date(now.getTime() + (snooze.minutes ?? DEFAULT_SNOOZE_MINUTES) * 60_000).toISOString();
+  if (new Date(until).getTime() <= now.getTime()) {
+    return Promise.reject(
+      new DomainError('invalid', 'invalid_snooze', 'Snooze to a time in the future.', { until }),
+    );
+  }
   return change(db, ctx, id, 'follow_up.snoozed', (current) => {
     if (current.status === 'done' || current.status === 'cancelled') {
       throw new DomainError('conflict', 'follow_up_closed', `This follow-up is already ${current.status}.`);
@@ -142,6 +151,7 @@ export function completeFollowUp(
     if (current.status === 'cancelled') {
       throw new DomainError('conflict', 'follow_up_closed', 'This follow-up was cancelled.');
     }
+    if (current.status === 'done' && (outcome === undefined || outcome === current.outcome)) return null;
     return { ...fieldsOf(current), status: 'done', outcome: outcome ?? current.outcome };
   });
 }

@@ -66,44 +66,56 @@ export async function updateTask(db: Db, ctx: Ctx, id: string, patch: TaskUpdate
   return db.tenant(ctx.tenantId, async (tx) => {
     const before = await findTask(tx, id, true);
     if (!before) throw notFound('task', id);
-    await assertAssignee(tx, patch.assignee_id);
-    // A new due time re-derives the date unless the caller names the date too.
-    const dueMoved = typeof patch.due_at === 'string' && patch.due_date === undefined;
-    const merged: TaskFields = {
-      title: patch.title ?? before.title,
-      notes: patch.notes !== undefined ? patch.notes : before.notes,
-      due_date: patch.due_date !== undefined ? patch.due_date : before.due_date,
-      due_at: patch.due_at !== undefined ? patch.due_at : before.due_at,
-      priority: patch.priority ?? before.priority,
-      status: patch.status ?? before.status,
-      remind_at: patch.remind_at !== undefined ? patch.remind_at : before.remind_at,
-      assignee_id: patch.assignee_id !== undefined ? patch.assignee_id : before.assignee_id,
-    };
-    const fields = dueMoved ? withDueDate({ ...merged, due_date: null }, ctx.timezone) : merged;
-    const after = await updateTaskRow(tx, id, fields);
-    const completed = before.status !== 'done' && after.status === 'done';
-    await appendAudit(tx, ctx, {
-      action: completed ? 'task.completed' : 'task.updated',
-      entity: 'task',
-      entityId: id,
-      before,
-      after,
-    });
-    return after;
+    return applyUpdate(tx, ctx, before, patch);
   });
 }
 
+/** Applies a patch to a task already read under its row lock, and audits it in the same transaction. */
+async function applyUpdate(tx: Queryable, ctx: Ctx, before: Task, patch: TaskUpdate): Promise<Task> {
+  await assertAssignee(tx, patch.assignee_id);
+  // A new due time re-derives the date unless the caller names the date too.
+  const dueMoved = typeof patch.due_at === 'string' && patch.due_date === undefined;
+  const merged: TaskFields = {
+    title: patch.title ?? before.title,
+    notes: patch.notes !== undefined ? patch.notes : before.notes,
+    due_date: patch.due_date !== undefined ? patch.due_date : before.due_date,
+    due_at: patch.due_at !== undefined ? patch.due_at : before.due_at,
+    priority: patch.priority ?? before.priority,
+    status: patch.status ?? before.status,
+    remind_at: patch.remind_at !== undefined ? patch.remind_at : before.remind_at,
+    assignee_id: patch.assignee_id !== undefined ? patch.assignee_id : before.assignee_id,
+  };
+  const fields = dueMoved ? withDueDate({ ...merged, due_date: null }, ctx.timezone) : merged;
+  const after = await updateTaskRow(tx, before.id, fields);
+  const completed = before.status !== 'done' && after.status === 'done';
+  await appendAudit(tx, ctx, {
+    action: completed ? 'task.completed' : 'task.updated',
+    entity: 'task',
+    entityId: before.id,
+    before,
+    after,
+  });
+  return after;
+}
+
+/**
+ * Idempotent on a done task; a cancelled one is refused. The status is read under the row lock in the same
+ * transaction as the change, so a concurrent cancel or complete cannot slip between the check and the write.
+ */
 export async function completeTask(db: Db, ctx: Ctx, id: string): Promise<Task> {
-  const current = await getTask(db, ctx, id);
-  if (current.status === 'done') return current;
-  if (current.status === 'cancelled') {
-    throw new DomainError(
-      'conflict',
-      'task_cancelled',
-      'This task was cancelled; reopen it before completing it.',
-    );
-  }
-  return updateTask(db, ctx, id, { status: 'done' });
+  return db.tenant(ctx.tenantId, async (tx) => {
+    const current = await findTask(tx, id, true);
+    if (!current) throw notFound('task', id);
+    if (current.status === 'done') return current;
+    if (current.status === 'cancelled') {
+      throw new DomainError(
+        'conflict',
+        'task_cancelled',
+        'This task was cancelled; reopen it before completing it.',
+      );
+    }
+    return applyUpdate(tx, ctx, current, { status: 'done' });
+  });
 }
 
 export async function deleteTask(db: Db, ctx: Ctx, id: string): Promise<void> {

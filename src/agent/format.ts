@@ -1,0 +1,48 @@
+import { addDays, localDate } from '../domain/time.ts';
+
+/** How dates, times and money read to an owner in India: "Thu, 26 Mar", "5:00 pm", "₹1,25,000". */
+
+const dayName = (date: string) =>
+  new Intl.DateTimeFormat('en-IN', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  }).format(new Date(`${date}T00:00:00Z`));
+
+export function formatDay(date: string, now: Date, timeZone: string): string {
+  const today = localDate(now, timeZone);
+  if (date === today) return 'today';
+  if (date === addDays(today, 1)) return 'tomorrow';
+  if (date === addDays(today, -1)) return 'yesterday';
+  return dayName(date);
+}
+
+export function formatTime(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-IN', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone })
+    .format(instant)
+    .replace(/\s?(am|pm)$/i, (m) => ` ${m.trim().toLowerCase()}`);
+}
+
+/** "tomorrow, 5:00 pm" or "Thu, 26 Mar" when there is no time. */
+export function formatWhen(
+  when: { due_at?: string | null; due_date?: string | null },
+  now: Date,
+  timeZone: string,
+): string | null {
+  if (when.due_at) {
+    const at = new Date(when.due_at);
+    return `${formatDay(localDate(at, timeZone), now, timeZone)}, ${formatTime(at, timeZone)}`;
+  }
+  return when.due_date ? formatDay(when.due_date, now, timeZone) : null;
+}
+
+export function formatRupees(amount: number): string {
+  const fraction = Number.isInteger(amount) ? 0 : 2;
+  return new Intl.NumberFormat('en-IN', {
+    style: 'currency',
+    currency: 'INR',
+    minimumFractionDigits: fraction,
+    maximumFractionDigits: fraction,
+  }).format(amount);
+}

@@ -1,0 +1,30 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { ChatOpenAI } from '@langchain/openai';
+import { OfflineChatModel } from './offline/model.ts';
+
+export interface ModelSettings {
+  OPENAI_API_KEY?: string | undefined;
+  OPENAI_BASE_URL?: string | undefined;
+  OPENAI_MODEL: string;
+  OPENAI_TIMEOUT_MS: number;
+}
+
+export interface ChosenModel {
+  model: BaseChatModel;
+  /** Recorded on every turn, so a reply can be traced to what produced it. */
+  name: string;
+}
+
+/** An OpenAI-compatible model when a key is set (OpenAI, Azure, Ollama, vLLM via OPENAI_BASE_URL), else offline. */
+export function chooseModel(s: ModelSettings): ChosenModel {
+  if (!s.OPENAI_API_KEY) return { model: new OfflineChatModel({}), name: 'offline' };
+  const model = new ChatOpenAI({
+    model: s.OPENAI_MODEL,
+    apiKey: s.OPENAI_API_KEY,
+    temperature: 0.2,
+    timeout: s.OPENAI_TIMEOUT_MS,
+    maxRetries: 2,
+    ...(s.OPENAI_BASE_URL ? { configuration: { baseURL: s.OPENAI_BASE_URL } } : {}),
+  });
+  return { model, name: s.OPENAI_MODEL };
+}

@@ -1,0 +1,359 @@
+import * as chrono from 'chrono-node';
+import { type ParsedResult, type Parser, ParsingComponents, type ParsingContext } from 'chrono-node';
+import {
+  addDays,
+  formatInZone,
+  instantAt,
+  type LocalDate,
+  makeDate,
+  nextWeekday,
+  offsetMinutes,
+  splitDate,
+  today,
+  wallTime,
+} from './clock.ts';
+import {
+  AFTER_WHEN,
+  alt,
+  BEFORE_WHEN,
+  DAY_OFFSET_WORDS,
+  DAY_PART_HOUR,
+  DAY_PARTS,
+  DAY_UNITS,
+  type DayPart,
+  FRACTION_WORDS,
+  HALF_PAST_WORDS,
+  HOUR_UNITS,
+  MINUTE_UNITS,
+  NEXT_WORDS,
+  NUMBER_WORDS,
+  QUARTER_WORDS,
+  WEEK_UNITS,
+  WEEK_WORDS,
+  WEEKDAYS,
+  words,
+} from './lexicon.ts';
+import type { Utterance } from './utterance.ts';
+
+/**
+ * Dates and times, through chrono-node in the user's time zone. chrono's English casual parsers do the
+ * English ("tomorrow 5pm", "2nd April at 3:30 pm", "in 2 hours", "31/03" day first, as in India); parsers
+ * added here do the Hinglish ("kal", "parso", "somvar", "shaam 6 baje", "saade 11 baje", "2 ghante
+ * baad", "30 tarikh") and the house conventions that chrono does differently: day parts at fixed hours
+ * (morning 9, afternoon 14, evening 18, night 21), a weekday always the next one after today, "next
+ * week" next Monday, and shop hours for a bare hour (1–7 → pm, 8–11 → am).
+ */
+
+export interface DateContext {
+  now: Date;
+  timezone: string;
+}
+
+/** What a message said about when: an exact instant ("in 2 hours") or a day and/or a clock time. */
+export type When =
+  | { kind: 'instant'; instant: Date }
+  | { kind: 'local'; date?: LocalDate; hour?: number; minute?: number };
+
+/** A resolved time: a due date or an ISO instant with the zone's offset. */
+export type Resolved = { date: LocalDate; at?: undefined } | { at: string; date?: undefined };
+
+// ---- the chrono engine ----
+
+const NUMBER = alt(['\\d{1,2}', ...Object.keys(NUMBER_WORDS)]);
+const QUARTER = alt(Object.keys(QUARTER_WORDS));
+const DAY_PART = alt(Object.keys(DAY_PARTS));
+const AMOUNT = alt(['\\d{1,4}(?:\\.\\d+)?', ...Object.keys(NUMBER_WORDS), ...Object.keys(FRACTION_WORDS)]);
+const UNIT = alt([...HOUR_UNITS, ...MINUTE_UNITS, ...DAY_UNITS, ...WEEK_UNITS]);
+const CLOCK_DIGITS = `(?:${QUARTER}\\s+)?\\d{1,2}(?:[:.]\\d{2})?`;
+const CLOCK_WORDS = `(?:${QUARTER}\\s+)?${NUMBER}(?:[:.]\\d{2})?`;
+const OCLOCK = '(?:baje|oclock|o clock)';
+
+interface Spec {
+  date?: LocalDate;
+  hour?: number;
+  minute?: number;
+  /** A span from now: minutes for clock units, days for calendar units. */
+  after?: { minutes?: number; days?: number };
+}
+
+/** A chrono parser over one whole-token pattern; `extract` gets the user's today. */
+function parser(source: string, extract: (m: RegExpMatchArray, todayDate: LocalDate) => Spec | null): Parser {
+  const pattern = new RegExp(`(?<=^|\\s)(?:${source})(?=\\s|$)`);
+  return {
+    pattern: () => pattern,
+    extract: (context: ParsingContext, match: RegExpMatchArray) => {
+      const spec = extract(match, referenceDate(context));
+      return spec ? toComponents(context, spec) : null;
+    },
+  };
+}
+
+function referenceDate(context: ParsingContext): LocalDate {
+  const offset = context.reference.getTimezoneOffset();
+  return new Date(context.reference.instant.getTime() + offset * 60_000).toISOString().slice(0, 10);
+}
+
+function toComponents(context: ParsingContext, spec: Spec): ParsingComponents {
+  if (spec.after) {
+    const duration =
+      spec.after.minutes !== undefined ? { minute: spec.after.minutes } : { day: spec.after.days ?? 0 };
+    return ParsingComponents.createRelativeFromReference(context.reference, duration).addTag(
+      'offline/relative',
+    );
+  }
+  const c = context.createParsingComponents();
+  if (spec.date) {
+    const [year, month, day] = splitDate(spec.date);
+    c.assign('year', year).assign('month', month).assign('day', day);
+  }
+  if (spec.hour !== undefined) {
+    c.assign('hour', spec.hour)
+      .assign('minute', spec.minute ?? 0)
+      .assign('meridiem', spec.hour >= 12 ? 1 : 0);
+  }
+  return c.addTag('offline/spec');
+}
+
+/** The 24-hour clock hour for an hour as said, given the day part said with it (if any). */
+export function clockHour(hour: number, part: DayPart | undefined): number {
+  if (hour > 12) return hour;
+  switch (part) {
+    case 'morning':
+      return hour === 12 ? 0 : hour;
+    case 'afternoon':
+    case 'noon':
+      return hour === 12 || hour >= 8 ? hour : hour + 12;
+    case 'evening':
+    case 'eod':
+      return hour === 12 ? 12 : hour + 12;
+    case 'night':
+    case 'tonight':
+      return hour >= 6 && hour < 12 ? hour + 12 : hour === 12 ? 0 : hour;
+    default:
+      // Shop hours: "5 baje" is five in the evening, "10 baje" ten in the morning.
+      return hour >= 1 && hour <= 7 ? hour + 12 : hour;
+  }
+}
+
+/** "saade 5", "6:30", "paanch", "10" → hour and minute as said (before am/pm is decided). */
+function readClock(text: string): { hour: number; minute: number } | null {
+  const m = new RegExp(`^(?:(${QUARTER})\\s+)?(${NUMBER})(?:[:.](\\d{2}))?`).exec(text.trim());
+  if (!m?.[2]) return null;
+  let hour = /^\d+$/.test(m[2]) ? Number(m[2]) : (NUMBER_WORDS[m[2]] ?? Number.NaN);
+  let minute = m[3] ? Number(m[3]) : 0;
+  const quarter = m[1] ? (QUARTER_WORDS[m[1]] ?? 0) : 0;
+  if (quarter < 0) {
+    hour -= 1;
+    minute = 60 + quarter;
+  } else minute += quarter;
+  if (!(hour >= 0 && hour <= 23 && minute >= 0 && minute < 60)) return null;
+  return { hour, minute };
+}
+
+function timeOf(clock: string | undefined, partWord: string | undefined, todayDate: LocalDate): Spec | null {
+  const part = partWord ? DAY_PARTS[partWord] : undefined;
+  const date = part === 'tonight' ? todayDate : undefined;
+  if (!clock) return part ? { date, hour: DAY_PART_HOUR[part], minute: 0 } : null;
+  const said = readClock(clock);
+  if (!said) return null;
+  return { date, hour: clockHour(said.hour, part), minute: said.minute };
+}
+
+function amountOf(word: string): number {
+  if (/^\d/.test(word)) return Number(word);
+  return NUMBER_WORDS[word] ?? FRACTION_WORDS[word] ?? Number.NaN;
+}
+
+/** "2 ghante", "aadha ghanta", "45 minutes", "3 din" → minutes or days. */
+export function spanOf(amountWord: string, unitWord: string): { minutes?: number; days?: number } | null {
+  const amount = amountOf(amountWord);
+  if (!(amount > 0)) return null;
+  if (HOUR_UNITS.includes(unitWord)) return { minutes: Math.round(amount * 60) };
+  if (MINUTE_UNITS.includes(unitWord)) return { minutes: Math.round(amount) };
+  if (DAY_UNITS.includes(unitWord)) return { days: Math.round(amount) };
+  if (WEEK_UNITS.includes(unitWord)) return { days: Math.round(amount * 7) };
+  return null;
+}
+
+const hinglishParsers: Parser[] = [
+  // "2 ghante baad", "aadhe ghante mein", "after 2 hours", "in 3 days", "3 din baad"
+  parser(
+    `(?:(after|in|within)\\s+)?(${AMOUNT})\\s*(${UNIT})(?:\\s+(baad|bad|mein|me|main|later|ke baad))?`,
+    (m) => {
+      if (!m[1] && !m[4]) return null;
+      const after = spanOf(m[2] ?? '', m[3] ?? '');
+      return after ? { after } : null;
+    },
+  ),
+  // "aaj", "kal", "parso", "day after tomorrow"
+  parser(alt(Object.keys(DAY_OFFSET_WORDS)), (m, todayDate) => ({
+    date: addDays(todayDate, DAY_OFFSET_WORDS[m[0]] ?? 0),
+  })),
+  // "agle hafte", "next week" → next Monday
+  parser(`${alt(NEXT_WORDS)}\\s+${alt(WEEK_WORDS)}(?:\\s+(?:mein|me|main))?`, (_m, todayDate) => ({
+    date: nextWeekday(todayDate, 1),
+  })),
+  // "somvar", "on monday", "next friday", "agle budhvar" → the next such day after today
+  parser(
+    `(?:(?:on|this|next|coming|agle|agla|is|iss)\\s+)?(${alt(Object.keys(WEEKDAYS))})`,
+    (m, todayDate) => ({
+      date: nextWeekday(todayDate, WEEKDAYS[m[1] ?? ''] ?? 1),
+    }),
+  ),
+  // "30 tarikh", "on the 1st" → the next such day of the month, today included
+  parser(
+    '(?:on\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:tarikh|tareekh|tareek|tarik|date)|(?:on\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)',
+    (m, todayDate) => dayOfMonth(Number(m[1] ?? m[2]), todayDate),
+  ),
+  // "shaam", "kal subah", "shaam ko 6 baje", "subah 10", "this evening", "tonight"
+  parser(
+    `(?:(?:this|in the)\\s+)?(${DAY_PART})(?:\\s+(?:ko|ke|ki|mein|me|main))?(?:\\s+(${CLOCK_DIGITS}(?:\\s*${OCLOCK})?|${CLOCK_WORDS}\\s+baje))?`,
+    (m, todayDate) => timeOf(m[2], m[1], todayDate),
+  ),
+  // "6 baje", "saade 11 baje", "10 baje subah", "paanch baje"
+  parser(`(${CLOCK_WORDS})\\s*baje(?:\\s+(${DAY_PART}))?`, (m, todayDate) => timeOf(m[1], m[2], todayDate)),
+  // "6 in the evening", "10 subah"
+  parser(`(${CLOCK_DIGITS})\\s+(?:in\\s+the\\s+|at\\s+)?(${DAY_PART})`, (m, todayDate) =>
+    timeOf(m[1], m[2], todayDate),
+  ),
+  // "dedh baje", "dhai baje"
+  parser(`(${alt(Object.keys(HALF_PAST_WORDS))})\\s*baje(?:\\s+(${DAY_PART}))?`, (m) => {
+    const said = HALF_PAST_WORDS[m[1] ?? ''];
+    if (!said) return null;
+    const part = m[2] ? DAY_PARTS[m[2]] : undefined;
+    return { hour: clockHour(said.hour, part), minute: said.minute };
+  }),
+];
+
+function dayOfMonth(day: number, todayDate: LocalDate): Spec | null {
+  const [year, month, todayDay] = splitDate(todayDate);
+  if (day >= todayDay) {
+    const date = makeDate(year, month, day);
+    if (date) return { date };
+  }
+  const nextMonth = month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 };
+  const date = makeDate(nextMonth.year, nextMonth.month, day);
+  return date ? { date } : null;
+}
+
+// chrono's own weekday and day-part parsers follow other conventions ("monday" may be last Monday,
+// "evening" is 20:00); ours replace them. Time-zone abbreviations are dropped: owners never type them,
+// but "5 baje GST …" (the tax) would otherwise become Gulf Standard Time. The rest of the English casual
+// configuration stays.
+const REPLACED = new Set(['ENWeekdayParser', 'ENCasualTimeParser', 'ExtractTimezoneAbbrRefiner']);
+const engine = new chrono.Chrono(chrono.en.configuration.createCasualConfiguration(true));
+engine.parsers = [...hinglishParsers, ...engine.parsers.filter((p) => !REPLACED.has(p.constructor.name))];
+engine.refiners = engine.refiners.filter((r) => !REPLACED.has(r.constructor.name));
+
+const BARE_MONTH = /^(?:in |of |during )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$/;
+
+function parseFree(u: Utterance, ctx: DateContext): ParsedResult[] {
+  const text = u.freeNorm;
+  if (text.trim() === '') return [];
+  const reference = { instant: ctx.now, timezone: offsetMinutes(ctx.now, ctx.timezone) };
+  return engine.parse(text, reference).filter((r) => !BARE_MONTH.test(r.text.trim()));
+}
+
+// ---- reading results ----
+
+const BEFORE = words(alt(BEFORE_WHEN));
+const AFTER = words(alt(AFTER_WHEN));
+
+/** Whether the free text says anything about when (without using it up). */
+export function mentionsWhen(u: Utterance, ctx: DateContext): boolean {
+  return parseFree(u, ctx).length > 0;
+}
+
+/**
+ * Finds when the message says, marks those words used (with the little words that tie them to the
+ * sentence: "on", "by", "to", "ko", "tak", "pe"), and returns it. Several pieces combine: "kal … 5 baje"
+ * is tomorrow at 17:00 even with other words between.
+ */
+export function takeWhen(u: Utterance, ctx: DateContext): When | null {
+  const results = parseFree(u, ctx);
+  if (results.length === 0) return null;
+  let instant: Date | undefined;
+  let date: LocalDate | undefined;
+  let clock: { hour: number; minute: number } | undefined;
+  for (const r of results) {
+    const s = r.start;
+    const tags = r.tags();
+    if (tags.has('result/relativeDateAndTime')) instant ??= s.date();
+    else {
+      if (s.isCertain('day') || s.isCertain('weekday') || s.isCertain('month')) {
+        date ??= makeDate(s.get('year') ?? 0, s.get('month') ?? 0, s.get('day') ?? 0) ?? undefined;
+      }
+      if (s.isCertain('hour')) {
+        const hour = s.get('hour') ?? 0;
+        const minute = s.get('minute') ?? 0;
+        clock ??= { hour: s.isCertain('meridiem') ? hour : clockHour(hour, undefined), minute };
+      }
+    }
+    const range = u.tokenRange(r.index, r.index + r.text.length);
+    if (range) markWithTies(u, range.from, range.to);
+  }
+  if (instant) return { kind: 'instant', instant };
+  if (!date && !clock) return null;
+  return { kind: 'local', date, hour: clock?.hour, minute: clock?.minute };
+}
+
+function markWithTies(u: Utterance, from: number, to: number): void {
+  u.use(from, to, 'when');
+  // one tie word on each side: "by friday", "to monday", "kal tak", "somvar ko", "5 baje pe"
+  u.useMatch(
+    u.find(BEFORE).find((m) => m.to === from),
+    'when',
+  );
+  u.useMatch(
+    u.find(AFTER).find((m) => m.from === to),
+    'when',
+  );
+}
+
+const SPAN = words(
+  `(?:(?:for|by|in|after)\\s+)?(${AMOUNT})\\s*(${UNIT})(?:\\s+(?:ke liye|ke baad|baad|bad|tak|later|mein|me|more|aur))?`,
+);
+
+/** A span of time ("for 2 hours", "1 ghante ke liye", "30 min baad") in minutes; marks it used. */
+export function takeSpan(u: Utterance): number | null {
+  for (const m of u.find(SPAN)) {
+    const span = spanOf(m.groups[0] ?? '', m.groups[1] ?? '');
+    if (!span) continue;
+    u.useMatch(m, 'when');
+    return span.minutes ?? (span.days ?? 0) * 1440;
+  }
+  return null;
+}
+
+/**
+ * A When as the tools want it. A clock time with no day is the next time that clock shows (today if
+ * still ahead, else tomorrow). A day with no time is a due date, or `dayOnlyHour`:00 that day when given
+ * (follow-ups and snoozes need an instant).
+ */
+export function resolveWhen(when: When, ctx: DateContext, dayOnlyHour?: number): Resolved {
+  const tz = ctx.timezone;
+  if (when.kind === 'instant') {
+    const minute = new Date(Math.floor(when.instant.getTime() / 60_000) * 60_000);
+    return { at: formatInZone(minute, tz) };
+  }
+  if (when.hour !== undefined) {
+    let date = when.date;
+    if (!date) {
+      const now = wallTime(ctx.now, tz);
+      const ahead = when.hour * 60 + (when.minute ?? 0) > now.hour * 60 + now.minute;
+      date = ahead ? now.date : addDays(now.date, 1);
+    }
+    return { at: formatInZone(instantAt(date, when.hour, when.minute ?? 0, tz), tz) };
+  }
+  const date = when.date ?? today(ctx.now, tz);
+  if (dayOnlyHour === undefined) return { date };
+  return { at: formatInZone(instantAt(date, dayOnlyHour, 0, tz), tz) };
+}
+
+/** `hour`:00 on the day after today, the follow-up default when no day was said. */
+export function tomorrowAt(ctx: DateContext, hour: number): string {
+  return formatInZone(
+    instantAt(addDays(today(ctx.now, ctx.timezone), 1), hour, 0, ctx.timezone),
+    ctx.timezone,
+  );
+}

@@ -1,0 +1,312 @@
+import type { FollowUpChannel } from '../../domain/follow-ups/schema.ts';
+import type { Priority } from '../../domain/tasks/schema.ts';
+import {
+  alt,
+  CHANNEL_AFTER,
+  CHANNEL_BEFORE,
+  CHANNELS,
+  FOLLOW_UP_NOUNS,
+  GREETING_WORDS,
+  LEADING_FILLERS,
+  PLAN_NOUNS,
+  PRIORITY_HIGH,
+  PRIORITY_LOW,
+  PRIORITY_URGENT,
+  REFERENCE_EDGE,
+  TASK_NOUNS,
+  TRAILING_FILLERS,
+  words,
+} from './lexicon.ts';
+import type { Utterance } from './utterance.ts';
+
+/**
+ * The things in a message besides its intent and its time: priority, channel, phone, the words naming a
+ * task or a follow-up, and a follow-up's contact and subject. Each `take…` marks the words it used, so
+ * what is left over is the title.
+ */
+
+// ---- priority ----
+
+const PRIORITIES: [Priority, RegExp][] = [
+  ['low', words(`${alt(PRIORITY_LOW)}(?:\\s+hai)?`)],
+  ['urgent', words(`${alt(PRIORITY_URGENT)}(?:\\s+hai)?`)],
+  ['high', words(`${alt(PRIORITY_HIGH)}(?:\\s+hai)?`)],
+];
+
+/** "urgent"/"zaroori"/"jaldi"/"asap" → urgent, "important"/"high priority" → high, "no rush" → low. */
+export function takePriority(u: Utterance): Priority | undefined {
+  for (const [priority, pattern] of PRIORITIES) {
+    if (u.takeAll(pattern, 'priority').length > 0) return priority;
+  }
+  return undefined;
+}
+
+export const mentionsPriority = (u: Utterance): boolean => PRIORITIES.some(([, p]) => u.has(p));
+
+// ---- channel ----
+
+const CHANNEL_PATTERNS = (Object.entries(CHANNELS) as [FollowUpChannel, readonly string[]][]).map(
+  ([channel, names]) =>
+    [channel, words(`(?:${alt(CHANNEL_BEFORE)}\\s+)?${alt(names)}(?:\\s+${alt(CHANNEL_AFTER)})?`)] as const,
+);
+
+/** The first channel named: call/phone → call, whatsapp/msg → whatsapp, email/mail → email, milna/visit → visit. */
+export function takeChannel(u: Utterance): FollowUpChannel | undefined {
+  let best: { channel: FollowUpChannel; from: number } | undefined;
+  for (const [channel, pattern] of CHANNEL_PATTERNS) {
+    const m = u.find(pattern)[0];
+    if (m && (!best || m.from < best.from)) best = { channel, from: m.from };
+  }
+  if (!best) return undefined;
+  for (const [channel, pattern] of CHANNEL_PATTERNS) if (channel === best.channel) u.take(pattern, 'channel');
+  return best.channel;
+}
+
+// ---- nouns ----
+
+export const TASK_NOUN = words(alt(TASK_NOUNS));
+export const PLAN_NOUN = words(alt(PLAN_NOUNS));
+/** "follow up", plus the verb that goes with it in Hinglish ("follow up karna hai"). */
+export const FOLLOW_UP_NOUN = words(
+  `${alt([...FOLLOW_UP_NOUNS, 'chase', 'chasing'])}(?:\\s+(?:karna|karni|karne|karo|kar|karke|lena))?(?:\\s+hai)?`,
+);
+
+// ---- greetings ----
+
+const STRONG_GREETINGS = new Set([
+  'hi',
+  'hii',
+  'hiii',
+  'hello',
+  'helo',
+  'hey',
+  'heya',
+  'namaste',
+  'namaskar',
+  'namaskaar',
+  'pranam',
+  'gm',
+  'thanks',
+  'thank',
+  'thx',
+  'shukriya',
+  'dhanyavad',
+  'bye',
+  'goodbye',
+]);
+
+/** How many leading tokens are a greeting ("hi", "good morning", "ram ram bhai"); 0 if none. */
+export function greetingLength(u: Utterance): number {
+  let n = 0;
+  while (n < u.length && GREETING_WORDS.has(u.normOf(n))) {
+    n++;
+    if (u.tokens[n - 1]?.breakAfter) break;
+  }
+  const run = Array.from({ length: n }, (_, i) => u.normOf(i));
+  const greets =
+    run.some((w) => STRONG_GREETINGS.has(w)) ||
+    /(?:^|\s)(?:good (?:morning|afternoon|evening|night)|ram ram|take care)(?:\s|$)/.test(run.join(' '));
+  return greets ? n : 0;
+}
+
+// ---- phrases left over ----
+
+/** Drops filler words from both ends of a run of tokens. */
+export function trimEdges(
+  u: Utterance,
+  indexes: readonly number[],
+  leading: ReadonlySet<string>,
+  trailing: ReadonlySet<string>,
+): number[] {
+  const word = (k: number) => u.normOf(indexes[k] ?? -1);
+  let from = 0;
+  let to = indexes.length;
+  // two-word fillers first ("can you", "kar do"), then one-word ones
+  for (let moved = true; moved && from < to; ) {
+    moved = false;
+    if (to - from >= 2 && leading.has(`${word(from)} ${word(from + 1)}`)) from += 2;
+    else if (leading.has(word(from))) from += 1;
+    else continue;
+    moved = true;
+  }
+  for (let moved = true; moved && to > from; ) {
+    moved = false;
+    if (to - from >= 2 && trailing.has(`${word(to - 2)} ${word(to - 1)}`)) to -= 2;
+    else if (trailing.has(word(to - 1))) to -= 1;
+    else continue;
+    moved = true;
+  }
+  return indexes.slice(from, to);
+}
+
+const REF_LEADING = new Set([...LEADING_FILLERS, ...REFERENCE_EDGE]);
+const REF_TRAILING = new Set([...TRAILING_FILLERS, ...REFERENCE_EDGE]);
+
+/** The words left in a range, as the user typed them, without fillers at the ends: names a task or follow-up. */
+export function reference(u: Utterance, from = 0, to = u.length): string {
+  return u.raw(trimEdges(u, u.freeIndexes(from, to), REF_LEADING, REF_TRAILING));
+}
+
+const TITLE_LEADING = new Set([
+  ...LEADING_FILLERS,
+  'add',
+  'note',
+  'task',
+  'todo',
+  'need',
+  'must',
+  'should',
+  'got',
+  'new',
+  'create',
+  'set',
+  'remind',
+  'reminder',
+]);
+
+/** Words that carry no content on their own: a title of only these ("jaldi karo") is no title. */
+const EMPTY_WORDS = new Set([
+  ...LEADING_FILLERS,
+  ...TRAILING_FILLERS,
+  ...TITLE_LEADING,
+  'kar',
+  'karo',
+  'karna',
+  'do',
+  'dena',
+  'lena',
+  'me',
+  'it',
+  'this',
+  'that',
+  'ye',
+  'yeh',
+  'wo',
+  'woh',
+  'something',
+  'kuch',
+]);
+
+/** What is left of a "make a task" message, phone numbers included: its title ("" when nothing is). */
+export function title(u: Utterance): string {
+  const left = u.tokens.flatMap((_, i) => (u.isFree(i) || u.usedAs(i) === 'phone' ? [i] : []));
+  const kept = trimEdges(u, left, TITLE_LEADING, TRAILING_FILLERS);
+  return kept.some((i) => !EMPTY_WORDS.has(u.normOf(i))) ? u.raw(kept) : '';
+}
+
+// ---- a follow-up's contact and subject ----
+
+type Role = 'contact' | 'subject';
+interface Marker {
+  words: string[];
+  /** The role of the words before (suffix) or after (prefix) the marker. */
+  role: Role;
+  side: 'prefix' | 'suffix';
+}
+
+const MARKERS: Marker[] = [
+  ...['with'].map((w) => ({ words: [w], role: 'contact' as const, side: 'prefix' as const })),
+  ...['about', 'regarding', 're', 'reg', 'abt', 'for', 'on', 'concerning'].map((w) => ({
+    words: [w],
+    role: 'subject' as const,
+    side: 'prefix' as const,
+  })),
+  ...['se', 'ko', 'ke saath', 'ke sath'].map((w) => ({
+    words: w.split(' '),
+    role: 'contact' as const,
+    side: 'suffix' as const,
+  })),
+  ...[
+    'ke liye',
+    'ke baare mein',
+    'ke baare me',
+    'ke baare main',
+    'ke baare',
+    'ki baat',
+    'ke sambandh mein',
+    'ka',
+    'ki',
+    'ke',
+  ].map((w) => ({ words: w.split(' '), role: 'subject' as const, side: 'suffix' as const })),
+].sort((a, b) => b.words.length - a.words.length);
+
+const FOLLOW_UP_FILLERS = new Set([
+  ...LEADING_FILLERS,
+  'karna',
+  'karni',
+  'karo',
+  'kar',
+  'hai',
+  'lena',
+  'set',
+  'add',
+  'create',
+  'new',
+  'schedule',
+  'remind',
+  'me',
+  'a',
+  'please',
+]);
+
+/** Honorifics belong to the name they follow: "Ramesh bhai", "Sharma ji", "Mehta sir". */
+const HONORIFICS = new Set([
+  'bhai',
+  'bhaiya',
+  'ji',
+  'sir',
+  'sahab',
+  'saab',
+  'madam',
+  'didi',
+  'uncle',
+  'aunty',
+]);
+const FOLLOW_UP_TRAILING = new Set([...FOLLOW_UP_FILLERS].filter((w) => !HONORIFICS.has(w)));
+
+function markerAt(u: Utterance, chunk: readonly number[], at: number): Marker | undefined {
+  return MARKERS.find((m) => m.words.every((w, k) => u.normOf(chunk[at + k] ?? -1) === w));
+}
+
+/**
+ * Splits what is left of a follow-up message into who and what. English marks them with prepositions
+ * ("with Ramesh about the payment"), Hinglish with postpositions ("Ramesh se payment ke liye"). Words
+ * with no marker fill the contact first, then the subject.
+ */
+export function contactAndSubject(u: Utterance): { contact?: string; subject?: string } {
+  const found: { role?: Role; indexes: number[] }[] = [];
+  for (const chunk of u.chunks()) {
+    let run: number[] = [];
+    let before: Marker | undefined;
+    const close = (after: Marker | undefined) => {
+      const indexes = trimEdges(u, run, FOLLOW_UP_FILLERS, FOLLOW_UP_TRAILING);
+      if (indexes.length > 0) {
+        const role =
+          before?.side === 'prefix' ? before.role : after?.side === 'suffix' ? after.role : undefined;
+        found.push({ role, indexes });
+      }
+      run = [];
+    };
+    for (let i = 0; i < chunk.length; ) {
+      const marker = markerAt(u, chunk, i);
+      if (marker) {
+        close(marker);
+        before = marker;
+        i += marker.words.length;
+      } else {
+        run.push(chunk[i] ?? -1);
+        i++;
+      }
+    }
+    close(undefined);
+  }
+  let contact = found.find((f) => f.role === 'contact');
+  let subject = found.find((f) => f.role === 'subject');
+  for (const f of found.filter((x) => x.role === undefined)) {
+    if (!contact) contact = f;
+    else if (!subject) subject = f;
+  }
+  const text = (f: { indexes: number[] } | undefined) =>
+    f ? u.raw(trimEdges(u, f.indexes, REF_LEADING, FOLLOW_UP_TRAILING)) || undefined : undefined;
+  return { contact: text(contact), subject: text(subject) };
+}

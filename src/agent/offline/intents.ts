@@ -1,0 +1,191 @@
+import type { ToolName } from '../tool-schemas.ts';
+import { type DateContext, mentionsWhen } from './dates.ts';
+import { FOLLOW_UP_NOUN, greetingLength, mentionsPriority, PLAN_NOUN, TASK_NOUN } from './entities.ts';
+import {
+  ALL_WORDS,
+  alt,
+  CREATE_TASK_STRONG,
+  CREATE_TASK_WEAK,
+  DELETE,
+  DO_IT,
+  DONE,
+  DONE_AT_CLAUSE_END,
+  FOLLOW_UP_DONE,
+  GREETING_WORDS,
+  HELP,
+  INFINITIVE_HAI,
+  LIST_VERBS,
+  MY_DAY,
+  QUESTION_WORDS,
+  RESCHEDULE,
+  SNOOZE,
+  STATUS_ALL,
+  STATUS_DONE,
+  STATUS_OPEN,
+  WHEN_OVERDUE,
+  WHEN_THIS_WEEK,
+  WHEN_TODAY,
+  WHEN_TOMORROW,
+  WHEN_UPCOMING,
+  words,
+} from './lexicon.ts';
+import type { Utterance } from './utterance.ts';
+
+/**
+ * What the owner wants, from the shape of the message: which object it is about (a follow-up, a task,
+ * their day) and what verb acts on it (done, delete, move, list, make). Follow-up words win over task
+ * words; a clear "remind me"/"yaad dilana" makes a task whatever else the sentence holds; a question
+ * that matches nothing is not a task.
+ */
+
+export type Intent =
+  | { kind: 'tool'; tool: ToolName }
+  | { kind: 'help' }
+  | { kind: 'greeting' }
+  | { kind: 'unknown' };
+
+export const PATTERNS = {
+  help: words(alt(HELP)),
+  myDay: words(alt(MY_DAY)),
+  strongCreate: words(alt(CREATE_TASK_STRONG)),
+  weakCreate: words(alt([...CREATE_TASK_WEAK, INFINITIVE_HAI])),
+  createFollowUp: words(
+    `(?:add|set|create|new|schedule|make)(?:\\s+(?:a|new))?\\s+follow ups?|remind me to follow up|follow up (?:set|add|laga) (?:karo|kar do|do)`,
+  ),
+  followUpDone: words(alt(FOLLOW_UP_DONE)),
+  done: words(alt(DONE)),
+  doneAtClauseEnd: words(alt(DONE_AT_CLAUSE_END)),
+  delete: words(alt(DELETE)),
+  reschedule: words(alt(RESCHEDULE)),
+  snooze: words(alt(SNOOZE)),
+  doIt: words(alt(DO_IT)),
+  list: words(alt(LIST_VERBS)),
+  question: words(alt(QUESTION_WORDS)),
+  /** "Ramesh wala follow up", "X ka follow up", "follow up ko": an existing follow-up. */
+  existingFollowUp: words('(?:wala|ka|ki|ke)\\s+follow ups?|follow ups?\\s+ko'),
+  /** Words that qualify a list ("pending", "overdue", "aaj ke"): a list even with no verb. */
+  listQualifier: words(
+    alt([
+      ...STATUS_ALL,
+      ...STATUS_DONE,
+      ...STATUS_OPEN,
+      ...WHEN_OVERDUE,
+      ...WHEN_THIS_WEEK,
+      ...WHEN_TODAY,
+      ...WHEN_TOMORROW,
+      ...WHEN_UPCOMING,
+    ]),
+  ),
+  pendingWords: words(alt([...STATUS_OPEN, ...WHEN_OVERDUE])),
+  all: words(alt(ALL_WORDS)),
+};
+
+/** Words that can stand around the noun in a bare list request ("my overdue tasks for today"). */
+const LIST_FILLERS = new Set([
+  'my',
+  'mere',
+  'mera',
+  'meri',
+  'me',
+  'all',
+  'for',
+  'the',
+  'of',
+  'ke',
+  'ka',
+  'ki',
+  'wala',
+  'hai',
+  'are',
+  'is',
+  'due',
+  'in',
+  'any',
+  'ones',
+  'please',
+  'abhi',
+  'there',
+]);
+
+export function detectIntent(u: Utterance, ctx: DateContext): Intent {
+  if (u.length === 0) return { kind: 'unknown' };
+  const greeting = greetingLength(u);
+  if (greeting === u.length || (greeting > 0 && everyWord(u, (w) => GREETING_WORDS.has(w)))) {
+    return { kind: 'greeting' };
+  }
+  // "hi, remind me …": the greeting is not part of the request
+  u.use(0, greeting, 'filler');
+
+  const taskNoun = u.has(TASK_NOUN);
+  const followUpNoun = u.has(FOLLOW_UP_NOUN);
+  const when = mentionsWhen(u, ctx);
+  const has = (p: RegExp) => u.has(p);
+  const isDone = has(PATTERNS.done) || doneAtClauseEnd(u);
+  const tool = (name: ToolName): Intent => ({ kind: 'tool', tool: name });
+
+  if (has(PATTERNS.help) && !taskNoun && !followUpNoun && !when) return { kind: 'help' };
+  if (has(PATTERNS.followUpDone)) return tool('complete_follow_up');
+
+  if (followUpNoun || u.has(/(?<=^|\s)snooze(?=\s|$)/g)) {
+    if (has(PATTERNS.createFollowUp)) return tool('create_follow_up');
+    if (has(PATTERNS.list) && !has(PATTERNS.reschedule)) return tool('list_follow_ups');
+    if (has(PATTERNS.all) && (isDone || has(PATTERNS.snooze) || has(PATTERNS.delete)))
+      return { kind: 'unknown' };
+    if (isDone) return tool('complete_follow_up');
+    if (has(PATTERNS.delete)) return { kind: 'unknown' }; // there is no tool to drop a follow-up
+    const span = when || /\d|ghante|hour|minute|din|day/.test(u.freeNorm);
+    if (has(PATTERNS.snooze) || (has(PATTERNS.doIt) && span && has(PATTERNS.existingFollowUp))) {
+      return tool('snooze_follow_up');
+    }
+    if (isBareList(u, FOLLOW_UP_NOUN)) return tool('list_follow_ups');
+    return tool('create_follow_up');
+  }
+
+  if (has(PATTERNS.myDay) && !taskNoun) return tool('my_day');
+
+  if (has(PATTERNS.strongCreate)) return tool('create_task');
+  const planNoun = has(PLAN_NOUN);
+  if (has(PATTERNS.list) && (taskNoun || planNoun || has(PATTERNS.pendingWords))) return tool('list_tasks');
+  // "delete all tasks", "complete all": bulk actions are not something the tools do
+  const acts =
+    isDone || has(PATTERNS.delete) || has(PATTERNS.reschedule) || /^(?:complete|finish|close)\s/.test(u.norm);
+  if (acts && has(PATTERNS.all)) return { kind: 'unknown' };
+  if ((taskNoun && isBareList(u, TASK_NOUN)) || (planNoun && isBareList(u, PLAN_NOUN)))
+    return tool('list_tasks');
+  if (isDone) return tool('complete_task');
+  if (has(PATTERNS.delete)) return tool('delete_task');
+  const priority = mentionsPriority(u);
+  if ((has(PATTERNS.reschedule) || (taskNoun && has(PATTERNS.doIt))) && (when || priority)) {
+    return tool('update_task');
+  }
+  if (has(PATTERNS.question) || u.endsWithQuestion) return { kind: 'unknown' };
+  if (has(PATTERNS.weakCreate) || when || priority) return tool('create_task');
+  return { kind: 'unknown' };
+}
+
+function everyWord(u: Utterance, test: (w: string) => boolean): boolean {
+  return u.tokens.every((t) => test(t.norm));
+}
+
+/** "mark X complete", "Anil ka follow up complete, …": complete at the end of a clause. */
+function doneAtClauseEnd(u: Utterance): boolean {
+  return u
+    .find(PATTERNS.doneAtClauseEnd)
+    .some((m) => m.to === u.length || u.tokens[m.to - 1]?.breakAfter === true);
+}
+
+/**
+ * A list asked for with no verb: the plural noun with only qualifiers and fillers around it ("overdue
+ * followups", "tasks for tomorrow", "upcoming follow ups").
+ */
+const PLURAL = /(?:^|\s)(?:tasks|follow ups|reminders|todos|kaam|plans?|schedule|agenda)(?:\s|$)/;
+
+function isBareList(u: Utterance, noun: RegExp): boolean {
+  const nounMatches = u.find(noun);
+  if (!nounMatches.some((m) => PLURAL.test(m.text))) return false;
+  const covered = new Set<number>();
+  for (const m of [...nounMatches, ...u.find(PATTERNS.listQualifier)]) {
+    for (let i = m.from; i < m.to; i++) covered.add(i);
+  }
+  return u.freeIndexes().every((i) => covered.has(i) || LIST_FILLERS.has(u.normOf(i)));
+}

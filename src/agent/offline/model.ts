@@ -1,0 +1,73 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { AIMessage, type BaseMessage, ToolMessage } from '@langchain/core/messages';
+import type { ChatResult } from '@langchain/core/outputs';
+import type { ToolName } from '../tool-schemas.ts';
+import { parseUtterance } from './parse.ts';
+import { type Clock, GREETING, HELP, NOT_UNDERSTOOD, replyFor } from './replies.ts';
+
+/**
+ * The model that runs with no API key: a LangChain chat model that turns the owner's message into tool
+ * calls with a rule-based parser, then words the tool results. Because it speaks tool calls, the same
+ * agent loop, tools and storage run with it as with a real LLM.
+ */
+
+// The turn's clock and time zone, set by the turn runner: a message means "kal" relative to its own turn.
+const turnClock = new AsyncLocalStorage<Clock>();
+export const withTurnClock = <T>(clock: Clock, fn: () => Promise<T>): Promise<T> => turnClock.run(clock, fn);
+
+const textOf = (m: BaseMessage | undefined): string =>
+  typeof m?.content === 'string' ? m.content : (m?.text ?? '');
+
+const answer = (text: string): ChatResult => ({ generations: [{ text, message: new AIMessage(text) }] });
+
+export class OfflineChatModel extends BaseChatModel {
+  static override lc_name() {
+    return 'OfflineChatModel';
+  }
+
+  override _llmType(): string {
+    return 'axon-offline';
+  }
+
+  // The parser already knows the tool contract (tool-schemas.ts); binding only has to keep the agent happy.
+  override bindTools(): this {
+    return this;
+  }
+
+  async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+    const clock = turnClock.getStore() ?? { now: new Date(), timezone: 'Asia/Kolkata' };
+    const last = messages.at(-1);
+    if (last && ToolMessage.isInstance(last)) return answer(this.summarise(messages, clock));
+
+    const intent = parseUtterance(textOf(last), clock);
+    if (intent.kind === 'help') return answer(HELP);
+    if (intent.kind === 'greeting') return answer(GREETING);
+    if (intent.kind === 'unknown') return answer(NOT_UNDERSTOOD);
+    const message = new AIMessage({
+      content: '',
+      tool_calls: [{ id: `call_${randomUUID()}`, name: intent.tool, args: intent.args, type: 'tool_call' }],
+    });
+    return { generations: [{ text: '', message }] };
+  }
+
+  /** Words the results of the tool calls made since the last human message. */
+  private summarise(messages: BaseMessage[], clock: Clock): string {
+    const lastCall = messages.findLastIndex(
+      (m) => AIMessage.isInstance(m) && (m.tool_calls?.length ?? 0) > 0,
+    );
+    const call = messages[lastCall] as AIMessage;
+    const lines = (call.tool_calls ?? []).map((tc) => {
+      const result = messages
+        .slice(lastCall + 1)
+        .find((m) => ToolMessage.isInstance(m) && m.tool_call_id === tc.id);
+      try {
+        return replyFor(tc.name as ToolName, JSON.parse(textOf(result)), clock);
+      } catch {
+        return 'Sorry, something went wrong while doing that. Please try again.';
+      }
+    });
+    return lines.join('\n\n');
+  }
+}

@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import { type ToolName, toolArgs } from '../tool-schemas.ts';
+import { BUILDERS } from './arguments.ts';
+import type { DateContext } from './dates.ts';
+import { detectIntent } from './intents.ts';
+import { Utterance } from './utterance.ts';
+
+/**
+ * The offline model's parser: one owner message (English or everyday Hinglish) → a tool call with
+ * arguments that satisfy `toolArgs`, or help, a greeting, or "unknown". It never guesses: when a message
+ * does not fit, the answer is `unknown` and the caller says what it can do.
+ *
+ * Conventions (the evaluation set in test/eval/utterances.json follows them):
+ * - "remind me to X at T" / "T baje yaad dilana X" → create_task { title X, due_at T, remind_at T }.
+ *   A reminder with a day but no time gets due_date only (no remind_at).
+ * - A task with a day but no time → due_date only; with a time → due_at only.
+ * - A follow-up with a day but no time → due_at 10:00 that day; with no day at all → tomorrow 10:00.
+ * - A time with no day → the next time the clock shows it (today if still ahead, else tomorrow).
+ * - subah/morning 09:00, dopahar/afternoon 14:00, noon 12:00, shaam/evening/eod 18:00,
+ *   raat/night/tonight 21:00 — unless an hour is given: "shaam 6 baje" → 18:00, "subah 10 baje" → 10:00.
+ *   A bare hour ("5 baje", "at 4") follows shop hours: 1–7 → pm, 8–11 → am, 12 → noon.
+ *   "saade 5" 5:30, "sawa 5" 5:15, "paune 5" 4:45, "dedh baje" 13:30, "dhai baje" 14:30.
+ * - "kal" = tomorrow (its rarer "yesterday" is ignored), "parso" = the day after tomorrow, "aaj" = today;
+ *   "agle hafte"/"next week" = next Monday; a weekday name (also "next friday", "agle somvar") = the next
+ *   such day after today; "30 tarikh"/"the 1st" = the next such day of the month, today included;
+ *   "dd/mm" is day first. "in 2 hours"/"2 ghante baad" = now + 2 h (to the minute); "in 3 days"/"3 din
+ *   baad" = that day (a date, no time).
+ * - Priority: urgent/zaroori/jaldi/asap/turant → urgent; important/imp/high priority → high;
+ *   low priority/no rush/"jaldi nahi" → low; otherwise left out.
+ * - Follow-up channel: call/phone → call, whatsapp/msg/message → whatsapp, email/mail → email,
+ *   visit/meet/milna/jaake → visit; otherwise left out (the tool defaults to call).
+ * - Follow-up contact and subject: "with X", "X se/ko" name the contact; "about/regarding/re/for/on Y",
+ *   "Y ke liye/ke baare mein/ka" the subject; with no subject it is "Follow up with X". A phone number
+ *   becomes contact_phone in E.164.
+ * - Titles keep the user's words (and capitalisation) minus the scheduling words and the little words
+ *   tying them in ("on", "by", "ko", "tak"), cue phrases ("remind me to", "add task", "yaad dilana ki"),
+ *   priority words, leading fillers ("please", "mujhe", "the") and a trailing "hai". Verbs stay:
+ *   "kal GST file karna hai" → "GST file karna".
+ * - References to an existing task or follow-up are the user's words naming it without the verb, the noun
+ *   ("task", "kaam", "follow up") and edge particles ("wala", "ka", "ko", "the"): "bank wala task hata do"
+ *   → "bank"; "quotation bhej diya" → "quotation".
+ * - Snooze for a span ("for 2 hours", "1 ghante ke liye", "2 ghante baad") → minutes; to a moment
+ *   ("till tomorrow", "kal tak", "to monday 11am") → until (10:00 when no time); neither → both left out.
+ * - complete_follow_up: the words after the first clause break (or after "done"/"ho gaya") are the outcome.
+ * - Lists carry only the filters the user said: "pending" → open (tasks) / pending (follow-ups),
+ *   "done/completed/ho gaye" → done, "all/saare" → all; today/tomorrow/overdue/this week; for follow-ups
+ *   "tomorrow"/"upcoming"/"aane wale" → upcoming; leftover content words → q.
+ */
+
+export type ParsedIntent =
+  | { kind: 'tool'; tool: ToolName; args: Record<string, unknown> }
+  | { kind: 'help' }
+  | { kind: 'greeting' }
+  | { kind: 'unknown' };
+
+export type ParseOptions = DateContext;
+
+export function parseUtterance(text: string, opts: ParseOptions): ParsedIntent {
+  const u = new Utterance(text);
+  const intent = detectIntent(u, opts);
+  if (intent.kind !== 'tool') return intent;
+  const raw = BUILDERS[intent.tool](u, opts);
+  if (!raw) return { kind: 'unknown' };
+  const schema: z.ZodType = toolArgs[intent.tool];
+  const checked = schema.safeParse(raw);
+  if (!checked.success) return { kind: 'unknown' };
+  return { kind: 'tool', tool: intent.tool, args: checked.data as Record<string, unknown> };
+}

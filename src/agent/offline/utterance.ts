@@ -1,0 +1,237 @@
+import { normalisePhone } from '../../domain/phone.ts';
+import { SPELLING } from './lexicon.ts';
+
+/**
+ * A message split into tokens. Every token keeps the words as the user typed them (`raw`, for titles and
+ * names) and a normalised form (`norm`, for matching). The normalised forms joined by single spaces make
+ * `norm`, the text every matcher runs on; a match maps back to the tokens it covers. As the parser
+ * recognises parts of the message (a date, a phone, a cue) it marks their tokens used, and whatever is
+ * left is the title, the name or the subject.
+ */
+
+export interface Token {
+  /** As typed, without the punctuation around it. */
+  raw: string;
+  /** Lower case, apostrophes dropped, spelling folded. May hold a space ("hogaya" → "ho gaya"). */
+  norm: string;
+  /** Offset of `norm` in `Utterance.norm`. */
+  start: number;
+  /** E.164, when the token is a phone number. */
+  phone?: string;
+  /** A comma, full stop, colon, dash or question mark follows it: a clause ends here. */
+  breakAfter: boolean;
+}
+
+/** Why a token was taken out of the free text. Phones and fillers do not split a phrase in two. */
+export type Use = 'when' | 'phone' | 'cue' | 'priority' | 'channel' | 'noun' | 'marker' | 'filler';
+const SOFT_USES: ReadonlySet<Use> = new Set(['phone', 'filler']);
+
+export interface Match {
+  /** First token covered. */
+  from: number;
+  /** One past the last token covered. */
+  to: number;
+  text: string;
+  groups: (string | undefined)[];
+}
+
+// A candidate phone: digits with spaces, dashes, dots or brackets, optionally after a "+".
+const PHONE_CANDIDATE = /(?<![\w+])\+?\d[\d\s\-().]{7,17}\d(?!\w)/g;
+const EDGE_PUNCTUATION = /^[^\p{L}\p{N}&+#@]+|[^\p{L}\p{N}&%]+$/gu;
+const CLAUSE_END = /[,.;:!?\-–—]$/;
+
+export class Utterance {
+  readonly tokens: Token[];
+  readonly norm: string;
+  readonly endsWithQuestion: boolean;
+  private readonly uses: (Use | undefined)[];
+
+  constructor(text: string) {
+    const cleaned = text
+      .normalize('NFKC')
+      .replace(/[‘’`´]/g, "'")
+      .replace(/[“”]/g, '"');
+    this.endsWithQuestion = /\?\s*$/.test(cleaned);
+    this.tokens = tokenise(cleaned);
+    let offset = 0;
+    for (const token of this.tokens) {
+      token.start = offset;
+      offset += token.norm.length + 1;
+    }
+    this.norm = this.tokens.map((t) => t.norm).join(' ');
+    this.uses = this.tokens.map((t) => (t.phone ? 'phone' : undefined));
+  }
+
+  get length(): number {
+    return this.tokens.length;
+  }
+
+  /**
+   * The normalised text with used tokens blanked out (same length, so offsets still line up), for
+   * matchers that must only see what is left.
+   */
+  get freeNorm(): string {
+    return this.tokens.map((t, i) => (this.uses[i] ? ' '.repeat(t.norm.length) : t.norm)).join(' ');
+  }
+
+  /** Every match of a global regular expression, over free tokens only unless `all` is set. */
+  find(pattern: RegExp, options: { all?: boolean } = {}): Match[] {
+    const haystack = options.all ? this.norm : this.freeNorm;
+    const found: Match[] = [];
+    for (const m of haystack.matchAll(pattern)) {
+      if (m[0].trim() === '') continue;
+      const startChar = m.index + (m[0].length - m[0].trimStart().length);
+      const endChar = m.index + m[0].trimEnd().length;
+      const range = this.tokenRange(startChar, endChar);
+      if (range) found.push({ ...range, text: m[0].trim(), groups: m.slice(1) });
+    }
+    return found;
+  }
+
+  has(pattern: RegExp, options: { all?: boolean } = {}): boolean {
+    return this.find(pattern, options).length > 0;
+  }
+
+  /** The tokens a character range of `norm` covers. */
+  tokenRange(startChar: number, endChar: number): { from: number; to: number } | null {
+    let from = -1;
+    let to = -1;
+    this.tokens.forEach((t, i) => {
+      const end = t.start + t.norm.length;
+      if (end > startChar && t.start < endChar) {
+        if (from < 0) from = i;
+        to = i + 1;
+      }
+    });
+    return from < 0 ? null : { from, to };
+  }
+
+  use(from: number, to: number, use: Use): void {
+    for (let i = from; i < to; i++) this.uses[i] ??= use;
+  }
+
+  useMatch(match: Match | undefined, use: Use): boolean {
+    if (!match) return false;
+    this.use(match.from, match.to, use);
+    return true;
+  }
+
+  /** Finds and marks the first free match; returns it. */
+  take(pattern: RegExp, use: Use): Match | undefined {
+    const match = this.find(pattern)[0];
+    this.useMatch(match, use);
+    return match;
+  }
+
+  /** Finds and marks every free match. */
+  takeAll(pattern: RegExp, use: Use): Match[] {
+    const matches = this.find(pattern);
+    for (const m of matches) this.useMatch(m, use);
+    return matches;
+  }
+
+  usedAs(i: number): Use | undefined {
+    return this.uses[i];
+  }
+
+  isFree(i: number): boolean {
+    return i >= 0 && i < this.tokens.length && this.uses[i] === undefined;
+  }
+
+  freeIndexes(from = 0, to = this.tokens.length): number[] {
+    const out: number[] = [];
+    for (let i = from; i < to; i++) if (this.isFree(i)) out.push(i);
+    return out;
+  }
+
+  /**
+   * Runs of free tokens. A run ends at a clause break and at a used token, except phones and fillers,
+   * which sit inside a phrase ("Suresh 98450 12345 se").
+   */
+  chunks(from = 0, to = this.tokens.length): number[][] {
+    const runs: number[][] = [];
+    let run: number[] = [];
+    const close = () => {
+      if (run.length) runs.push(run);
+      run = [];
+    };
+    for (let i = from; i < to; i++) {
+      const use = this.uses[i];
+      if (use === undefined) run.push(i);
+      else if (!SOFT_USES.has(use)) close();
+      if (this.tokens[i]?.breakAfter) close();
+    }
+    close();
+    return runs;
+  }
+
+  /** The first token at or after `from` that ends a clause, or -1. */
+  firstClauseBreak(from = 0): number {
+    for (let i = from; i < this.tokens.length; i++) if (this.tokens[i]?.breakAfter) return i;
+    return -1;
+  }
+
+  raw(indexes: readonly number[]): string {
+    return indexes
+      .map((i) => this.tokens[i]?.raw ?? '')
+      .filter((s) => s !== '')
+      .join(' ');
+  }
+
+  normOf(i: number): string {
+    return this.tokens[i]?.norm ?? '';
+  }
+
+  phones(): string[] {
+    return this.tokens.flatMap((t) => (t.phone ? [t.phone] : []));
+  }
+}
+
+function tokenise(text: string): Token[] {
+  const tokens: Token[] = [];
+  let last = 0;
+  for (const phone of findPhones(text)) {
+    pushWords(tokens, text.slice(last, phone.start));
+    tokens.push({ raw: phone.raw, norm: '#phone', start: 0, phone: phone.e164, breakAfter: false });
+    last = phone.end;
+  }
+  pushWords(tokens, text.slice(last));
+  return tokens;
+}
+
+function pushWords(tokens: Token[], text: string): void {
+  if (/^\s*[,.;:!?\-–—]/.test(text)) markBreak(tokens);
+  for (const piece of text.split(/\s+/)) {
+    if (piece === '') continue;
+    const raw = piece === '&' ? '&' : piece.replace(EDGE_PUNCTUATION, '');
+    if (raw === '') {
+      if (CLAUSE_END.test(piece)) markBreak(tokens);
+      continue;
+    }
+    const lower = raw.toLowerCase().replace(/'/g, '');
+    tokens.push({ raw, norm: SPELLING[lower] ?? lower, start: 0, breakAfter: CLAUSE_END.test(piece) });
+  }
+}
+
+function markBreak(tokens: Token[]): void {
+  const last = tokens.at(-1);
+  if (last) last.breakAfter = true;
+}
+
+/** Indian numbers as owners write them; the longest prefix of a digit run that is a phone wins. */
+function findPhones(text: string): { start: number; end: number; raw: string; e164: string }[] {
+  const found: { start: number; end: number; raw: string; e164: string }[] = [];
+  for (const m of text.matchAll(PHONE_CANDIDATE)) {
+    const candidate = m[0];
+    for (let end = candidate.length; end > 0; end--) {
+      if (!/\d/.test(candidate[end - 1] ?? '') || /\d/.test(candidate[end] ?? '')) continue;
+      const raw = candidate.slice(0, end);
+      const e164 = normalisePhone(raw);
+      if (e164) {
+        found.push({ start: m.index, end: m.index + end, raw, e164 });
+        break;
+      }
+    }
+  }
+  return found;
+}

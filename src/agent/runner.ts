@@ -1,0 +1,180 @@
+import { performance } from 'node:perf_hooks';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import {
+  AIMessage,
+  type BaseMessage,
+  HumanMessage,
+  SystemMessage,
+  ToolMessage,
+} from '@langchain/core/messages';
+import { createAgent } from 'langchain';
+import type { Db } from '../db/types.ts';
+import type { Ctx, Via } from '../domain/context.ts';
+import type { Action, ConversationChannel } from '../domain/conversations/schema.ts';
+import { openConversation, recentTurns, recordTurn } from '../domain/conversations/store.ts';
+import type { Principal } from '../domain/tenants.ts';
+import { localDate } from '../domain/time.ts';
+import { formatTime } from './format.ts';
+import { withTurnClock } from './offline/model.ts';
+import { type Prompts, renderPrompt } from './prompts.ts';
+import { createToolbox, type TurnContext } from './tools.ts';
+
+export interface TurnRequest {
+  principal: Principal;
+  channel: ConversationChannel;
+  message: string;
+  conversationId?: string | undefined;
+  requestId?: string | undefined;
+}
+
+export interface TurnResult {
+  reply: string;
+  conversation_id: string;
+  turn_id: string;
+  actions: Action[];
+  error: string | null;
+}
+
+export interface RunnerDeps {
+  db: Db;
+  model: BaseChatModel;
+  modelName: string;
+  prompts: Prompts;
+  historyTurns: number;
+  turnTimeoutMs: number;
+  clock?: () => Date;
+}
+
+const PROVIDER_DOWN =
+  "Sorry, I can't think clearly right now — my AI service isn't answering. Your message is saved; please try again in a minute.";
+
+const CHANNEL_VIA: Record<ConversationChannel, Via> = {
+  api: 'api',
+  whatsapp: 'whatsapp',
+  telegram: 'telegram',
+  console: 'console',
+};
+
+const textOf = (m: BaseMessage): string => (typeof m.content === 'string' ? m.content : m.text);
+
+/** Pairs each tool call of the turn with its result. */
+function actionsOf(messages: BaseMessage[]): Action[] {
+  const results = new Map<string, unknown>();
+  for (const m of messages) {
+    if (ToolMessage.isInstance(m)) {
+      const text = textOf(m);
+      try {
+        results.set(m.tool_call_id, JSON.parse(text));
+      } catch {
+        results.set(m.tool_call_id, text);
+      }
+    }
+  }
+  return messages.flatMap((m) =>
+    AIMessage.isInstance(m)
+      ? (m.tool_calls ?? []).map((tc) => ({
+          tool: tc.name,
+          args: tc.args,
+          result: results.get(tc.id ?? '') ?? null,
+        }))
+      : [],
+  );
+}
+
+function usageOf(messages: BaseMessage[]): { input: number; output: number } {
+  let input = 0;
+  let output = 0;
+  for (const m of messages) {
+    if (AIMessage.isInstance(m) && m.usage_metadata) {
+      input += m.usage_metadata.input_tokens;
+      output += m.usage_metadata.output_tokens;
+    }
+  }
+  return { input, output };
+}
+
+/**
+ * One turn of the Digital Employee: history in, agent loop (model ↔ tools), turn recorded, reply out. The
+ * turn is recorded even when the model provider fails, with what the tools had already done.
+ */
+export function createTurnRunner(deps: RunnerDeps) {
+  const toolbox = createToolbox(deps.db);
+  const agent = createAgent({ model: deps.model, tools: toolbox.tools });
+  const clock = deps.clock ?? (() => new Date());
+
+  function systemPrompt(p: Principal, now: Date): string {
+    return renderPrompt(deps.prompts, 'system', {
+      business_name: p.businessName,
+      user_name: p.userName ?? 'the owner',
+      user_role: p.role,
+      now: `${localDate(now, p.timezone)} ${formatTime(now, p.timezone)}`,
+      weekday: new Intl.DateTimeFormat('en-IN', { weekday: 'long', timeZone: p.timezone }).format(now),
+      timezone: p.timezone,
+    });
+  }
+
+  return async function runTurn(req: TurnRequest): Promise<TurnResult> {
+    const started = performance.now();
+    const now = clock();
+    const { principal: p } = req;
+    const ctx: Ctx = {
+      tenantId: p.tenantId,
+      userId: p.userId,
+      actor: 'agent',
+      via: CHANNEL_VIA[req.channel],
+      timezone: p.timezone,
+      requestId: req.requestId,
+    };
+    const conversation = await openConversation(deps.db, ctx, req.channel, req.conversationId);
+    const history = await recentTurns(deps.db, ctx, conversation.id, deps.historyTurns);
+    const input: BaseMessage[] = [
+      new SystemMessage(systemPrompt(p, now)),
+      ...history.flatMap((t) => [new HumanMessage(t.user_message), new AIMessage(t.reply)]),
+      new HumanMessage(req.message),
+    ];
+
+    const produced: BaseMessage[] = [];
+    let error: string | null = null;
+    try {
+      const context: TurnContext = { ctx, now };
+      await withTurnClock({ now, timezone: p.timezone }, async () => {
+        const stream = await agent.stream(
+          { messages: input },
+          {
+            context,
+            streamMode: 'updates',
+            recursionLimit: 12,
+            signal: AbortSignal.timeout(deps.turnTimeoutMs),
+          },
+        );
+        for await (const update of stream) {
+          for (const node of Object.values(
+            update as Record<string, { messages?: BaseMessage[] } | undefined>,
+          )) {
+            if (node?.messages) produced.push(...node.messages);
+          }
+        }
+      });
+    } catch (err) {
+      error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    }
+
+    const actions = actionsOf(produced);
+    const final = produced.findLast((m) => AIMessage.isInstance(m) && !(m.tool_calls?.length ?? 0));
+    const reply = (!error && final && textOf(final).trim()) || PROVIDER_DOWN;
+    const usage = usageOf(produced);
+    const turn = await recordTurn(deps.db, ctx, conversation.id, {
+      userMessage: req.message,
+      reply,
+      actions,
+      model: deps.modelName,
+      inputTokens: usage.input,
+      outputTokens: usage.output,
+      latencyMs: Math.round(performance.now() - started),
+      error: error ?? (final ? null : 'the model gave no final answer'),
+    });
+    return { reply, conversation_id: conversation.id, turn_id: turn.id, actions, error: turn.error };
+  };
+}
+
+export type TurnRunner = ReturnType<typeof createTurnRunner>;

@@ -1,0 +1,292 @@
+import { tool } from '@langchain/core/tools';
+import { ZodError } from 'zod';
+import type { Db } from '../db/types.ts';
+import type { Ctx } from '../domain/context.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { Source } from '../domain/fields.ts';
+import type { FollowUp } from '../domain/follow-ups/schema.ts';
+import { FollowUpCreate, followUpId } from '../domain/follow-ups/schema.ts';
+import {
+  completeFollowUp,
+  createFollowUp,
+  getFollowUp,
+  listFollowUps,
+  snoozeFollowUp,
+} from '../domain/follow-ups/service.ts';
+import { findByWords, significantWords } from '../domain/lookup.ts';
+import { composeMyDay } from '../domain/my-day.ts';
+import { type Task, TaskCreate, TaskUpdate, taskId } from '../domain/tasks/schema.ts';
+import {
+  completeTask,
+  createTask,
+  deleteTask,
+  getTask,
+  listTasks,
+  updateTask,
+} from '../domain/tasks/service.ts';
+import { addDays, localDate } from '../domain/time.ts';
+import { type ToolArgs, type ToolName, toolArgs } from './tool-schemas.ts';
+
+/**
+ * The Digital Employee's tools: thin wrappers over the domain services. Who is acting (tenant, user,
+ * channel, time zone) comes from the turn's context, never from the model's arguments, and row-level
+ * security holds every query to that tenant anyway.
+ */
+
+export interface TurnContext {
+  ctx: Ctx;
+  now: Date;
+}
+
+export type ToolResult = Record<string, unknown> & { ok: boolean };
+
+const SOURCE: Record<Ctx['via'], Source> = {
+  api: 'chat',
+  whatsapp: 'whatsapp',
+  telegram: 'telegram',
+  console: 'console',
+  job: 'chat',
+};
+
+const LIST_LIMIT = 10;
+
+const fail = (error: string, message: string, extra: Record<string, unknown> = {}): ToolResult => ({
+  ok: false,
+  error,
+  message,
+  ...extra,
+});
+
+/** Compact shapes for the model: what it needs to answer, nothing more. */
+const briefTask = (t: Task) => ({
+  id: t.id,
+  title: t.title,
+  due_date: t.due_date,
+  due_at: t.due_at,
+  priority: t.priority,
+  status: t.status,
+  ...(t.remind_at ? { remind_at: t.remind_at } : {}),
+});
+
+const briefFollowUp = (f: FollowUp) => ({
+  id: f.id,
+  contact_name: f.contact_name,
+  contact_phone: f.contact_phone,
+  subject: f.subject,
+  due_at: f.due_at,
+  channel: f.channel,
+  status: f.status,
+  overdue: f.overdue,
+});
+
+type Resolved<T> = { found: T } | { result: ToolResult };
+
+async function resolveTask(db: Db, ctx: Ctx, ref: string): Promise<Resolved<Task>> {
+  if (taskId.safeParse(ref).success) return { found: await getTask(db, ctx, ref) };
+  const ids = await db.tenant(ctx.tenantId, (tx) =>
+    findByWords(
+      tx,
+      'tasks',
+      ['title', 'notes'],
+      significantWords(ref),
+      "status = 'open'",
+      'due_date ASC NULLS LAST, created_at DESC',
+    ),
+  );
+  if (ids.length === 0) return { result: fail('not_found', `No open task matches "${ref}".`) };
+  const tasks = await Promise.all(ids.map((id) => getTask(db, ctx, id)));
+  if (tasks.length > 1) {
+    return {
+      result: fail('ambiguous', `${tasks.length} open tasks match "${ref}".`, {
+        candidates: tasks.map(briefTask),
+      }),
+    };
+  }
+  return { found: tasks[0] as Task };
+}
+
+async function resolveFollowUp(db: Db, ctx: Ctx, ref: string): Promise<Resolved<FollowUp>> {
+  if (followUpId.safeParse(ref).success) return { found: await getFollowUp(db, ctx, ref) };
+  const ids = await db.tenant(ctx.tenantId, (tx) =>
+    findByWords(
+      tx,
+      'follow_ups',
+      ['contact_name', 'subject', 'notes'],
+      significantWords(ref),
+      "status IN ('pending', 'snoozed')",
+      'due_at ASC',
+    ),
+  );
+  if (ids.length === 0) return { result: fail('not_found', `No open follow-up matches "${ref}".`) };
+  const found = await Promise.all(ids.map((id) => getFollowUp(db, ctx, id)));
+  if (found.length > 1) {
+    return {
+      result: fail('ambiguous', `${found.length} open follow-ups match "${ref}".`, {
+        candidates: found.map(briefFollowUp),
+      }),
+    };
+  }
+  return { found: found[0] as FollowUp };
+}
+
+type Handler<T extends ToolName> = (args: ToolArgs<T>, turn: TurnContext) => Promise<ToolResult>;
+
+function handlers(db: Db): { [T in ToolName]: Handler<T> } {
+  return {
+    async create_task(args, { ctx }) {
+      const input = TaskCreate.parse({ ...args, priority: args.priority ?? 'medium' });
+      return { ok: true, task: briefTask(await createTask(db, ctx, input, SOURCE[ctx.via])) };
+    },
+
+    async list_tasks(args, { ctx, now }) {
+      const today = localDate(now, ctx.timezone);
+      const range = {
+        today: { due_after: today, due_before: today },
+        tomorrow: { due_after: addDays(today, 1), due_before: addDays(today, 1) },
+        overdue: { due_before: addDays(today, -1) },
+        this_week: { due_after: today, due_before: addDays(today, 6) },
+        any: {},
+      }[args.when ?? 'any'];
+      const status = args.status === 'all' ? undefined : (args.status ?? 'open');
+      const page = await listTasks(db, ctx, {
+        ...range,
+        ...(status ? { status } : {}),
+        ...(args.priority ? { priority: args.priority } : {}),
+        ...(args.q ? { q: args.q } : {}),
+        sort: 'due_date',
+        page: 1,
+        limit: LIST_LIMIT,
+      });
+      return { ok: true, total: page.total, today, tasks: page.items.map(briefTask) };
+    },
+
+    async update_task({ task, ...changes }, { ctx }) {
+      const r = await resolveTask(db, ctx, task);
+      if ('result' in r) return r.result;
+      const patch = TaskUpdate.parse(changes);
+      return { ok: true, task: briefTask(await updateTask(db, ctx, r.found.id, patch)) };
+    },
+
+    async complete_task({ task }, { ctx }) {
+      const r = await resolveTask(db, ctx, task);
+      if ('result' in r) return r.result;
+      return { ok: true, task: briefTask(await completeTask(db, ctx, r.found.id)) };
+    },
+
+    async delete_task({ task }, { ctx }) {
+      const r = await resolveTask(db, ctx, task);
+      if ('result' in r) return r.result;
+      await deleteTask(db, ctx, r.found.id);
+      return { ok: true, deleted: briefTask(r.found) };
+    },
+
+    async create_follow_up(args, { ctx }) {
+      const input = FollowUpCreate.parse({
+        ...args,
+        contact_name: args.contact_name ?? null,
+        channel: args.channel ?? 'call',
+      });
+      return { ok: true, follow_up: briefFollowUp(await createFollowUp(db, ctx, input, SOURCE[ctx.via])) };
+    },
+
+    async list_follow_ups(args, { ctx, now }) {
+      const today = localDate(now, ctx.timezone);
+      const range = {
+        today: { due_before: today },
+        overdue: { overdue: true },
+        upcoming: { due_after: now.toISOString() },
+        any: {},
+      }[args.when ?? 'any'];
+      const status = { pending: 'open', done: 'done', all: undefined }[args.status ?? 'pending'] as
+        | 'open'
+        | 'done'
+        | undefined;
+      const page = await listFollowUps(db, ctx, {
+        ...range,
+        ...(status ? { status } : {}),
+        ...(args.q ? { q: args.q } : {}),
+        sort: 'due_at',
+        page: 1,
+        limit: LIST_LIMIT,
+      });
+      return { ok: true, total: page.total, follow_ups: page.items.map(briefFollowUp) };
+    },
+
+    async snooze_follow_up({ follow_up, until, minutes }, { ctx, now }) {
+      const r = await resolveFollowUp(db, ctx, follow_up);
+      if ('result' in r) return r.result;
+      const snoozed = await snoozeFollowUp(db, ctx, r.found.id, { until, minutes }, now);
+      return { ok: true, follow_up: briefFollowUp(snoozed) };
+    },
+
+    async complete_follow_up({ follow_up, outcome }, { ctx }) {
+      const r = await resolveFollowUp(db, ctx, follow_up);
+      if ('result' in r) return r.result;
+      return { ok: true, follow_up: briefFollowUp(await completeFollowUp(db, ctx, r.found.id, outcome)) };
+    },
+
+    async my_day(_args, { ctx, now }) {
+      const day = await composeMyDay(db, ctx, now);
+      return {
+        ok: true,
+        date: day.date,
+        tasks_due_today: day.tasks_due_today.map(briefTask),
+        overdue_tasks: day.overdue_tasks.map(briefTask),
+        follow_ups_due: day.follow_ups_due.map(briefFollowUp),
+      };
+    },
+  };
+}
+
+const DESCRIPTIONS: Record<ToolName, string> = {
+  create_task:
+    'Add a task (a to-do) for the user, optionally with a due date or time, priority and reminder.',
+  list_tasks: "List the user's tasks, e.g. today's, overdue or matching words.",
+  update_task: 'Change a task: reschedule it, rename it, change its priority or notes.',
+  complete_task: 'Mark a task done.',
+  delete_task: 'Delete a task the user no longer wants.',
+  create_follow_up:
+    'Add a follow-up: call, message, email or visit someone (or check on something) at a time.',
+  list_follow_ups: "List the user's follow-ups, e.g. today's or overdue.",
+  snooze_follow_up: 'Push a follow-up to later.',
+  complete_follow_up: 'Mark a follow-up done, with its outcome when the user says it.',
+  my_day: "Summarise the user's day: tasks due today, overdue tasks and follow-ups due.",
+};
+
+/** A domain refusal or bad arguments become a result the model can explain, not a crashed turn. */
+async function guarded(run: () => Promise<ToolResult>): Promise<ToolResult> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof DomainError) return fail(err.code, err.message);
+    if (err instanceof ZodError) {
+      const issue = err.issues[0];
+      return fail(
+        'invalid_arguments',
+        issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid arguments',
+      );
+    }
+    throw err;
+  }
+}
+
+export function turnContextOf(runtime: { context?: unknown }): TurnContext {
+  const turn = runtime.context as TurnContext | undefined;
+  if (!turn?.ctx) throw new Error('tool called outside a turn');
+  return turn;
+}
+
+/** Runs a tool by name, as the offline model's turn and tests may; the LangChain tools call the same. */
+export function createToolbox(db: Db) {
+  const impl = handlers(db);
+  const run = (name: ToolName, args: unknown, turn: TurnContext): Promise<ToolResult> =>
+    guarded(() => (impl[name] as Handler<ToolName>)(toolArgs[name].parse(args) as never, turn));
+  const tools = (Object.keys(toolArgs) as ToolName[]).map((name) =>
+    tool(async (args: unknown, runtime) => JSON.stringify(await run(name, args, turnContextOf(runtime))), {
+      name,
+      description: DESCRIPTIONS[name],
+      schema: toolArgs[name],
+    }),
+  );
+  return { run, tools };
+}

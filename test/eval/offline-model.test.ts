@@ -1,0 +1,290 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type DateContext, resolveWhen, takeWhen } from '../../src/agent/offline/dates.ts';
+import { takePriority } from '../../src/agent/offline/entities.ts';
+import { type ParsedIntent, parseUtterance } from '../../src/agent/offline/parse.ts';
+import { Utterance } from '../../src/agent/offline/utterance.ts';
+import { TOOL_NAMES, toolArgs } from '../../src/agent/tool-schemas.ts';
+import { evaluate, loadEvalSet } from './evaluate.ts';
+
+// Wednesday 25 March 2026, 10:30 in India: the evaluation set's fixed "now".
+const IST: DateContext = { now: new Date('2026-03-25T10:30:00+05:30'), timezone: 'Asia/Kolkata' };
+
+const parse = (text: string, ctx: DateContext = IST): ParsedIntent => parseUtterance(text, ctx);
+
+/** When a phrase means, resolved the way tasks resolve it (a due date, or an instant). */
+function when(text: string, ctx: DateContext = IST): { date?: string; at?: string } | null {
+  const found = takeWhen(new Utterance(text), ctx);
+  return found ? resolveWhen(found, ctx) : null;
+}
+
+function toolCall(text: string, ctx: DateContext = IST) {
+  const got = parse(text, ctx);
+  if (got.kind !== 'tool')
+    throw new Error(`expected a tool call for ${JSON.stringify(text)}, got ${got.kind}`);
+  return got;
+}
+
+describe('offline model evaluation set', () => {
+  const set = loadEvalSet();
+
+  it('is large, balanced between English and Hinglish, and covers every tool', () => {
+    const en = set.cases.filter((c) => c.lang === 'en').length;
+    const hinglish = set.cases.filter((c) => c.lang === 'hinglish').length;
+    expect(set.cases.length).toBeGreaterThanOrEqual(130);
+    expect(Math.abs(en - hinglish)).toBeLessThanOrEqual(set.cases.length * 0.05);
+    const tuned = set.cases.filter((c) => !c.holdout);
+    expect(tuned.filter((c) => c.lang === 'en').length).toBe(
+      tuned.filter((c) => c.lang === 'hinglish').length,
+    );
+    expect(set.cases.filter((c) => c.holdout).length).toBeGreaterThanOrEqual(15);
+    const kinds = new Set(set.cases.map((c) => (c.expect.kind === 'tool' ? c.expect.tool : c.expect.kind)));
+    for (const expected of [...TOOL_NAMES, 'help', 'unknown', 'greeting']) expect(kinds).toContain(expected);
+  });
+
+  it('expects only arguments the tool contract accepts', () => {
+    for (const c of set.cases) {
+      if (c.expect.kind !== 'tool') continue;
+      const schema = toolArgs[c.expect.tool as keyof typeof toolArgs];
+      expect(schema.safeParse(c.expect.args).success, c.text).toBe(true);
+    }
+  });
+
+  it('scores at least 90% overall', () => {
+    const score = evaluate(set);
+    if (score.accuracy < 0.9) {
+      const lines = score.failures.map(
+        (f) =>
+          `${JSON.stringify(f.text)}\n  expected ${JSON.stringify(f.expected)}\n  got      ${JSON.stringify(f.got)}`,
+      );
+      console.error(
+        `Offline model accuracy ${(score.accuracy * 100).toFixed(1)}%; failures:\n${lines.join('\n')}`,
+      );
+    }
+    expect(score.accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('dates and times', () => {
+  it('reads "tomorrow 5pm" as 17:00 IST', () => {
+    expect(when('tomorrow 5pm')).toEqual({ at: '2026-03-26T17:00:00+05:30' });
+  });
+
+  it('reads Hinglish day words and day parts', () => {
+    expect(when('kal shaam 6 baje')).toEqual({ at: '2026-03-26T18:00:00+05:30' });
+    expect(when('parso subah')).toEqual({ at: '2026-03-27T09:00:00+05:30' });
+    expect(when('kal dopahar')).toEqual({ at: '2026-03-26T14:00:00+05:30' });
+    expect(when('aaj raat')).toEqual({ at: '2026-03-25T21:00:00+05:30' });
+    expect(when('subah 10 baje kal')).toEqual({ at: '2026-03-26T10:00:00+05:30' });
+    expect(when('kal saade 11 baje')).toEqual({ at: '2026-03-26T11:30:00+05:30' });
+    expect(when('kal paune 5 baje')).toEqual({ at: '2026-03-26T16:45:00+05:30' });
+    expect(when('kal dedh baje')).toEqual({ at: '2026-03-26T13:30:00+05:30' });
+  });
+
+  it('puts day parts at the house hours, not chrono’s', () => {
+    expect(when('tomorrow evening')).toEqual({ at: '2026-03-26T18:00:00+05:30' });
+    expect(when('tomorrow morning')).toEqual({ at: '2026-03-26T09:00:00+05:30' });
+    expect(when('tonight')).toEqual({ at: '2026-03-25T21:00:00+05:30' });
+    expect(when('6 in the evening')).toEqual({ at: '2026-03-25T18:00:00+05:30' });
+  });
+
+  it('follows shop hours for a bare hour, and takes the next time the clock shows it', () => {
+    expect(when('5 baje')).toEqual({ at: '2026-03-25T17:00:00+05:30' });
+    expect(when('at 4')).toEqual({ at: '2026-03-25T16:00:00+05:30' });
+    expect(when('at 11')).toEqual({ at: '2026-03-25T11:00:00+05:30' });
+    // 10:00 has passed at 10:30, so it is tomorrow's
+    expect(when('10 baje')).toEqual({ at: '2026-03-26T10:00:00+05:30' });
+    expect(when('at 7:30 am')).toEqual({ at: '2026-03-26T07:30:00+05:30' });
+  });
+
+  it('makes "agle hafte"/"next week" next Monday', () => {
+    expect(when('agle hafte')).toEqual({ date: '2026-03-30' });
+    expect(when('next week')).toEqual({ date: '2026-03-30' });
+  });
+
+  it('makes a weekday the next such day after today, in English and Hindi', () => {
+    expect(when('monday')).toEqual({ date: '2026-03-30' });
+    expect(when('on friday')).toEqual({ date: '2026-03-27' });
+    expect(when('somvar')).toEqual({ date: '2026-03-30' });
+    expect(when('shukravar ko')).toEqual({ date: '2026-03-27' });
+    // today is a Wednesday: "wednesday" is next week's
+    expect(when('wednesday')).toEqual({ date: '2026-04-01' });
+    expect(when('budhvar')).toEqual({ date: '2026-04-01' });
+    expect(when('next friday')).toEqual({ date: '2026-03-27' });
+    expect(when('monday 11am')).toEqual({ at: '2026-03-30T11:00:00+05:30' });
+  });
+
+  it('reads spans from now', () => {
+    expect(when('in 2 hours')).toEqual({ at: '2026-03-25T12:30:00+05:30' });
+    expect(when('2 ghante baad')).toEqual({ at: '2026-03-25T12:30:00+05:30' });
+    expect(when('do ghante baad')).toEqual({ at: '2026-03-25T12:30:00+05:30' });
+    expect(when('aadhe ghante mein')).toEqual({ at: '2026-03-25T11:00:00+05:30' });
+    expect(when('in 45 minutes')).toEqual({ at: '2026-03-25T11:15:00+05:30' });
+    expect(when('3 din baad')).toEqual({ date: '2026-03-28' });
+  });
+
+  it('reads calendar dates day first, and days of the month', () => {
+    expect(when('31/03')).toEqual({ date: '2026-03-31' });
+    expect(when('5/4')).toEqual({ date: '2026-04-05' });
+    expect(when('2nd april at 3:30 pm')).toEqual({ at: '2026-04-02T15:30:00+05:30' });
+    expect(when('30 tarikh')).toEqual({ date: '2026-03-30' });
+    // the 1st has passed this month
+    expect(when('on the 1st')).toEqual({ date: '2026-04-01' });
+  });
+
+  it('works in other time zones, across a clock change', () => {
+    // New York moves to daylight time on Sunday 8 March 2026
+    const ny: DateContext = { now: new Date('2026-03-07T12:00:00-05:00'), timezone: 'America/New_York' };
+    expect(when('tomorrow 5pm', ny)).toEqual({ at: '2026-03-08T17:00:00-04:00' });
+    expect(when('in 2 hours', ny)).toEqual({ at: '2026-03-07T14:00:00-05:00' });
+    // late evening in India is already tomorrow's date in UTC terms: "kal" still means the local tomorrow
+    const late: DateContext = { now: new Date('2026-03-25T23:30:00+05:30'), timezone: 'Asia/Kolkata' };
+    expect(when('kal', late)).toEqual({ date: '2026-03-26' });
+  });
+
+  it('keeps the words that are not about time', () => {
+    const u = new Utterance('kal 5 baje GST wale CA ko call karna');
+    expect(takeWhen(u, IST)).not.toBeNull();
+    expect(u.raw(u.freeIndexes())).toBe('GST wale CA ko call karna');
+  });
+
+  it('finds nothing in a message with no time in it', () => {
+    expect(when('call ABC Traders about invoice 1042')).toBeNull();
+    expect(when('order 50 bags cement')).toBeNull();
+  });
+});
+
+describe('phones', () => {
+  it.each([
+    ['98450 12345', '+919845012345'],
+    ['+91 98450-12345', '+919845012345'],
+    ['098450 12345', '+919845012345'],
+    ['919845012345', '+919845012345'],
+  ])('reads %s as %s', (written, e164) => {
+    const call = toolCall(`follow up with Ramesh ${written} tomorrow about payment`);
+    expect(call.tool).toBe('create_follow_up');
+    expect(call.args.contact_phone).toBe(e164);
+    expect(call.args.contact_name).toBe('Ramesh');
+  });
+
+  it('does not take other numbers for phones', () => {
+    const u = new Utterance('invoice 1042 for 50000 rupees, 12345');
+    expect(u.phones()).toEqual([]);
+  });
+
+  it('keeps a phone number in a task title', () => {
+    expect(toolCall('remind me to call 98450 12345 tomorrow').args.title).toBe('call 98450 12345');
+  });
+});
+
+describe('priorities', () => {
+  it.each([
+    ['urgent', 'urgent'],
+    ['zaroori hai', 'urgent'],
+    ['jaldi se', 'urgent'],
+    ['asap', 'urgent'],
+    ['important', 'high'],
+    ['high priority', 'high'],
+    ['koi jaldi nahi', 'low'],
+  ])('reads "%s" as %s', (words, priority) => {
+    expect(takePriority(new Utterance(`pay the rent ${words}`))).toBe(priority);
+    expect(toolCall(`kal rent dena hai ${words}`).args.priority).toBe(priority);
+  });
+
+  it('leaves priority out when none is said', () => {
+    expect(takePriority(new Utterance('pay the rent tomorrow'))).toBeUndefined();
+    expect(toolCall('pay the rent tomorrow').args).not.toHaveProperty('priority');
+  });
+});
+
+describe('intents', () => {
+  it('says unknown rather than inventing a result', () => {
+    for (const text of [
+      'what is the weather today',
+      'mausam kaisa hai',
+      'asdf qwer',
+      'Ramesh',
+      'kal',
+      'call Ramesh',
+      'transfer 5000 to Ramesh',
+      'delete all tasks',
+      'jaldi karo',
+      'remind me',
+    ]) {
+      expect(parse(text).kind, text).toBe('unknown');
+    }
+  });
+
+  it('says unknown for empty input', () => {
+    expect(parse('')).toEqual({ kind: 'unknown' });
+    expect(parse('   ')).toEqual({ kind: 'unknown' });
+    expect(parse('?!')).toEqual({ kind: 'unknown' });
+  });
+
+  it('tells greetings and help apart from requests', () => {
+    expect(parse('namaste')).toEqual({ kind: 'greeting' });
+    expect(parse('good night')).toEqual({ kind: 'greeting' });
+    expect(parse('help')).toEqual({ kind: 'help' });
+    expect(parse('kya kya kar sakte ho')).toEqual({ kind: 'help' });
+    const call = toolCall('hi, remind me to call ABC Traders at 5');
+    expect(call.args).toMatchObject({ title: 'call ABC Traders', due_at: '2026-03-25T17:00:00+05:30' });
+  });
+
+  it('sets remind_at only when asked to remind, and only with a time', () => {
+    expect(toolCall('call Ramesh tomorrow 5pm').args).not.toHaveProperty('remind_at');
+    expect(toolCall('remind me to call Ramesh tomorrow 5pm').args.remind_at).toBe(
+      '2026-03-26T17:00:00+05:30',
+    );
+    expect(toolCall('remind me to call Ramesh tomorrow').args).toEqual({
+      title: 'call Ramesh',
+      due_date: '2026-03-26',
+    });
+  });
+
+  it('gives a follow-up with no time 10:00, and with no day tomorrow 10:00', () => {
+    expect(toolCall('follow up with Ramesh on friday').args.due_at).toBe('2026-03-27T10:00:00+05:30');
+    expect(toolCall('Ramesh se payment ke liye follow up karna').args).toMatchObject({
+      contact_name: 'Ramesh',
+      subject: 'payment',
+      due_at: '2026-03-26T10:00:00+05:30',
+    });
+  });
+
+  it('generalises beyond the evaluation sentences', () => {
+    expect(toolCall('parso dopahar 3 baje Kapoor Sweets ko sample dena hai').args).toEqual({
+      title: 'Kapoor Sweets ko sample dena',
+      due_at: '2026-03-27T15:00:00+05:30',
+    });
+    expect(toolCall('snooze the Kapoor follow up for 90 min').args).toEqual({
+      follow_up: 'Kapoor',
+      minutes: 90,
+    });
+    expect(toolCall('Kapoor Sweets wala kaam ho gaya').args).toEqual({ task: 'Kapoor Sweets' });
+  });
+
+  it('returns arguments that satisfy the tool contract, and never throws, for any text', () => {
+    const vocabulary = [
+      ...'remind me to call kal parso aaj shaam subah raat 5 baje tomorrow at 4pm follow up with se ko ka ke liye about'.split(
+        ' ',
+      ),
+      ...'done ho gaya kar diya delete hata do snooze for 2 hours ghante baad show dikhao tasks kaam urgent zaroori'.split(
+        ' ',
+      ),
+      ...'Ramesh ABC Traders Sharma ji 98450 12345 +91 whatsapp email visit wala task my day help hi , . ?'.split(
+        ' ',
+      ),
+    ];
+    const sentence = fc.array(fc.constantFrom(...vocabulary), { maxLength: 14 }).map((ws) => ws.join(' '));
+    fc.assert(
+      fc.property(fc.oneof(sentence, fc.string({ maxLength: 80 })), (text) => {
+        const got = parse(text);
+        if (got.kind === 'tool') {
+          expect(TOOL_NAMES).toContain(got.tool);
+          expect(toolArgs[got.tool].safeParse(got.args).success).toBe(true);
+        } else expect(['help', 'greeting', 'unknown']).toContain(got.kind);
+        expect(parse(text)).toEqual(got);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
