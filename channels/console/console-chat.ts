@@ -34,11 +34,8 @@ export async function runConsoleChat(o: ConsoleChatOptions): Promise<void> {
       const message = line.trim();
       if (!message) continue;
       if (BYE.has(message.toLowerCase())) break;
-      const spinner = ora({
-        text: 'thinking…',
-        stream: o.output,
-        isEnabled: Boolean(o.output.isTTY),
-      }).start();
+      // Piped input (scripts, tests) gets no spinner frames in its output.
+      const spinner = ora({ text: 'thinking…', stream: o.output, isSilent: !o.output.isTTY }).start();
       try {
         const turn = await o.runTurn({ principal: o.principal, channel: 'console', message, conversationId });
         spinner.stop();

@@ -173,7 +173,7 @@ describe('phones', () => {
   });
 
   it('keeps a phone number in a task title', () => {
-    expect(toolCall('remind me to call 98450 12345 tomorrow').args.title).toBe('call 98450 12345');
+    expect(toolCall('remind me to call 98450 12345 tomorrow').args.title).toBe('Call 98450 12345');
   });
 });
 
@@ -227,7 +227,7 @@ describe('intents', () => {
     expect(parse('help')).toEqual({ kind: 'help' });
     expect(parse('kya kya kar sakte ho')).toEqual({ kind: 'help' });
     const call = toolCall('hi, remind me to call ABC Traders at 5');
-    expect(call.args).toMatchObject({ title: 'call ABC Traders', due_at: '2026-03-25T17:00:00+05:30' });
+    expect(call.args).toMatchObject({ title: 'Call ABC Traders', due_at: '2026-03-25T17:00:00+05:30' });
   });
 
   it('sets remind_at only when asked to remind, and only with a time', () => {
@@ -236,7 +236,7 @@ describe('intents', () => {
       '2026-03-26T17:00:00+05:30',
     );
     expect(toolCall('remind me to call Ramesh tomorrow').args).toEqual({
-      title: 'call Ramesh',
+      title: 'Call Ramesh',
       due_date: '2026-03-26',
     });
   });

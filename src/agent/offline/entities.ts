@@ -13,6 +13,7 @@ import {
   PRIORITY_LOW,
   PRIORITY_URGENT,
   REFERENCE_EDGE,
+  SET_IT,
   TASK_NOUNS,
   TRAILING_FILLERS,
   words,
@@ -68,7 +69,7 @@ export const TASK_NOUN = words(alt(TASK_NOUNS));
 export const PLAN_NOUN = words(alt(PLAN_NOUNS));
 /** "follow up", plus the verb that goes with it in Hinglish ("follow up karna hai"). */
 export const FOLLOW_UP_NOUN = words(
-  `${alt([...FOLLOW_UP_NOUNS, 'chase', 'chasing'])}(?:\\s+(?:karna|karni|karne|karo|kar|karke|lena))?(?:\\s+hai)?`,
+  `${alt([...FOLLOW_UP_NOUNS, 'chase', 'chasing'])}(?:\\s+(?:karna|karni|karne|karo|kar|karke|lena|${alt(SET_IT)}))?(?:\\s+hai)?`,
 );
 
 // ---- greetings ----
@@ -191,8 +192,11 @@ const EMPTY_WORDS = new Set([
 export function title(u: Utterance): string {
   const left = u.tokens.flatMap((_, i) => (u.isFree(i) || u.usedAs(i) === 'phone' ? [i] : []));
   const kept = trimEdges(u, left, TITLE_LEADING, TRAILING_FILLERS);
-  return kept.some((i) => !EMPTY_WORDS.has(u.normOf(i))) ? u.raw(kept) : '';
+  return kept.some((i) => !EMPTY_WORDS.has(u.normOf(i))) ? capitalise(u.raw(kept)) : '';
 }
+
+/** A title reads as a heading: "Call ABC Traders", whatever case the message was typed in. */
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 // ---- a follow-up's contact and subject ----
 

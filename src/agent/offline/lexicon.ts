@@ -787,7 +787,26 @@ export const LEADING_FILLERS = new Set([
   'marked',
   'ek',
 ]);
+/** "Put it down": the verbs that close "… ka follow up lagao" / "… reminder set karo". */
+export const SET_IT = [
+  'lagao',
+  'laga do',
+  'laga dena',
+  'lagana',
+  'lagana hai',
+  'set karo',
+  'set kar do',
+  'rakh do',
+  'rakho',
+  'daal do',
+  'dalo',
+  'bana do',
+  'banao',
+  'add karo',
+  'add kar do',
+];
 export const TRAILING_FILLERS = new Set([
+  ...SET_IT,
   'hai',
   'kar do',
   'karo',
