@@ -8,6 +8,7 @@ import { type ChosenModel, chooseModel } from './agent/model.ts';
 import { loadPrompts } from './agent/prompts.ts';
 import { createTurnRunner, type TurnRunner } from './agent/runner.ts';
 import { createApp } from './api/app.ts';
+import { answerClientErrors } from './api/client-errors.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/index.ts';
 import type { Db } from './db/types.ts';
@@ -135,6 +136,7 @@ export async function serve(
 ): Promise<{ runtime: Runtime; server: Server; stop(): Promise<void> }> {
   const runtime = await createRuntime(config);
   const server = runtime.app.listen(config.PORT, config.HOST);
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

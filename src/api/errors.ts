@@ -40,6 +40,36 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
   'stream.encoding.set': [400, 'invalid_body', 'The request body could not be read.'],
 };
 
+// Other errors that already carry a 4xx status are the client's too: the router's for a path that is not
+// valid percent-encoding, body-parser's for a body that does not inflate. Their own messages are internals.
+const CLIENT_CODES: Record<number, string> = {
+  404: 'not_found',
+  405: 'method_not_allowed',
+  408: 'request_timeout',
+  411: 'length_required',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  431: 'headers_too_large',
+};
+
+function clientError(err: unknown): [number, string, string] | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { status, code } = err as { status?: unknown; code?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  if (err instanceof URIError) {
+    return [
+      400,
+      'invalid_url',
+      'The URL is not valid: each % must start a percent-encoded UTF-8 byte, such as %20.',
+    ];
+  }
+  if (typeof code === 'string' && /^(Z_|ERR_BROTLI|ERR__ERROR)/.test(code)) {
+    return [400, 'invalid_body_encoding', 'The request body is not valid data for its Content-Encoding.'];
+  }
+  return [status, CLIENT_CODES[status] ?? 'bad_request', 'The request could not be read as sent.'];
+}
+
 const describe = (err: ZodError) =>
   err.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
 
@@ -72,6 +102,11 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const bodyError = typeof err?.type === 'string' ? BODY_ERRORS[err.type] : undefined;
   if (bodyError) {
     const [status, code, message] = bodyError;
+    return sendError(res, status, { code, message });
+  }
+  const client = clientError(err);
+  if (client) {
+    const [status, code, message] = client;
     return sendError(res, status, { code, message });
   }
   req.log?.error({ err }, 'unhandled error');

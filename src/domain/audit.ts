@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db, Queryable } from '../db/types.ts';
 import type { Ctx } from './context.ts';
+import { text } from './fields.ts';
 import { fetchPage, type Page, pageFields } from './pagination.ts';
 
 export interface AuditEntry {
@@ -54,7 +55,7 @@ export const AuditQuery = z.strictObject({
     .max(50)
     .regex(/^[a-z_]+$/)
     .optional(),
-  entity_id: z.string().max(64).optional(),
+  entity_id: text(64).optional(),
   action: z
     .string()
     .max(50)

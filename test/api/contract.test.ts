@@ -254,3 +254,18 @@ describe.skipIf(!redisUrl)('rate limits shared through Redis', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
   });
 });
+
+describeEachDb('requests Node rejects before the app', (get) => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi(get().db);
+  });
+  afterAll(() => api.close());
+
+  it('headers over 16 KB get a 431 envelope', async () => {
+    const res = await api.request('GET', '/api/v1/tasks', { headers: { 'x-junk': 'x'.repeat(20_000) } });
+    expect(res.status).toBe(431);
+    expectEnvelope(res, false);
+    expect(res.body.error.code).toBe('headers_too_large');
+  });
+});

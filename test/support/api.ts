@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { answerClientErrors } from '../../src/api/client-errors.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Db } from '../../src/db/types.ts';
 import type { OtpSender } from '../../src/domain/auth/otp-sender.ts';
@@ -48,6 +49,7 @@ export async function startTestApi(
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_TEST_PHONES: TEST_PHONES, ...env });
   const runtime = await createRuntime(config, { ...overrides, db, otpSender: sender });
   const server = runtime.app.listen(0, '127.0.0.1');
+  answerClientErrors(server);
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
