@@ -43,6 +43,8 @@ export interface OutboundMessage {
   text: string;
   /** Stable per logical reply (e.g. the turn id): a retried send with the same key is not sent twice. */
   dedupKey: string;
+  /** Ask the person to share their phone number (Telegram's contact button); channels without one ignore it. */
+  requestPhone?: boolean | undefined;
 }
 
 export interface Channel {

@@ -10,6 +10,7 @@ const USAGE = `Usage: axon <command>
   serve      run the API (and channels), as npm start does
   chat       chat with your Digital Employee in this terminal, as the local owner
   migrate    apply database migrations and exit
+  whatsapp   link a WhatsApp number (login, login --pairing-code <phone>) or show its status
   help       this text
 
 Settings come from the environment; see README.md.`;
@@ -51,6 +52,12 @@ export async function cli(argv: string[]): Promise<number> {
       case 'migrate':
         await migrateOnly();
         return 0;
+      case 'whatsapp':
+        // Loaded on demand: Baileys is heavy and only this command needs it.
+        return (await import('../channels/whatsapp/command.ts')).whatsappCommand(
+          argv.slice(1),
+          process.stdout,
+        );
       case 'help':
       case '--help':
       case '-h':

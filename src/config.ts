@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isE164 } from './domain/phone.ts';
+import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './domain/webhooks/retry-schedule.ts';
 
 /** Every setting AxonBOS reads, validated once at start. README's settings table mirrors this file. */
 
@@ -71,7 +72,38 @@ export const configSchema = z
     EMBEDDINGS_MODEL: z.string().default('text-embedding-3-small'),
     TELEGRAM_BOT_TOKEN: z.string().optional(),
     TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+    TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1–256 of A-Z, a-z, 0-9, _ and -')
+      .optional(),
+    CHANNEL_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(1500),
+    CHANNEL_BATCH_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    CHANNEL_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
     WHATSAPP_ENABLED: bool.default(false),
+    WHATSAPP_SESSION: z
+      .string()
+      .regex(/^[a-z0-9_-]{1,64}$/, 'must be 1–64 of a-z, 0-9, _ and -')
+      .default('default'),
+    WHATSAPP_GROUPS_ENABLED: bool.default(false),
+    WHATSAPP_SEND_GAP_MS: z.coerce.number().int().min(0).max(60_000).default(1500),
+    WHATSAPP_WATCHDOG_SECONDS: z.coerce.number().int().min(30).max(3600).default(120),
+    OPENAI_TRANSCRIBE_MODEL: z.string().optional(),
+    WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+    SCHEDULER_ENABLED: bool.default(true),
+    WEBHOOK_RETRY_SCHEDULE: z
+      .string()
+      .default(DEFAULT_RETRY_SCHEDULE)
+      .transform((raw, ctx) => {
+        const waits = parseRetrySchedule(raw);
+        if (!waits) {
+          ctx.addIssue({ code: 'custom', message: 'must be waits such as 5s,1m,5m,30m,2h (ms, s, m, h, d)' });
+          return z.NEVER;
+        }
+        return waits;
+      }),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+    WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(5_000),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && c.AUTH_TEST_PHONES.size > 0) {
@@ -79,6 +111,13 @@ export const configSchema = z
         code: 'custom',
         path: ['AUTH_TEST_PHONES'],
         message: 'is refused when NODE_ENV=production',
+      });
+    }
+    if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'is required with TELEGRAM_WEBHOOK_URL, so only Telegram can post updates',
       });
     }
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {

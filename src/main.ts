@@ -3,7 +3,11 @@ import { pathToFileURL } from 'node:url';
 import type { Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
 import { createClient } from 'redis';
+import { createPipeline, type Pipeline } from '../channels/pipeline/pipeline.ts';
+import { channelNotifier } from '../channels/router/notifier.ts';
+import { channelOtpSender } from '../channels/router/otp-sender.ts';
 import { httpSmsOtpSender } from '../channels/sms/http-sms-sender.ts';
+import { createTelegramChannel, TELEGRAM_WEBHOOK_PATH } from '../channels/telegram/telegram-channel.ts';
 import { type ChosenModel, chooseModel } from './agent/model.ts';
 import { loadPrompts } from './agent/prompts.ts';
 import { createTurnRunner, type TurnRunner } from './agent/runner.ts';
@@ -16,6 +20,9 @@ import { createOtpService } from './domain/auth/otp.ts';
 import { logOtpSender, OtpDeliveryError, type OtpSender } from './domain/auth/otp-sender.ts';
 import { getOrCreateSecret } from './domain/auth/secrets.ts';
 import { createTokenService } from './domain/auth/tokens.ts';
+import { logNotifier, type Notifier } from './domain/notifier.ts';
+import { startScheduler } from './jobs/scheduler.ts';
+import { createWebhookRelay, type WebhookRelay } from './jobs/webhooks/relay.ts';
 import { createLogger, type Logger } from './log.ts';
 
 /** The composition root: builds every part from the settings and wires them. No behaviour of its own. */
@@ -29,6 +36,12 @@ export interface Runtime {
   app: ReturnType<typeof createApp>;
   runTurn: TurnRunner;
   modelName: string;
+  /** The chat channels' pipeline: `serve` starts it; close stops it. */
+  pipeline: Pipeline;
+  /** Reaches a user on their linked channel, else the log. */
+  notifier: Notifier;
+  /** Delivers committed events to webhook endpoints: `serve` starts it; close stops it. */
+  webhookRelay: WebhookRelay;
   close(): Promise<void>;
 }
 
@@ -75,12 +88,6 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
   const db = opts.db ?? (await openDatabase(config));
   const jwtSecret = config.JWT_SECRET ?? (await getOrCreateSecret(db, 'jwt'));
   const tokens = createTokenService(db, jwtSecret);
-  const otp = createOtpService(db, opts.otpSender ?? otpSenderFor(config, logger), {
-    pepper: jwtSecret,
-    allowSignup: config.ALLOW_SIGNUP,
-    defaultTimezone: config.DEFAULT_TIMEZONE,
-    testPhones: config.AUTH_TEST_PHONES,
-  });
   const chosen = opts.model ?? chooseModel(config);
   const runTurn = createTurnRunner({
     db,
@@ -91,7 +98,67 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
     turnTimeoutMs: config.AGENT_TURN_TIMEOUT_MS,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
+  const pipeline = createPipeline({
+    db,
+    runTurn,
+    log: logger,
+    settings: {
+      debounceMs: config.CHANNEL_DEBOUNCE_MS,
+      maxBatch: config.CHANNEL_BATCH_MAX,
+      leaseMs: config.CHANNEL_LEASE_MS,
+      allowSignup: config.ALLOW_SIGNUP,
+      defaultTimezone: config.DEFAULT_TIMEZONE,
+    },
+  });
+  const telegram = config.TELEGRAM_BOT_TOKEN
+    ? createTelegramChannel({
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        webhookUrl: config.TELEGRAM_WEBHOOK_URL,
+        webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
+        log: logger,
+      })
+    : undefined;
+  if (telegram) pipeline.register(telegram);
+  // Loaded only when enabled: Baileys is heavy. The notifier is read later, when a logout is reported.
+  const whatsapp = config.WHATSAPP_ENABLED
+    ? (await import('../channels/whatsapp/from-config.ts')).whatsappFromConfig(
+        config,
+        db,
+        logger,
+        () => notifier,
+      )
+    : undefined;
+  if (whatsapp) pipeline.register(whatsapp.channel);
+  const notifier = channelNotifier(
+    db,
+    pipeline,
+    logNotifier((fields, msg) => logger.info(fields, msg)),
+  );
+  const otpSender =
+    opts.otpSender ??
+    channelOtpSender({
+      db,
+      pipeline,
+      fallback: otpSenderFor(config, logger),
+      whatsapp: () => whatsapp?.otpSender(),
+    });
+  const otp = createOtpService(db, otpSender, {
+    pepper: jwtSecret,
+    allowSignup: config.ALLOW_SIGNUP,
+    defaultTimezone: config.DEFAULT_TIMEZONE,
+    testPhones: config.AUTH_TEST_PHONES,
+  });
   const redis = config.REDIS_URL ? await redisRateLimitStore(config.REDIS_URL) : undefined;
+  const webhookRelay = createWebhookRelay({
+    db,
+    logger,
+    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+    retrySchedule: config.WEBHOOK_RETRY_SCHEDULE,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    pollIntervalMs: config.WEBHOOK_POLL_INTERVAL_MS,
+    userAgent: `AxonBOS-Webhooks/${VERSION}`,
+  });
   const app = createApp({
     db,
     otp,
@@ -108,6 +175,8 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
     version: VERSION,
+    webhookPolicy: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE },
+    channelWebhooks: telegram?.webhook ? [{ path: TELEGRAM_WEBHOOK_PATH, handlers: telegram.webhook }] : [],
   });
   return {
     config,
@@ -116,7 +185,12 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
     app,
     runTurn,
     modelName: chosen.name,
+    pipeline,
+    notifier,
+    webhookRelay,
     async close() {
+      await webhookRelay.stop();
+      await pipeline.stop();
       await redis?.close();
       if (!opts.db) await db.close();
     },
@@ -143,13 +217,22 @@ export async function serve(
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
+  // After listening: a Telegram webhook must be reachable before Telegram is told about it.
+  await runtime.pipeline.start();
+  await runtime.webhookRelay.start();
+  // Reminders, briefings and compliance alerts run with the server and stop before the database closes.
+  const scheduler = config.SCHEDULER_ENABLED
+    ? await startScheduler({ db: runtime.db, notifier: runtime.notifier, logger: runtime.logger })
+    : undefined;
   runtime.logger.info(
     { port, database: runtime.db.kind, docs: `http://localhost:${port}/docs` },
     `AxonBOS is serving on http://localhost:${port}`,
   );
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= closeServer(server).then(() => runtime.close());
+    stopping ??= closeServer(server)
+      .then(() => scheduler?.stop())
+      .then(() => runtime.close());
     return stopping;
   };
   return { runtime, server, stop };

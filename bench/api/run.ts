@@ -142,6 +142,7 @@ function instrument(db: Db, stats: () => DbStats): Db {
     };
   return {
     kind: db.kind,
+    driver: db.driver,
     query: <R>(sql: string, params?: readonly unknown[]) => {
       stats().roundTrips++;
       return timed(() => db.query<R>(sql, params));

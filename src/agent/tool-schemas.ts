@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FollowUpChannel } from '../domain/follow-ups/schema.ts';
+import { MemoryKind } from '../domain/memory/schema.ts';
 import { Priority } from '../domain/tasks/schema.ts';
 
 /**
@@ -73,6 +74,30 @@ export const toolArgs = {
   }),
   complete_follow_up: z.object({ follow_up: followUpRef, outcome: z.string().optional() }),
   my_day: z.object({}),
+  search_memory: z.object({
+    query: z
+      .string()
+      .min(1)
+      .describe('What to recall, in a few words (e.g. "Ramesh\'s number", "how ABC Traders pays")'),
+    kind: MemoryKind.optional().describe('Only memories of this kind'),
+  }),
+  remember: z.object({
+    content: z
+      .string()
+      .min(1)
+      .max(1000)
+      .describe(
+        'One short statement that makes sense on its own later, in the user\'s words, naming who it is about (e.g. "Ramesh\'s number is 98450 12345", "ABC Traders always pays late")',
+      ),
+    kind: MemoryKind.optional().describe('contact, pattern, preference or fact; worked out when left out'),
+    subject: z.string().min(1).max(200).optional().describe('Who or what it is about, when there is someone'),
+  }),
+  forget: z.object({
+    memory: z
+      .string()
+      .min(1)
+      .describe('The memory to forget: its id (mem_…) or words from it (e.g. "Ramesh\'s number")'),
+  }),
 } as const;
 
 export type ToolName = keyof typeof toolArgs;

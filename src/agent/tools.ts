@@ -14,6 +14,8 @@ import {
   snoozeFollowUp,
 } from '../domain/follow-ups/service.ts';
 import { findByWords, significantWords } from '../domain/lookup.ts';
+import { type Memory, memoryId } from '../domain/memory/schema.ts';
+import type { MemoryService, ScoredHit } from '../domain/memory/service.ts';
 import { composeMyDay } from '../domain/my-day.ts';
 import { type Task, TaskCreate, TaskUpdate, taskId } from '../domain/tasks/schema.ts';
 import {
@@ -36,6 +38,8 @@ import { type ToolArgs, type ToolName, toolArgs } from './tool-schemas.ts';
 export interface TurnContext {
   ctx: Ctx;
   now: Date;
+  /** The conversation the turn belongs to: where a remembered fact came from. */
+  conversationId?: string | undefined;
 }
 
 export type ToolResult = Record<string, unknown> & { ok: boolean };
@@ -77,6 +81,14 @@ const briefFollowUp = (f: FollowUp) => ({
   channel: f.channel,
   status: f.status,
   overdue: f.overdue,
+});
+
+const briefMemory = (m: Memory | ScoredHit) => ({
+  id: m.id,
+  content: m.content,
+  kind: m.kind,
+  subject: m.subject,
+  remembered_on: m.updated_at.slice(0, 10),
 });
 
 type Resolved<T> = { found: T } | { result: ToolResult };
@@ -131,7 +143,13 @@ async function resolveFollowUp(db: Db, ctx: Ctx, ref: string): Promise<Resolved<
 
 type Handler<T extends ToolName> = (args: ToolArgs<T>, turn: TurnContext) => Promise<ToolResult>;
 
-function handlers(db: Db): { [T in ToolName]: Handler<T> } {
+const RECALL_LIMIT = 5;
+
+function handlers(db: Db, memory: MemoryService | undefined): { [T in ToolName]: Handler<T> } {
+  const memories = (): MemoryService => {
+    if (!memory) throw new DomainError('unavailable', 'memory_unavailable', 'Memory is not set up here.');
+    return memory;
+  };
   return {
     async create_task(args, { ctx }) {
       const input = TaskCreate.parse({ ...args, priority: args.priority ?? 'medium' });
@@ -235,6 +253,45 @@ function handlers(db: Db): { [T in ToolName]: Handler<T> } {
         follow_ups_due: day.follow_ups_due.map(briefFollowUp),
       };
     },
+
+    async search_memory({ query, kind }, { ctx }) {
+      const hits = await memories().recall(ctx, query, RECALL_LIMIT, kind);
+      return { ok: true, query, total: hits.length, memories: hits.map(briefMemory) };
+    },
+
+    async remember({ content, kind, subject }, { ctx, conversationId }) {
+      const written = await memories().remember(ctx, {
+        content,
+        kind,
+        subject,
+        source: 'conversation',
+        conversationId,
+      });
+      const replaced = written.supersedes ? await memories().get(ctx, written.supersedes) : null;
+      return {
+        ok: true,
+        outcome: written.outcome,
+        memory: briefMemory(written),
+        ...(replaced ? { replaced: briefMemory(replaced) } : {}),
+      };
+    },
+
+    async forget({ memory: ref }, { ctx }) {
+      let target: Memory;
+      if (memoryId.safeParse(ref).success) target = await memories().get(ctx, ref);
+      else {
+        const r = await memories().resolve(ctx, ref);
+        if ('notFound' in r) return fail('not_found', `Nothing I remember matches "${ref}".`);
+        if ('ambiguous' in r) {
+          return fail('ambiguous', `${r.ambiguous.length} memories match "${ref}".`, {
+            candidates: r.ambiguous.map(briefMemory),
+          });
+        }
+        target = r.found;
+      }
+      await memories().forget(ctx, target.id);
+      return { ok: true, forgotten: briefMemory(target) };
+    },
   };
 }
 
@@ -251,6 +308,11 @@ const DESCRIPTIONS: Record<ToolName, string> = {
   snooze_follow_up: 'Push a follow-up to later.',
   complete_follow_up: 'Mark a follow-up done, with its outcome when the user says it.',
   my_day: "Summarise the user's day: tasks due today, overdue tasks and follow-ups due.",
+  search_memory:
+    'Recall what the user told you before (contacts, how customers behave, preferences, facts), by meaning and words.',
+  remember:
+    'Keep a lasting fact the user tells you (a number, how someone pays, a preference) for later conversations. Restating or correcting a fact updates it.',
+  forget: 'Forget a memory the user asks you to forget; it is gone from recall for good.',
 };
 
 /** A domain refusal or bad arguments become a result the model can explain, not a crashed turn. */
@@ -277,8 +339,8 @@ export function turnContextOf(runtime: { context?: unknown }): TurnContext {
 }
 
 /** Runs a tool by name, as the offline model's turn and tests may; the LangChain tools call the same. */
-export function createToolbox(db: Db) {
-  const impl = handlers(db);
+export function createToolbox(db: Db, memory?: MemoryService) {
+  const impl = handlers(db, memory);
   const run = (name: ToolName, args: unknown, turn: TurnContext): Promise<ToolResult> =>
     guarded(() => (impl[name] as Handler<ToolName>)(toolArgs[name].parse(args) as never, turn));
   const tools = (Object.keys(toolArgs) as ToolName[]).map((name) =>

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -6,6 +6,7 @@ import type { TurnRunner } from '../agent/runner.ts';
 import type { Db } from '../db/types.ts';
 import type { OtpService } from '../domain/auth/otp.ts';
 import type { TokenService } from '../domain/auth/tokens.ts';
+import type { Prioritizer } from '../domain/priorities.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { sendData, sendError } from './envelope.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
@@ -18,9 +19,12 @@ import { mountRoutes } from './route.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { chatRoutes } from './routes/chat.ts';
+import { complianceRoutes } from './routes/compliance.ts';
 import { followUpRoutes } from './routes/follow-ups.ts';
 import { meRoutes } from './routes/me.ts';
+import { myDayRoutes } from './routes/my-day.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { registerWebhookEvents, webhookRoutes } from './routes/webhooks.ts';
 
 export interface AppDeps {
   db: Db;
@@ -33,6 +37,12 @@ export interface AppDeps {
   bodyLimit: string;
   trustProxy: string;
   version: string;
+  /** Ranks my-day's priorities with the model when one is configured; the transparent score otherwise. */
+  prioritize?: Prioritizer | undefined;
+  /** WEBHOOK_ALLOW_PRIVATE: whether webhook URLs may point at private addresses; refused when absent. */
+  webhookPolicy?: { allowPrivate: boolean };
+  /** Chat channels' webhook routes (Telegram), outside /api/v1 and its envelope: vendors post here. */
+  channelWebhooks?: { path: string; handlers: RequestHandler[] }[];
 }
 
 /** Express's `trust proxy` from a setting: true/false, a hop count, or addresses such as "loopback". */
@@ -77,12 +87,16 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: deps.bodyLimit }));
   mountRoutes(api, registry, [
     ...authRoutes(deps.otp, deps.tokens),
-    ...meRoutes(deps.limits),
+    ...meRoutes(deps.db, deps.limits),
+    ...myDayRoutes(deps.db, deps.prioritize),
+    ...complianceRoutes(deps.db),
     ...taskRoutes(deps.db),
     ...followUpRoutes(deps.db),
     ...auditRoutes(deps.db),
     ...chatRoutes(deps.db, deps.runTurn),
+    ...webhookRoutes(deps.db, deps.webhookPolicy ?? { allowPrivate: false }),
   ]);
+  registerWebhookEvents(registry);
   const document = buildDocument(registry, deps.version);
   // The OpenAPI document is served bare, as tools that read it expect, not inside the envelope.
   api.get('/openapi.json', (_req, res) => {
@@ -93,6 +107,7 @@ export function createApp(deps: AppDeps): Express {
     res.type('html').send(docsPage);
   });
   app.use('/api/v1', api);
+  for (const hook of deps.channelWebhooks ?? []) app.post(hook.path, ...hook.handlers);
 
   app.use(notFoundHandler);
   app.use(errorHandler);

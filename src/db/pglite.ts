@@ -36,6 +36,7 @@ export async function openPglite(dataDir: string): Promise<Db> {
 
   return {
     kind: 'pglite',
+    driver: { pglite: pg },
     query,
     exec: async (sql) => {
       await pg.exec(sql);
@@ -43,6 +44,10 @@ export async function openPglite(dataDir: string): Promise<Db> {
     transaction: (fn) => inTransaction(null, fn),
     tenant: (tenantId, fn) => inTransaction(tenantPrelude(tenantId), fn),
     unscoped: (fn) => inTransaction(UNSCOPED_PRELUDE, fn),
+    async listen(channel, onNotify) {
+      const stop = await pg.listen(channel, () => onNotify());
+      return () => stop();
+    },
     async close() {
       await pg.close();
       unlock();

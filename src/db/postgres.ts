@@ -34,6 +34,7 @@ export function openPostgres(url: string, poolSize: number): Db {
 
   return {
     kind: 'postgres',
+    driver: { url },
     query: async <R>(sql: string, params?: readonly unknown[]) =>
       (await pool.query(sql, params as unknown[] | undefined)).rows as R[],
     exec: async (sql) => {
@@ -42,6 +43,37 @@ export function openPostgres(url: string, poolSize: number): Db {
     transaction: (fn) => inTransaction(null, fn),
     tenant: (tenantId, fn) => inTransaction(tenantPrelude(tenantId), fn),
     unscoped: (fn) => inTransaction(UNSCOPED_PRELUDE, fn),
+    listen: (channel, onNotify) => listenOn(url, channel, onNotify),
     close: () => pool.end(),
+  };
+}
+
+const RELISTEN_DELAY_MS = 1000;
+
+/**
+ * LISTEN needs a connection of its own for as long as it listens, so it gets one outside the pool. A lost
+ * connection is re-made; notifications sent meanwhile are missed, which listeners cover by polling.
+ */
+async function listenOn(url: string, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  if (!/^[a-z_]{1,63}$/.test(channel)) throw new Error(`invalid channel: ${channel}`);
+  let client: pg.Client | undefined;
+  let stopped = false;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url });
+    next.on('notification', (n) => n.channel === channel && onNotify());
+    next.on('error', () => {
+      next.end().catch(() => {});
+      if (!stopped) setTimeout(() => connect().catch(() => {}), RELISTEN_DELAY_MS).unref();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${channel}`);
+    client = next;
+    // Whatever was announced while no one listened is picked up now.
+    onNotify();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end();
   };
 }

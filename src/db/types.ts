@@ -1,3 +1,5 @@
+import type { PGlite } from '@electric-sql/pglite';
+
 /** The one small interface every layer above `db` uses; PGlite and pg.Pool both implement it. */
 export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
@@ -13,7 +15,17 @@ export interface Db extends Queryable {
   tenant<T>(tenantId: string, fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs a statement as the restricted role with no tenant set (used to prove RLS hides everything). */
   unscoped<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel` once its transaction commits; resolves to a stop function.
+   * Optional so that wrappers (benchmarks' instrumented Db) may leave it out; listeners then poll.
+   */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /**
+   * What the database runs on, for the jobs layer (pg-boss brings its own SQL): the embedded PGlite
+   * instance itself, or the Postgres URL so pg-boss can open its own small pool.
+   */
+  readonly driver: { pglite: PGlite } | { url: string };
 }
 
 export const APP_ROLE = 'axon_app';

@@ -1,7 +1,9 @@
 import type { Db } from '../db/types.ts';
+import { readCompliance, type UpcomingDeadline, upcomingDeadlines } from './compliance/service.ts';
 import type { Ctx } from './context.ts';
 import type { FollowUp } from './follow-ups/schema.ts';
 import { listFollowUps } from './follow-ups/service.ts';
+import { type Prioritizer, type PriorityItem, scoredPrioritizer } from './priorities.ts';
 import type { Task } from './tasks/schema.ts';
 import { listTasks } from './tasks/service.ts';
 import { addDays, localDate } from './time.ts';
@@ -13,23 +15,49 @@ export interface MyDay {
   tasks_due_today: Task[];
   overdue_tasks: Task[];
   follow_ups_due: FollowUp[];
+  /** Filled by calendar connectors; empty until one is connected. */
+  calendar: unknown[];
+  /** Filled by a weather connector; null until one is connected. */
+  weather: Record<string, unknown> | null;
+  compliance: UpcomingDeadline[];
+  priorities: PriorityItem[];
+  /** How `priorities` was ranked. */
+  ranked_by: 'model' | 'score';
 }
 
 const LIMIT = 50;
+/** Compliance deadlines shown in the day: those within a week. */
+const COMPLIANCE_DAYS = 7;
 
-export async function composeMyDay(db: Db, ctx: Ctx, now: Date): Promise<MyDay> {
+export async function composeMyDay(
+  db: Db,
+  ctx: Ctx,
+  now: Date,
+  prioritize: Prioritizer = scoredPrioritizer,
+): Promise<MyDay> {
   const today = localDate(now, ctx.timezone);
   const page = { page: 1, limit: LIMIT } as const;
-  const [dueToday, overdue, followUps] = await Promise.all([
+  const [dueToday, overdue, followUps, settings] = await Promise.all([
     listTasks(db, ctx, { status: 'open', due_after: today, due_before: today, sort: 'due_date', ...page }),
     listTasks(db, ctx, { status: 'open', due_before: addDays(today, -1), sort: 'due_date', ...page }),
     listFollowUps(db, ctx, { status: 'open', due_before: today, sort: 'due_at', ...page }),
+    db.tenant(ctx.tenantId, readCompliance),
   ]);
-  return {
+  const items = {
     date: today,
-    timezone: ctx.timezone,
     tasks_due_today: dueToday.items,
     overdue_tasks: overdue.items,
     follow_ups_due: followUps.items,
+    compliance: upcomingDeadlines(settings.filings, today).filter((d) => d.days_left <= COMPLIANCE_DAYS),
   };
+  let priorities: PriorityItem[];
+  let rankedBy: MyDay['ranked_by'] = prioritize === scoredPrioritizer ? 'score' : 'model';
+  try {
+    priorities = await prioritize(items, now);
+  } catch {
+    // A model that fails must not cost the owner their day: the score always answers.
+    priorities = await scoredPrioritizer(items, now);
+    rankedBy = 'score';
+  }
+  return { ...items, timezone: ctx.timezone, calendar: [], weather: null, priorities, ranked_by: rankedBy };
 }

@@ -969,6 +969,8 @@ describeEachDb('junk at every endpoint', (get) => {
       BODY_LIMIT,
       RATE_LIMIT_SELF_SERVICE: '1000000',
       RATE_LIMIT_ANONYMOUS: '1000000',
+      // Fixtures save the schema's example webhook URL; no DNS lookup of it is wanted here.
+      WEBHOOK_ALLOW_PRIVATE: 'true',
     });
     const [token, foreignToken, scratchToken] = await Promise.all(
       [50, 51, 52].map((n) => api.signIn(testPhone(n))),
@@ -981,33 +983,36 @@ describeEachDb('junk at every endpoint', (get) => {
 
     // A real record behind every {id}, created through its collection route with that route's valid body.
     // A resource with no such route (made as a side effect elsewhere) gets a well-formed id of nothing.
+    // Nested ids ({id}/deliveries/{delivery_id}) are resolved left to right, each under its parent's id.
     async function fixtures(bearer: string): Promise<(op: Op) => string> {
       const ids = new Map<string, string>();
+      const fill = (template: string) =>
+        template.replace(/\{[^}]+\}/g, (_, offset: number) => {
+          const id = ids.get(template.slice(0, offset - 1));
+          if (!id) throw new Error(`no fixture for ${template}`);
+          return id;
+        });
       for (const op of ops) {
-        const [param, ...more] = op.pathParams;
-        if (!param) continue;
-        if (more.length > 0) throw new Error(`teach the junk test about nested ids: ${op.template}`);
-        const collection = op.template.slice(0, op.template.indexOf('/{'));
-        if (ids.has(collection)) continue;
-        const create = ops.find((o) => o.method === 'POST' && o.template === collection);
-        if (create) {
-          const res = await api.request('POST', collection, { token: bearer, body: validBody(create) ?? {} });
-          if (res.status !== 201)
-            throw new Error(`cannot create a fixture at ${collection}: ${JSON.stringify(res.body)}`);
-          ids.set(collection, res.body.data.id);
-        } else {
-          const shape = param.schema.pattern ? idShape(param.schema.pattern) : undefined;
-          if (!shape) throw new Error(`teach the junk test to make an id for ${op.template}`);
-          ids.set(collection, `${shape.prefix}_${'0'.repeat(shape.length)}`);
+        for (const param of op.pathParams) {
+          const collection = op.template.slice(0, op.template.indexOf(`/{${param.name}}`));
+          if (ids.has(collection)) continue;
+          const create = ops.find((o) => o.method === 'POST' && o.template === collection);
+          if (create) {
+            const res = await api.request('POST', fill(collection), {
+              token: bearer,
+              body: validBody(create) ?? {},
+            });
+            if (res.status !== 201)
+              throw new Error(`cannot create a fixture at ${collection}: ${JSON.stringify(res.body)}`);
+            ids.set(collection, res.body.data.id);
+          } else {
+            const shape = param.schema.pattern ? idShape(param.schema.pattern) : undefined;
+            if (!shape) throw new Error(`teach the junk test to make an id for ${op.template}`);
+            ids.set(collection, `${shape.prefix}_${'0'.repeat(shape.length)}`);
+          }
         }
       }
-      return (op) => {
-        const param = op.pathParams[0];
-        if (!param) return op.template;
-        const id = ids.get(op.template.slice(0, op.template.indexOf('/{')));
-        if (!id) throw new Error(`no fixture for ${op.template}`);
-        return op.template.replace(`{${param.name}}`, id);
-      };
+      return (op) => fill(op.template);
     }
     const ownPath = await fixtures(token);
     const foreignPath = await fixtures(foreignToken);

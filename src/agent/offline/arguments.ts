@@ -23,6 +23,7 @@ import {
   WHEN_UPCOMING,
   words,
 } from './lexicon.ts';
+import { MEMORY_BUILDERS } from './memory.ts';
 import type { Utterance } from './utterance.ts';
 
 /**
@@ -38,7 +39,7 @@ type Builder = (u: Utterance, ctx: DateContext) => Args | null;
 export const FOLLOW_UP_HOUR = 10;
 
 const REMIND = words(
-  'remind|reminder|yaad|bhoolna mat|bhool mat jana|dont forget|dont let me forget|do not forget',
+  'remind|reminder|yaad|bhoolna mat|bhool mat jana|dont forget|dont let me forget|do not forget|remember to',
 );
 const MARK = words('mark|marked|mark as|please');
 const DUE_WORDS = words('due date|due|deadline|date|time|priority');
@@ -213,4 +214,5 @@ export const BUILDERS: Record<ToolName, Builder> = {
   snooze_follow_up: snoozeFollowUp,
   complete_follow_up: completeFollowUp,
   my_day: () => ({}),
+  ...MEMORY_BUILDERS,
 };

@@ -29,6 +29,7 @@ import {
   WHEN_UPCOMING,
   words,
 } from './lexicon.ts';
+import { memoryIntent } from './memory.ts';
 import type { Utterance } from './utterance.ts';
 
 /**
@@ -115,6 +116,10 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   }
   // "hi, remind me …": the greeting is not part of the request
   u.use(0, greeting, 'filler');
+
+  // "remember …", "what is Ramesh's number", "forget …": memory first, before task words can claim them
+  const memory = memoryIntent(u, ctx);
+  if (memory) return { kind: 'tool', tool: memory };
 
   const taskNoun = u.has(TASK_NOUN);
   const followUpNoun = u.has(FOLLOW_UP_NOUN);

@@ -440,6 +440,7 @@ export const CREATE_TASK_STRONG = [
   'dont forget to',
   'dont let me forget to',
   'do not forget to',
+  'remember to',
 ];
 /** Weaker cues: they make a task only when nothing else claims the sentence. */
 export const CREATE_TASK_WEAK = [

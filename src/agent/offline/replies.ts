@@ -27,6 +27,11 @@ interface FollowUpBrief {
   overdue: boolean;
 }
 
+interface MemoryBrief {
+  content: string;
+  subject: string | null;
+}
+
 const MAX_LINES = 10;
 
 const quote = (s: string) => `“${s}”`;
@@ -58,6 +63,7 @@ export const HELP = [
   '• show my tasks for today',
   '• GST wala task ho gaya',
   "• what's my day",
+  '• remember ABC Traders always pays late',
 ].join('\n');
 
 export const GREETING = `Namaste! 🙏 I'm your Digital Employee.\n${HELP}`;
@@ -65,18 +71,20 @@ export const NOT_UNDERSTOOD = `Sorry, I didn't get that.\n${HELP}`;
 
 type Result = Record<string, unknown> & { ok: boolean };
 
-function failure(r: Result, c: Clock): string {
+function failure(r: Result, c: Clock, tool: ToolName): string {
   if (r.error === 'ambiguous' && Array.isArray(r.candidates)) {
-    const items = r.candidates as (TaskBrief & FollowUpBrief)[];
-    const line = (x: TaskBrief & FollowUpBrief) => ('title' in x ? taskLine(x, c) : followUpLine(x, c));
+    const items = r.candidates as (TaskBrief & FollowUpBrief & MemoryBrief)[];
+    const line = (x: TaskBrief & FollowUpBrief & MemoryBrief) =>
+      'title' in x ? taskLine(x, c) : 'content' in x ? (x as MemoryBrief).content : followUpLine(x, c);
     return `Which one do you mean?\n${numbered(items, items.length, line)}\nReply with a few more words from it.`;
   }
+  if (r.error === 'not_found' && tool === 'forget') return String(r.message);
   if (r.error === 'not_found') return `${String(r.message)} Say “show my tasks” to see what is open.`;
   return `I couldn't do that: ${String(r.message ?? 'something went wrong')}`;
 }
 
 export function replyFor(tool: ToolName, r: Result, c: Clock): string {
-  if (!r.ok) return failure(r, c);
+  if (!r.ok) return failure(r, c, tool);
   switch (tool) {
     case 'create_task': {
       const t = r.task as TaskBrief;
@@ -124,5 +132,21 @@ export function replyFor(tool: ToolName, r: Result, c: Clock): string {
         parts.push(`Follow-ups:\n${numbered(followUps, followUps.length, (f) => followUpLine(f, c))}`);
       return parts.join('\n');
     }
+    case 'search_memory': {
+      const found = r.memories as MemoryBrief[];
+      if (found.length === 0)
+        return `I don't remember anything about ${quote(String(r.query))}. Tell me and I'll keep it in mind.`;
+      if (found.length === 1) return `From what you told me: ${quote((found[0] as MemoryBrief).content)}`;
+      return `Here's what I remember:\n${numbered(found, found.length, (m) => m.content)}`;
+    }
+    case 'remember': {
+      const m = r.memory as MemoryBrief;
+      if (r.outcome === 'superseded' && r.replaced)
+        return `Updated ✅ I'll remember ${quote(m.content)} (instead of ${quote((r.replaced as MemoryBrief).content)}).`;
+      if (r.outcome === 'unchanged') return `I already knew that 👍 ${quote(m.content)}`;
+      return `Got it 👍 I'll remember: ${quote(m.content)}`;
+    }
+    case 'forget':
+      return `Forgotten 🗑️ ${quote((r.forgotten as MemoryBrief).content)}. I won't bring it up again.`;
   }
 }

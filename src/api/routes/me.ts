@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { Db } from '../../db/types.ts';
+import type { Session } from '../../domain/auth/tokens.ts';
+import { getProfile, type Profile, ProfileUpdate, updateProfile } from '../../domain/profile.ts';
 import { Plan, Role } from '../../domain/tenants.ts';
 import { limitFor, type RateLimits } from '../middleware/rate-limit.ts';
 import { defineRoute } from '../route.ts';
@@ -8,14 +11,29 @@ const Me = z
     user_id: z.string(),
     tenant_id: z.string(),
     phone: z.string(),
+    name: z.string().nullable(),
     role: Role,
     plan: Plan,
     timezone: z.string(),
+    briefing_time: z
+      .string()
+      .meta({ description: 'Local time of the morning briefing, HH:MM', example: '08:00' }),
+    briefing_enabled: z.boolean(),
     rate_limit_per_minute: z.number().int(),
   })
   .meta({ id: 'Me' });
 
-export const meRoutes = (limits: RateLimits) => [
+const meOf = (session: Session, profile: Profile, limits: RateLimits): z.infer<typeof Me> => ({
+  user_id: session.userId,
+  tenant_id: session.tenantId,
+  phone: session.phone,
+  role: session.role,
+  plan: session.plan,
+  ...profile,
+  rate_limit_per_minute: limitFor(session, limits),
+});
+
+export const meRoutes = (db: Db, limits: RateLimits) => [
   defineRoute({
     method: 'get',
     path: '/me',
@@ -23,16 +41,24 @@ export const meRoutes = (limits: RateLimits) => [
     tag: 'Auth',
     access: 'user',
     response: Me,
-    handler: async ({ session }) => ({
-      data: {
-        user_id: session.userId,
-        tenant_id: session.tenantId,
-        phone: session.phone,
-        role: session.role,
-        plan: session.plan,
-        timezone: session.timezone,
-        rate_limit_per_minute: limitFor(session, limits),
-      },
-    }),
+    handler: async ({ session, ctx }) => {
+      const profile = await getProfile(db, { ...ctx, userId: session.userId });
+      return { data: meOf(session, profile, limits) };
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/me',
+    summary: 'Change your name, time zone or morning briefing',
+    description:
+      'Set `briefing_time` (HH:MM, your time zone) or `briefing_enabled: false` to stop the briefing.',
+    tag: 'Auth',
+    access: 'user',
+    body: ProfileUpdate,
+    response: Me,
+    handler: async ({ session, ctx, body }) => {
+      const profile = await updateProfile(db, { ...ctx, userId: session.userId }, body);
+      return { data: meOf(session, profile, limits) };
+    },
   }),
 ];

@@ -3,9 +3,11 @@ import type { Db, Queryable } from '../../db/types.ts';
 import { appendAudit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
+import { emitEvent } from '../events.ts';
 import type { Source } from '../fields.ts';
 import { newId } from '../ids.ts';
 import type { Page } from '../pagination.ts';
+import { cancelFollowUpReminder, syncFollowUpReminder } from '../reminders/sync.ts';
 import {
   deleteFollowUpRow,
   type FollowUpFields,
@@ -53,12 +55,14 @@ export async function createFollowUp(
       outcome: null,
       task_id: input.task_id ?? null,
     });
+    await syncFollowUpReminder(tx, ctx, followUp);
     await appendAudit(tx, ctx, {
       action: 'follow_up.created',
       entity: 'follow_up',
       entityId: followUp.id,
       after: followUp,
     });
+    await emitEvent(tx, ctx, 'follow_up.created', followUp);
     return followUp;
   });
 }
@@ -81,7 +85,7 @@ async function change(
   db: Db,
   ctx: Ctx,
   id: string,
-  action: string,
+  action: 'follow_up.updated' | 'follow_up.snoozed' | 'follow_up.completed',
   next: (current: FollowUp) => FollowUpFields | null,
 ): Promise<FollowUp> {
   return db.tenant(ctx.tenantId, async (tx) => {
@@ -91,7 +95,9 @@ async function change(
     if (!fields) return before;
     await assertTask(tx, fields.task_id !== before.task_id ? fields.task_id : null);
     const after = await updateFollowUpRow(tx, id, fields);
+    await syncFollowUpReminder(tx, ctx, after);
     await appendAudit(tx, ctx, { action, entity: 'follow_up', entityId: id, before, after });
+    await emitEvent(tx, ctx, action, after);
     return after;
   });
 }
@@ -161,6 +167,8 @@ export async function deleteFollowUp(db: Db, ctx: Ctx, id: string): Promise<void
     const before = await findFollowUp(tx, id, true);
     if (!before) throw notFound('follow_up', id);
     await deleteFollowUpRow(tx, id);
+    await cancelFollowUpReminder(tx, id);
     await appendAudit(tx, ctx, { action: 'follow_up.deleted', entity: 'follow_up', entityId: id, before });
+    await emitEvent(tx, ctx, 'follow_up.deleted', before);
   });
 }

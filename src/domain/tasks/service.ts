@@ -3,9 +3,11 @@ import type { Db, Queryable } from '../../db/types.ts';
 import { appendAudit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
+import { emitEvent } from '../events.ts';
 import type { Source } from '../fields.ts';
 import { newId } from '../ids.ts';
 import type { Page } from '../pagination.ts';
+import { cancelTaskReminder, syncTaskReminder } from '../reminders/sync.ts';
 import { localDate } from '../time.ts';
 import { deleteTaskRow, findTask, insertTask, selectTasks, type TaskFields, updateTaskRow } from './repo.ts';
 import type { Task, TaskCreate, TaskListQuery, TaskUpdate } from './schema.ts';
@@ -47,7 +49,9 @@ export async function createTask(db: Db, ctx: Ctx, input: NewTask, source: Sourc
       remind_at: f.remind_at ?? null,
       assignee_id: f.assignee_id ?? null,
     });
+    await syncTaskReminder(tx, ctx, task);
     await appendAudit(tx, ctx, { action: 'task.created', entity: 'task', entityId: task.id, after: task });
+    await emitEvent(tx, ctx, 'task.created', task);
     return task;
   });
 }
@@ -87,6 +91,7 @@ async function applyUpdate(tx: Queryable, ctx: Ctx, before: Task, patch: TaskUpd
   };
   const fields = dueMoved ? withDueDate({ ...merged, due_date: null }, ctx.timezone) : merged;
   const after = await updateTaskRow(tx, before.id, fields);
+  await syncTaskReminder(tx, ctx, after);
   const completed = before.status !== 'done' && after.status === 'done';
   await appendAudit(tx, ctx, {
     action: completed ? 'task.completed' : 'task.updated',
@@ -95,6 +100,7 @@ async function applyUpdate(tx: Queryable, ctx: Ctx, before: Task, patch: TaskUpd
     before,
     after,
   });
+  if (completed) await emitEvent(tx, ctx, 'task.completed', after);
   return after;
 }
 
@@ -123,6 +129,7 @@ export async function deleteTask(db: Db, ctx: Ctx, id: string): Promise<void> {
     const before = await findTask(tx, id, true);
     if (!before) throw notFound('task', id);
     await deleteTaskRow(tx, id);
+    await cancelTaskReminder(tx, id);
     await appendAudit(tx, ctx, { action: 'task.deleted', entity: 'task', entityId: id, before });
   });
 }

@@ -1,0 +1,704 @@
+/**
+ * `npm run bench:chat`: our own cost of a chat turn. With a model that answers instantly (the offline model:
+ * no network, tool calls straight from its rule-based parser), a turn's time is all ours: open the
+ * conversation, load its history, run the agent loop (model ↔ tools, the tools' queries), record the turn.
+ * Prints turns per second and p50/p95/p99 turn time for 1, 10 and 50 concurrent conversations, each a
+ * separate business and owner, each sending a realistic mix of messages in sequence on one conversation.
+ * Target: p99 under 25 ms at 10 concurrent conversations on real Postgres.
+ *
+ * Calls the turn runner (runtime.runTurn) directly: this measures the turn, not HTTP.
+ *
+ * Database: BENCH_DATABASE_URL or TEST_DATABASE_URL (a fresh database is created there and dropped at the
+ * end, Ctrl-C included), else in-memory PGlite. Load: BENCH_LEVELS concurrent conversations per run
+ * ("1,10,50"), BENCH_DURATION s per level (10) or BENCH_TURNS turns per level (overrides the duration),
+ * BENCH_WARMUP turns per conversation before anything is timed (14: two rounds of the mix, so every
+ * conversation's history is full), BENCH_THINK_MS pause between a conversation's turns (0: back to back;
+ * e.g. 1000 for people typing, each pause 50–150% of it), BENCH_BREAKDOWN=0 (runs without the per-turn
+ * accounting, to see what the accounting itself costs), DATABASE_POOL_SIZE (10), AGENT_HISTORY_TURNS (10).
+ * Prints figures only; it never fails on the target.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { BaseMessage } from '@langchain/core/messages';
+import type { ChatResult } from '@langchain/core/outputs';
+import pg from 'pg';
+import { OfflineChatModel } from '../../src/agent/offline/model.ts';
+import type { TurnResult, TurnRunner } from '../../src/agent/runner.ts';
+import { loadConfig } from '../../src/config.ts';
+import { openDatabase } from '../../src/db/index.ts';
+import type { Db, Queryable } from '../../src/db/types.ts';
+import { ensureOwner, type Principal } from '../../src/domain/tenants.ts';
+import { createRuntime } from '../../src/main.ts';
+
+const TARGET_P99_MS = 25;
+const TARGET_LEVEL = 10;
+const CHANNEL = 'whatsapp' as const;
+
+function intEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (Number.isInteger(n) && n >= min) return n;
+  process.stderr.write(`bench:chat: ${name} must be an integer ≥ ${min}, got ${JSON.stringify(raw)}\n`);
+  process.exit(2);
+}
+
+function levelsEnv(): number[] {
+  const raw = process.env.BENCH_LEVELS || '1,10,50';
+  const levels = raw.split(',').map((s) => Number(s.trim()));
+  if (levels.length > 0 && levels.every((n) => Number.isInteger(n) && n >= 1 && n <= 500)) return levels;
+  process.stderr.write(`bench:chat: BENCH_LEVELS must be integers 1–500 like "1,10,50", got "${raw}"\n`);
+  process.exit(2);
+}
+
+const LEVELS = levelsEnv();
+const DURATION = intEnv('BENCH_DURATION', 10, 1);
+const TURNS = intEnv('BENCH_TURNS', 0, 0);
+const WARMUP = intEnv('BENCH_WARMUP', 14, 0);
+const POOL_SIZE = intEnv('DATABASE_POOL_SIZE', 10, 1);
+const HISTORY_TURNS = intEnv('AGENT_HISTORY_TURNS', 10, 0);
+const THINK_MS = intEnv('BENCH_THINK_MS', 0, 0);
+const BREAKDOWN = !['0', 'false', 'no'].includes(process.env.BENCH_BREAKDOWN ?? '');
+
+const progress = (msg: string) => process.stderr.write(`[bench:chat] ${msg}\n`);
+
+// ---------------------------------------------------------------------------------------------------
+// The database: a fresh Postgres database (dropped at the end) or in-memory PGlite.
+
+interface BenchDatabase {
+  settings: { DATABASE_URL?: string; DATA_DIR: string };
+  describe: string;
+  drop(): Promise<void>;
+}
+
+async function benchDatabase(): Promise<BenchDatabase> {
+  const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    progress('NOTE: neither BENCH_DATABASE_URL nor TEST_DATABASE_URL is set; using in-memory PGlite.');
+    progress('      PGlite is one connection inside this process, so its figures say little about Postgres.');
+    return {
+      settings: { DATA_DIR: 'memory://' },
+      describe: 'in-memory PGlite (no BENCH_DATABASE_URL / TEST_DATABASE_URL set; not the target setup)',
+      drop: async () => {},
+    };
+  }
+  const name = `axon_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  let dropped = false;
+  return {
+    settings: { DATABASE_URL: url.toString(), DATA_DIR: '' },
+    describe: `Postgres, fresh database ${name} (dropped at the end)`,
+    async drop() {
+      if (dropped) return;
+      dropped = true;
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Per-turn accounting. Each turn runs inside an AsyncLocalStorage store; the wrapped Db and the timed model
+// add to the store of the turn they serve, so the figures stay per turn under any concurrency.
+
+type Phase = 'open' | 'history' | 'tools' | 'record';
+const PHASES: Phase[] = ['open', 'history', 'tools', 'record'];
+
+interface TurnStats {
+  /** Statements sent: each query, plus BEGIN+prelude and COMMIT for every transaction. */
+  roundTrips: number;
+  /** Transactions opened (each takes a pooled connection). */
+  transactions: number;
+  /**
+   * Wall time with at least one db call of the turn outstanding (a whole transaction counts once, pool
+   * waits included; parallel calls, as in my_day, count once).
+   */
+  dbMs: number;
+  /** Time in db calls by what the transaction was for, told by its first statement (parallel calls add). */
+  phaseMs: Record<Phase, number>;
+  phaseTrips: Record<Phase, number>;
+  /** Time inside the model's _generate, and how many calls. */
+  modelMs: number;
+  modelCalls: number;
+  /** Db calls of this turn now outstanding, and since when the count is above zero. */
+  active: number;
+  busySince: number;
+}
+
+const newTurnStats = (): TurnStats => ({
+  roundTrips: 0,
+  transactions: 0,
+  dbMs: 0,
+  phaseMs: { open: 0, history: 0, tools: 0, record: 0 },
+  phaseTrips: { open: 0, history: 0, tools: 0, record: 0 },
+  modelMs: 0,
+  modelCalls: 0,
+  active: 0,
+  busySince: 0,
+});
+
+const turnStore = new AsyncLocalStorage<TurnStats>();
+/** Db calls outside a turn (set-up, warm-up bookkeeping) land here and are never reported. */
+let outside = newTurnStats();
+const current = () => turnStore.getStore() ?? outside;
+
+/** What a transaction was for, from its first statement (see src/domain/conversations/store.ts). */
+function phaseOf(firstSql: string | undefined): Phase {
+  const sql = (firstSql ?? '').replace(/\s+/g, ' ');
+  if (/FROM conversations WHERE id = \$1 AND user_id|^INSERT INTO conversations/.test(sql)) return 'open';
+  if (/FROM turns WHERE conversation_id = \$1 ORDER BY seq DESC/.test(sql)) return 'history';
+  if (/^UPDATE conversations SET turn_count/.test(sql)) return 'record';
+  return 'tools';
+}
+
+function instrument(db: Db): Db {
+  async function timed<T>(fn: () => Promise<T>, phase: () => Phase, trips: () => number): Promise<T> {
+    const s = current();
+    const started = performance.now();
+    if (s.active++ === 0) s.busySince = started;
+    try {
+      return await fn();
+    } finally {
+      const ended = performance.now();
+      const ms = ended - started;
+      if (--s.active === 0) s.dbMs += ended - s.busySince;
+      const p = phase();
+      s.phaseMs[p] += ms;
+      s.phaseTrips[p] += trips();
+      s.roundTrips += trips();
+    }
+  }
+  const tx =
+    (open: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>) =>
+    <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+      let first: string | undefined;
+      let trips = 2; // `BEGIN; prelude` in one, COMMIT (or ROLLBACK) in another
+      const inner = (q: Queryable): Queryable => ({
+        query: <R>(sql: string, params?: readonly unknown[]) => {
+          first ??= sql;
+          trips++;
+          return q.query<R>(sql, params);
+        },
+        exec: (sql) => {
+          first ??= sql;
+          trips++;
+          return q.exec(sql);
+        },
+      });
+      current().transactions++;
+      return timed(
+        () => open((t) => fn(inner(t))),
+        () => phaseOf(first),
+        () => trips,
+      );
+    };
+  return {
+    kind: db.kind,
+    driver: db.driver,
+    query: <R>(sql: string, params?: readonly unknown[]) =>
+      timed(
+        () => db.query<R>(sql, params),
+        () => phaseOf(sql),
+        () => 1,
+      ),
+    exec: (sql) =>
+      timed(
+        () => db.exec(sql),
+        () => phaseOf(sql),
+        () => 1,
+      ),
+    transaction: (fn) => tx((f) => db.transaction(f))(fn),
+    tenant: (tenantId, fn) => tx((f) => db.tenant(tenantId, f))(fn),
+    unscoped: (fn) => tx((f) => db.unscoped(f))(fn),
+    close: () => db.close(),
+  };
+}
+
+/** The offline model itself, timed: the same class the product runs with no key, plus a stopwatch. */
+class TimedOfflineChatModel extends OfflineChatModel {
+  override async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+    const started = performance.now();
+    try {
+      return await super._generate(messages);
+    } finally {
+      const s = current();
+      s.modelMs += performance.now() - started;
+      s.modelCalls++;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The conversations: one business and owner each, each sending the same mix in sequence on one
+// conversation, with names rotating so every turn that refers to something refers to a fresh, open one.
+
+const NAMES = ['Ramesh', 'Suresh', 'Anil', 'Sharma ji', 'ABC Traders', 'Gupta Electricals', 'Verma ji'];
+const THINGS = ['GST payment', 'quotation', 'stock check', 'rent', 'invoice', 'bank deposit', 'salary'];
+
+/** One round of the mix; `{name}` and `{thing}` change every round. The expected tool is checked. */
+const MIX: { text: string; tool: string }[] = [
+  { text: 'remind me to call {name} tomorrow at 5pm', tool: 'create_task' },
+  { text: 'show my tasks', tool: 'list_tasks' },
+  { text: 'kal subah {thing} ka follow up lagao', tool: 'create_follow_up' },
+  { text: "what's my day", tool: 'my_day' },
+  { text: '{name} wala task ho gaya', tool: 'complete_task' },
+  { text: 'show my follow ups', tool: 'list_follow_ups' },
+  { text: '{thing} wala follow up ho gaya', tool: 'complete_follow_up' },
+];
+
+interface Conversation {
+  index: number;
+  principal: Principal;
+  conversationId?: string;
+  sent: number;
+}
+
+function nextMessage(c: Conversation): { text: string; tool: string } {
+  const round = Math.floor(c.sent / MIX.length) + c.index;
+  const step = MIX[c.sent % MIX.length] as { text: string; tool: string };
+  const text = step.text
+    .replace('{name}', NAMES[round % NAMES.length] as string)
+    .replace('{thing}', THINGS[round % THINGS.length] as string);
+  return { text, tool: step.tool };
+}
+
+interface Sample {
+  /** The tool the message asks for: which step of the mix it was. */
+  tool: string;
+  ms: number;
+  error: boolean;
+  /** The turn did not call the tool its message asks for, or the tool answered ok: false. */
+  offScript: boolean;
+  stats: TurnStats;
+}
+
+let stopping = false;
+const offScriptExamples: string[] = [];
+
+async function sendOne(runTurn: TurnRunner, c: Conversation): Promise<Sample> {
+  const { text, tool } = nextMessage(c);
+  const stats = newTurnStats();
+  const started = performance.now();
+  let result: TurnResult | undefined;
+  let thrown: unknown;
+  const turn = () =>
+    runTurn({ principal: c.principal, channel: CHANNEL, message: text, conversationId: c.conversationId });
+  try {
+    result = await (BREAKDOWN ? turnStore.run(stats, turn) : turn());
+  } catch (err) {
+    thrown = err;
+  }
+  const ms = performance.now() - started;
+  c.sent++;
+  if (result) c.conversationId = result.conversation_id;
+  const action = result?.actions[0];
+  const ok = (action?.result as { ok?: boolean } | null)?.ok === true;
+  const offScript = result?.actions.length !== 1 || action?.tool !== tool || !ok;
+  if (offScript && offScriptExamples.length < 5) {
+    offScriptExamples.push(
+      `"${text}" → ${thrown ? `threw ${String(thrown)}` : JSON.stringify(result?.actions).slice(0, 200)}`,
+    );
+  }
+  return { tool, ms, error: thrown !== undefined || result?.error != null, offScript, stats };
+}
+
+interface LevelRun {
+  concurrency: number;
+  samples: Sample[];
+  wallMs: number;
+  cpuMs: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `concurrency` conversations, each sending its next message as soon as its last turn ends. */
+async function runLevel(
+  runTurn: TurnRunner,
+  conversations: Conversation[],
+  budget: { turns: number } | { ms: number },
+): Promise<Omit<LevelRun, 'concurrency'>> {
+  const samples: Sample[] = [];
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  let started_turns = 0;
+  const more = () =>
+    !stopping && ('turns' in budget ? started_turns < budget.turns : performance.now() - started < budget.ms);
+  loop.enable();
+  await Promise.all(
+    conversations.map(async (c) => {
+      if (THINK_MS > 0) await sleep(Math.random() * THINK_MS); // spread the first messages out
+      while (more()) {
+        started_turns++;
+        samples.push(await sendOne(runTurn, c));
+        if (THINK_MS > 0 && more()) await sleep(THINK_MS * (0.5 + Math.random()));
+      }
+    }),
+  );
+  const wallMs = performance.now() - started;
+  loop.disable();
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    samples,
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    loopP99Ms: loop.percentile(99) / 1e6,
+    loopMaxMs: loop.max / 1e6,
+  };
+}
+
+/** The database's own floor, one call at a time before any load: what a round trip and a commit cost here. */
+async function probeDatabase(
+  db: Db,
+  n = 200,
+): Promise<{ select: number[]; tenantTx: number[]; write: number[] }> {
+  await db.exec(
+    'CREATE TABLE bench_commit_probe (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())',
+  );
+  const time = async (fn: () => Promise<unknown>): Promise<number[]> => {
+    const ms: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const started = performance.now();
+      await fn();
+      ms.push(performance.now() - started);
+    }
+    return ms;
+  };
+  try {
+    return {
+      select: await time(() => db.query('SELECT 1')),
+      tenantTx: await time(() => db.tenant('ten_bench_probe', (tx) => tx.query('SELECT 1'))),
+      write: await time(() => db.query('INSERT INTO bench_commit_probe DEFAULT VALUES')),
+    };
+  } finally {
+    await db.exec('DROP TABLE bench_commit_probe');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : '–';
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+/** Nearest-rank percentile. */
+function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
+}
+
+function table(widths: number[], rows: string[][]): string[] {
+  return rows.map((cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[0] ?? 8) : c.padStart(widths[i] ?? 8))).join(' '),
+  );
+}
+
+async function main(): Promise<void> {
+  const database = await benchDatabase();
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err) => progress(`cleanup: ${String(err)}`));
+    cleanups.length = 0;
+    await database.drop().catch((err) => progress(`could not drop the bench database: ${String(err)}`));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      progress(`${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; cleaning up`);
+      stopping = true;
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+
+  try {
+    progress(`opening ${database.describe}`);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      ...database.settings,
+      DATABASE_POOL_SIZE: String(POOL_SIZE),
+      AGENT_HISTORY_TURNS: String(HISTORY_TURNS),
+      JWT_SECRET: randomBytes(32).toString('hex'),
+    });
+    const rawDb = await openDatabase(config);
+    cleanups.push(() => rawDb.close());
+    const db = BREAKDOWN ? instrument(rawDb) : rawDb;
+    const [version] = await rawDb.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+    const runtime = await createRuntime(config, {
+      db,
+      model: { model: BREAKDOWN ? new TimedOfflineChatModel({}) : new OfflineChatModel({}), name: 'offline' },
+    });
+    cleanups.push(() => runtime.close());
+
+    progress('probing the database floor: SELECT 1, an empty tenant transaction, a committed 1-row INSERT');
+    const floor = await probeDatabase(rawDb);
+
+    const users = Math.max(...LEVELS);
+    progress(`signing up ${users} businesses (ensureOwner, one owner each)`);
+    const conversations: Conversation[] = [];
+    for (let i = 0; i < users; i++) {
+      const phone = `+9190${String(10_000_000 + i).slice(-8)}`;
+      conversations.push({ index: i, principal: await ensureOwner(rawDb, phone, 'Asia/Kolkata'), sent: 0 });
+    }
+
+    if (WARMUP > 0) {
+      const warmupConcurrency = Math.min(users, Math.max(TARGET_LEVEL, POOL_SIZE));
+      progress(
+        `warming up: ${WARMUP} turns on each of the ${users} conversations, ${warmupConcurrency} at a time`,
+      );
+      const warmStarted = performance.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: warmupConcurrency }, async () => {
+          for (let c = conversations[next++]; c && !stopping; c = conversations[next++]) {
+            for (let t = 0; t < WARMUP && !stopping; t++) await sendOne(runtime.runTurn, c);
+          }
+        }),
+      );
+      progress(`warm-up done in ${fmt((performance.now() - warmStarted) / 1000, 1)} s`);
+    }
+    offScriptExamples.length = 0;
+    outside = newTurnStats();
+
+    const runs: LevelRun[] = [];
+    for (const concurrency of LEVELS) {
+      if (stopping) break;
+      const budget = TURNS > 0 ? { turns: TURNS } : { ms: DURATION * 1000 };
+      progress(
+        `${concurrency} concurrent conversation(s): ${TURNS > 0 ? `${TURNS} turns` : `${DURATION} s`}`,
+      );
+      const run = await runLevel(runtime.runTurn, conversations.slice(0, concurrency), budget);
+      runs.push({ concurrency, ...run });
+      const ms = run.samples.map((s) => s.ms);
+      progress(
+        `  ${run.samples.length} turns, p50 ${fmt(percentile(ms, 50), 1)} ms, p99 ${fmt(percentile(ms, 99), 1)} ms`,
+      );
+    }
+    if (stopping) return;
+
+    // ---- the report --------------------------------------------------------------------------------
+    const out: string[] = [];
+    out.push('AxonBOS chat bench: our overhead per turn (runtime.runTurn called directly, no HTTP)');
+    out.push(
+      `database     ${database.describe}; server ${version?.v ?? '?'}; pool size ${POOL_SIZE}; ` +
+        'tenant transactions with RLS',
+    );
+    out.push(
+      `db floor     one at a time, before the load, p50 / p99 ms: SELECT 1 ${fmt(percentile(floor.select, 50), 2)} / ` +
+        `${fmt(percentile(floor.select, 99), 2)}; tenant transaction (BEGIN+prelude, SELECT 1, COMMIT) ` +
+        `${fmt(percentile(floor.tenantTx, 50), 2)} / ${fmt(percentile(floor.tenantTx, 99), 2)}; ` +
+        `committed 1-row INSERT ${fmt(percentile(floor.write, 50), 2)} / ${fmt(percentile(floor.write, 99), 2)}`,
+    );
+    out.push(
+      'model        the offline model (OfflineChatModel): answers instantly, no network; it emits the tool ' +
+        'call from its rule-based parser, then words the tool result, so each turn is model → tool → model',
+    );
+    out.push(
+      `users        ${users} businesses, one owner each (ensureOwner); concurrency N = the first N of them, ` +
+        'each on its own conversation (conversation_id continued, history loaded every turn)',
+    );
+    out.push(
+      `history      AGENT_HISTORY_TURNS ${HISTORY_TURNS}; warm-up ${WARMUP} turns per conversation before ` +
+        'timing, so histories are full',
+    );
+    out.push(`mix          ${MIX.map((m) => `"${m.text}"`).join(', ')}`);
+    out.push(
+      `             in sequence per conversation; {name} from ${NAMES.length} contacts, {thing} from ` +
+        `${THINGS.length} subjects, rotating per round`,
+    );
+    out.push(
+      `load         per level: ${TURNS > 0 ? `${TURNS} turns` : `${DURATION} s`}; each conversation sends ` +
+        (THINK_MS > 0
+          ? `its next message ${THINK_MS / 2}–${THINK_MS * 1.5} ms (BENCH_THINK_MS) after its last turn ends`
+          : 'its next message as soon as its last turn ends (closed loop, no think time)'),
+    );
+    out.push(
+      `machine      Node ${process.version}, ${(await import('node:os')).availableParallelism()} CPU(s); ` +
+        'one Node process, Postgres on the same machine',
+    );
+    out.push('');
+    out.push(
+      ...table(
+        [11, 7, 9, 8, 8, 8, 8, 7, 10],
+        [
+          ['concurrency', 'turns', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'off-script'],
+          ...runs.map((r) => {
+            const ms = r.samples.map((s) => s.ms);
+            return [
+              String(r.concurrency),
+              fmt(r.samples.length),
+              fmt(r.samples.length / (r.wallMs / 1000), 1),
+              fmt(percentile(ms, 50), 1),
+              fmt(percentile(ms, 95), 1),
+              fmt(percentile(ms, 99), 1),
+              fmt(Math.max(...ms), 1),
+              fmt(r.samples.filter((s) => s.error).length),
+              fmt(r.samples.filter((s) => s.offScript).length),
+            ];
+          }),
+        ],
+      ),
+    );
+    out.push('errors: turns whose result.error is non-null (or that threw); off-script: turns that did not');
+    out.push('call the expected tool or whose tool answered ok: false (the mix is built to have none)');
+    for (const e of offScriptExamples) out.push(`  e.g. ${e}`);
+    out.push('');
+    const atTarget = runs.find((r) => r.concurrency === TARGET_LEVEL);
+    if (atTarget) {
+      const p99 = percentile(
+        atTarget.samples.map((s) => s.ms),
+        99,
+      );
+      out.push(
+        `target: p99 turn time < ${TARGET_P99_MS} ms at ${TARGET_LEVEL} concurrent conversations: ` +
+          `${fmt(p99, 1)} ms, ${p99 < TARGET_P99_MS ? 'met' : 'NOT met'}` +
+          (rawDb.kind === 'pglite' ? ' (but this is PGlite, not the target setup)' : ''),
+      );
+    } else {
+      out.push(
+        `target: p99 < ${TARGET_P99_MS} ms at ${TARGET_LEVEL} concurrent: not measured (BENCH_LEVELS)`,
+      );
+    }
+    out.push('');
+    out.push('where the time goes, mean per turn');
+    const process_ = (r: LevelRun) => {
+      const cpuPerTurn = r.cpuMs / Math.max(1, r.samples.length);
+      return [fmt(cpuPerTurn, 2), fmt(1000 / cpuPerTurn, 0), fmt(r.loopP99Ms, 1)];
+    };
+    if (BREAKDOWN) {
+      out.push(
+        ...table(
+          [11, 8, 8, 6, 8, 9, 7, 8, 9, 9, 8, 11, 9, 10],
+          [
+            [
+              'concurrency',
+              'turn ms',
+              'db trips',
+              'tx',
+              'db ms',
+              'model ms',
+              'rest ms',
+              'cpu ms',
+              'max t/s',
+              'loop p99',
+              ...PHASES.map((p) => `${p} ms`),
+            ],
+            ...runs.map((r) => {
+              const s = r.samples.map((x) => x.stats);
+              const turn = mean(r.samples.map((x) => x.ms));
+              const dbMs = mean(s.map((x) => x.dbMs));
+              const modelMs = mean(s.map((x) => x.modelMs));
+              return [
+                String(r.concurrency),
+                fmt(turn, 2),
+                fmt(mean(s.map((x) => x.roundTrips)), 1),
+                fmt(mean(s.map((x) => x.transactions)), 1),
+                fmt(dbMs, 2),
+                fmt(modelMs, 2),
+                fmt(turn - dbMs - modelMs, 2),
+                ...process_(r),
+                ...PHASES.map((p) => fmt(mean(s.map((x) => x.phaseMs[p])), 2)),
+              ];
+            }),
+          ],
+        ),
+      );
+      out.push(
+        'db trips: statements sent (a transaction is BEGIN+prelude, its queries, COMMIT); tx: transactions',
+      );
+      out.push(
+        'db ms: wall time with a db call of the turn outstanding, pool waits and event-loop waits for',
+      );
+      out.push('  the reply included; model ms: inside the offline model');
+      out.push('rest ms: turn − db − model: LangChain agent graph, tool wrappers, zod, JSON, and, under');
+      out.push('  concurrency, waiting for the event loop while other turns run (one Node process)');
+    } else {
+      out.push(
+        ...table(
+          [11, 8, 8, 9, 9],
+          [
+            ['concurrency', 'turn ms', 'cpu ms', 'max t/s', 'loop p99'],
+            ...runs.map((r) => [
+              String(r.concurrency),
+              fmt(mean(r.samples.map((x) => x.ms)), 2),
+              ...process_(r),
+            ]),
+          ],
+        ),
+      );
+      out.push(
+        'BENCH_BREAKDOWN=0: no per-turn accounting (db and model not wrapped); unset it for db figures',
+      );
+    }
+    out.push("cpu ms: this process's CPU time (user+system) per turn; max t/s = 1000 / cpu ms, the ceiling");
+    out.push('  one Node process can reach however many conversations; loop p99: event-loop delay p99 in ms');
+    const at = atTarget ?? runs[0];
+    if (BREAKDOWN && at) {
+      out.push('open/history/tools/record ms: time in db calls by step: openConversation, recentTurns, the');
+      out.push("  tool's own transactions (parallel ones add up), recordTurn");
+      const s = at.samples.map((x) => x.stats);
+      out.push('');
+      out.push(`db round trips per turn at ${at.concurrency} concurrent, by step (mean)`);
+      out.push(
+        `  ${PHASES.map((p) => `${p} ${fmt(mean(s.map((x) => x.phaseTrips[p])), 1)}`).join(', ')}; ` +
+          `model calls ${fmt(mean(s.map((x) => x.modelCalls)), 1)}`,
+      );
+      out.push(`per message of the mix at ${at.concurrency} concurrent (means)`);
+      out.push(
+        ...table(
+          [20, 7, 8, 8, 6, 8, 9, 9],
+          [
+            ['tool', 'turns', 'turn ms', 'db trips', 'tx', 'db ms', 'tools ms', 'p99 ms'],
+            ...MIX.map(({ tool }) => {
+              const mine = at.samples.filter((x) => x.tool === tool);
+              return [
+                tool,
+                fmt(mine.length),
+                fmt(mean(mine.map((x) => x.ms)), 2),
+                fmt(mean(mine.map((x) => x.stats.roundTrips)), 1),
+                fmt(mean(mine.map((x) => x.stats.transactions)), 1),
+                fmt(mean(mine.map((x) => x.stats.dbMs)), 2),
+                fmt(mean(mine.map((x) => x.stats.phaseMs.tools)), 2),
+                fmt(
+                  percentile(
+                    mine.map((x) => x.ms),
+                    99,
+                  ),
+                  1,
+                ),
+              ];
+            }),
+          ],
+        ),
+      );
+    }
+    process.stdout.write(`${out.join('\n')}\n`);
+  } finally {
+    progress('cleaning up');
+    await cleanup();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(
+    `bench:chat failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exitCode = 1;
+});

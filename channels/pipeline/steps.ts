@@ -1,0 +1,128 @@
+import type { TurnRunner } from '../../src/agent/runner.ts';
+import type { Db } from '../../src/db/types.ts';
+import { type Identity, type IdentitySettings, resolveSender } from '../../src/domain/channels/identity.ts';
+import { type ChatKey, type PendingInbound, setLinkConversation } from '../../src/domain/channels/repo.ts';
+import type { ChannelName } from '../channel.ts';
+import * as say from './replies.ts';
+
+/**
+ * The steps a batch of one chat's messages goes through, composed like grammY middleware: each step does
+ * its part and calls `next()`, or answers and stops. identify → commands → text only → turn.
+ */
+
+export interface Batch {
+  key: ChatKey & { channel: ChannelName };
+  messages: PendingInbound[];
+  /** The text the turn will see: the batch's messages, one per line. */
+  text: string;
+  identity?: Identity;
+  reply?: { text: string; requestPhone?: boolean };
+  turnId: string | null;
+}
+
+export type Step = (batch: Batch, next: () => Promise<void>) => Promise<void>;
+
+export function compose(steps: Step[]): (batch: Batch) => Promise<void> {
+  return (batch) => {
+    const at = (i: number): Promise<void> => {
+      const step = steps[i];
+      return step ? step(batch, () => at(i + 1)) : Promise.resolve();
+    };
+    return at(0);
+  };
+}
+
+/** In a group, only messages that address the bot are for us. */
+export const skipGroupChatter: Step = async (batch, next) => {
+  batch.messages = batch.messages.filter((m) => !m.inGroup || m.mentioned);
+  batch.text = batch.messages
+    .map((m) => m.text.trim())
+    .filter(Boolean)
+    .join('\n');
+  if (batch.messages.length > 0) await next();
+};
+
+/** Sender → user. Strangers get a link or sign-up answer and nothing else: never anyone's data. */
+export function identify(db: Db, settings: IdentitySettings): Step {
+  return async (batch, next) => {
+    const first = batch.messages[0];
+    if (!first) return;
+    const verifiedPhone = batch.messages.find((m) => m.senderPhone)?.senderPhone ?? null;
+    const identity = await resolveSender(
+      db,
+      { ...batch.key, senderId: first.senderId, verifiedPhone },
+      settings,
+    );
+    batch.identity = identity;
+    if (identity.kind === 'unknown') {
+      batch.reply =
+        identity.reason === 'no_phone'
+          ? { text: say.LINK_PROMPT, requestPhone: true }
+          : { text: say.SIGNUP_CLOSED };
+      return;
+    }
+    const sharedContactOnly = batch.messages.every((m) => m.media === 'contact' && !m.text.trim());
+    if (identity.kind === 'linked' && sharedContactOnly) {
+      batch.reply = { text: identity.signedUp ? say.WELCOME_NEW : say.LINKED };
+      return;
+    }
+    if (sharedContactOnly) {
+      batch.reply = { text: say.ALREADY_LINKED };
+      return;
+    }
+    await next();
+    if (identity.kind === 'linked' && identity.signedUp && batch.reply) {
+      batch.reply.text = `${say.WELCOME_NEW}\n\n${batch.reply.text}`;
+    }
+  };
+}
+
+/** Bot commands: answered here, or rewritten into the words the Digital Employee understands. */
+const COMMAND_TEXT: Record<string, string> = {
+  myday: "what's my day",
+  tasks: 'show my open tasks',
+};
+
+export const commands: Step = async (batch, next) => {
+  const match = /^\/([a-z]+)(?:@\S+)?\s*$/i.exec(batch.text.trim());
+  const command = match?.[1]?.toLowerCase();
+  if (command === 'start') {
+    batch.reply = { text: say.ALREADY_LINKED };
+    return;
+  }
+  if (command === 'help') {
+    batch.reply = { text: say.HELP };
+    return;
+  }
+  const rewritten = command ? COMMAND_TEXT[command] : undefined;
+  if (rewritten) batch.text = rewritten;
+  await next();
+};
+
+/** Voice notes, photos and files without text get a clear answer instead of a confused turn. */
+export const textOnly: Step = async (batch, next) => {
+  if (!batch.text.trim()) {
+    batch.reply = { text: say.TEXT_ONLY };
+    return;
+  }
+  await next();
+};
+
+/** The Digital Employee's turn, on the chat's own conversation so history carries over. */
+export function turn(db: Db, runTurn: TurnRunner): Step {
+  return async (batch) => {
+    const identity = batch.identity;
+    if (!identity || identity.kind === 'unknown') return;
+    const result = await runTurn({
+      principal: identity.principal,
+      channel: batch.key.channel,
+      message: batch.text,
+      conversationId: identity.link.conversationId ?? undefined,
+    });
+    if (result.conversation_id !== identity.link.conversationId) {
+      await setLinkConversation(db, identity.link, result.conversation_id);
+    }
+    batch.turnId = result.turn_id;
+    batch.reply = { text: result.reply };
+  };
+}

@@ -1,0 +1,155 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import express, { type RequestHandler } from 'express';
+import { Bot, type Context, webhookCallback } from 'grammy';
+import type { Message, Update } from 'grammy/types';
+import type { Channel, InboundMessage, MediaKind } from '../channel.ts';
+
+/**
+ * Telegram through grammY: long polling by default, or a webhook behind our Express app. Either way an
+ * update is handed to the pipeline, which records it (its update_id is the dedup key) before any work,
+ * so the webhook is acknowledged at once and a slow model never makes Telegram retry.
+ */
+
+export interface TelegramSettings {
+  token: string;
+  apiRoot: string;
+  /** Public HTTPS URL of our webhook route; unset means long polling. */
+  webhookUrl?: string | undefined;
+  webhookSecret?: string | undefined;
+  log?: { error(fields: Record<string, unknown>, msg: string): void };
+}
+
+export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+
+export interface TelegramChannel extends Channel {
+  /** Express handlers for the webhook route (JSON body, secret-token check), when webhook mode is set. */
+  readonly webhook: RequestHandler[] | null;
+}
+
+const MEDIA: [keyof Message, MediaKind][] = [
+  ['voice', 'voice'],
+  ['audio', 'audio'],
+  ['photo', 'image'],
+  ['video', 'video'],
+  ['video_note', 'video'],
+  ['document', 'document'],
+  ['sticker', 'sticker'],
+  ['location', 'location'],
+  ['contact', 'contact'],
+];
+
+/** Telegram sends numbers with or without the "+"; only a valid E.164 number is kept. */
+function e164(raw: string): string | undefined {
+  const digits = raw.replace(/[^\d]/g, '');
+  const phone = `+${digits}`;
+  return /^\+[1-9][0-9]{7,14}$/.test(phone) ? phone : undefined;
+}
+
+export function normaliseUpdate(
+  update: Update,
+  bot: { id: number; username: string },
+): InboundMessage | null {
+  const m = update.message;
+  if (!m?.from || m.from.is_bot) return null;
+  const text = m.text ?? m.caption ?? '';
+  // A contact is a verified number only when its owner shared it: user_id equals the sender.
+  const phone = m.contact && m.contact.user_id === m.from.id ? e164(m.contact.phone_number) : undefined;
+  const inGroup = m.chat.type !== 'private';
+  const mentioned =
+    text.toLowerCase().includes(`@${bot.username.toLowerCase()}`) || m.reply_to_message?.from?.id === bot.id;
+  const name = [m.from.first_name, m.from.last_name].filter(Boolean).join(' ');
+  return {
+    channel: 'telegram',
+    account: String(bot.id),
+    chat: String(m.chat.id),
+    sender: { id: String(m.from.id), ...(phone ? { phone } : {}), ...(name ? { name } : {}) },
+    messageId: String(update.update_id),
+    text,
+    media: MEDIA.find(([field]) => m[field] !== undefined)?.[1] ?? null,
+    timestamp: new Date(m.date * 1000),
+    ...(inGroup ? { group: { mentioned } } : {}),
+  };
+}
+
+const SHARE_PHONE = {
+  keyboard: [[{ text: '📱 Share my phone number', request_contact: true }]],
+  one_time_keyboard: true,
+  resize_keyboard: true,
+};
+
+export function createTelegramChannel(settings: TelegramSettings): TelegramChannel {
+  const bot = new Bot(settings.token, { client: { apiRoot: settings.apiRoot } });
+  // 429s and 5xx are waited out and retried by the API client itself, for every call.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  let deliver: ((m: InboundMessage) => Promise<void>) | null = null;
+  let polling: Promise<void> | null = null;
+  let running = false;
+
+  bot.on('message', async (ctx: Context) => {
+    const message = normaliseUpdate(ctx.update, ctx.me);
+    if (!message) return;
+    if (!deliver) throw new Error('telegram channel is not running');
+    if (settings.webhookUrl) {
+      // An error answers the webhook with 500, and Telegram sends the update again.
+      await deliver(message);
+      return;
+    }
+    // Polling moves past an update once this returns, so it returns only when the update is recorded.
+    for (let attempt = 0; running; attempt++) {
+      try {
+        await deliver(message);
+        return;
+      } catch (err) {
+        settings.log?.error({ err, attempt }, 'telegram: could not record an update; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 250 * 2 ** attempt)));
+      }
+    }
+  });
+  bot.catch((err) => settings.log?.error({ err: err.error }, 'telegram: update failed'));
+
+  const webhook: RequestHandler[] | null = settings.webhookUrl
+    ? [
+        express.json({ limit: '1mb' }),
+        webhookCallback(bot, 'express', {
+          ...(settings.webhookSecret ? { secretToken: settings.webhookSecret } : {}),
+        }),
+      ]
+    : null;
+
+  return {
+    name: 'telegram',
+    webhook,
+    async start(onMessage) {
+      deliver = onMessage;
+      running = true;
+      await bot.init();
+      if (settings.webhookUrl) {
+        await bot.api.setWebhook(settings.webhookUrl, {
+          allowed_updates: ['message'],
+          ...(settings.webhookSecret ? { secret_token: settings.webhookSecret } : {}),
+        });
+        return;
+      }
+      await new Promise<void>((resolve, reject) => {
+        polling = bot.start({ allowed_updates: ['message'], onStart: () => resolve() }).catch((err) => {
+          if (running) settings.log?.error({ err }, 'telegram: polling stopped');
+          reject(err);
+        });
+      });
+    },
+    async stop() {
+      running = false;
+      if (polling) {
+        await bot.stop();
+        await polling.catch(() => {});
+        polling = null;
+      }
+      deliver = null;
+    },
+    async send(message) {
+      await bot.api.sendMessage(message.chat, message.text, {
+        ...(message.requestPhone ? { reply_markup: SHARE_PHONE } : {}),
+      });
+    },
+  };
+}

@@ -1,0 +1,220 @@
+import { analyseStatement, explicitStatement } from '../../domain/memory/extractor-offline.ts';
+import type { ToolName } from '../tool-schemas.ts';
+import { type DateContext, mentionsWhen } from './dates.ts';
+import { FOLLOW_UP_NOUN, TASK_NOUN, trimEdges } from './entities.ts';
+import { alt, CREATE_TASK_STRONG, LEADING_FILLERS, TRAILING_FILLERS, words } from './lexicon.ts';
+import { Utterance } from './utterance.ts';
+
+/**
+ * The offline model's understanding of memory: "remember (that) …", "yaad rakhna …" and plain statements
+ * of a contact, a pattern or a preference ("Ramesh's number is …", "ABC Traders always pays late", "I
+ * prefer reminders at 9am") → remember; "what is Ramesh's number", "Ramesh ka number kya hai", "what do you
+ * know about X" → search_memory; "forget …", "… bhool jao" → forget.
+ *
+ * A "remember"/"yaad rakhna" that names a day or a time for a plain action ("kal GST bharna yaad rakhna")
+ * is a reminder, and is left to the task rules.
+ */
+
+const FORGET = words(
+  alt([
+    'forget',
+    'forget about',
+    'bhool jao',
+    'bhool ja',
+    'bhul jao',
+    'bhul ja',
+    'bhool jaana',
+    'bhool jana',
+    'bhool jaiye',
+    'bhula do',
+    'bhula de',
+  ]),
+);
+const DONT_FORGET = words(
+  alt([
+    'dont forget',
+    'do not forget',
+    'dont let me forget',
+    'bhoolna mat',
+    'bhool mat',
+    'mat bhoolna',
+    'mat bhool',
+  ]),
+);
+
+/** "what do you know about …", "kya yaad hai": asking what was remembered. */
+const RECALL = words(
+  alt([
+    'what do you know about',
+    'what do you remember about',
+    'what did i tell you about',
+    'what did i say about',
+    'what have i told you about',
+    'do you remember',
+    'you remember',
+    'remind me what',
+    'recall',
+    'kya yaad hai',
+    'yaad hai kya',
+    'kya pata hai',
+    'ke baare mein kya yaad hai',
+    'ke baare me kya yaad hai',
+    'ke baare mein kya pata hai',
+    'ke baare mein kya',
+    'ke baare me kya',
+  ]),
+);
+/** Words naming a contact detail: a question with one of these asks memory, not the task list. */
+const DETAIL = words(
+  alt([
+    'number',
+    'phone',
+    'phone number',
+    'mobile',
+    'mobile number',
+    'contact',
+    'contact number',
+    'whatsapp number',
+    'email',
+    'email id',
+    'mail id',
+    'address',
+  ]),
+);
+/** Asking for something: a question word, or "tell me"/"batao"/"send". */
+const ASKING = words(
+  alt([
+    'what',
+    'whats',
+    'what is',
+    'which',
+    'kya',
+    'kya hai',
+    'kaun sa',
+    'kaunsa',
+    'batao',
+    'bata do',
+    'bataiye',
+    'bata',
+    'tell me',
+    'give me',
+    'send me',
+    'share',
+    'bhejo',
+    'bhej do',
+    'do you have',
+    'do you know',
+    'know',
+  ]),
+);
+const STRONG_CREATE = words(alt(CREATE_TASK_STRONG));
+
+/** Words around what is asked for or to be forgotten, not part of it. */
+const QUERY_FILLERS = new Set([
+  ...LEADING_FILLERS,
+  ...TRAILING_FILLERS,
+  'what',
+  'whats',
+  'which',
+  'is',
+  'are',
+  'was',
+  'kya',
+  'hai',
+  'tha',
+  'thi',
+  'batao',
+  'bata',
+  'do',
+  'dena',
+  'de',
+  'tell',
+  'me',
+  'give',
+  'send',
+  'share',
+  'bhejo',
+  'you',
+  'know',
+  'have',
+  'about',
+  'what i said about',
+  'what i told you about',
+  'everything about',
+  'everything',
+  'ke baare mein',
+  'ke baare me',
+  'ke baare',
+  'baare mein',
+  'wala',
+  'wali',
+  'it',
+  'this',
+  'that',
+  'ko',
+  'please',
+  'pls',
+  'again',
+  'now',
+  'ab',
+  'told',
+  'said',
+  'mentioned',
+  'all',
+]);
+
+export const MEMORY_TOOLS: ReadonlySet<ToolName> = new Set(['search_memory', 'remember', 'forget']);
+
+/** The message as typed, without a greeting the intent step set aside ("hi, remember …"). */
+const textOf = (u: Utterance) => u.raw(u.tokens.flatMap((_, i) => (u.usedAs(i) === 'filler' ? [] : [i])));
+
+/** A remember the offline parser should make of this message, with its content, or null. */
+function statementToKeep(u: Utterance, ctx: DateContext): string | null {
+  const text = textOf(u);
+  const explicit = explicitStatement(text);
+  if (explicit) {
+    const kind = analyseStatement(explicit).kind;
+    const saysThat = /^(?:(?:please|pls|ok)\s+)*(?:remember that|note that|keep in mind)\b/i.test(text);
+    // "kal GST bharna yaad rakhna": a plain action with a day or time is a reminder.
+    if (kind === 'fact' && !saysThat && mentionsWhen(new Utterance(explicit), ctx)) return null;
+    return explicit;
+  }
+  if (u.has(STRONG_CREATE) || u.has(FOLLOW_UP_NOUN) || u.endsWithQuestion) return null;
+  const c = analyseStatement(text);
+  // "I prefer reminders at 9am": what a preference is about may be a task word.
+  if (c.kind === 'preference') return c.attribute !== null ? c.content : null;
+  if (u.has(TASK_NOUN)) return null;
+  return c.kind === 'contact' || c.kind === 'pattern' ? c.content : null;
+}
+
+/** Which memory tool a message asks for, if any. Runs before the task and follow-up rules. */
+export function memoryIntent(u: Utterance, ctx: DateContext): ToolName | null {
+  if (u.has(FORGET) && !u.has(DONT_FORGET)) return 'forget';
+  if (u.has(RECALL)) return 'search_memory';
+  const asksDetail = u.has(DETAIL) && (u.has(ASKING) || u.endsWithQuestion) && u.phones().length === 0;
+  if (asksDetail && !u.has(TASK_NOUN) && !u.has(FOLLOW_UP_NOUN)) return 'search_memory';
+  if (statementToKeep(u, ctx)) return 'remember';
+  return null;
+}
+
+/** The words left once the cue and fillers are out: what to look for, or which memory to drop. */
+function subjectWords(u: Utterance, cues: RegExp[]): string {
+  for (const cue of cues) u.takeAll(cue, 'cue');
+  const fillers = new Set(QUERY_FILLERS);
+  return u.raw(trimEdges(u, u.freeIndexes(), fillers, fillers));
+}
+
+export const MEMORY_BUILDERS = {
+  remember(u: Utterance, ctx: DateContext): Record<string, unknown> | null {
+    const content = statementToKeep(u, ctx);
+    return content ? { content } : null;
+  },
+  search_memory(u: Utterance): Record<string, unknown> | null {
+    const query = subjectWords(u, [RECALL, ASKING]);
+    return { query: query || textOf(u) };
+  },
+  forget(u: Utterance): Record<string, unknown> | null {
+    const memory = subjectWords(u, [FORGET]);
+    return memory ? { memory } : null;
+  },
+};

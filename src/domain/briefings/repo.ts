@@ -1,0 +1,82 @@
+import type { Queryable } from '../../db/types.ts';
+
+/** SQL for morning briefings: one row per user per local date, opened when their local time comes. */
+
+const USER_ZONE = 'coalesce(u.timezone, t.timezone)';
+
+/**
+ * Opens today's briefing row for every user whose chosen local time has come and who has none yet. The
+ * unique (user, local date) key makes this safe to run from any number of processes, and again after a
+ * restart: a user gets one row a day, whoever opened it. A process that was down opens the missed rows
+ * when it comes back (the briefing then says it is late).
+ */
+export async function openDueBriefings(tx: Queryable, now: Date): Promise<{ id: string }[]> {
+  return tx.query(
+    `INSERT INTO briefings (tenant_id, user_id, local_date, due_at)
+     SELECT u.tenant_id, u.id, ($1::timestamptz AT TIME ZONE ${USER_ZONE})::date,
+            (($1::timestamptz AT TIME ZONE ${USER_ZONE})::date + u.briefing_time) AT TIME ZONE ${USER_ZONE}
+     FROM users u JOIN tenants t ON t.id = u.tenant_id
+     WHERE u.briefing_enabled AND ($1::timestamptz AT TIME ZONE ${USER_ZONE})::time >= u.briefing_time
+       -- Someone who joins after today's briefing time gets their first one tomorrow, not a late one now.
+       AND (($1::timestamptz AT TIME ZONE ${USER_ZONE})::date + u.briefing_time) AT TIME ZONE ${USER_ZONE} >= u.created_at
+     ON CONFLICT (user_id, local_date) DO NOTHING
+     RETURNING id::text`,
+    [now],
+  );
+}
+
+export interface BriefingRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  local_date: string;
+  due_at: Date;
+  timezone: string;
+}
+
+/**
+ * Claims an open briefing: only one caller, in any process, gets the row back. The text is composed after
+ * the claim commits (composing reads the database, which must not happen inside this transaction on the
+ * single-connection PGlite); a claimed briefing left without text is recomposed by the delivery sweep.
+ */
+export async function claimBriefing(tx: Queryable, id: string): Promise<BriefingRow | null> {
+  const [row] = await tx.query<BriefingRow>(
+    `WITH claimed AS (
+       UPDATE briefings SET status = 'sent', sent_at = now() WHERE id = $1 AND status = 'pending' RETURNING *)
+     SELECT b.id::text, b.tenant_id, b.user_id, b.local_date::text, b.due_at, ${USER_ZONE} AS timezone
+     FROM claimed b JOIN users u ON u.id = b.user_id JOIN tenants t ON t.id = b.tenant_id`,
+    [id],
+  );
+  return row ?? null;
+}
+
+export async function storeBriefingText(
+  tx: Queryable,
+  id: string,
+  text: string,
+  late: boolean,
+): Promise<void> {
+  await tx.query('UPDATE briefings SET text = $2, late = $3 WHERE id = $1', [id, text, late]);
+}
+
+export async function markBriefingDelivered(tx: Queryable, id: string, via: string): Promise<void> {
+  await tx.query('UPDATE briefings SET delivered_via = $2, delivered_at = now() WHERE id = $1', [id, via]);
+}
+
+export interface UndeliveredBriefing extends BriefingRow {
+  text: string | null;
+}
+
+/** Briefings composed but never confirmed delivered, judged by the database's clock. */
+export async function undeliveredBriefings(
+  tx: Queryable,
+  staleSeconds: number,
+): Promise<UndeliveredBriefing[]> {
+  return tx.query(
+    `SELECT b.id::text, b.tenant_id, b.user_id, b.local_date::text, b.due_at, b.text, ${USER_ZONE} AS timezone
+     FROM briefings b JOIN users u ON u.id = b.user_id JOIN tenants t ON t.id = b.tenant_id
+     WHERE b.status = 'sent' AND b.delivered_at IS NULL AND b.sent_at < now() - $1 * interval '1 second'
+     ORDER BY b.sent_at LIMIT 100`,
+    [staleSeconds],
+  );
+}

@@ -1,0 +1,119 @@
+import type { Db, Queryable } from '../../db/types.ts';
+import { appendAudit } from '../audit.ts';
+import { emitEvent } from '../events.ts';
+import { localDate } from '../time.ts';
+import { type Deadline, daysBetween, deadlinesBetween, horizon, thresholdReached } from './calendar.ts';
+
+/** Alerts go out once the business's local day has reached this hour, not at midnight. */
+export const ALERT_HOUR = 9;
+
+export interface ComplianceAlert {
+  id: string;
+  tenant_id: string;
+  filing: string;
+  due_date: string;
+  days_before: number;
+  text: string;
+}
+
+interface OptedTenant {
+  tenant_id: string;
+  timezone: string;
+  filings: string[];
+  alert_days: number[];
+}
+
+/**
+ * Opens the alerts every opted-in business is owed now: for each upcoming due date, the threshold it has
+ * reached (3 or 1 days before, by default), unless that or a nearer one was already sent. Each alert row,
+ * its audit entry and its `compliance.alert` event commit together; the unique key makes it once only.
+ */
+export async function openComplianceAlerts(
+  db: Db,
+  now: Date,
+  describe: (d: Deadline, daysLeft: number, timezone: string) => string,
+): Promise<ComplianceAlert[]> {
+  const tenants = await db.query<OptedTenant>(
+    `SELECT s.tenant_id, t.timezone, s.filings, s.alert_days FROM compliance_settings s
+     JOIN tenants t ON t.id = s.tenant_id WHERE cardinality(s.filings) > 0`,
+  );
+  const opened: ComplianceAlert[] = [];
+  for (const t of tenants) {
+    const hour = Number(
+      new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: t.timezone }).format(
+        now,
+      ),
+    );
+    if (hour < ALERT_HOUR) continue;
+    const today = localDate(now, t.timezone);
+    for (const d of deadlinesBetween(t.filings, today, horizon(today, t.alert_days))) {
+      const threshold = thresholdReached(today, d.due_date, t.alert_days);
+      if (threshold === null) continue;
+      const left = daysBetween(today, d.due_date);
+      const alert = await db.transaction((tx) =>
+        insertAlert(tx, t, d, threshold, left, describe(d, left, t.timezone), now),
+      );
+      if (alert) opened.push(alert);
+    }
+  }
+  return opened;
+}
+
+async function insertAlert(
+  tx: Queryable,
+  t: OptedTenant,
+  d: Deadline,
+  threshold: number,
+  daysLeft: number,
+  text: string,
+  now: Date,
+): Promise<ComplianceAlert | null> {
+  const [row] = await tx.query<ComplianceAlert>(
+    `INSERT INTO compliance_alerts (tenant_id, filing, due_date, days_before, text)
+     SELECT $1, $2, $3, $4, $5
+     WHERE NOT EXISTS (SELECT 1 FROM compliance_alerts
+                       WHERE tenant_id = $1 AND filing = $2 AND due_date = $3 AND days_before <= $4)
+     ON CONFLICT (tenant_id, filing, due_date, days_before) DO NOTHING
+     RETURNING id::text, tenant_id, filing, due_date::text, days_before, text`,
+    [t.tenant_id, d.code, d.due_date, threshold, text],
+  );
+  if (!row) return null;
+  const detail = {
+    filing: d.code,
+    name: d.name,
+    due_date: d.due_date,
+    days_left: daysLeft,
+    alert_days_before: threshold,
+    at: now.toISOString(),
+  };
+  await appendAudit(
+    tx,
+    { tenantId: t.tenant_id, userId: null, actor: 'system', via: 'job', timezone: t.timezone },
+    { action: 'compliance.alert', entity: 'compliance', entityId: d.code, after: detail },
+  );
+  await emitEvent(tx, t.tenant_id, 'compliance.alert', detail);
+  return row;
+}
+
+/** Owners to tell about their business's compliance. */
+export async function ownersOf(db: Db, tenantId: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    "SELECT id FROM users WHERE tenant_id = $1 AND role = 'owner' ORDER BY created_at",
+    [tenantId],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function markAlertDelivered(db: Db, id: string): Promise<void> {
+  await db.query('UPDATE compliance_alerts SET delivered_at = now() WHERE id = $1', [id]);
+}
+
+/** Alerts opened but never confirmed delivered, judged by the database's clock. */
+export async function undeliveredAlerts(db: Db, staleSeconds: number): Promise<ComplianceAlert[]> {
+  return db.query<ComplianceAlert>(
+    `SELECT id::text, tenant_id, filing, due_date::text, days_before, text FROM compliance_alerts
+     WHERE delivered_at IS NULL AND created_at < now() - $1 * interval '1 second'
+     ORDER BY created_at LIMIT 100`,
+    [staleSeconds],
+  );
+}

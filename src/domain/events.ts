@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { Queryable } from '../db/types.ts';
+import type { Ctx } from './context.ts';
+import { FollowUp } from './follow-ups/schema.ts';
+import { newId } from './ids.ts';
+import { Task } from './tasks/schema.ts';
+
+/** Every event AxonBOS announces, with the shape of its `data`: the one source of truth for both. */
+
+const Detail = (description: string) => z.record(z.string(), z.unknown()).meta({ description });
+
+export const eventPayloads = {
+  'task.created': Task,
+  'task.completed': Task,
+  'transaction.settled': Detail('A payment or invoice settled, as reported by a connector.'),
+  'reminder.triggered': Detail(
+    'A reminder fired for a task or follow-up; names the record and when it was due.',
+  ),
+  'compliance.alert': Detail('A compliance due date is near: the filing, its due date and days left.'),
+  'connector.disconnected': Detail('A connector lost its connection or credentials and needs attention.'),
+  'follow_up.created': FollowUp,
+  'follow_up.updated': FollowUp,
+  'follow_up.completed': FollowUp,
+  'follow_up.snoozed': FollowUp,
+  'follow_up.deleted': FollowUp,
+} as const;
+
+export type EventType = keyof typeof eventPayloads;
+export const EventType = z.enum(Object.keys(eventPayloads) as [EventType, ...EventType[]]);
+export type EventData<T extends EventType> = z.input<(typeof eventPayloads)[T]>;
+
+export const eventId = () => newId('evt');
+
+/**
+ * Records an event in the outbox inside the caller's transaction, so it exists exactly when the change it
+ * describes commits (and never when that rolls back). Delivery to webhooks happens later, from the outbox.
+ * Pass the domain `Ctx`, or a tenant id for system work (jobs) that has no acting user.
+ */
+export async function emitEvent<T extends EventType>(
+  tx: Queryable,
+  who: Ctx | string,
+  type: T,
+  data: EventData<T>,
+): Promise<string> {
+  const id = eventId();
+  const tenantId = typeof who === 'string' ? who : who.tenantId;
+  await tx.query('INSERT INTO events (id, tenant_id, type, payload) VALUES ($1, $2, $3, $4)', [
+    id,
+    tenantId,
+    type,
+    JSON.stringify(data),
+  ]);
+  return id;
+}

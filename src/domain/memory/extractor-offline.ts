@@ -1,0 +1,329 @@
+import { createHash } from 'node:crypto';
+import { normalisePhone } from '../phone.ts';
+import { lexicalTokens } from './lexical-embedder.ts';
+import { MAX_CONTENT, MAX_SUBJECT, type MemoryKind } from './schema.ts';
+
+/**
+ * The rule-based side of memory: reading a statement ("Ramesh's number is 98450 12345") into what kind of
+ * memory it is and what it is about, and finding the statements worth keeping in a chat message when no
+ * LLM is configured. English and everyday Hinglish, as owners type them.
+ *
+ * A statement may fill a *slot*: an attribute of a subject that holds one value at a time (Ramesh's phone,
+ * the user's preferred reminder time). Two statements about the same slot with different values contradict
+ * each other, and the newer one supersedes the older (see service.ts).
+ */
+
+export interface MemoryCandidate {
+  content: string;
+  kind: MemoryKind;
+  /** Who or what it is about, as written ("ABC Traders"); null when it is about the user or unknown. */
+  subject: string | null;
+  /** The slot it fills ("phone", "email", "pref:reminder"), when it fills one. */
+  attribute: string | null;
+  /** The slot's value, normalised (a phone in E.164), so that a reworded same value is not a change. */
+  value: string | null;
+}
+
+/** An extraction step: the rules here, or an LLM (src/agent/) with these as fallback. */
+export type MemoryExtractor = (message: string) => Promise<MemoryCandidate[]>;
+
+const MAX_PER_MESSAGE = 5;
+
+// ---- normal forms ----
+
+/** Content as stored: trimmed, single-spaced, without a trailing full stop. */
+export function cleanContent(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[\s.;,!]+$/u, '')
+    .slice(0, MAX_CONTENT)
+    .trim();
+}
+
+/** Two statements with the same key say the same thing in the same words (case, punctuation aside). */
+export function contentKey(content: string): string {
+  return createHash('sha256').update(lexicalTokens(content).join(' ')).digest('hex').slice(0, 32);
+}
+
+const HONORIFICS = new Set([
+  'ji',
+  'bhai',
+  'bhaiya',
+  'sir',
+  'sahab',
+  'saab',
+  'madam',
+  'didi',
+  'uncle',
+  'aunty',
+  'mr',
+  'mrs',
+  'ms',
+  'shri',
+  'smt',
+]);
+
+/** "Ramesh ji", "ramesh", "Mr. Ramesh" → "ramesh": the form subjects are compared in. */
+export function subjectKey(subject: string | null | undefined): string | null {
+  if (!subject) return null;
+  const words = lexicalTokens(subject).filter((w) => !HONORIFICS.has(w));
+  return words.length ? words.join(' ') : null;
+}
+
+/** The numbers a statement carries ("98450 12345", "9am", "20th"): a changed number is a changed fact. */
+export function numbersOf(content: string): string {
+  return (content.replace(/(\d)[\s-](?=\d)/g, '$1').match(/\d+/g) ?? []).join(',');
+}
+
+const CHANGE_CUE =
+  /(?:^|\s)(?:now|no longer|not anymore|anymore|changed|new|instead|from now on|ab se|ab|naya|nayi|naye|badal|badla|badal gaya)(?=\s|[.,!]|$)/i;
+
+/** "Ramesh's number is now …", "ab se …": the statement replaces what was known. */
+export const signalsChange = (content: string) => CHANGE_CUE.test(content);
+
+// ---- reading one statement ----
+
+const NAME = String.raw`([\p{L}\p{N}&][\p{L}\p{N}&.'’\- ]{0,60}?)`;
+const PHONE = String.raw`(\+?\d[\d\s\-().]{7,17}\d)`;
+const EMAIL = String.raw`([^\s@]+@[^\s@]+\.[^\s@]+)`;
+const NUMBER_WORD = String.raw`(?:phone|mobile|contact|whatsapp|cell)?\s*(?:number|no\.?|num|phone|mobile|contact)`;
+
+interface Rule {
+  pattern: RegExp;
+  read(m: RegExpMatchArray, content: string): Omit<MemoryCandidate, 'content'> | null;
+}
+
+const phoneValue = (raw: string | undefined) => {
+  if (!raw) return null;
+  return normalisePhone(raw) ?? raw.replace(/\D/g, '');
+};
+
+/** Leading words that are not part of a name: "that", "the", "ki", "mere supplier". */
+const NAME_LEADING = /^(?:(?:that|the|ki|ke|ka|and|also|aur|bhi|my|mera|meri|mere|our|hamara|humara)\s+)+/i;
+
+function cleanName(raw: string | undefined): string | null {
+  if (!raw) return null;
+  const name = raw
+    .replace(NAME_LEADING, '')
+    .replace(/['’]s$/i, '')
+    .trim();
+  const words = name.split(/\s+/).filter(Boolean);
+  if (words.length === 0 || words.length > 5) return null;
+  if (/^(?:i|me|we|us|main|mai|hum|mujhe|you|it|this|that|he|she|they)$/i.test(name)) return null;
+  return name.slice(0, MAX_SUBJECT);
+}
+
+function firstWordOf(text: string): string | null {
+  const skip = new Set([
+    'a',
+    'an',
+    'the',
+    'my',
+    'to',
+    'get',
+    'be',
+    'have',
+    'receive',
+    'being',
+    'ko',
+    'ka',
+    'ki',
+  ]);
+  return lexicalTokens(text).find((w) => !skip.has(w) && w.length > 1) ?? null;
+}
+
+const RULES: Rule[] = [
+  // Ramesh's number is 98450 12345 / Ramesh's new mobile number is now +91 …
+  {
+    pattern: new RegExp(
+      String.raw`${NAME}['’]s\s+(?:new\s+|current\s+|latest\s+)?${NUMBER_WORD}\s+(?:is\s+)?(?:now\s+|changed\s+to\s+)?${PHONE}`,
+      'iu',
+    ),
+    read: (m) => contact(m[1], 'phone', phoneValue(m[2])),
+  },
+  // number of Ramesh is … / phone number for ABC Traders: …
+  {
+    pattern: new RegExp(
+      String.raw`${NUMBER_WORD}\s+(?:of|for)\s+${NAME}\s*(?:is|:|-)?\s*(?:now\s+)?${PHONE}`,
+      'iu',
+    ),
+    read: (m) => contact(m[1], 'phone', phoneValue(m[2])),
+  },
+  // Ramesh ka number 98450 12345 hai / Ramesh ka naya number ab …
+  {
+    pattern: new RegExp(
+      String.raw`${NAME}\s+(?:ka|ki|ke)\s+(?:naya\s+|nayi\s+|new\s+)?${NUMBER_WORD}\s+(?:ab\s+|hai\s+)?${PHONE}`,
+      'iu',
+    ),
+    read: (m) => contact(m[1], 'phone', phoneValue(m[2])),
+  },
+  // Ramesh's email is … / Ramesh ka email … hai
+  {
+    pattern: new RegExp(
+      String.raw`${NAME}(?:['’]s|\s+(?:ka|ki))\s+(?:new\s+|naya\s+)?(?:email|e-mail|mail)(?:\s+id)?\s+(?:is\s+|ab\s+)?(?:now\s+)?${EMAIL}`,
+      'iu',
+    ),
+    read: (m) => contact(m[1], 'email', m[2]?.toLowerCase().replace(/[.,;]+$/, '') ?? null),
+  },
+  // Ramesh's address is … / Ramesh ki dukaan … par hai
+  {
+    pattern: new RegExp(
+      String.raw`${NAME}(?:['’]s|\s+(?:ka|ki))\s+(?:new\s+|naya\s+|nayi\s+)?(?:address|shop|office|godown|dukaan|dukan)\s+(?:is\s+)?(?:now\s+)?(?:at\s+|in\s+)?(.{3,200})`,
+      'iu',
+    ),
+    read: (m) => contact(m[1], 'address', m[2] ? lexicalTokens(m[2]).join(' ') : null),
+  },
+  // ABC Traders always pays late / Sharma ji hamesha 10 baje aate hain / Gupta never answers calls
+  {
+    pattern: new RegExp(
+      String.raw`^${NAME}\s+(?:always|never|usually|often|generally|mostly|rarely|seldom|hamesha|aksar|kabhi\s+(?:bhi\s+)?nahi|kabhi\s+nahin)\s+(\S.*)$`,
+      'iu',
+    ),
+    read: (m) => {
+      const name = cleanName(m[1]);
+      if (!name) return { kind: 'preference', subject: null, attribute: null, value: null };
+      return { kind: 'pattern', subject: name, attribute: null, value: null };
+    },
+  },
+  // I prefer reminders at 9am / I like WhatsApp more than calls / I don't want calls after 8pm
+  {
+    pattern:
+      /^(?:i|we)\s+(?:(?:usually|always|really)\s+)?(?:prefer|like|love|want|would like|would rather|hate|dislike|don['’]?t like|do not like|don['’]?t want|do not want)\s+(?!to\s)(\S.*)$/iu,
+    read: (m) => preference(m[1]),
+  },
+  // mujhe reminders subah 9 baje chahiye / mujhe WhatsApp pasand hai
+  {
+    pattern:
+      /^(?:mujhe|mujhko|hume|humein|hamein)\s+(\S.*?)\s+(?:pasand|chahiye|chahie|acha lagta|accha lagta)/iu,
+    read: (m) => preference(m[1]),
+  },
+];
+
+function contact(rawName: string | undefined, attribute: string, value: string | null) {
+  const name = cleanName(rawName);
+  if (!name) return null;
+  return { kind: 'contact' as const, subject: name, attribute, value };
+}
+
+function preference(object: string | undefined) {
+  const word = object ? firstWordOf(object) : null;
+  return { kind: 'preference' as const, subject: null, attribute: word ? `pref:${word}` : null, value: null };
+}
+
+/** Ignored as a subject at the start of a plain fact: sentence openers, not names. */
+const NOT_SUBJECTS = new Set(
+  'i me my we our us you your the a an this that these those it its there here he she they please remember note ok okay yes no main mera meri mere hum humara hamara aaj kal abhi agar jab'.split(
+    ' ',
+  ),
+);
+
+/** A plain fact's subject: the capitalised words it opens with ("GST filing …" → GST, "Sharma ji …"). */
+function leadingName(content: string): string | null {
+  const words = content.split(/\s+/);
+  const taken: string[] = [];
+  for (const w of words) {
+    const bare = w.replace(/[,.:;!?]+$/, '');
+    const capital = /^[\p{Lu}\p{N}][\p{L}\p{N}&.'’-]*$/u.test(bare);
+    if (taken.length === 0 && (!capital || NOT_SUBJECTS.has(bare.toLowerCase()))) return null;
+    if (capital && !NOT_SUBJECTS.has(bare.toLowerCase())) taken.push(bare.replace(/['’]s$/, ''));
+    else if (taken.length > 0 && HONORIFICS.has(bare.toLowerCase())) taken.push(bare);
+    else break;
+    if (bare !== w || taken.length >= 4) break;
+  }
+  return taken.length ? taken.join(' ').slice(0, MAX_SUBJECT) : null;
+}
+
+/**
+ * What a statement is: its kind, subject and slot. `hint` is what the caller already knows (an API
+ * client's kind or subject, an LLM's reading); the rules fill in the rest.
+ */
+export function analyseStatement(
+  text: string,
+  hint: { kind?: MemoryKind | undefined; subject?: string | null | undefined } = {},
+): MemoryCandidate {
+  const content = cleanContent(text);
+  let read: Omit<MemoryCandidate, 'content'> | null = null;
+  for (const rule of RULES) {
+    const m = content.match(rule.pattern);
+    if (m) {
+      read = rule.read(m, content);
+      if (read) break;
+    }
+  }
+  const found = read ?? {
+    kind: 'fact' as const,
+    subject: leadingName(content),
+    attribute: null,
+    value: null,
+  };
+  return {
+    content,
+    kind: hint.kind ?? found.kind,
+    subject: hint.subject === undefined ? found.subject : hint.subject?.trim() || null,
+    attribute: found.attribute,
+    value: found.value,
+  };
+}
+
+// ---- finding statements in a chat message ----
+
+const POLITE = String.raw`(?:(?:please|pls|plz|kindly|ok|okay|bhai|bhaiya|sir|and|also)[\s,]+)*`;
+const KEEP_CUE = String.raw`(?:remember|note that|keep in mind|yaad\s+rakh(?:na|o|ie|iye|\s+lo|\s+lena|\s+lijiye))`;
+
+/** "remember (that) X", "yaad rakhna (ki) X", "note that X". */
+const KEEP_BEFORE = new RegExp(
+  String.raw`^${POLITE}${KEEP_CUE}(?:\s*(?:that|this|ki|:|-|,))?\s+(\S.*)$`,
+  'iu',
+);
+/** "X, yaad rakhna", "X — remember that". */
+const KEEP_AFTER = new RegExp(
+  String.raw`^(\S.*?)[\s,.;:!-]+${POLITE}(?:remember (?:that|this|it)|keep (?:that|this|it) in mind|yaad\s+rakh(?:na|o|ie|iye|\s+lo|\s+lena|\s+lijiye))[\s.!]*$`,
+  'iu',
+);
+/** "remember to call …" asks for a reminder, not a memory. */
+const TASK_LIKE = /^(?:to\s|ki\s+(?:kal|aaj|parso)\b|(?:kal|aaj|parso|tomorrow|today)\b)/i;
+
+const QUESTION =
+  /\?\s*$|^(?:what|whats|what's|who|whom|whose|when|where|which|why|how|do|does|did|is|are|can|could|will|would|should|kya|kaun|kab|kahan|kaise|kitna|kitne)\b/i;
+const FORGET =
+  /\b(?:forget|bhool\s+ja|bhul\s+ja|bhool\s+jao|bhul\s+jao|delete|remove|hata\s+do|mita\s+do)\b/i;
+
+/** A message split at sentence and clause ends, for messages that say several things. */
+function clauses(message: string): string[] {
+  return message
+    .split(/(?<=[.!?])\s+|\n+|;\s*|,\s+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** The explicit memory in a message ("remember that …"), or null. Shared with the offline chat model. */
+export function explicitStatement(message: string): string | null {
+  const text = message.trim();
+  const m = text.match(KEEP_BEFORE) ?? text.match(KEEP_AFTER);
+  const said = m?.[1] ? cleanContent(m[1]) : '';
+  if (!said || TASK_LIKE.test(said)) return null;
+  return said;
+}
+
+/**
+ * The statements worth remembering in one chat message, by rule: an explicit "remember …", or a sentence
+ * that fills a slot (a contact's number), states a pattern ("X always …") or a preference ("I prefer …").
+ * Questions and requests to forget give nothing.
+ */
+export function extractMemories(message: string): MemoryCandidate[] {
+  if (FORGET.test(message) && !/\b(?:don['’]?t|do not|mat)\s+(?:forget|bhool|bhul)/i.test(message)) return [];
+  const explicit = explicitStatement(message);
+  if (explicit) return [analyseStatement(explicit)];
+  const found: MemoryCandidate[] = [];
+  for (const sentence of clauses(message)) {
+    if (QUESTION.test(sentence)) continue;
+    const c = analyseStatement(sentence);
+    if (c.kind !== 'fact' && c.content.length >= 8) found.push(c);
+    if (found.length >= MAX_PER_MESSAGE) break;
+  }
+  return found;
+}
+
+export const offlineExtractor: MemoryExtractor = async (message) => extractMemories(message);

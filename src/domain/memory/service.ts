@@ -1,0 +1,397 @@
+import type { Db, Queryable } from '../../db/types.ts';
+import { appendAudit } from '../audit.ts';
+import type { Ctx } from '../context.ts';
+import { DomainError, notFound } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { Page } from '../pagination.ts';
+import { type Embedder, embedChecked, vectorLiteral } from './embedder.ts';
+import {
+  analyseStatement,
+  contentKey,
+  type MemoryCandidate,
+  numbersOf,
+  signalsChange,
+  subjectKey,
+} from './extractor-offline.ts';
+import { lexicalTokens } from './lexical-embedder.ts';
+import {
+  attachTurn,
+  type Candidate,
+  deleteMemoryChain,
+  embeddingText,
+  findByContentKey,
+  findMemory,
+  findSlot,
+  insertMemory,
+  type MemoryFields,
+  markRecalled,
+  markSuperseded,
+  nearestAbout,
+  rewriteMemory,
+  type StoredMemory,
+  selectCandidates,
+  selectMemories,
+  toMemory,
+  touchMemory,
+  useIterativeScan,
+} from './repo.ts';
+import type {
+  Memory,
+  MemoryHit,
+  MemoryKind,
+  MemoryListQuery,
+  MemorySource,
+  MemoryWrite,
+  WriteOutcome,
+} from './schema.ts';
+
+/**
+ * The rules of long-term memory.
+ *
+ * Writing ("remember"): a statement is read (kind, subject, slot), embedded outside any transaction, then
+ * compared with what this user already has, under a per-user lock so two writes cannot both miss each other:
+ * 1. the same words as any memory, live or superseded → nothing new (`unchanged`); this is what makes
+ *    replaying a conversation add nothing;
+ * 2. the same slot (Ramesh's phone): the same value reworded → `updated` in place; another value →
+ *    `superseded`: the new memory replaces the old, which is kept for audit and never recalled again;
+ * 3. a near-duplicate about the same subject (cosine ≥ MEMORY_DEDUP_SIMILARITY) → `updated` in place,
+ *    unless its numbers differ ("due on the 20th" → "the 25th"), which is a correction → `superseded`;
+ * 4. a statement that signals a change ("now", "no longer", "ab se") about the same subject and similar
+ *    enough (≥ MEMORY_SUPERSEDE_SIMILARITY) → `superseded`;
+ * 5. otherwise a new memory (`created`).
+ *
+ * Reading ("search"): hybrid retrieval. The HNSW nearest neighbours and the full-text matches are fused by
+ * reciprocal rank, score = Σ 1/(60 + rank), then given a mild boost for being recent and often recalled
+ * (at most +5% each), enough to order near-ties, never to lift a weak match over a strong one.
+ *
+ * Forgetting deletes the memory and the versions it superseded; the audit log records that it happened
+ * (the id and kind), never the content.
+ */
+
+export interface MemorySettings {
+  /** Cosine similarity from which a statement about the same subject is the same memory restated. */
+  dedupSimilarity: number;
+  /** Cosine similarity from which a statement signalling a change replaces a memory about the same subject. */
+  supersedeSimilarity: number;
+  /** For the agent: a hit is relevant when its words match or its similarity reaches this. */
+  minRelevance: number;
+}
+
+export const DEFAULT_MEMORY_SETTINGS: MemorySettings = {
+  dedupSimilarity: 0.9,
+  supersedeSimilarity: 0.5,
+  minRelevance: 0.3,
+};
+
+/** Reciprocal-rank fusion's k: the usual 60, which flattens the difference between neighbouring ranks. */
+export const RRF_K = 60;
+const RECENCY_BOOST = 0.05;
+const RECENCY_DAYS = 30;
+const RECALL_BOOST = 0.05;
+const RECALLS_FOR_FULL_BOOST = 10;
+
+export interface RememberInput {
+  content: string;
+  kind?: MemoryKind | undefined;
+  subject?: string | null | undefined;
+  source: MemorySource;
+  conversationId?: string | null | undefined;
+  turnId?: string | null | undefined;
+}
+
+export interface SearchInput {
+  q: string;
+  limit: number;
+  kind?: MemoryKind | undefined;
+}
+
+export interface ScoredHit extends MemoryHit {
+  /** The words of the query matched it (full-text); otherwise only the vectors found it. */
+  matched_words: boolean;
+}
+
+export interface Forgotten {
+  id: string;
+  /** This memory and the older versions it had replaced. */
+  versions_removed: number;
+}
+
+export type Resolution = { found: Memory } | { notFound: true } | { ambiguous: Memory[] };
+
+function userOf(ctx: Ctx): string {
+  if (!ctx.userId) {
+    throw new DomainError('invalid', 'user_required', 'Memory belongs to a user; this call has none.');
+  }
+  return ctx.userId;
+}
+
+/** Extra search words: a phone's digits as one run (with and without the country code), the slot's name. */
+function keywordsOf(c: MemoryCandidate): string {
+  const words: string[] = [];
+  if (c.attribute === 'phone' && c.value) {
+    const digits = c.value.replace(/\D/g, '');
+    words.push(digits, digits.startsWith('91') && digits.length === 12 ? digits.slice(2) : '');
+    words.push('phone number mobile contact');
+  } else if (c.attribute === 'email') words.push('email mail');
+  else if (c.attribute?.startsWith('pref:')) words.push(c.attribute.slice(5));
+  return words.filter(Boolean).join(' ');
+}
+
+const audited = (m: StoredMemory, outcome: WriteOutcome, supersedes: string | null = null) => ({
+  id: m.id,
+  kind: m.kind,
+  source: m.source,
+  outcome,
+  ...(supersedes ? { supersedes } : {}),
+});
+
+export function boost(updatedAt: string, recallCount: number, now: Date): number {
+  const ageDays = Math.max(0, (now.getTime() - Date.parse(updatedAt)) / 86_400_000);
+  const recency = Math.exp(-ageDays / RECENCY_DAYS);
+  const recalled = Math.min(1, Math.log1p(recallCount) / Math.log1p(RECALLS_FOR_FULL_BOOST));
+  return 1 + RECENCY_BOOST * recency + RECALL_BOOST * recalled;
+}
+
+export function fusedScore(c: Pick<Candidate, 'vector_rank' | 'text_rank'>): number {
+  return (c.vector_rank ? 1 / (RRF_K + c.vector_rank) : 0) + (c.text_rank ? 1 / (RRF_K + c.text_rank) : 0);
+}
+
+export function createMemoryService(deps: {
+  db: Db;
+  embedder: Embedder;
+  settings?: Partial<MemorySettings>;
+  clock?: () => Date;
+}) {
+  const { db, embedder } = deps;
+  const settings = { ...DEFAULT_MEMORY_SETTINGS, ...deps.settings };
+  const clock = deps.clock ?? (() => new Date());
+
+  const embedOne = async (text: string) =>
+    vectorLiteral((await embedChecked(embedder, [text]))[0] as number[]);
+
+  async function write(ctx: Ctx, c: MemoryCandidate, input: RememberInput): Promise<MemoryWrite> {
+    const userId = userOf(ctx);
+    const fields: MemoryFields = {
+      content: c.content,
+      kind: c.kind,
+      subject: c.subject,
+      subjectKey: subjectKey(c.subject),
+      attribute: c.attribute,
+      value: c.value,
+      contentKey: contentKey(c.content),
+      keywords: keywordsOf(c),
+      embedding: await embedOne(embeddingText(c.content, c.subject)),
+    };
+
+    return db.tenant(ctx.tenantId, async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`memory:${ctx.tenantId}:${userId}`]);
+      const done = async (m: StoredMemory, outcome: WriteOutcome, supersedes: string | null = null) => {
+        if (outcome !== 'unchanged') {
+          await appendAudit(tx, ctx, {
+            action: `memory.${outcome}`,
+            entity: 'memory',
+            entityId: m.id,
+            after: audited(m, outcome, supersedes),
+          });
+        }
+        return { ...toMemory(m), outcome, supersedes };
+      };
+      const supersede = async (old: StoredMemory) => {
+        const created = await insert(tx, ctx, userId, fields, input);
+        await markSuperseded(tx, old.id, created.id);
+        return done(created, 'superseded', old.id);
+      };
+
+      // 1. Said before, in these words.
+      const [same] = await findByContentKey(tx, userId, fields.contentKey);
+      if (same) return done(same.superseded_by ? same : await touchMemory(tx, same.id), 'unchanged');
+
+      // 2. The same slot.
+      if (fields.attribute) {
+        const slot = await findSlot(tx, userId, fields.subjectKey, fields.attribute);
+        if (slot) {
+          if (fields.value !== null && slot.value === fields.value) {
+            return done(await rewriteMemory(tx, slot.id, fields), 'updated');
+          }
+          return supersede(slot);
+        }
+      }
+
+      // 3 and 4. Close to a memory about the same subject.
+      const [best] = await nearestAbout(tx, userId, fields.subjectKey, fields.embedding, 1);
+      if (best && best.similarity >= settings.dedupSimilarity) {
+        if (numbersOf(best.content) === numbersOf(fields.content)) {
+          return done(await rewriteMemory(tx, best.id, fields), 'updated');
+        }
+        return supersede(best);
+      }
+      if (
+        best &&
+        fields.subjectKey &&
+        signalsChange(fields.content) &&
+        best.similarity >= settings.supersedeSimilarity
+      ) {
+        return supersede(best);
+      }
+
+      // 5. Something new.
+      return done(await insert(tx, ctx, userId, fields, input), 'created');
+    });
+  }
+
+  function insert(tx: Queryable, ctx: Ctx, userId: string, fields: MemoryFields, input: RememberInput) {
+    return insertMemory(tx, {
+      ...fields,
+      id: newId('mem'),
+      tenantId: ctx.tenantId,
+      userId,
+      source: input.source,
+      conversationId: input.conversationId ?? null,
+      turnId: input.turnId ?? null,
+    });
+  }
+
+  /** Scores, orders and cuts the fused candidates. */
+  function rank(candidates: Candidate[], limit: number): ScoredHit[] {
+    const now = clock();
+    return candidates
+      .map((c) => ({
+        id: c.id,
+        content: c.content,
+        kind: c.kind,
+        subject: c.subject,
+        score: fusedScore(c) * boost(c.updated_at, c.recall_count, now),
+        similarity: c.similarity,
+        source: c.source,
+        conversation_id: c.conversation_id,
+        turn_id: c.turn_id,
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+        matched_words: c.text_rank !== null,
+      }))
+      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+      .slice(0, limit);
+  }
+
+  async function searchIn(tx: Queryable, userId: string, q: SearchInput, embedding: string) {
+    // Each list is deeper than the page, so fusion has something to fuse.
+    const depth = Math.min(200, Math.max(40, q.limit * 3));
+    await useIterativeScan(tx, depth);
+    const candidates = await selectCandidates(tx, {
+      userId,
+      embedding,
+      text: q.q,
+      kind: q.kind ?? null,
+      depth,
+    });
+    return rank(candidates, q.limit);
+  }
+
+  const service = {
+    embedder,
+    settings,
+
+    /** Stores one statement (from the API or the agent's `remember` tool), reading what the caller left out. */
+    remember(ctx: Ctx, input: RememberInput): Promise<MemoryWrite> {
+      const c = analyseStatement(input.content, { kind: input.kind, subject: input.subject });
+      if (!c.content) throw new DomainError('invalid', 'empty_memory', 'There is nothing to remember.');
+      return write(ctx, c, input);
+    },
+
+    /** Stores statements an extractor found in a chat message, in order. */
+    async storeCandidates(
+      ctx: Ctx,
+      candidates: MemoryCandidate[],
+      source: Omit<RememberInput, 'content' | 'kind' | 'subject'>,
+    ): Promise<MemoryWrite[]> {
+      const out: MemoryWrite[] = [];
+      for (const c of candidates)
+        if (c.content) out.push(await write(ctx, c, { content: c.content, ...source }));
+      return out;
+    },
+
+    async get(ctx: Ctx, id: string): Promise<Memory> {
+      const userId = userOf(ctx);
+      const m = await db.tenant(ctx.tenantId, (tx) => findMemory(tx, userId, id));
+      if (!m) throw notFound('memory', id);
+      return toMemory(m);
+    },
+
+    async list(ctx: Ctx, q: MemoryListQuery): Promise<Page<Memory>> {
+      const userId = userOf(ctx);
+      const page = await db.tenant(ctx.tenantId, (tx) => selectMemories(tx, userId, q));
+      return { total: page.total, items: page.items.map(toMemory) };
+    },
+
+    /** Hybrid search over the user's live memories. */
+    async search(ctx: Ctx, q: SearchInput): Promise<ScoredHit[]> {
+      const userId = userOf(ctx);
+      const embedding = await embedOne(q.q);
+      return db.tenant(ctx.tenantId, (tx) => searchIn(tx, userId, q, embedding));
+    },
+
+    /**
+     * What the agent should have in mind for a message: the top hits that are relevant (their words match,
+     * or their similarity reaches MEMORY_MIN_RELEVANCE), counted as recalled.
+     */
+    async recall(ctx: Ctx, text: string, limit: number, kind?: MemoryKind): Promise<ScoredHit[]> {
+      const userId = userOf(ctx);
+      if (limit < 1 || !text.trim()) return [];
+      const embedding = await embedOne(text);
+      return db.tenant(ctx.tenantId, async (tx) => {
+        const hits = (await searchIn(tx, userId, { q: text, limit, kind }, embedding)).filter(
+          (h) => h.matched_words || h.similarity >= settings.minRelevance,
+        );
+        await markRecalled(
+          tx,
+          userId,
+          hits.map((h) => h.id),
+        );
+        return hits;
+      });
+    },
+
+    /**
+     * The one live memory a person means by some words ("Ramesh's number"): the hit that contains all of
+     * them, or the only hit whose words match at all; several candidates are ambiguous.
+     */
+    async resolve(ctx: Ctx, words: string): Promise<Resolution> {
+      const hits = (await service.search(ctx, { q: words, limit: 5 })).filter((h) => h.matched_words);
+      if (hits.length === 0) return { notFound: true };
+      const wanted = lexicalTokens(words).filter((w) => w.length > 1);
+      const full = hits.filter((h) => {
+        const have = new Set(lexicalTokens(`${h.subject ?? ''} ${h.content}`));
+        return wanted.every((w) => have.has(w));
+      });
+      const pick = full.length > 0 ? full : hits;
+      if (pick.length === 1) return { found: await service.get(ctx, (pick[0] as ScoredHit).id) };
+      return { ambiguous: await Promise.all(pick.map((h) => service.get(ctx, h.id))) };
+    },
+
+    async forget(ctx: Ctx, id: string): Promise<Forgotten> {
+      const userId = userOf(ctx);
+      return db.tenant(ctx.tenantId, async (tx) => {
+        const m = await findMemory(tx, userId, id, true);
+        if (!m) throw notFound('memory', id);
+        const removed = await deleteMemoryChain(tx, userId, id);
+        // That it happened and what kind of thing it was; never the content.
+        await appendAudit(tx, ctx, {
+          action: 'memory.forgotten',
+          entity: 'memory',
+          entityId: id,
+          before: { id, kind: m.kind, source: m.source, versions_removed: removed },
+        });
+        return { id, versions_removed: removed };
+      });
+    },
+
+    /** Links memories the agent's tools stored during a turn to that turn, once it is recorded. */
+    async attachTurn(ctx: Ctx, ids: string[], turnId: string): Promise<void> {
+      const userId = userOf(ctx);
+      if (ids.length) await db.tenant(ctx.tenantId, (tx) => attachTurn(tx, userId, ids, turnId));
+    },
+  };
+  return service;
+}
+
+export type MemoryService = ReturnType<typeof createMemoryService>;

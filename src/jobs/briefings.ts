@@ -1,0 +1,102 @@
+import type { PgBoss } from 'pg-boss';
+import type { Db } from '../db/types.ts';
+import {
+  type BriefingRow,
+  claimBriefing,
+  markBriefingDelivered,
+  openDueBriefings,
+  storeBriefingText,
+  undeliveredBriefings,
+} from '../domain/briefings/repo.ts';
+import type { Ctx } from '../domain/context.ts';
+import { composeMyDay } from '../domain/my-day.ts';
+import type { Notifier } from '../domain/notifier.ts';
+import type { Prioritizer } from '../domain/priorities.ts';
+import { getProfile } from '../domain/profile.ts';
+import type { Logger } from '../log.ts';
+import { briefingText } from './messages.ts';
+import { inTransaction, QUEUES } from './queue.ts';
+
+export interface BriefingJob {
+  briefingId: string;
+}
+
+export interface BriefingDeps {
+  db: Db;
+  boss: PgBoss;
+  notifier: Notifier;
+  logger: Logger;
+  clock: () => Date;
+  prioritize?: Prioritizer | undefined;
+}
+
+/** A briefing composed more than this after the user's chosen time says it is late. */
+const LATE_AFTER_MS = 15 * 60_000;
+
+/**
+ * Opens today's briefing for every user whose time has come and queues a job for each, in one
+ * transaction: the row and its job exist together or not at all. Returns how many were opened.
+ */
+export async function queueDueBriefings(deps: BriefingDeps): Promise<number> {
+  const now = deps.clock();
+  return deps.db.transaction(async (tx) => {
+    const opened = await openDueBriefings(tx, now);
+    if (opened.length === 0) return 0;
+    await deps.boss.insert(
+      QUEUES.briefing,
+      opened.map((b) => ({ data: { briefingId: b.id } satisfies BriefingJob })),
+      { db: inTransaction(tx) },
+    );
+    return opened.length;
+  });
+}
+
+async function composeAndDeliver(deps: BriefingDeps, b: BriefingRow, now: Date): Promise<void> {
+  const ctx: Ctx & { userId: string } = {
+    tenantId: b.tenant_id,
+    userId: b.user_id,
+    actor: 'system',
+    via: 'job',
+    timezone: b.timezone,
+  };
+  const [day, profile] = await Promise.all([
+    composeMyDay(deps.db, ctx, now, deps.prioritize),
+    getProfile(deps.db, ctx),
+  ]);
+  const late = now.getTime() - b.due_at.getTime() > LATE_AFTER_MS;
+  const text = briefingText(day, profile.name, now, late);
+  await deps.db.transaction((tx) => storeBriefingText(tx, b.id, text, late));
+  await send(deps, b, text);
+}
+
+async function send(deps: BriefingDeps, b: BriefingRow, text: string): Promise<void> {
+  const delivery = await deps.notifier.notify({
+    tenantId: b.tenant_id,
+    userId: b.user_id,
+    text,
+    dedupKey: `briefing:${b.user_id}:${b.local_date}`,
+  });
+  if (delivery.delivered) await deps.db.transaction((tx) => markBriefingDelivered(tx, b.id, delivery.via));
+}
+
+/** The pg-boss handler: claim the day's row (once, across processes), compose, send. */
+export async function runBriefingJob(deps: BriefingDeps, job: BriefingJob): Promise<boolean> {
+  const b = await deps.db.transaction((tx) => claimBriefing(tx, job.briefingId));
+  if (!b) return false;
+  try {
+    await composeAndDeliver(deps, b, deps.clock());
+  } catch (err) {
+    deps.logger.warn({ err, briefingId: b.id }, 'briefing not delivered yet');
+  }
+  return true;
+}
+
+/** Sends briefings that were claimed but never confirmed delivered, composing any left without text. */
+export async function redeliverBriefings(deps: BriefingDeps, staleSeconds: number): Promise<number> {
+  const rows = await deps.db.transaction((tx) => undeliveredBriefings(tx, staleSeconds));
+  for (const b of rows) {
+    if (b.text) await send(deps, b, b.text);
+    else await composeAndDeliver(deps, b, deps.clock());
+  }
+  return rows.length;
+}

@@ -1,0 +1,64 @@
+import { formatDay, formatTime, formatWhen } from '../agent/format.ts';
+import type { Deadline } from '../domain/compliance/calendar.ts';
+import type { MyDay } from '../domain/my-day.ts';
+import type { FiredReminder } from '../domain/reminders/repo.ts';
+import { localDate } from '../domain/time.ts';
+
+/** What the Digital Employee says when it acts on its own: short, friendly, in the user's time zone. */
+
+export function reminderText(r: FiredReminder, now: Date): string {
+  const sameDay = localDate(r.due_at, r.timezone) === localDate(now, r.timezone);
+  const when = sameDay
+    ? formatTime(r.due_at, r.timezone)
+    : formatWhen({ due_at: r.due_at.toISOString() }, now, r.timezone);
+  const label = r.kind === 'follow_up' ? 'Follow-up' : 'Reminder';
+  if (r.late) return `⏰ ${label} (sent late, I was offline): ${r.title} — was due ${when}`;
+  return `⏰ ${label}: ${r.title} — ${when}`;
+}
+
+export function complianceText(d: Deadline, daysLeft: number, now: Date, timezone: string): string {
+  const when =
+    daysLeft <= 0
+      ? 'today'
+      : daysLeft === 1
+        ? 'tomorrow'
+        : `in ${daysLeft} days (${formatDay(d.due_date, now, timezone)})`;
+  return `📅 Heads-up: ${d.name} is due ${when}. File it in time to avoid late fees.`;
+}
+
+const MAX_PRIORITIES = 5;
+
+/** The morning briefing: my-day written for chat, priorities first. */
+export function briefingText(day: MyDay, name: string | null, now: Date, late: boolean): string {
+  const lines = [`Good morning${name ? `, ${name}` : ''}! ☀️ Here is your day, ${dateLabel(day.date)}:`];
+  if (late) lines.push('(A little late today, sorry: I was offline.)');
+  if (day.priorities.length === 0) {
+    lines.push('Nothing due and nothing overdue. Have a good day! 👍');
+    return lines.join('\n');
+  }
+  lines.push('', 'Top priorities:');
+  for (const [i, p] of day.priorities.slice(0, MAX_PRIORITIES).entries()) {
+    lines.push(`${i + 1}. ${p.title} — ${p.reason}`);
+  }
+  const counts = [
+    day.overdue_tasks.length && `${day.overdue_tasks.length} overdue`,
+    day.tasks_due_today.length && `${day.tasks_due_today.length} due today`,
+    day.follow_ups_due.length &&
+      `${day.follow_ups_due.length} follow-up${day.follow_ups_due.length === 1 ? '' : 's'}`,
+  ].filter(Boolean);
+  if (counts.length) lines.push('', `In all: ${counts.join(', ')}.`);
+  for (const c of day.compliance.slice(0, 3)) {
+    lines.push(`📅 ${c.name} due ${formatWhen({ due_date: c.due_date }, now, day.timezone)}`);
+  }
+  lines.push('', 'Reply "what\'s my day" for the full list.');
+  return lines.join('\n');
+}
+
+/** "Thu, 26 Mar". */
+const dateLabel = (date: string) =>
+  new Intl.DateTimeFormat('en-IN', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  }).format(new Date(`${date}T00:00:00Z`));

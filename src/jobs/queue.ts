@@ -1,0 +1,43 @@
+import { fromPglite, type Db as JobDb, PgBoss } from 'pg-boss';
+import type { Db, Queryable } from '../db/types.ts';
+
+/**
+ * pg-boss over the app's own database: the embedded PGlite instance through pg-boss's adapter, or a small
+ * pool of its own on Postgres. Its tables live in the `pgboss` schema beside ours.
+ */
+export function openJobQueue(db: Db, superviseIntervalSeconds = 60): PgBoss {
+  // pg-boss's own cron is off (node-cron is the clock); its supervisor finds jobs whose worker died.
+  const common = {
+    schedule: false,
+    migrate: true,
+    superviseIntervalSeconds,
+    monitorIntervalSeconds: superviseIntervalSeconds,
+  } as const;
+  const boss =
+    'pglite' in db.driver
+      ? new PgBoss({ ...common, db: fromPglite(db.driver.pglite), backend: 'pglite' })
+      : new PgBoss({ ...common, connectionString: db.driver.url, max: 4, application_name: 'axonbos-jobs' });
+  return boss;
+}
+
+/**
+ * Lets pg-boss write its jobs inside one of our transactions, so a row and the job that acts on it commit
+ * together or not at all. Only for owner transactions: the tenant role cannot see pg-boss's schema.
+ */
+export const inTransaction = (tx: Queryable): JobDb => ({
+  executeSql: async (text, values) => ({ rows: await tx.query(text, values) }),
+});
+
+export const QUEUES = {
+  reminder: 'reminder',
+  briefing: 'briefing',
+} as const;
+
+/** `expireInSeconds`: how long a fetched job may run before pg-boss hands it to another worker. */
+export async function createQueues(boss: PgBoss, expireInSeconds = 120): Promise<void> {
+  // A failed attempt retries with backoff; the row-level claim keeps retries from repeating a message.
+  const retry = { retryLimit: 5, retryDelay: 2, retryBackoff: true, retryDelayMax: 300 } as const;
+  // `short`: one queued job per singleton key, so two sweeps racing for a reminder queue it once.
+  await boss.createQueue(QUEUES.reminder, { ...retry, policy: 'short', expireInSeconds });
+  await boss.createQueue(QUEUES.briefing, { ...retry, expireInSeconds });
+}

@@ -1,0 +1,120 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { PgBoss } from 'pg-boss';
+import type { Db } from '../db/types.ts';
+import type { Notifier } from '../domain/notifier.ts';
+import type { Prioritizer } from '../domain/priorities.ts';
+import type { Logger } from '../log.ts';
+import { type BriefingJob, queueDueBriefings, redeliverBriefings, runBriefingJob } from './briefings.ts';
+import { redeliverComplianceAlerts, sendComplianceAlerts } from './compliance.ts';
+import { createQueues, openJobQueue, QUEUES } from './queue.ts';
+import { queueDueReminders, type ReminderJob, redeliverReminders, runReminderJob } from './reminders.ts';
+
+/**
+ * The clock and the workers. node-cron ticks (every second for reminders, every minute for briefings and
+ * compliance, every half minute for redelivery); each tick turns due rows into pg-boss jobs; pg-boss
+ * workers in every process share those jobs. Any number of processes can run this against one Postgres.
+ */
+
+export interface SchedulerDeps {
+  db: Db;
+  notifier: Notifier;
+  logger: Logger;
+  clock?: () => Date;
+  prioritize?: Prioritizer | undefined;
+}
+
+export interface SchedulerOptions {
+  /** Run the node-cron clock (off in tests that drive the ticks themselves). */
+  clock?: boolean;
+  /** How often idle workers look for jobs; pg-boss's floor is 0.5 s. */
+  pollingIntervalSeconds?: number;
+  /** A message not confirmed delivered after this long is sent again (its dedup key keeps it single). */
+  redeliverAfterSeconds?: number;
+  /**
+   * How fast work held by a process that died is taken over: a fetched job expires after
+   * `jobExpireSeconds` and pg-boss's supervisor looks every `superviseIntervalSeconds`. Tests shorten them.
+   */
+  jobExpireSeconds?: number;
+  superviseIntervalSeconds?: number;
+  /** node-cron expression of the redelivery sweep; every 30 s by default. */
+  redeliverCron?: string;
+}
+
+export interface Scheduler {
+  boss: PgBoss;
+  /** One tick of each kind, for the clock and for tests with a fake clock. */
+  queueReminders(): Promise<number>;
+  queueBriefings(): Promise<number>;
+  sendComplianceAlerts(): Promise<number>;
+  redeliver(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions = {}): Promise<Scheduler> {
+  const clock = deps.clock ?? (() => new Date());
+  const boss = openJobQueue(deps.db, opts.superviseIntervalSeconds);
+  boss.on('error', (err) => deps.logger.error({ err }, 'job queue error'));
+  boss.on('warning', (w) => deps.logger.warn({ warning: w }, 'job queue warning'));
+  await boss.start();
+  await createQueues(boss, opts.jobExpireSeconds);
+
+  const shared = { db: deps.db, boss, notifier: deps.notifier, logger: deps.logger, clock };
+  const briefingDeps = { ...shared, prioritize: deps.prioritize };
+  const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 };
+  const redeliverAfter = opts.redeliverAfterSeconds ?? 60;
+
+  await boss.work<ReminderJob>(
+    QUEUES.reminder,
+    { ...polling, batchSize: 50, burstWhenBatchFull: true },
+    async (jobs) => {
+      await Promise.all(jobs.map((job) => runReminderJob(shared, job.data)));
+    },
+  );
+  await boss.work<BriefingJob>(
+    QUEUES.briefing,
+    { ...polling, batchSize: 20, burstWhenBatchFull: true },
+    async (jobs) => {
+      await Promise.all(jobs.map((job) => runBriefingJob(briefingDeps, job.data)));
+    },
+  );
+
+  const tasks: ScheduledTask[] = [];
+  const running = new Set<Promise<unknown>>();
+  const scheduler: Scheduler = {
+    boss,
+    queueReminders: () => queueDueReminders(shared),
+    queueBriefings: () => queueDueBriefings(briefingDeps),
+    sendComplianceAlerts: () => sendComplianceAlerts(shared),
+    async redeliver() {
+      return (
+        (await redeliverReminders(shared, redeliverAfter)) +
+        (await redeliverBriefings(briefingDeps, redeliverAfter)) +
+        (await redeliverComplianceAlerts(shared, redeliverAfter))
+      );
+    },
+    async stop() {
+      for (const task of tasks) await task.stop();
+      await Promise.allSettled(running);
+      await boss.stop({ graceful: true, timeout: 10_000 });
+    },
+  };
+
+  if (opts.clock !== false) {
+    const every = (expression: string, name: string, run: () => Promise<unknown>) => {
+      // Ticks in flight are awaited on stop, so none outlives the database it writes to.
+      const tick = () => {
+        const p = run().catch((err) => deps.logger.error({ err, tick: name }, 'scheduler tick failed'));
+        running.add(p);
+        return p.finally(() => running.delete(p));
+      };
+      tasks.push(cron.schedule(expression, tick, { name, noOverlap: true }));
+      // Once now as well: a process that was down catches up at start, not a minute later.
+      void tick();
+    };
+    every('* * * * * *', 'reminders', scheduler.queueReminders);
+    every('0 * * * * *', 'briefings', scheduler.queueBriefings);
+    every('5 * * * * *', 'compliance', scheduler.sendComplianceAlerts);
+    every(opts.redeliverCron ?? '*/30 * * * * *', 'redeliver', scheduler.redeliver);
+  }
+  return scheduler;
+}
