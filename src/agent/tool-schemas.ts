@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FollowUpChannel } from '../domain/follow-ups/schema.ts';
 import { MemoryKind } from '../domain/memory/schema.ts';
+import { BriefingTime } from '../domain/profile.ts';
 import { Priority } from '../domain/tasks/schema.ts';
 
 /**
@@ -74,6 +75,12 @@ export const toolArgs = {
   }),
   complete_follow_up: z.object({ follow_up: followUpRef, outcome: z.string().optional() }),
   my_day: z.object({}),
+  set_briefing: z.object({
+    time: BriefingTime.optional().describe(
+      'When the morning briefing should come, HH:MM 24-hour, local time',
+    ),
+    enabled: z.boolean().optional().describe('false stops the morning briefing, true turns it back on'),
+  }),
   search_memory: z.object({
     query: z
       .string()

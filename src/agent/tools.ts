@@ -17,6 +17,7 @@ import { findByWords, significantWords } from '../domain/lookup.ts';
 import { type Memory, memoryId } from '../domain/memory/schema.ts';
 import type { MemoryService, ScoredHit } from '../domain/memory/service.ts';
 import { composeMyDay } from '../domain/my-day.ts';
+import { updateProfile } from '../domain/profile.ts';
 import { type Task, TaskCreate, TaskUpdate, taskId } from '../domain/tasks/schema.ts';
 import {
   completeTask,
@@ -254,6 +255,23 @@ function handlers(db: Db, memory: MemoryService | undefined): { [T in ToolName]:
       };
     },
 
+    async set_briefing({ time, enabled }, { ctx }) {
+      if (!ctx.userId) return fail('invalid_arguments', 'Only a signed-in user has a briefing.');
+      if (time === undefined && enabled === undefined)
+        return fail('invalid_arguments', 'Say a time for the briefing, or whether to turn it off or on.');
+      const profile = await updateProfile(
+        db,
+        { ...ctx, userId: ctx.userId },
+        { briefing_time: time, briefing_enabled: enabled ?? true },
+      );
+      return {
+        ok: true,
+        briefing_time: profile.briefing_time,
+        briefing_enabled: profile.briefing_enabled,
+        timezone: profile.timezone,
+      };
+    },
+
     async search_memory({ query, kind }, { ctx }) {
       const hits = await memories().recall(ctx, query, RECALL_LIMIT, kind);
       return { ok: true, query, total: hits.length, memories: hits.map(briefMemory) };
@@ -308,6 +326,8 @@ const DESCRIPTIONS: Record<ToolName, string> = {
   snooze_follow_up: 'Push a follow-up to later.',
   complete_follow_up: 'Mark a follow-up done, with its outcome when the user says it.',
   my_day: "Summarise the user's day: tasks due today, overdue tasks and follow-ups due.",
+  set_briefing:
+    "Change when the morning briefing (the my-day message) comes, in the user's time zone, or turn it off or back on.",
   search_memory:
     'Recall what the user told you before (contacts, how customers behave, preferences, facts), by meaning and words.',
   remember:

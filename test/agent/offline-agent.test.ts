@@ -67,6 +67,21 @@ describeEachDb('agent with the offline model', (get) => {
     expect(list.reply.toLowerCase()).toContain('call abc traders');
   });
 
+  it('moves the morning briefing and turns it off and on by chat, as GET /me then shows', async () => {
+    const me = async () => (await api.request('GET', '/api/v1/me', { token })).body.data;
+    const moved = await chat('send my morning briefing at 7:30');
+    expect(moved.actions[0]).toMatchObject({ tool: 'set_briefing', result: { ok: true } });
+    expect(moved.reply).toContain('7:30 am');
+    expect(await me()).toMatchObject({ briefing_time: '07:30', briefing_enabled: true });
+
+    const off = await chat('briefing band karo');
+    expect(off.reply).toMatch(/no more morning briefings/i);
+    expect(await me()).toMatchObject({ briefing_time: '07:30', briefing_enabled: false });
+
+    await chat('briefing phir se chalu karo');
+    expect(await me()).toMatchObject({ briefing_time: '07:30', briefing_enabled: true });
+  });
+
   it('says what it can do when it does not understand, and acts on nothing', async () => {
     const turn = await chat('asdf qwerty zxcv');
     expect(turn.actions).toEqual([]);

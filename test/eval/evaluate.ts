@@ -15,7 +15,7 @@ const Expect = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('tool'),
     tool: z.enum(TOOL_NAMES as [string, ...string[]]),
-    args: z.record(z.string(), z.union([z.string(), z.number()])),
+    args: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   }),
   z.object({ kind: z.enum(['help', 'greeting', 'unknown']) }),
 ]);
@@ -63,8 +63,8 @@ export interface Score extends Tally {
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const text = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
 
-function sameValue(key: string, expected: string | number, got: unknown): boolean {
-  if (typeof expected === 'number') return got === expected;
+function sameValue(key: string, expected: string | number | boolean, got: unknown): boolean {
+  if (typeof expected !== 'string') return got === expected;
   if (typeof got !== 'string') return false;
   if (ISO_TIME.test(expected)) return ISO_TIME.test(got) && Date.parse(expected) === Date.parse(got);
   if (key === 'contact_phone') return (normalisePhone(expected) ?? expected) === (normalisePhone(got) ?? got);

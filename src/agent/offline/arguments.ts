@@ -1,4 +1,5 @@
 import type { ToolName } from '../tool-schemas.ts';
+import { briefingArgs } from './briefing.ts';
 import { type DateContext, resolveWhen, takeSpan, takeWhen, tomorrowAt } from './dates.ts';
 import {
   contactAndSubject,
@@ -214,5 +215,6 @@ export const BUILDERS: Record<ToolName, Builder> = {
   snooze_follow_up: snoozeFollowUp,
   complete_follow_up: completeFollowUp,
   my_day: () => ({}),
+  set_briefing: briefingArgs,
   ...MEMORY_BUILDERS,
 };

@@ -1,4 +1,5 @@
 import type { ToolName } from '../tool-schemas.ts';
+import { briefingIntent } from './briefing.ts';
 import { type DateContext, mentionsWhen } from './dates.ts';
 import { FOLLOW_UP_NOUN, greetingLength, mentionsPriority, PLAN_NOUN, TASK_NOUN } from './entities.ts';
 import {
@@ -116,6 +117,10 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   }
   // "hi, remind me …": the greeting is not part of the request
   u.use(0, greeting, 'filler');
+
+  // "send my briefing at 7", "briefing band karo": the briefing's settings, before "briefing" means my day
+  const briefing = briefingIntent(u, ctx);
+  if (briefing) return { kind: 'tool', tool: briefing };
 
   // "remember …", "what is Ramesh's number", "forget …": memory first, before task words can claim them
   const memory = memoryIntent(u, ctx);

@@ -36,6 +36,12 @@ const MAX_LINES = 10;
 
 const quote = (s: string) => `“${s}”`;
 
+/** "07:30" → "7:30 am", as people write it. */
+function clockTime(hhmm: string): string {
+  const [h = 0, m = 0] = hhmm.split(':').map(Number);
+  return `${h % 12 || 12}:${String(m).padStart(2, '0')} ${h < 12 ? 'am' : 'pm'}`;
+}
+
 function taskLine(t: TaskBrief, c: Clock): string {
   const when = formatWhen(t, c.now, c.timezone);
   const flag = t.priority === 'urgent' ? ' (urgent)' : t.priority === 'high' ? ' (important)' : '';
@@ -63,6 +69,7 @@ export const HELP = [
   '• show my tasks for today',
   '• GST wala task ho gaya',
   "• what's my day",
+  '• send my morning briefing at 7:30',
   '• remember ABC Traders always pays late',
 ].join('\n');
 
@@ -131,6 +138,11 @@ export function replyFor(tool: ToolName, r: Result, c: Clock): string {
       if (followUps.length)
         parts.push(`Follow-ups:\n${numbered(followUps, followUps.length, (f) => followUpLine(f, c))}`);
       return parts.join('\n');
+    }
+    case 'set_briefing': {
+      if (!r.briefing_enabled)
+        return 'Okay, no more morning briefings 👍 Say “turn on my briefing” whenever you want them back.';
+      return `Done ✅ Your morning briefing will come at ${clockTime(String(r.briefing_time))} every day.`;
     }
     case 'search_memory': {
       const found = r.memories as MemoryBrief[];
