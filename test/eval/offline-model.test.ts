@@ -175,6 +175,11 @@ describe('phones', () => {
   it('keeps a phone number in a task title', () => {
     expect(toolCall('remind me to call 98450 12345 tomorrow').args.title).toBe('Call 98450 12345');
   });
+
+  it('keeps the rupee sign of an amount, spaced or not', () => {
+    expect(toolCall('remind me to pay GST of ₹1,25,000 tomorrow').args.title).toBe('Pay GST of ₹1,25,000');
+    expect(toolCall('collect ₹ 5000 from Ramesh kal').args.title).toBe('Collect ₹5000 from Ramesh');
+  });
 });
 
 describe('priorities', () => {

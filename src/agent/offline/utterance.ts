@@ -37,7 +37,9 @@ export interface Match {
 
 // A candidate phone: digits with spaces, dashes, dots or brackets, optionally after a "+".
 const PHONE_CANDIDATE = /(?<![\w+])\+?\d[\d\s\-().]{7,17}\d(?!\w)/g;
-const EDGE_PUNCTUATION = /^[^\p{L}\p{N}&+#@]+|[^\p{L}\p{N}&%]+$/gu;
+// A leading ₹ stays in the raw text (titles keep "₹1,25,000"), out of the normalised form.
+const EDGE_PUNCTUATION = /^[^\p{L}\p{N}\p{Sc}&+#@]+|[^\p{L}\p{N}&%]+$/gu;
+const CURRENCY = /^\p{Sc}+/u;
 const CLAUSE_END = /[,.;:!?\-–—]$/;
 
 export class Utterance {
@@ -50,7 +52,8 @@ export class Utterance {
     const cleaned = text
       .normalize('NFKC')
       .replace(/[‘’`´]/g, "'")
-      .replace(/[“”]/g, '"');
+      .replace(/[“”]/g, '"')
+      .replace(/(\p{Sc})\s+(?=\d)/gu, '$1');
     this.endsWithQuestion = /\?\s*$/.test(cleaned);
     this.tokens = tokenise(cleaned);
     let offset = 0;
@@ -208,7 +211,7 @@ function pushWords(tokens: Token[], text: string): void {
       if (CLAUSE_END.test(piece)) markBreak(tokens);
       continue;
     }
-    const lower = raw.toLowerCase().replace(/'/g, '');
+    const lower = raw.toLowerCase().replace(/'/g, '').replace(CURRENCY, '');
     tokens.push({ raw, norm: SPELLING[lower] ?? lower, start: 0, breakAfter: CLAUSE_END.test(piece) });
   }
 }
