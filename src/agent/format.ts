@@ -2,7 +2,8 @@ import { addDays, localDate } from '../domain/time.ts';
 
 /** How dates, times and money read to an owner in India: "Thu, 26 Mar", "5:00 pm", "₹1,25,000". */
 
-const dayName = (date: string) =>
+/** "Thu, 26 Mar". */
+export const dayName = (date: string) =>
   new Intl.DateTimeFormat('en-IN', {
     weekday: 'short',
     day: 'numeric',

@@ -1,4 +1,4 @@
-import { formatDay, formatTime, formatWhen } from '../agent/format.ts';
+import { dayName, formatDay, formatTime, formatWhen } from '../agent/format.ts';
 import type { Deadline } from '../domain/compliance/calendar.ts';
 import type { MyDay } from '../domain/my-day.ts';
 import type { FiredReminder } from '../domain/reminders/repo.ts';
@@ -30,7 +30,7 @@ const MAX_PRIORITIES = 5;
 
 /** The morning briefing: my-day written for chat, priorities first. */
 export function briefingText(day: MyDay, name: string | null, now: Date, late: boolean): string {
-  const lines = [`Good morning${name ? `, ${name}` : ''}! ☀️ Here is your day, ${dateLabel(day.date)}:`];
+  const lines = [`Good morning${name ? `, ${name}` : ''}! ☀️ Here is your day, ${dayName(day.date)}:`];
   if (late) lines.push('(A little late today, sorry: I was offline.)');
   if (day.priorities.length === 0) {
     lines.push('Nothing due and nothing overdue. Have a good day! 👍');
@@ -53,12 +53,3 @@ export function briefingText(day: MyDay, name: string | null, now: Date, late: b
   lines.push('', 'Reply "what\'s my day" for the full list.');
   return lines.join('\n');
 }
-
-/** "Thu, 26 Mar". */
-const dateLabel = (date: string) =>
-  new Intl.DateTimeFormat('en-IN', {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    timeZone: 'UTC',
-  }).format(new Date(`${date}T00:00:00Z`));

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 
 /**
  * A local server speaking OpenAI's chat-completions wire format (plain JSON and SSE streaming), answering
@@ -28,16 +29,6 @@ export interface FakeOpenAI {
   close(): Promise<void>;
 }
 
-const readBody = (req: IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
-    let data = '';
-    req.on('data', (c) => {
-      data += c;
-    });
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
-
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const queue: (Scripted | ((req: ChatRequestBody) => Scripted))[] = [];
   const requests: ChatRequestBody[] = [];
@@ -45,7 +36,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const fake = { delayMs: 0 } as FakeOpenAI;
 
   const server: Server = createServer(async (req, res) => {
-    const body = await readBody(req);
+    const body = await text(req);
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 
 /**
  * A local server speaking the Telegram Bot API's wire format (`POST /bot<token>/<method>`, JSON in,
@@ -52,16 +53,6 @@ export interface FakeTelegram {
   failNext(method: string, error: { error_code: number; description: string; retry_after?: number }): void;
   close(): Promise<void>;
 }
-
-const readBody = (req: IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
-    let data = '';
-    req.on('data', (c) => {
-      data += c;
-    });
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 
 export async function startFakeTelegram(token = '123456:TEST-token'): Promise<FakeTelegram> {
   const botId = Number(token.split(':')[0]);
@@ -159,7 +150,7 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
 
   const server: Server = createServer(async (req, res) => {
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
-    const raw = await readBody(req);
+    const raw = await text(req);
     if (!match || match[1] !== token) {
       reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
       return;
