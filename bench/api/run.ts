@@ -16,7 +16,6 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import autocannon, { type Result } from 'autocannon';
 import express from 'express';
-import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import type { Db, Queryable } from '../../src/db/types.ts';
@@ -25,6 +24,7 @@ import { newId } from '../../src/domain/ids.ts';
 import { selectTasks } from '../../src/domain/tasks/repo.ts';
 import { TaskListQuery } from '../../src/domain/tasks/schema.ts';
 import { closeServer, createRuntime } from '../../src/main.ts';
+import { benchKit, cleanupOnExit, fmt, freshDatabase, mean, median, table } from '../support.ts';
 
 const TASKS = 1000;
 const PHONE = '+919000009001';
@@ -32,72 +32,16 @@ const CODE = '123456';
 const HIGH_LIMIT = 1_000_000_000;
 const TARGET = 0.7;
 
-function intEnv(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (Number.isInteger(n) && n >= min) return n;
-  process.stderr.write(`bench:api: ${name} must be an integer ≥ ${min}, got ${JSON.stringify(raw)}\n`);
-  process.exit(2);
-}
+const kit = benchKit('api');
+const { progress } = kit;
 
-const DURATION = intEnv('BENCH_DURATION', 10, 1);
-const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 10, 1);
-const WARMUP = intEnv('BENCH_WARMUP', 3, 0);
-const WORKERS = intEnv('BENCH_WORKERS', 1, 0);
-const ROUNDS = intEnv('BENCH_ROUNDS', 1, 1);
-const LADDER = ['1', 'true', 'yes'].includes(process.env.BENCH_LADDER ?? '');
-const POOL_SIZE = intEnv('DATABASE_POOL_SIZE', 10, 1);
-
-const progress = (msg: string) => process.stderr.write(`[bench:api] ${msg}\n`);
-
-// ---------------------------------------------------------------------------------------------------
-// The database: a fresh Postgres database (dropped at the end) or in-memory PGlite.
-
-interface BenchDatabase {
-  settings: { DATABASE_URL?: string; DATA_DIR: string };
-  describe: string;
-  drop(): Promise<void>;
-}
-
-async function benchDatabase(): Promise<BenchDatabase> {
-  const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
-  if (!adminUrl) {
-    progress('NOTE: neither BENCH_DATABASE_URL nor TEST_DATABASE_URL is set; using in-memory PGlite.');
-    progress('      PGlite is one connection inside this process, so its figures say little about Postgres.');
-    return {
-      settings: { DATA_DIR: 'memory://' },
-      describe: 'in-memory PGlite (no BENCH_DATABASE_URL / TEST_DATABASE_URL set)',
-      drop: async () => {},
-    };
-  }
-  const name = `axon_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  let dropped = false;
-  return {
-    settings: { DATABASE_URL: url.toString(), DATA_DIR: '' },
-    describe: `Postgres, fresh database ${name} (dropped at the end)`,
-    async drop() {
-      if (dropped) return;
-      dropped = true;
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
+const DURATION = kit.intEnv('BENCH_DURATION', 10, 1);
+const CONNECTIONS = kit.intEnv('BENCH_CONNECTIONS', 10, 1);
+const WARMUP = kit.intEnv('BENCH_WARMUP', 3, 0);
+const WORKERS = kit.intEnv('BENCH_WORKERS', 1, 0);
+const ROUNDS = kit.intEnv('BENCH_ROUNDS', 1, 1);
+const LADDER = kit.flagEnv('BENCH_LADDER', false);
+const POOL_SIZE = kit.intEnv('DATABASE_POOL_SIZE', 10, 1);
 
 // ---------------------------------------------------------------------------------------------------
 // A counting wrapper around the Db both apps use: round trips and wall time spent waiting on the db.
@@ -232,35 +176,13 @@ async function load(url: string, headers: Record<string, string>, duration: numb
   });
 }
 
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 const sum = (runs: Run[], pick: (r: Run) => number) => runs.reduce((a, r) => a + pick(r), 0);
 
-function table(widths: number[], rows: string[][]): string[] {
-  return rows.map((cells) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[0] ?? 8) : c.padStart(widths[i] ?? 8))).join(' '),
-  );
-}
-
 async function main(): Promise<void> {
-  const database = await benchDatabase();
+  const database = await freshDatabase(kit);
   let stats = newStats();
-  const cleanups: (() => Promise<void>)[] = [];
-  const cleanup = async () => {
-    for (const fn of cleanups.reverse()) await fn().catch((err) => progress(`cleanup: ${String(err)}`));
-    cleanups.length = 0;
-    await database.drop().catch((err) => progress(`could not drop the bench database: ${String(err)}`));
-  };
-  process.once('SIGINT', () => {
-    progress('interrupted; cleaning up');
-    void cleanup().finally(() => process.exit(130));
-  });
+  const cleanups = cleanupOnExit(kit, database);
+  const cleanup = () => cleanups.run();
 
   try {
     progress(`opening ${database.describe}`);
@@ -278,16 +200,16 @@ async function main(): Promise<void> {
       RATE_LIMIT_ANONYMOUS: String(HIGH_LIMIT),
     });
     const rawDb = await openDatabase(config);
-    cleanups.push(() => rawDb.close());
+    cleanups.add(() => rawDb.close());
     // Both apps share this one database handle (one pool), wrapped only to count round trips.
     const db = instrument(rawDb, () => stats);
     const [version] = await rawDb.query<{ v: string }>("SELECT current_setting('server_version') AS v");
 
     // Ours: the real app from the composition root.
     const runtime = await createRuntime(config, { db });
-    cleanups.push(() => runtime.close());
+    cleanups.add(() => runtime.close());
     const ours = await listen(runtime.app);
-    cleanups.push(() => closeServer(ours.server));
+    cleanups.add(() => closeServer(ours.server));
 
     progress(`signing in as ${PHONE} (AUTH_TEST_PHONES)`);
     const verify = await fetch(`${ours.url}/api/v1/auth/otp/verify`, {
@@ -328,7 +250,7 @@ async function main(): Promise<void> {
       res.json(await db.tenant(session.tenantId, (tx) => tx.query(sql, params)));
     });
     const bare = await listen(bareApp);
-    cleanups.push(() => closeServer(bare.server));
+    cleanups.add(() => closeServer(bare.server));
 
     const auth = { authorization: `Bearer ${token}` };
     const targets: Target[] = [

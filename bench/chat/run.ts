@@ -22,7 +22,6 @@ import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
-import pg from 'pg';
 import { OfflineChatModel } from '../../src/agent/offline/model.ts';
 import type { TurnResult, TurnRunner } from '../../src/agent/runner.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -30,86 +29,23 @@ import { openDatabase } from '../../src/db/index.ts';
 import type { Db, Queryable } from '../../src/db/types.ts';
 import { ensureOwner, type Principal } from '../../src/domain/tenants.ts';
 import { createRuntime } from '../../src/main.ts';
+import { benchKit, cleanupOnExit, fmt, freshDatabase, mean, percentile, table } from '../support.ts';
 
 const TARGET_P99_MS = 25;
 const TARGET_LEVEL = 10;
 const CHANNEL = 'whatsapp' as const;
 
-function intEnv(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (Number.isInteger(n) && n >= min) return n;
-  process.stderr.write(`bench:chat: ${name} must be an integer ≥ ${min}, got ${JSON.stringify(raw)}\n`);
-  process.exit(2);
-}
+const kit = benchKit('chat');
+const { progress } = kit;
 
-function levelsEnv(): number[] {
-  const raw = process.env.BENCH_LEVELS || '1,10,50';
-  const levels = raw.split(',').map((s) => Number(s.trim()));
-  if (levels.length > 0 && levels.every((n) => Number.isInteger(n) && n >= 1 && n <= 500)) return levels;
-  process.stderr.write(`bench:chat: BENCH_LEVELS must be integers 1–500 like "1,10,50", got "${raw}"\n`);
-  process.exit(2);
-}
-
-const LEVELS = levelsEnv();
-const DURATION = intEnv('BENCH_DURATION', 10, 1);
-const TURNS = intEnv('BENCH_TURNS', 0, 0);
-const WARMUP = intEnv('BENCH_WARMUP', 14, 0);
-const POOL_SIZE = intEnv('DATABASE_POOL_SIZE', 10, 1);
-const HISTORY_TURNS = intEnv('AGENT_HISTORY_TURNS', 10, 0);
-const THINK_MS = intEnv('BENCH_THINK_MS', 0, 0);
-const BREAKDOWN = !['0', 'false', 'no'].includes(process.env.BENCH_BREAKDOWN ?? '');
-
-const progress = (msg: string) => process.stderr.write(`[bench:chat] ${msg}\n`);
-
-// ---------------------------------------------------------------------------------------------------
-// The database: a fresh Postgres database (dropped at the end) or in-memory PGlite.
-
-interface BenchDatabase {
-  settings: { DATABASE_URL?: string; DATA_DIR: string };
-  describe: string;
-  drop(): Promise<void>;
-}
-
-async function benchDatabase(): Promise<BenchDatabase> {
-  const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
-  if (!adminUrl) {
-    progress('NOTE: neither BENCH_DATABASE_URL nor TEST_DATABASE_URL is set; using in-memory PGlite.');
-    progress('      PGlite is one connection inside this process, so its figures say little about Postgres.');
-    return {
-      settings: { DATA_DIR: 'memory://' },
-      describe: 'in-memory PGlite (no BENCH_DATABASE_URL / TEST_DATABASE_URL set; not the target setup)',
-      drop: async () => {},
-    };
-  }
-  const name = `axon_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  let dropped = false;
-  return {
-    settings: { DATABASE_URL: url.toString(), DATA_DIR: '' },
-    describe: `Postgres, fresh database ${name} (dropped at the end)`,
-    async drop() {
-      if (dropped) return;
-      dropped = true;
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
+const LEVELS = kit.listEnv('BENCH_LEVELS', '1,10,50', 1, 500);
+const DURATION = kit.intEnv('BENCH_DURATION', 10, 1);
+const TURNS = kit.intEnv('BENCH_TURNS', 0, 0);
+const WARMUP = kit.intEnv('BENCH_WARMUP', 14, 0);
+const POOL_SIZE = kit.intEnv('DATABASE_POOL_SIZE', 10, 1);
+const HISTORY_TURNS = kit.intEnv('AGENT_HISTORY_TURNS', 10, 0);
+const THINK_MS = kit.intEnv('BENCH_THINK_MS', 0, 0);
+const BREAKDOWN = kit.flagEnv('BENCH_BREAKDOWN', true);
 
 // ---------------------------------------------------------------------------------------------------
 // Per-turn accounting. Each turn runs inside an AsyncLocalStorage store; the wrapped Db and the timed model
@@ -393,39 +329,12 @@ async function probeDatabase(
 
 // ---------------------------------------------------------------------------------------------------
 
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : '–';
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-/** Nearest-rank percentile. */
-function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
-}
-
-function table(widths: number[], rows: string[][]): string[] {
-  return rows.map((cells) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[0] ?? 8) : c.padStart(widths[i] ?? 8))).join(' '),
-  );
-}
-
 async function main(): Promise<void> {
-  const database = await benchDatabase();
-  const cleanups: (() => Promise<void>)[] = [];
-  const cleanup = async () => {
-    for (const fn of cleanups.reverse()) await fn().catch((err) => progress(`cleanup: ${String(err)}`));
-    cleanups.length = 0;
-    await database.drop().catch((err) => progress(`could not drop the bench database: ${String(err)}`));
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      progress(`${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; cleaning up`);
-      stopping = true;
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  const database = await freshDatabase(kit);
+  const cleanups = cleanupOnExit(kit, database, () => {
+    stopping = true;
+  });
+  const cleanup = () => cleanups.run();
 
   try {
     progress(`opening ${database.describe}`);
@@ -438,14 +347,14 @@ async function main(): Promise<void> {
       JWT_SECRET: randomBytes(32).toString('hex'),
     });
     const rawDb = await openDatabase(config);
-    cleanups.push(() => rawDb.close());
+    cleanups.add(() => rawDb.close());
     const db = BREAKDOWN ? instrument(rawDb) : rawDb;
     const [version] = await rawDb.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     const runtime = await createRuntime(config, {
       db,
       model: { model: BREAKDOWN ? new TimedOfflineChatModel({}) : new OfflineChatModel({}), name: 'offline' },
     });
-    cleanups.push(() => runtime.close());
+    cleanups.add(() => runtime.close());
 
     progress('probing the database floor: SELECT 1, an empty tenant transaction, a committed 1-row INSERT');
     const floor = await probeDatabase(rawDb);

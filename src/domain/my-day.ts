@@ -1,11 +1,11 @@
 import type { Db } from '../db/types.ts';
 import { readCompliance, type UpcomingDeadline, upcomingDeadlines } from './compliance/service.ts';
 import type { Ctx } from './context.ts';
+import { selectFollowUps } from './follow-ups/repo.ts';
 import type { FollowUp } from './follow-ups/schema.ts';
-import { listFollowUps } from './follow-ups/service.ts';
 import { type Prioritizer, type PriorityItem, scoredPrioritizer } from './priorities.ts';
+import { selectTasks } from './tasks/repo.ts';
 import type { Task } from './tasks/schema.ts';
-import { listTasks } from './tasks/service.ts';
 import { addDays, localDate } from './time.ts';
 
 /** What an owner's day holds: the data behind GET /my-day, the morning briefing and the my_day tool. */
@@ -37,12 +37,28 @@ export async function composeMyDay(
 ): Promise<MyDay> {
   const today = localDate(now, ctx.timezone);
   const page = { page: 1, limit: LIMIT } as const;
-  const [dueToday, overdue, followUps, settings] = await Promise.all([
-    listTasks(db, ctx, { status: 'open', due_after: today, due_before: today, sort: 'due_date', ...page }),
-    listTasks(db, ctx, { status: 'open', due_before: addDays(today, -1), sort: 'due_date', ...page }),
-    listFollowUps(db, ctx, { status: 'open', due_before: today, sort: 'due_at', ...page }),
-    db.tenant(ctx.tenantId, readCompliance),
-  ]);
+  // One transaction, one connection: thousands of briefings composed at 08:00 must not queue for the pool.
+  const { dueToday, overdue, followUps, settings } = await db.tenant(ctx.tenantId, async (tx) => ({
+    dueToday: await selectTasks(tx, {
+      status: 'open',
+      due_after: today,
+      due_before: today,
+      sort: 'due_date',
+      ...page,
+    }),
+    overdue: await selectTasks(tx, {
+      status: 'open',
+      due_before: addDays(today, -1),
+      sort: 'due_date',
+      ...page,
+    }),
+    followUps: await selectFollowUps(
+      tx,
+      { status: 'open', due_before: today, sort: 'due_at', ...page },
+      ctx.timezone,
+    ),
+    settings: await readCompliance(tx),
+  }));
   const items = {
     date: today,
     tasks_due_today: dueToday.items,

@@ -12,7 +12,6 @@ import type { Ctx } from '../domain/context.ts';
 import { composeMyDay } from '../domain/my-day.ts';
 import type { Notifier } from '../domain/notifier.ts';
 import type { Prioritizer } from '../domain/priorities.ts';
-import { getProfile } from '../domain/profile.ts';
 import type { Logger } from '../log.ts';
 import { briefingText } from './messages.ts';
 import { inTransaction, QUEUES } from './queue.ts';
@@ -59,13 +58,11 @@ async function composeAndDeliver(deps: BriefingDeps, b: BriefingRow, now: Date):
     via: 'job',
     timezone: b.timezone,
   };
-  const [day, profile] = await Promise.all([
-    composeMyDay(deps.db, ctx, now, deps.prioritize),
-    getProfile(deps.db, ctx),
-  ]);
+  const day = await composeMyDay(deps.db, ctx, now, deps.prioritize);
   const late = now.getTime() - b.due_at.getTime() > LATE_AFTER_MS;
-  const text = briefingText(day, profile.name, now, late);
-  await deps.db.transaction((tx) => storeBriefingText(tx, b.id, text, late));
+  const text = briefingText(day, b.name, now, late);
+  // Kept before sending, so that a redelivery sends the very same text.
+  await storeBriefingText(deps.db, b.id, text, late);
   await send(deps, b, text);
 }
 
@@ -76,12 +73,12 @@ async function send(deps: BriefingDeps, b: BriefingRow, text: string): Promise<v
     text,
     dedupKey: `briefing:${b.user_id}:${b.local_date}`,
   });
-  if (delivery.delivered) await deps.db.transaction((tx) => markBriefingDelivered(tx, b.id, delivery.via));
+  if (delivery.delivered) await markBriefingDelivered(deps.db, b.id, delivery.via);
 }
 
 /** The pg-boss handler: claim the day's row (once, across processes), compose, send. */
 export async function runBriefingJob(deps: BriefingDeps, job: BriefingJob): Promise<boolean> {
-  const b = await deps.db.transaction((tx) => claimBriefing(tx, job.briefingId));
+  const b = await claimBriefing(deps.db, job.briefingId);
   if (!b) return false;
   try {
     await composeAndDeliver(deps, b, deps.clock());
@@ -93,7 +90,7 @@ export async function runBriefingJob(deps: BriefingDeps, job: BriefingJob): Prom
 
 /** Sends briefings that were claimed but never confirmed delivered, composing any left without text. */
 export async function redeliverBriefings(deps: BriefingDeps, staleSeconds: number): Promise<number> {
-  const rows = await deps.db.transaction((tx) => undeliveredBriefings(tx, staleSeconds));
+  const rows = await undeliveredBriefings(deps.db, staleSeconds);
   for (const b of rows) {
     if (b.text) await send(deps, b, b.text);
     else await composeAndDeliver(deps, b, deps.clock());

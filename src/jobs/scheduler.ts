@@ -63,16 +63,18 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
   const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 };
   const redeliverAfter = opts.redeliverAfterSeconds ?? 60;
 
+  // Several workers per process, so a burst due in the same second is not fired one batch after another.
+  const concurrency = { localConcurrency: 4, burstWhenBatchFull: true } as const;
   await boss.work<ReminderJob>(
     QUEUES.reminder,
-    { ...polling, batchSize: 50, burstWhenBatchFull: true },
+    { ...polling, ...concurrency, batchSize: 25 },
     async (jobs) => {
       await Promise.all(jobs.map((job) => runReminderJob(shared, job.data)));
     },
   );
   await boss.work<BriefingJob>(
     QUEUES.briefing,
-    { ...polling, batchSize: 20, burstWhenBatchFull: true },
+    { ...polling, ...concurrency, batchSize: 10 },
     async (jobs) => {
       await Promise.all(jobs.map((job) => runBriefingJob(briefingDeps, job.data)));
     },

@@ -32,6 +32,8 @@ export interface BriefingRow {
   local_date: string;
   due_at: Date;
   timezone: string;
+  /** The user's name, for the greeting. */
+  name: string | null;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function claimBriefing(tx: Queryable, id: string): Promise<Briefing
   const [row] = await tx.query<BriefingRow>(
     `WITH claimed AS (
        UPDATE briefings SET status = 'sent', sent_at = now() WHERE id = $1 AND status = 'pending' RETURNING *)
-     SELECT b.id::text, b.tenant_id, b.user_id, b.local_date::text, b.due_at, ${USER_ZONE} AS timezone
+     SELECT b.id::text, b.tenant_id, b.user_id, b.local_date::text, b.due_at, ${USER_ZONE} AS timezone, u.name
      FROM claimed b JOIN users u ON u.id = b.user_id JOIN tenants t ON t.id = b.tenant_id`,
     [id],
   );
@@ -73,7 +75,8 @@ export async function undeliveredBriefings(
   staleSeconds: number,
 ): Promise<UndeliveredBriefing[]> {
   return tx.query(
-    `SELECT b.id::text, b.tenant_id, b.user_id, b.local_date::text, b.due_at, b.text, ${USER_ZONE} AS timezone
+    `SELECT b.id::text, b.tenant_id, b.user_id, b.local_date::text, b.due_at, b.text, ${USER_ZONE} AS timezone,
+            u.name
      FROM briefings b JOIN users u ON u.id = b.user_id JOIN tenants t ON t.id = b.tenant_id
      WHERE b.status = 'sent' AND b.delivered_at IS NULL AND b.sent_at < now() - $1 * interval '1 second'
      ORDER BY b.sent_at LIMIT 100`,
