@@ -1,7 +1,10 @@
 import { pathToFileURL } from 'node:url';
+import cliProgress from 'cli-progress';
 import { runConsoleChat } from '../channels/console/console-chat.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { chooseEmbedder } from './agent/embeddings.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/index.ts';
+import { embedderState, type ReembedProgress, reembed } from './domain/memory/index-state.ts';
 import { ensureOwner } from './domain/tenants.ts';
 import { createRuntime, runServer } from './main.ts';
 
@@ -11,6 +14,7 @@ const USAGE = `Usage: axon <command>
   chat       chat with your Digital Employee in this terminal, as the local owner
   migrate    apply database migrations and exit
   whatsapp   link a WhatsApp number (login, login --pairing-code <phone>) or show its status
+  memory     long-term memory: status, or reembed after changing the embedder
   help       this text
 
 Settings come from the environment; see README.md.`;
@@ -39,6 +43,97 @@ async function migrateOnly(): Promise<void> {
   process.stdout.write('Migrations applied.\n');
 }
 
+export const MEMORY_USAGE = `Usage: axon memory <command>
+
+  status     how many memories there are, the embedder they are built with, and the configured one
+  reembed    re-embed every memory with the configured embedder (EMBEDDINGS_*); safe to re-run after a crash`;
+
+const count = (n: number) => new Intl.NumberFormat('en-IN').format(n);
+const PHASES: Record<ReembedProgress['phase'], string> = {
+  embedding: 'Embedding',
+  indexing: 'Building the index',
+  swapping: 'Switching over',
+  done: 'Done',
+};
+
+/** A progress bar on a terminal; one line per phase otherwise (logs, pipes). */
+function reembedReporter(out: NodeJS.WritableStream) {
+  const tty = (out as { isTTY?: boolean }).isTTY === true;
+  const bar = new cliProgress.SingleBar(
+    { format: '{phase} [{bar}] {value}/{total} memories', stream: out, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let phase: ReembedProgress['phase'] | null = null;
+  return {
+    report(p: ReembedProgress) {
+      if (tty) {
+        if (phase === null) bar.start(p.total, p.done, { phase: PHASES[p.phase] });
+        bar.setTotal(p.total);
+        bar.update(p.done, { phase: PHASES[p.phase] });
+      } else if (p.phase !== phase) {
+        out.write(`${PHASES[p.phase]}: ${count(p.done)} of ${count(p.total)} memories\n`);
+      }
+      phase = p.phase;
+    },
+    stop: () => tty && phase !== null && bar.stop(),
+  };
+}
+
+/** `axon memory status` and `axon memory reembed`, against the database and embedder the settings name. */
+export async function memoryCommand(
+  argv: string[],
+  io: { config: Config; out: NodeJS.WritableStream },
+): Promise<number> {
+  const [sub] = argv;
+  const { config, out } = io;
+  if (sub !== 'status' && sub !== 'reembed') {
+    out.write(`${MEMORY_USAGE}\n`);
+    return sub === undefined || sub === 'help' ? 0 : 2;
+  }
+  const db = await openDatabase(config);
+  try {
+    const embedder = await chooseEmbedder(config);
+    const configured = `${embedder.id} (${embedder.dimension} dimensions)`;
+    if (sub === 'status') {
+      const state = await embedderState(db);
+      const recorded = state.recorded
+        ? `${state.recorded.id} (${state.recorded.dimension} dimensions)`
+        : null;
+      out.write(`Memories: ${count(state.memories)}, embedded with ${recorded ?? 'no recorded embedder'}.\n`);
+      out.write(`Configured embedder: ${configured}.\n`);
+      if (state.reembedding) {
+        out.write(
+          `A re-embedding to ${state.reembedding.id} is half done (${count(state.reembedding.done)} of ` +
+            `${count(state.memories)}). Run: npx axon memory reembed\n`,
+        );
+      } else if (recorded && recorded !== configured) {
+        out.write('They differ: AxonBOS will not start until you run: npx axon memory reembed\n');
+      }
+      return 0;
+    }
+    const progress = reembedReporter(out);
+    try {
+      const result = await reembed(db, embedder, { onProgress: progress.report });
+      progress.stop();
+      out.write(
+        result.alreadyCurrent
+          ? `Nothing to do: memories are already embedded with ${configured}.\n`
+          : `Re-embedded ${count(result.reembedded)} memories with ${configured}` +
+              `${result.resumed ? ', carrying on from the last run' : ''} ✅\n`,
+      );
+    } catch (err) {
+      progress.stop();
+      throw new Error(
+        `Re-embedding stopped: ${err instanceof Error ? err.message : String(err)}. What is done is kept; ` +
+          'run the same command again to carry on.',
+      );
+    }
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
 export async function cli(argv: string[]): Promise<number> {
   const [command = 'help'] = argv;
   try {
@@ -58,6 +153,11 @@ export async function cli(argv: string[]): Promise<number> {
           argv.slice(1),
           process.stdout,
         );
+      case 'memory':
+        return await memoryCommand(argv.slice(1), {
+          config: loadConfig({ LOG_LEVEL: 'warn', ...process.env }),
+          out: process.stdout,
+        });
       case 'help':
       case '--help':
       case '-h':

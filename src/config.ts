@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MAX_INDEXED_DIMENSION } from './domain/memory/embedder.ts';
+import { DEFAULT_MEMORY_SETTINGS } from './domain/memory/service.ts';
 import { isE164 } from './domain/phone.ts';
 import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './domain/webhooks/retry-schedule.ts';
 
@@ -37,6 +39,9 @@ const timezone = z.string().refine((tz) => {
   }
 }, 'must be an IANA time zone such as Asia/Kolkata');
 
+/** A cosine similarity threshold, 0 to 1. */
+const similarity = z.coerce.number().min(0).max(1);
+
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -70,6 +75,15 @@ export const configSchema = z
     AGENT_TURN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(90_000),
     CONSOLE_PHONE: z.string().refine(isE164, 'must be an E.164 phone number').default('+910000000000'),
     EMBEDDINGS_MODEL: z.string().default('text-embedding-3-small'),
+    // lexical: offline, no download, matches words not meaning; openai: any OpenAI-compatible /v1/embeddings.
+    EMBEDDINGS_PROVIDER: z.enum(['lexical', 'openai']).default('lexical'),
+    EMBEDDINGS_BASE_URL: z.string().url().optional(),
+    EMBEDDINGS_API_KEY: z.string().optional(),
+    EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(1).max(MAX_INDEXED_DIMENSION).optional(),
+    MEMORY_DEDUP_SIMILARITY: similarity.default(DEFAULT_MEMORY_SETTINGS.dedupSimilarity),
+    MEMORY_SUPERSEDE_SIMILARITY: similarity.default(DEFAULT_MEMORY_SETTINGS.supersedeSimilarity),
+    MEMORY_MIN_RELEVANCE: similarity.default(DEFAULT_MEMORY_SETTINGS.minRelevance),
+    MEMORY_CONTEXT_LIMIT: z.coerce.number().int().min(0).max(20).default(5),
     TELEGRAM_BOT_TOKEN: z.string().optional(),
     TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
     TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
@@ -118,6 +132,26 @@ export const configSchema = z
         code: 'custom',
         path: ['TELEGRAM_WEBHOOK_SECRET'],
         message: 'is required with TELEGRAM_WEBHOOK_URL, so only Telegram can post updates',
+      });
+    }
+    if (
+      c.EMBEDDINGS_PROVIDER === 'openai' &&
+      !c.EMBEDDINGS_API_KEY &&
+      !c.OPENAI_API_KEY &&
+      !c.EMBEDDINGS_BASE_URL
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['EMBEDDINGS_PROVIDER'],
+        message:
+          'openai needs EMBEDDINGS_API_KEY or OPENAI_API_KEY, or EMBEDDINGS_BASE_URL for a local server',
+      });
+    }
+    if (c.MEMORY_SUPERSEDE_SIMILARITY > c.MEMORY_DEDUP_SIMILARITY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MEMORY_SUPERSEDE_SIMILARITY'],
+        message: 'must not be above MEMORY_DEDUP_SIMILARITY',
       });
     }
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {

@@ -8,8 +8,12 @@ import { channelNotifier } from '../channels/router/notifier.ts';
 import { channelOtpSender } from '../channels/router/otp-sender.ts';
 import { httpSmsOtpSender } from '../channels/sms/http-sms-sender.ts';
 import { createTelegramChannel, TELEGRAM_WEBHOOK_PATH } from '../channels/telegram/telegram-channel.ts';
+import { chooseEmbedder } from './agent/embeddings.ts';
+import { createLlmMemoryExtractor } from './agent/memory-extractor.ts';
 import { type ChosenModel, chooseModel } from './agent/model.ts';
-import { loadPrompts } from './agent/prompts.ts';
+import { OfflineChatModel } from './agent/offline/model.ts';
+import { createLlmPrioritizer } from './agent/prioritizer.ts';
+import { loadPrompts, type Prompts } from './agent/prompts.ts';
 import { createTurnRunner, type TurnRunner } from './agent/runner.ts';
 import { createApp } from './api/app.ts';
 import { answerClientErrors } from './api/client-errors.ts';
@@ -20,7 +24,12 @@ import { createOtpService } from './domain/auth/otp.ts';
 import { logOtpSender, OtpDeliveryError, type OtpSender } from './domain/auth/otp-sender.ts';
 import { getOrCreateSecret } from './domain/auth/secrets.ts';
 import { createTokenService } from './domain/auth/tokens.ts';
+import type { Embedder } from './domain/memory/embedder.ts';
+import { type MemoryExtractor, offlineExtractor } from './domain/memory/extractor-offline.ts';
+import { ensureEmbedder } from './domain/memory/index-state.ts';
+import { createMemoryService, type MemoryService } from './domain/memory/service.ts';
 import { logNotifier, type Notifier } from './domain/notifier.ts';
+import type { Prioritizer } from './domain/priorities.ts';
 import { startScheduler } from './jobs/scheduler.ts';
 import { createWebhookRelay, type WebhookRelay } from './jobs/webhooks/relay.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -36,12 +45,15 @@ export interface Runtime {
   app: ReturnType<typeof createApp>;
   runTurn: TurnRunner;
   modelName: string;
+  memory: MemoryService;
   /** The chat channels' pipeline: `serve` starts it; close stops it. */
   pipeline: Pipeline;
   /** Reaches a user on their linked channel, else the log. */
   notifier: Notifier;
   /** Delivers committed events to webhook endpoints: `serve` starts it; close stops it. */
   webhookRelay: WebhookRelay;
+  /** Ranks my-day priorities by the model when one is configured; absent, the transparent score does. */
+  prioritize: Prioritizer | undefined;
   close(): Promise<void>;
 }
 
@@ -83,19 +95,71 @@ export interface RuntimeOverrides {
   clock?: () => Date;
 }
 
+/** The configured embedder, checked against the one the database's memories were built with. */
+async function readyEmbedder(config: Config, db: Db): Promise<Embedder> {
+  const embedder = await chooseEmbedder(config);
+  // A different embedder is refused (EmbedderMismatchError) with a message to run `axon memory reembed`.
+  await ensureEmbedder(db, embedder);
+  return embedder;
+}
+
+/** With a real model, memories are extracted by it (rules as fallback); offline, by the rules alone. */
+function memoryExtractorFor(
+  chosen: ChosenModel,
+  prompts: Prompts,
+  config: Config,
+  logger: Logger,
+): MemoryExtractor {
+  if (chosen.model instanceof OfflineChatModel) return offlineExtractor;
+  return createLlmMemoryExtractor({
+    model: chosen.model,
+    prompts,
+    timeoutMs: config.OPENAI_TIMEOUT_MS,
+    onFallback: (err) => logger.warn({ err }, 'memory extraction by the model failed; used the rules'),
+  });
+}
+
 export async function createRuntime(config: Config, opts: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const db = opts.db ?? (await openDatabase(config));
+  let embedder: Embedder;
+  try {
+    embedder = await readyEmbedder(config, db);
+  } catch (err) {
+    if (!opts.db) await db.close();
+    throw err;
+  }
   const jwtSecret = config.JWT_SECRET ?? (await getOrCreateSecret(db, 'jwt'));
   const tokens = createTokenService(db, jwtSecret);
   const chosen = opts.model ?? chooseModel(config);
+  const prompts = loadPrompts();
+  const prioritize =
+    chosen.model instanceof OfflineChatModel
+      ? undefined
+      : createLlmPrioritizer({ model: chosen.model, prompts, timeoutMs: config.OPENAI_TIMEOUT_MS });
+  const memory = createMemoryService({
+    db,
+    embedder,
+    settings: {
+      dedupSimilarity: config.MEMORY_DEDUP_SIMILARITY,
+      supersedeSimilarity: config.MEMORY_SUPERSEDE_SIMILARITY,
+      minRelevance: config.MEMORY_MIN_RELEVANCE,
+    },
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   const runTurn = createTurnRunner({
     db,
     model: chosen.model,
     modelName: chosen.name,
-    prompts: loadPrompts(),
+    prompts,
     historyTurns: config.AGENT_HISTORY_TURNS,
     turnTimeoutMs: config.AGENT_TURN_TIMEOUT_MS,
+    memory: {
+      service: memory,
+      extractor: memoryExtractorFor(chosen, prompts, config, logger),
+      contextLimit: config.MEMORY_CONTEXT_LIMIT,
+    },
+    logger,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const pipeline = createPipeline({
@@ -164,6 +228,7 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
     otp,
     tokens,
     runTurn,
+    memory,
     logger,
     limits: {
       self_service: config.RATE_LIMIT_SELF_SERVICE,
@@ -176,6 +241,7 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
     trustProxy: config.TRUST_PROXY,
     version: VERSION,
     webhookPolicy: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE },
+    prioritize,
     channelWebhooks: telegram?.webhook ? [{ path: TELEGRAM_WEBHOOK_PATH, handlers: telegram.webhook }] : [],
   });
   return {
@@ -185,9 +251,11 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
     app,
     runTurn,
     modelName: chosen.name,
+    memory,
     pipeline,
     notifier,
     webhookRelay,
+    prioritize,
     async close() {
       await webhookRelay.stop();
       await pipeline.stop();
@@ -222,7 +290,12 @@ export async function serve(
   await runtime.webhookRelay.start();
   // Reminders, briefings and compliance alerts run with the server and stop before the database closes.
   const scheduler = config.SCHEDULER_ENABLED
-    ? await startScheduler({ db: runtime.db, notifier: runtime.notifier, logger: runtime.logger })
+    ? await startScheduler({
+        db: runtime.db,
+        notifier: runtime.notifier,
+        logger: runtime.logger,
+        prioritize: runtime.prioritize,
+      })
     : undefined;
   runtime.logger.info(
     { port, database: runtime.db.kind, docs: `http://localhost:${port}/docs` },

@@ -14,10 +14,18 @@ import type { Action, ConversationChannel } from '../domain/conversations/schema
 import { openConversation, recentTurns, recordTurn } from '../domain/conversations/store.ts';
 import type { Principal } from '../domain/tenants.ts';
 import { localDate } from '../domain/time.ts';
+import type { Logger } from '../log.ts';
 import { formatTime } from './format.ts';
 import { withTurnClock } from './offline/model.ts';
 import { type Prompts, renderPrompt } from './prompts.ts';
 import { createToolbox, type TurnContext } from './tools.ts';
+import {
+  extractForTurn,
+  learnFromTurn,
+  recallForTurn,
+  renderMemories,
+  type TurnMemory,
+} from './turn-memory.ts';
 
 export interface TurnRequest {
   principal: Principal;
@@ -42,6 +50,9 @@ export interface RunnerDeps {
   prompts: Prompts;
   historyTurns: number;
   turnTimeoutMs: number;
+  /** Long-term memory: recalled into each turn, learned from after it. Off when absent. */
+  memory?: TurnMemory | undefined;
+  logger?: Logger | undefined;
   clock?: () => Date;
 }
 
@@ -94,16 +105,18 @@ function usageOf(messages: BaseMessage[]): { input: number; output: number } {
 }
 
 /**
- * One turn of the Digital Employee: history in, agent loop (model ↔ tools), turn recorded, reply out. The
- * turn is recorded even when the model provider fails, with what the tools had already done.
+ * One turn of the Digital Employee: history and relevant memories in, agent loop (model ↔ tools), turn
+ * recorded, memories learned from the message, reply out. The turn is recorded even when the model provider
+ * fails, with what the tools had already done.
  */
 export function createTurnRunner(deps: RunnerDeps) {
-  const toolbox = createToolbox(deps.db);
+  const toolbox = createToolbox(deps.db, deps.memory?.service);
   const agent = createAgent({ model: deps.model, tools: toolbox.tools });
   const clock = deps.clock ?? (() => new Date());
 
-  function systemPrompt(p: Principal, now: Date): string {
+  function systemPrompt(p: Principal, now: Date, memories: string): string {
     return renderPrompt(deps.prompts, 'system', {
+      memories,
       business_name: p.businessName,
       user_name: p.userName ?? 'the owner',
       user_role: p.role,
@@ -127,8 +140,10 @@ export function createTurnRunner(deps: RunnerDeps) {
     };
     const conversation = await openConversation(deps.db, ctx, req.channel, req.conversationId);
     const history = await recentTurns(deps.db, ctx, conversation.id, deps.historyTurns);
+    const extracted = extractForTurn(deps.memory, req.message, deps.logger);
+    const recalled = await recallForTurn(deps.memory, ctx, req.message, deps.logger);
     const input: BaseMessage[] = [
-      new SystemMessage(systemPrompt(p, now)),
+      new SystemMessage(systemPrompt(p, now, renderMemories(recalled, p.timezone))),
       ...history.flatMap((t) => [new HumanMessage(t.user_message), new AIMessage(t.reply)]),
       new HumanMessage(req.message),
     ];
@@ -136,7 +151,7 @@ export function createTurnRunner(deps: RunnerDeps) {
     const produced: BaseMessage[] = [];
     let error: string | null = null;
     try {
-      const context: TurnContext = { ctx, now };
+      const context: TurnContext = { ctx, now, conversationId: conversation.id };
       await withTurnClock({ now, timezone: p.timezone }, async () => {
         const stream = await agent.stream(
           { messages: input },
@@ -173,6 +188,12 @@ export function createTurnRunner(deps: RunnerDeps) {
       latencyMs: Math.round(performance.now() - started),
       error: error ?? (final ? null : 'the model gave no final answer'),
     });
+    await learnFromTurn(
+      deps.memory,
+      ctx,
+      { extracted, conversationId: conversation.id, turnId: turn.id, actions },
+      deps.logger,
+    );
     return { reply, conversation_id: conversation.id, turn_id: turn.id, actions, error: turn.error };
   };
 }

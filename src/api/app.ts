@@ -6,6 +6,7 @@ import type { TurnRunner } from '../agent/runner.ts';
 import type { Db } from '../db/types.ts';
 import type { OtpService } from '../domain/auth/otp.ts';
 import type { TokenService } from '../domain/auth/tokens.ts';
+import type { MemoryService } from '../domain/memory/service.ts';
 import type { Prioritizer } from '../domain/priorities.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { sendData, sendError } from './envelope.ts';
@@ -22,6 +23,7 @@ import { chatRoutes } from './routes/chat.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { followUpRoutes } from './routes/follow-ups.ts';
 import { meRoutes } from './routes/me.ts';
+import { memoryRoutes } from './routes/memory.ts';
 import { myDayRoutes } from './routes/my-day.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { registerWebhookEvents, webhookRoutes } from './routes/webhooks.ts';
@@ -31,6 +33,7 @@ export interface AppDeps {
   otp: OtpService;
   tokens: TokenService;
   runTurn: TurnRunner;
+  memory: MemoryService;
   logger: Logger;
   limits: RateLimits;
   rateLimitStore?: Store | undefined;
@@ -94,6 +97,7 @@ export function createApp(deps: AppDeps): Express {
     ...followUpRoutes(deps.db),
     ...auditRoutes(deps.db),
     ...chatRoutes(deps.db, deps.runTurn),
+    ...memoryRoutes(deps.memory),
     ...webhookRoutes(deps.db, deps.webhookPolicy ?? { allowPrivate: false }),
   ]);
   registerWebhookEvents(registry);

@@ -1,5 +1,5 @@
 import type { OpenAPIRegistry, RouteConfig, ZodRequestBody } from '@asteasolutions/zod-to-openapi';
-import type { Request, Response, Router } from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Session } from '../domain/auth/tokens.ts';
 import type { Ctx } from '../domain/context.ts';
@@ -108,6 +108,14 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: Ro
   for (const spec of specs) {
     const path = expressPath(spec.path);
     methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), spec.method.toUpperCase()]);
+  }
+  // A path of its own is never a value of a parameter: DELETE /memory/search is a 405 of /memory/search,
+  // not an attempt to delete the memory "search".
+  const literalPaths = new Set([...methodsByPath.keys()].filter((p) => !p.includes(':')));
+  const notLiteral = (req: Request, _res: Response, next: NextFunction) =>
+    next(literalPaths.has(req.path) ? 'route' : undefined);
+  for (const spec of specs) {
+    const path = expressPath(spec.path);
     const handle = async (req: Request, res: Response) => {
       const session = spec.access === 'public' ? sessionOf(res) : requireSession(res, spec.access);
       const input = {
@@ -121,7 +129,9 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: Ro
       const reply = await (spec.handler as (i: typeof input) => Promise<Reply<unknown>>)(input);
       sendData(res, reply.status ?? spec.status ?? 200, reply.data, reply.page);
     };
-    router[spec.method](path, spec.method === 'post' ? withIdempotency(handle) : handle);
+    const handler = spec.method === 'post' ? withIdempotency(handle) : handle;
+    if (path.includes(':')) router[spec.method](path, notLiteral, handler);
+    else router[spec.method](path, handler);
     registry.registerPath(openApiEntry(spec));
   }
   // A known path with the wrong method is a 405 naming the allowed ones, not a 404.

@@ -48,7 +48,7 @@ const reasonOf = (...parts: (string | null)[]) => parts.filter(Boolean).join(' Â
  * The transparent score: overdue work first (more for each day late, capped), then what is due today
  * (earlier due times first), lifted by the task's priority; compliance deadlines by days left.
  */
-export function scorePriorities(day: DayItems, now: Date): PriorityItem[] {
+export function scorePriorities(day: DayItems, now: Date, limit = MAX_PRIORITIES): PriorityItem[] {
   const items: PriorityItem[] = [];
   for (const t of day.overdue_tasks) {
     const late = t.due_date ? daysLate(t.due_date, day.date) : 1;
@@ -94,7 +94,7 @@ export function scorePriorities(day: DayItems, now: Date): PriorityItem[] {
           : `Compliance deadline in ${plural(c.days_left, 'day')}`,
     });
   }
-  return items.sort((a, b) => b.score - a.score || a.title.localeCompare(b.title)).slice(0, MAX_PRIORITIES);
+  return items.sort((a, b) => b.score - a.score || a.title.localeCompare(b.title)).slice(0, limit);
 }
 
 export const scoredPrioritizer: Prioritizer = async (day, now) => scorePriorities(day, now);

@@ -4,7 +4,9 @@ import { text } from 'node:stream/consumers';
 
 /**
  * A local server speaking OpenAI's chat-completions wire format (plain JSON and SSE streaming), answering
- * from a script. Every completion and tool call gets a fresh id, as the real API's do.
+ * from a script. Every completion and tool call gets a fresh id, as the real API's do. The memory
+ * extractor's requests (it runs beside each turn's own model calls) have a script of their own, so a
+ * test's order of answers never depends on which request reaches the server first.
  */
 
 export type Scripted =
@@ -24,6 +26,10 @@ export interface FakeOpenAI {
   requests: ChatRequestBody[];
   /** Queue answers; each request takes the next one. A function answers from the request itself. */
   script(...answers: (Scripted | ((req: ChatRequestBody) => Scripted))[]): void;
+  /** Answers for the memory extractor's requests; with none left it finds nothing to keep. */
+  scriptExtraction(...answers: Scripted[]): void;
+  /** The memory extractor's requests, apart from `requests`. */
+  extractions: ChatRequestBody[];
   /** Hold every answer this long (to test time-outs). */
   delayMs: number;
   close(): Promise<void>;
@@ -31,7 +37,9 @@ export interface FakeOpenAI {
 
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const queue: (Scripted | ((req: ChatRequestBody) => Scripted))[] = [];
+  const extractionQueue: Scripted[] = [];
   const requests: ChatRequestBody[] = [];
+  const extractions: ChatRequestBody[] = [];
   let seq = 0;
   const fake = { delayMs: 0 } as FakeOpenAI;
 
@@ -43,9 +51,12 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       return;
     }
     const parsed = JSON.parse(body) as ChatRequestBody;
-    requests.push(parsed);
+    const extracting = String(parsed.messages[0]?.content).includes('memory extractor');
+    (extracting ? extractions : requests).push(parsed);
     if (fake.delayMs > 0) await new Promise((r) => setTimeout(r, fake.delayMs));
-    const next = queue.shift() ?? { text: '(no scripted answer left)' };
+    const next = extracting
+      ? (extractionQueue.shift() ?? { text: '{"memories": []}' })
+      : (queue.shift() ?? { text: '(no scripted answer left)' });
     const answer = typeof next === 'function' ? next(parsed) : next;
     if ('status' in answer) {
       res.writeHead(answer.status, { 'content-type': 'application/json' });
@@ -94,8 +105,12 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   fake.requests = requests;
+  fake.extractions = extractions;
   fake.script = (...answers) => {
     queue.push(...answers);
+  };
+  fake.scriptExtraction = (...answers) => {
+    extractionQueue.push(...answers);
   };
   fake.close = () =>
     new Promise((resolve) => {

@@ -26,6 +26,7 @@ const ChatReply = z
   .object({
     reply: z.string().meta({ example: 'Done ✅ Added “Call ABC Traders — tomorrow, 5:00 pm”.' }),
     conversation_id: z.string(),
+    turn_id: z.string().meta({ description: 'This turn; memories learned from it name it as their source' }),
     actions: z.array(Action),
   })
   .meta({ id: 'ChatReply' });
@@ -52,7 +53,14 @@ export const chatRoutes = (db: Db, runTurn: TurnRunner) => [
         conversationId: body.conversation_id,
         requestId: String(res.locals.requestId),
       });
-      return { data: { reply: turn.reply, conversation_id: turn.conversation_id, actions: turn.actions } };
+      return {
+        data: {
+          reply: turn.reply,
+          conversation_id: turn.conversation_id,
+          turn_id: turn.turn_id,
+          actions: turn.actions,
+        },
+      };
     },
   }),
   defineRoute({

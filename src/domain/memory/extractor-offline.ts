@@ -77,6 +77,16 @@ export function numbersOf(content: string): string {
   return (content.replace(/(\d)[\s-](?=\d)/g, '$1').match(/\d+/g) ?? []).join(',');
 }
 
+/**
+ * The words of a statement with every number blanked ("Rent is ₹45,000" → "rent is #"): two statements of
+ * the same shape with different numbers are one fact corrected, however far apart their vectors are.
+ */
+export function shapeKey(content: string): string {
+  return lexicalTokens(content.replace(/\d[\d,.\s-]*\d|\d/g, ' 0 '))
+    .map((w) => (/^\d+$/.test(w) ? '#' : w))
+    .join(' ');
+}
+
 const CHANGE_CUE =
   /(?:^|\s)(?:now|no longer|not anymore|anymore|changed|new|instead|from now on|ab se|ab|naya|nayi|naye|badal|badla|badal gaya)(?=\s|[.,!]|$)/i;
 
@@ -290,6 +300,8 @@ const QUESTION =
 const FORGET =
   /\b(?:forget|bhool\s+ja|bhul\s+ja|bhool\s+jao|bhul\s+jao|delete|remove|hata\s+do|mita\s+do)\b/i;
 
+const LEADING_JOINER = /^(?:(?:and|also|plus|aur|bhi|but|par|ok|okay)[\s,]+)+/i;
+
 /** A message split at sentence and clause ends, for messages that say several things. */
 function clauses(message: string): string[] {
   return message
@@ -317,7 +329,9 @@ export function extractMemories(message: string): MemoryCandidate[] {
   const explicit = explicitStatement(message);
   if (explicit) return [analyseStatement(explicit)];
   const found: MemoryCandidate[] = [];
-  for (const sentence of clauses(message)) {
+  for (const clause of clauses(message)) {
+    // "… Also Ramesh's number is …": the joining word is not part of what is kept.
+    const sentence = clause.replace(LEADING_JOINER, '');
     if (QUESTION.test(sentence)) continue;
     const c = analyseStatement(sentence);
     if (c.kind !== 'fact' && c.content.length >= 8) found.push(c);

@@ -301,7 +301,9 @@ export async function reembed(
       [to.id, to.dimension],
     );
   });
-  ({ total } = await count());
+  // After the swap there is no staging column to count by: every row is embedded.
+  const [final] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM memories');
+  total = final?.n ?? 0;
   report({ phase: 'done', done: total, total });
   return { from: start.from, to, reembedded, resumed: start.resumed, alreadyCurrent: false };
 }

@@ -10,6 +10,7 @@ import {
   contentKey,
   type MemoryCandidate,
   numbersOf,
+  shapeKey,
   signalsChange,
   subjectKey,
 } from './extractor-offline.ts';
@@ -54,8 +55,9 @@ import type {
  *    replaying a conversation add nothing;
  * 2. the same slot (Ramesh's phone): the same value reworded → `updated` in place; another value →
  *    `superseded`: the new memory replaces the old, which is kept for audit and never recalled again;
- * 3. a near-duplicate about the same subject (cosine ≥ MEMORY_DEDUP_SIMILARITY) → `updated` in place,
- *    unless its numbers differ ("due on the 20th" → "the 25th"), which is a correction → `superseded`;
+ * 3. a near-duplicate about the same subject (cosine ≥ MEMORY_DEDUP_SIMILARITY, or the same words with
+ *    other numbers) → `updated` in place, unless its numbers differ ("due on the 20th" → "the 25th"),
+ *    which is a correction → `superseded`;
  * 4. a statement that signals a change ("now", "no longer", "ab se") about the same subject and similar
  *    enough (≥ MEMORY_SUPERSEDE_SIMILARITY) → `superseded`;
  * 5. otherwise a new memory (`created`).
@@ -73,7 +75,7 @@ export interface MemorySettings {
   dedupSimilarity: number;
   /** Cosine similarity from which a statement signalling a change replaces a memory about the same subject. */
   supersedeSimilarity: number;
-  /** For the agent: a hit is relevant when its words match or its similarity reaches this. */
+  /** A search hit is relevant when its words match the query or its similarity reaches this. */
   minRelevance: number;
 }
 
@@ -219,7 +221,8 @@ export function createMemoryService(deps: {
 
       // 3 and 4. Close to a memory about the same subject.
       const [best] = await nearestAbout(tx, userId, fields.subjectKey, fields.embedding, 1);
-      if (best && best.similarity >= settings.dedupSimilarity) {
+      const sameShape = best !== undefined && shapeKey(best.content) === shapeKey(fields.content);
+      if (best && (best.similarity >= settings.dedupSimilarity || sameShape)) {
         if (numbersOf(best.content) === numbersOf(fields.content)) {
           return done(await rewriteMemory(tx, best.id, fields), 'updated');
         }
@@ -251,10 +254,14 @@ export function createMemoryService(deps: {
     });
   }
 
-  /** Scores, orders and cuts the fused candidates. */
+  /** Relevant: the words of the query match, or the meaning is close enough (MEMORY_MIN_RELEVANCE). */
+  const relevant = (c: Candidate) => c.text_rank !== null || c.similarity >= settings.minRelevance;
+
+  /** Scores, orders and cuts the relevant candidates: nearest neighbours alone may be nothing alike. */
   function rank(candidates: Candidate[], limit: number): ScoredHit[] {
     const now = clock();
     return candidates
+      .filter(relevant)
       .map((c) => ({
         id: c.id,
         content: c.content,
@@ -292,7 +299,7 @@ export function createMemoryService(deps: {
     settings,
 
     /** Stores one statement (from the API or the agent's `remember` tool), reading what the caller left out. */
-    remember(ctx: Ctx, input: RememberInput): Promise<MemoryWrite> {
+    async remember(ctx: Ctx, input: RememberInput): Promise<MemoryWrite> {
       const c = analyseStatement(input.content, { kind: input.kind, subject: input.subject });
       if (!c.content) throw new DomainError('invalid', 'empty_memory', 'There is nothing to remember.');
       return write(ctx, c, input);
@@ -323,25 +330,20 @@ export function createMemoryService(deps: {
       return { total: page.total, items: page.items.map(toMemory) };
     },
 
-    /** Hybrid search over the user's live memories. */
+    /** Hybrid search over the user's live memories; only relevant hits, best first. */
     async search(ctx: Ctx, q: SearchInput): Promise<ScoredHit[]> {
       const userId = userOf(ctx);
       const embedding = await embedOne(q.q);
       return db.tenant(ctx.tenantId, (tx) => searchIn(tx, userId, q, embedding));
     },
 
-    /**
-     * What the agent should have in mind for a message: the top hits that are relevant (their words match,
-     * or their similarity reaches MEMORY_MIN_RELEVANCE), counted as recalled.
-     */
+    /** What the agent should have in mind for a message: the search's top hits, counted as recalled. */
     async recall(ctx: Ctx, text: string, limit: number, kind?: MemoryKind): Promise<ScoredHit[]> {
       const userId = userOf(ctx);
       if (limit < 1 || !text.trim()) return [];
       const embedding = await embedOne(text);
       return db.tenant(ctx.tenantId, async (tx) => {
-        const hits = (await searchIn(tx, userId, { q: text, limit, kind }, embedding)).filter(
-          (h) => h.matched_words || h.similarity >= settings.minRelevance,
-        );
+        const hits = await searchIn(tx, userId, { q: text, limit, kind }, embedding);
         await markRecalled(
           tx,
           userId,

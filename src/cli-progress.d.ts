@@ -1,0 +1,19 @@
+// cli-progress ships no types: the single bar `axon memory reembed` draws.
+declare module 'cli-progress' {
+  interface BarOptions {
+    format?: string;
+    stream?: NodeJS.WritableStream;
+    hideCursor?: boolean;
+    clearOnComplete?: boolean;
+  }
+  export class SingleBar {
+    constructor(options: BarOptions, preset?: object);
+    start(total: number, value: number, payload?: Record<string, unknown>): void;
+    update(value: number, payload?: Record<string, unknown>): void;
+    setTotal(total: number): void;
+    stop(): void;
+  }
+  export const Presets: { shades_classic: object };
+  const cliProgress: { SingleBar: typeof SingleBar; Presets: typeof Presets };
+  export default cliProgress;
+}

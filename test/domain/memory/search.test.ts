@@ -1,0 +1,127 @@
+import { beforeAll, expect, it } from 'vitest';
+import { type Db, tenantPrelude } from '../../../src/db/types.ts';
+import type { Ctx } from '../../../src/domain/context.ts';
+import { vectorLiteral } from '../../../src/domain/memory/embedder.ts';
+import { contentKey } from '../../../src/domain/memory/extractor-offline.ts';
+import { createLexicalEmbedder, lexicalVector } from '../../../src/domain/memory/lexical-embedder.ts';
+import { useIterativeScan } from '../../../src/domain/memory/repo.ts';
+import type { MemoryKind } from '../../../src/domain/memory/schema.ts';
+import { createMemoryService, type MemoryService } from '../../../src/domain/memory/service.ts';
+import { describeEachDb } from '../../support/db.ts';
+import { people } from '../../support/memory.ts';
+
+// A user's few rows among many other tenants' and colleagues' rows that look just like them: the filters
+// must apply inside the HNSW scan (pgvector 0.8 iterative scan), or a page comes back short.
+const OTHER_TENANTS = 30;
+const ROWS_PER_OTHER = 50;
+const COLLEAGUE_ROWS = 200;
+const MINE_PER_KIND = 30;
+const LIMIT = 20;
+
+async function insertRows(db: Db, ctx: Ctx, kind: MemoryKind, count: number, tag: string): Promise<string[]> {
+  const rows = Array.from({ length: count }, (_, i) => {
+    const content =
+      kind === 'contact'
+        ? `Customer ${tag} ${i}'s number is 98${String(i).padStart(3, '0')} 12345`
+        : `Customer ${tag} ${i} pays by UPI at the end of the month`;
+    return {
+      id: `mem_${tag}_${kind}_${i}`,
+      content,
+      key: contentKey(content),
+      embedding: vectorLiteral(lexicalVector(content)),
+    };
+  });
+  await db.query(
+    `INSERT INTO memories (id, tenant_id, user_id, content, kind, content_key, source, embedding)
+     SELECT r.id, $1, $2, r.content, $3, r.key, 'api', r.embedding::vector
+     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS r(id, content, key, embedding)`,
+    [
+      ctx.tenantId,
+      ctx.userId,
+      kind,
+      rows.map((r) => r.id),
+      rows.map((r) => r.content),
+      rows.map((r) => r.key),
+      rows.map((r) => r.embedding),
+    ],
+  );
+  return rows.map((r) => r.id);
+}
+
+describeEachDb('memory search under filters', (get) => {
+  let db: Db;
+  let memory: MemoryService;
+  let me: Ctx;
+  const mine = new Set<string>();
+  const query = 'customer number';
+  const who = people(() => db, 5000);
+
+  beforeAll(async () => {
+    db = get().db;
+    memory = createMemoryService({ db, embedder: createLexicalEmbedder() });
+    me = await who.owner();
+    for (let t = 0; t < OTHER_TENANTS; t++) {
+      const other = await who.owner();
+      await insertRows(db, other, 'contact', ROWS_PER_OTHER, `t${t}`);
+    }
+    await insertRows(db, await who.member(me), 'contact', COLLEAGUE_ROWS, 'colleague');
+    for (const id of await insertRows(db, me, 'contact', MINE_PER_KIND, 'me')) mine.add(id);
+    for (const id of await insertRows(db, me, 'fact', MINE_PER_KIND, 'me')) mine.add(id);
+    await db.exec('ANALYZE memories');
+  }, 120_000);
+
+  it('a kind-filtered search returns a full page of only this user’s rows of that kind', async () => {
+    const hits = await memory.search(me, { q: query, limit: LIMIT, kind: 'contact' });
+    expect(hits).toHaveLength(LIMIT);
+    for (const h of hits) {
+      expect(mine.has(h.id)).toBe(true);
+      expect(h.kind).toBe('contact');
+    }
+    const facts = await memory.search(me, { q: 'customer pays by UPI', limit: LIMIT, kind: 'fact' });
+    expect(facts).toHaveLength(LIMIT);
+    expect(facts.every((h) => mine.has(h.id) && h.kind === 'fact')).toBe(true);
+  });
+
+  /**
+   * The nearest-neighbour query alone, as the tenant's role, in a transaction rolled back at the end in which
+   * the btree indexes are dropped: with a few rows per user the planner rightly prefers them (an exact
+   * scan), so only this way does the HNSW index face the filters on its own.
+   */
+  async function annScan(iterative: boolean): Promise<{ rows: string[]; plan: string }> {
+    let out: { rows: string[]; plan: string } | undefined;
+    const rollback = new Error('rollback');
+    await db
+      .transaction(async (tx) => {
+        await tx.exec('DROP INDEX memories_owner, memories_content_key, memories_slot');
+        await tx.exec(`${tenantPrelude(me.tenantId)}; SET LOCAL enable_seqscan = off`);
+        // As the search sets it up; or pgvector's default, a single pass over ef_search candidates.
+        if (iterative) await useIterativeScan(tx, LIMIT);
+        else await tx.exec('SET LOCAL hnsw.iterative_scan = off; SET LOCAL hnsw.ef_search = 40');
+        const sql = `SELECT id FROM memories WHERE user_id = $1 AND superseded_by IS NULL AND kind = 'contact'
+          ORDER BY embedding <=> $2::vector LIMIT ${LIMIT}`;
+        const params = [me.userId, vectorLiteral(lexicalVector(query))];
+        const plan = await tx.query(`EXPLAIN ${sql}`, params);
+        const rows = await tx.query<{ id: string }>(sql, params);
+        out = { rows: rows.map((r) => r.id), plan: JSON.stringify(plan) };
+        throw rollback;
+      })
+      .catch((err) => {
+        if (err !== rollback) throw err;
+      });
+    if (!out) throw new Error('the scan did not run');
+    return out;
+  }
+
+  it('the HNSW scan itself fills the page under the tenant, user and kind filters', async () => {
+    const { rows, plan } = await annScan(true);
+    expect(plan).toContain('memories_embedding');
+    expect(rows).toHaveLength(LIMIT);
+    expect(rows.every((id) => mine.has(id))).toBe(true);
+  });
+
+  it('without the iterative scan the same index scan comes back short (what the setting fixes)', async () => {
+    const { rows, plan } = await annScan(false);
+    expect(plan).toContain('memories_embedding');
+    expect(rows.length).toBeLessThan(LIMIT);
+  });
+});
