@@ -50,13 +50,12 @@ import { vectorLiteral } from '../../src/domain/memory/embedder.ts';
 import {
   analyseStatement,
   contentKey,
-  type MemoryCandidate,
   subjectKey,
 } from '../../src/domain/memory/extractor-offline.ts';
 import { ensureEmbedder } from '../../src/domain/memory/index-state.ts';
 import { createLexicalEmbedder } from '../../src/domain/memory/lexical-embedder.ts';
 import { embeddingText, useIterativeScan } from '../../src/domain/memory/repo.ts';
-import { createMemoryService } from '../../src/domain/memory/service.ts';
+import { createMemoryService, keywordsOf } from '../../src/domain/memory/service.ts';
 import { type GeneratedMemory, mulberry32, pick, userMemories } from './corpus.ts';
 
 const TARGET_P95_MS = 30;
@@ -171,21 +170,6 @@ interface Row {
   id: string;
   user: BenchUser;
   memory: GeneratedMemory;
-}
-
-/**
- * The service's keywordsOf (src/domain/memory/service.ts, not exported): the extra full-text words a memory
- * is stored with. Copied so that loaded rows are what `remember` would have written.
- */
-function keywordsOf(c: MemoryCandidate): string {
-  const words: string[] = [];
-  if (c.attribute === 'phone' && c.value) {
-    const digits = c.value.replace(/\D/g, '');
-    words.push(digits, digits.startsWith('91') && digits.length === 12 ? digits.slice(2) : '');
-    words.push('phone number mobile contact');
-  } else if (c.attribute === 'email') words.push('email mail');
-  else if (c.attribute?.startsWith('pref:')) words.push(c.attribute.slice(5));
-  return words.filter(Boolean).join(' ');
 }
 
 function generate(): { users: BenchUser[]; rows: Row[]; queries: BenchQuery[] } {

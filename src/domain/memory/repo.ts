@@ -353,7 +353,7 @@ export async function selectCandidates(tx: Queryable, q: CandidateQuery): Promis
      )
      SELECT ${M_COLUMNS}, f.vector_rank, f.text_rank,
        1 - (m.embedding <=> $2::vector) AS similarity
-     FROM fused f JOIN memories m ON m.id = f.id`,
+     FROM fused f JOIN memories m ON m.id = f.id AND m.user_id = $1`,
     [q.userId, q.embedding, q.text, q.kind, q.depth],
   );
   return rows.map((r) => ({

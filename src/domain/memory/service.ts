@@ -128,7 +128,7 @@ function userOf(ctx: Ctx): string {
 }
 
 /** Extra search words: a phone's digits as one run (with and without the country code), the slot's name. */
-function keywordsOf(c: MemoryCandidate): string {
+export function keywordsOf(c: MemoryCandidate): string {
   const words: string[] = [];
   if (c.attribute === 'phone' && c.value) {
     const digits = c.value.replace(/\D/g, '');
