@@ -47,11 +47,7 @@ import type { Db, Queryable } from '../../src/db/types.ts';
 import type { Ctx } from '../../src/domain/context.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { vectorLiteral } from '../../src/domain/memory/embedder.ts';
-import {
-  analyseStatement,
-  contentKey,
-  subjectKey,
-} from '../../src/domain/memory/extractor-offline.ts';
+import { analyseStatement, contentKey, subjectKey } from '../../src/domain/memory/extractor-offline.ts';
 import { ensureEmbedder } from '../../src/domain/memory/index-state.ts';
 import { createLexicalEmbedder } from '../../src/domain/memory/lexical-embedder.ts';
 import { embeddingText, useIterativeScan } from '../../src/domain/memory/repo.ts';
