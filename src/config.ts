@@ -54,6 +54,7 @@ export const configSchema = z
     REDIS_URL: z.string().url().optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     ALLOW_SIGNUP: bool.default(true),
+    AUTH_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
     AUTH_TEST_PHONES: testPhones,
     OTP_SMS_URL: z.string().url().optional(),
     OTP_SMS_TEMPLATE: z

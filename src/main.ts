@@ -23,7 +23,7 @@ import type { Db } from './db/types.ts';
 import { createOtpService } from './domain/auth/otp.ts';
 import { logOtpSender, OtpDeliveryError, type OtpSender } from './domain/auth/otp-sender.ts';
 import { getOrCreateSecret } from './domain/auth/secrets.ts';
-import { createTokenService } from './domain/auth/tokens.ts';
+import { createTokenService, SESSIONS_CHANNEL } from './domain/auth/tokens.ts';
 import type { Embedder } from './domain/memory/embedder.ts';
 import { type MemoryExtractor, offlineExtractor } from './domain/memory/extractor-offline.ts';
 import { ensureEmbedder } from './domain/memory/index-state.ts';
@@ -130,7 +130,10 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
     throw err;
   }
   const jwtSecret = config.JWT_SECRET ?? (await getOrCreateSecret(db, 'jwt'));
-  const tokens = createTokenService(db, jwtSecret);
+  const tokens = createTokenService(db, jwtSecret, { sessionCacheMs: config.AUTH_SESSION_CACHE_MS });
+  // Every process forgets the sessions it kept when the database says one ended or changed.
+  const unlistenSessions =
+    config.AUTH_SESSION_CACHE_MS > 0 ? await db.listen?.(SESSIONS_CHANNEL, () => tokens.forget()) : undefined;
   const chosen = opts.model ?? chooseModel(config);
   const prompts = loadPrompts();
   const prioritize =
@@ -260,6 +263,7 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
       await webhookRelay.stop();
       await pipeline.stop();
       await redis?.close();
+      await unlistenSessions?.();
       if (!opts.db) await db.close();
     },
   };

@@ -244,7 +244,7 @@ async function main(): Promise<void> {
     bareApp.get('/tasks-rls', async (_req, res) => {
       res.json(await db.tenant(user.tenant_id, (tx) => tx.query(sql, params)));
     });
-    const tokens = createTokenService(db, jwtSecret);
+    const tokens = createTokenService(db, jwtSecret, { sessionCacheMs: config.AUTH_SESSION_CACHE_MS });
     bareApp.get('/tasks-auth-rls', async (req, res) => {
       const session = await tokens.authenticate(req.get('authorization')?.slice('Bearer '.length) ?? '');
       res.json(await db.tenant(session.tenantId, (tx) => tx.query(sql, params)));

@@ -90,7 +90,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: deps.bodyLimit }));
   mountRoutes(api, registry, [
     ...authRoutes(deps.otp, deps.tokens),
-    ...meRoutes(deps.db, deps.limits),
+    ...meRoutes(deps.db, deps.tokens, deps.limits),
     ...myDayRoutes(deps.db, deps.prioritize),
     ...complianceRoutes(deps.db),
     ...taskRoutes(deps.db),

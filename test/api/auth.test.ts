@@ -196,6 +196,53 @@ describeEachDb('auth: phone OTP', (get) => {
   });
 });
 
+describeEachDb('auth: sessions kept by several processes', (get) => {
+  // Two apps on one database, as two processes would be; b keeps a checked session for a minute, so
+  // only the database's word (NOTIFY axon_sessions) can make it forget one in time.
+  let a: TestApi;
+  let b: TestApi;
+  beforeAll(async () => {
+    a = await startTestApi(get().db);
+    b = await startTestApi(get().db, { AUTH_SESSION_CACHE_MS: '60000' });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  /** Asks until the answer holds: nothing signals across processes but the database, so poll, bounded. */
+  async function eventually(check: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('the other process never caught up');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('a logout in one process ends the session in the other, which had kept it', async () => {
+    const token = await a.signIn(testPhone(30));
+    expect((await b.request('GET', '/api/v1/me', { token })).status).toBe(200);
+    expect((await a.request('POST', '/api/v1/auth/logout', { token })).status).toBe(200);
+    // The process that logged out refuses at once.
+    expect((await a.request('GET', '/api/v1/me', { token })).body.error.code).toBe('token_revoked');
+    await eventually(async () => (await b.request('GET', '/api/v1/me', { token })).status === 401);
+  });
+
+  it('a change of plan reaches a kept session; a change of zone is seen at once where it was made', async () => {
+    const token = await a.signIn(testPhone(31));
+    const me = await b.request('GET', '/api/v1/me', { token });
+    expect(me.body.data.rate_limit_per_minute).toBe(60);
+    await get().db.query("UPDATE tenants SET plan = 'managed' WHERE id = $1", [me.body.data.tenant_id]);
+    await eventually(
+      async () => (await b.request('GET', '/api/v1/me', { token })).body.data.rate_limit_per_minute === 300,
+    );
+
+    expect((await a.request('GET', '/api/v1/my-day', { token })).body.data.timezone).toBe('Asia/Kolkata');
+    await a.request('PATCH', '/api/v1/me', { token, body: { timezone: 'Asia/Dubai' } });
+    expect((await a.request('GET', '/api/v1/my-day', { token })).body.data.timezone).toBe('Asia/Dubai');
+  });
+});
+
 describeEachDb('auth: closed sign-up', (get) => {
   let api: TestApi;
   beforeAll(async () => {

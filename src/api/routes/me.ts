@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../db/types.ts';
-import type { Session } from '../../domain/auth/tokens.ts';
+import type { Session, TokenService } from '../../domain/auth/tokens.ts';
 import { getProfile, type Profile, ProfileUpdate, updateProfile } from '../../domain/profile.ts';
 import { Plan, Role } from '../../domain/tenants.ts';
 import { limitFor, type RateLimits } from '../middleware/rate-limit.ts';
@@ -33,7 +33,7 @@ const meOf = (session: Session, profile: Profile, limits: RateLimits): z.infer<t
   rate_limit_per_minute: limitFor(session, limits),
 });
 
-export const meRoutes = (db: Db, limits: RateLimits) => [
+export const meRoutes = (db: Db, tokens: TokenService, limits: RateLimits) => [
   defineRoute({
     method: 'get',
     path: '/me',
@@ -58,6 +58,8 @@ export const meRoutes = (db: Db, limits: RateLimits) => [
     response: Me,
     handler: async ({ session, ctx, body }) => {
       const profile = await updateProfile(db, { ...ctx, userId: session.userId }, body);
+      // This process's next request must see the new zone and name (others hear it from the database).
+      tokens.forget(session.userId);
       return { data: meOf(session, profile, limits) };
     },
   }),

@@ -19,9 +19,30 @@ export interface Session extends Principal {
 
 const unauthorized = (code: string, message: string) => new DomainError('unauthorized', code, message);
 
+/** NOTIFY channel on which the database says that sessions or what they stand for changed. */
+export const SESSIONS_CHANNEL = 'axon_sessions';
+const MAX_CACHED = 10_000;
+
+export interface TokenSettings {
+  /**
+   * How long a checked session is trusted without asking the database again (AUTH_SESSION_CACHE_MS): a
+   * burst of requests costs one lookup. Logout forgets it here at once and, through SESSIONS_CHANNEL, in
+   * every other process; this bound covers a notification missed while a listener reconnects. 0: ask every time.
+   */
+  sessionCacheMs: number;
+}
+
 /** Bearer tokens: HS256 JWTs naming a session row, so logout can revoke a token before it expires. */
-export function createTokenService(db: Db, secret: string) {
+export function createTokenService(db: Db, secret: string, settings: TokenSettings = { sessionCacheMs: 0 }) {
   const key = new TextEncoder().encode(secret);
+  const checked = new Map<string, { until: number; session: Session }>();
+
+  function keep(session: Session): void {
+    if (settings.sessionCacheMs <= 0) return;
+    const oldest = checked.keys().next();
+    if (checked.size >= MAX_CACHED && !oldest.done) checked.delete(oldest.value);
+    checked.set(session.sessionId, { until: Date.now() + settings.sessionCacheMs, session });
+  }
 
   async function issue(userId: string, tenantId: string): Promise<AccessToken> {
     const sessionId = newId('ses');
@@ -53,6 +74,9 @@ export function createTokenService(db: Db, secret: string) {
       throw unauthorized('invalid_token', 'The access token is not valid.');
     }
     if (!sub || !jti) throw unauthorized('invalid_token', 'The access token is not valid.');
+    const hit = checked.get(jti);
+    if (hit && hit.until > Date.now() && hit.session.userId === sub) return hit.session;
+    checked.delete(jti);
     // One round trip per request: the session's liveness and everything the request needs about its user.
     const [row] = await db.query<PrincipalRow & { live: boolean }>(
       `SELECT s.revoked_at IS NULL AND s.expires_at > now() AS live, ${PRINCIPAL_COLUMNS}
@@ -61,16 +85,25 @@ export function createTokenService(db: Db, secret: string) {
       [jti, sub],
     );
     if (!row?.live) throw unauthorized('token_revoked', 'This session has ended. Please sign in again.');
-    return { ...toPrincipal(row), sessionId: jti };
+    const session = { ...toPrincipal(row), sessionId: jti };
+    keep(session);
+    return session;
+  }
+
+  /** Forgets the kept sessions of one user (their profile changed), or all of them. */
+  function forget(userId?: string): void {
+    for (const [id, entry] of checked)
+      if (userId === undefined || entry.session.userId === userId) checked.delete(id);
   }
 
   async function revoke(sessionId: string): Promise<void> {
+    checked.delete(sessionId);
     await db.query('UPDATE auth_sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [
       sessionId,
     ]);
   }
 
-  return { issue, authenticate, revoke };
+  return { issue, authenticate, revoke, forget };
 }
 
 export type TokenService = ReturnType<typeof createTokenService>;
