@@ -11,7 +11,7 @@ import { createAgent } from 'langchain';
 import type { Db } from '../db/types.ts';
 import type { Ctx, Via } from '../domain/context.ts';
 import type { Action, ConversationChannel } from '../domain/conversations/schema.ts';
-import { openConversation, recentTurns, recordTurn } from '../domain/conversations/store.ts';
+import { openConversation, recordTurn } from '../domain/conversations/store.ts';
 import type { Principal } from '../domain/tenants.ts';
 import { localDate } from '../domain/time.ts';
 import type { Logger } from '../log.ts';
@@ -138,10 +138,13 @@ export function createTurnRunner(deps: RunnerDeps) {
       timezone: p.timezone,
       requestId: req.requestId,
     };
-    const conversation = await openConversation(deps.db, ctx, req.channel, req.conversationId);
-    const history = await recentTurns(deps.db, ctx, conversation.id, deps.historyTurns);
+    // Memory extraction and recall need only the message: they run beside the conversation's own reads.
     const extracted = extractForTurn(deps.memory, req.message, deps.logger);
-    const recalled = await recallForTurn(deps.memory, ctx, req.message, deps.logger);
+    const recalling = recallForTurn(deps.memory, ctx, req.message, deps.logger);
+    const [{ conversation, history }, recalled] = await Promise.all([
+      openConversation(deps.db, ctx, req.channel, req.conversationId, deps.historyTurns),
+      recalling,
+    ]);
     const input: BaseMessage[] = [
       new SystemMessage(systemPrompt(p, now, renderMemories(recalled, p.timezone))),
       ...history.flatMap((t) => [new HumanMessage(t.user_message), new AIMessage(t.reply)]),

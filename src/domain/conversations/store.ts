@@ -69,28 +69,39 @@ export interface NewTurn {
   error: string | null;
 }
 
-/** The conversation a message belongs to: the one named, or a new one. */
+/**
+ * The conversation a message belongs to (the one named, or a new one) and its last `limit` turns, oldest
+ * first: the history the next turn sees. One transaction, as a turn's first step.
+ */
 export async function openConversation(
   db: Db,
   ctx: Ctx,
   channel: ConversationChannel,
   id: string | undefined,
-): Promise<Conversation> {
+  limit: number,
+): Promise<{ conversation: Conversation; history: Turn[] }> {
   return db.tenant(ctx.tenantId, async (tx) => {
-    if (id) {
+    if (!id) {
       const [row] = await tx.query<ConversationRow>(
-        'SELECT id, channel, turn_count, created_at, updated_at FROM conversations WHERE id = $1 AND user_id = $2',
-        [id, ctx.userId],
+        `INSERT INTO conversations (id, tenant_id, user_id, channel) VALUES ($1, $2, $3, $4)
+         RETURNING id, channel, turn_count, created_at, updated_at`,
+        [newId('conv'), ctx.tenantId, ctx.userId, channel],
       );
-      if (!row) throw notFound('conversation', id);
-      return toConversation(row);
+      return { conversation: toConversation(row as ConversationRow), history: [] };
     }
     const [row] = await tx.query<ConversationRow>(
-      `INSERT INTO conversations (id, tenant_id, user_id, channel) VALUES ($1, $2, $3, $4)
-       RETURNING id, channel, turn_count, created_at, updated_at`,
-      [newId('conv'), ctx.tenantId, ctx.userId, channel],
+      'SELECT id, channel, turn_count, created_at, updated_at FROM conversations WHERE id = $1 AND user_id = $2',
+      [id, ctx.userId],
     );
-    return toConversation(row as ConversationRow);
+    if (!row) throw notFound('conversation', id);
+    const history = await tx.query<TurnRow>(
+      `SELECT * FROM (
+         SELECT id, seq, user_message, reply, actions, model, input_tokens, output_tokens, latency_ms, error, created_at
+         FROM turns WHERE conversation_id = $1 ORDER BY seq DESC LIMIT $2
+       ) recent ORDER BY seq ASC`,
+      [id, limit],
+    );
+    return { conversation: toConversation(row), history: history.map(toTurn) };
   });
 }
 
