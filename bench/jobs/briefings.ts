@@ -15,7 +15,7 @@ import type { Db, Queryable } from '../../src/db/types.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { Notifier } from '../../src/domain/notifier.ts';
 import { addDays, localDate } from '../../src/domain/time.ts';
-import { startScheduler } from '../../src/jobs/scheduler.ts';
+import { startScheduler, WORKERS } from '../../src/jobs/scheduler.ts';
 import { createLogger } from '../../src/log.ts';
 import { type BenchDatabase, type BenchKit, fmt, percentile } from '../support.ts';
 
@@ -212,8 +212,9 @@ export async function runBriefingBench(
     const per = (x: number) => fmt(x / Math.max(1, notified.size), 2);
     const met = seconds < TARGET_BRIEFINGS_S && queued >= TARGET_BRIEFINGS;
     const lines = [
-      `database     ${database.describe}; pg-boss 12 (its own pool of 4), briefing worker batch 20, ` +
-        'polling 0.5 s; composeMyDay = 3 list queries + compliance + profile, each its own tenant transaction',
+      `database     ${database.describe}; pg-boss 12 (its own pool of 4), briefing workers ` +
+        `${WORKERS.briefing.localConcurrency} × batch ${WORKERS.briefing.batchSize}, polling 0.5 s; ` +
+        'composeMyDay = 3 list queries + compliance in one tenant transaction',
       `users        ${fmt(o.users)}, one business each, all due 08:00 Asia/Kolkata on ${day}; each has a task due ` +
         'today, one overdue, one next week, and a follow-up due today',
       `tick         queueDueBriefings: ${fmt(queued)} briefing rows opened + ${fmt(queued)} pg-boss jobs inserted, ` +

@@ -15,7 +15,7 @@ import type { Ctx } from '../../src/domain/context.ts';
 import type { Notifier } from '../../src/domain/notifier.ts';
 import { createTask } from '../../src/domain/tasks/service.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
-import { startScheduler } from '../../src/jobs/scheduler.ts';
+import { startScheduler, WORKERS } from '../../src/jobs/scheduler.ts';
 import { createLogger } from '../../src/log.ts';
 import { type BenchDatabase, type BenchKit, fmt, percentile, table } from '../support.ts';
 
@@ -195,7 +195,8 @@ export async function runReminderBench(
     const missing = o.reminders - firedSamples.length;
     const lines = [
       `database     ${database.describe}; pg-boss 12 (its own pool of 4), workers polling every 0.5 s, ` +
-        'reminder batch 50; node-cron sweep every 1 s (queues 120 s ahead)',
+        `reminder workers ${WORKERS.reminder.localConcurrency} × batch ${WORKERS.reminder.batchSize}; ` +
+        'node-cron sweep every 1 s (queues 120 s ahead)',
       `set-up       ${o.reminders} tasks in ${o.businesses} businesses by createTask with remind_at, ` +
         `${o.createConcurrency} at a time, in ${fmt(createMs / 1000, 1)} s, scheduler already running; ` +
         `${createdLate} created after their due time`,

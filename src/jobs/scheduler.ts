@@ -40,6 +40,15 @@ export interface SchedulerOptions {
   redeliverCron?: string;
 }
 
+/**
+ * Workers per process and jobs per fetch. Several workers, so that a burst due in the same second is not
+ * fired one batch after another; small batches, since each job holds a pooled connection while it runs.
+ */
+export const WORKERS = {
+  reminder: { localConcurrency: 4, batchSize: 25 },
+  briefing: { localConcurrency: 4, batchSize: 10 },
+} as const;
+
 export interface Scheduler {
   boss: PgBoss;
   /** One tick of each kind, for the clock and for tests with a fake clock. */
@@ -63,18 +72,16 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
   const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 };
   const redeliverAfter = opts.redeliverAfterSeconds ?? 60;
 
-  // Several workers per process, so a burst due in the same second is not fired one batch after another.
-  const concurrency = { localConcurrency: 4, burstWhenBatchFull: true } as const;
   await boss.work<ReminderJob>(
     QUEUES.reminder,
-    { ...polling, ...concurrency, batchSize: 25 },
+    { ...polling, ...WORKERS.reminder, burstWhenBatchFull: true },
     async (jobs) => {
       await Promise.all(jobs.map((job) => runReminderJob(shared, job.data)));
     },
   );
   await boss.work<BriefingJob>(
     QUEUES.briefing,
-    { ...polling, ...concurrency, batchSize: 10 },
+    { ...polling, ...WORKERS.briefing, burstWhenBatchFull: true },
     async (jobs) => {
       await Promise.all(jobs.map((job) => runBriefingJob(briefingDeps, job.data)));
     },
