@@ -1,6 +1,7 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { autoRetry } from '@grammyjs/auto-retry';
 import express, { type RequestHandler } from 'express';
-import { Bot, type Context, webhookCallback } from 'grammy';
+import { Bot, type Context, GrammyError, webhookCallback } from 'grammy';
 import type { Message, Update } from 'grammy/types';
 import type { Channel, InboundMessage, MediaKind } from '../channel.ts';
 
@@ -20,6 +21,8 @@ export interface TelegramSettings {
 }
 
 export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+
+const abortableDelay = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => {});
 
 export interface TelegramChannel extends Channel {
   /** Express handlers for the webhook route (JSON body, secret-token check), when webhook mode is set. */
@@ -83,6 +86,7 @@ export function createTelegramChannel(settings: TelegramSettings): TelegramChann
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   let deliver: ((m: InboundMessage) => Promise<void>) | null = null;
   let polling: Promise<void> | null = null;
+  let stopPolling: AbortController | null = null;
   let running = false;
 
   bot.on('message', async (ctx: Context) => {
@@ -94,7 +98,7 @@ export function createTelegramChannel(settings: TelegramSettings): TelegramChann
       await deliver(message);
       return;
     }
-    // Polling moves past an update once this returns, so it returns only when the update is recorded.
+    // Polling confirms an update once this returns, so it returns only when the update is recorded.
     for (let attempt = 0; running; attempt++) {
       try {
         await deliver(message);
@@ -105,7 +109,6 @@ export function createTelegramChannel(settings: TelegramSettings): TelegramChann
       }
     }
   });
-  bot.catch((err) => settings.log?.error({ err: err.error }, 'telegram: update failed'));
 
   const webhook: RequestHandler[] | null = settings.webhookUrl
     ? [
@@ -115,6 +118,51 @@ export function createTelegramChannel(settings: TelegramSettings): TelegramChann
         }),
       ]
     : null;
+
+  /**
+   * Long polling, with each batch's chats recorded side by side (grammY's own loop takes updates one at a
+   * time, so a busy database made every chat wait for all the others). The next `getUpdates` confirms the
+   * batch only once every update of it is recorded, so a crash loses nothing.
+   */
+  async function poll(signal: AbortSignal): Promise<void> {
+    let offset = 0;
+    while (!signal.aborted) {
+      let updates: Update[];
+      try {
+        updates = await bot.api.getUpdates(
+          { offset, timeout: 30, allowed_updates: ['message'] },
+          // grammY types its signal with its own AbortController shim; Node's is the same at run time.
+          signal as Parameters<typeof bot.api.getUpdates>[1],
+        );
+      } catch (err) {
+        if (signal.aborted) break;
+        // Unauthorised or another poller on this token: retrying cannot help.
+        if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 409)) throw err;
+        settings.log?.error({ err }, 'telegram: getUpdates failed; retrying');
+        await abortableDelay(
+          err instanceof GrammyError ? (err.parameters.retry_after ?? 3) * 1000 : 3000,
+          signal,
+        );
+        continue;
+      }
+      // Chats side by side; one chat's updates in order, so its messages keep the order they were sent in.
+      const byChat = new Map<number, Update[]>();
+      for (const u of updates) {
+        const chat = u.message?.chat.id ?? 0;
+        byChat.set(chat, [...(byChat.get(chat) ?? []), u]);
+      }
+      await Promise.all(
+        [...byChat.values()].map(async (chatUpdates) => {
+          for (const u of chatUpdates)
+            await bot.handleUpdate(u).catch((err) => settings.log?.error({ err }, 'telegram: update failed'));
+        }),
+      );
+      const last = updates.at(-1);
+      if (last) offset = last.update_id + 1;
+    }
+    // Confirm what was recorded, so Telegram does not send it again after a restart.
+    if (offset > 0) await bot.api.getUpdates({ offset, limit: 1, timeout: 0 }).catch(() => {});
+  }
 
   return {
     name: 'telegram',
@@ -130,20 +178,18 @@ export function createTelegramChannel(settings: TelegramSettings): TelegramChann
         });
         return;
       }
-      await new Promise<void>((resolve, reject) => {
-        polling = bot.start({ allowed_updates: ['message'], onStart: () => resolve() }).catch((err) => {
-          if (running) settings.log?.error({ err }, 'telegram: polling stopped');
-          reject(err);
-        });
+      await bot.api.deleteWebhook();
+      stopPolling = new AbortController();
+      polling = poll(stopPolling.signal).catch((err) => {
+        if (running) settings.log?.error({ err }, 'telegram: polling stopped');
       });
     },
     async stop() {
       running = false;
-      if (polling) {
-        await bot.stop();
-        await polling.catch(() => {});
-        polling = null;
-      }
+      stopPolling?.abort();
+      await polling;
+      polling = null;
+      stopPolling = null;
       deliver = null;
     },
     async send(message) {

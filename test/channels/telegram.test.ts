@@ -87,6 +87,27 @@ describeEachDb('Telegram channel (long polling)', (getDb) => {
     expect((await say_({ chatId: 503, text: '/help' })).text).toBe(say.HELP);
   });
 
+  it('records the updates of one poll chat by chat, each chat in the order its messages came', async () => {
+    const texts = ['first', 'second', 'third'];
+    let last = 0;
+    for (const text of texts) {
+      telegram.push({ chatId: 504, text: `504 ${text}` });
+      last = telegram.push({ chatId: 505, text: `505 ${text}` }).update_id;
+    }
+    // Confirmed means every update of the poll was recorded first.
+    await telegram.confirmed(last);
+    const rows = await getDb().db.query<{ chat: string; text: string }>(
+      "SELECT chat, text FROM inbound_messages WHERE chat IN ('504', '505') ORDER BY id",
+    );
+    for (const chat of ['504', '505']) {
+      expect(rows.filter((r) => r.chat === chat).map((r) => r.text)).toEqual(
+        texts.map((t) => `${chat} ${t}`),
+      );
+    }
+    // Their answers (these are strangers: the sign-up answer) go out before the next test listens.
+    await api.runtime.pipeline.idle();
+  });
+
   it('gives a voice note a clear answer', async () => {
     expect((await say_({ chatId: 503, voice: true })).text).toBe(say.TEXT_ONLY);
   });

@@ -49,6 +49,8 @@ export interface FakeTelegram {
   postToWebhook(update: FakeUpdate, options?: { url?: string; secret?: string }): Promise<number>;
   /** Resolves with the next `count` messages sent (counting from now). */
   nextSent(count?: number): Promise<SentMessage[]>;
+  /** Resolves once a getUpdates call confirms this update (asks from a later offset), as Telegram counts it. */
+  confirmed(updateId: number): Promise<void>;
   /** The next call to `method` fails with this error (429 carries retry_after). */
   failNext(method: string, error: { error_code: number; description: string; retry_after?: number }): void;
   close(): Promise<void>;
@@ -115,6 +117,16 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
         events.on('sent', check);
       });
     },
+    confirmed(updateId) {
+      return new Promise((resolve) => {
+        const check = (offset: number) => {
+          if (offset <= updateId) return;
+          events.off('offset', check);
+          resolve();
+        };
+        events.on('offset', check);
+      });
+    },
     failNext(method, error) {
       failures.set(method, error);
     },
@@ -128,6 +140,7 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
 
   async function getUpdates(body: Record<string, unknown>, req: IncomingMessage): Promise<FakeUpdate[]> {
     const offset = Number(body.offset ?? 0);
+    events.emit('offset', offset);
     const limit = Number(body.limit ?? 100);
     const timeout = Number(body.timeout ?? 0);
     // Asking from `offset` confirms everything before it, as the real API does.
