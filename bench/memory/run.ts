@@ -561,17 +561,21 @@ async function main(): Promise<void> {
   const database = await benchDatabase(adminUrl);
   let db: Db | undefined;
   const stores: LcStore[] = [];
-  // Dropping first (WITH FORCE ends the sessions, a running index build included) and closing the pools
-  // after: a pool's end() waits for its busy clients, which on Ctrl-C may be minutes.
+  const closePools = () => Promise.allSettled([...stores.map((s) => s.end()), db?.close()]);
+  const drop = () =>
+    database.drop().catch((err) => progress(`could not drop ${database.name}: ${String(err)}`));
+  // At the end: close the pools, then drop. On Ctrl-C: drop first (WITH FORCE ends the sessions, a running
+  // index build included), since a pool's end() waits for its busy clients, which may take minutes; the
+  // process exits right after, so the pools' dropped connections are not waited for.
   const cleanup = async () => {
-    await database.drop().catch((err) => progress(`could not drop ${database.name}: ${String(err)}`));
-    await Promise.allSettled([...stores.map((s) => s.end()), db?.close()]);
+    await closePools();
+    await drop();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       progress(`${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; dropping ${database.name}`);
       stopping = true;
-      void cleanup().finally(() => process.exit(130));
+      void drop().finally(() => process.exit(130));
     });
   }
 
