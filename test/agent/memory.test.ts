@@ -8,7 +8,7 @@ import { offlineExtractor } from '../../src/domain/memory/extractor-offline.ts';
 import { createLexicalEmbedder } from '../../src/domain/memory/lexical-embedder.ts';
 import { createMemoryService } from '../../src/domain/memory/service.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
-import { type ChatRequestBody, type FakeOpenAI, startFakeOpenAI } from '../fakes/openai.ts';
+import { type ChatRequestBody, type FakeOpenAI, modelSettings, startFakeOpenAI } from '../fakes/openai.ts';
 import { startTestApi, type TestApi, testPhone } from '../support/api.ts';
 import { describeEachDb } from '../support/db.ts';
 
@@ -144,10 +144,7 @@ describeEachDb('agent memory over an OpenAI-compatible model', (get) => {
   beforeAll(async () => {
     fake = await startFakeOpenAI();
     api = await startTestApi(get().db, {
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: fake.url,
-      OPENAI_MODEL: 'fake-gpt',
-      OPENAI_TIMEOUT_MS: '5000',
+      ...modelSettings(fake),
       RATE_LIMIT_SELF_SERVICE: '1000',
     });
     token = await api.signIn(testPhone(52));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai.ts';
+import { type FakeOpenAI, modelSettings, startFakeOpenAI } from '../fakes/openai.ts';
 import { startTestApi, type TestApi, testPhone } from '../support/api.ts';
 import { describeEachDb } from '../support/db.ts';
 
@@ -11,10 +11,7 @@ describeEachDb('agent over an OpenAI-compatible model', (get) => {
   beforeAll(async () => {
     fake = await startFakeOpenAI();
     api = await startTestApi(get().db, {
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: fake.url,
-      OPENAI_MODEL: 'fake-gpt',
-      OPENAI_TIMEOUT_MS: '5000',
+      ...modelSettings(fake),
       RATE_LIMIT_SELF_SERVICE: '1000',
     });
     token = await api.signIn(testPhone(40));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addDays, localDate } from '../../src/domain/time.ts';
-import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai.ts';
+import { type FakeOpenAI, modelSettings, startFakeOpenAI } from '../fakes/openai.ts';
 import { startTestApi, type TestApi, testPhone } from '../support/api.ts';
 import { describeEachDb } from '../support/db.ts';
 
@@ -14,10 +14,7 @@ describeEachDb('my-day priorities by the model', (get) => {
   beforeAll(async () => {
     fake = await startFakeOpenAI();
     api = await startTestApi(get().db, {
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: fake.url,
-      OPENAI_MODEL: 'fake-gpt',
-      OPENAI_TIMEOUT_MS: '5000',
+      ...modelSettings(fake),
     });
     token = await api.signIn(testPhone(41));
     const today = localDate(new Date(), 'Asia/Kolkata');

@@ -35,6 +35,14 @@ export interface FakeOpenAI {
   close(): Promise<void>;
 }
 
+/** The settings that point the app's real ChatOpenAI at this fake. */
+export const modelSettings = (fake: FakeOpenAI): Record<string, string> => ({
+  OPENAI_API_KEY: 'sk-test',
+  OPENAI_BASE_URL: fake.url,
+  OPENAI_MODEL: 'fake-gpt',
+  OPENAI_TIMEOUT_MS: '5000',
+});
+
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const queue: (Scripted | ((req: ChatRequestBody) => Scripted))[] = [];
   const extractionQueue: Scripted[] = [];
