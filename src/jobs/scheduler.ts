@@ -42,11 +42,13 @@ export interface SchedulerOptions {
 
 /**
  * Workers per process and jobs per fetch. Several workers, so that a burst due in the same second is not
- * fired one batch after another; small batches, since each job holds a pooled connection while it runs.
+ * fired one batch after another; small batches, so that jobs in flight (workers × batch) stay near the
+ * pool's size: a job that waits long for a connection looks, to the redelivery sweep, like one whose
+ * process died.
  */
 export const WORKERS = {
-  reminder: { localConcurrency: 4, batchSize: 25 },
-  briefing: { localConcurrency: 4, batchSize: 10 },
+  reminder: { localConcurrency: 4, batchSize: 5 },
+  briefing: { localConcurrency: 4, batchSize: 5 },
 } as const;
 
 export interface Scheduler {
