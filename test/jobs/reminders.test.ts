@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Ctx } from '../../src/domain/context.ts';
 import { createFollowUp } from '../../src/domain/follow-ups/service.ts';
+import { undeliveredReminders } from '../../src/domain/reminders/repo.ts';
 import { completeTask, createTask, updateTask } from '../../src/domain/tasks/service.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
 import { type Scheduler, startScheduler } from '../../src/jobs/scheduler.ts';
@@ -140,5 +141,23 @@ describeEachDb('reminders', (get) => {
       /^⏰ Reminder \(sent late, I was offline\): Renew trade licence — was due /,
     );
     expect((await firedRow(task.id))?.late).toBe(true);
+  });
+
+  it('hands a fired but undelivered reminder to one redelivery sweep only, however many run at once', async () => {
+    const { db } = get();
+    const task = await createTask(db, ctx, { title: 'Pay PF dues', priority: 'medium' }, 'api');
+    const id = `rem_sweep${task.id.slice(-18)}`;
+    // As if a process had claimed it 45 s ago and died before the message went out: stale for these
+    // sweeps (30 s), not yet for the running scheduler's own (60 s).
+    await db.query(
+      `INSERT INTO reminders (id, tenant_id, kind, entity_id, user_id, title, due_at, status, fired_at, updated_at)
+       VALUES ($1, $2, 'task', $3, $4, 'Pay PF dues', now() - interval '45 seconds', 'fired',
+               now() - interval '45 seconds', now() - interval '45 seconds')`,
+      [id, ctx.tenantId, task.id, ctx.userId],
+    );
+    const takes = await Promise.all([1, 2, 3].map(() => undeliveredReminders(db, 30)));
+    expect(takes.flat().filter((r) => r.id === id)).toHaveLength(1);
+    // Taken means not stale any more: a sweep right after leaves it alone.
+    expect((await undeliveredReminders(db, 30)).map((r) => r.id)).not.toContain(id);
   });
 });

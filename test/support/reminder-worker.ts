@@ -23,7 +23,8 @@ const scheduler = await startScheduler(
   {
     jobExpireSeconds: 3,
     superviseIntervalSeconds: 1,
-    redeliverAfterSeconds: 2,
+    // Long enough that a healthy but slow delivery under a loaded CI is never taken for a dead one.
+    redeliverAfterSeconds: 10,
     redeliverCron: '* * * * * *',
   },
 );

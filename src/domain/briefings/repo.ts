@@ -69,17 +69,25 @@ export interface UndeliveredBriefing extends BriefingRow {
   text: string | null;
 }
 
-/** Briefings composed but never confirmed delivered, judged by the database's clock. */
+/**
+ * Takes briefings claimed but never confirmed delivered, judged by the database's clock. Taking one moves
+ * its `sent_at` (the last attempt) on, so another process's sweep leaves it alone for `staleSeconds`.
+ */
 export async function undeliveredBriefings(
   tx: Queryable,
   staleSeconds: number,
 ): Promise<UndeliveredBriefing[]> {
   return tx.query(
-    `SELECT b.id::text, b.tenant_id, b.user_id, b.local_date::text, b.due_at, b.text, ${USER_ZONE} AS timezone,
+    `WITH stale AS (
+       SELECT id FROM briefings
+       WHERE status = 'sent' AND delivered_at IS NULL AND sent_at < now() - $1 * interval '1 second'
+       ORDER BY sent_at LIMIT 100 FOR UPDATE SKIP LOCKED
+     ), taken AS (
+       UPDATE briefings b SET sent_at = now() FROM stale WHERE b.id = stale.id RETURNING b.*
+     )
+     SELECT b.id::text, b.tenant_id, b.user_id, b.local_date::text, b.due_at, b.text, ${USER_ZONE} AS timezone,
             u.name
-     FROM briefings b JOIN users u ON u.id = b.user_id JOIN tenants t ON t.id = b.tenant_id
-     WHERE b.status = 'sent' AND b.delivered_at IS NULL AND b.sent_at < now() - $1 * interval '1 second'
-     ORDER BY b.sent_at LIMIT 100`,
+     FROM taken b JOIN users u ON u.id = b.user_id JOIN tenants t ON t.id = b.tenant_id`,
     [staleSeconds],
   );
 }

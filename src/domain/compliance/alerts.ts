@@ -108,12 +108,17 @@ export async function markAlertDelivered(db: Db, id: string): Promise<void> {
   await db.query('UPDATE compliance_alerts SET delivered_at = now() WHERE id = $1', [id]);
 }
 
-/** Alerts opened but never confirmed delivered, judged by the database's clock. */
+/** Takes alerts opened but never confirmed delivered, judged by the database's clock. */
 export async function undeliveredAlerts(db: Db, staleSeconds: number): Promise<ComplianceAlert[]> {
+  // Taking an alert moves its attempted_at on, so another process's sweep leaves it alone meanwhile.
   return db.query<ComplianceAlert>(
-    `SELECT id::text, tenant_id, filing, due_date::text, days_before, text FROM compliance_alerts
-     WHERE delivered_at IS NULL AND created_at < now() - $1 * interval '1 second'
-     ORDER BY created_at LIMIT 100`,
+    `WITH stale AS (
+       SELECT id FROM compliance_alerts
+       WHERE delivered_at IS NULL AND attempted_at < now() - $1 * interval '1 second'
+       ORDER BY attempted_at LIMIT 100 FOR UPDATE SKIP LOCKED
+     )
+     UPDATE compliance_alerts a SET attempted_at = now() FROM stale WHERE a.id = stale.id
+     RETURNING a.id::text, a.tenant_id, a.filing, a.due_date::text, a.days_before, a.text`,
     [staleSeconds],
   );
 }

@@ -114,14 +114,20 @@ export async function markReminderDelivered(tx: Queryable, id: string, via: stri
 }
 
 /**
- * Reminders that fired but whose message was never confirmed (the process died in between), judged by the
- * database's own clock so a test's fake clock cannot make fresh ones look stale.
+ * Takes reminders that fired but whose message was never confirmed (the process died in between), judged
+ * by the database's own clock so a test's fake clock cannot make fresh ones look stale. Taking one moves
+ * its `updated_at` on, so another process's sweep leaves it alone for the next `staleSeconds`.
  */
 export async function undeliveredReminders(tx: Queryable, staleSeconds: number): Promise<FiredReminder[]> {
   return tx.query<FiredReminder>(
-    `SELECT ${FIRED_COLUMNS} FROM reminders r ${FIRED_JOINS}
-     WHERE r.status = 'fired' AND r.delivered_at IS NULL AND r.updated_at < now() - $1 * interval '1 second'
-     ORDER BY r.updated_at LIMIT 100`,
+    `WITH stale AS (
+       SELECT id FROM reminders
+       WHERE status = 'fired' AND delivered_at IS NULL AND updated_at < now() - $1 * interval '1 second'
+       ORDER BY updated_at LIMIT 100 FOR UPDATE SKIP LOCKED
+     ), taken AS (
+       UPDATE reminders r SET updated_at = now() FROM stale WHERE r.id = stale.id RETURNING r.*
+     )
+     SELECT ${FIRED_COLUMNS} FROM taken r ${FIRED_JOINS}`,
     [staleSeconds],
   );
 }
