@@ -97,10 +97,11 @@ export function createTokenService(db: Db, secret: string, settings: TokenSettin
   }
 
   async function revoke(sessionId: string): Promise<void> {
-    checked.delete(sessionId);
     await db.query('UPDATE auth_sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [
       sessionId,
     ]);
+    // After the update, so a request that checked the session while it was still live cannot keep it.
+    checked.delete(sessionId);
   }
 
   return { issue, authenticate, revoke, forget };
