@@ -79,6 +79,19 @@ export async function freshDatabase(kit: BenchKit): Promise<BenchDatabase> {
       drop: async () => {},
     };
   }
+  const database = await postgresDatabase(adminUrl);
+  return {
+    settings: { DATABASE_URL: database.url, DATA_DIR: '' },
+    kind: 'postgres',
+    describe: `Postgres, fresh database ${database.name} (dropped at the end)`,
+    drop: database.drop,
+  };
+}
+
+/** A new database on the server `adminUrl` names, and how to drop it (once; later calls do nothing). */
+export async function postgresDatabase(
+  adminUrl: string,
+): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const name = `axon_bench_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -91,9 +104,8 @@ export async function freshDatabase(kit: BenchKit): Promise<BenchDatabase> {
   url.pathname = `/${name}`;
   let dropped = false;
   return {
-    settings: { DATABASE_URL: url.toString(), DATA_DIR: '' },
-    kind: 'postgres',
-    describe: `Postgres, fresh database ${name} (dropped at the end)`,
+    url: url.toString(),
+    name,
     async drop() {
       if (dropped) return;
       dropped = true;

@@ -36,12 +36,11 @@
  * LangChain store at equal or better recall. Prints figures only; it never fails on a target.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import { openDatabase } from '../../src/db/index.ts';
 import type { Db, Queryable } from '../../src/db/types.ts';
 import type { Ctx } from '../../src/domain/context.ts';
@@ -52,6 +51,7 @@ import { ensureEmbedder } from '../../src/domain/memory/index-state.ts';
 import { createLexicalEmbedder } from '../../src/domain/memory/lexical-embedder.ts';
 import { embeddingText, useIterativeScan } from '../../src/domain/memory/repo.ts';
 import { createMemoryService, keywordsOf } from '../../src/domain/memory/service.ts';
+import { postgresDatabase } from '../support.ts';
 import { type GeneratedMemory, mulberry32, pick, userMemories } from './corpus.ts';
 
 const TARGET_P95_MS = 30;
@@ -103,48 +103,6 @@ let stopping = false;
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const progress = (msg: string) => process.stderr.write(`[bench:memory] ${msg}\n`);
-
-// ---------------------------------------------------------------------------------------------------
-// The database: a fresh Postgres database, dropped at the end.
-
-interface BenchDatabase {
-  url: string;
-  name: string;
-  drop(): Promise<void>;
-}
-
-async function benchDatabase(adminUrl: string): Promise<BenchDatabase> {
-  const name = `axon_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  let dropped = false;
-  return {
-    url: url.toString(),
-    name,
-    async drop() {
-      if (dropped) return;
-      dropped = true;
-      if (KEEP) {
-        progress(`BENCH_KEEP_DATABASE: leaving ${name} in place (drop it with DROP DATABASE ${name})`);
-        return;
-      }
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------
 // The corpus and the load.
@@ -558,12 +516,17 @@ async function main(): Promise<void> {
   }
   const lc = await loadLangChain();
 
-  const database = await benchDatabase(adminUrl);
+  const database = await postgresDatabase(adminUrl);
   let db: Db | undefined;
   const stores: LcStore[] = [];
   const closePools = () => Promise.allSettled([...stores.map((s) => s.end()), db?.close()]);
-  const drop = () =>
-    database.drop().catch((err) => progress(`could not drop ${database.name}: ${String(err)}`));
+  const drop = async () => {
+    if (KEEP) {
+      progress(`BENCH_KEEP_DATABASE: leaving ${database.name} in place (DROP DATABASE ${database.name})`);
+      return;
+    }
+    await database.drop().catch((err) => progress(`could not drop ${database.name}: ${String(err)}`));
+  };
   // At the end: close the pools, then drop. On Ctrl-C: drop first (WITH FORCE ends the sessions, a running
   // index build included), since a pool's end() waits for its busy clients, which may take minutes; the
   // process exits right after, so the pools' dropped connections are not waited for.
