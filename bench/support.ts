@@ -53,6 +53,16 @@ export function benchKit(name: string): BenchKit {
   };
 }
 
+/** Runs a bench's main; a failure is printed with its stack and makes the exit code 1. */
+export function runBench(kit: BenchKit, main: () => Promise<void>): void {
+  main().catch((err) => {
+    process.stderr.write(
+      `${kit.label} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exitCode = 1;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The database: a fresh Postgres database (dropped at the end) or in-memory PGlite.
 

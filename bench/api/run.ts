@@ -24,7 +24,7 @@ import { newId } from '../../src/domain/ids.ts';
 import { selectTasks } from '../../src/domain/tasks/repo.ts';
 import { TaskListQuery } from '../../src/domain/tasks/schema.ts';
 import { closeServer, createRuntime } from '../../src/main.ts';
-import { benchKit, cleanupOnExit, fmt, freshDatabase, mean, median, table } from '../support.ts';
+import { benchKit, cleanupOnExit, fmt, freshDatabase, mean, median, runBench, table } from '../support.ts';
 
 const TASKS = 1000;
 const PHONE = '+919000009001';
@@ -428,9 +428,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(
-    `bench:api failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
-  process.exitCode = 1;
-});
+runBench(kit, main);

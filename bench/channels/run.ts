@@ -57,6 +57,7 @@ import {
   mb,
   mean,
   percentile,
+  runBench,
   table,
 } from '../support.ts';
 
@@ -615,9 +616,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(
-    `${kit.label} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
-  process.exitCode = 1;
-});
+runBench(kit, main);

@@ -29,7 +29,16 @@ import { openDatabase } from '../../src/db/index.ts';
 import type { Db, Queryable } from '../../src/db/types.ts';
 import { ensureOwner, type Principal } from '../../src/domain/tenants.ts';
 import { createRuntime } from '../../src/main.ts';
-import { benchKit, cleanupOnExit, fmt, freshDatabase, mean, percentile, table } from '../support.ts';
+import {
+  benchKit,
+  cleanupOnExit,
+  fmt,
+  freshDatabase,
+  mean,
+  percentile,
+  runBench,
+  table,
+} from '../support.ts';
 
 const TARGET_P99_MS = 25;
 const TARGET_LEVEL = 10;
@@ -605,9 +614,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(
-    `bench:chat failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
-  process.exitCode = 1;
-});
+runBench(kit, main);

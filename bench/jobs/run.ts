@@ -24,7 +24,7 @@
  * a target.
  */
 import { openDatabase } from '../../src/db/index.ts';
-import { benchKit, cleanupOnExit, freshDatabase, machine } from '../support.ts';
+import { benchKit, cleanupOnExit, freshDatabase, machine, runBench } from '../support.ts';
 import { briefingOptions, runBriefingBench } from './briefings.ts';
 import { reminderOptions, runReminderBench } from './reminders.ts';
 import { runWebhookBench, webhookOptions } from './webhooks.ts';
@@ -100,9 +100,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(
-    `${kit.label} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
-  process.exitCode = 1;
-});
+runBench(kit, main);
