@@ -191,6 +191,18 @@ export function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
 }
 
+/** A latency row's shared cells: how many, per second over `wallMs`, then p50, p95, p99 and max in ms. */
+export function latencyCells(ms: number[], wallMs: number): string[] {
+  return [
+    fmt(ms.length),
+    fmt(ms.length / (wallMs / 1000), 1),
+    fmt(percentile(ms, 50), 1),
+    fmt(percentile(ms, 95), 1),
+    fmt(percentile(ms, 99), 1),
+    fmt(Math.max(...ms), 1),
+  ];
+}
+
 /** Rows of cells: the first column left-aligned, the rest right-aligned, to the given widths. */
 export function table(widths: number[], rows: string[][]): string[] {
   return rows.map((cells) =>

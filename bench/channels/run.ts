@@ -53,6 +53,7 @@ import {
   cleanupOnExit,
   fmt,
   freshDatabase,
+  latencyCells,
   machine,
   mb,
   mean,
@@ -528,12 +529,7 @@ async function main(): Promise<void> {
             const ms = c.samples.map((s) => s.ms);
             return [
               String(r.debounceMs),
-              fmt(c.samples.length),
-              fmt(c.samples.length / (r.wallMs / 1000), 1),
-              fmt(percentile(ms, 50), 1),
-              fmt(percentile(ms, 95), 1),
-              fmt(percentile(ms, 99), 1),
-              fmt(Math.max(...ms), 1),
+              ...latencyCells(ms, r.wallMs),
               fmt(percentile(c.samples.map((s) => s.processedMs).filter(Number.isFinite), 99), 1),
               `${fmt(c.duplicatesSent)}/${fmt(c.duplicatesSeen)}`,
               fmt(c.lost),

@@ -34,6 +34,7 @@ import {
   cleanupOnExit,
   fmt,
   freshDatabase,
+  latencyCells,
   mean,
   percentile,
   runBench,
@@ -461,12 +462,7 @@ async function main(): Promise<void> {
             const ms = r.samples.map((s) => s.ms);
             return [
               String(r.concurrency),
-              fmt(r.samples.length),
-              fmt(r.samples.length / (r.wallMs / 1000), 1),
-              fmt(percentile(ms, 50), 1),
-              fmt(percentile(ms, 95), 1),
-              fmt(percentile(ms, 99), 1),
-              fmt(Math.max(...ms), 1),
+              ...latencyCells(ms, r.wallMs),
               fmt(r.samples.filter((s) => s.error).length),
               fmt(r.samples.filter((s) => s.offScript).length),
             ];
