@@ -138,13 +138,13 @@ export function createTurnRunner(deps: RunnerDeps) {
       timezone: p.timezone,
       requestId: req.requestId,
     };
-    // Memory extraction and recall need only the message: they run beside the conversation's own reads.
-    const extracted = extractForTurn(deps.memory, req.message, deps.logger);
-    const recalling = recallForTurn(deps.memory, ctx, req.message, deps.logger);
+    // Recall needs only the message: it runs beside the conversation's own reads.
     const [{ conversation, history }, recalled] = await Promise.all([
       openConversation(deps.db, ctx, req.channel, req.conversationId, deps.historyTurns),
-      recalling,
+      recallForTurn(deps.memory, ctx, req.message, deps.logger),
     ]);
+    // Started once the conversation exists (no model call for a turn refused above), beside the agent loop.
+    const extracted = extractForTurn(deps.memory, req.message, deps.logger);
     const input: BaseMessage[] = [
       new SystemMessage(systemPrompt(p, now, renderMemories(recalled, p.timezone))),
       ...history.flatMap((t) => [new HumanMessage(t.user_message), new AIMessage(t.reply)]),
