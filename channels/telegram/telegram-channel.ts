@@ -149,7 +149,9 @@ export function createTelegramChannel(settings: TelegramSettings): TelegramChann
       const byChat = new Map<number, Update[]>();
       for (const u of updates) {
         const chat = u.message?.chat.id ?? 0;
-        byChat.set(chat, [...(byChat.get(chat) ?? []), u]);
+        const list = byChat.get(chat);
+        if (list) list.push(u);
+        else byChat.set(chat, [u]);
       }
       await Promise.all(
         [...byChat.values()].map(async (chatUpdates) => {
