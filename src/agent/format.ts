@@ -1,15 +1,12 @@
-import { addDays, localDate } from '../domain/time.ts';
+import { addDays, dateFormat, localDate } from '../domain/time.ts';
 
 /** How dates, times and money read to an owner in India: "Thu, 26 Mar", "5:00 pm", "₹1,25,000". */
 
 /** "Thu, 26 Mar". */
 export const dayName = (date: string) =>
-  new Intl.DateTimeFormat('en-IN', {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    timeZone: 'UTC',
-  }).format(new Date(`${date}T00:00:00Z`));
+  dateFormat('en-IN', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+    new Date(`${date}T00:00:00Z`),
+  );
 
 export function formatDay(date: string, now: Date, timeZone: string): string {
   const today = localDate(now, timeZone);
@@ -20,7 +17,7 @@ export function formatDay(date: string, now: Date, timeZone: string): string {
 }
 
 export function formatTime(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-IN', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone })
+  return dateFormat('en-IN', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone })
     .format(instant)
     .replace(/\s?(am|pm)$/i, (m) => ` ${m.trim().toLowerCase()}`);
 }

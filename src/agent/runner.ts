@@ -13,7 +13,7 @@ import type { Ctx, Via } from '../domain/context.ts';
 import type { Action, ConversationChannel } from '../domain/conversations/schema.ts';
 import { openConversation, recordTurn } from '../domain/conversations/store.ts';
 import type { Principal } from '../domain/tenants.ts';
-import { localDate } from '../domain/time.ts';
+import { dateFormat, localDate } from '../domain/time.ts';
 import type { Logger } from '../log.ts';
 import { formatTime } from './format.ts';
 import { withTurnClock } from './offline/model.ts';
@@ -121,7 +121,7 @@ export function createTurnRunner(deps: RunnerDeps) {
       user_name: p.userName ?? 'the owner',
       user_role: p.role,
       now: `${localDate(now, p.timezone)} ${formatTime(now, p.timezone)}`,
-      weekday: new Intl.DateTimeFormat('en-IN', { weekday: 'long', timeZone: p.timezone }).format(now),
+      weekday: dateFormat('en-IN', { weekday: 'long', timeZone: p.timezone }).format(now),
       timezone: p.timezone,
     });
   }

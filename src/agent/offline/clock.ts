@@ -1,4 +1,4 @@
-import { localDate } from '../../domain/time.ts';
+import { dateFormat, localDate } from '../../domain/time.ts';
 
 /**
  * Wall-clock arithmetic in an IANA time zone, with only Intl: which calendar day and clock time an
@@ -16,25 +16,17 @@ export interface WallTime {
   second: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+const formatter = (timeZone: string): Intl.DateTimeFormat =>
+  dateFormat('en-CA', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 
 export function wallTime(instant: Date, timeZone: string): WallTime {
   const parts: Record<string, string> = {};

@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '../../db/types.ts';
 import { appendAudit } from '../audit.ts';
 import { emitEvent } from '../events.ts';
-import { localDate } from '../time.ts';
+import { dateFormat, localDate } from '../time.ts';
 import { type Deadline, daysBetween, deadlinesBetween, horizon, thresholdReached } from './calendar.ts';
 
 /** Alerts go out once the business's local day has reached this hour, not at midnight. */
@@ -40,9 +40,7 @@ export async function openComplianceAlerts(
   const opened: ComplianceAlert[] = [];
   for (const t of tenants) {
     const hour = Number(
-      new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: t.timezone }).format(
-        now,
-      ),
+      dateFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: t.timezone }).format(now),
     );
     if (hour < ALERT_HOUR) continue;
     const today = localDate(now, t.timezone);
