@@ -61,8 +61,8 @@ const BREAKDOWN = kit.flagEnv('BENCH_BREAKDOWN', true);
 // Per-turn accounting. Each turn runs inside an AsyncLocalStorage store; the wrapped Db and the timed model
 // add to the store of the turn they serve, so the figures stay per turn under any concurrency.
 
-type Phase = 'open' | 'history' | 'tools' | 'record';
-const PHASES: Phase[] = ['open', 'history', 'tools', 'record'];
+type Phase = 'open' | 'memory' | 'tools' | 'record';
+const PHASES: Phase[] = ['open', 'memory', 'tools', 'record'];
 
 interface TurnStats {
   /** Statements sent: each query, plus BEGIN+prelude and COMMIT for every transaction. */
@@ -89,8 +89,8 @@ const newTurnStats = (): TurnStats => ({
   roundTrips: 0,
   transactions: 0,
   dbMs: 0,
-  phaseMs: { open: 0, history: 0, tools: 0, record: 0 },
-  phaseTrips: { open: 0, history: 0, tools: 0, record: 0 },
+  phaseMs: { open: 0, memory: 0, tools: 0, record: 0 },
+  phaseTrips: { open: 0, memory: 0, tools: 0, record: 0 },
   modelMs: 0,
   modelCalls: 0,
   active: 0,
@@ -102,12 +102,15 @@ const turnStore = new AsyncLocalStorage<TurnStats>();
 let outside = newTurnStats();
 const current = () => turnStore.getStore() ?? outside;
 
-/** What a transaction was for, from its first statement (see src/domain/conversations/store.ts). */
+/**
+ * What a transaction was for, from its first statement (see src/domain/conversations/store.ts and
+ * src/domain/memory/repo.ts): the memory tools' own searches count as memory too.
+ */
 function phaseOf(firstSql: string | undefined): Phase {
   const sql = (firstSql ?? '').replace(/\s+/g, ' ');
-  if (/FROM conversations WHERE id = \$1 AND user_id|^INSERT INTO conversations/.test(sql)) return 'open';
-  if (/FROM turns WHERE conversation_id = \$1 ORDER BY seq DESC/.test(sql)) return 'history';
-  if (/^UPDATE conversations SET turn_count/.test(sql)) return 'record';
+  if (/FROM conversations c WHERE c\.id = \$1|^INSERT INTO conversations/.test(sql)) return 'open';
+  if (/\bhnsw\.|\bmemories\b/.test(sql)) return 'memory';
+  if (/^WITH counted AS \( UPDATE conversations/.test(sql)) return 'record';
   return 'tools';
 }
 
@@ -565,8 +568,8 @@ async function main(): Promise<void> {
     out.push('  one Node process can reach however many conversations; loop p99: event-loop delay p99 in ms');
     const at = atTarget ?? runs[0];
     if (BREAKDOWN && at) {
-      out.push('open/history/tools/record ms: time in db calls by step: openConversation, recentTurns, the');
-      out.push("  tool's own transactions (parallel ones add up), recordTurn");
+      out.push('open/memory/tools/record ms: time in db calls by step: openConversation (with its history),');
+      out.push("  the memory recall, the tool's own transactions (parallel ones add up), recordTurn");
       const s = at.samples.map((x) => x.stats);
       out.push('');
       out.push(`db round trips per turn at ${at.concurrency} concurrent, by step (mean)`);

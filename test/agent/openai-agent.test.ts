@@ -13,6 +13,7 @@ describeEachDb('agent over an OpenAI-compatible model', (get) => {
     api = await startTestApi(get().db, {
       ...modelSettings(fake),
       RATE_LIMIT_SELF_SERVICE: '1000',
+      AGENT_HISTORY_TURNS: '3',
     });
     token = await api.signIn(testPhone(40));
   });
@@ -111,6 +112,51 @@ describeEachDb('agent over an OpenAI-compatible model', (get) => {
       ['assistant', 'Noted.'],
       ['user', 'when does my shop open?'],
     ]);
+  });
+
+  it('keeps only the last AGENT_HISTORY_TURNS exchanges, oldest first', async () => {
+    let conversation: string | undefined;
+    for (let i = 1; i <= 5; i++) {
+      fake.script({ text: `reply ${i}` });
+      conversation = (await chat(`message ${i}`, conversation)).body.data.conversation_id;
+    }
+    fake.requests.length = 0;
+    fake.script({ text: 'reply 6' });
+    await chat('message 6', conversation);
+    expect(fake.requests[0]?.messages.slice(1).map((m) => m.content)).toEqual([
+      'message 3',
+      'reply 3',
+      'message 4',
+      'reply 4',
+      'message 5',
+      'reply 5',
+      'message 6',
+    ]);
+  });
+
+  it('finds a task by how the user names it, and asks which one when several match', async () => {
+    for (const title of ['Pay GST for March', 'Call Suresh about GST', 'Send Ramesh the invoice']) {
+      await api.request('POST', '/api/v1/tasks', { token, body: { title } });
+    }
+    fake.script(
+      {
+        toolCalls: [
+          { name: 'complete_task', args: { task: 'the GST one' } },
+          { name: 'complete_task', args: { task: 'ramesh invoice wala' } },
+          { name: 'complete_task', args: { task: 'Mahesh' } },
+        ],
+      },
+      { text: 'ok' },
+    );
+    const res = await chat('mark the GST one, the Ramesh invoice and Mahesh done');
+    const [several, one, none] = res.body.data.actions;
+    expect(several.result).toMatchObject({ ok: false, error: 'ambiguous' });
+    expect(several.result.candidates.map((t: { title: string }) => t.title).sort()).toEqual([
+      'Call Suresh about GST',
+      'Pay GST for March',
+    ]);
+    expect(one.result).toMatchObject({ ok: true, task: { title: 'Send Ramesh the invoice', status: 'done' } });
+    expect(none.result).toMatchObject({ ok: false, error: 'not_found' });
   });
 
   it('answers clearly when the model provider fails, and still records the turn', async () => {

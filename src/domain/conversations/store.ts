@@ -69,9 +69,15 @@ export interface NewTurn {
   error: string | null;
 }
 
+/** One earlier exchange of a conversation, as the next turn sees it. */
+export interface Exchange {
+  user_message: string;
+  reply: string;
+}
+
 /**
- * The conversation a message belongs to (the one named, or a new one) and its last `limit` turns, oldest
- * first: the history the next turn sees. One transaction, as a turn's first step.
+ * The conversation a message belongs to (the one named, or a new one) and its last `limit` exchanges, oldest
+ * first: the history the next turn sees. One statement, as a turn's first step.
  */
 export async function openConversation(
   db: Db,
@@ -79,7 +85,7 @@ export async function openConversation(
   channel: ConversationChannel,
   id: string | undefined,
   limit: number,
-): Promise<{ conversation: Conversation; history: Turn[] }> {
+): Promise<{ conversation: Conversation; history: Exchange[] }> {
   return db.tenant(ctx.tenantId, async (tx) => {
     if (!id) {
       const [row] = await tx.query<ConversationRow>(
@@ -89,53 +95,38 @@ export async function openConversation(
       );
       return { conversation: toConversation(row as ConversationRow), history: [] };
     }
-    const [row] = await tx.query<ConversationRow>(
-      'SELECT id, channel, turn_count, created_at, updated_at FROM conversations WHERE id = $1 AND user_id = $2',
-      [id, ctx.userId],
+    const [row] = await tx.query<ConversationRow & { history: [string, string][] }>(
+      `SELECT c.id, c.channel, c.turn_count, c.created_at, c.updated_at,
+         (SELECT coalesce(json_agg(json_build_array(h.user_message, h.reply) ORDER BY h.seq), '[]'::json)
+          FROM (SELECT seq, user_message, reply FROM turns WHERE conversation_id = c.id
+                ORDER BY seq DESC LIMIT $3) h) AS history
+       FROM conversations c WHERE c.id = $1 AND c.user_id = $2`,
+      [id, ctx.userId, limit],
     );
     if (!row) throw notFound('conversation', id);
-    const history = await tx.query<TurnRow>(
-      `SELECT * FROM (
-         SELECT id, seq, user_message, reply, actions, model, input_tokens, output_tokens, latency_ms, error, created_at
-         FROM turns WHERE conversation_id = $1 ORDER BY seq DESC LIMIT $2
-       ) recent ORDER BY seq ASC`,
-      [id, limit],
-    );
-    return { conversation: toConversation(row), history: history.map(toTurn) };
+    return {
+      conversation: toConversation(row),
+      history: row.history.map(([user_message, reply]) => ({ user_message, reply })),
+    };
   });
 }
 
-/** The last `limit` turns, oldest first: the history the next turn sees. */
-export async function recentTurns(db: Db, ctx: Ctx, conversationId: string, limit: number): Promise<Turn[]> {
-  const rows = await db.tenant(ctx.tenantId, (tx) =>
-    tx.query<TurnRow>(
-      `SELECT * FROM (
-         SELECT id, seq, user_message, reply, actions, model, input_tokens, output_tokens, latency_ms, error, created_at
-         FROM turns WHERE conversation_id = $1 ORDER BY seq DESC LIMIT $2
-       ) recent ORDER BY seq ASC`,
-      [conversationId, limit],
-    ),
-  );
-  return rows.map(toTurn);
-}
-
+/** Appends a turn and counts it on its conversation, in one statement. */
 export async function recordTurn(db: Db, ctx: Ctx, conversationId: string, t: NewTurn): Promise<Turn> {
-  return db.tenant(ctx.tenantId, async (tx) => {
-    const [conv] = await tx.query<{ seq: number }>(
-      'UPDATE conversations SET turn_count = turn_count + 1, updated_at = now() WHERE id = $1 RETURNING turn_count AS seq',
-      [conversationId],
-    );
-    if (!conv) throw notFound('conversation', conversationId);
-    const [row] = await tx.query<TurnRow>(
-      `INSERT INTO turns (id, tenant_id, conversation_id, seq, user_message, reply, actions, model, input_tokens,
+  const [row] = await db.tenant(ctx.tenantId, (tx) =>
+    tx.query<{ id: string; seq: number; created_at: Date }>(
+      `WITH counted AS (
+         UPDATE conversations SET turn_count = turn_count + 1, updated_at = now() WHERE id = $3
+         RETURNING turn_count
+       )
+       INSERT INTO turns (id, tenant_id, conversation_id, seq, user_message, reply, actions, model, input_tokens,
          output_tokens, latency_ms, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       RETURNING id, seq, user_message, reply, actions, model, input_tokens, output_tokens, latency_ms, error, created_at`,
+       SELECT $1, $2, $3, turn_count, $4, $5, $6, $7, $8, $9, $10, $11 FROM counted
+       RETURNING id, seq, created_at`,
       [
         newId('turn'),
         ctx.tenantId,
         conversationId,
-        conv.seq,
         t.userMessage,
         t.reply,
         JSON.stringify(t.actions),
@@ -145,8 +136,19 @@ export async function recordTurn(db: Db, ctx: Ctx, conversationId: string, t: Ne
         t.latencyMs,
         t.error,
       ],
-    );
-    return toTurn(row as TurnRow);
+    ),
+  );
+  if (!row) throw notFound('conversation', conversationId);
+  return toTurn({
+    ...row,
+    user_message: t.userMessage,
+    reply: t.reply,
+    actions: t.actions,
+    model: t.model,
+    input_tokens: t.inputTokens,
+    output_tokens: t.outputTokens,
+    latency_ms: t.latencyMs,
+    error: t.error,
   });
 }
 
