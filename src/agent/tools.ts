@@ -9,11 +9,11 @@ import { FollowUpCreate, followUpId } from '../domain/follow-ups/schema.ts';
 import {
   completeFollowUp,
   createFollowUp,
+  findOpenFollowUps,
   getFollowUp,
   listFollowUps,
   snoozeFollowUp,
 } from '../domain/follow-ups/service.ts';
-import { findByWords, significantWords } from '../domain/lookup.ts';
 import { type Memory, memoryId } from '../domain/memory/schema.ts';
 import type { MemoryService, ScoredHit } from '../domain/memory/service.ts';
 import { composeMyDay } from '../domain/my-day.ts';
@@ -23,6 +23,7 @@ import {
   completeTask,
   createTask,
   deleteTask,
+  findOpenTasks,
   getTask,
   listTasks,
   updateTask,
@@ -94,53 +95,45 @@ const briefMemory = (m: Memory | ScoredHit) => ({
 
 type Resolved<T> = { found: T } | { result: ToolResult };
 
-async function resolveTask(db: Db, ctx: Ctx, ref: string): Promise<Resolved<Task>> {
-  if (taskId.safeParse(ref).success) return { found: await getTask(db, ctx, ref) };
-  const ids = await db.tenant(ctx.tenantId, (tx) =>
-    findByWords(
-      tx,
-      'tasks',
-      ['title', 'notes'],
-      significantWords(ref),
-      "status = 'open'",
-      'due_date ASC NULLS LAST, created_at DESC',
-    ),
-  );
-  if (ids.length === 0) return { result: fail('not_found', `No open task matches "${ref}".`) };
-  const tasks = await Promise.all(ids.map((id) => getTask(db, ctx, id)));
-  if (tasks.length > 1) {
-    return {
-      result: fail('ambiguous', `${tasks.length} open tasks match "${ref}".`, {
-        candidates: tasks.map(briefTask),
-      }),
-    };
-  }
-  return { found: tasks[0] as Task };
-}
-
-async function resolveFollowUp(db: Db, ctx: Ctx, ref: string): Promise<Resolved<FollowUp>> {
-  if (followUpId.safeParse(ref).success) return { found: await getFollowUp(db, ctx, ref) };
-  const ids = await db.tenant(ctx.tenantId, (tx) =>
-    findByWords(
-      tx,
-      'follow_ups',
-      ['contact_name', 'subject', 'notes'],
-      significantWords(ref),
-      "status IN ('pending', 'snoozed')",
-      'due_at ASC',
-    ),
-  );
-  if (ids.length === 0) return { result: fail('not_found', `No open follow-up matches "${ref}".`) };
-  const found = await Promise.all(ids.map((id) => getFollowUp(db, ctx, id)));
+/** One record from an id or from how the user names it; none or several matching is a result to explain. */
+async function resolveNamed<T>(
+  ref: string,
+  what: string,
+  byId: () => Promise<T> | undefined,
+  byName: () => Promise<T[]>,
+  brief: (found: T) => unknown,
+): Promise<Resolved<T>> {
+  const exact = byId();
+  if (exact) return { found: await exact };
+  const found = await byName();
+  if (found.length === 0) return { result: fail('not_found', `No open ${what} matches "${ref}".`) };
   if (found.length > 1) {
     return {
-      result: fail('ambiguous', `${found.length} open follow-ups match "${ref}".`, {
-        candidates: found.map(briefFollowUp),
+      result: fail('ambiguous', `${found.length} open ${what}s match "${ref}".`, {
+        candidates: found.map(brief),
       }),
     };
   }
-  return { found: found[0] as FollowUp };
+  return { found: found[0] as T };
 }
+
+const resolveTask = (db: Db, ctx: Ctx, ref: string) =>
+  resolveNamed(
+    ref,
+    'task',
+    () => (taskId.safeParse(ref).success ? getTask(db, ctx, ref) : undefined),
+    () => findOpenTasks(db, ctx, ref),
+    briefTask,
+  );
+
+const resolveFollowUp = (db: Db, ctx: Ctx, ref: string) =>
+  resolveNamed(
+    ref,
+    'follow-up',
+    () => (followUpId.safeParse(ref).success ? getFollowUp(db, ctx, ref) : undefined),
+    () => findOpenFollowUps(db, ctx, ref),
+    briefFollowUp,
+  );
 
 type Handler<T extends ToolName> = (args: ToolArgs<T>, turn: TurnContext) => Promise<ToolResult>;
 

@@ -12,24 +12,26 @@ export interface AuditEntry {
   after?: unknown;
 }
 
+/** The audit row's INSERT, its parameters $1–$10 in `auditParams` order. */
+export const AUDIT_INSERT = `INSERT INTO audit_log (tenant_id, actor_type, actor_id, via, action, entity, entity_id, before, after, request_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+
+export const auditParams = (ctx: Ctx, entry: AuditEntry): unknown[] => [
+  ctx.tenantId,
+  ctx.actor,
+  ctx.userId,
+  ctx.via,
+  entry.action,
+  entry.entity,
+  entry.entityId,
+  entry.before === undefined ? null : JSON.stringify(entry.before),
+  entry.after === undefined ? null : JSON.stringify(entry.after),
+  ctx.requestId ?? null,
+];
+
 /** Appends one audit row inside the caller's transaction, so the record and the change commit together. */
 export async function appendAudit(tx: Queryable, ctx: Ctx, entry: AuditEntry): Promise<void> {
-  await tx.query(
-    `INSERT INTO audit_log (tenant_id, actor_type, actor_id, via, action, entity, entity_id, before, after, request_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      ctx.tenantId,
-      ctx.actor,
-      ctx.userId,
-      ctx.via,
-      entry.action,
-      entry.entity,
-      entry.entityId,
-      entry.before === undefined ? null : JSON.stringify(entry.before),
-      entry.after === undefined ? null : JSON.stringify(entry.after),
-      ctx.requestId ?? null,
-    ],
-  );
+  await tx.query(AUDIT_INSERT, auditParams(ctx, entry));
 }
 
 export const AuditRecord = z

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Queryable } from '../db/types.ts';
+import { AUDIT_INSERT, type AuditEntry, auditParams } from './audit.ts';
 import type { Ctx } from './context.ts';
 import { FollowUp } from './follow-ups/schema.ts';
 import { newId } from './ids.ts';
@@ -50,5 +51,25 @@ export async function emitEvent<T extends EventType>(
     type,
     JSON.stringify(data),
   ]);
+  return id;
+}
+
+/**
+ * Audits a change and announces it as the event of the same name, in one statement: one round trip instead
+ * of two, inside the caller's transaction like `appendAudit` and `emitEvent`.
+ */
+export async function auditAndEmit<T extends EventType>(
+  tx: Queryable,
+  ctx: Ctx,
+  type: T,
+  entry: Omit<AuditEntry, 'action'>,
+  data: EventData<T>,
+): Promise<string> {
+  const id = eventId();
+  await tx.query(
+    `WITH audited AS (${AUDIT_INSERT})
+     INSERT INTO events (id, tenant_id, type, payload) VALUES ($11, $1, $12, $13)`,
+    [...auditParams(ctx, { ...entry, action: type }), id, type, JSON.stringify(data)],
+  );
   return id;
 }

@@ -1,5 +1,3 @@
-import type { Queryable } from '../db/types.ts';
-
 /**
  * Finding a record from how a person names it ("the GST one", "Ramesh"): every significant word must
  * appear in one of the searched columns. Shared by tasks and follow-ups.
@@ -49,27 +47,15 @@ export function significantWords(ref: string): string[] {
 
 const escapeLike = (w: string) => w.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export interface Match {
-  id: string;
-}
-
-/** Up to `limit` ids from `table` where each word appears in one of `columns`, restricted by `extraWhere`. */
-export async function findByWords(
-  tx: Queryable,
-  table: 'tasks' | 'follow_ups',
-  columns: string[],
-  words: string[],
-  extraWhere: string,
-  order: string,
-  limit = 5,
-): Promise<string[]> {
-  if (words.length === 0) return [];
-  const conditions = words.map(
-    (_, i) => `(${columns.map((c) => `coalesce(${c}, '') ILIKE $${i + 1}`).join(' OR ')})`,
-  );
-  const rows = await tx.query<{ id: string }>(
-    `SELECT id FROM ${table} WHERE ${conditions.join(' AND ')} AND ${extraWhere} ORDER BY ${order} LIMIT ${limit}`,
-    words.map((w) => `%${escapeLike(w)}%`),
-  );
-  return rows.map((r) => r.id);
+/**
+ * A condition that each word appears in one of `columns` (case-insensitive), as $1…$n, with its parameters.
+ * Callers skip the query when there are no words: nothing was named.
+ */
+export function wordsCondition(columns: readonly string[], words: readonly string[]) {
+  return {
+    where: words
+      .map((_, i) => `(${columns.map((c) => `coalesce(${c}, '') ILIKE $${i + 1}`).join(' OR ')})`)
+      .join(' AND '),
+    params: words.map((w) => `%${escapeLike(w)}%`),
+  };
 }

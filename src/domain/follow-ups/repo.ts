@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/types.ts';
 import type { Source } from '../fields.ts';
+import { wordsCondition } from '../lookup.ts';
 import { fetchPage, type Page } from '../pagination.ts';
 import { likePattern } from '../tasks/repo.ts';
 import { iso } from '../time.ts';
@@ -91,6 +92,21 @@ export async function findFollowUp(tx: Queryable, id: string, forUpdate = false)
     [id],
   );
   return r ? toFollowUp(r) : null;
+}
+
+/** Up to `limit` open follow-ups whose contact, subject or notes hold every word, soonest due first. */
+export async function selectOpenFollowUpsNamed(
+  tx: Queryable,
+  words: string[],
+  limit: number,
+): Promise<FollowUp[]> {
+  const match = wordsCondition(['contact_name', 'subject', 'notes'], words);
+  const rows = await tx.query<FollowUpRow>(
+    `SELECT ${COLUMNS} FROM follow_ups WHERE ${match.where} AND status IN ('pending', 'snoozed')
+     ORDER BY due_at ASC LIMIT ${limit}`,
+    match.params,
+  );
+  return rows.map(toFollowUp);
 }
 
 export async function updateFollowUpRow(tx: Queryable, id: string, f: FollowUpFields): Promise<FollowUp> {

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import type { Db, Queryable } from '../../db/types.ts';
-import { appendAudit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
-import { emitEvent } from '../events.ts';
+import { auditAndEmit } from '../events.ts';
 import type { Source } from '../fields.ts';
 import { newId } from '../ids.ts';
+import { significantWords } from '../lookup.ts';
 import type { Page } from '../pagination.ts';
 import { cancelFollowUpReminder, syncFollowUpReminder } from '../reminders/sync.ts';
 import {
@@ -14,6 +14,7 @@ import {
   findFollowUp,
   insertFollowUp,
   selectFollowUps,
+  selectOpenFollowUpsNamed,
   updateFollowUpRow,
 } from './repo.ts';
 import type {
@@ -56,13 +57,13 @@ export async function createFollowUp(
       task_id: input.task_id ?? null,
     });
     await syncFollowUpReminder(tx, ctx, followUp);
-    await appendAudit(tx, ctx, {
-      action: 'follow_up.created',
-      entity: 'follow_up',
-      entityId: followUp.id,
-      after: followUp,
-    });
-    await emitEvent(tx, ctx, 'follow_up.created', followUp);
+    await auditAndEmit(
+      tx,
+      ctx,
+      'follow_up.created',
+      { entity: 'follow_up', entityId: followUp.id, after: followUp },
+      followUp,
+    );
     return followUp;
   });
 }
@@ -71,6 +72,13 @@ export async function getFollowUp(db: Db, ctx: Ctx, id: string): Promise<FollowU
   const followUp = await db.tenant(ctx.tenantId, (tx) => findFollowUp(tx, id));
   if (!followUp) throw notFound('follow_up', id);
   return followUp;
+}
+
+/** The open follow-ups a person means by how they name one ("Ramesh wala"): up to `limit`, soonest first. */
+export async function findOpenFollowUps(db: Db, ctx: Ctx, ref: string, limit = 5): Promise<FollowUp[]> {
+  const words = significantWords(ref);
+  if (words.length === 0) return [];
+  return db.tenant(ctx.tenantId, (tx) => selectOpenFollowUpsNamed(tx, words, limit));
 }
 
 export function listFollowUps(db: Db, ctx: Ctx, query: FollowUpListQuery): Promise<Page<FollowUp>> {
@@ -96,8 +104,7 @@ async function change(
     await assertTask(tx, fields.task_id !== before.task_id ? fields.task_id : null);
     const after = await updateFollowUpRow(tx, id, fields);
     await syncFollowUpReminder(tx, ctx, after);
-    await appendAudit(tx, ctx, { action, entity: 'follow_up', entityId: id, before, after });
-    await emitEvent(tx, ctx, action, after);
+    await auditAndEmit(tx, ctx, action, { entity: 'follow_up', entityId: id, before, after }, after);
     return after;
   });
 }
@@ -168,7 +175,6 @@ export async function deleteFollowUp(db: Db, ctx: Ctx, id: string): Promise<void
     if (!before) throw notFound('follow_up', id);
     await deleteFollowUpRow(tx, id);
     await cancelFollowUpReminder(tx, id);
-    await appendAudit(tx, ctx, { action: 'follow_up.deleted', entity: 'follow_up', entityId: id, before });
-    await emitEvent(tx, ctx, 'follow_up.deleted', before);
+    await auditAndEmit(tx, ctx, 'follow_up.deleted', { entity: 'follow_up', entityId: id, before }, before);
   });
 }

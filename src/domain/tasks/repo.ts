@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/types.ts';
 import type { Source } from '../fields.ts';
+import { wordsCondition } from '../lookup.ts';
 import { fetchPage, type Page } from '../pagination.ts';
 import { iso } from '../time.ts';
 import type { Priority, Task, TaskListQuery, TaskStatus } from './schema.ts';
@@ -83,6 +84,17 @@ export async function findTask(tx: Queryable, id: string, forUpdate = false): Pr
     [id],
   );
   return r ? toTask(r) : null;
+}
+
+/** Up to `limit` open tasks whose title or notes hold every word, soonest due first. */
+export async function selectOpenTasksNamed(tx: Queryable, words: string[], limit: number): Promise<Task[]> {
+  const match = wordsCondition(['title', 'notes'], words);
+  const rows = await tx.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM tasks WHERE ${match.where} AND status = 'open'
+     ORDER BY due_date ASC NULLS LAST, created_at DESC LIMIT ${limit}`,
+    match.params,
+  );
+  return rows.map(toTask);
 }
 
 export async function updateTaskRow(tx: Queryable, id: string, f: TaskFields): Promise<Task> {

@@ -3,13 +3,22 @@ import type { Db, Queryable } from '../../db/types.ts';
 import { appendAudit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
-import { emitEvent } from '../events.ts';
+import { auditAndEmit } from '../events.ts';
 import type { Source } from '../fields.ts';
 import { newId } from '../ids.ts';
+import { significantWords } from '../lookup.ts';
 import type { Page } from '../pagination.ts';
 import { cancelTaskReminder, syncTaskReminder } from '../reminders/sync.ts';
 import { localDate } from '../time.ts';
-import { deleteTaskRow, findTask, insertTask, selectTasks, type TaskFields, updateTaskRow } from './repo.ts';
+import {
+  deleteTaskRow,
+  findTask,
+  insertTask,
+  selectOpenTasksNamed,
+  selectTasks,
+  type TaskFields,
+  updateTaskRow,
+} from './repo.ts';
 import type { Task, TaskCreate, TaskListQuery, TaskUpdate } from './schema.ts';
 
 type NewTask = z.output<typeof TaskCreate>;
@@ -50,8 +59,7 @@ export async function createTask(db: Db, ctx: Ctx, input: NewTask, source: Sourc
       assignee_id: f.assignee_id ?? null,
     });
     await syncTaskReminder(tx, ctx, task);
-    await appendAudit(tx, ctx, { action: 'task.created', entity: 'task', entityId: task.id, after: task });
-    await emitEvent(tx, ctx, 'task.created', task);
+    await auditAndEmit(tx, ctx, 'task.created', { entity: 'task', entityId: task.id, after: task }, task);
     return task;
   });
 }
@@ -60,6 +68,13 @@ export async function getTask(db: Db, ctx: Ctx, id: string): Promise<Task> {
   const task = await db.tenant(ctx.tenantId, (tx) => findTask(tx, id));
   if (!task) throw notFound('task', id);
   return task;
+}
+
+/** The open tasks a person means by how they name one ("the GST one"): up to `limit`, soonest due first. */
+export async function findOpenTasks(db: Db, ctx: Ctx, ref: string, limit = 5): Promise<Task[]> {
+  const words = significantWords(ref);
+  if (words.length === 0) return [];
+  return db.tenant(ctx.tenantId, (tx) => selectOpenTasksNamed(tx, words, limit));
 }
 
 export function listTasks(db: Db, ctx: Ctx, query: TaskListQuery): Promise<Page<Task>> {
@@ -93,14 +108,9 @@ async function applyUpdate(tx: Queryable, ctx: Ctx, before: Task, patch: TaskUpd
   const after = await updateTaskRow(tx, before.id, fields);
   await syncTaskReminder(tx, ctx, after);
   const completed = before.status !== 'done' && after.status === 'done';
-  await appendAudit(tx, ctx, {
-    action: completed ? 'task.completed' : 'task.updated',
-    entity: 'task',
-    entityId: before.id,
-    before,
-    after,
-  });
-  if (completed) await emitEvent(tx, ctx, 'task.completed', after);
+  const change = { entity: 'task', entityId: before.id, before, after };
+  if (completed) await auditAndEmit(tx, ctx, 'task.completed', change, after);
+  else await appendAudit(tx, ctx, { action: 'task.updated', ...change });
   return after;
 }
 
