@@ -1,8 +1,23 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { type Db, type Queryable, tenantPrelude, UNSCOPED_PRELUDE } from './types.ts';
+import { type Db, type Queryable, type QueryOptions, tenantPrelude, UNSCOPED_PRELUDE } from './types.ts';
 
 // Dates stay 'YYYY-MM-DD' strings, as on PGlite.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+const statementNames = new Map<string, string>();
+
+/** `prepare` names the statement by its text's hash: one text, one statement per connection, planned once. */
+function statement(sql: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined) {
+  const values = params as unknown[] | undefined;
+  if (!options?.prepare) return { text: sql, values };
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `axon_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+    statementNames.set(sql, name);
+  }
+  return { name, text: sql, values };
+}
 
 export function openPostgres(url: string, poolSize: number): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
@@ -10,8 +25,8 @@ export function openPostgres(url: string, poolSize: number): Db {
   pool.on('error', () => {});
 
   const asQueryable = (client: pg.PoolClient): Queryable => ({
-    query: async <R>(sql: string, params?: readonly unknown[]) =>
-      (await client.query(sql, params as unknown[] | undefined)).rows as R[],
+    query: async <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
+      (await client.query(statement(sql, params, options))).rows as R[],
     exec: async (sql) => {
       await client.query(sql);
     },
@@ -35,8 +50,8 @@ export function openPostgres(url: string, poolSize: number): Db {
   return {
     kind: 'postgres',
     driver: { url },
-    query: async <R>(sql: string, params?: readonly unknown[]) =>
-      (await pool.query(sql, params as unknown[] | undefined)).rows as R[],
+    query: async <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
+      (await pool.query(statement(sql, params, options))).rows as R[],
     exec: async (sql) => {
       await pool.query(sql);
     },

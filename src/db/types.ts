@@ -1,8 +1,21 @@
 import type { PGlite } from '@electric-sql/pglite';
 
+export interface QueryOptions {
+  /**
+   * Plan once per connection and reuse it (a named prepared statement on Postgres; PGlite ignores it): for a
+   * hot statement whose planning costs as much as running it. Postgres may then run a generic plan, so use it
+   * only where one plan suits every parameter.
+   */
+  prepare?: boolean;
+}
+
 /** The one small interface every layer above `db` uses; PGlite and pg.Pool both implement it. */
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<R[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }

@@ -46,6 +46,26 @@ describeEachDb('database', (get) => {
     ).rejects.toThrow(/row-level security/);
   });
 
+  it('a prepared statement, planned once per connection, still sees only the tenant of each transaction', async () => {
+    const { db } = get();
+    await db.transaction(async (tx) => {
+      await tx.query("INSERT INTO tenants (id, name) VALUES ('ten_prep_a', 'A'), ('ten_prep_b', 'B')");
+      await tx.query(
+        "INSERT INTO tasks (id, tenant_id, title, source) VALUES ('task_prep_a', 'ten_prep_a', 'a', 'api'), ('task_prep_b', 'ten_prep_b', 'b', 'api')",
+      );
+    });
+    // Past the fifth execution Postgres may switch to a generic plan; the tenant must still bind each run.
+    for (let i = 0; i < 8; i++) {
+      const tenant = i % 2 ? 'ten_prep_b' : 'ten_prep_a';
+      const rows = await db.tenant(tenant, (tx) =>
+        tx.query<{ id: string }>('SELECT id FROM tasks WHERE title = ANY($1)', [['a', 'b']], {
+          prepare: true,
+        }),
+      );
+      expect(rows.map((r) => r.id)).toEqual([i % 2 ? 'task_prep_b' : 'task_prep_a']);
+    }
+  });
+
   it('refuses to update or delete the audit log', async () => {
     const { db } = get();
     await db.query("INSERT INTO tenants (id, name) VALUES ('ten_audit', 'A') ON CONFLICT DO NOTHING");
