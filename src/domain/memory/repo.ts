@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/types.ts';
 import { fetchPage, type Page } from '../pagination.ts';
 import { iso } from '../time.ts';
-import type { Memory, MemoryKind, MemoryListQuery, MemorySource } from './schema.ts';
+import type { Memory, MemoryHit, MemoryKind, MemoryListQuery, MemorySource } from './schema.ts';
 
 /**
  * SQL for memories and nothing else: dedup, supersede and fusion rules live in the service. Every call runs
@@ -48,7 +48,6 @@ const COLUMN_NAMES = [
   'updated_at',
 ];
 const COLUMNS = COLUMN_NAMES.join(', ');
-const M_COLUMNS = COLUMN_NAMES.map((c) => `m.${c}`).join(', ');
 
 export interface StoredMemory extends Memory {
   subject_key: string | null;
@@ -297,36 +296,145 @@ export async function selectMemories(
 
 // ---- hybrid search ----
 
-export interface Candidate extends StoredMemory {
-  /** 1-based rank in the vector list, or null when only the text search found it. */
-  vector_rank: number | null;
-  /** 1-based rank in the full-text list, or null when the words did not match. */
-  text_rank: number | null;
-  similarity: number;
+/** A search hit, as the service returns it. */
+export interface ScoredHit extends MemoryHit {
+  /** The words of the query matched it (full-text); otherwise only the vectors found it. */
+  matched_words: boolean;
 }
 
-export interface CandidateQuery {
+export interface HitQuery {
   userId: string;
   embedding: string;
   text: string;
   kind: MemoryKind | null;
   /** Length of each list before fusion. */
   depth: number;
+  limit: number;
+  ranking: Ranking;
+}
+
+/** The service's fusion rule, as numbers (see service.ts for what they mean). */
+export interface Ranking {
+  rrfK: number;
+  /** A hit whose words do not match must be at least this similar. */
+  minSimilarity: number;
+  now: Date;
+  recencyBoost: number;
+  recencyDays: number;
+  recallBoost: number;
+  recallsForFullBoost: number;
+}
+
+const params = (q: HitQuery) => [
+  q.userId,
+  q.embedding,
+  q.text,
+  q.kind,
+  q.depth,
+  q.limit,
+  q.ranking.minSimilarity,
+  q.ranking.now,
+  q.ranking.rrfK,
+  q.ranking.recencyBoost,
+  q.ranking.recencyDays,
+  q.ranking.recallBoost,
+  q.ranking.recallsForFullBoost,
+];
+
+/**
+ * From the lists `vec` (id, distance) and `txt` (id, rank), each already cut to the depth: `scored`, their
+ * reciprocal rank fusion, Σ 1/(k + rank), times the recency and recall boost; then PAGE, the relevant ones
+ * best first, cut to the page. In SQL so that only the page's rows come back (read by primary key).
+ */
+const SCORED = `fused AS MATERIALIZED (
+       SELECT id, v.rnk AS vector_rank, t.rnk AS text_rank
+       FROM (SELECT id, row_number() OVER (ORDER BY distance, id) AS rnk FROM vec) v
+       FULL JOIN (SELECT id, row_number() OVER (ORDER BY rank DESC, id) AS rnk FROM txt) t USING (id)
+     ), scored AS (
+       SELECT m.id, m.content, m.kind, m.subject, m.source, m.conversation_id, m.turn_id, m.created_at, m.updated_at,
+         f.text_rank IS NOT NULL AS matched_words, 1 - (m.embedding <=> $2::vector) AS similarity,
+         (coalesce(1 / ($9::float8 + f.vector_rank), 0) + coalesce(1 / ($9::float8 + f.text_rank), 0))
+         * (1 + $10::float8 * exp(-greatest(0, extract(epoch FROM $8::timestamptz - m.updated_at)) / (86400 * $11::float8))
+              + $12::float8 * least(1, ln(1 + m.recall_count) / ln(1 + $13::float8))) AS score
+       FROM fused f JOIN memories m ON m.id = f.id
+     )`;
+const PAGE = 'SELECT * FROM scored WHERE matched_words OR similarity >= $7 ORDER BY score DESC, id LIMIT $6';
+
+interface HitRow {
+  id: string;
+  content: string;
+  kind: MemoryKind;
+  subject: string | null;
+  source: MemorySource;
+  conversation_id: string | null;
+  turn_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  matched_words: boolean;
+  similarity: number;
+  score: number;
+}
+
+const toHit = (r: HitRow): ScoredHit => ({
+  id: r.id,
+  content: r.content,
+  kind: r.kind,
+  subject: r.subject,
+  score: Number(r.score),
+  similarity: Number(r.similarity),
+  source: r.source,
+  conversation_id: r.conversation_id,
+  turn_id: r.turn_id,
+  created_at: r.created_at.toISOString(),
+  updated_at: r.updated_at.toISOString(),
+  matched_words: r.matched_words,
+});
+
+/**
+ * The page of hits by one exact pass over the user's live memories: each row's distance and full-text rank
+ * computed once, both lists cut from that. Exact, so the nearest neighbours are the true ones, and cheaper
+ * than an index for the hundreds or few thousands of memories a user has: those are a small share of a
+ * shared table, and the HNSW index must step past the other users' rows one by one (slowly, approximately).
+ * Null when the user has more than `maxRows` live memories (counted on the b-tree, the pass then not run):
+ * those take searchIndexed. Prepared: its one plan suits every user it serves.
+ */
+export async function searchExact(tx: Queryable, q: HitQuery, maxRows: number): Promise<ScoredHit[] | null> {
+  const rows = await tx.query<Partial<HitRow> & { live: string }>(
+    `WITH query AS MATERIALIZED (
+       SELECT memory_tsquery($3) AS tsq
+     ), live AS MATERIALIZED (
+       SELECT count(*) AS n FROM (SELECT FROM memories WHERE user_id = $1 AND superseded_by IS NULL LIMIT $14 + 1) s
+     ), mine AS MATERIALIZED (
+       SELECT m.id, m.embedding <=> $2::vector AS distance,
+         CASE WHEN m.tsv @@ query.tsq THEN ts_rank_cd(m.tsv, query.tsq) END AS rank
+       FROM memories m, query, live
+       WHERE live.n <= $14 AND m.user_id = $1 AND m.superseded_by IS NULL AND ($4::text IS NULL OR m.kind = $4)
+     ), vec AS (
+       SELECT id, distance FROM mine ORDER BY distance, id LIMIT $5
+     ), txt AS (
+       SELECT id, rank FROM mine WHERE rank IS NOT NULL ORDER BY rank DESC, id LIMIT $5
+     ), ${SCORED}, page AS (${PAGE})
+     SELECT page.*, live.n AS live FROM live LEFT JOIN page ON true ORDER BY page.score DESC, page.id`,
+    [...params(q), maxRows],
+    { prepare: true },
+  );
+  // `live` always yields its one row, with no hit beside it when there is none or the pass did not run.
+  if (Number(rows[0]?.live) > maxRows) return null;
+  return rows.filter((r): r is HitRow & { live: string } => r.id != null).map(toHit);
 }
 
 /**
- * Both candidate lists and the rows they name, in one statement:
+ * The page of hits through the indexes, for a user with many memories:
  * - `ann`: the HNSW index's nearest neighbours. With pgvector 0.8's iterative scan (set by the caller),
  *   the tenant (row-level security) and user filters apply inside the index scan, which keeps going until
  *   `depth` rows pass them, so a filtered query still fills its list.
  * - `exact`: the same list by exact scan, computed only when `ann` came back short (the scan stops at
- *   `hnsw.max_scan_tuples`; or the user has fewer rows than `depth`, and then this scan is cheap).
+ *   `hnsw.max_scan_tuples`).
  * - `txt`: full-text matches, any word of the query, best ts_rank_cd first.
+ * Planned per call, not prepared: whether the HNSW index pays depends on how many rows this user has.
  */
-export async function selectCandidates(tx: Queryable, q: CandidateQuery): Promise<Candidate[]> {
-  const rows = await tx.query<
-    MemoryRow & { vector_rank: string | null; text_rank: string | null; similarity: number }
-  >(
+export async function searchIndexed(tx: Queryable, q: HitQuery): Promise<ScoredHit[]> {
+  const rows = await tx.query<HitRow>(
     `WITH ann AS MATERIALIZED (
        SELECT id, embedding <=> $2::vector AS distance FROM memories
        WHERE user_id = $1 AND superseded_by IS NULL AND ($4::text IS NULL OR kind = $4)
@@ -339,29 +447,16 @@ export async function selectCandidates(tx: Queryable, q: CandidateQuery): Promis
        SELECT id, distance FROM ann WHERE (SELECT count(*) FROM ann) >= $5
        UNION ALL
        SELECT id, distance FROM exact WHERE (SELECT count(*) FROM ann) < $5
-     ), query AS (
-       SELECT memory_tsquery($3) AS tsq
      ), txt AS MATERIALIZED (
-       SELECT m.id, ts_rank_cd(m.tsv, query.tsq) AS rank FROM memories m, query
+       SELECT m.id, ts_rank_cd(m.tsv, query.tsq) AS rank FROM memories m, (SELECT memory_tsquery($3) AS tsq) query
        WHERE query.tsq IS NOT NULL AND m.tsv @@ query.tsq AND m.user_id = $1 AND m.superseded_by IS NULL
          AND ($4::text IS NULL OR m.kind = $4)
        ORDER BY rank DESC, m.id LIMIT $5
-     ), fused AS (
-       SELECT id, v.rnk AS vector_rank, t.rnk AS text_rank
-       FROM (SELECT id, row_number() OVER (ORDER BY distance, id) AS rnk FROM vec) v
-       FULL JOIN (SELECT id, row_number() OVER (ORDER BY rank DESC, id) AS rnk FROM txt) t USING (id)
-     )
-     SELECT ${M_COLUMNS}, f.vector_rank, f.text_rank,
-       1 - (m.embedding <=> $2::vector) AS similarity
-     FROM fused f JOIN memories m ON m.id = f.id AND m.user_id = $1`,
-    [q.userId, q.embedding, q.text, q.kind, q.depth],
+     ), ${SCORED}
+     ${PAGE}`,
+    params(q),
   );
-  return rows.map((r) => ({
-    ...toStored(r),
-    vector_rank: r.vector_rank === null ? null : Number(r.vector_rank),
-    text_rank: r.text_rank === null ? null : Number(r.text_rank),
-    similarity: Number(r.similarity),
-  }));
+  return rows.map(toHit);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Ctx } from '../../../src/domain/context.ts';
 import { vectorLiteral } from '../../../src/domain/memory/embedder.ts';
 import { contentKey } from '../../../src/domain/memory/extractor-offline.ts';
 import { createLexicalEmbedder, lexicalVector } from '../../../src/domain/memory/lexical-embedder.ts';
-import { useIterativeScan } from '../../../src/domain/memory/repo.ts';
+import { searchExact, useIterativeScan } from '../../../src/domain/memory/repo.ts';
 import type { MemoryKind } from '../../../src/domain/memory/schema.ts';
 import { createMemoryService, type MemoryService } from '../../../src/domain/memory/service.ts';
 import { describeEachDb } from '../../support/db.ts';
@@ -70,16 +70,69 @@ describeEachDb('memory search under filters', (get) => {
     await db.exec('ANALYZE memories');
   }, 120_000);
 
-  it('a kind-filtered search returns a full page of only this user’s rows of that kind', async () => {
-    const hits = await memory.search(me, { q: query, limit: LIMIT, kind: 'contact' });
-    expect(hits).toHaveLength(LIMIT);
-    for (const h of hits) {
-      expect(mine.has(h.id)).toBe(true);
-      expect(h.kind).toBe('contact');
+  // Both ways a search can go: an exact pass over the user's memories (the default, for a user with up to
+  // exactSearchMax of them), and the indexes (here forced by a limit of 0, as for a user with more).
+  const paths = [
+    ['exact pass', () => memory],
+    [
+      'indexes',
+      () => createMemoryService({ db, embedder: createLexicalEmbedder(), settings: { exactSearchMax: 0 } }),
+    ],
+  ] as const;
+
+  for (const [path, service] of paths) {
+    it(`a kind-filtered search returns a full page of only this user’s rows of that kind (${path})`, async () => {
+      const hits = await service().search(me, { q: query, limit: LIMIT, kind: 'contact' });
+      expect(hits).toHaveLength(LIMIT);
+      for (const h of hits) {
+        expect(mine.has(h.id)).toBe(true);
+        expect(h.kind).toBe('contact');
+      }
+      const facts = await service().search(me, { q: 'customer pays by UPI', limit: LIMIT, kind: 'fact' });
+      expect(facts).toHaveLength(LIMIT);
+      expect(facts.every((h) => mine.has(h.id) && h.kind === 'fact')).toBe(true);
+    });
+  }
+
+  it('both paths rank alike: the same best hit, scores in order, words matched', async () => {
+    const q = { q: 'Customer me 7 number', limit: 5 };
+    const [exact, indexed] = await Promise.all(paths.map(([, service]) => service().search(me, q)));
+    expect(exact?.[0]?.id).toBe('mem_me_contact_7');
+    expect(indexed?.[0]?.id).toBe('mem_me_contact_7');
+    for (const hits of [exact, indexed]) {
+      const scores = (hits ?? []).map((h) => h.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      expect(hits?.[0]?.matched_words).toBe(true);
     }
-    const facts = await memory.search(me, { q: 'customer pays by UPI', limit: LIMIT, kind: 'fact' });
-    expect(facts).toHaveLength(LIMIT);
-    expect(facts.every((h) => mine.has(h.id) && h.kind === 'fact')).toBe(true);
+  });
+
+  it('the exact pass declines a user with more live memories than its limit, without scanning them', async () => {
+    const ask = (maxRows: number) =>
+      db.tenant(me.tenantId, (tx) =>
+        searchExact(
+          tx,
+          {
+            userId: me.userId as string,
+            embedding: vectorLiteral(lexicalVector(query)),
+            text: query,
+            kind: null,
+            depth: 40,
+            limit: 5,
+            ranking: {
+              rrfK: 60,
+              minSimilarity: 0,
+              now: new Date(),
+              recencyBoost: 0,
+              recencyDays: 30,
+              recallBoost: 0,
+              recallsForFullBoost: 10,
+            },
+          },
+          maxRows,
+        ),
+      );
+    expect(await ask(2 * MINE_PER_KIND - 1)).toBeNull();
+    expect(await ask(2 * MINE_PER_KIND)).toHaveLength(5);
   });
 
   /**
