@@ -342,23 +342,28 @@ const params = (q: HitQuery) => [
 ];
 
 /**
- * From the lists `vec` (id, distance) and `txt` (id, rank), each already cut to the depth: `scored`, their
- * reciprocal rank fusion, Σ 1/(k + rank), times the recency and recall boost; then PAGE, the relevant ones
- * best first, cut to the page. In SQL so that only the page's rows come back (read by primary key).
+ * The lists `vec` (id, distance, …) and `txt` (id, rank, …), each already cut to the depth, as ranks side by
+ * side, with the columns `carry` that both lists have.
  */
-const SCORED = `fused AS MATERIALIZED (
-       SELECT id, v.rnk AS vector_rank, t.rnk AS text_rank
-       FROM (SELECT id, row_number() OVER (ORDER BY distance, id) AS rnk FROM vec) v
-       FULL JOIN (SELECT id, row_number() OVER (ORDER BY rank DESC, id) AS rnk FROM txt) t USING (id)
-     ), scored AS (
-       SELECT m.id, m.content, m.kind, m.subject, m.source, m.conversation_id, m.turn_id, m.created_at, m.updated_at,
-         f.text_rank IS NOT NULL AS matched_words, 1 - (m.embedding <=> $2::vector) AS similarity,
-         (coalesce(1 / ($9::float8 + f.vector_rank), 0) + coalesce(1 / ($9::float8 + f.text_rank), 0))
-         * (1 + $10::float8 * exp(-greatest(0, extract(epoch FROM $8::timestamptz - m.updated_at)) / (86400 * $11::float8))
-              + $12::float8 * least(1, ln(1 + m.recall_count) / ln(1 + $13::float8))) AS score
-       FROM fused f JOIN memories m ON m.id = f.id
+const fused = (carry: string[] = []) => `fused AS MATERIALIZED (
+       SELECT id, v.rnk AS vector_rank, t.rnk AS text_rank${carry.map((c) => `, coalesce(v.${c}, t.${c}) AS ${c}`).join('')}
+       FROM (SELECT *, row_number() OVER (ORDER BY distance, id) AS rnk FROM vec) v
+       FULL JOIN (SELECT *, row_number() OVER (ORDER BY rank DESC, id) AS rnk FROM txt) t USING (id)
      )`;
-const PAGE = 'SELECT * FROM scored WHERE matched_words OR similarity >= $7 ORDER BY score DESC, id LIMIT $6';
+
+/**
+ * A fused row's score: reciprocal rank fusion, Σ 1/(k + rank), times the recency and recall boost, from the
+ * ranks in `f` and the memory's `updated_at` and `recall_count` in `m`. In SQL so that only the page's rows
+ * come back.
+ */
+const score = (f: string, m: string) =>
+  `(coalesce(1 / ($9::float8 + ${f}.vector_rank), 0) + coalesce(1 / ($9::float8 + ${f}.text_rank), 0))
+   * (1 + $10::float8 * exp(-greatest(0, extract(epoch FROM $8::timestamptz - ${m}.updated_at)) / (86400 * $11::float8))
+        + $12::float8 * least(1, ln(1 + ${m}.recall_count) / ln(1 + $13::float8)))`;
+
+/** The columns of a hit from memories `m`, beside matched_words, similarity and score. */
+const HIT_COLUMNS =
+  'm.id, m.content, m.kind, m.subject, m.source, m.conversation_id, m.turn_id, m.created_at, m.updated_at';
 
 interface HitRow {
   id: string;
@@ -391,34 +396,44 @@ const toHit = (r: HitRow): ScoredHit => ({
 });
 
 /**
- * The page of hits by one exact pass over the user's live memories: each row's distance and full-text rank
- * computed once, both lists cut from that. Exact, so the nearest neighbours are the true ones, and cheaper
- * than an index for the hundreds or few thousands of memories a user has: those are a small share of a
- * shared table, and the HNSW index must step past the other users' rows one by one (slowly, approximately).
- * Null when the user has more than `maxRows` live memories (counted on the b-tree, the pass then not run):
- * those take searchIndexed. Prepared: its one plan suits every user it serves.
+ * The page of hits by one exact pass over the user's live memories: each row's distance, full-text rank and
+ * boost inputs read once, both lists cut from that, and only the page's rows read again, by primary key.
+ * Exact, so the nearest neighbours are the true ones, and quicker than the indexes for the hundreds or few
+ * thousands of memories a user has: those are a small share of a shared table, and the HNSW index must step
+ * past the other users' rows one by one (slowly, approximately). Null when the pass would read more than
+ * `maxRows` rows (it stops one after): that user takes searchIndexed. Prepared: one plan suits every user
+ * it serves.
  */
 export async function searchExact(tx: Queryable, q: HitQuery, maxRows: number): Promise<ScoredHit[] | null> {
   const rows = await tx.query<Partial<HitRow> & { live: string }>(
     `WITH query AS MATERIALIZED (
        SELECT memory_tsquery($3) AS tsq
-     ), live AS MATERIALIZED (
-       SELECT count(*) AS n FROM (SELECT FROM memories WHERE user_id = $1 AND superseded_by IS NULL LIMIT $14 + 1) s
      ), mine AS MATERIALIZED (
-       SELECT m.id, m.embedding <=> $2::vector AS distance,
+       SELECT m.id, m.embedding <=> $2::vector AS distance, m.updated_at, m.recall_count,
          CASE WHEN m.tsv @@ query.tsq THEN ts_rank_cd(m.tsv, query.tsq) END AS rank
-       FROM memories m, query, live
-       WHERE live.n <= $14 AND m.user_id = $1 AND m.superseded_by IS NULL AND ($4::text IS NULL OR m.kind = $4)
+       FROM memories m, query
+       WHERE m.user_id = $1 AND m.superseded_by IS NULL AND ($4::text IS NULL OR m.kind = $4)
+       LIMIT $14 + 1
+     ), live AS (
+       SELECT count(*) AS n FROM mine
      ), vec AS (
-       SELECT id, distance FROM mine ORDER BY distance, id LIMIT $5
+       SELECT * FROM mine ORDER BY distance, id LIMIT $5
      ), txt AS (
-       SELECT id, rank FROM mine WHERE rank IS NOT NULL ORDER BY rank DESC, id LIMIT $5
-     ), ${SCORED}, page AS (${PAGE})
-     SELECT page.*, live.n AS live FROM live LEFT JOIN page ON true ORDER BY page.score DESC, page.id`,
+       SELECT * FROM mine WHERE rank IS NOT NULL ORDER BY rank DESC, id LIMIT $5
+     ), ${fused(['distance', 'updated_at', 'recall_count'])}, page AS (
+       SELECT f.id, f.text_rank IS NOT NULL AS matched_words, 1 - f.distance AS similarity,
+         ${score('f', 'f')} AS score
+       FROM fused f
+       WHERE (f.text_rank IS NOT NULL OR 1 - f.distance >= $7) AND (SELECT n FROM live) <= $14
+       ORDER BY score DESC, id LIMIT $6
+     )
+     SELECT ${HIT_COLUMNS}, page.matched_words, page.similarity, page.score, live.n AS live
+     FROM live LEFT JOIN (page JOIN memories m ON m.id = page.id) ON true
+     ORDER BY page.score DESC, page.id`,
     [...params(q), maxRows],
     { prepare: true },
   );
-  // `live` always yields its one row, with no hit beside it when there is none or the pass did not run.
+  // `live` always yields its one row, with no hit beside it when there is none or the pass declined.
   if (Number(rows[0]?.live) > maxRows) return null;
   return rows.filter((r): r is HitRow & { live: string } => r.id != null).map(toHit);
 }
@@ -452,8 +467,12 @@ export async function searchIndexed(tx: Queryable, q: HitQuery): Promise<ScoredH
        WHERE query.tsq IS NOT NULL AND m.tsv @@ query.tsq AND m.user_id = $1 AND m.superseded_by IS NULL
          AND ($4::text IS NULL OR m.kind = $4)
        ORDER BY rank DESC, m.id LIMIT $5
-     ), ${SCORED}
-     ${PAGE}`,
+     ), ${fused()}, scored AS (
+       SELECT ${HIT_COLUMNS}, f.text_rank IS NOT NULL AS matched_words, 1 - (m.embedding <=> $2::vector) AS similarity,
+         ${score('f', 'm')} AS score
+       FROM fused f JOIN memories m ON m.id = f.id
+     )
+     SELECT * FROM scored WHERE matched_words OR similarity >= $7 ORDER BY score DESC, id LIMIT $6`,
     params(q),
   );
   return rows.map(toHit);
@@ -461,9 +480,14 @@ export async function searchIndexed(tx: Queryable, q: HitQuery): Promise<ScoredH
 
 /**
  * Makes the HNSW index scan iterative for this transaction (pgvector 0.8: keep scanning until enough rows
- * pass the filters; relaxed order, which the ranking re-sorts) and sizes its candidate list.
+ * pass the filters; relaxed order, which the ranking re-sorts) and sizes its candidate list. The scan may go
+ * on past pgvector's defaults (20,000 tuples, 1 × work_mem), which end it before a selective filter's true
+ * nearest rows are seen: at 0.5% selectivity over 100k rows, recall@10 0.85 with them, 0.97 with these.
  */
 export async function useIterativeScan(tx: Queryable, depth: number): Promise<void> {
   const ef = Math.max(40, Math.min(1000, Math.ceil(depth)));
-  await tx.exec(`SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = ${ef}`);
+  await tx.exec(
+    `SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = ${ef};
+     SET LOCAL hnsw.max_scan_tuples = 50000; SET LOCAL hnsw.scan_mem_multiplier = 4`,
+  );
 }

@@ -80,10 +80,10 @@ export interface MemorySettings {
   /** A search hit is relevant when its words match the query or its similarity reaches this. */
   minRelevance: number;
   /**
-   * Up to this many live memories, a user's search is an exact pass over them; above it, the HNSW and
-   * full-text indexes. The pass costs a few microseconds a row (about 25 ms at 5,000 on two cores), while the
-   * index must step past every other user's rows, which for a user with a small share of the table is slower
-   * and approximate.
+   * Up to this many live memories, a user's search is one exact pass over them; above it, the indexes (the
+   * planner's choice of HNSW or b-tree). The pass costs about 4 µs a row on two cores (some 8 ms at 2,000,
+   * 21 ms at 4,900), and for a user with a small share of a shared table the HNSW index is both slower (it
+   * steps past the other users' rows) and approximate.
    */
   exactSearchMax: number;
 }
@@ -92,7 +92,7 @@ export const DEFAULT_MEMORY_SETTINGS: MemorySettings = {
   dedupSimilarity: 0.9,
   supersedeSimilarity: 0.5,
   minRelevance: 0.3,
-  exactSearchMax: 5000,
+  exactSearchMax: 2000,
 };
 
 /** Reciprocal-rank fusion's k: the usual 60, which flattens the difference between neighbouring ranks. */
