@@ -7,9 +7,13 @@
  *     real offline embedder (createLexicalEmbedder), written with multi-row INSERTs; then the HNSW
  *     (cosine) and GIN indexes are built, timed (the load runs without them, as a bulk load should);
  *  2. latency p50/p95 at BENCH_LEVELS concurrent clients (1 and 10) of
- *     - hybrid search: createMemoryService(...).search, tenant-scoped through db.tenant, as the app calls it;
- *     - vector only: the product's HNSW query (the `ann` list of selectCandidates, same filters, same
- *       session settings from useIterativeScan) in a tenant transaction;
+ *     - hybrid search: createMemoryService(...).search, tenant-scoped through db.tenant, as the app calls it
+ *       (every bench user has fewer memories than exactSearchMax, so this is the exact pass, searchExact);
+ *     - vector only, product: searchExact's own statement with no words to match and no boost, so its page
+ *       is the vector list the hybrid search fuses;
+ *     - vector only, index path: the HNSW query of searchIndexed (the `ann` list, same filters, same
+ *       session settings from useIterativeScan), which the product runs for users over exactSearchMax: as
+ *       the planner plans it (here it prefers the b-tree and sorts), and with the HNSW index forced;
  *     - LangChain: PGVectorStore.similaritySearch(q, 10, {tenant_id, user_id}) from @langchain/community,
  *       on a copy of the same rows in LangChain's own table layout (id uuid, text, metadata jsonb,
  *       embedding vector(384): the same vectors, copied, not re-embedded) with the HNSW index its
@@ -49,8 +53,8 @@ import { vectorLiteral } from '../../src/domain/memory/embedder.ts';
 import { analyseStatement, contentKey, subjectKey } from '../../src/domain/memory/extractor-offline.ts';
 import { ensureEmbedder } from '../../src/domain/memory/index-state.ts';
 import { createLexicalEmbedder } from '../../src/domain/memory/lexical-embedder.ts';
-import { embeddingText, useIterativeScan } from '../../src/domain/memory/repo.ts';
-import { createMemoryService, keywordsOf } from '../../src/domain/memory/service.ts';
+import { embeddingText, searchExact, useIterativeScan } from '../../src/domain/memory/repo.ts';
+import { createMemoryService, DEFAULT_MEMORY_SETTINGS, keywordsOf } from '../../src/domain/memory/service.ts';
 import { postgresDatabase } from '../support.ts';
 import { type GeneratedMemory, mulberry32, pick, userMemories } from './corpus.ts';
 
@@ -273,7 +277,7 @@ interface Hit {
   distance: number;
 }
 
-/** The `ann` list of selectCandidates (src/domain/memory/repo.ts), verbatim; $3 kind, $4 depth. */
+/** The `ann` list of searchIndexed (src/domain/memory/repo.ts), verbatim; $3 kind, $4 depth. */
 const ANN_SQL = `SELECT id, embedding <=> $2::vector AS distance FROM memories
   WHERE user_id = $1 AND superseded_by IS NULL AND ($3::text IS NULL OR kind = $3)
   ORDER BY embedding <=> $2::vector LIMIT $4`;
@@ -284,8 +288,9 @@ const EXACT_SQL = `SELECT id, embedding <=> $2::vector AS distance FROM memories
 /** What searchIn asks of each list for a page of K: max(40, 3 × limit), capped at 200. */
 const DEPTH = Math.min(200, Math.max(40, K * 3));
 const HYBRID = 'hybrid search (memory service)';
-const VECTOR = 'vector only (product query, as planned)';
-const FORCED = 'vector only, HNSW index forced';
+const PRODUCT = 'vector only (product: exact pass)';
+const VECTOR = 'vector only (index path, as planned)';
+const FORCED = 'vector only (index path, HNSW forced)';
 
 const toHits = (rows: { id: string; distance: number }[]) =>
   rows.map((r) => ({ id: r.id, distance: Number(r.distance) })).sort((a, b) => a.distance - b.distance);
@@ -490,9 +495,9 @@ function capturing(db: Db, log: Captured[]): Db {
     tenant: (tenantId, fn) =>
       db.tenant(tenantId, (tx) =>
         fn({
-          query: (sql, params) => {
+          query: (sql, params, options) => {
             log.push({ sql, params });
-            return tx.query(sql, params);
+            return tx.query(sql, params, options);
           },
           exec: (sql) => {
             log.push({ sql, params: undefined });
@@ -574,6 +579,35 @@ async function main(): Promise<void> {
 
     const hybrid = async (q: BenchQuery) =>
       (await service.search(ctxOf(q.user), { q: q.text, limit: K })).map((h) => h.id);
+    // searchExact's statement with no words (so no full-text list), no boost and every row relevant: its page
+    // is the vector list that the hybrid search fuses, for users with up to exactSearchMax memories (all here).
+    const productVector = async (q: BenchQuery) => {
+      const embedding = await embedQuery(q.text);
+      const ranking = {
+        rrfK: 60,
+        minSimilarity: -1,
+        now: new Date(),
+        recencyBoost: 0,
+        recencyDays: 30,
+        recallBoost: 0,
+        recallsForFullBoost: 10,
+      };
+      const query = {
+        userId: q.user.userId,
+        embedding,
+        text: '',
+        kind: null,
+        depth: DEPTH,
+        limit: K,
+        ranking,
+      };
+      const hits = await dbc.tenant(q.user.tenantId, (tx) =>
+        searchExact(tx, query, DEFAULT_MEMORY_SETTINGS.exactSearchMax),
+      );
+      if (!hits)
+        throw new Error('a bench user has more memories than exactSearchMax: the exact pass declined');
+      return hits.map((h) => h.id);
+    };
     const vectorOnly = async (q: BenchQuery) => {
       const embedding = await embedQuery(q.text);
       const hits = await dbc.tenant(q.user.tenantId, async (tx) => {
@@ -582,7 +616,7 @@ async function main(): Promise<void> {
       });
       return { ids: hits.slice(0, K).map((h) => h.id), full: hits.length >= DEPTH };
     };
-    // The planner may serve the product's query from a b-tree on (tenant, user) and sort: exact, not HNSW.
+    // The planner may serve the index path's query from a b-tree on (tenant, user) and sort: exact, not HNSW.
     // With sorting disabled for the transaction, only the HNSW index can give the order, so this measures the
     // index itself under the same filters and iterative-scan settings (what a user with many memories gets).
     const hnswForced = async (q: BenchQuery) => {
@@ -643,6 +677,7 @@ async function main(): Promise<void> {
         }
       }
     }
+    const productIds = await runPaths(PRODUCT, productVector);
     const vectorResults = await runPaths(VECTOR, vectorOnly);
     const vectorIds = vectorResults.map((r) => r.ids);
     const vectorFull = vectorResults.filter((r) => r.full).length;
@@ -741,7 +776,7 @@ async function main(): Promise<void> {
       const q = queries[0];
       const embedding = await embedQuery(q.text);
       plans.push(`query plans for one query, "${q.text}" (EXPLAIN ANALYZE, BUFFERS):`);
-      plans.push(`  vector only (product HNSW query, ef_search ${DEPTH}, iterative relaxed_order):`);
+      plans.push(`  ${VECTOR} (ef_search ${DEPTH}, iterative relaxed_order):`);
       plans.push(
         ...(await dbc.tenant(q.user.tenantId, async (tx) => {
           await useIterativeScan(tx, DEPTH);
@@ -765,13 +800,15 @@ async function main(): Promise<void> {
       plans.push(
         `  ${HYBRID}, its statements: ${log.map((c) => c.sql.replace(/\s+/g, ' ').slice(0, 60)).join(' | ')}`,
       );
-      plans.push('  its candidates statement (selectCandidates):');
+      plans.push(
+        '  its search statement (searchExact; planned here for these parameters, where the product prepares it):',
+      );
       plans.push(
         ...(await dbc.tenant(q.user.tenantId, async (tx) => {
           for (const c of log) {
             if (c.params === undefined) await tx.exec(c.sql);
           }
-          const main = log.find((c) => c.params !== undefined && /WITH ann/.test(c.sql));
+          const main = log.find((c) => c.params !== undefined && /memory_tsquery/.test(c.sql));
           return main ? explain(tx, main.sql, [...(main.params ?? [])]) : ['    (not found)'];
         })),
       );
@@ -785,7 +822,8 @@ async function main(): Promise<void> {
     }
 
     // ---- figures ----
-    const ours = quality(queries, truths, vectorIds);
+    const ours = quality(queries, truths, productIds);
+    const planned = quality(queries, truths, vectorIds);
     const forced = quality(queries, truths, forcedIds);
     const hybridHit = hitAt(queries, hybridIds);
     const perFamily = new Map<string, { n: number; hit: number }>();
@@ -809,7 +847,8 @@ async function main(): Promise<void> {
     const lines: string[] = [
       `bench:memory — Postgres ${server?.pg}, pgvector ${server?.vector}, shared_buffers ${server?.sb}, fresh database ${database.name} (${KEEP ? 'kept: BENCH_KEEP_DATABASE' : 'dropped at the end'})`,
       `  ${MEMORIES.toLocaleString('en-US')} memories, ${TENANTS} tenants × ${USERS_PER_TENANT} users (~${perUser} memories per user), ` +
-        `${queries.length} paraphrase queries, seed ${SEED}, pool ${POOL_SIZE}, embedder ${embedder.id} (${embedder.dimension} dims)` +
+        `${queries.length} paraphrase queries, seed ${SEED}, pool ${POOL_SIZE}, embedder ${embedder.id} (${embedder.dimension} dims), ` +
+        `exact pass for users with up to ${DEFAULT_MEMORY_SETTINGS.exactSearchMax} memories` +
         (lc ? `, @langchain/community ${lc.version}` : ', LangChain skipped'),
       '',
       'load and indexes',
@@ -827,14 +866,19 @@ async function main(): Promise<void> {
       '',
       `recall@${K} against the exact scan, per tenant- and user-filtered query`,
       `  ${'path'.padEnd(44)} ${'mean'.padStart(6)} ${'min'.padStart(6)} ${'<0.95'.padStart(6)} ${'short'.padStart(6)} ${'worst tenant'.padStart(13)} ${`hit@${HIT_AT}`.padStart(6)}`,
-      ...[{ label: VECTOR, q: ours }, { label: FORCED, q: forced }, ...lcQuality].map(
+      ...[
+        { label: PRODUCT, q: ours },
+        { label: VECTOR, q: planned },
+        { label: FORCED, q: forced },
+        ...lcQuality,
+      ].map(
         ({ label, q }) =>
           `  ${label.padEnd(44)} ${fmt(q.recall, 3).padStart(6)} ${fmt(q.recallMin, 2).padStart(6)} ${String(q.below).padStart(6)} ${String(q.short).padStart(6)} ${fmt(q.worstTenant, 3).padStart(13)} ${fmt(q.hit, 3).padStart(6)}`,
       ),
       `  (short: fewer than ${K} results although the user has ≥ ${K} memories; lists that filled all ${DEPTH}: as planned ${vectorFull}/${queries.length}, HNSW forced ${forcedFull}/${queries.length}; a short list makes the product fall back to its exact one)`,
       '',
       `hybrid search (HNSW + full text, RRF k=60) on the paraphrase pairs: hit@${HIT_AT} ${fmt(hybridHit, 3)}, hit@1 ${fmt(hitAt(queries, hybridIds, 1), 3)}, MRR@${K} ${fmt(mrr, 3)}`,
-      `  vector only (same queries, no full text): hit@${HIT_AT} ${fmt(ours.hit, 3)}, hit@1 ${fmt(hitAt(queries, vectorIds, 1), 3)}, MRR@${K} ${fmt(mrrOf(vectorIds), 3)}`,
+      `  vector only (same queries, no full text): hit@${HIT_AT} ${fmt(ours.hit, 3)}, hit@1 ${fmt(hitAt(queries, productIds, 1), 3)}, MRR@${K} ${fmt(mrrOf(productIds), 3)}`,
       `  hybrid hit@${HIT_AT} by family, worst first: ${families.join(', ')}`,
       '',
       'targets',
@@ -844,7 +888,7 @@ async function main(): Promise<void> {
     const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
     const plural = (n: number) => `${n} client${n > 1 ? 's' : ''}`;
     for (const clients of LEVELS) {
-      for (const path of [HYBRID, VECTOR, FORCED]) {
+      for (const path of [HYBRID, PRODUCT, VECTOR, FORCED]) {
         const l = at(path, clients);
         if (l) {
           lines.push(
@@ -854,7 +898,8 @@ async function main(): Promise<void> {
       }
     }
     for (const [label, q] of [
-      [VECTOR, ours],
+      [PRODUCT, ours],
+      [VECTOR, planned],
       [FORCED, forced],
     ] as const) {
       lines.push(
@@ -865,15 +910,16 @@ async function main(): Promise<void> {
     for (const { label, q } of lcQuality) {
       for (const clients of LEVELS) {
         const theirs = at(label, clients);
-        const mine = at(VECTOR, clients);
+        const mine = at(PRODUCT, clients);
+        const pln = at(VECTOR, clients);
         const frc = at(FORCED, clients);
         const hyb = at(HYBRID, clients);
-        if (!theirs || !mine || !frc || !hyb) continue;
+        if (!theirs || !mine || !pln || !frc || !hyb) continue;
         const faster = mine.p95 < theirs.p95 && ours.recall >= q.recall - 1e-9;
         lines.push(
           `  faster than ${label}, ${plural(clients)}, at equal or better recall (${fmt(ours.recall, 3)} vs ${fmt(q.recall, 3)}): ` +
             `p95 ours/LangChain ${fmt(mine.p95 / theirs.p95, 2)} — ${verdict(faster)}`,
-          `    (p50 ratio ${fmt(mine.p50 / theirs.p50, 2)}; HNSW forced p95 ratio ${fmt(frc.p95 / theirs.p95, 2)} at recall ${fmt(forced.recall, 3)}; ` +
+          `    (p50 ratio ${fmt(mine.p50 / theirs.p50, 2)}; index path p95 ratio ${fmt(pln.p95 / theirs.p95, 2)} as planned, HNSW forced ${fmt(frc.p95 / theirs.p95, 2)} at recall ${fmt(forced.recall, 3)}; ` +
             `hybrid p95 ratio ${fmt(hyb.p95 / theirs.p95, 2)}, doing vector + full text + fusion)`,
         );
       }
