@@ -20,23 +20,33 @@ function statement(sql: string, params: readonly unknown[] | undefined, options:
 }
 
 export function openPostgres(url: string, poolSize: number): Db {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // Pipelined: a transaction's BEGIN and prelude go out with its first statement, not a round trip ahead.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, pipeline: true });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
 
-  const asQueryable = (client: pg.PoolClient): Queryable => ({
-    query: async <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
-      (await client.query(statement(sql, params, options))).rows as R[],
+  /**
+   * A statement's result is handed over only once the transaction's start has succeeded too, so nothing read
+   * outside the tenant's binding can reach the caller.
+   */
+  const asQueryable = (client: pg.PoolClient, begun: Promise<unknown>): Queryable => ({
+    query: async <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
+      const [, result] = await Promise.all([begun, client.query(statement(sql, params, options))]);
+      return result.rows as R[];
+    },
     exec: async (sql) => {
-      await client.query(sql);
+      await Promise.all([begun, client.query(sql)]);
     },
   });
 
   async function inTransaction<T>(prelude: string | null, fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    const begun = client.query(prelude ? `BEGIN; ${prelude}` : 'BEGIN');
+    // A transaction that fails before it queries still rolls back below; its start's error is not news.
+    begun.catch(() => {});
     try {
-      await client.query(prelude ? `BEGIN; ${prelude}` : 'BEGIN');
-      const result = await fn(asQueryable(client));
+      const result = await fn(asQueryable(client, begun));
+      await begun;
       await client.query('COMMIT');
       return result;
     } catch (err) {

@@ -66,6 +66,26 @@ describeEachDb('database', (get) => {
     }
   });
 
+  it('a transaction whose statement fails keeps nothing, and the connection serves the next one', async () => {
+    const { db } = get();
+    await db.query("INSERT INTO tenants (id, name) VALUES ('ten_pipe', 'P') ON CONFLICT DO NOTHING");
+    const insert = (id: string) =>
+      `INSERT INTO tasks (id, tenant_id, title, source) VALUES ('${id}', 'ten_pipe', 't', 'api')`;
+    await expect(
+      db.tenant('ten_pipe', async (tx) => {
+        // Sent together, answered in order: the duplicate fails and takes the first insert with it.
+        await Promise.all([tx.query(insert('task_pipe_1')), tx.query(insert('task_pipe_1'))]);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    const after = await db.tenant('ten_pipe', (tx) =>
+      Promise.all([
+        tx.query<{ n: number }>('SELECT count(*)::int AS n FROM tasks'),
+        tx.query<{ tenant: string }>("SELECT current_setting('app.tenant_id') AS tenant"),
+      ]),
+    );
+    expect(after).toEqual([[{ n: 0 }], [{ tenant: 'ten_pipe' }]]);
+  });
+
   it('refuses to update or delete the audit log', async () => {
     const { db } = get();
     await db.query("INSERT INTO tenants (id, name) VALUES ('ten_audit', 'A') ON CONFLICT DO NOTHING");
