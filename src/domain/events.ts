@@ -70,6 +70,8 @@ export async function auditAndEmit<T extends EventType>(
     `WITH audited AS (${AUDIT_INSERT})
      INSERT INTO events (id, tenant_id, type, payload) VALUES ($11, $1, $12, $13)`,
     [...auditParams(ctx, { ...entry, action: type }), id, type, JSON.stringify(data)],
+    // Every change of a task or follow-up runs it: planned once per connection.
+    { prepare: true },
   );
   return id;
 }

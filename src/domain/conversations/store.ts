@@ -69,6 +69,9 @@ export interface NewTurn {
   error: string | null;
 }
 
+// Every turn runs these: planned once per connection, not on every turn.
+const PREPARED = { prepare: true } as const;
+
 /** One earlier exchange of a conversation, as the next turn sees it. */
 export interface Exchange {
   user_message: string;
@@ -102,6 +105,7 @@ export async function openConversation(
                 ORDER BY seq DESC LIMIT $3) h) AS history
        FROM conversations c WHERE c.id = $1 AND c.user_id = $2`,
       [id, ctx.userId, limit],
+      PREPARED,
     );
     if (!row) throw notFound('conversation', id);
     return {
@@ -136,6 +140,7 @@ export async function recordTurn(db: Db, ctx: Ctx, conversationId: string, t: Ne
         t.latencyMs,
         t.error,
       ],
+      PREPARED,
     ),
   );
   if (!row) throw notFound('conversation', conversationId);
