@@ -343,12 +343,12 @@ const params = (q: HitQuery) => [
 
 /**
  * The lists `vec` (id, distance, …) and `txt` (id, rank, …), each already cut to the depth, as ranks side by
- * side, with the columns `carry` that both lists have.
+ * side, with the columns `carry` that both lists have; `txt` ranked by `textOrder`.
  */
-const fused = (carry: string[] = []) => `fused AS MATERIALIZED (
+const fused = (carry: string[] = [], textOrder = 'rank DESC, id') => `fused AS MATERIALIZED (
        SELECT id, v.rnk AS vector_rank, t.rnk AS text_rank${carry.map((c) => `, coalesce(v.${c}, t.${c}) AS ${c}`).join('')}
        FROM (SELECT *, row_number() OVER (ORDER BY distance, id) AS rnk FROM vec) v
-       FULL JOIN (SELECT *, row_number() OVER (ORDER BY rank DESC, id) AS rnk FROM txt) t USING (id)
+       FULL JOIN (SELECT *, row_number() OVER (ORDER BY ${textOrder}) AS rnk FROM txt) t USING (id)
      )`;
 
 /**
@@ -407,20 +407,31 @@ const toHit = (r: HitRow): ScoredHit => ({
 export async function searchExact(tx: Queryable, q: HitQuery, maxRows: number): Promise<ScoredHit[] | null> {
   const rows = await tx.query<Partial<HitRow> & { live: string }>(
     `WITH query AS MATERIALIZED (
-       SELECT memory_tsquery($3) AS tsq
+       SELECT array_agg(quoted::tsquery) AS terms, string_agg(quoted, ' | ')::tsquery AS tsq
+       FROM (
+         SELECT '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''' AS quoted
+         FROM unnest(tsvector_to_array(to_tsvector('english', $3))) AS lexeme
+       ) AS words
      ), mine AS MATERIALIZED (
        SELECT m.id, m.embedding <=> $2::vector AS distance, m.updated_at, m.recall_count,
-         CASE WHEN m.tsv @@ query.tsq THEN ts_rank_cd(m.tsv, query.tsq) END AS rank
+         CASE WHEN m.tsv @@ query.tsq THEN
+           ARRAY(SELECT i FROM generate_subscripts(query.terms, 1) AS i WHERE m.tsv @@ query.terms[i])
+         END AS words
        FROM memories m, query
        WHERE m.user_id = $1 AND m.superseded_by IS NULL AND ($4::text IS NULL OR m.kind = $4)
        LIMIT $14 + 1
      ), live AS (
        SELECT count(*) AS n FROM mine
      ), vec AS (
-       SELECT * FROM mine ORDER BY distance, id LIMIT $5
+       SELECT id, distance, updated_at, recall_count FROM mine ORDER BY distance, id LIMIT $5
+     ), matches AS (
+       SELECT id, distance, updated_at, recall_count, count(*) OVER (PARTITION BY word) AS df
+       FROM mine, unnest(mine.words) AS word WHERE mine.words IS NOT NULL
      ), txt AS (
-       SELECT * FROM mine WHERE rank IS NOT NULL ORDER BY rank DESC, id LIMIT $5
-     ), ${fused(['distance', 'updated_at', 'recall_count'])}, page AS (
+       SELECT id, distance, updated_at, recall_count, sum(ln(1 + (live.n - df + 0.5)::float8 / (df + 0.5))) AS rank
+       FROM matches, live GROUP BY id, distance, updated_at, recall_count, live.n
+       ORDER BY rank DESC, distance, id LIMIT $5
+     ), ${fused(['distance', 'updated_at', 'recall_count'], 'rank DESC, distance, id')}, page AS (
        SELECT f.id, f.text_rank IS NOT NULL AS matched_words, 1 - f.distance AS similarity,
          ${score('f', 'f')} AS score
        FROM fused f

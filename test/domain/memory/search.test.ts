@@ -4,7 +4,7 @@ import type { Ctx } from '../../../src/domain/context.ts';
 import { vectorLiteral } from '../../../src/domain/memory/embedder.ts';
 import { contentKey } from '../../../src/domain/memory/extractor-offline.ts';
 import { createLexicalEmbedder, lexicalVector } from '../../../src/domain/memory/lexical-embedder.ts';
-import { searchExact, useIterativeScan } from '../../../src/domain/memory/repo.ts';
+import { type HitQuery, searchExact, useIterativeScan } from '../../../src/domain/memory/repo.ts';
 import type { MemoryKind } from '../../../src/domain/memory/schema.ts';
 import { createMemoryService, type MemoryService } from '../../../src/domain/memory/service.ts';
 import { describeEachDb } from '../../support/db.ts';
@@ -47,6 +47,25 @@ async function insertRows(db: Db, ctx: Ctx, kind: MemoryKind, count: number, tag
   );
   return rows.map((r) => r.id);
 }
+
+/** A search for searchExact itself: lists 40 deep, a page of 5, no boost. */
+const exactQuery = (userId: string, text: string): HitQuery => ({
+  userId,
+  embedding: vectorLiteral(lexicalVector(text)),
+  text,
+  kind: null,
+  depth: 40,
+  limit: 5,
+  ranking: {
+    rrfK: 60,
+    minSimilarity: -1,
+    now: new Date(),
+    recencyBoost: 0,
+    recencyDays: 30,
+    recallBoost: 0,
+    recallsForFullBoost: 10,
+  },
+});
 
 describeEachDb('memory search under filters', (get) => {
   let db: Db;
@@ -106,31 +125,36 @@ describeEachDb('memory search under filters', (get) => {
     }
   });
 
+  it('the full-text list keeps the memory with the rare word when more share the common one than it holds', async () => {
+    const owner = await who.owner();
+    const rows = Array.from({ length: 100 }, (_, i) => [
+      `mem_plate_${i}`,
+      `Driver ${i} drives our tempo every day`,
+    ]);
+    // Last by id, so no tie-break on id can bring it in.
+    rows.push(['mem_plate_van', 'Sunita Joshi is at the wheel of van MH12PQ4321']);
+    await db.query(
+      `INSERT INTO memories (id, tenant_id, user_id, content, kind, content_key, source, embedding)
+       SELECT id, $1, $2, c, 'fact', id, 'api', $5::vector FROM unnest($3::text[], $4::text[]) AS r(id, c)`,
+      [
+        owner.tenantId,
+        owner.userId,
+        rows.map((r) => r[0]),
+        rows.map((r) => r[1]),
+        vectorLiteral(lexicalVector('Driver drives our tempo every day')),
+      ],
+    );
+    // Every row has the same vector, so the vector list is the first 40 by id and leaves the van out: it can
+    // only come in through the words. "drives" is in 100 memories, the plate in this one alone.
+    const hits = await db.tenant(owner.tenantId, (tx) =>
+      searchExact(tx, { ...exactQuery(owner.userId as string, 'who drives MH12PQ4321'), limit: 60 }, 2000),
+    );
+    expect(hits?.find((h) => h.id === 'mem_plate_van')?.matched_words).toBe(true);
+  });
+
   it('the exact pass declines a user with more live memories than its limit, without scanning them', async () => {
     const ask = (maxRows: number) =>
-      db.tenant(me.tenantId, (tx) =>
-        searchExact(
-          tx,
-          {
-            userId: me.userId as string,
-            embedding: vectorLiteral(lexicalVector(query)),
-            text: query,
-            kind: null,
-            depth: 40,
-            limit: 5,
-            ranking: {
-              rrfK: 60,
-              minSimilarity: 0,
-              now: new Date(),
-              recencyBoost: 0,
-              recencyDays: 30,
-              recallBoost: 0,
-              recallsForFullBoost: 10,
-            },
-          },
-          maxRows,
-        ),
-      );
+      db.tenant(me.tenantId, (tx) => searchExact(tx, exactQuery(me.userId as string, query), maxRows));
     expect(await ask(2 * MINE_PER_KIND - 1)).toBeNull();
     expect(await ask(2 * MINE_PER_KIND)).toHaveLength(5);
   });
