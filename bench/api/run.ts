@@ -18,7 +18,7 @@ import autocannon, { type Result } from 'autocannon';
 import express from 'express';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/index.ts';
-import type { Db, Queryable } from '../../src/db/types.ts';
+import type { Db, Queryable, QueryOptions } from '../../src/db/types.ts';
 import { createTokenService } from '../../src/domain/auth/tokens.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { selectTasks } from '../../src/domain/tasks/repo.ts';
@@ -59,9 +59,9 @@ const newStats = (): DbStats => ({ roundTrips: 0, dbMs: 0, tenantMs: 0 });
 
 function instrument(db: Db, stats: () => DbStats): Db {
   const inner = (q: Queryable): Queryable => ({
-    query: <R>(sql: string, params?: readonly unknown[]) => {
+    query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
       stats().roundTrips++;
-      return q.query<R>(sql, params);
+      return q.query<R>(sql, params, options);
     },
     exec: (sql) => {
       stats().roundTrips++;
@@ -87,9 +87,9 @@ function instrument(db: Db, stats: () => DbStats): Db {
   return {
     kind: db.kind,
     driver: db.driver,
-    query: <R>(sql: string, params?: readonly unknown[]) => {
+    query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
       stats().roundTrips++;
-      return timed(() => db.query<R>(sql, params));
+      return timed(() => db.query<R>(sql, params, options));
     },
     exec: (sql) => {
       stats().roundTrips++;
@@ -119,9 +119,9 @@ async function recordListQuery(db: Db, tenantId: string, query: TaskListQuery) {
   await db.tenant(tenantId, (tx) =>
     selectTasks(
       {
-        query: <R>(sql: string, params?: readonly unknown[]) => {
+        query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
           sent.push({ sql, params: [...(params ?? [])] });
-          return tx.query<R>(sql, params);
+          return tx.query<R>(sql, params, options);
         },
         exec: (sql) => tx.exec(sql),
       },

@@ -36,7 +36,7 @@ import { OfflineChatModel } from '../../src/agent/offline/model.ts';
 import type { TurnResult, TurnRunner } from '../../src/agent/runner.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/index.ts';
-import type { Db, Queryable } from '../../src/db/types.ts';
+import type { Db, Queryable, QueryOptions } from '../../src/db/types.ts';
 import { ensureOwner, type Principal } from '../../src/domain/tenants.ts';
 import { createRuntime } from '../../src/main.ts';
 import {
@@ -151,10 +151,10 @@ function instrument(db: Db): Db {
       let first: string | undefined;
       let trips = 2; // `BEGIN; prelude` in one, COMMIT (or ROLLBACK) in another
       const inner = (q: Queryable): Queryable => ({
-        query: <R>(sql: string, params?: readonly unknown[]) => {
+        query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
           first ??= sql;
           trips++;
-          return q.query<R>(sql, params);
+          return q.query<R>(sql, params, options);
         },
         exec: (sql) => {
           first ??= sql;
@@ -172,9 +172,9 @@ function instrument(db: Db): Db {
   return {
     kind: db.kind,
     driver: db.driver,
-    query: <R>(sql: string, params?: readonly unknown[]) =>
+    query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
       timed(
-        () => db.query<R>(sql, params),
+        () => db.query<R>(sql, params, options),
         () => phaseOf(sql),
         () => 1,
       ),

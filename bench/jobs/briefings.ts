@@ -11,7 +11,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Db, Queryable } from '../../src/db/types.ts';
+import type { Db, Queryable, QueryOptions } from '../../src/db/types.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { Notifier } from '../../src/domain/notifier.ts';
 import { addDays, localDate } from '../../src/domain/time.ts';
@@ -97,9 +97,9 @@ const newCounts = (): DbCounts => ({ transactions: 0, statements: 0, openMs: 0, 
 /** The app's Db, counting what the briefing work asks of it (pg-boss's own pool is not counted). */
 function counting(db: Db, counts: () => DbCounts): Db {
   const wrap = (q: Queryable): Queryable => ({
-    query: <R>(sql: string, params?: readonly unknown[]) => {
+    query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
       counts().statements++;
-      return q.query<R>(sql, params);
+      return q.query<R>(sql, params, options);
     },
     exec: (sql) => {
       counts().statements++;

@@ -155,7 +155,10 @@ describeEachDb('agent over an OpenAI-compatible model', (get) => {
       'Call Suresh about GST',
       'Pay GST for March',
     ]);
-    expect(one.result).toMatchObject({ ok: true, task: { title: 'Send Ramesh the invoice', status: 'done' } });
+    expect(one.result).toMatchObject({
+      ok: true,
+      task: { title: 'Send Ramesh the invoice', status: 'done' },
+    });
     expect(none.result).toMatchObject({ ok: false, error: 'not_found' });
   });
 
