@@ -808,7 +808,8 @@ async function main(): Promise<void> {
           for (const c of log) {
             if (c.params === undefined) await tx.exec(c.sql);
           }
-          const main = log.find((c) => c.params !== undefined && /memory_tsquery/.test(c.sql));
+          // The search is the one statement with parameters (settings, if any, have none).
+          const main = log.find((c) => c.params !== undefined);
           return main ? explain(tx, main.sql, [...(main.params ?? [])]) : ['    (not found)'];
         })),
       );
