@@ -9,6 +9,13 @@ export interface QueryOptions {
   prepare?: boolean;
 }
 
+/**
+ * For the statements every chat turn runs, whose plans suit every parameter: planning them once per
+ * connection is cheaper than on every call. Only with a named column list: a prepared `SELECT *` fails once
+ * a migration changes the table under a running process.
+ */
+export const PREPARED: QueryOptions = { prepare: true };
+
 /** The one small interface every layer above `db` uses; PGlite and pg.Pool both implement it. */
 export interface Queryable {
   query<R = Record<string, unknown>>(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Queryable } from '../db/types.ts';
+import { PREPARED, type Queryable } from '../db/types.ts';
 import { AUDIT_INSERT, type AuditEntry, auditParams } from './audit.ts';
 import type { Ctx } from './context.ts';
 import { FollowUp } from './follow-ups/schema.ts';
@@ -70,8 +70,7 @@ export async function auditAndEmit<T extends EventType>(
     `WITH audited AS (${AUDIT_INSERT})
      INSERT INTO events (id, tenant_id, type, payload) VALUES ($11, $1, $12, $13)`,
     [...auditParams(ctx, { ...entry, action: type }), id, type, JSON.stringify(data)],
-    // Every change of a task or follow-up runs it: planned once per connection.
-    { prepare: true },
+    PREPARED,
   );
   return id;
 }

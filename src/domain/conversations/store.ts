@@ -1,4 +1,4 @@
-import type { Db } from '../../db/types.ts';
+import { type Db, PREPARED } from '../../db/types.ts';
 import type { Ctx } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -68,9 +68,6 @@ export interface NewTurn {
   latencyMs: number;
   error: string | null;
 }
-
-// Every turn runs these: planned once per connection, not on every turn.
-const PREPARED = { prepare: true } as const;
 
 /** One earlier exchange of a conversation, as the next turn sees it. */
 export interface Exchange {

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/types.ts';
+import { PREPARED, type Queryable } from '../../db/types.ts';
 import type { Source } from '../fields.ts';
 import { wordsCondition } from '../lookup.ts';
 import { fetchPage, type Page } from '../pagination.ts';
@@ -82,6 +82,7 @@ export async function insertFollowUp(
       f.source,
       f.createdBy,
     ],
+    PREPARED,
   );
   return toFollowUp(r as FollowUpRow);
 }
@@ -90,6 +91,7 @@ export async function findFollowUp(tx: Queryable, id: string, forUpdate = false)
   const [r] = await tx.query<FollowUpRow>(
     `SELECT ${COLUMNS} FROM follow_ups WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
+    PREPARED,
   );
   return r ? toFollowUp(r) : null;
 }
@@ -105,6 +107,7 @@ export async function selectOpenFollowUpsNamed(
     `SELECT ${COLUMNS} FROM follow_ups WHERE ${match.where} AND status IN ('pending', 'snoozed')
      ORDER BY due_at ASC LIMIT ${limit}`,
     match.params,
+    PREPARED,
   );
   return rows.map(toFollowUp);
 }
@@ -127,6 +130,7 @@ export async function updateFollowUpRow(tx: Queryable, id: string, f: FollowUpFi
       f.outcome,
       f.task_id,
     ],
+    PREPARED,
   );
   return toFollowUp(r as FollowUpRow);
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/types.ts';
+import { PREPARED, type Queryable } from '../../db/types.ts';
 import { newId } from '../ids.ts';
 
 /** SQL for reminders. The domain writes them with the record they belong to; the jobs layer fires them. */
@@ -43,6 +43,7 @@ export async function upsertReminder(tx: Queryable, t: ReminderTarget & { dueAt:
                      THEN 'fired' ELSE 'pending' END,
        updated_at = now()`,
     [newId('rem'), t.tenantId, t.kind, t.entityId, t.userId, t.title, t.dueAt],
+    PREPARED,
   );
 }
 
@@ -51,6 +52,7 @@ export async function cancelReminder(tx: Queryable, kind: ReminderKind, entityId
     `UPDATE reminders SET status = 'cancelled', updated_at = now()
      WHERE kind = $1 AND entity_id = $2 AND status = 'pending'`,
     [kind, entityId],
+    PREPARED,
   );
 }
 

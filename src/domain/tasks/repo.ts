@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/types.ts';
+import { PREPARED, type Queryable } from '../../db/types.ts';
 import type { Source } from '../fields.ts';
 import { wordsCondition } from '../lookup.ts';
 import { fetchPage, type Page } from '../pagination.ts';
@@ -74,6 +74,7 @@ export async function insertTask(
       row.source,
       row.createdBy,
     ],
+    PREPARED,
   );
   return toTask(r as TaskRow);
 }
@@ -82,6 +83,7 @@ export async function findTask(tx: Queryable, id: string, forUpdate = false): Pr
   const [r] = await tx.query<TaskRow>(
     `SELECT ${COLUMNS} FROM tasks WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
+    PREPARED,
   );
   return r ? toTask(r) : null;
 }
@@ -93,6 +95,7 @@ export async function selectOpenTasksNamed(tx: Queryable, words: string[], limit
     `SELECT ${COLUMNS} FROM tasks WHERE ${match.where} AND status = 'open'
      ORDER BY due_date ASC NULLS LAST, created_at DESC LIMIT ${limit}`,
     match.params,
+    PREPARED,
   );
   return rows.map(toTask);
 }
@@ -104,6 +107,7 @@ export async function updateTaskRow(tx: Queryable, id: string, f: TaskFields): P
        completed_at = CASE WHEN $7 = 'done' THEN coalesce(completed_at, now()) ELSE NULL END
      WHERE id = $1 RETURNING ${COLUMNS}`,
     [id, f.title, f.notes, f.due_date, f.due_at, f.priority, f.status, f.remind_at, f.assignee_id],
+    PREPARED,
   );
   return toTask(r as TaskRow);
 }
