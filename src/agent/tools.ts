@@ -96,21 +96,21 @@ const briefMemory = (m: Memory | ScoredHit) => ({
 type Resolved<T> = { found: T } | { result: ToolResult };
 
 /** One record from an id or from how the user names it; none or several matching is a result to explain. */
-async function resolveNamed<T>(
-  ref: string,
-  what: string,
-  byId: () => Promise<T> | undefined,
-  byName: () => Promise<T[]>,
-  brief: (found: T) => unknown,
-): Promise<Resolved<T>> {
-  const exact = byId();
-  if (exact) return { found: await exact };
-  const found = await byName();
-  if (found.length === 0) return { result: fail('not_found', `No open ${what} matches "${ref}".`) };
+async function resolveNamed<T>(r: {
+  ref: string;
+  what: string;
+  isId: boolean;
+  get: () => Promise<T>;
+  find: () => Promise<T[]>;
+  brief: (found: T) => unknown;
+}): Promise<Resolved<T>> {
+  if (r.isId) return { found: await r.get() };
+  const found = await r.find();
+  if (found.length === 0) return { result: fail('not_found', `No open ${r.what} matches "${r.ref}".`) };
   if (found.length > 1) {
     return {
-      result: fail('ambiguous', `${found.length} open ${what}s match "${ref}".`, {
-        candidates: found.map(brief),
+      result: fail('ambiguous', `${found.length} open ${r.what}s match "${r.ref}".`, {
+        candidates: found.map(r.brief),
       }),
     };
   }
@@ -118,22 +118,24 @@ async function resolveNamed<T>(
 }
 
 const resolveTask = (db: Db, ctx: Ctx, ref: string) =>
-  resolveNamed(
+  resolveNamed({
     ref,
-    'task',
-    () => (taskId.safeParse(ref).success ? getTask(db, ctx, ref) : undefined),
-    () => findOpenTasks(db, ctx, ref),
-    briefTask,
-  );
+    what: 'task',
+    isId: taskId.safeParse(ref).success,
+    get: () => getTask(db, ctx, ref),
+    find: () => findOpenTasks(db, ctx, ref),
+    brief: briefTask,
+  });
 
 const resolveFollowUp = (db: Db, ctx: Ctx, ref: string) =>
-  resolveNamed(
+  resolveNamed({
     ref,
-    'follow-up',
-    () => (followUpId.safeParse(ref).success ? getFollowUp(db, ctx, ref) : undefined),
-    () => findOpenFollowUps(db, ctx, ref),
-    briefFollowUp,
-  );
+    what: 'follow-up',
+    isId: followUpId.safeParse(ref).success,
+    get: () => getFollowUp(db, ctx, ref),
+    find: () => findOpenFollowUps(db, ctx, ref),
+    brief: briefFollowUp,
+  });
 
 type Handler<T extends ToolName> = (args: ToolArgs<T>, turn: TurnContext) => Promise<ToolResult>;
 
