@@ -54,7 +54,12 @@ import { analyseStatement, contentKey, subjectKey } from '../../src/domain/memor
 import { ensureEmbedder } from '../../src/domain/memory/index-state.ts';
 import { createLexicalEmbedder } from '../../src/domain/memory/lexical-embedder.ts';
 import { embeddingText, searchExact, useIterativeScan } from '../../src/domain/memory/repo.ts';
-import { createMemoryService, DEFAULT_MEMORY_SETTINGS, keywordsOf } from '../../src/domain/memory/service.ts';
+import {
+  createMemoryService,
+  DEFAULT_MEMORY_SETTINGS,
+  keywordsOf,
+  RRF_K,
+} from '../../src/domain/memory/service.ts';
 import { postgresDatabase } from '../support.ts';
 import { type GeneratedMemory, mulberry32, pick, userMemories } from './corpus.ts';
 
@@ -584,7 +589,7 @@ async function main(): Promise<void> {
     const productVector = async (q: BenchQuery) => {
       const embedding = await embedQuery(q.text);
       const ranking = {
-        rrfK: 60,
+        rrfK: RRF_K,
         minSimilarity: -1,
         now: new Date(),
         recencyBoost: 0,

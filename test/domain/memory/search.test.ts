@@ -6,7 +6,7 @@ import { contentKey } from '../../../src/domain/memory/extractor-offline.ts';
 import { createLexicalEmbedder, lexicalVector } from '../../../src/domain/memory/lexical-embedder.ts';
 import { type HitQuery, searchExact, useIterativeScan } from '../../../src/domain/memory/repo.ts';
 import type { MemoryKind } from '../../../src/domain/memory/schema.ts';
-import { createMemoryService, type MemoryService } from '../../../src/domain/memory/service.ts';
+import { createMemoryService, type MemoryService, RRF_K } from '../../../src/domain/memory/service.ts';
 import { describeEachDb } from '../../support/db.ts';
 import { people } from '../../support/memory.ts';
 
@@ -57,7 +57,7 @@ const exactQuery = (userId: string, text: string): HitQuery => ({
   depth: 40,
   limit: 5,
   ranking: {
-    rrfK: 60,
+    rrfK: RRF_K,
     minSimilarity: -1,
     now: new Date(),
     recencyBoost: 0,
