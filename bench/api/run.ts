@@ -84,6 +84,7 @@ function instrument(db: Db, stats: () => DbStats): Db {
       stats().roundTrips += 2; // `BEGIN; prelude` in one, COMMIT in another
       return timed(() => open((t) => fn(inner(t))) as Promise<T>, tenant);
     };
+  const one = db.tenantStatement;
   return {
     kind: db.kind,
     driver: db.driver,
@@ -97,6 +98,7 @@ function instrument(db: Db, stats: () => DbStats): Db {
     },
     transaction: (fn) => tx((f) => db.transaction(f))(fn),
     tenant: (tenantId, fn) => tx((f) => db.tenant(tenantId, f), true)(fn),
+    ...(one && { tenantStatement: (tenantId, fn) => tx((f) => one(tenantId, f), true)(fn) }),
     unscoped: (fn) => tx((f) => db.unscoped(f))(fn),
     close: () => db.close(),
   };

@@ -80,6 +80,12 @@ const PHASES: Phase[] = ['open', 'memory', 'tools', 'record'];
 
 interface TurnStats {
   /** Statements sent: each query, plus BEGIN+prelude and COMMIT for every transaction. */
+  statements: number;
+  /**
+   * Round trips waited for: statements sent together on the pipelined connection (BEGIN with the first
+   * query, queries sent while another of the transaction is outstanding, a one-statement transaction's
+   * COMMIT) share one.
+   */
   roundTrips: number;
   /** Transactions opened (each takes a pooled connection). */
   transactions: number;
@@ -100,6 +106,7 @@ interface TurnStats {
 }
 
 const newTurnStats = (): TurnStats => ({
+  statements: 0,
   roundTrips: 0,
   transactions: 0,
   dbMs: 0,
@@ -129,7 +136,12 @@ function phaseOf(firstSql: string | undefined): Phase {
 }
 
 function instrument(db: Db): Db {
-  async function timed<T>(fn: () => Promise<T>, phase: () => Phase, trips: () => number): Promise<T> {
+  async function timed<T>(
+    fn: () => Promise<T>,
+    phase: () => Phase,
+    trips: () => number,
+    statements: () => number,
+  ): Promise<T> {
     const s = current();
     const started = performance.now();
     if (s.active++ === 0) s.busySince = started;
@@ -143,32 +155,36 @@ function instrument(db: Db): Db {
       s.phaseMs[p] += ms;
       s.phaseTrips[p] += trips();
       s.roundTrips += trips();
+      s.statements += statements();
     }
   }
   const tx =
-    (open: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>) =>
+    (open: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>, commitTrip = 1) =>
     <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
       let first: string | undefined;
-      let trips = 2; // `BEGIN; prelude` in one, COMMIT (or ROLLBACK) in another
+      let statements = 2; // `BEGIN; prelude` and COMMIT (or ROLLBACK)
+      let trips = commitTrip;
+      let outstanding = 0;
+      const send = <R>(sql: string, run: () => Promise<R>): Promise<R> => {
+        first ??= sql;
+        statements++;
+        if (outstanding++ === 0) trips++;
+        return run().finally(() => outstanding--);
+      };
       const inner = (q: Queryable): Queryable => ({
-        query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
-          first ??= sql;
-          trips++;
-          return q.query<R>(sql, params, options);
-        },
-        exec: (sql) => {
-          first ??= sql;
-          trips++;
-          return q.exec(sql);
-        },
+        query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
+          send(sql, () => q.query<R>(sql, params, options)),
+        exec: (sql) => send(sql, () => q.exec(sql)),
       });
       current().transactions++;
       return timed(
         () => open((t) => fn(inner(t))),
         () => phaseOf(first),
         () => trips,
+        () => statements,
       );
     };
+  const one = db.tenantStatement;
   return {
     kind: db.kind,
     driver: db.driver,
@@ -177,15 +193,18 @@ function instrument(db: Db): Db {
         () => db.query<R>(sql, params, options),
         () => phaseOf(sql),
         () => 1,
+        () => 1,
       ),
     exec: (sql) =>
       timed(
         () => db.exec(sql),
         () => phaseOf(sql),
         () => 1,
+        () => 1,
       ),
     transaction: (fn) => tx((f) => db.transaction(f))(fn),
     tenant: (tenantId, fn) => tx((f) => db.tenant(tenantId, f))(fn),
+    ...(one && { tenantStatement: (tenantId, fn) => tx((f) => one(tenantId, f), 0)(fn) }),
     unscoped: (fn) => tx((f) => db.unscoped(f))(fn),
     close: () => db.close(),
   };
@@ -246,15 +265,22 @@ interface Sample {
   error: boolean;
   /** The turn did not call the tool its message asks for, or the tool answered ok: false. */
   offScript: boolean;
+  /** Another turn was in flight at some moment of this one (they shared the one Node thread). */
+  overlapped: boolean;
   stats: TurnStats;
 }
 
 let stopping = false;
+/** Turns in flight now, and turns started so far: whether a turn ran alone. */
+let inFlight = 0;
+let turnsStarted = 0;
 const offScriptExamples: string[] = [];
 
 async function sendOne(runTurn: TurnRunner, c: Conversation): Promise<Sample> {
   const { text, tool } = nextMessage(c);
   const stats = newTurnStats();
+  const startedAs = ++turnsStarted;
+  let overlapped = ++inFlight > 1;
   const started = performance.now();
   let result: TurnResult | undefined;
   let thrown: unknown;
@@ -266,6 +292,8 @@ async function sendOne(runTurn: TurnRunner, c: Conversation): Promise<Sample> {
     thrown = err;
   }
   const ms = performance.now() - started;
+  overlapped ||= turnsStarted !== startedAs;
+  inFlight--;
   c.sent++;
   if (result) c.conversationId = result.conversation_id;
   const action = result?.actions[0];
@@ -276,7 +304,7 @@ async function sendOne(runTurn: TurnRunner, c: Conversation): Promise<Sample> {
       `"${text}" → ${thrown ? `threw ${String(thrown)}` : JSON.stringify(result?.actions).slice(0, 200)}`,
     );
   }
-  return { tool, ms, error: thrown !== undefined || result?.error != null, offScript, stats };
+  return { tool, ms, error: thrown !== undefined || result?.error != null, offScript, overlapped, stats };
 }
 
 interface LevelRun {
@@ -539,6 +567,28 @@ async function main(): Promise<void> {
         ],
       ),
     );
+    const paced = runs.filter((r) => r.thinkMs > 0);
+    if (paced.length > 0) {
+      out.push('');
+      out.push('paced levels, turns that ran alone vs. beside another turn (sharing the one Node thread)');
+      out.push(
+        ...table(
+          [11, 12, 8, 8, 8, 14, 8, 8],
+          [
+            ['concurrency', 'alone turns', 'p50 ms', 'p99 ms', 'max ms', 'beside turns', 'p50 ms', 'p99 ms'],
+            ...paced.map((r) => {
+              const cells = (overlapped: boolean) => {
+                const ms = r.samples.filter((x) => x.overlapped === overlapped).map((x) => x.ms);
+                return [fmt(ms.length), fmt(percentile(ms, 50), 1), fmt(percentile(ms, 99), 1)];
+              };
+              const alone = cells(false);
+              const aloneMax = Math.max(0, ...r.samples.filter((x) => !x.overlapped).map((x) => x.ms));
+              return [levelName(r), ...alone, fmt(aloneMax, 1), ...cells(true)];
+            }),
+          ],
+        ),
+      );
+    }
     out.push('errors: turns whose result.error is non-null (or that threw); off-script: turns that did not');
     out.push('call the expected tool or whose tool answered ok: false (the mix is built to have none)');
     for (const e of offScriptExamples) out.push(`  e.g. ${e}`);
@@ -577,12 +627,13 @@ async function main(): Promise<void> {
     if (BREAKDOWN) {
       out.push(
         ...table(
-          [11, 8, 8, 6, 8, 9, 7, 8, 9, 9, 8, 11, 9, 10],
+          [11, 8, 6, 6, 6, 8, 9, 7, 8, 9, 9, 8, 11, 9, 10],
           [
             [
               'concurrency',
               'turn ms',
-              'db trips',
+              'stmts',
+              'trips',
               'tx',
               'db ms',
               'model ms',
@@ -600,6 +651,7 @@ async function main(): Promise<void> {
               return [
                 levelName(r),
                 fmt(turn, 2),
+                fmt(mean(s.map((x) => x.statements)), 1),
                 fmt(mean(s.map((x) => x.roundTrips)), 1),
                 fmt(mean(s.map((x) => x.transactions)), 1),
                 fmt(dbMs, 2),
@@ -613,8 +665,9 @@ async function main(): Promise<void> {
         ),
       );
       out.push(
-        'db trips: statements sent (a transaction is BEGIN+prelude, its queries, COMMIT); tx: transactions',
+        'stmts: statements sent (a transaction is BEGIN+prelude, its queries, COMMIT); trips: round trips',
       );
+      out.push('  waited for (statements pipelined together share one); tx: transactions');
       out.push(
         'db ms: wall time with a db call of the turn outstanding, pool waits and event-loop waits for',
       );
@@ -653,7 +706,7 @@ async function main(): Promise<void> {
         ...table(
           [20, 7, 8, 8, 6, 8, 9, 9],
           [
-            ['tool', 'turns', 'turn ms', 'db trips', 'tx', 'db ms', 'tools ms', 'p99 ms'],
+            ['tool', 'turns', 'turn ms', 'trips', 'tx', 'db ms', 'tools ms', 'p99 ms'],
             ...MIX.map(({ tool }) => {
               const mine = at.samples.filter((x) => x.tool === tool);
               return [

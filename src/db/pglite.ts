@@ -1,7 +1,7 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { lockDataDir } from './data-dir-lock.ts';
-import { type Db, type Queryable, tenantPrelude, UNSCOPED_PRELUDE } from './types.ts';
+import { type Db, oneStatement, type Queryable, tenantPrelude, UNSCOPED_PRELUDE } from './types.ts';
 
 // Dates stay 'YYYY-MM-DD' strings: a calendar date has no time zone to get wrong.
 const parsers = { [types.DATE]: (v: string) => v };
@@ -43,6 +43,9 @@ export async function openPglite(dataDir: string): Promise<Db> {
     },
     transaction: (fn) => inTransaction(null, fn),
     tenant: (tenantId, fn) => inTransaction(tenantPrelude(tenantId), fn),
+    // One connection, no round trips to save: only the one-statement rule, kept so tests catch a breach.
+    tenantStatement: (tenantId, fn) =>
+      inTransaction(tenantPrelude(tenantId), (tx) => fn(oneStatement(tx.query))),
     unscoped: (fn) => inTransaction(UNSCOPED_PRELUDE, fn),
     async listen(channel, onNotify) {
       const stop = await pg.listen(channel, () => onNotify());

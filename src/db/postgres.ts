@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { type Db, type Queryable, type QueryOptions, tenantPrelude, UNSCOPED_PRELUDE } from './types.ts';
+import {
+  type Db,
+  oneStatement,
+  type Queryable,
+  type QueryOptions,
+  tenantPrelude,
+  UNSCOPED_PRELUDE,
+} from './types.ts';
 
 // Dates stay 'YYYY-MM-DD' strings, as on PGlite.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
@@ -57,6 +64,36 @@ export function openPostgres(url: string, poolSize: number): Db {
     }
   }
 
+  /**
+   * BEGIN with the prelude, the statement and COMMIT, sent back to back. A failed statement leaves the
+   * transaction aborted, and its COMMIT then only rolls back; the rows are handed over once all three
+   * have succeeded.
+   */
+  async function inOneStatement<T>(prelude: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    const pending: Promise<unknown>[] = [client.query(`BEGIN; ${prelude}`)];
+    const tx = oneStatement(async <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
+      const result = client.query(statement(sql, params, options));
+      pending.push(result, client.query('COMMIT'));
+      for (const p of pending) p.catch(() => {});
+      await Promise.all(pending);
+      return (await result).rows as R[];
+    });
+    try {
+      const value = await fn(tx);
+      if (pending.length === 1) pending.push(client.query('COMMIT'));
+      await Promise.all(pending);
+      return value;
+    } catch (err) {
+      // Once its COMMIT is out the transaction ends on its own, committed or not.
+      if (pending.length > 1) await Promise.allSettled(pending);
+      else await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
   return {
     kind: 'postgres',
     driver: { url },
@@ -67,6 +104,7 @@ export function openPostgres(url: string, poolSize: number): Db {
     },
     transaction: (fn) => inTransaction(null, fn),
     tenant: (tenantId, fn) => inTransaction(tenantPrelude(tenantId), fn),
+    tenantStatement: (tenantId, fn) => inOneStatement(tenantPrelude(tenantId), fn),
     unscoped: (fn) => inTransaction(UNSCOPED_PRELUDE, fn),
     listen: (channel, onNotify) => listenOn(url, channel, onNotify),
     close: () => pool.end(),

@@ -33,6 +33,14 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** A transaction as the restricted app role with `app.tenant_id` set, so row-level security binds it. */
   tenant<T>(tenantId: string, fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * A tenant transaction of one statement: on Postgres its BEGIN, the prelude, the statement and COMMIT go
+   * out together, one round trip. `fn` may send one statement; a second is refused, since it could not be in
+   * the transaction. The statement commits as it returns: what `fn` does after it (a not-found check) cannot
+   * undo it, so it suits a read, or a write whose result needs no check. Optional so that wrappers may leave
+   * it out (`inTenant` then falls back to `tenant`).
+   */
+  tenantStatement?<T>(tenantId: string, fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs a statement as the restricted role with no tenant set (used to prove RLS hides everything). */
   unscoped<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
@@ -62,3 +70,38 @@ export function tenantPrelude(tenantId: string): string {
 }
 
 export const UNSCOPED_PRELUDE = `SET LOCAL ROLE ${APP_ROLE}`;
+
+/** `db.tenantStatement` where the database has it, else an ordinary tenant transaction. */
+export function inTenant<T>(db: Db, tenantId: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db.tenantStatement ? db.tenantStatement(tenantId, fn) : db.tenant(tenantId, fn);
+}
+
+/** Guards a one-statement transaction: the first statement is sent, a second throws. */
+export function oneStatement(send: Queryable['query']): Queryable {
+  let sent = false;
+  const once: Queryable['query'] = (sql, params, options) => {
+    if (sent) return Promise.reject(new Error('a one-statement transaction was given a second statement'));
+    sent = true;
+    return send(sql, params, options);
+  };
+  return {
+    query: once,
+    exec: async (sql) => {
+      await once(sql);
+    },
+  };
+}
+
+/**
+ * Statements of one transaction that do not depend on each other: on pipelined Postgres they go out
+ * together, one round trip. Every one is waited for before the first failure is thrown, so none can run
+ * after its transaction has ended.
+ */
+export async function together<T extends readonly unknown[]>(
+  ...statements: { [K in keyof T]: Promise<T[K]> }
+): Promise<T> {
+  const settled = await Promise.allSettled(statements);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}

@@ -1,4 +1,4 @@
-import type { Db } from '../db/types.ts';
+import { type Db, together } from '../db/types.ts';
 import { readCompliance, type UpcomingDeadline, upcomingDeadlines } from './compliance/service.ts';
 import type { Ctx } from './context.ts';
 import { selectFollowUps } from './follow-ups/repo.ts';
@@ -38,27 +38,15 @@ export async function composeMyDay(
   const today = localDate(now, ctx.timezone);
   const page = { page: 1, limit: LIMIT } as const;
   // One transaction, one connection: thousands of briefings composed at 08:00 must not queue for the pool.
-  const { dueToday, overdue, followUps, settings } = await db.tenant(ctx.tenantId, async (tx) => ({
-    dueToday: await selectTasks(tx, {
-      status: 'open',
-      due_after: today,
-      due_before: today,
-      sort: 'due_date',
-      ...page,
-    }),
-    overdue: await selectTasks(tx, {
-      status: 'open',
-      due_before: addDays(today, -1),
-      sort: 'due_date',
-      ...page,
-    }),
-    followUps: await selectFollowUps(
-      tx,
-      { status: 'open', due_before: today, sort: 'due_at', ...page },
-      ctx.timezone,
+  // The four reads do not depend on each other: sent together, they cost one round trip.
+  const [dueToday, overdue, followUps, settings] = await db.tenant(ctx.tenantId, (tx) =>
+    together(
+      selectTasks(tx, { status: 'open', due_after: today, due_before: today, sort: 'due_date', ...page }),
+      selectTasks(tx, { status: 'open', due_before: addDays(today, -1), sort: 'due_date', ...page }),
+      selectFollowUps(tx, { status: 'open', due_before: today, sort: 'due_at', ...page }, ctx.timezone),
+      readCompliance(tx),
     ),
-    settings: await readCompliance(tx),
-  }));
+  );
   const items = {
     date: today,
     tasks_due_today: dueToday.items,

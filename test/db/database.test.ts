@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/index.ts';
 import { migrate } from '../../src/db/migrate.ts';
+import { together } from '../../src/db/types.ts';
 import { describeEachDb } from '../support/db.ts';
 
 describeEachDb('database', (get) => {
@@ -84,6 +85,80 @@ describeEachDb('database', (get) => {
       ]),
     );
     expect(after).toEqual([[{ n: 0 }], [{ tenant: 'ten_pipe' }]]);
+  });
+
+  it('statements sent together in a transaction fail together, and none is kept', async () => {
+    const { db } = get();
+    await db.query("INSERT INTO tenants (id, name) VALUES ('ten_tog', 'T') ON CONFLICT DO NOTHING");
+    const insert = (id: string) =>
+      `INSERT INTO tasks (id, tenant_id, title, source) VALUES ('${id}', 'ten_tog', 't', 'api')`;
+    await expect(
+      db.tenant('ten_tog', (tx) =>
+        together(tx.query(insert('task_tog_1')), tx.query('SELECT 1 / 0'), tx.query(insert('task_tog_2'))),
+      ),
+    ).rejects.toThrow(/division by zero/);
+    // Neither insert is kept: not the one before the failure, nor the one queued behind it.
+    const left = await db.query<{ id: string }>("SELECT id FROM tasks WHERE id LIKE 'task_tog_%'");
+    expect(left).toEqual([]);
+    const [a, b] = await db.tenant('ten_tog', (tx) =>
+      together(tx.query<{ n: number }>('SELECT 1 AS n'), tx.query<{ n: number }>('SELECT 2 AS n')),
+    );
+    expect([a, b]).toEqual([[{ n: 1 }], [{ n: 2 }]]);
+  });
+
+  it('a one-statement transaction binds the tenant, commits its write, and keeps nothing of a failure', async () => {
+    const { db } = get();
+    const one = db.tenantStatement;
+    if (!one) throw new Error('both databases implement tenantStatement');
+    await db.query(
+      "INSERT INTO tenants (id, name) VALUES ('ten_one_a', 'A'), ('ten_one_b', 'B') ON CONFLICT DO NOTHING",
+    );
+    const insert = (id: string, tenant: string) =>
+      `INSERT INTO tasks (id, tenant_id, title, source) VALUES ('${id}', '${tenant}', 't', 'api') RETURNING id`;
+    expect(await one('ten_one_a', (tx) => tx.query(insert('task_one_a', 'ten_one_a')))).toEqual([
+      { id: 'task_one_a' },
+    ]);
+    // Row-level security holds: the other tenant's row is refused, inside the same single round trip.
+    await expect(one('ten_one_a', (tx) => tx.query(insert('task_one_b', 'ten_one_b')))).rejects.toThrow(
+      /row-level security/,
+    );
+    // A statement that writes and then fails keeps nothing.
+    await expect(
+      one('ten_one_b', (tx) =>
+        tx.query(
+          `WITH ins AS (${insert('task_one_c', 'ten_one_b')}) SELECT 1 / (count(*) - 1) AS boom FROM ins`,
+        ),
+      ),
+    ).rejects.toThrow(/division by zero/);
+    const seen = await one('ten_one_b', (tx) =>
+      tx.query<{ id: string; tenant: string }>(
+        "SELECT id, current_setting('app.tenant_id') AS tenant FROM tasks WHERE id LIKE 'task_one_%'",
+      ),
+    );
+    expect(seen).toEqual([]);
+    expect(await one('ten_one_a', (tx) => tx.query<{ id: string }>('SELECT id FROM tasks'))).toEqual([
+      { id: 'task_one_a' },
+    ]);
+    // The connections are back in the pool with no tenant bound and no transaction open.
+    const [owner] = await db.query<{ tenant: string | null }>(
+      "SELECT nullif(current_setting('app.tenant_id', true), '') AS tenant",
+    );
+    expect(owner?.tenant ?? null).toBeNull();
+  });
+
+  it('a one-statement transaction refuses a second statement, and one that sends none still ends', async () => {
+    const { db } = get();
+    const one = db.tenantStatement;
+    if (!one) throw new Error('both databases implement tenantStatement');
+    await db.query("INSERT INTO tenants (id, name) VALUES ('ten_one_c', 'C') ON CONFLICT DO NOTHING");
+    await expect(
+      one('ten_one_c', async (tx) => {
+        await tx.query('SELECT 1');
+        await tx.query('SELECT 2');
+      }),
+    ).rejects.toThrow(/second statement/);
+    expect(await one('ten_one_c', async () => 'nothing sent')).toBe('nothing sent');
+    expect(await one('ten_one_c', (tx) => tx.query<{ n: number }>('SELECT 3 AS n'))).toEqual([{ n: 3 }]);
   });
 
   it('refuses to update or delete the audit log', async () => {

@@ -1,4 +1,4 @@
-import { type Db, PREPARED } from '../../db/types.ts';
+import { type Db, inTenant, PREPARED } from '../../db/types.ts';
 import type { Ctx } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -77,7 +77,7 @@ export interface Exchange {
 
 /**
  * The conversation a message belongs to (the one named, or a new one) and its last `limit` exchanges, oldest
- * first: the history the next turn sees. One statement, as a turn's first step.
+ * first: the history the next turn sees. One statement in one round trip, as a turn's first step.
  */
 export async function openConversation(
   db: Db,
@@ -86,7 +86,7 @@ export async function openConversation(
   id: string | undefined,
   limit: number,
 ): Promise<{ conversation: Conversation; history: Exchange[] }> {
-  return db.tenant(ctx.tenantId, async (tx) => {
+  return inTenant(db, ctx.tenantId, async (tx) => {
     if (!id) {
       const [row] = await tx.query<ConversationRow>(
         `INSERT INTO conversations (id, tenant_id, user_id, channel) VALUES ($1, $2, $3, $4)
@@ -114,7 +114,7 @@ export async function openConversation(
 
 /** Appends a turn and counts it on its conversation, in one statement. */
 export async function recordTurn(db: Db, ctx: Ctx, conversationId: string, t: NewTurn): Promise<Turn> {
-  const [row] = await db.tenant(ctx.tenantId, (tx) =>
+  const [row] = await inTenant(db, ctx.tenantId, (tx) =>
     tx.query<{ id: string; seq: number; created_at: Date }>(
       `WITH counted AS (
          UPDATE conversations SET turn_count = turn_count + 1, updated_at = now() WHERE id = $3

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Db, Queryable } from '../../db/types.ts';
+import { type Db, inTenant, type Queryable, together } from '../../db/types.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { auditAndEmit } from '../events.ts';
@@ -56,20 +56,22 @@ export async function createFollowUp(
       outcome: null,
       task_id: input.task_id ?? null,
     });
-    await syncFollowUpReminder(tx, ctx, followUp);
-    await auditAndEmit(
-      tx,
-      ctx,
-      'follow_up.created',
-      { entity: 'follow_up', entityId: followUp.id, after: followUp },
-      followUp,
+    await together(
+      syncFollowUpReminder(tx, ctx, followUp),
+      auditAndEmit(
+        tx,
+        ctx,
+        'follow_up.created',
+        { entity: 'follow_up', entityId: followUp.id, after: followUp },
+        followUp,
+      ),
     );
     return followUp;
   });
 }
 
 export async function getFollowUp(db: Db, ctx: Ctx, id: string): Promise<FollowUp> {
-  const followUp = await db.tenant(ctx.tenantId, (tx) => findFollowUp(tx, id));
+  const followUp = await inTenant(db, ctx.tenantId, (tx) => findFollowUp(tx, id));
   if (!followUp) throw notFound('follow_up', id);
   return followUp;
 }
@@ -78,7 +80,7 @@ export async function getFollowUp(db: Db, ctx: Ctx, id: string): Promise<FollowU
 export async function findOpenFollowUps(db: Db, ctx: Ctx, ref: string, limit = 5): Promise<FollowUp[]> {
   const words = significantWords(ref);
   if (words.length === 0) return [];
-  return db.tenant(ctx.tenantId, (tx) => selectOpenFollowUpsNamed(tx, words, limit));
+  return inTenant(db, ctx.tenantId, (tx) => selectOpenFollowUpsNamed(tx, words, limit));
 }
 
 export function listFollowUps(db: Db, ctx: Ctx, query: FollowUpListQuery): Promise<Page<FollowUp>> {
@@ -103,8 +105,10 @@ async function change(
     if (!fields) return before;
     await assertTask(tx, fields.task_id !== before.task_id ? fields.task_id : null);
     const after = await updateFollowUpRow(tx, id, fields);
-    await syncFollowUpReminder(tx, ctx, after);
-    await auditAndEmit(tx, ctx, action, { entity: 'follow_up', entityId: id, before, after }, after);
+    await together(
+      syncFollowUpReminder(tx, ctx, after),
+      auditAndEmit(tx, ctx, action, { entity: 'follow_up', entityId: id, before, after }, after),
+    );
     return after;
   });
 }
@@ -173,8 +177,10 @@ export async function deleteFollowUp(db: Db, ctx: Ctx, id: string): Promise<void
   await db.tenant(ctx.tenantId, async (tx) => {
     const before = await findFollowUp(tx, id, true);
     if (!before) throw notFound('follow_up', id);
-    await deleteFollowUpRow(tx, id);
-    await cancelFollowUpReminder(tx, id);
-    await auditAndEmit(tx, ctx, 'follow_up.deleted', { entity: 'follow_up', entityId: id, before }, before);
+    await together(
+      deleteFollowUpRow(tx, id),
+      cancelFollowUpReminder(tx, id),
+      auditAndEmit(tx, ctx, 'follow_up.deleted', { entity: 'follow_up', entityId: id, before }, before),
+    );
   });
 }

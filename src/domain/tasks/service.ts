@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Db, Queryable } from '../../db/types.ts';
+import { type Db, inTenant, type Queryable, together } from '../../db/types.ts';
 import { appendAudit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
@@ -58,14 +58,16 @@ export async function createTask(db: Db, ctx: Ctx, input: NewTask, source: Sourc
       remind_at: f.remind_at ?? null,
       assignee_id: f.assignee_id ?? null,
     });
-    await syncTaskReminder(tx, ctx, task);
-    await auditAndEmit(tx, ctx, 'task.created', { entity: 'task', entityId: task.id, after: task }, task);
+    await together(
+      syncTaskReminder(tx, ctx, task),
+      auditAndEmit(tx, ctx, 'task.created', { entity: 'task', entityId: task.id, after: task }, task),
+    );
     return task;
   });
 }
 
 export async function getTask(db: Db, ctx: Ctx, id: string): Promise<Task> {
-  const task = await db.tenant(ctx.tenantId, (tx) => findTask(tx, id));
+  const task = await inTenant(db, ctx.tenantId, (tx) => findTask(tx, id));
   if (!task) throw notFound('task', id);
   return task;
 }
@@ -74,7 +76,7 @@ export async function getTask(db: Db, ctx: Ctx, id: string): Promise<Task> {
 export async function findOpenTasks(db: Db, ctx: Ctx, ref: string, limit = 5): Promise<Task[]> {
   const words = significantWords(ref);
   if (words.length === 0) return [];
-  return db.tenant(ctx.tenantId, (tx) => selectOpenTasksNamed(tx, words, limit));
+  return inTenant(db, ctx.tenantId, (tx) => selectOpenTasksNamed(tx, words, limit));
 }
 
 export function listTasks(db: Db, ctx: Ctx, query: TaskListQuery): Promise<Page<Task>> {
@@ -106,11 +108,14 @@ async function applyUpdate(tx: Queryable, ctx: Ctx, before: Task, patch: TaskUpd
   };
   const fields = dueMoved ? withDueDate({ ...merged, due_date: null }, ctx.timezone) : merged;
   const after = await updateTaskRow(tx, before.id, fields);
-  await syncTaskReminder(tx, ctx, after);
   const completed = before.status !== 'done' && after.status === 'done';
   const change = { entity: 'task', entityId: before.id, before, after };
-  if (completed) await auditAndEmit(tx, ctx, 'task.completed', change, after);
-  else await appendAudit(tx, ctx, { action: 'task.updated', ...change });
+  await together(
+    syncTaskReminder(tx, ctx, after),
+    completed
+      ? auditAndEmit(tx, ctx, 'task.completed', change, after)
+      : appendAudit(tx, ctx, { action: 'task.updated', ...change }),
+  );
   return after;
 }
 
@@ -138,8 +143,10 @@ export async function deleteTask(db: Db, ctx: Ctx, id: string): Promise<void> {
   await db.tenant(ctx.tenantId, async (tx) => {
     const before = await findTask(tx, id, true);
     if (!before) throw notFound('task', id);
-    await deleteTaskRow(tx, id);
-    await cancelTaskReminder(tx, id);
-    await appendAudit(tx, ctx, { action: 'task.deleted', entity: 'task', entityId: id, before });
+    await together(
+      deleteTaskRow(tx, id),
+      cancelTaskReminder(tx, id),
+      appendAudit(tx, ctx, { action: 'task.deleted', entity: 'task', entityId: id, before }),
+    );
   });
 }
