@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../../db/types.ts';
+import { type Db, inTenant, type Queryable } from '../../db/types.ts';
 import { appendAudit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
@@ -252,7 +252,11 @@ export function createMemoryService(deps: {
     });
   }
 
-  async function searchIn(tx: Queryable, userId: string, q: SearchInput, embedding: string) {
+  /**
+   * Most users take the exact pass, one statement in one round trip. It declines for a user with more
+   * memories than `exactSearchMax`, whose search then goes through the indexes in a transaction of its own.
+   */
+  async function searchIn(ctx: Ctx, userId: string, q: SearchInput, embedding: string) {
     // Each list is deeper than the page, so fusion has something to fuse.
     const depth = Math.min(200, Math.max(40, q.limit * 3));
     const ranking: Ranking = {
@@ -267,10 +271,12 @@ export function createMemoryService(deps: {
       recallsForFullBoost: RECALLS_FOR_FULL_BOOST,
     };
     const query = { userId, embedding, text: q.q, kind: q.kind ?? null, depth, limit: q.limit, ranking };
-    const hits = await searchExact(tx, query, settings.exactSearchMax);
+    const hits = await inTenant(db, ctx.tenantId, (tx) => searchExact(tx, query, settings.exactSearchMax));
     if (hits) return hits;
-    await useIterativeScan(tx, depth);
-    return searchIndexed(tx, query);
+    return db.tenant(ctx.tenantId, async (tx) => {
+      await useIterativeScan(tx, depth);
+      return searchIndexed(tx, query);
+    });
   }
 
   const service = {
@@ -313,7 +319,7 @@ export function createMemoryService(deps: {
     async search(ctx: Ctx, q: SearchInput): Promise<ScoredHit[]> {
       const userId = userOf(ctx);
       const embedding = await embedOne(q.q);
-      return db.tenant(ctx.tenantId, (tx) => searchIn(tx, userId, q, embedding));
+      return searchIn(ctx, userId, q, embedding);
     },
 
     /** What the agent should have in mind for a message: the search's top hits, counted as recalled. */
@@ -321,15 +327,18 @@ export function createMemoryService(deps: {
       const userId = userOf(ctx);
       if (limit < 1 || !text.trim()) return [];
       const embedding = await embedOne(text);
-      return db.tenant(ctx.tenantId, async (tx) => {
-        const hits = await searchIn(tx, userId, { q: text, limit, kind }, embedding);
-        await markRecalled(
-          tx,
-          userId,
-          hits.map((h) => h.id),
+      const hits = await searchIn(ctx, userId, { q: text, limit, kind }, embedding);
+      // A count for ranking, not a record: it need not share the search's transaction.
+      if (hits.length > 0) {
+        await inTenant(db, ctx.tenantId, (tx) =>
+          markRecalled(
+            tx,
+            userId,
+            hits.map((h) => h.id),
+          ),
         );
-        return hits;
-      });
+      }
+      return hits;
     },
 
     /**
