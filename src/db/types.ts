@@ -66,7 +66,8 @@ const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
  */
 export function tenantPrelude(tenantId: string): string {
   if (!SAFE_ID.test(tenantId)) throw new Error(`invalid tenant id: ${JSON.stringify(tenantId)}`);
-  return `SET LOCAL ROLE ${APP_ROLE}; SELECT set_config('app.tenant_id', '${tenantId}', true)`;
+  // SET LOCAL, not set_config(): a utility statement skips the planner, on every tenant transaction.
+  return `SET LOCAL ROLE ${APP_ROLE}; SET LOCAL app.tenant_id = '${tenantId}'`;
 }
 
 export const UNSCOPED_PRELUDE = `SET LOCAL ROLE ${APP_ROLE}`;
