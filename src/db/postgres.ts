@@ -71,17 +71,23 @@ export function openPostgres(url: string, poolSize: number): Db {
    */
   async function inOneStatement<T>(prelude: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await pool.connect();
-    const pending: Promise<unknown>[] = [client.query(`BEGIN; ${prelude}`)];
+    const pending: Promise<unknown>[] = [];
+    // Each is awaited below; a failure that lands before then is not an unhandled rejection.
+    const send = (p: Promise<unknown>) => {
+      p.catch(() => {});
+      pending.push(p);
+    };
+    send(client.query(`BEGIN; ${prelude}`));
     const tx = oneStatement(async <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
       const result = client.query(statement(sql, params, options));
-      pending.push(result, client.query('COMMIT'));
-      for (const p of pending) p.catch(() => {});
+      send(result);
+      send(client.query('COMMIT'));
       await Promise.all(pending);
       return (await result).rows as R[];
     });
     try {
       const value = await fn(tx);
-      if (pending.length === 1) pending.push(client.query('COMMIT'));
+      if (pending.length === 1) send(client.query('COMMIT'));
       await Promise.all(pending);
       return value;
     } catch (err) {
