@@ -274,7 +274,9 @@ export class WhatsAppConnection extends EventEmitter<WhatsAppConnectionEvents> {
           interactive.onQr(update.qr);
         }
       }
-      if (update.connection === 'open') this.onOpen(socket);
+      if (update.connection === 'open') {
+        this.onOpen(socket).catch((err) => this.deps.logger.error({ err }, 'WhatsApp open handling failed'));
+      }
       if (update.connection === 'close') {
         this.onClose(statusCodeOf(update.lastDisconnect?.error)).catch((err) =>
           this.deps.logger.error({ err }, 'WhatsApp disconnect handling failed'),
@@ -284,17 +286,18 @@ export class WhatsAppConnection extends EventEmitter<WhatsAppConnectionEvents> {
     this.deps.onSocket?.(socket);
   }
 
-  private onOpen(socket: WhatsAppSocket): void {
+  private async onOpen(socket: WhatsAppSocket): Promise<void> {
     this.openedAt = Date.now();
     this.lastFrameAt = Date.now();
     this.account = phoneFromJid(socket.user?.id) ?? this.account;
     this.ownJids = [socket.user?.id, socket.user?.lid].filter((j): j is string => Boolean(j));
     this.deps.logger.info({ session: this.deps.session, account: this.account }, 'WhatsApp connected');
-    markLinked(this.deps.db, this.deps.session, this.account ?? null).catch((err) =>
+    this.startWatchdog(socket);
+    // Recorded before 'open' is announced, so whoever waits for it (the login command) reads it linked.
+    await markLinked(this.deps.db, this.deps.session, this.account ?? null).catch((err) =>
       this.deps.logger.error({ err }, 'recording the WhatsApp session failed'),
     );
-    this.startWatchdog(socket);
-    this.setStatus('open');
+    if (this.socket === socket) this.setStatus('open');
   }
 
   private async onClose(code: number | undefined): Promise<void> {

@@ -114,7 +114,8 @@ describeEachDb('WhatsApp connection supervisor', (get) => {
 
       const second = await fake.nth(2);
       second.open();
-      expect(connection.status).toBe('open');
+      // 'open' is announced once the session is recorded linked, a database write later.
+      await connection.waitForOpen(5_000);
       await channel.stop();
       expect(second.closed).toBe(true);
     },
