@@ -342,13 +342,52 @@ const params = (q: HitQuery) => [
 ];
 
 /**
- * The lists `vec` (id, distance, …) and `txt` (id, rank, …), each already cut to the depth, as ranks side by
- * side, with the columns `carry` that both lists have; `txt` ranked by `textOrder`.
+ * `query`: the words of the search ($3) as one OR query over the dictionary of `tsv` (`tsq`, NULL when the
+ * text has no searchable word) and as one query per word (`terms`), for counting which words a memory has.
  */
-const fused = (carry: string[] = [], textOrder = 'rank DESC, id') => `fused AS MATERIALIZED (
+const QUERY_WORDS = `query AS MATERIALIZED (
+       SELECT array_agg(quoted::tsquery) AS terms, string_agg(quoted, ' | ')::tsquery AS tsq
+       FROM (
+         SELECT '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''' AS quoted
+         FROM unnest(tsvector_to_array(to_tsvector('english', $3))) AS lexeme
+       ) AS words
+     )`;
+
+/**
+ * `query`'s two columns as scalars computed once (InitPlans), to join to the memories scanned: joined as a
+ * row, the generic plan rescans that row for each memory, about 0.2 ms of a 2.5 ms pass.
+ */
+const QUERY_SCALARS = '(SELECT (SELECT tsq FROM query) AS tsq, (SELECT terms FROM query) AS terms) AS query';
+
+/** Which of the query's words the memory `m` has, as positions in `terms`. */
+const wordsOf = (m: string) =>
+  `ARRAY(SELECT i FROM generate_subscripts(query.terms, 1) AS i WHERE ${m}.tsv @@ query.terms[i])`;
+
+/**
+ * The full-text list `txt` from `source`'s rows (id, distance, words, and the columns `carry`): the memories
+ * whose words match, ranked by how rare each of their words is among the user's `live.n` memories (BM25's
+ * idf, ln(1 + (n − df + 0.5) / (df + 0.5))), so a plate or a GSTIN outweighs a word many memories share.
+ */
+const textList = (source: string, carry: string[]) => {
+  const cols = ['id', 'distance', ...carry].join(', ');
+  return `matches AS (
+       SELECT ${cols}, count(*) OVER (PARTITION BY word) AS df
+       FROM ${source}, unnest(${source}.words) AS word WHERE ${source}.words IS NOT NULL
+     ), txt AS (
+       SELECT ${cols}, sum(ln(1 + (live.n - df + 0.5)::float8 / (df + 0.5))) AS rank
+       FROM matches, live GROUP BY ${cols}, live.n
+       ORDER BY rank DESC, distance, id LIMIT $5
+     )`;
+};
+
+/**
+ * The lists `vec` (id, distance, …) and `txt` (id, distance, rank, …), each already cut to the depth, as
+ * ranks side by side, with the columns `carry` that both lists have.
+ */
+const fused = (carry: string[] = []) => `fused AS MATERIALIZED (
        SELECT id, v.rnk AS vector_rank, t.rnk AS text_rank${carry.map((c) => `, coalesce(v.${c}, t.${c}) AS ${c}`).join('')}
        FROM (SELECT *, row_number() OVER (ORDER BY distance, id) AS rnk FROM vec) v
-       FULL JOIN (SELECT *, row_number() OVER (ORDER BY ${textOrder}) AS rnk FROM txt) t USING (id)
+       FULL JOIN (SELECT *, row_number() OVER (ORDER BY rank DESC, distance, id) AS rnk FROM txt) t USING (id)
      )`;
 
 /**
@@ -402,37 +441,21 @@ const toHit = (r: HitRow): ScoredHit => ({
  * thousands of memories a user has: those are a small share of a shared table, and the HNSW index must step
  * past the other users' rows one by one (slowly, approximately). Null when the pass would read more than
  * `maxRows` rows (it stops one after): that user takes searchIndexed. Prepared: one plan suits every user
- * it serves. The query's words reach the row scan as scalars computed once (InitPlans): joined as a row,
- * the generic plan rescans that row for each memory, about 0.2 ms of a 2.5 ms pass.
+ * it serves.
  */
 export async function searchExact(tx: Queryable, q: HitQuery, maxRows: number): Promise<ScoredHit[] | null> {
   const rows = await tx.query<Partial<HitRow> & { live: string }>(
-    `WITH query AS MATERIALIZED (
-       SELECT array_agg(quoted::tsquery) AS terms, string_agg(quoted, ' | ')::tsquery AS tsq
-       FROM (
-         SELECT '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''' AS quoted
-         FROM unnest(tsvector_to_array(to_tsvector('english', $3))) AS lexeme
-       ) AS words
-     ), mine AS MATERIALIZED (
+    `WITH ${QUERY_WORDS}, mine AS MATERIALIZED (
        SELECT m.id, m.embedding <=> $2::vector AS distance, m.updated_at, m.recall_count,
-         CASE WHEN m.tsv @@ query.tsq THEN
-           ARRAY(SELECT i FROM generate_subscripts(query.terms, 1) AS i WHERE m.tsv @@ query.terms[i])
-         END AS words
-       FROM memories m, (SELECT (SELECT tsq FROM query) AS tsq, (SELECT terms FROM query) AS terms) AS query
+         CASE WHEN m.tsv @@ query.tsq THEN ${wordsOf('m')} END AS words
+       FROM memories m, ${QUERY_SCALARS}
        WHERE m.user_id = $1 AND m.superseded_by IS NULL AND ($4::text IS NULL OR m.kind = $4)
        LIMIT $14 + 1
      ), live AS (
        SELECT count(*) AS n FROM mine
      ), vec AS (
        SELECT id, distance, updated_at, recall_count FROM mine ORDER BY distance, id LIMIT $5
-     ), matches AS (
-       SELECT id, distance, updated_at, recall_count, count(*) OVER (PARTITION BY word) AS df
-       FROM mine, unnest(mine.words) AS word WHERE mine.words IS NOT NULL
-     ), txt AS (
-       SELECT id, distance, updated_at, recall_count, sum(ln(1 + (live.n - df + 0.5)::float8 / (df + 0.5))) AS rank
-       FROM matches, live GROUP BY id, distance, updated_at, recall_count, live.n
-       ORDER BY rank DESC, distance, id LIMIT $5
-     ), ${fused(['distance', 'updated_at', 'recall_count'], 'rank DESC, distance, id')}, page AS (
+     ), ${textList('mine', ['updated_at', 'recall_count'])}, ${fused(['distance', 'updated_at', 'recall_count'])}, page AS (
        SELECT f.id, f.text_rank IS NOT NULL AS matched_words, 1 - f.distance AS similarity,
          ${score('f', 'f')} AS score
        FROM fused f
@@ -457,12 +480,12 @@ export async function searchExact(tx: Queryable, q: HitQuery, maxRows: number): 
  *   `depth` rows pass them, so a filtered query still fills its list.
  * - `exact`: the same list by exact scan, computed only when `ann` came back short (the scan stops at
  *   `hnsw.max_scan_tuples`).
- * - `txt`: full-text matches, any word of the query, best ts_rank_cd first.
+ * - `txt`: the full-text matches through the GIN index, ranked as the exact pass ranks them (textList).
  * Planned per call, not prepared: whether the HNSW index pays depends on how many rows this user has.
  */
 export async function searchIndexed(tx: Queryable, q: HitQuery): Promise<ScoredHit[]> {
   const rows = await tx.query<HitRow>(
-    `WITH ann AS MATERIALIZED (
+    `WITH ${QUERY_WORDS}, ann AS MATERIALIZED (
        SELECT id, embedding <=> $2::vector AS distance FROM memories
        WHERE user_id = $1 AND superseded_by IS NULL AND ($4::text IS NULL OR kind = $4)
        ORDER BY embedding <=> $2::vector LIMIT $5
@@ -474,12 +497,13 @@ export async function searchIndexed(tx: Queryable, q: HitQuery): Promise<ScoredH
        SELECT id, distance FROM ann WHERE (SELECT count(*) FROM ann) >= $5
        UNION ALL
        SELECT id, distance FROM exact WHERE (SELECT count(*) FROM ann) < $5
-     ), txt AS MATERIALIZED (
-       SELECT m.id, ts_rank_cd(m.tsv, query.tsq) AS rank FROM memories m, (SELECT memory_tsquery($3) AS tsq) query
-       WHERE query.tsq IS NOT NULL AND m.tsv @@ query.tsq AND m.user_id = $1 AND m.superseded_by IS NULL
-         AND ($4::text IS NULL OR m.kind = $4)
-       ORDER BY rank DESC, m.id LIMIT $5
-     ), ${fused()}, scored AS (
+     ), live AS MATERIALIZED (
+       SELECT count(*) AS n FROM memories WHERE user_id = $1 AND superseded_by IS NULL AND ($4::text IS NULL OR kind = $4)
+     ), said AS MATERIALIZED (
+       SELECT m.id, m.embedding <=> $2::vector AS distance, ${wordsOf('m')} AS words
+       FROM memories m, ${QUERY_SCALARS}
+       WHERE m.tsv @@ query.tsq AND m.user_id = $1 AND m.superseded_by IS NULL AND ($4::text IS NULL OR m.kind = $4)
+     ), ${textList('said', [])}, ${fused()}, scored AS (
        SELECT ${HIT_COLUMNS}, f.text_rank IS NOT NULL AS matched_words, 1 - (m.embedding <=> $2::vector) AS similarity,
          ${score('f', 'm')} AS score
        FROM fused f JOIN memories m ON m.id = f.id

@@ -1,10 +1,15 @@
 import { beforeAll, expect, it } from 'vitest';
-import { type Db, tenantPrelude } from '../../../src/db/types.ts';
+import { type Db, type Queryable, tenantPrelude } from '../../../src/db/types.ts';
 import type { Ctx } from '../../../src/domain/context.ts';
 import { vectorLiteral } from '../../../src/domain/memory/embedder.ts';
 import { contentKey } from '../../../src/domain/memory/extractor-offline.ts';
 import { createLexicalEmbedder, lexicalVector } from '../../../src/domain/memory/lexical-embedder.ts';
-import { type HitQuery, searchExact, useIterativeScan } from '../../../src/domain/memory/repo.ts';
+import {
+  type HitQuery,
+  searchExact,
+  searchIndexed,
+  useIterativeScan,
+} from '../../../src/domain/memory/repo.ts';
 import type { MemoryKind } from '../../../src/domain/memory/schema.ts';
 import { createMemoryService, type MemoryService, RRF_K } from '../../../src/domain/memory/service.ts';
 import { describeEachDb } from '../../support/db.ts';
@@ -125,32 +130,50 @@ describeEachDb('memory search under filters', (get) => {
     }
   });
 
-  it('the full-text list keeps the memory with the rare word when more share the common one than it holds', async () => {
-    const owner = await who.owner();
-    const rows = Array.from({ length: 100 }, (_, i) => [
-      `mem_plate_${i}`,
-      `Driver ${i} drives our tempo every day`,
-    ]);
-    // Last by id, so no tie-break on id can bring it in.
-    rows.push(['mem_plate_van', 'Sunita Joshi is at the wheel of van MH12PQ4321']);
-    await db.query(
-      `INSERT INTO memories (id, tenant_id, user_id, content, kind, content_key, source, embedding)
-       SELECT id, $1, $2, c, 'fact', id, 'api', $5::vector FROM unnest($3::text[], $4::text[]) AS r(id, c)`,
-      [
-        owner.tenantId,
-        owner.userId,
-        rows.map((r) => r[0]),
-        rows.map((r) => r[1]),
-        vectorLiteral(lexicalVector('Driver drives our tempo every day')),
-      ],
-    );
-    // Every row has the same vector, so the vector list is the first 40 by id and leaves the van out: it can
-    // only come in through the words. "drives" is in 100 memories, the plate in this one alone.
-    const hits = await db.tenant(owner.tenantId, (tx) =>
-      searchExact(tx, { ...exactQuery(owner.userId as string, 'who drives MH12PQ4321'), limit: 60 }, 2000),
-    );
-    expect(hits?.find((h) => h.id === 'mem_plate_van')?.matched_words).toBe(true);
-  });
+  // Both searches, called as the service calls them, with the neutral ranking of exactQuery.
+  const searches = [
+    ['exact pass', (tx: Queryable, q: HitQuery) => searchExact(tx, q, 2000)],
+    [
+      'indexes',
+      async (tx: Queryable, q: HitQuery) => {
+        await useIterativeScan(tx, q.depth);
+        return searchIndexed(tx, q);
+      },
+    ],
+  ] as const;
+  let plates: Ctx | undefined;
+
+  for (const [path, search] of searches) {
+    it(`the full-text list keeps the memory with the rare word when more share the common one than it holds (${path})`, async () => {
+      if (!plates) {
+        plates = await who.owner();
+        const rows = Array.from({ length: 100 }, (_, i) => [
+          `mem_plate_${i}`,
+          `Driver ${i} drives our tempo every day`,
+        ]);
+        // Last by id, so no tie-break on id can bring it in.
+        rows.push(['mem_plate_van', 'Sunita Joshi is at the wheel of van MH12PQ4321']);
+        await db.query(
+          `INSERT INTO memories (id, tenant_id, user_id, content, kind, content_key, source, embedding)
+           SELECT id, $1, $2, c, 'fact', id, 'api', $5::vector FROM unnest($3::text[], $4::text[]) AS r(id, c)`,
+          [
+            plates.tenantId,
+            plates.userId,
+            rows.map((r) => r[0]),
+            rows.map((r) => r[1]),
+            vectorLiteral(lexicalVector('Driver drives our tempo every day')),
+          ],
+        );
+      }
+      const owner = plates;
+      // Every row has the same vector, so the vector list is 40 of them and leaves the van out: it can only
+      // come in through the words. "drives" is in 100 memories, the plate in this one alone.
+      const hits = await db.tenant(owner.tenantId, (tx) =>
+        search(tx, { ...exactQuery(owner.userId as string, 'who drives MH12PQ4321'), limit: 60 }),
+      );
+      expect(hits?.find((h) => h.id === 'mem_plate_van')?.matched_words).toBe(true);
+    });
+  }
 
   it('the exact pass declines a user with more live memories than its limit, without scanning them', async () => {
     const ask = (maxRows: number) =>
