@@ -439,18 +439,20 @@ const toHit = (r: HitRow): ScoredHit => ({
  * boost inputs read once, both lists cut from that, and only the page's rows read again, by primary key.
  * Exact, so the nearest neighbours are the true ones, and quicker than the indexes for the hundreds or few
  * thousands of memories a user has: those are a small share of a shared table, and the HNSW index must step
- * past the other users' rows one by one (slowly, approximately). Null when the pass would read more than
- * `maxRows` rows (it stops one after): that user takes searchIndexed. Prepared: one plan suits every user
- * it serves.
+ * past the other users' rows one by one (slowly, approximately). Null when the user has more than `maxRows`
+ * live memories: `gate` counts them first, in the index (it stops one after), and the pass then reads none
+ * of them; that user takes searchIndexed. Prepared: one plan suits every user it serves.
  */
 export async function searchExact(tx: Queryable, q: HitQuery, maxRows: number): Promise<ScoredHit[] | null> {
   const rows = await tx.query<Partial<HitRow> & { live: string }>(
-    `WITH ${QUERY_WORDS}, mine AS MATERIALIZED (
+    `WITH ${QUERY_WORDS}, gate AS MATERIALIZED (
+       SELECT count(*) AS n FROM (SELECT FROM memories WHERE user_id = $1 AND superseded_by IS NULL LIMIT $14 + 1) AS rows
+     ), mine AS MATERIALIZED (
        SELECT m.id, m.embedding <=> $2::vector AS distance, m.updated_at, m.recall_count,
          CASE WHEN m.tsv @@ query.tsq THEN ${wordsOf('m')} END AS words
        FROM memories m, ${QUERY_SCALARS}
        WHERE m.user_id = $1 AND m.superseded_by IS NULL AND ($4::text IS NULL OR m.kind = $4)
-       LIMIT $14 + 1
+         AND (SELECT n FROM gate) <= $14
      ), live AS (
        SELECT count(*) AS n FROM mine
      ), vec AS (
@@ -459,16 +461,16 @@ export async function searchExact(tx: Queryable, q: HitQuery, maxRows: number): 
        SELECT f.id, f.text_rank IS NOT NULL AS matched_words, 1 - f.distance AS similarity,
          ${score('f', 'f')} AS score
        FROM fused f
-       WHERE (f.text_rank IS NOT NULL OR 1 - f.distance >= $7) AND (SELECT n FROM live) <= $14
+       WHERE f.text_rank IS NOT NULL OR 1 - f.distance >= $7
        ORDER BY score DESC, id LIMIT $6
      )
-     SELECT ${HIT_COLUMNS}, page.matched_words, page.similarity, page.score, live.n AS live
-     FROM live LEFT JOIN (page JOIN memories m ON m.id = page.id) ON true
+     SELECT ${HIT_COLUMNS}, page.matched_words, page.similarity, page.score, gate.n AS live
+     FROM gate LEFT JOIN (page JOIN memories m ON m.id = page.id) ON true
      ORDER BY page.score DESC, page.id`,
     [...params(q), maxRows],
     { prepare: true },
   );
-  // `live` always yields its one row, with no hit beside it when there is none or the pass declined.
+  // `gate` always yields its one row, with no hit beside it when there is none or the pass declined.
   if (Number(rows[0]?.live) > maxRows) return null;
   return rows.filter((r): r is HitRow & { live: string } => r.id != null).map(toHit);
 }

@@ -180,6 +180,31 @@ describeEachDb('memory search under filters', (get) => {
       db.tenant(me.tenantId, (tx) => searchExact(tx, exactQuery(me.userId as string, query), maxRows));
     expect(await ask(2 * MINE_PER_KIND - 1)).toBeNull();
     expect(await ask(2 * MINE_PER_KIND)).toHaveLength(5);
+
+    // The same statement under EXPLAIN ANALYZE: when it declines, the pass over the memories never runs.
+    const planOf = (maxRows: number) =>
+      db.tenant(me.tenantId, async (tx) => {
+        const plan: string[] = [];
+        const explaining: Queryable = {
+          query: async (sql, params) => {
+            const rows = await tx.query<{ 'QUERY PLAN': string }>(
+              `EXPLAIN (ANALYZE, COSTS OFF) ${sql}`,
+              params,
+            );
+            plan.push(...rows.map((r) => r['QUERY PLAN']));
+            return [];
+          },
+          exec: (sql) => tx.exec(sql),
+        };
+        await searchExact(explaining, exactQuery(me.userId as string, query), maxRows);
+        const text = plan.join('\n');
+        const start = text.indexOf('CTE mine');
+        return text.slice(start, text.indexOf('\n  CTE ', start));
+      });
+    const declined = await planOf(2 * MINE_PER_KIND - 1);
+    expect(declined).toMatch(/Scan[^\n]* on memories m\w*[^\n]*\(never executed\)/);
+    const ran = await planOf(2 * MINE_PER_KIND);
+    expect(ran).toMatch(/Scan[^\n]* on memories m\w* \(actual [^\n]*rows=60(\.00)? loops=1/);
   });
 
   /**
