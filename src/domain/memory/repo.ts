@@ -367,6 +367,7 @@ const wordsOf = (m: string) =>
  * The full-text list `txt` from `source`'s rows (id, distance, words, and the columns `carry`): the memories
  * whose words match, ranked by how rare each of their words is among the user's `live.n` memories (BM25's
  * idf, ln(1 + (n − df + 0.5) / (df + 0.5))), so a plate or a GSTIN outweighs a word many memories share.
+ * n counts every live memory of the user; df the matches among those searched (of one kind, if asked).
  */
 const textList = (source: string, carry: string[]) => {
   const cols = ['id', 'distance', ...carry].join(', ');
@@ -435,26 +436,33 @@ const toHit = (r: HitRow): ScoredHit => ({
 });
 
 /**
- * The page of hits by one exact pass over the user's live memories: each row's distance, full-text rank and
- * boost inputs read once, both lists cut from that, and only the page's rows read again, by primary key.
- * Exact, so the nearest neighbours are the true ones, and quicker than the indexes for the hundreds or few
- * thousands of memories a user has: those are a small share of a shared table, and the HNSW index must step
- * past the other users' rows one by one (slowly, approximately). Null when the user has more than `maxRows`
- * live memories: `gate` counts them first, in the index (it stops one after), and the pass then reads none
- * of them; that user takes searchIndexed. Prepared: one plan suits every user it serves.
+ * The page of hits by one exact pass over the user's live memories: each row's distance and words read once,
+ * both lists cut from that, and only the page's rows read again, by primary key. Exact, so the nearest
+ * neighbours are the true ones, and quicker than the indexes for the hundreds or thousands of memories a
+ * user has: those are a small share of a shared table, and the HNSW index must step past the other users'
+ * rows one by one (slowly, approximately). Prepared: one plan suits every user it serves.
+ * - `live` counts the user's live memories in the index first (it stops one after `maxRows`). Over that, the
+ *   pass reads none of them and the result is null: that user takes searchIndexed.
+ * - `bound`: the depth-th nearest distance among the first few of them (5 × depth), which no row of the true
+ *   vector list is farther than; `mine` keeps only rows that near, or whose words match, so what follows
+ *   the scan handles a fraction of a big user's rows (about 1 ms less at 5,000).
  */
 export async function searchExact(tx: Queryable, q: HitQuery, maxRows: number): Promise<ScoredHit[] | null> {
   const rows = await tx.query<Partial<HitRow> & { live: string }>(
-    `WITH ${QUERY_WORDS}, gate AS MATERIALIZED (
+    `WITH ${QUERY_WORDS}, live AS MATERIALIZED (
        SELECT count(*) AS n FROM (SELECT FROM memories WHERE user_id = $1 AND superseded_by IS NULL LIMIT $14 + 1) AS rows
+     ), bound AS MATERIALIZED (
+       SELECT distance AS d FROM (
+         SELECT embedding <=> $2::vector AS distance FROM memories
+         WHERE user_id = $1 AND superseded_by IS NULL AND ($4::text IS NULL OR kind = $4) LIMIT $5 * 5
+       ) AS sample ORDER BY distance OFFSET $5 - 1 LIMIT 1
      ), mine AS MATERIALIZED (
        SELECT m.id, m.embedding <=> $2::vector AS distance, m.updated_at, m.recall_count,
          CASE WHEN m.tsv @@ query.tsq THEN ${wordsOf('m')} END AS words
-       FROM memories m, ${QUERY_SCALARS}
+       FROM memories m, ${QUERY_SCALARS}, (SELECT (SELECT d FROM bound) AS d) AS bound
        WHERE m.user_id = $1 AND m.superseded_by IS NULL AND ($4::text IS NULL OR m.kind = $4)
-         AND (SELECT n FROM gate) <= $14
-     ), live AS (
-       SELECT count(*) AS n FROM mine
+         AND (SELECT n FROM live) <= $14
+         AND (bound.d IS NULL OR m.embedding <=> $2::vector <= bound.d OR m.tsv @@ query.tsq)
      ), vec AS (
        SELECT id, distance, updated_at, recall_count FROM mine ORDER BY distance, id LIMIT $5
      ), ${textList('mine', ['updated_at', 'recall_count'])}, ${fused(['distance', 'updated_at', 'recall_count'])}, page AS (
@@ -464,13 +472,13 @@ export async function searchExact(tx: Queryable, q: HitQuery, maxRows: number): 
        WHERE f.text_rank IS NOT NULL OR 1 - f.distance >= $7
        ORDER BY score DESC, id LIMIT $6
      )
-     SELECT ${HIT_COLUMNS}, page.matched_words, page.similarity, page.score, gate.n AS live
-     FROM gate LEFT JOIN (page JOIN memories m ON m.id = page.id) ON true
+     SELECT ${HIT_COLUMNS}, page.matched_words, page.similarity, page.score, live.n AS live
+     FROM live LEFT JOIN (page JOIN memories m ON m.id = page.id) ON true
      ORDER BY page.score DESC, page.id`,
     [...params(q), maxRows],
     { prepare: true },
   );
-  // `gate` always yields its one row, with no hit beside it when there is none or the pass declined.
+  // `live` always yields its one row, with no hit beside it when there is none or the pass declined.
   if (Number(rows[0]?.live) > maxRows) return null;
   return rows.filter((r): r is HitRow & { live: string } => r.id != null).map(toHit);
 }
@@ -500,7 +508,7 @@ export async function searchIndexed(tx: Queryable, q: HitQuery): Promise<ScoredH
        UNION ALL
        SELECT id, distance FROM exact WHERE (SELECT count(*) FROM ann) < $5
      ), live AS MATERIALIZED (
-       SELECT count(*) AS n FROM memories WHERE user_id = $1 AND superseded_by IS NULL AND ($4::text IS NULL OR kind = $4)
+       SELECT count(*) AS n FROM memories WHERE user_id = $1 AND superseded_by IS NULL
      ), said AS MATERIALIZED (
        SELECT m.id, m.embedding <=> $2::vector AS distance, ${wordsOf('m')} AS words
        FROM memories m, ${QUERY_SCALARS}
