@@ -766,7 +766,7 @@ async function main(): Promise<void> {
     const forcedIds = forcedResults.map((r) => r.ids);
     const forcedFull = forcedResults.filter((r) => r.full).length;
 
-    // Users over exactSearchMax: the service's index path, as they get it, and its HNSW list.
+    // The heavy users: the service's search as they get it, the index path, and that path's vector lists.
     let heavyReport: HeavyReport | undefined;
     if (heavyQueries.length > 0 && !stopping) {
       progress(`exact scans for ${heavyQueries.length} heavy-user queries (the ground truth)`);
