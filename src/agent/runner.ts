@@ -16,9 +16,9 @@ import type { Principal } from '../domain/tenants.ts';
 import { dateFormat, localDate } from '../domain/time.ts';
 import type { Logger } from '../log.ts';
 import { formatTime } from './format.ts';
-import { withTurnClock } from './offline/model.ts';
 import { type Prompts, renderPrompt } from './prompts.ts';
-import { createToolbox, type TurnContext } from './tools.ts';
+import { createToolbox, type TurnContext } from './tools/index.ts';
+import { withTurnClock } from './turn-clock.ts';
 import {
   extractForTurn,
   learnFromTurn,
@@ -110,7 +110,7 @@ function usageOf(messages: BaseMessage[]): { input: number; output: number } {
  * fails, with what the tools had already done.
  */
 export function createTurnRunner(deps: RunnerDeps) {
-  const toolbox = createToolbox(deps.db, deps.memory?.service);
+  const toolbox = createToolbox({ db: deps.db, memory: deps.memory?.service, logger: deps.logger });
   const agent = createAgent({ model: deps.model, tools: toolbox.tools });
   const clock = deps.clock ?? (() => new Date());
 

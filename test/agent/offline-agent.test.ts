@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runConsoleChat } from '../../channels/console/console-chat.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
@@ -105,6 +106,51 @@ describeEachDb('agent with the offline model', (get) => {
     expect(theirs.body.data.tasks).toEqual([
       expect.objectContaining({ title: 'Other business secret', status: 'open' }),
     ]);
+  });
+
+  it('a database failure in a tool reaches the user and the stored turn as a generic answer, the log in full', async () => {
+    await get().db.exec(`
+      CREATE FUNCTION refuse_exploding_task() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.title ILIKE '%exploding%' THEN RAISE EXCEPTION 'internal detail: relation tasks_shard_7 is broken'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER refuse_exploding_task BEFORE INSERT ON tasks
+        FOR EACH ROW EXECUTE FUNCTION refuse_exploding_task();`);
+    const logged: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => void logged.push(line) });
+    const quiet = await startTestApi(
+      get().db,
+      { RATE_LIMIT_SELF_SERVICE: '1000' },
+      { clock: () => NOW, logger },
+    );
+    try {
+      const as = await quiet.signIn(testPhone(22));
+      const res = await quiet.request('POST', '/api/v1/chat', {
+        token: as,
+        body: { message: 'add task exploding boxes tomorrow' },
+      });
+      expect(res.status).toBe(200);
+      const turn = res.body.data;
+      expect(turn.actions).toEqual([
+        expect.objectContaining({
+          tool: 'create_task',
+          result: expect.objectContaining({ ok: false, error: 'internal_error' }),
+        }),
+      ]);
+      expect(JSON.stringify(turn)).not.toContain('tasks_shard_7');
+      const [stored] = await get().db.query<{ actions: unknown; reply: string }>(
+        'SELECT actions, reply FROM turns WHERE id = $1',
+        [turn.turn_id],
+      );
+      expect(JSON.stringify(stored)).not.toContain('tasks_shard_7');
+      expect(logged.join('\n')).toContain('tasks_shard_7');
+    } finally {
+      await quiet.close();
+      await get().db.exec(
+        'DROP TRIGGER refuse_exploding_task ON tasks; DROP FUNCTION refuse_exploding_task()',
+      );
+    }
   });
 
   it('the console chat runs turns as the local owner and prints the actions', async () => {

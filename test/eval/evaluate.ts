@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type ParsedIntent, parseUtterance } from '../../src/agent/offline/parse.ts';
-import { TOOL_NAMES } from '../../src/agent/tool-schemas.ts';
+import { TOOL_NAMES } from '../../src/agent/tools/index.ts';
 import { normalisePhone } from '../../src/domain/phone.ts';
 
 /**

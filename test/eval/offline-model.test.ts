@@ -4,7 +4,7 @@ import { type DateContext, resolveWhen, takeWhen } from '../../src/agent/offline
 import { takePriority } from '../../src/agent/offline/entities.ts';
 import { type ParsedIntent, parseUtterance } from '../../src/agent/offline/parse.ts';
 import { Utterance } from '../../src/agent/offline/utterance.ts';
-import { TOOL_NAMES, toolArgs } from '../../src/agent/tool-schemas.ts';
+import { TOOL_NAMES, toolArgs } from '../../src/agent/tools/index.ts';
 import { evaluate, loadEvalSet } from './evaluate.ts';
 
 // Wednesday 25 March 2026, 10:30 in India: the evaluation set's fixed "now".

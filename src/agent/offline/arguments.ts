@@ -1,4 +1,4 @@
-import type { ToolName } from '../tool-schemas.ts';
+import type { ToolName } from '../tools/index.ts';
 import { briefingArgs } from './briefing.ts';
 import { type DateContext, resolveWhen, takeSpan, takeWhen, tomorrowAt } from './dates.ts';
 import {

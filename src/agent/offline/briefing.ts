@@ -1,4 +1,4 @@
-import type { ToolName } from '../tool-schemas.ts';
+import type { ToolName } from '../tools/index.ts';
 import { type DateContext, takeWhen } from './dates.ts';
 import { alt, words } from './lexicon.ts';
 import { Utterance } from './utterance.ts';

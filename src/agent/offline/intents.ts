@@ -1,4 +1,4 @@
-import type { ToolName } from '../tool-schemas.ts';
+import type { ToolName } from '../tools/index.ts';
 import { briefingIntent } from './briefing.ts';
 import { type DateContext, mentionsWhen } from './dates.ts';
 import { FOLLOW_UP_NOUN, greetingLength, mentionsPriority, PLAN_NOUN, TASK_NOUN } from './entities.ts';

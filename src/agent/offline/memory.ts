@@ -1,5 +1,5 @@
 import { analyseStatement, explicitStatement } from '../../domain/memory/extractor-offline.ts';
-import type { ToolName } from '../tool-schemas.ts';
+import type { ToolName } from '../tools/index.ts';
 import { type DateContext, mentionsWhen } from './dates.ts';
 import { FOLLOW_UP_NOUN, TASK_NOUN, trimEdges } from './entities.ts';
 import { alt, CREATE_TASK_STRONG, LEADING_FILLERS, TRAILING_FILLERS, words } from './lexicon.ts';

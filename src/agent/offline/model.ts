@@ -1,21 +1,17 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, type BaseMessage, ToolMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
-import type { ToolName } from '../tool-schemas.ts';
+import type { ToolName, ToolResult } from '../tools/index.ts';
+import { type Clock, currentClock } from '../turn-clock.ts';
 import { parseUtterance } from './parse.ts';
-import { type Clock, GREETING, HELP, NOT_UNDERSTOOD, replyFor } from './replies.ts';
+import { GREETING, HELP, NOT_UNDERSTOOD, replyFor } from './replies.ts';
 
 /**
  * The model that runs with no API key: a LangChain chat model that turns the owner's message into tool
  * calls with a rule-based parser, then words the tool results. Because it speaks tool calls, the same
  * agent loop, tools and storage run with it as with a real LLM.
  */
-
-// The turn's clock and time zone, set by the turn runner: a message means "kal" relative to its own turn.
-const turnClock = new AsyncLocalStorage<Clock>();
-export const withTurnClock = <T>(clock: Clock, fn: () => Promise<T>): Promise<T> => turnClock.run(clock, fn);
 
 const textOf = (m: BaseMessage | undefined): string =>
   typeof m?.content === 'string' ? m.content : (m?.text ?? '');
@@ -31,13 +27,13 @@ export class OfflineChatModel extends BaseChatModel {
     return 'axon-offline';
   }
 
-  // The parser already knows the tool contract (tool-schemas.ts); binding only has to keep the agent happy.
+  // The parser already knows the tool contract (tools/index.ts); binding only has to keep the agent happy.
   override bindTools(): this {
     return this;
   }
 
   async _generate(messages: BaseMessage[]): Promise<ChatResult> {
-    const clock = turnClock.getStore() ?? { now: new Date(), timezone: 'Asia/Kolkata' };
+    const clock = currentClock();
     const last = messages.at(-1);
     if (last && ToolMessage.isInstance(last)) return answer(this.summarise(messages, clock));
 
@@ -63,7 +59,7 @@ export class OfflineChatModel extends BaseChatModel {
         .slice(lastCall + 1)
         .find((m) => ToolMessage.isInstance(m) && m.tool_call_id === tc.id);
       try {
-        return replyFor(tc.name as ToolName, JSON.parse(textOf(result)), clock);
+        return replyFor(tc.name as ToolName, JSON.parse(textOf(result)) as ToolResult, clock);
       } catch {
         return 'Sorry, something went wrong while doing that. Please try again.';
       }

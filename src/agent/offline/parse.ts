@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type ToolName, toolArgs } from '../tool-schemas.ts';
+import { type ToolName, toolArgs } from '../tools/index.ts';
 import { BUILDERS } from './arguments.ts';
 import type { DateContext } from './dates.ts';
 import { detectIntent } from './intents.ts';
