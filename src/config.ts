@@ -88,6 +88,7 @@ export const configSchema = z
     TELEGRAM_BOT_TOKEN: z.string().optional(),
     TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
     TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
+    TELEGRAM_GROUPS_ENABLED: bool.default(true),
     TELEGRAM_WEBHOOK_SECRET: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1–256 of A-Z, a-z, 0-9, _ and -')

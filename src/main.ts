@@ -175,6 +175,7 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
       leaseMs: config.CHANNEL_LEASE_MS,
       allowSignup: config.ALLOW_SIGNUP,
       defaultTimezone: config.DEFAULT_TIMEZONE,
+      groups: { whatsapp: config.WHATSAPP_GROUPS_ENABLED, telegram: config.TELEGRAM_GROUPS_ENABLED },
     },
   });
   const telegram = config.TELEGRAM_BOT_TOKEN

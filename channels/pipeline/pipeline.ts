@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { z } from 'zod';
 import type { TurnRunner } from '../../src/agent/runner.ts';
 import type { Db } from '../../src/db/types.ts';
 import {
@@ -20,8 +19,9 @@ import {
 } from '../../src/domain/channels/repo.ts';
 import type { Channel, ChannelName, InboundMessage } from '../channel.ts';
 import { createChatQueue } from './chat-queue.ts';
+import { InboundMessage as InboundSchema, textForUs } from './inbound.ts';
 import { FAILED } from './replies.ts';
-import { type Batch, commands, compose, identify, skipGroupChatter, textOnly, turn } from './steps.ts';
+import { type Batch, commands, compose, identify, textOnly, turn } from './steps.ts';
 
 /**
  * The one pipeline behind every channel. A message is a row before it is work (the row's unique key is the
@@ -43,6 +43,8 @@ export interface PipelineSettings {
   retryBaseMs: number;
   allowSignup: boolean;
   defaultTimezone: string;
+  /** Whether the Digital Employee answers in groups, per channel (then only messages that address it). */
+  groups: Record<ChannelName, boolean>;
 }
 
 export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = {
@@ -53,6 +55,7 @@ export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = {
   retryBaseMs: 500,
   allowSignup: true,
   defaultTimezone: 'Asia/Kolkata',
+  groups: { whatsapp: false, telegram: true },
 };
 
 export interface PipelineLog {
@@ -70,6 +73,8 @@ export interface PipelineDeps {
 
 export interface PipelineEvents {
   duplicate: [InboundMessage];
+  /** A group message that is not for us: never recorded. */
+  ignored: [InboundMessage];
   processed: [{ key: ChatKey; messageIds: string[]; turnId: string | null }];
   sent: [{ key: ChatKey; dedupKey: string; text: string }];
   send_failed: [{ key: ChatKey; dedupKey: string; error: string }];
@@ -93,27 +98,6 @@ export interface Pipeline {
   readonly activeChats: number;
   stop(): Promise<void>;
 }
-
-const inboundSchema = z.object({
-  channel: z.enum(['whatsapp', 'telegram']),
-  account: z.string().min(1),
-  chat: z.string().min(1),
-  sender: z.object({
-    id: z.string().min(1),
-    phone: z
-      .string()
-      .regex(/^\+[1-9][0-9]{7,14}$/)
-      .optional(),
-    name: z.string().optional(),
-  }),
-  messageId: z.string().min(1),
-  text: z.string(),
-  media: z
-    .enum(['voice', 'audio', 'image', 'video', 'document', 'sticker', 'location', 'contact'])
-    .nullable(),
-  timestamp: z.date(),
-  group: z.object({ mentioned: z.boolean() }).optional(),
-});
 
 const keyId = (k: ChatKey): string => JSON.stringify([k.channel, k.account, k.chat]);
 const keyOf = (id: string): ChatKey & { channel: ChannelName } => {
@@ -146,7 +130,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   // Failed attempts per chat, for the batch at its head; an entry exists only while a chat is failing.
   const failures = new Map<string, { rowId: string; count: number }>();
   const steps = compose([
-    skipGroupChatter,
     identify(db, { allowSignup: settings.allowSignup, defaultTimezone: settings.defaultTimezone }),
     commands,
     textOnly,
@@ -202,7 +185,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   async function processBatch(id: string, key: ChatKey & { channel: ChannelName }, rows: PendingInbound[]) {
-    const batch: Batch = { key, messages: rows, text: '', turnId: null };
+    const text = rows
+      .map((m) => m.text.trim())
+      .filter(Boolean)
+      .join('\n');
+    const batch: Batch = { key, messages: rows, text, turnId: null };
     try {
       await steps(batch);
     } catch (err) {
@@ -269,7 +256,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   async function receive(raw: InboundMessage): Promise<void> {
-    const m = inboundSchema.parse(raw);
+    const m = InboundSchema.parse(raw);
+    const text = textForUs(m, settings.groups[m.channel]);
+    if (text === null) {
+      events.emit('ignored', raw);
+      return;
+    }
     const fresh = await recordInbound(db, {
       channel: m.channel,
       account: m.account,
@@ -278,10 +270,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       senderId: m.sender.id,
       senderPhone: m.sender.phone ?? null,
       senderName: m.sender.name ?? null,
-      text: m.text,
+      text,
       media: m.media,
       inGroup: m.group !== undefined,
-      mentioned: m.group?.mentioned ?? false,
+      mentioned: m.group?.addressed ?? false,
       sentAt: m.timestamp,
     });
     if (!fresh) {

@@ -7,7 +7,8 @@ import * as say from './replies.ts';
 
 /**
  * The steps a batch of one chat's messages goes through, composed like grammY middleware: each step does
- * its part and calls `next()`, or answers and stops. identify → commands → text only → turn.
+ * its part and calls `next()`, or answers and stops. identify → commands → text only → turn. (Whether a
+ * group message is for us at all is decided before it is recorded: `textForUs` in inbound.ts.)
  */
 
 export interface Batch {
@@ -31,16 +32,6 @@ export function compose(steps: Step[]): (batch: Batch) => Promise<void> {
     return at(0);
   };
 }
-
-/** In a group, only messages that address the bot are for us. */
-export const skipGroupChatter: Step = async (batch, next) => {
-  batch.messages = batch.messages.filter((m) => !m.inGroup || m.mentioned);
-  batch.text = batch.messages
-    .map((m) => m.text.trim())
-    .filter(Boolean)
-    .join('\n');
-  if (batch.messages.length > 0) await next();
-};
 
 /** Sender → user. Strangers get a link or sign-up answer and nothing else: never anyone's data. */
 export function identify(db: Db, settings: IdentitySettings): Step {

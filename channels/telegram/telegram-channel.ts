@@ -3,6 +3,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import express, { type RequestHandler } from 'express';
 import { Bot, type Context, GrammyError, webhookCallback } from 'grammy';
 import type { Message, Update } from 'grammy/types';
+import { isE164 } from '../../src/domain/phone.ts';
 import type { Channel, InboundMessage, MediaKind } from '../channel.ts';
 
 /**
@@ -43,9 +44,8 @@ const MEDIA: [keyof Message, MediaKind][] = [
 
 /** Telegram sends numbers with or without the "+"; only a valid E.164 number is kept. */
 function e164(raw: string): string | undefined {
-  const digits = raw.replace(/[^\d]/g, '');
-  const phone = `+${digits}`;
-  return /^\+[1-9][0-9]{7,14}$/.test(phone) ? phone : undefined;
+  const phone = `+${raw.replace(/[^\d]/g, '')}`;
+  return isE164(phone) ? phone : undefined;
 }
 
 export function normaliseUpdate(
@@ -58,8 +58,9 @@ export function normaliseUpdate(
   // A contact is a verified number only when its owner shared it: user_id equals the sender.
   const phone = m.contact && m.contact.user_id === m.from.id ? e164(m.contact.phone_number) : undefined;
   const inGroup = m.chat.type !== 'private';
-  const mentioned =
-    text.toLowerCase().includes(`@${bot.username.toLowerCase()}`) || m.reply_to_message?.from?.id === bot.id;
+  const mention = `@${bot.username}`;
+  const addressed =
+    text.toLowerCase().includes(mention.toLowerCase()) || m.reply_to_message?.from?.id === bot.id;
   const name = [m.from.first_name, m.from.last_name].filter(Boolean).join(' ');
   return {
     channel: 'telegram',
@@ -70,7 +71,7 @@ export function normaliseUpdate(
     text,
     media: MEDIA.find(([field]) => m[field] !== undefined)?.[1] ?? null,
     timestamp: new Date(m.date * 1000),
-    ...(inGroup ? { group: { mentioned } } : {}),
+    ...(inGroup ? { group: { addressed, mentions: [mention] } } : {}),
   };
 }
 

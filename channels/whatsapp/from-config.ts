@@ -39,7 +39,6 @@ export function whatsappFromConfig(
     db,
     logger,
     session: config.WHATSAPP_SESSION,
-    groupsEnabled: config.WHATSAPP_GROUPS_ENABLED,
     sendGapMs: config.WHATSAPP_SEND_GAP_MS,
     watchdogMs: config.WHATSAPP_WATCHDOG_SECONDS * 1000,
     lock: whatsappLock(config, db),

@@ -23,13 +23,7 @@ export interface OwnAccount {
   jids: string[];
 }
 
-export type IgnoreReason =
-  | 'from_me'
-  | 'broadcast'
-  | 'group_disabled'
-  | 'group_not_addressed'
-  | 'no_content'
-  | 'no_sender';
+export type IgnoreReason = 'from_me' | 'broadcast' | 'no_content' | 'no_sender';
 
 export type Normalised =
   | { kind: 'message'; message: InboundMessage }
@@ -95,13 +89,7 @@ function timestampOf(msg: WAMessage): Date {
   return seconds > 0 ? new Date(seconds * 1000) : new Date();
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-export function normaliseMessage(
-  msg: WAMessage,
-  own: OwnAccount,
-  opts: { groupsEnabled: boolean },
-): Normalised {
+export function normaliseMessage(msg: WAMessage, own: OwnAccount): Normalised {
   const key = msg.key;
   if (key.fromMe) return { kind: 'ignored', reason: 'from_me' };
   const remote = key.remoteJid;
@@ -121,23 +109,19 @@ export function normaliseMessage(
   if (!senderJid) return { kind: 'ignored', reason: 'no_sender' };
   const sender = jidNormalizedUser(senderJid);
 
-  let text = body.text;
   let group: InboundMessage['group'];
   if (inGroup) {
-    if (!opts.groupsEnabled) return { kind: 'ignored', reason: 'group_disabled' };
     const ours = new Set(own.jids.map((j) => jidNormalizedUser(j)));
     const mentioned = (body.context?.mentionedJid ?? []).some((j) => ours.has(jidNormalizedUser(j)));
     const repliedToUs = Boolean(
       body.context?.participant && ours.has(jidNormalizedUser(body.context.participant)),
     );
-    if (!mentioned && !repliedToUs) return { kind: 'ignored', reason: 'group_not_addressed' };
-    // "@919876543210 remind me…" reads to the agent as "remind me…".
-    for (const jid of ours) {
+    // A mention of us is written "@<our number or LID>" in the text.
+    const mentions = [...ours].flatMap((jid) => {
       const user = jidDecode(jid)?.user;
-      if (user) text = text.replace(new RegExp(`@${escapeRegExp(user)}\\b`, 'g'), '');
-    }
-    text = text.replace(/\s{2,}/g, ' ').trim();
-    group = { mentioned: true };
+      return user ? [`@${user}`] : [];
+    });
+    group = { addressed: mentioned || repliedToUs, mentions };
   }
 
   return {
@@ -149,7 +133,7 @@ export function normaliseMessage(
       chat: inGroup ? remote : sender,
       sender: { id: sender, phone: phoneFromJid(sender), name: msg.pushName ?? undefined },
       messageId: key.id,
-      text,
+      text: body.text,
       media: body.media,
       timestamp: timestampOf(msg),
       group,

@@ -28,7 +28,6 @@ export interface WhatsAppChannelDeps {
   logger: Logger;
   /** The name the auth state is stored under; one per WhatsApp number. */
   session?: string;
-  groupsEnabled?: boolean;
   /** Minimum pause between two sends from this number (anti-ban). */
   sendGapMs?: number;
   watchdogMs?: number;
@@ -99,11 +98,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   function accept(msg: WAMessage): void {
     const account = connection.account;
     if (!account || !onMessage) return;
-    const result = normaliseMessage(
-      msg,
-      { account, jids: connection.ownJids },
-      { groupsEnabled: Boolean(deps.groupsEnabled) },
-    );
+    const result = normaliseMessage(msg, { account, jids: connection.ownJids });
     if (result.kind === 'ignored') {
       log.debug({ messageId: msg.key.id, reason: result.reason }, 'WhatsApp message ignored');
       return;

@@ -2,14 +2,13 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPipeline, type Pipeline, type PipelineSettings } from '../../channels/pipeline/pipeline.ts';
 import * as say from '../../channels/pipeline/replies.ts';
-import { OfflineChatModel } from '../../src/agent/offline/model.ts';
-import { loadPrompts } from '../../src/agent/prompts.ts';
-import { createTurnRunner, type TurnRunner } from '../../src/agent/runner.ts';
+import type { TurnRunner } from '../../src/agent/runner.ts';
 import type { Db } from '../../src/db/types.ts';
 import { takeLease } from '../../src/domain/channels/repo.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
 import { describeEachDb } from '../support/db.ts';
 import { type MemoryChannel, memoryChannel } from '../support/memory-channel.ts';
+import { offlineTurnRunner } from '../support/offline-runner.ts';
 
 /** The pipeline behind every channel, driven through an in-memory channel on both databases. */
 
@@ -22,14 +21,7 @@ describeEachDb('channel pipeline', (getDb) => {
 
   beforeAll(() => {
     db = getDb().db;
-    runTurn = createTurnRunner({
-      db,
-      model: new OfflineChatModel({}),
-      modelName: 'offline',
-      prompts: loadPrompts(),
-      historyTurns: 10,
-      turnTimeoutMs: 30_000,
-    });
+    runTurn = offlineTurnRunner(db);
   });
   afterAll(async () => {
     for (const p of running) await p.stop();
@@ -90,21 +82,42 @@ describeEachDb('channel pipeline', (getDb) => {
     expect(channel.sends[0]?.text).toContain('File GST return');
   });
 
-  it('ignores group chatter and answers a mention', async () => {
+  it('never records group chatter, and answers a mention read without the mention', async () => {
     await ensureOwner(db, '+919811100004', 'Asia/Kolkata');
-    const { pipeline, channel } = await startPipeline();
+    const { pipeline, channel } = await startPipeline({ groups: { whatsapp: true, telegram: true } });
+    const ignored: string[] = [];
+    pipeline.events.on('ignored', (m) => ignored.push(m.messageId));
     const group = { chat: '1203630@g.us', sender: { id: jid('+919811100004'), phone: '+919811100004' } };
-    await channel.inbound({ ...group, messageId: 'g-1', text: 'lunch?', group: { mentioned: false } });
-    await pipeline.idle();
-    expect(channel.sends).toEqual([]);
+    const addressing = (addressed: boolean) => ({ addressed, mentions: ['@919000000001'] });
+    await channel.inbound({ ...group, messageId: 'g-1', text: 'lunch?', group: addressing(false) });
     await channel.inbound({
       ...group,
       messageId: 'g-2',
-      text: '@axon show my tasks',
-      group: { mentioned: true },
+      text: '@919000000001 show my tasks',
+      group: addressing(true),
     });
     await pipeline.idle();
+    expect(ignored).toEqual(['g-1']);
+    const recorded = await db.query<{ message_id: string; text: string }>(
+      "SELECT message_id, text FROM inbound_messages WHERE chat = '1203630@g.us'",
+    );
+    expect(recorded).toEqual([{ message_id: 'g-2', text: 'show my tasks' }]);
     expect(channel.sends).toHaveLength(1);
+  });
+
+  it("leaves a channel's groups alone when they are off there", async () => {
+    await ensureOwner(db, '+919811100014', 'Asia/Kolkata');
+    const { pipeline, channel } = await startPipeline({ groups: { whatsapp: false, telegram: true } });
+    await channel.inbound({
+      chat: '1203631@g.us',
+      sender: { id: jid('+919811100014'), phone: '+919811100014' },
+      messageId: 'g-off',
+      text: '@919000000001 show my tasks',
+      group: { addressed: true, mentions: ['@919000000001'] },
+    });
+    await pipeline.idle();
+    expect(channel.sends).toEqual([]);
+    expect(await db.query("SELECT 1 FROM inbound_messages WHERE message_id = 'g-off'")).toEqual([]);
   });
 
   it('answers a message again after a crash mid-turn, with one reply', async () => {

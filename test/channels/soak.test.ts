@@ -1,12 +1,10 @@
 import { expect, it } from 'vitest';
 import { createPipeline, type Pipeline } from '../../channels/pipeline/pipeline.ts';
-import { OfflineChatModel } from '../../src/agent/offline/model.ts';
-import { loadPrompts } from '../../src/agent/prompts.ts';
-import { createTurnRunner } from '../../src/agent/runner.ts';
 import type { Db, Queryable } from '../../src/db/types.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
 import { describeEachDb } from '../support/db.ts';
 import { type MemoryChannel, memoryChannel } from '../support/memory-channel.ts';
+import { offlineTurnRunner } from '../support/offline-runner.ts';
 
 /**
  * The soak: inbound messages (5,000 on Postgres, SOAK_MESSAGES; 1,000 on PGlite, SOAK_MESSAGES_PGLITE) across 50 chats, one in ten a duplicate delivery, and
@@ -93,14 +91,7 @@ describeEachDb('channel soak', (getDb, kind) => {
     const rssBefore = process.memoryUsage().rss;
     const settings = { debounceMs: 0, maxBatch: 1, leaseMs: 1000, retryBaseMs: 50 };
     const start = async (db: Db): Promise<{ pipeline: Pipeline; channel: MemoryChannel }> => {
-      const runTurn = createTurnRunner({
-        db,
-        model: new OfflineChatModel({}),
-        modelName: 'offline',
-        prompts: loadPrompts(),
-        historyTurns: 10,
-        turnTimeoutMs: 30_000,
-      });
+      const runTurn = offlineTurnRunner(db);
       const pipeline = createPipeline({ db, runTurn, settings });
       const channel = memoryChannel();
       pipeline.register(channel);

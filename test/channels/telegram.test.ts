@@ -108,6 +108,24 @@ describeEachDb('Telegram channel (long polling)', (getDb) => {
     await api.runtime.pipeline.idle();
   });
 
+  it('in a group, answers only what mentions the bot, read without the mention, and records nothing else', async () => {
+    await api.signIn(testPhone(58));
+    await say_({ chatId: 506, contact: { phone_number: digits(testPhone(58)), user_id: 506 } });
+    const chatter = telegram.push({ chatId: -9001, fromId: 506, group: true, text: 'lunch at 2?' });
+    const reply = await say_({
+      chatId: -9001,
+      fromId: 506,
+      group: true,
+      text: '@axon_test_bot remind me to call Mehta tomorrow',
+    });
+    expect(reply.text).toContain('Call Mehta');
+    const rows = await getDb().db.query<{ message_id: string; text: string }>(
+      "SELECT message_id, text FROM inbound_messages WHERE chat = '-9001'",
+    );
+    expect(rows.map((r) => r.text)).toEqual(['remind me to call Mehta tomorrow']);
+    expect(rows.map((r) => r.message_id)).not.toContain(String(chatter.update_id));
+  });
+
   it('gives a voice note a clear answer', async () => {
     expect((await say_({ chatId: 503, voice: true })).text).toBe(say.TEXT_ONLY);
   });

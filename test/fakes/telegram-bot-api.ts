@@ -28,6 +28,8 @@ export interface MessageOptions {
   contact?: { phone_number: string; user_id?: number; first_name?: string };
   voice?: boolean;
   updateId?: number;
+  /** Posted in a group chat (chatId is the group's) rather than a private chat. */
+  group?: boolean;
 }
 
 export interface FakeTelegram {
@@ -77,7 +79,9 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
       const message: Record<string, unknown> = {
         message_id: nextMessageId++,
         date: Math.floor(Date.now() / 1000),
-        chat: { id: o.chatId, type: 'private', first_name: 'Owner' },
+        chat: o.group
+          ? { id: o.chatId, type: 'group', title: 'Shop staff' }
+          : { id: o.chatId, type: 'private', first_name: 'Owner' },
         from,
       };
       if (o.text !== undefined) message.text = o.text;

@@ -146,8 +146,6 @@ export interface PendingInbound {
   senderName: string | null;
   text: string;
   media: string | null;
-  inGroup: boolean;
-  mentioned: boolean;
 }
 
 interface PendingRow {
@@ -158,14 +156,12 @@ interface PendingRow {
   sender_name: string | null;
   text: string;
   media: string | null;
-  in_group: boolean;
-  mentioned: boolean;
 }
 
 /** The chat's oldest unprocessed messages, in arrival order. */
 export async function pendingInbound(db: Queryable, k: ChatKey, limit: number): Promise<PendingInbound[]> {
   const rows = await db.query<PendingRow>(
-    `SELECT id::text AS id, message_id, sender_id, sender_phone, sender_name, text, media, in_group, mentioned
+    `SELECT id::text AS id, message_id, sender_id, sender_phone, sender_name, text, media
      FROM inbound_messages
      WHERE channel = $1 AND account = $2 AND chat = $3 AND processed_at IS NULL
      ORDER BY id LIMIT $4`,
@@ -179,8 +175,6 @@ export async function pendingInbound(db: Queryable, k: ChatKey, limit: number): 
     senderName: r.sender_name,
     text: r.text,
     media: r.media,
-    inGroup: r.in_group,
-    mentioned: r.mentioned,
   }));
 }
 

@@ -3,8 +3,6 @@ import { normaliseMessage, phoneFromJid } from '../../../channels/whatsapp/inbou
 import { waMessage } from '../../fakes/whatsapp-socket.ts';
 
 const own = { account: '+919000000001', jids: ['919000000001:7@s.whatsapp.net', '123456789:7@lid'] };
-const direct = { groupsEnabled: false };
-const groups = { groupsEnabled: true };
 const GROUP = '120363000000000001@g.us';
 
 const ok = (result: ReturnType<typeof normaliseMessage>) => {
@@ -18,7 +16,6 @@ describe('WhatsApp inbound normalisation', () => {
       normaliseMessage(
         waMessage({ id: 'ABC', text: 'kal 5 baje GST file karna hai', pushName: 'Ravi' }),
         own,
-        direct,
       ),
     );
     expect(m).toEqual({
@@ -39,7 +36,6 @@ describe('WhatsApp inbound normalisation', () => {
       normaliseMessage(
         waMessage({ from: '98765432101234@lid', fromAlt: '919812345678@s.whatsapp.net' }),
         own,
-        direct,
       ),
     );
     expect(m.chat).toBe('919812345678@s.whatsapp.net');
@@ -47,22 +43,22 @@ describe('WhatsApp inbound normalisation', () => {
   });
 
   it('passes a LID-only sender on without a phone: the pipeline treats it as unverified', () => {
-    const m = ok(normaliseMessage(waMessage({ from: '98765432101234@lid' }), own, direct));
+    const m = ok(normaliseMessage(waMessage({ from: '98765432101234@lid' }), own));
     expect(m.sender).toMatchObject({ id: '98765432101234@lid', phone: undefined });
   });
 
   it('ignores our own messages, status updates and broadcasts', () => {
-    expect(normaliseMessage(waMessage({ fromMe: true }), own, direct)).toEqual({
+    expect(normaliseMessage(waMessage({ fromMe: true }), own)).toEqual({
       kind: 'ignored',
       reason: 'from_me',
     });
-    expect(normaliseMessage(waMessage({ from: 'status@broadcast' }), own, direct)).toMatchObject({
+    expect(normaliseMessage(waMessage({ from: 'status@broadcast' }), own)).toMatchObject({
       reason: 'broadcast',
     });
-    expect(normaliseMessage(waMessage({ from: '12345@broadcast' }), own, direct)).toMatchObject({
+    expect(normaliseMessage(waMessage({ from: '12345@broadcast' }), own)).toMatchObject({
       reason: 'broadcast',
     });
-    expect(normaliseMessage(waMessage({ from: '12345@newsletter' }), own, direct)).toMatchObject({
+    expect(normaliseMessage(waMessage({ from: '12345@newsletter' }), own)).toMatchObject({
       reason: 'broadcast',
     });
   });
@@ -72,7 +68,7 @@ describe('WhatsApp inbound normalisation', () => {
     const revoke = waMessage({ message: { protocolMessage: { type: 0 } } });
     const blank = waMessage({ text: '   ' });
     for (const m of [reaction, revoke, blank]) {
-      expect(normaliseMessage(m, own, direct)).toEqual({ kind: 'ignored', reason: 'no_content' });
+      expect(normaliseMessage(m, own)).toEqual({ kind: 'ignored', reason: 'no_content' });
     }
   });
 
@@ -92,7 +88,7 @@ describe('WhatsApp inbound normalisation', () => {
       [{ contactMessage: { displayName: 'Mehta' } }, 'contact', ''],
     ];
     for (const [message, media, text] of cases) {
-      expect(ok(normaliseMessage(waMessage({ message }), own, direct))).toMatchObject({ media, text });
+      expect(ok(normaliseMessage(waMessage({ message }), own))).toMatchObject({ media, text });
     }
   });
 
@@ -100,10 +96,10 @@ describe('WhatsApp inbound normalisation', () => {
     const m = waMessage({
       message: { ephemeralMessage: { message: { extendedTextMessage: { text: 'my day' } } } },
     });
-    expect(ok(normaliseMessage(m, own, direct)).text).toBe('my day');
+    expect(ok(normaliseMessage(m, own)).text).toBe('my day');
   });
 
-  it('leaves groups alone unless enabled, and then answers only when the bot is mentioned or replied to', () => {
+  it('reports a group message with whether it addresses the bot and how its mentions are written', () => {
     const mention = (mentionedJid: string[], text = '@919000000001 remind me to call Mehta') =>
       waMessage({
         group: GROUP,
@@ -111,23 +107,19 @@ describe('WhatsApp inbound normalisation', () => {
         participantAlt: '919812345678@s.whatsapp.net',
         message: { extendedTextMessage: { text, contextInfo: { mentionedJid } } },
       });
-    expect(normaliseMessage(mention(['919000000001@s.whatsapp.net']), own, direct)).toMatchObject({
-      reason: 'group_disabled',
-    });
-    expect(normaliseMessage(mention(['919811111111@s.whatsapp.net'], 'hi all'), own, groups)).toMatchObject({
-      reason: 'group_not_addressed',
-    });
+    const chatter = ok(normaliseMessage(mention(['919811111111@s.whatsapp.net'], 'hi all'), own));
+    expect(chatter.group).toMatchObject({ addressed: false });
 
-    const m = ok(normaliseMessage(mention(['919000000001@s.whatsapp.net']), own, groups));
+    const m = ok(normaliseMessage(mention(['919000000001@s.whatsapp.net']), own));
     expect(m).toMatchObject({
       chat: GROUP,
       sender: { id: '919812345678@s.whatsapp.net', phone: '+919812345678' },
-      text: 'remind me to call Mehta',
-      group: { mentioned: true },
+      text: '@919000000001 remind me to call Mehta',
+      group: { addressed: true, mentions: ['@919000000001', '@123456789'] },
     });
-
-    const byLid = ok(normaliseMessage(mention(['123456789@lid'], '@123456789 my day'), own, groups));
-    expect(byLid.text).toBe('my day');
+    expect(ok(normaliseMessage(mention(['123456789@lid'], '@123456789 my day'), own)).group?.addressed).toBe(
+      true,
+    );
 
     const reply = waMessage({
       group: GROUP,
@@ -136,13 +128,13 @@ describe('WhatsApp inbound normalisation', () => {
         extendedTextMessage: { text: 'done', contextInfo: { participant: '919000000001@s.whatsapp.net' } },
       },
     });
-    expect(ok(normaliseMessage(reply, own, groups)).group).toEqual({ mentioned: true });
+    expect(ok(normaliseMessage(reply, own)).group?.addressed).toBe(true);
   });
 
   it('reads timestamps given as protobuf Longs', () => {
     const m = waMessage({});
     m.messageTimestamp = { toString: () => '1767000123' } as never;
-    expect(ok(normaliseMessage(m, own, direct)).timestamp).toEqual(new Date(1_767_000_123_000));
+    expect(ok(normaliseMessage(m, own)).timestamp).toEqual(new Date(1_767_000_123_000));
   });
 
   it('reads E.164 phones out of phone JIDs, device suffix and all, and nothing out of others', () => {
