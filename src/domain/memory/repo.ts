@@ -355,7 +355,7 @@ const QUERY_WORDS = `query AS MATERIALIZED (
 
 /**
  * `query`'s two columns as scalars computed once (InitPlans), to join to the memories scanned: joined as a
- * row, the generic plan rescans that row for each memory, about 0.2 ms of a 2.5 ms pass.
+ * row, the generic plan rescans that row for each memory.
  */
 const QUERY_SCALARS = '(SELECT (SELECT tsq FROM query) AS tsq, (SELECT terms FROM query) AS terms) AS query';
 
@@ -445,7 +445,7 @@ const toHit = (r: HitRow): ScoredHit => ({
  *   pass reads none of them and the result is null: that user takes searchIndexed.
  * - `bound`: the depth-th nearest distance among the first few of them (5 × depth), which no row of the true
  *   vector list is farther than; `mine` keeps only rows that near, or whose words match, so what follows
- *   the scan handles a fraction of a big user's rows (about 1 ms less at 5,000).
+ *   the scan handles a fraction of a big user's rows.
  */
 export async function searchExact(tx: Queryable, q: HitQuery, maxRows: number): Promise<ScoredHit[] | null> {
   const rows = await tx.query<Partial<HitRow> & { live: string }>(

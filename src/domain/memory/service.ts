@@ -81,11 +81,9 @@ export interface MemorySettings {
   minRelevance: number;
   /**
    * Up to this many live memories, a user's search is one exact pass over them; above it, the indexes (the
-   * planner's choice of HNSW or b-tree). The pass costs about 1 µs a row (bench:memory, 2 vCPUs: 1 ms at
-   * 500, 6.5 ms at 5,000). For a user with a small share of a shared table the indexes are slower and
-   * approximate: at 5,000 of 100,000 rows the index path took 10 ms, and the HNSW list alone 6 ms at recall
-   * 0.8, since the scan steps past the other users' rows; as planned, the b-tree gives the vector list by
-   * the same exact scan, with a second scan for the words.
+   * planner's choice of HNSW or b-tree). For a user with a small share of a shared table the indexes are
+   * slower and approximate, since the scan steps past the other users' rows; `npm run bench:memory` prints
+   * both paths' times and recall.
    */
   exactSearchMax: number;
 }
