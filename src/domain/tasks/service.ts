@@ -14,6 +14,7 @@ import {
   deleteTaskRow,
   findTask,
   insertTask,
+  selectOpenTasksAssignedTo,
   selectOpenTasksNamed,
   selectTasks,
   type TaskFields,
@@ -35,7 +36,7 @@ function withDueDate<T extends { due_date?: string | null; due_at?: string | nul
 async function assertAssignee(tx: Queryable, assigneeId: string | null | undefined): Promise<void> {
   if (!assigneeId) return;
   // Row-level security limits this to the tenant, so another business's user is "not found" too.
-  const [user] = await tx.query('SELECT 1 FROM users WHERE id = $1', [assigneeId]);
+  const [user] = await tx.query('SELECT 1 FROM users WHERE id = $1 AND removed_at IS NULL', [assigneeId]);
   if (!user)
     throw new DomainError('invalid', 'invalid_assignee', `No user with id ${assigneeId} in this business.`);
 }
@@ -117,6 +118,17 @@ async function applyUpdate(tx: Queryable, ctx: Ctx, before: Task, patch: TaskUpd
       : appendAudit(tx, ctx, { action: 'task.updated', ...change }),
   );
   return after;
+}
+
+/**
+ * Leaves the open tasks of a member who is leaving with no assignee, each change audited and its reminder
+ * moved to the one acting, inside the caller's transaction (the member's removal).
+ */
+export async function unassignOpenTasks(tx: Queryable, ctx: Ctx, userId: string): Promise<Task[]> {
+  const tasks = await selectOpenTasksAssignedTo(tx, userId);
+  const unassigned: Task[] = [];
+  for (const task of tasks) unassigned.push(await applyUpdate(tx, ctx, task, { assignee_id: null }));
+  return unassigned;
 }
 
 /**
