@@ -7,6 +7,7 @@ import { auditAndEmit } from '../events.ts';
 import type { Source } from '../fields.ts';
 import { newId } from '../ids.ts';
 import { significantWords } from '../lookup.ts';
+import { noteAssignment } from '../members/assignment-notices.ts';
 import type { Page } from '../pagination.ts';
 import { cancelTaskReminder, syncTaskReminder } from '../reminders/sync.ts';
 import { localDate } from '../time.ts';
@@ -62,6 +63,7 @@ export async function createTask(db: Db, ctx: Ctx, input: NewTask, source: Sourc
     await together(
       syncTaskReminder(tx, ctx, task),
       auditAndEmit(tx, ctx, 'task.created', { entity: 'task', entityId: task.id, after: task }, task),
+      noteAssignment(tx, ctx, null, task),
     );
     return task;
   });
@@ -116,6 +118,7 @@ async function applyUpdate(tx: Queryable, ctx: Ctx, before: Task, patch: TaskUpd
     completed
       ? auditAndEmit(tx, ctx, 'task.completed', change, after)
       : appendAudit(tx, ctx, { action: 'task.updated', ...change }),
+    noteAssignment(tx, ctx, before, after),
   );
   return after;
 }
