@@ -23,6 +23,7 @@ import { chatRoutes } from './routes/chat.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { followUpRoutes } from './routes/follow-ups.ts';
 import { meRoutes } from './routes/me.ts';
+import { memberRoutes } from './routes/members.ts';
 import { memoryRoutes } from './routes/memory.ts';
 import { myDayRoutes } from './routes/my-day.ts';
 import { taskRoutes } from './routes/tasks.ts';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps): Express {
   mountRoutes(api, registry, [
     ...authRoutes(deps.otp, deps.tokens),
     ...meRoutes(deps.db, deps.tokens, deps.limits),
+    ...memberRoutes(deps.db, deps.tokens),
     ...myDayRoutes(deps.db, deps.prioritize),
     ...complianceRoutes(deps.db),
     ...taskRoutes(deps.db),

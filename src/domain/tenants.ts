@@ -21,12 +21,21 @@ export interface Principal {
   userName: string | null;
 }
 
+/**
+ * Serialises everything that may give a phone a user (sign-up, a member added), across processes, until
+ * the transaction ends: one phone never becomes two users.
+ */
+export async function lockSignup(tx: Queryable, phone: string): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock(hashtext('signup:' || $1))", [phone]);
+}
+
+/** The live user holding this phone; a removed member's number belongs to nobody. */
 export async function findUserIdByPhone(
   db: Queryable,
   phone: string,
 ): Promise<{ id: string; tenantId: string } | null> {
   const [row] = await db.query<{ id: string; tenant_id: string }>(
-    'SELECT id, tenant_id FROM users WHERE phone = $1',
+    'SELECT id, tenant_id FROM users WHERE phone = $1 AND removed_at IS NULL',
     [phone],
   );
   return row ? { id: row.id, tenantId: row.tenant_id } : null;
@@ -92,9 +101,11 @@ export const toPrincipal = (row: PrincipalRow): Principal => ({
   userName: row.user_name,
 });
 
+/** The principal of a live user; null for one removed from their business. */
 export async function loadPrincipal(db: Queryable, userId: string): Promise<Principal | null> {
   const [row] = await db.query<PrincipalRow>(
-    `SELECT ${PRINCIPAL_COLUMNS} FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1`,
+    `SELECT ${PRINCIPAL_COLUMNS} FROM users u JOIN tenants t ON t.id = u.tenant_id
+     WHERE u.id = $1 AND u.removed_at IS NULL`,
     [userId],
   );
   return row ? toPrincipal(row) : null;
@@ -103,7 +114,7 @@ export async function loadPrincipal(db: Queryable, userId: string): Promise<Prin
 /** The user with this phone, signing them up as the owner of a new business when there is none. */
 export async function ensureOwner(db: Db, phone: string, timezone: string): Promise<Principal> {
   const user = await db.transaction(async (tx) => {
-    await tx.query("SELECT pg_advisory_xact_lock(hashtext('signup:' || $1))", [phone]);
+    await lockSignup(tx, phone);
     return (await findUserIdByPhone(tx, phone)) ?? (await signUpOwner(tx, phone, timezone));
   });
   const principal = await loadPrincipal(db, user.id);

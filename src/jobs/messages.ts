@@ -1,5 +1,6 @@
 import { dayName, formatDay, formatTime, formatWhen } from '../agent/format.ts';
 import type { Deadline } from '../domain/compliance/calendar.ts';
+import type { AssignmentNotice } from '../domain/members/assignment-notices.ts';
 import type { MyDay } from '../domain/my-day.ts';
 import type { FiredReminder } from '../domain/reminders/repo.ts';
 import { localDate } from '../domain/time.ts';
@@ -14,6 +15,18 @@ export function reminderText(r: FiredReminder, now: Date): string {
   const label = r.kind === 'follow_up' ? 'Follow-up' : 'Reminder';
   if (r.late) return `⏰ ${label} (sent late, I was offline): ${r.title} — was due ${when}`;
   return `⏰ ${label}: ${r.title} — ${when}`;
+}
+
+const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
+
+/** "📌 Ravi, Suresh assigned you: File GST returns — due tomorrow, 5:00 pm". */
+export function assignmentText(n: AssignmentNotice, now: Date): string {
+  const name = n.assignee_name ? firstName(n.assignee_name) : null;
+  const lead = n.assigned_by
+    ? `${name ? `${name}, ` : ''}${firstName(n.assigned_by)} assigned you`
+    : `${name ? `${name}, you` : 'You'} have a new task`;
+  const when = formatWhen({ due_date: n.due_date, due_at: n.due_at?.toISOString() ?? null }, now, n.timezone);
+  return `📌 ${lead}: ${n.title}${when ? ` — due ${when}` : ''}`;
 }
 
 export function complianceText(d: Deadline, daysLeft: number, now: Date, timezone: string): string {

@@ -1,9 +1,11 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { PgBoss } from 'pg-boss';
 import type { Db } from '../db/types.ts';
+import { ASSIGNMENTS_CHANNEL } from '../domain/members/assignment-notices.ts';
 import type { Notifier } from '../domain/notifier.ts';
 import type { Prioritizer } from '../domain/priorities.ts';
 import type { Logger } from '../log.ts';
+import { assignmentSender, sendAssignmentNotices } from './assignments.ts';
 import { type BriefingJob, queueDueBriefings, redeliverBriefings, runBriefingJob } from './briefings.ts';
 import { redeliverComplianceAlerts, sendComplianceAlerts } from './compliance.ts';
 import { createQueues, openJobQueue, QUEUES } from './queue.ts';
@@ -12,7 +14,8 @@ import { queueDueReminders, type ReminderJob, redeliverReminders, runReminderJob
 /**
  * The clock and the workers. node-cron ticks (every second for reminders, every minute for briefings and
  * compliance, every half minute for redelivery); each tick turns due rows into pg-boss jobs; pg-boss
- * workers in every process share those jobs. Any number of processes can run this against one Postgres.
+ * workers in every process share those jobs. Assignment notices need no clock: each one's commit NOTIFYs
+ * the senders. Any number of processes can run this against one Postgres.
  */
 
 export interface SchedulerDeps {
@@ -57,6 +60,8 @@ export interface Scheduler {
   queueReminders(): Promise<number>;
   queueBriefings(): Promise<number>;
   sendComplianceAlerts(): Promise<number>;
+  /** Sends pending "X assigned you" notices now; a NOTIFY at each one's commit does it by itself. */
+  sendAssignmentNotices(): Promise<number>;
   redeliver(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -89,6 +94,10 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
     },
   );
 
+  // Assignment notices go out when their commit says so, not on a tick; the redelivery sweep is the fallback.
+  const assignments = assignmentSender(shared, redeliverAfter);
+  const unlistenAssignments = await deps.db.listen?.(ASSIGNMENTS_CHANNEL, () => void assignments.wake());
+
   const tasks: ScheduledTask[] = [];
   const running = new Set<Promise<unknown>>();
   const scheduler: Scheduler = {
@@ -96,16 +105,20 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
     queueReminders: () => queueDueReminders(shared),
     queueBriefings: () => queueDueBriefings(briefingDeps),
     sendComplianceAlerts: () => sendComplianceAlerts(shared),
+    sendAssignmentNotices: () => sendAssignmentNotices(shared, redeliverAfter),
     async redeliver() {
       return (
         (await redeliverReminders(shared, redeliverAfter)) +
         (await redeliverBriefings(briefingDeps, redeliverAfter)) +
-        (await redeliverComplianceAlerts(shared, redeliverAfter))
+        (await redeliverComplianceAlerts(shared, redeliverAfter)) +
+        (await sendAssignmentNotices(shared, redeliverAfter))
       );
     },
     async stop() {
+      await unlistenAssignments?.();
       for (const task of tasks) await task.stop();
       await Promise.allSettled(running);
+      await assignments.idle();
       await boss.stop({ graceful: true, timeout: 10_000 });
     },
   };

@@ -984,7 +984,8 @@ describeEachDb('junk at every endpoint', (get) => {
     // A real record behind every {id}, created through its collection route with that route's valid body.
     // A resource with no such route (made as a side effect elsewhere) gets a well-formed id of nothing.
     // Nested ids ({id}/deliveries/{delivery_id}) are resolved left to right, each under its parent's id.
-    async function fixtures(bearer: string): Promise<(op: Op) => string> {
+    // A phone in a fixture is the business's own: a member's phone belongs to one business only.
+    async function fixtures(bearer: string, phone: string): Promise<(op: Op) => string> {
       const ids = new Map<string, string>();
       const fill = (template: string) =>
         template.replace(/\{[^}]+\}/g, (_, offset: number) => {
@@ -1000,7 +1001,9 @@ describeEachDb('junk at every endpoint', (get) => {
           if (create) {
             const res = await api.request('POST', fill(collection), {
               token: bearer,
-              body: validBody(create) ?? {},
+              body: Object.fromEntries(
+                Object.entries(validBody(create) ?? {}).map(([k, v]) => [k, isPhone(k) ? phone : v]),
+              ),
             });
             if (res.status !== 201)
               throw new Error(`cannot create a fixture at ${collection}: ${JSON.stringify(res.body)}`);
@@ -1014,12 +1017,12 @@ describeEachDb('junk at every endpoint', (get) => {
       }
       return (op) => fill(op.template);
     }
-    const ownPath = await fixtures(token);
-    const foreignPath = await fixtures(foreignToken);
+    const ownPath = await fixtures(token, '+919845099950');
+    const foreignPath = await fixtures(foreignToken, '+919845099951');
 
     // Every base body passes its route's validation (a business rule may still refuse it), so a validation
     // error on a case built from one is the junk's doing. Checked in a third business, before the snapshot.
-    const scratchPath = await fixtures(scratchToken);
+    const scratchPath = await fixtures(scratchToken, '+919845099952');
     for (const op of ops) {
       const body = validBody(op);
       if (body === undefined) continue;

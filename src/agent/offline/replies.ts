@@ -1,6 +1,7 @@
 import { formatWhen } from '../format.ts';
 import type { FollowUpBrief } from '../tools/follow-ups.ts';
 import type { Failure, ToolName, ToolResult, ToolSuccess } from '../tools/index.ts';
+import type { MemberBrief } from '../tools/members.ts';
 import type { MemoryBrief } from '../tools/memory.ts';
 import type { TaskBrief } from '../tools/tasks.ts';
 import type { Clock } from '../turn-clock.ts';
@@ -24,6 +25,12 @@ function taskLine(t: TaskBrief, c: Clock): string {
   const when = formatWhen(t, c.now, c.timezone);
   const flag = t.priority === 'urgent' ? ' (urgent)' : t.priority === 'high' ? ' (important)' : '';
   return `${t.title}${when ? ` — ${when}` : ''}${flag}`;
+}
+
+/** ", for Ravi Kumar" or ", for you" when the task is someone's. */
+function forWhom(t: TaskBrief): string {
+  if (!t.assignee) return '';
+  return `, for ${t.assignee.you ? 'you' : (t.assignee.name ?? 'your teammate')}`;
 }
 
 const followUpWho = (f: FollowUpBrief) =>
@@ -54,9 +61,10 @@ export const HELP = [
 export const GREETING = `Namaste! 🙏 I'm your Digital Employee.\n${HELP}`;
 export const NOT_UNDERSTOOD = `Sorry, I didn't get that.\n${HELP}`;
 
-type Candidate = TaskBrief | FollowUpBrief | MemoryBrief;
+type Candidate = TaskBrief | FollowUpBrief | MemoryBrief | MemberBrief;
 
 function candidateLine(x: Candidate, c: Clock): string {
+  if ('phone_last4' in x) return `${x.name ?? 'The owner'} (phone ending ${x.phone_last4})`;
   if ('title' in x) return taskLine(x, c);
   if ('content' in x) return x.content;
   return followUpLine(x, c);
@@ -77,15 +85,15 @@ type Replies = { [N in ToolName]: (r: ToolSuccess<N>, c: Clock) => string };
 const REPLIES: Replies = {
   create_task({ task: t }, c) {
     const remind = t.remind_at
-      ? ` I'll remind you ${formatWhen({ due_at: t.remind_at }, c.now, c.timezone)}.`
+      ? ` I'll remind ${t.assignee && !t.assignee.you ? (t.assignee.name ?? 'them') : 'you'} ${formatWhen({ due_at: t.remind_at }, c.now, c.timezone)}.`
       : '';
-    return `Done ✅ Added ${quote(taskLine(t, c))}.${remind}`;
+    return `Done ✅ Added ${quote(taskLine(t, c))}${forWhom(t)}.${remind}`;
   },
   list_tasks({ tasks, total }, c) {
     if (total === 0) return 'No tasks there. 👍';
     return `You have ${total} task${total === 1 ? '' : 's'}:\n${numbered(tasks, total, (t) => taskLine(t, c))}`;
   },
-  update_task: ({ task }, c) => `Updated ✅ ${quote(taskLine(task, c))}.`,
+  update_task: ({ task }, c) => `Updated ✅ ${quote(taskLine(task, c))}${forWhom(task)}.`,
   complete_task: ({ task }) => `Marked ${quote(task.title)} done ✅`,
   delete_task: ({ deleted }) => `Deleted ${quote(deleted.title)}.`,
   create_follow_up: ({ follow_up }, c) => `Follow-up set ✅ ${followUpLine(follow_up, c)}.`,

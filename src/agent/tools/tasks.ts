@@ -12,6 +12,7 @@ import {
   updateTask as update,
 } from '../../domain/tasks/service.ts';
 import { addDays, localDate } from '../../domain/time.ts';
+import { type AssigneeBrief, assigneeArg, assigneeOf, resolveAssignee } from './members.ts';
 import { resolveNamed } from './resolve.ts';
 import { dateArg, dateTimeArg, LIST_LIMIT, sourceOf } from './shapes.ts';
 import { defineTool } from './tool.ts';
@@ -27,6 +28,8 @@ export interface TaskBrief {
   priority: Task['priority'];
   status: Task['status'];
   remind_at?: string;
+  /** Who does it, in the results of create_task and update_task when someone does. */
+  assignee?: AssigneeBrief;
 }
 
 export const briefTask = (t: Task): TaskBrief => ({
@@ -38,6 +41,17 @@ export const briefTask = (t: Task): TaskBrief => ({
   status: t.status,
   ...(t.remind_at ? { remind_at: t.remind_at } : {}),
 });
+
+/** A task's brief with its assignee named: `resolved` is the one the tool just resolved, if any. */
+async function briefWithAssignee(
+  db: Db,
+  ctx: Ctx,
+  t: Task,
+  resolved?: AssigneeBrief | null,
+): Promise<TaskBrief> {
+  const assignee = await assigneeOf(db, ctx, t.assignee_id, resolved);
+  return { ...briefTask(t), ...(assignee ? { assignee } : {}) };
+}
 
 const taskRef = z.string().min(1).describe('The task: its id (task_…) or words from its title');
 
@@ -54,7 +68,7 @@ const resolveTask = (db: Db, ctx: Ctx, ref: string) =>
 export const createTask = defineTool({
   name: 'create_task',
   description:
-    'Add a task (a to-do) for the user, optionally with a due date or time, priority and reminder.',
+    'Add a task (a to-do), optionally with a due date or time, priority, reminder, and a team member to do it.',
   args: z.object({
     title: z
       .string()
@@ -69,10 +83,19 @@ export const createTask = defineTool({
       .describe(
         'When to remind the user; when they say "remind me … at T", set both due_at and remind_at to T',
       ),
+    assignee: assigneeArg.optional(),
   }),
-  async run(args, { ctx }, { db }) {
-    const input = TaskCreate.parse({ ...args, priority: args.priority ?? 'medium' });
-    return { ok: true, task: briefTask(await create(db, ctx, input, sourceOf(ctx))) };
+  async run({ assignee, ...args }, { ctx }, { db }) {
+    // Resolved first: a stranger or an ambiguous name must leave nothing behind.
+    const who = assignee === undefined ? undefined : await resolveAssignee(db, ctx, assignee);
+    if (who && 'failure' in who) return who.failure;
+    const input = TaskCreate.parse({
+      ...args,
+      priority: args.priority ?? 'medium',
+      ...(who?.found ? { assignee_id: who.found.id } : {}),
+    });
+    const task = await create(db, ctx, input, sourceOf(ctx));
+    return { ok: true, task: await briefWithAssignee(db, ctx, task, who?.found) };
   },
 });
 
@@ -110,7 +133,8 @@ export const listTasks = defineTool({
 
 export const updateTask = defineTool({
   name: 'update_task',
-  description: 'Change a task: reschedule it, rename it, change its priority or notes.',
+  description:
+    'Change a task: reschedule it, rename it, change its priority or notes, or assign it to a team member.',
   args: z.object({
     task: taskRef,
     title: z.string().min(1).optional(),
@@ -118,12 +142,16 @@ export const updateTask = defineTool({
     due_at: dateTimeArg.optional(),
     priority: Priority.optional(),
     notes: z.string().optional(),
+    assignee: assigneeArg.optional(),
   }),
-  async run({ task, ...changes }, { ctx }, { db }) {
+  async run({ task, assignee, ...changes }, { ctx }, { db }) {
     const r = await resolveTask(db, ctx, task);
     if ('failure' in r) return r.failure;
-    const patch = TaskUpdate.parse(changes);
-    return { ok: true, task: briefTask(await update(db, ctx, r.found.id, patch)) };
+    const who = assignee === undefined ? undefined : await resolveAssignee(db, ctx, assignee);
+    if (who && 'failure' in who) return who.failure;
+    const patch = TaskUpdate.parse({ ...changes, ...(who ? { assignee_id: who.found?.id ?? null } : {}) });
+    const updated = await update(db, ctx, r.found.id, patch);
+    return { ok: true, task: await briefWithAssignee(db, ctx, updated, who?.found) };
   },
 });
 

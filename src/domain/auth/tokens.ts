@@ -81,7 +81,7 @@ export function createTokenService(db: Db, secret: string, settings: TokenSettin
     const [row] = await db.query<PrincipalRow & { live: boolean }>(
       `SELECT s.revoked_at IS NULL AND s.expires_at > now() AS live, ${PRINCIPAL_COLUMNS}
        FROM auth_sessions s JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = u.tenant_id
-       WHERE s.id = $1 AND s.user_id = $2`,
+       WHERE s.id = $1 AND s.user_id = $2 AND u.removed_at IS NULL`,
       [jti, sub],
     );
     if (!row?.live) throw unauthorized('token_revoked', 'This session has ended. Please sign in again.');

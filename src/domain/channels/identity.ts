@@ -1,5 +1,5 @@
 import type { Db } from '../../db/types.ts';
-import { findUserIdByPhone, loadPrincipal, type Principal, signUpOwner } from '../tenants.ts';
+import { findUserIdByPhone, loadPrincipal, lockSignup, type Principal, signUpOwner } from '../tenants.ts';
 import { type ChannelLink, findLink, upsertLink } from './repo.ts';
 
 /** Who sent a channel message: a linked user, a verified phone just linked (or signed up), or a stranger. */
@@ -34,7 +34,7 @@ export async function resolveSender(db: Db, s: SenderRef, settings: IdentitySett
 
   const linked = await db.transaction(async (tx) => {
     // The same lock as every other sign-up path: one phone never becomes two businesses.
-    await tx.query("SELECT pg_advisory_xact_lock(hashtext('signup:' || $1))", [phone]);
+    await lockSignup(tx, phone);
     const found = await findUserIdByPhone(tx, phone);
     if (!found && !settings.allowSignup) return null;
     const user = found ?? (await signUpOwner(tx, phone, settings.defaultTimezone));

@@ -93,10 +93,10 @@ async function insertAlert(
   return row;
 }
 
-/** Owners to tell about their business's compliance. */
+/** Owners to tell about their business's compliance (not one who was removed). */
 export async function ownersOf(db: Db, tenantId: string): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
-    "SELECT id FROM users WHERE tenant_id = $1 AND role = 'owner' ORDER BY created_at",
+    "SELECT id FROM users WHERE tenant_id = $1 AND role = 'owner' AND removed_at IS NULL ORDER BY created_at",
     [tenantId],
   );
   return rows.map((r) => r.id);

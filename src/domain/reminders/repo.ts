@@ -87,7 +87,7 @@ const FIRED_COLUMNS = `r.id, r.tenant_id, r.kind, r.entity_id, r.user_id, r.titl
 const FIRED_JOINS = `JOIN tenants t ON t.id = r.tenant_id
   LEFT JOIN users u ON u.id = r.user_id
   LEFT JOIN LATERAL (SELECT id, timezone FROM users WHERE tenant_id = r.tenant_id AND role = 'owner'
-                     ORDER BY created_at LIMIT 1) o ON true`;
+                     AND removed_at IS NULL ORDER BY created_at LIMIT 1) o ON true`;
 
 /**
  * Claims a reminder for firing: only the first caller for this due time gets the row back, in whichever

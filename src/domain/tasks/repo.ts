@@ -100,6 +100,15 @@ export async function selectOpenTasksNamed(tx: Queryable, words: string[], limit
   return rows.map(toTask);
 }
 
+/** The open tasks assigned to a user, locked for the change the caller makes to them. */
+export async function selectOpenTasksAssignedTo(tx: Queryable, userId: string): Promise<Task[]> {
+  const rows = await tx.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM tasks WHERE assignee_id = $1 AND status = 'open' ORDER BY created_at, id FOR UPDATE`,
+    [userId],
+  );
+  return rows.map(toTask);
+}
+
 export async function updateTaskRow(tx: Queryable, id: string, f: TaskFields): Promise<Task> {
   const [r] = await tx.query<TaskRow>(
     `UPDATE tasks SET title = $2, notes = $3, due_date = $4, due_at = $5, priority = $6, status = $7, remind_at = $8,

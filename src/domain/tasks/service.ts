@@ -7,6 +7,7 @@ import { auditAndEmit } from '../events.ts';
 import type { Source } from '../fields.ts';
 import { newId } from '../ids.ts';
 import { significantWords } from '../lookup.ts';
+import { noteAssignment } from '../members/assignment-notices.ts';
 import type { Page } from '../pagination.ts';
 import { cancelTaskReminder, syncTaskReminder } from '../reminders/sync.ts';
 import { localDate } from '../time.ts';
@@ -14,6 +15,7 @@ import {
   deleteTaskRow,
   findTask,
   insertTask,
+  selectOpenTasksAssignedTo,
   selectOpenTasksNamed,
   selectTasks,
   type TaskFields,
@@ -35,7 +37,7 @@ function withDueDate<T extends { due_date?: string | null; due_at?: string | nul
 async function assertAssignee(tx: Queryable, assigneeId: string | null | undefined): Promise<void> {
   if (!assigneeId) return;
   // Row-level security limits this to the tenant, so another business's user is "not found" too.
-  const [user] = await tx.query('SELECT 1 FROM users WHERE id = $1', [assigneeId]);
+  const [user] = await tx.query('SELECT 1 FROM users WHERE id = $1 AND removed_at IS NULL', [assigneeId]);
   if (!user)
     throw new DomainError('invalid', 'invalid_assignee', `No user with id ${assigneeId} in this business.`);
 }
@@ -61,6 +63,7 @@ export async function createTask(db: Db, ctx: Ctx, input: NewTask, source: Sourc
     await together(
       syncTaskReminder(tx, ctx, task),
       auditAndEmit(tx, ctx, 'task.created', { entity: 'task', entityId: task.id, after: task }, task),
+      noteAssignment(tx, ctx, null, task),
     );
     return task;
   });
@@ -115,8 +118,20 @@ async function applyUpdate(tx: Queryable, ctx: Ctx, before: Task, patch: TaskUpd
     completed
       ? auditAndEmit(tx, ctx, 'task.completed', change, after)
       : appendAudit(tx, ctx, { action: 'task.updated', ...change }),
+    noteAssignment(tx, ctx, before, after),
   );
   return after;
+}
+
+/**
+ * Leaves the open tasks of a member who is leaving with no assignee, each change audited and its reminder
+ * moved to the one acting, inside the caller's transaction (the member's removal).
+ */
+export async function unassignOpenTasks(tx: Queryable, ctx: Ctx, userId: string): Promise<Task[]> {
+  const tasks = await selectOpenTasksAssignedTo(tx, userId);
+  const unassigned: Task[] = [];
+  for (const task of tasks) unassigned.push(await applyUpdate(tx, ctx, task, { assignee_id: null }));
+  return unassigned;
 }
 
 /**
