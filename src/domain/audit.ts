@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Db, PREPARED, type Queryable } from '../db/types.ts';
+import { type Db, inTenant, PREPARED, type Queryable } from '../db/types.ts';
 import type { Ctx } from './context.ts';
 import { text } from './fields.ts';
 import { fetchPage, type Page, pageFields } from './pagination.ts';
@@ -82,7 +82,7 @@ interface AuditRow {
 }
 
 export async function listAudit(db: Db, tenantId: string, q: AuditQuery): Promise<Page<AuditRecord>> {
-  const page = await db.tenant(tenantId, (tx) =>
+  const page = await inTenant(db, tenantId, (tx) =>
     fetchPage<AuditRow>(tx, {
       from: 'audit_log',
       where:

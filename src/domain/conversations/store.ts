@@ -2,7 +2,7 @@ import { type Db, inTenant, PREPARED } from '../../db/types.ts';
 import type { Ctx } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { fetchPage, type Page } from '../pagination.ts';
+import { fetchPage, fetchPageOf, type Page } from '../pagination.ts';
 import type {
   Action,
   Conversation,
@@ -155,7 +155,7 @@ export async function recordTurn(db: Db, ctx: Ctx, conversationId: string, t: Ne
 }
 
 export function listConversations(db: Db, ctx: Ctx, q: ConversationListQuery): Promise<Page<Conversation>> {
-  return db.tenant(ctx.tenantId, async (tx) => {
+  return inTenant(db, ctx.tenantId, async (tx) => {
     const page = await fetchPage<ConversationRow>(tx, {
       from: 'conversations',
       where: 'user_id = $1 AND ($2::text IS NULL OR channel = $2)',
@@ -174,20 +174,23 @@ export async function getConversationTurns(
   id: string,
   q: TurnListQuery,
 ): Promise<{ conversation: Conversation } & Page<Turn>> {
-  return db.tenant(ctx.tenantId, async (tx) => {
-    const [conv] = await tx.query<ConversationRow>(
-      'SELECT id, channel, turn_count, created_at, updated_at FROM conversations WHERE id = $1 AND user_id = $2',
-      [id, ctx.userId],
-    );
-    if (!conv) throw notFound('conversation', id);
-    const page = await fetchPage<TurnRow>(tx, {
-      from: 'turns',
-      where: 'conversation_id = $1',
-      order: 'seq ASC',
-      params: [id],
-      page: q.page,
-      limit: q.limit,
-    });
-    return { conversation: toConversation(conv), total: page.total, items: page.items.map(toTurn) };
-  });
+  const found = await inTenant(db, ctx.tenantId, (tx) =>
+    fetchPageOf<ConversationRow, TurnRow>(
+      tx,
+      `SELECT id AS parent_id, channel AS parent_channel, turn_count AS parent_turn_count,
+              created_at AS parent_created_at, updated_at AS parent_updated_at
+       FROM conversations WHERE id = $1 AND user_id = $2`,
+      {
+        from: 'turns',
+        where: 'conversation_id = $1',
+        order: 'seq ASC',
+        params: [id, ctx.userId],
+        page: q.page,
+        limit: q.limit,
+      },
+    ),
+  );
+  if (!found) throw notFound('conversation', id);
+  const { parent, page } = found;
+  return { conversation: toConversation(parent), total: page.total, items: page.items.map(toTurn) };
 }

@@ -84,7 +84,7 @@ export async function findOpenFollowUps(db: Db, ctx: Ctx, ref: string, limit = 5
 }
 
 export function listFollowUps(db: Db, ctx: Ctx, query: FollowUpListQuery): Promise<Page<FollowUp>> {
-  return db.tenant(ctx.tenantId, (tx) => selectFollowUps(tx, query, ctx.timezone));
+  return inTenant(db, ctx.tenantId, (tx) => selectFollowUps(tx, query, ctx.timezone));
 }
 
 /**

@@ -311,7 +311,7 @@ export function createMemoryService(deps: {
 
     async list(ctx: Ctx, q: MemoryListQuery): Promise<Page<Memory>> {
       const userId = userOf(ctx);
-      const page = await db.tenant(ctx.tenantId, (tx) => selectMemories(tx, userId, q));
+      const page = await inTenant(db, ctx.tenantId, (tx) => selectMemories(tx, userId, q));
       return { total: page.total, items: page.items.map(toMemory) };
     },
 

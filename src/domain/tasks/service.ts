@@ -83,7 +83,7 @@ export async function findOpenTasks(db: Db, ctx: Ctx, ref: string, limit = 5): P
 }
 
 export function listTasks(db: Db, ctx: Ctx, query: TaskListQuery): Promise<Page<Task>> {
-  return db.tenant(ctx.tenantId, (tx) => selectTasks(tx, query));
+  return inTenant(db, ctx.tenantId, (tx) => selectTasks(tx, query));
 }
 
 export async function updateTask(db: Db, ctx: Ctx, id: string, patch: TaskUpdate): Promise<Task> {

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/types.ts';
 import type { EventType } from '../events.ts';
-import { fetchPage, type Page } from '../pagination.ts';
+import { fetchPage, fetchPageOf, type Page } from '../pagination.ts';
 import { iso } from '../time.ts';
 import type { DeliveryListQuery, Webhook, WebhookAttempt, WebhookDelivery } from './schema.ts';
 
@@ -124,15 +124,16 @@ interface AttemptRow {
   status_code: number | null;
   error: string | null;
   duration_ms: number;
-  attempted_at: Date;
+  /** A string when the attempts come as JSON (a page of deliveries). */
+  attempted_at: Date | string;
 }
 
-const toAttempt = (r: AttemptRow): WebhookAttempt => ({
+const toAttempt = (r: Omit<AttemptRow, 'delivery_id'>): WebhookAttempt => ({
   attempt: r.attempt,
   status_code: r.status_code,
   error: r.error,
   duration_ms: r.duration_ms,
-  attempted_at: r.attempted_at.toISOString(),
+  attempted_at: new Date(r.attempted_at).toISOString(),
 });
 
 const toDelivery = (r: DeliveryRow, log: WebhookAttempt[]): WebhookDelivery => ({
@@ -161,20 +162,35 @@ async function withAttempts(tx: Queryable, rows: DeliveryRow[]): Promise<Webhook
   return rows.map((r) => toDelivery(r, attempts.filter((a) => a.delivery_id === r.id).map(toAttempt)));
 }
 
+/** A delivery's attempts, in order, as JSON. */
+const ATTEMPT_LOG = `(
+  SELECT coalesce(json_agg(json_build_object('attempt', a.attempt, 'status_code', a.status_code,
+           'error', a.error, 'duration_ms', a.duration_ms, 'attempted_at', a.attempted_at) ORDER BY a.attempt), '[]')
+  FROM webhook_attempts a WHERE a.delivery_id = page.id
+) AS attempt_log`;
+
+/** A page of an endpoint's deliveries, newest first; undefined when there is no such endpoint. */
 export async function selectDeliveries(
   tx: Queryable,
   endpointId: string,
   q: DeliveryListQuery,
-): Promise<Page<WebhookDelivery>> {
-  const p = await fetchPage<DeliveryRow>(tx, {
-    from: 'webhook_deliveries',
-    where: 'endpoint_id = $1 AND ($2::text IS NULL OR status = $2)',
-    order: 'created_at DESC, id DESC',
-    params: [endpointId, q.status ?? null],
-    page: q.page,
-    limit: q.limit,
-  });
-  return { total: p.total, items: await withAttempts(tx, p.items) };
+): Promise<Page<WebhookDelivery> | undefined> {
+  const found = await fetchPageOf<unknown, DeliveryRow & { attempt_log: Omit<AttemptRow, 'delivery_id'>[] }>(
+    tx,
+    'SELECT id AS parent_id FROM webhook_endpoints WHERE id = $1',
+    {
+      from: 'webhook_deliveries',
+      where: 'endpoint_id = $1 AND ($2::text IS NULL OR status = $2)',
+      order: 'created_at DESC, id DESC',
+      params: [endpointId, q.status ?? null],
+      page: q.page,
+      limit: q.limit,
+      columns: ATTEMPT_LOG,
+    },
+  );
+  if (!found) return undefined;
+  const { total, items } = found.page;
+  return { total, items: items.map((r) => toDelivery(r, r.attempt_log.map(toAttempt))) };
 }
 
 export async function findDelivery(

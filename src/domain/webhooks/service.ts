@@ -1,4 +1,4 @@
-import type { Db } from '../../db/types.ts';
+import { type Db, inTenant } from '../../db/types.ts';
 import { appendAudit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
@@ -81,7 +81,7 @@ export async function getWebhook(db: Db, ctx: Ctx, id: string): Promise<Webhook>
 }
 
 export function listWebhooks(db: Db, ctx: Ctx, q: WebhookListQuery): Promise<Page<Webhook>> {
-  return db.tenant(ctx.tenantId, (tx) => selectEndpoints(tx, q.page, q.limit));
+  return inTenant(db, ctx.tenantId, (tx) => selectEndpoints(tx, q.page, q.limit));
 }
 
 export async function updateWebhook(
@@ -133,10 +133,9 @@ export async function listDeliveries(
   webhookId: string,
   q: DeliveryListQuery,
 ): Promise<Page<WebhookDelivery>> {
-  return db.tenant(ctx.tenantId, async (tx) => {
-    if (!(await findEndpoint(tx, webhookId))) throw notFound('webhook', webhookId);
-    return selectDeliveries(tx, webhookId, q);
-  });
+  const page = await inTenant(db, ctx.tenantId, (tx) => selectDeliveries(tx, webhookId, q));
+  if (!page) throw notFound('webhook', webhookId);
+  return page;
 }
 
 /** Sends a finished delivery once more, now, with the same webhook-id; refused while it is still in flight. */
