@@ -5,24 +5,32 @@ import { FOLLOW_UP_NOUN, greetingLength, mentionsPriority, PLAN_NOUN, TASK_NOUN 
 import {
   ALL_WORDS,
   alt,
+  BUSINESS_NUMBERS,
   CREATE_TASK_STRONG,
   CREATE_TASK_WEAK,
+  DAY_WORDS,
   DELETE,
   DO_IT,
   DONE,
   DONE_AT_CLAUSE_END,
   FOLLOW_UP_DONE,
+  GENERIC_WORDS,
   GREETING_WORDS,
   HELP,
   INFINITIVE_HAI,
   LIST_VERBS,
   MY_DAY,
+  NEGATIONS,
+  QUESTION_OPENERS,
   QUESTION_WORDS,
   RESCHEDULE,
+  SET_IT,
   SNOOZE,
   STATUS_ALL,
   STATUS_DONE,
   STATUS_OPEN,
+  STILL_TO_DO,
+  TELL_ME,
   WHEN_OVERDUE,
   WHEN_THIS_WEEK,
   WHEN_TODAY,
@@ -44,6 +52,7 @@ export type Intent =
   | { kind: 'tool'; tool: ToolName }
   | { kind: 'help' }
   | { kind: 'greeting' }
+  | { kind: 'business_question' }
   | { kind: 'unknown' };
 
 export const PATTERNS = {
@@ -52,8 +61,10 @@ export const PATTERNS = {
   strongCreate: words(alt(CREATE_TASK_STRONG)),
   weakCreate: words(alt([...CREATE_TASK_WEAK, INFINITIVE_HAI])),
   createFollowUp: words(
-    `(?:add|set|create|new|schedule|make)(?:\\s+(?:a|new))?\\s+follow ups?|remind me to follow up|follow up (?:set|add|laga) (?:karo|kar do|do)`,
+    `(?:add|set|create|new|schedule|make)(?:\\s+(?:a|new))?\\s+follow ups?|remind me to follow up|follow up (?:set|add|laga) (?:karo|kar do|do)|follow ups? ${alt(SET_IT)}`,
   ),
+  /** "follow up karna", "follow up with": a follow-up to make, however many other words the message holds. */
+  followUpToDo: words('follow up (?:karna|karni|karne|karo|kar do|kar dena|lena|with)'),
   followUpDone: words(alt(FOLLOW_UP_DONE)),
   done: words(alt(DONE)),
   doneAtClauseEnd: words(alt(DONE_AT_CLAUSE_END)),
@@ -78,7 +89,13 @@ export const PATTERNS = {
       ...WHEN_UPCOMING,
     ]),
   ),
-  pendingWords: words(alt([...STATUS_OPEN, ...WHEN_OVERDUE])),
+  pendingWords: words(alt([...STILL_TO_DO, ...WHEN_OVERDUE])),
+  questionOpener: words(alt(QUESTION_OPENERS)),
+  tellMe: words(alt(TELL_ME)),
+  businessNumbers: words(alt(BUSINESS_NUMBERS)),
+  today: words(alt(WHEN_TODAY)),
+  otherDay: words(alt([...WHEN_OVERDUE, ...WHEN_THIS_WEEK, ...WHEN_TOMORROW])),
+  negation: words(alt(NEGATIONS)),
   all: words(alt(ALL_WORDS)),
 };
 
@@ -130,15 +147,28 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   const followUpNoun = u.has(FOLLOW_UP_NOUN);
   const when = mentionsWhen(u, ctx);
   const has = (p: RegExp) => u.has(p);
-  const isDone = has(PATTERNS.done) || doneAtClauseEnd(u);
+  const isDone = saysDone(u);
   const tool = (name: ToolName): Intent => ({ kind: 'tool', tool: name });
+  const question = isQuestion(u);
+
+  // "aaj kitni sale hui?", "what's my bank balance": the business's numbers, which no tool sees yet
+  if (
+    (question || has(PATTERNS.tellMe)) &&
+    has(PATTERNS.businessNumbers) &&
+    !taskNoun &&
+    !followUpNoun &&
+    !has(PATTERNS.strongCreate)
+  ) {
+    return { kind: 'business_question' };
+  }
 
   if (has(PATTERNS.help) && !taskNoun && !followUpNoun && !when) return { kind: 'help' };
   if (has(PATTERNS.followUpDone)) return tool('complete_follow_up');
 
   if (followUpNoun || u.has(/(?<=^|\s)snooze(?=\s|$)/g)) {
     if (has(PATTERNS.createFollowUp)) return tool('create_follow_up');
-    if (has(PATTERNS.list) && !has(PATTERNS.reschedule)) return tool('list_follow_ups');
+    const makes = u.phones().length > 0 || has(PATTERNS.followUpToDo);
+    if (has(PATTERNS.list) && !has(PATTERNS.reschedule) && !makes) return tool('list_follow_ups');
     if (has(PATTERNS.all) && (isDone || has(PATTERNS.snooze) || has(PATTERNS.delete)))
       return { kind: 'unknown' };
     if (isDone) return tool('complete_follow_up');
@@ -151,11 +181,16 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     return tool('create_follow_up');
   }
 
-  if (has(PATTERNS.myDay) && !taskNoun) return tool('my_day');
+  const stillToDo = has(PATTERNS.pendingWords) || notYetDone(u) || (question && has(PATTERNS.all) && isDone);
+  if (has(PATTERNS.myDay) && !taskNoun && !stillToDo) return tool('my_day');
 
   if (has(PATTERNS.strongCreate)) return tool('create_task');
   const planNoun = has(PLAN_NOUN);
-  if (has(PATTERNS.list) && (taskNoun || planNoun || has(PATTERNS.pendingWords))) return tool('list_tasks');
+  if (question || has(PATTERNS.tellMe)) {
+    const asked = listQuestion(u, question && stillToDo);
+    if (asked) return tool(asked);
+  }
+  if (has(PATTERNS.list) && (taskNoun || planNoun || stillToDo)) return tool('list_tasks');
   // "delete all tasks", "complete all": bulk actions are not something the tools do
   const acts =
     isDone || has(PATTERNS.delete) || has(PATTERNS.reschedule) || /^(?:complete|finish|close)\s/.test(u.norm);
@@ -177,11 +212,66 @@ function everyWord(u: Utterance, test: (w: string) => boolean): boolean {
   return u.tokens.every((t) => test(t.norm));
 }
 
-/** "mark X complete", "Anil ka follow up complete, …": complete at the end of a clause. */
-function doneAtClauseEnd(u: Utterance): boolean {
-  return u
+/** Where a done-word is said: "done", "ho gaya", and "complete"/"finish" at the end of a clause. */
+function doneWords(u: Utterance) {
+  const atEnd = u
     .find(PATTERNS.doneAtClauseEnd)
-    .some((m) => m.to === u.length || u.tokens[m.to - 1]?.breakAfter === true);
+    .filter((m) => m.to === u.length || u.tokens[m.to - 1]?.breakAfter === true);
+  return [...u.find(PATTERNS.done), ...atEnd];
+}
+
+const TO_BE_DONE = words('karna|karni|karne|krna|hona|hone');
+const TO_BE = words('to(?: be| get)?');
+
+/**
+ * A done-word that says the opposite: negated ("haven't been done", "not finished", "nahi ho gaya") or
+ * still ahead ("need to get done", "to be done", "khatam karna hai").
+ */
+function isTurned(u: Utterance, done: { from: number; to: number }): boolean {
+  const at = (p: RegExp, test: (m: { from: number; to: number }) => boolean) =>
+    u.find(p, { all: true }).some(test);
+  return (
+    at(PATTERNS.negation, (n) => n.to <= done.from && done.from - n.to <= 2) ||
+    at(TO_BE, (n) => n.to === done.from) ||
+    at(TO_BE_DONE, (n) => n.from === done.to)
+  );
+}
+
+/** Something is said to be done, and not turned around. */
+export const saysDone = (u: Utterance): boolean => doneWords(u).some((d) => !isTurned(u, d));
+/** Something is said not to be done yet. */
+export const notYetDone = (u: Utterance): boolean => doneWords(u).some((d) => isTurned(u, d));
+
+/** A question: a question mark, a question word, or a question's opening ("any …", "do i …", "koi …"). */
+export function isQuestion(u: Utterance): boolean {
+  if (u.endsWithQuestion || u.has(PATTERNS.question)) return true;
+  const first = u.freeIndexes()[0];
+  return first !== undefined && u.find(PATTERNS.questionOpener).some((m) => m.from === first);
+}
+
+const DUE = words('due|pending hai');
+
+/**
+ * A question about the open tasks or the day with nothing else in it: "what is left?" (`stillToDo`),
+ * "what tasks do I have?", "what's due tomorrow?", "kal kya kya karna hai?" → list_tasks; about today
+ * with no task word ("what am i doing today", "aaj mere paas kya kya hai?", "aaj ka pura din batao") →
+ * my_day. A content word makes it something else ("what's the weather today").
+ */
+function listQuestion(u: Utterance, stillToDo: boolean): 'list_tasks' | 'my_day' | null {
+  if (stillToDo) return 'list_tasks';
+  const said = (p: RegExp) => u.find(p);
+  const today = said(PATTERNS.today);
+  const about = [...said(PATTERNS.listQualifier), ...said(TASK_NOUN), ...said(PLAN_NOUN), ...said(DUE)];
+  const covered = new Set(about.flatMap((m) => Array.from({ length: m.to - m.from }, (_, k) => m.from + k)));
+  const rest = u.freeIndexes().filter((i) => !covered.has(i));
+  if (
+    about.length === 0 ||
+    !rest.every((i) => GENERIC_WORDS.has(u.normOf(i)) || DAY_WORDS.includes(u.normOf(i)))
+  )
+    return null;
+  // a day's plan is the day itself ("aaj ka plan"); a task word, "due" or another day asks for the list
+  const aboutTasks = u.has(TASK_NOUN) || u.has(DUE) || u.has(PATTERNS.otherDay);
+  return today.length > 0 && !aboutTasks ? 'my_day' : 'list_tasks';
 }
 
 /**

@@ -5,7 +5,7 @@ import type { ChatResult } from '@langchain/core/outputs';
 import type { ToolName, ToolResult } from '../tools/index.ts';
 import { type Clock, currentClock } from '../turn-clock.ts';
 import { parseUtterance } from './parse.ts';
-import { GREETING, HELP, NOT_UNDERSTOOD, replyFor } from './replies.ts';
+import { BUSINESS_QUESTION, GREETING, HELP, NOT_UNDERSTOOD, replyFor } from './replies.ts';
 
 /**
  * The model that runs with no API key: a LangChain chat model that turns the owner's message into tool
@@ -40,6 +40,7 @@ export class OfflineChatModel extends BaseChatModel {
     const intent = parseUtterance(textOf(last), clock);
     if (intent.kind === 'help') return answer(HELP);
     if (intent.kind === 'greeting') return answer(GREETING);
+    if (intent.kind === 'business_question') return answer(BUSINESS_QUESTION);
     if (intent.kind === 'unknown') return answer(NOT_UNDERSTOOD);
     const message = new AIMessage({
       content: '',

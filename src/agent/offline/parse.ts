@@ -51,6 +51,7 @@ export type ParsedIntent =
   | { kind: 'tool'; tool: ToolName; args: Record<string, unknown> }
   | { kind: 'help' }
   | { kind: 'greeting' }
+  | { kind: 'business_question' }
   | { kind: 'unknown' };
 
 export type ParseOptions = DateContext;

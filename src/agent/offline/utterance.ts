@@ -1,3 +1,4 @@
+import { HONORIFICS_BEFORE } from '../../domain/honorifics.ts';
 import { normalisePhone } from '../../domain/phone.ts';
 import { SPELLING } from './lexicon.ts';
 
@@ -212,7 +213,14 @@ function pushWords(tokens: Token[], text: string): void {
       continue;
     }
     const lower = raw.toLowerCase().replace(/'/g, '').replace(CURRENCY, '');
-    tokens.push({ raw, norm: SPELLING[lower] ?? lower, start: 0, breakAfter: CLAUSE_END.test(piece) });
+    // "Dr. Menon": the full stop of a title before a name ends no clause
+    const title = HONORIFICS_BEFORE.has(lower) && piece.endsWith('.');
+    tokens.push({
+      raw,
+      norm: SPELLING[lower] ?? lower,
+      start: 0,
+      breakAfter: !title && CLAUSE_END.test(piece),
+    });
   }
 }
 
