@@ -1,4 +1,5 @@
 import { isHonorific } from '../../domain/honorifics.ts';
+import { isActionWord } from '../../domain/lookup.ts';
 import type { ToolName } from '../tools/index.ts';
 import { briefingArgs } from './briefing.ts';
 import { type DateContext, resolveWhen, takeSpan, takeWhen, tomorrowAt } from './dates.ts';
@@ -167,6 +168,10 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
 }
 
 function completeTask(u: Utterance): Args {
+  // "quotation bhej diya" → "quotation bhej": a verb the naming knows stays, it tells which task
+  for (const m of u.find(PATTERNS.doneVerbForm)) {
+    u.use(isActionWord(u.normOf(m.from)) ? m.to - 1 : m.from, m.to, 'cue');
+  }
   for (const p of [PATTERNS.done, PATTERNS.doneAtClauseEnd, MARK]) u.takeAll(p, 'cue');
   u.takeAll(TASK_NOUN, 'noun');
   return defined({ task: reference(u) });
@@ -236,7 +241,10 @@ function completeFollowUp(u: Utterance): Args {
   }
   for (const p of [PATTERNS.followUpDone, PATTERNS.done, PATTERNS.doneAtClauseEnd, MARK]) u.takeAll(p, 'cue');
   u.takeAll(FOLLOW_UP_NOUN, 'noun');
-  return defined({ follow_up: reference(u, 0, headEnd), outcome });
+  const named = reference(u, 0, headEnd);
+  // "spoke to Ramesh": nothing before the words, so what follows them names it
+  if (!named) return defined({ follow_up: reference(u) });
+  return defined({ follow_up: named, outcome });
 }
 
 export const BUILDERS: Record<ToolName, Builder> = {

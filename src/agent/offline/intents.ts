@@ -1,6 +1,6 @@
 import type { ToolName } from '../tools/index.ts';
 import { briefingIntent } from './briefing.ts';
-import { type DateContext, mentionsWhen } from './dates.ts';
+import { type DateContext, mentionsWhen, takeWhen } from './dates.ts';
 import { FOLLOW_UP_NOUN, greetingLength, mentionsPriority, PLAN_NOUN, TASK_NOUN } from './entities.ts';
 import {
   ALL_WORDS,
@@ -13,6 +13,7 @@ import {
   DO_IT,
   DONE,
   DONE_AT_CLAUSE_END,
+  DONE_VERB_FORMS,
   FOLLOW_UP_DONE,
   GENERIC_WORDS,
   GREETING_WORDS,
@@ -21,6 +22,9 @@ import {
   LIST_VERBS,
   MY_DAY,
   NEGATIONS,
+  NOT_PAST_TENSE,
+  PAST_OPENERS,
+  PAST_TENSE,
   QUESTION_OPENERS,
   QUESTION_WORDS,
   RESCHEDULE,
@@ -66,7 +70,8 @@ export const PATTERNS = {
   /** "follow up karna", "follow up with": a follow-up to make, however many other words the message holds. */
   followUpToDo: words('follow up (?:karna|karni|karne|karo|kar do|kar dena|lena|with)'),
   followUpDone: words(alt(FOLLOW_UP_DONE)),
-  done: words(alt(DONE)),
+  done: words(alt([...DONE, ...DONE_VERB_FORMS])),
+  doneVerbForm: words(alt(DONE_VERB_FORMS)),
   doneAtClauseEnd: words(alt(DONE_AT_CLAUSE_END)),
   delete: words(alt(DELETE)),
   reschedule: words(alt(RESCHEDULE)),
@@ -147,9 +152,9 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   const followUpNoun = u.has(FOLLOW_UP_NOUN);
   const when = mentionsWhen(u, ctx);
   const has = (p: RegExp) => u.has(p);
-  const isDone = saysDone(u);
-  const tool = (name: ToolName): Intent => ({ kind: 'tool', tool: name });
   const question = isQuestion(u);
+  const isDone = saysDone(u) || (!question && reportsPast(u));
+  const tool = (name: ToolName): Intent => ({ kind: 'tool', tool: name });
 
   // "aaj kitni sale hui?", "what's my bank balance": the business's numbers, which no tool sees yet
   if (
@@ -169,8 +174,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     if (has(PATTERNS.createFollowUp)) return tool('create_follow_up');
     const makes = u.phones().length > 0 || has(PATTERNS.followUpToDo);
     if (has(PATTERNS.list) && !has(PATTERNS.reschedule) && !makes) return tool('list_follow_ups');
-    if (has(PATTERNS.all) && (isDone || has(PATTERNS.snooze) || has(PATTERNS.delete)))
-      return { kind: 'unknown' };
+    if (saysAll(u) && (isDone || has(PATTERNS.snooze) || has(PATTERNS.delete))) return { kind: 'unknown' };
     if (isDone) return tool('complete_follow_up');
     if (has(PATTERNS.delete)) return { kind: 'unknown' }; // there is no tool to drop a follow-up
     const span = when || /\d|ghante|hour|minute|din|day/.test(u.freeNorm);
@@ -194,13 +198,16 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // "delete all tasks", "complete all": bulk actions are not something the tools do
   const acts =
     isDone || has(PATTERNS.delete) || has(PATTERNS.reschedule) || /^(?:complete|finish|close)\s/.test(u.norm);
-  if (acts && has(PATTERNS.all)) return { kind: 'unknown' };
+  if (acts && saysAll(u)) return { kind: 'unknown' };
   if ((taskNoun && isBareList(u, TASK_NOUN)) || (planNoun && isBareList(u, PLAN_NOUN)))
     return tool('list_tasks');
   if (isDone) return tool('complete_task');
   if (has(PATTERNS.delete)) return tool('delete_task');
   const priority = mentionsPriority(u);
-  if ((has(PATTERNS.reschedule) || (taskNoun && has(PATTERNS.doIt))) && (when || priority)) {
+  if (
+    (has(PATTERNS.reschedule) || (taskNoun && has(PATTERNS.doIt)) || setsTime(u, ctx)) &&
+    (when || priority)
+  ) {
     return tool('update_task');
   }
   if (has(PATTERNS.question) || u.endsWithQuestion) return { kind: 'unknown' };
@@ -241,6 +248,60 @@ function isTurned(u: Utterance, done: { from: number; to: number }): boolean {
 export const saysDone = (u: Utterance): boolean => doneWords(u).some((d) => !isTurned(u, d));
 /** Something is said not to be done yet. */
 export const notYetDone = (u: Utterance): boolean => doneWords(u).some((d) => isTurned(u, d));
+
+const ALL_OF = new Set(['the', 'my', 'mere', 'of', 'these', 'those']);
+const MARK_WORD = words('as|mark|marked');
+
+/**
+ * "delete all tasks", "mark all done", "sab ho gaya": every task at once, which no tool does; "deposited
+ * all the cheques" is one task.
+ */
+function saysAll(u: Utterance): boolean {
+  return u.find(PATTERNS.all).some((m) => {
+    let next = m.to;
+    while (ALL_OF.has(u.normOf(next))) next++;
+    const cue = [PATTERNS.done, PATTERNS.doneAtClauseEnd, PATTERNS.delete, PATTERNS.snooze, MARK_WORD];
+    const acted = cue.some((p) => u.find(p).some((c) => c.from === next));
+    return next >= u.length || acted || u.has(TASK_NOUN) || u.has(FOLLOW_UP_NOUN);
+  });
+}
+
+/**
+ * "staff meeting ko shaam 6 baje kar do", "interview kal subah 10 baje rakh do": a plain "do it" right
+ * after the time, with words before naming what: that thing is set to the time. ("Ramesh ko kal call kar
+ * do" has its own verb before "kar do": a new task.)
+ */
+function setsTime(u: Utterance, ctx: DateContext): boolean {
+  const probe = u.copy();
+  if (!takeWhen(probe, ctx)) return false;
+  const first = probe.freeIndexes()[0];
+  return probe
+    .find(PATTERNS.doIt)
+    .some((m) => probe.usedAs(m.from - 1) === 'when' && first !== undefined && first < m.from);
+}
+
+const isPastTense = (w: string) =>
+  PAST_TENSE.includes(w) || (/^[a-z]{3,}ed$/.test(w) && !w.endsWith('eed') && !NOT_PAST_TENSE.has(w));
+const REPORT_TIES = new Set(['to', 'from', 'for', 'with', 'in', 'at', 'on', 'by', 'into']);
+
+/**
+ * An English report that something was done: a past tense opening the message ("deposited all the
+ * cheques", "I have paid the staff") or closing what it names ("power bill paid", "quotation sent to
+ * Kapoor"), not turned around ("rent not paid").
+ */
+function reportsPast(u: Utterance): boolean {
+  const free = u.freeIndexes();
+  return free.some((i, k) => {
+    if (!isPastTense(u.normOf(i))) return false;
+    const before = free.slice(0, k);
+    const after = free.slice(k + 1);
+    if (before.slice(-2).some((j) => NEGATIONS.includes(u.normOf(j)))) return false;
+    const opens = before.every((j) => PAST_OPENERS.has(u.normOf(j)));
+    if (opens) return after.length > 0;
+    const next = after[0];
+    return next === undefined || REPORT_TIES.has(u.normOf(next)) || u.tokens[i]?.breakAfter === true;
+  });
+}
 
 /** A question: a question mark, a question word, or a question's opening ("any …", "do i …", "koi …"). */
 export function isQuestion(u: Utterance): boolean {

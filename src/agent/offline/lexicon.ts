@@ -489,9 +489,86 @@ export const DONE = [
   'kar liya',
   'kar li',
   'kar chuka',
-  // any verb in the completed form ("bhej diya", "bhar diya", "le liya"), but not "ke liye", "ko di"
-  '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo)\\s)\\S+ (?:diya|diye|liya|chuka|chuki|chuke)',
+  'le aaya',
+  'le aayi',
+  'le aaye',
+  'le aya',
+  'le ayi',
 ];
+/**
+ * Any verb in the completed form ("bhej diya", "de di", "mangwa liya", "pahunch gaya", "payment kiya"),
+ * but not "ke liye", "ko di", nor "reh gaya" (left undone) or "bhool gaya" (forgot). The verb is the
+ * first word, the auxiliary the second.
+ */
+export const DONE_VERB_FORMS = [
+  '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|kar)\\s)\\S+ (?:diya|diye|di|liya|li|kiya|kiye|chuka|chuki|chuke)',
+  '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|ho|reh|rah|bhool|bhul|chala|chal|late|kho|ruk|so)\\s)\\S+ (?:gaya|gayi|gaye)',
+];
+/**
+ * English past tenses that report a task done when they open the message ("deposited all the cheques",
+ * "I paid the staff") or close its subject ("power bill paid", "quotation sent to Kapoor"): irregular
+ * ones here, regular ones by their -ed.
+ */
+export const PAST_TENSE = [
+  'paid',
+  'sent',
+  'gave',
+  'given',
+  'made',
+  'bought',
+  'brought',
+  'took',
+  'taken',
+  'told',
+  'met',
+  'sold',
+  'put',
+  'did',
+  'wrote',
+  'written',
+  'kept',
+  'built',
+  'got',
+  'dropped',
+  'picked',
+];
+/** Words ending in -ed that are not a past tense, or not one that reports a task done. */
+export const NOT_PAST_TENSE = new Set([
+  'need',
+  'needed',
+  'related',
+  'based',
+  'interested',
+  'required',
+  'wanted',
+  'supposed',
+  'used',
+  'limited',
+  'scheduled',
+  'expected',
+  'delayed',
+  'postponed',
+  'shifted',
+  'moved',
+  'rescheduled',
+  'cancelled',
+  'canceled',
+  'deleted',
+  'removed',
+]);
+/** Words that may stand before a reported past tense: "I have already paid", "we just filed". */
+export const PAST_OPENERS = new Set([
+  'i',
+  'we',
+  'have',
+  'has',
+  'had',
+  'already',
+  'just',
+  'finally',
+  'maine',
+  'humne',
+]);
 /** "complete"/"finish" mean done only at the end of a clause ("mark X complete", "X complete, …"). */
 export const DONE_AT_CLAUSE_END = ['complete', 'finish', 'finished'];
 export const FOLLOW_UP_DONE = [
@@ -547,8 +624,17 @@ export const RESCHEDULE = [
   'aage badha do',
   'daal do',
   'delay',
+  'taal do',
+  'taalo',
+  'tal do',
+  'taal de',
+  'peeche kar do',
+  'aage badhao',
+  'badha do',
+  'badha de',
+  'badhao',
 ];
-export const SNOOZE = [...RESCHEDULE, 'snooze', 'taal do', 'taalo', 'tal do', 'taal de'];
+export const SNOOZE = [...RESCHEDULE, 'snooze'];
 /** Plain "do it" verbs that reschedule when they come with a time and a reference to an existing item. */
 export const DO_IT = ['kar do', 'karo', 'kar dena', 'kar de', 'rakh do', 'make', 'set', 'bana do'];
 export const LIST_VERBS = [
@@ -680,7 +766,6 @@ export const QUESTION_OPENERS = [
   'are',
   'have',
   'has',
-  'got',
   'koi',
   'kuch',
   'kitna',
@@ -1049,6 +1134,10 @@ export const BUSINESS_NUMBERS = [
 export const LEADING_FILLERS = new Set([
   'please',
   'can you',
+  'can we',
+  'could we',
+  'lets',
+  'let us',
   'could you',
   'will you',
   'would you',

@@ -66,6 +66,13 @@ export class Utterance {
     this.uses = this.tokens.map((t) => (t.phone ? 'phone' : undefined));
   }
 
+  /** A copy to try matchers on without marking this one. */
+  copy(): Utterance {
+    const twin = Object.create(Utterance.prototype) as Utterance;
+    Object.assign(twin, this, { uses: [...this.uses] });
+    return twin;
+  }
+
   get length(): number {
     return this.tokens.length;
   }
