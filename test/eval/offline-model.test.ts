@@ -311,6 +311,9 @@ describe('intents', () => {
       ...'Ramesh ABC Traders Sharma ji 98450 12345 +91 whatsapp email visit wala task my day help hi , . ?'.split(
         ' ',
       ),
+      ...'assign tell ask Ravi bolo de mujhe Dr. Mr bhai kitni sale payment pending left nahi paid deposited all'.split(
+        ' ',
+      ),
     ];
     const sentence = fc.array(fc.constantFrom(...vocabulary), { maxLength: 14 }).map((ws) => ws.join(' '));
     fc.assert(
@@ -319,7 +322,7 @@ describe('intents', () => {
         if (got.kind === 'tool') {
           expect(TOOL_NAMES).toContain(got.tool);
           expect(toolArgs[got.tool].safeParse(got.args).success).toBe(true);
-        } else expect(['help', 'greeting', 'unknown']).toContain(got.kind);
+        } else expect(['help', 'greeting', 'unknown', 'business_question']).toContain(got.kind);
         expect(parse(text)).toEqual(got);
       }),
       { numRuns: 400 },

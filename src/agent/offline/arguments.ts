@@ -1,6 +1,7 @@
 import { isHonorific } from '../../domain/honorifics.ts';
 import { isActionWord } from '../../domain/lookup.ts';
 import type { ToolName } from '../tools/index.ts';
+import { takeAssignee } from './assign.ts';
 import { briefingArgs } from './briefing.ts';
 import { type DateContext, resolveWhen, takeSpan, takeWhen, tomorrowAt } from './dates.ts';
 import {
@@ -56,6 +57,7 @@ const defined = (args: Args): Args =>
 function createTask(u: Utterance, ctx: DateContext): Args | null {
   const remind = u.has(REMIND);
   const when = takeWhen(u, ctx);
+  const assignee = takeAssignee(u);
   const priority = takePriority(u);
   u.takeAll(PATTERNS.strongCreate, 'cue');
   const due = when ? resolveWhen(when, ctx) : undefined;
@@ -65,6 +67,7 @@ function createTask(u: Utterance, ctx: DateContext): Args | null {
     due_at: due?.at,
     remind_at: remind ? due?.at : undefined,
     priority,
+    assignee,
   });
 }
 
@@ -159,12 +162,13 @@ function listFollowUps(u: Utterance): Args {
 
 function updateTask(u: Utterance, ctx: DateContext): Args | null {
   const when = takeWhen(u, ctx);
+  const assignee = takeAssignee(u);
   const priority = takePriority(u);
   for (const p of [PATTERNS.reschedule, PATTERNS.doIt, DUE_WORDS]) u.takeAll(p, 'cue');
   u.takeAll(TASK_NOUN, 'noun');
   const due = when ? resolveWhen(when, ctx) : undefined;
-  if (!due && !priority) return null;
-  return defined({ task: reference(u), due_date: due?.date, due_at: due?.at, priority });
+  if (!due && !priority && !assignee) return null;
+  return defined({ task: reference(u), due_date: due?.date, due_at: due?.at, priority, assignee });
 }
 
 function completeTask(u: Utterance): Args {

@@ -1,4 +1,5 @@
 import type { ToolName } from '../tools/index.ts';
+import { assignmentIntent } from './assign.ts';
 import { briefingIntent } from './briefing.ts';
 import { type DateContext, mentionsWhen, takeWhen } from './dates.ts';
 import { FOLLOW_UP_NOUN, greetingLength, mentionsPriority, PLAN_NOUN, TASK_NOUN } from './entities.ts';
@@ -155,6 +156,10 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   const question = isQuestion(u);
   const isDone = saysDone(u) || (!question && reportsPast(u));
   const tool = (name: ToolName): Intent => ({ kind: 'tool', tool: name });
+
+  // "tell Ravi to send the invoice", "GST wala kaam Ravi ko de do": work for someone in the team
+  const assignment = assignmentIntent(u);
+  if (assignment) return tool(assignment);
 
   // "aaj kitni sale hui?", "what's my bank balance": the business's numbers, which no tool sees yet
   if (
