@@ -19,7 +19,18 @@ const TELL_HINDI = words(
 );
 /** "assign … to Ravi", "give the GST task to Ravi", "hand over … to me". */
 const GIVE_TO = words(
-  alt(['assign', 'reassign', 'give', 'hand over', 'hand', 'pass', 'pass on', 'transfer', 'allot', 'allocate']),
+  alt([
+    'assign',
+    'reassign',
+    'give',
+    'hand over',
+    'hand',
+    'pass',
+    'pass on',
+    'transfer',
+    'allot',
+    'allocate',
+  ]),
 );
 /** "… Ravi ko de do", "… mujhe assign karo", "… Priya ko saunp do". */
 const GIVE_HINDI = words(
@@ -112,7 +123,9 @@ function nameAfter(u: Utterance, from: number, stop: (i: number) => boolean): nu
 }
 
 function person(u: Utterance, from: number, to: number): string {
-  return ME.has(u.normOf(from)) && to === from + 1 ? 'me' : u.raw(Array.from({ length: to - from }, (_, k) => from + k));
+  return ME.has(u.normOf(from)) && to === from + 1
+    ? 'me'
+    : u.raw(Array.from({ length: to - from }, (_, k) => from + k));
 }
 
 function mark(u: Utterance, parts: (Match | { from: number; to: number })[]): void {

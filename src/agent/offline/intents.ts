@@ -9,6 +9,7 @@ import {
   BUSINESS_NUMBERS,
   CREATE_TASK_STRONG,
   CREATE_TASK_WEAK,
+  DAY_PARTS,
   DAY_WORDS,
   DELETE,
   DO_IT,
@@ -26,9 +27,12 @@ import {
   NOT_PAST_TENSE,
   PAST_OPENERS,
   PAST_TENSE,
+  PRIORITY_HIGH,
+  PRIORITY_URGENT,
   QUESTION_OPENERS,
   QUESTION_WORDS,
   RESCHEDULE,
+  SEND_ME,
   SET_IT,
   SNOOZE,
   STATUS_ALL,
@@ -98,9 +102,12 @@ export const PATTERNS = {
   pendingWords: words(alt([...STILL_TO_DO, ...WHEN_OVERDUE])),
   questionOpener: words(alt(QUESTION_OPENERS)),
   tellMe: words(alt(TELL_ME)),
+  sendMe: words(alt(SEND_ME)),
   businessNumbers: words(alt(BUSINESS_NUMBERS)),
   today: words(alt(WHEN_TODAY)),
   otherDay: words(alt([...WHEN_OVERDUE, ...WHEN_THIS_WEEK, ...WHEN_TOMORROW])),
+  dayPart: words(alt(Object.keys(DAY_PARTS))),
+  priority: words(alt([...PRIORITY_HIGH, ...PRIORITY_URGENT])),
   negation: words(alt(NEGATIONS)),
   all: words(alt(ALL_WORDS)),
 };
@@ -195,7 +202,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
 
   if (has(PATTERNS.strongCreate)) return tool('create_task');
   const planNoun = has(PLAN_NOUN);
-  if (question || has(PATTERNS.tellMe)) {
+  if (question || has(PATTERNS.tellMe) || has(PATTERNS.sendMe)) {
     const asked = listQuestion(u, question && stillToDo);
     if (asked) return tool(asked);
   }
@@ -326,8 +333,16 @@ const DUE = words('due|pending hai');
 function listQuestion(u: Utterance, stillToDo: boolean): 'list_tasks' | 'my_day' | null {
   if (stillToDo) return 'list_tasks';
   const said = (p: RegExp) => u.find(p);
-  const today = said(PATTERNS.today);
-  const about = [...said(PATTERNS.listQualifier), ...said(TASK_NOUN), ...said(PLAN_NOUN), ...said(DUE)];
+  // a day part with no other day is today's ("subah ka plan?")
+  const today = [...said(PATTERNS.today), ...(u.has(PATTERNS.otherDay) ? [] : said(PATTERNS.dayPart))];
+  const about = [
+    ...said(PATTERNS.listQualifier),
+    ...said(TASK_NOUN),
+    ...said(PLAN_NOUN),
+    ...said(DUE),
+    ...said(PATTERNS.priority),
+    ...today,
+  ];
   const covered = new Set(about.flatMap((m) => Array.from({ length: m.to - m.from }, (_, k) => m.from + k)));
   const rest = u.freeIndexes().filter((i) => !covered.has(i));
   if (
@@ -336,7 +351,7 @@ function listQuestion(u: Utterance, stillToDo: boolean): 'list_tasks' | 'my_day'
   )
     return null;
   // a day's plan is the day itself ("aaj ka plan"); a task word, "due" or another day asks for the list
-  const aboutTasks = u.has(TASK_NOUN) || u.has(DUE) || u.has(PATTERNS.otherDay);
+  const aboutTasks = u.has(TASK_NOUN) || u.has(DUE) || u.has(PATTERNS.otherDay) || u.has(PATTERNS.priority);
   return today.length > 0 && !aboutTasks ? 'my_day' : 'list_tasks';
 }
 

@@ -772,6 +772,8 @@ export const QUESTION_OPENERS = [
   'kitni',
   'kitne',
 ];
+/** "bhejo", "send": asking for a list or the day ("aaj ka schedule bhejo"), never for the accounts. */
+export const SEND_ME = ['send', 'send me', 'bhejo', 'bhej do', 'do', 'de do', 'dena'];
 /** "tell me", "batao": asking without a question mark. */
 export const TELL_ME = [
   'tell me',
@@ -955,7 +957,8 @@ export const GENERIC_WORDS = new Set(
     'kya kaun kaunse kaunsa konse konsa kitne kitna kitni koi kuch sab saare sabhi abhi ab to toh hi bhi na',
     'nahi nahin hai hain ho raha rahi rahe reh rah gaya gaye gayi karna karne karni',
     'kar karo ka ki ke ko se mein me par pe paas wala liye baaki baki bacha bache bachi batao bata dikhao',
-    'yaar bhai ji sir aur list padega padegi padenge',
+    'yaar bhai ji sir aur list padega padegi padenge rahega rahegi rahenge hoga hogi honge hona jayega jaayega',
+    'jaega kis kisko kise kisse kin planned through run send bhejo bhej dena',
     // English contractions with the apostrophe dropped, and words that only frame a question
     'hows whos wheres thats theres focus priorities rundown overview take care handle',
   ]
@@ -981,6 +984,24 @@ export const DAY_WORDS = [
   'kaisi',
   'dikh',
   'lag',
+  'routine',
+  'planning',
+  'update',
+  'busy',
+  'free',
+  'hoon',
+  'hun',
+  'special',
+  'chal',
+  'cooking',
+  'store',
+  // what fills a day besides tasks: "aaj kisko call karna hai?", "what meetings do I have today"
+  'call',
+  'calls',
+  'meet',
+  'meeting',
+  'meetings',
+  'milna',
   ...Object.keys(DAY_PARTS),
 ];
 
