@@ -52,9 +52,10 @@ import type { Utterance } from './utterance.ts';
 
 /**
  * What the owner wants, from the shape of the message: which object it is about (a follow-up, a task,
- * their day) and what verb acts on it (done, delete, move, list, make). Follow-up words win over task
- * words; a clear "remind me"/"yaad dilana" makes a task whatever else the sentence holds; a question
- * that matches nothing is not a task.
+ * their day) and what verb acts on it (done, delete, move, list, make). Work given to someone in the team
+ * comes first; then a question about the business's numbers, which no tool answers; follow-up words win
+ * over task words; a clear "remind me"/"yaad dilana" makes a task whatever else the sentence holds; a
+ * question about what is left or about a day lists it; a question that matches nothing is not a task.
  */
 
 export type Intent =
