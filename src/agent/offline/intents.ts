@@ -107,7 +107,9 @@ export const PATTERNS = {
   businessNumbers: words(alt(BUSINESS_NUMBERS)),
   today: words(alt(WHEN_TODAY)),
   otherDay: words(alt([...WHEN_OVERDUE, ...WHEN_THIS_WEEK, ...WHEN_TOMORROW])),
-  dayPart: words(alt(Object.keys(DAY_PARTS))),
+  todayIsh: words(
+    alt([...Object.keys(DAY_PARTS), 'the day', 'my day', 'this day', 'din', 'abhi', 'now', 'right now']),
+  ),
   priority: words(alt([...PRIORITY_HIGH, ...PRIORITY_URGENT])),
   negation: words(alt(NEGATIONS)),
   all: words(alt(ALL_WORDS)),
@@ -334,8 +336,8 @@ const DUE = words('due|pending hai');
 function listQuestion(u: Utterance, stillToDo: boolean): 'list_tasks' | 'my_day' | null {
   if (stillToDo) return 'list_tasks';
   const said = (p: RegExp) => u.find(p);
-  // a day part with no other day is today's ("subah ka plan?")
-  const today = [...said(PATTERNS.today), ...(u.has(PATTERNS.otherDay) ? [] : said(PATTERNS.dayPart))];
+  // a day part, "the day" or "abhi" with no other day is today's ("subah ka plan?", "how's the day looking")
+  const today = [...said(PATTERNS.today), ...(u.has(PATTERNS.otherDay) ? [] : said(PATTERNS.todayIsh))];
   const about = [
     ...said(PATTERNS.listQualifier),
     ...said(TASK_NOUN),

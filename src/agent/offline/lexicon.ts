@@ -65,6 +65,12 @@ export const SPELLING: Readonly<Record<string, string>> = {
   wtsp: 'whatsapp',
   // Hinglish
   aj: 'aaj',
+  aajka: 'aaj ka',
+  aajke: 'aaj ke',
+  aajki: 'aaj ki',
+  kalka: 'kal ka',
+  kalke: 'kal ke',
+  kalki: 'kal ki',
   parson: 'parso',
   parsoon: 'parso',
   parsu: 'parso',
@@ -958,7 +964,7 @@ export const GENERIC_WORDS = new Set(
     'nahi nahin hai hain ho raha rahi rahe reh rah gaya gaye gayi karna karne karni',
     'kar karo ka ki ke ko se mein me par pe paas wala liye baaki baki bacha bache bachi batao bata dikhao',
     'yaar bhai ji sir aur list padega padegi padenge rahega rahegi rahenge hoga hogi honge hona jayega jaayega',
-    'jaega kis kisko kise kisse kin planned through run send bhejo bhej dena',
+    'jaega kis kisko kise kisse kin planned through run send bhejo bhej dena haal khaas aa',
     // English contractions with the apostrophe dropped, and words that only frame a question
     'hows whos wheres thats theres focus priorities rundown overview take care handle',
   ]
