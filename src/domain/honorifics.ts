@@ -2,7 +2,8 @@
  * The honorifics Indian owners put before a name ("Mr Bose", "Dr. Khanna", "Shri Harish", "Smt Lata") or
  * after it ("Sharma ji", "Ramesh bhai", "Chawla sahab", "Anita madam"): part of how a person is called,
  * never a name on its own. One list for the memory extractor, the offline parser and name lookups.
- * Lower case, without a full stop.
+ * Lower case, without a full stop. Words that are also common first names (Babu, Ben, Lala, Seth) are left
+ * out: a person called only that must stay findable.
  */
 
 /** Titles that stand before a name; owners often write them with a full stop ("Dr.", "Smt."). */
@@ -19,8 +20,6 @@ export const HONORIFICS_BEFORE: ReadonlySet<string> = new Set([
   'shrimati',
   'kumari',
   'sushri',
-  'seth',
-  'lala',
 ]);
 
 /** Words of respect or kinship that follow a name. */
@@ -43,7 +42,6 @@ export const HONORIFICS_AFTER: ReadonlySet<string> = new Set([
   'didi',
   'behen',
   'behenji',
-  'ben',
   'bhabhi',
   'uncle',
   'aunty',
@@ -52,7 +50,6 @@ export const HONORIFICS_AFTER: ReadonlySet<string> = new Set([
   'chacha',
   'seth',
   'sethji',
-  'babu',
   'garu',
 ]);
 
