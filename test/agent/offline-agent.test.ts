@@ -83,6 +83,96 @@ describeEachDb('agent with the offline model', (get) => {
     expect(await me()).toMatchObject({ briefing_time: '07:30', briefing_enabled: true });
   });
 
+  it('gives work to the team: assigns a task, makes tasks for a member in both languages, and "me"', async () => {
+    const owner = await api.signIn(testPhone(23));
+    await api.request('PATCH', '/api/v1/me', { token: owner, body: { name: 'Suresh' } });
+    const member = async (n: number, name: string) =>
+      (await api.request('POST', '/api/v1/members', { token: owner, body: { phone: testPhone(n), name } }))
+        .body.data.id as string;
+    const ravi = await member(24, 'Ravi Kumar');
+    const priya = await member(25, 'Priya Shah');
+    const task = async (title: string) =>
+      (await api.request('POST', '/api/v1/tasks', { token: owner, body: { title } })).body.data.id as string;
+    const gst = await task('File GST returns');
+    const bank = await task('Bank statement nikalna');
+    const assigneeOf = async (id: string) =>
+      (await api.request('GET', `/api/v1/tasks/${id}`, { token: owner })).body.data.assignee_id;
+
+    const assigned = await chat('assign the GST task to Ravi', owner);
+    expect(assigned.actions[0]).toMatchObject({ tool: 'update_task', result: { ok: true } });
+    expect(await assigneeOf(gst)).toBe(ravi);
+    expect(assigned.reply).toContain('for Ravi Kumar');
+
+    const hinglish = await chat('Ravi ko bolo kal tak invoice bhej de', owner);
+    expect(hinglish.actions[0]?.result).toMatchObject({
+      ok: true,
+      task: { due_date: '2026-03-26', assignee: { id: ravi, name: 'Ravi Kumar' } },
+    });
+    expect(hinglish.actions[0]?.result.task.title.toLowerCase()).toContain('invoice');
+
+    const asked = await chat('ask Priya to call Mehta', owner);
+    expect(asked.actions[0]?.result).toMatchObject({
+      ok: true,
+      task: { title: 'Call Mehta', assignee: { id: priya } },
+    });
+
+    await chat('bank wala kaam mujhe de do', owner);
+    const me = (await api.request('GET', '/api/v1/me', { token: owner })).body.data.user_id;
+    expect(await assigneeOf(bank)).toBe(me);
+
+    // Someone not in the team: nothing is created, and the reply says how to add them.
+    const before = (await api.request('GET', '/api/v1/tasks', { token: owner })).body.data.tasks.length;
+    const stranger = await chat('tell Mahesh to send the samples', owner);
+    expect(stranger.actions[0]?.result).toMatchObject({ ok: false, error: 'member_not_found' });
+    expect(stranger.reply).toMatch(/No one in your team matches/);
+    expect((await api.request('GET', '/api/v1/tasks', { token: owner })).body.data.tasks).toHaveLength(
+      before,
+    );
+  });
+
+  it('finds a task named in other words or the other language, and asks when two fit', async () => {
+    const owner = await api.signIn(testPhone(26));
+    const titles = [
+      'Pay warehouse rent',
+      'Pay shop rent',
+      'Call Ramesh about order',
+      'Call Ramesh bhai for keys',
+    ];
+    for (const title of titles) await api.request('POST', '/api/v1/tasks', { token: owner, body: { title } });
+    const open = async () =>
+      (await api.request('GET', '/api/v1/tasks?status=open', { token: owner })).body.data.tasks.map(
+        (t: { title: string }) => t.title,
+      );
+
+    const paid = await chat('godown ka kiraya bhar diya', owner);
+    expect(paid.reply).toContain('Marked “Pay warehouse rent” done');
+    expect(await open()).not.toContain('Pay warehouse rent');
+
+    const which = await chat('Ramesh ko call kar liya', owner);
+    expect(which.reply).toMatch(/^Which one do you mean\?/);
+    expect(which.reply).toContain('Call Ramesh about order');
+    expect(which.reply).toContain('Call Ramesh bhai for keys');
+    expect(await open()).toHaveLength(3);
+
+    // A follow-up's words for a task: no follow-up matches, so the task is tried.
+    const spoke = await chat('spoke to Ramesh about the order', owner);
+    expect(spoke.actions.map((a) => a.tool)).toEqual(['complete_follow_up', 'complete_task']);
+    expect(await open()).toEqual(expect.not.arrayContaining(['Call Ramesh about order']));
+  });
+
+  it('answers a question about the business numbers without making anything', async () => {
+    const owner = await api.signIn(testPhone(27));
+    for (const message of ['aaj kitni sale hui?', "what's my bank balance", 'who owes me money?']) {
+      const turn = await chat(message, owner);
+      expect(turn.actions).toEqual([]);
+      expect(turn.reply).toMatch(/can't see your accounts yet/);
+    }
+    expect((await api.request('GET', '/api/v1/tasks', { token: owner })).body.data.tasks).toEqual([]);
+    expect((await api.request('GET', '/api/v1/follow-ups', { token: owner })).body.data.follow_ups).toEqual(
+      [],
+    );
+  });
+
   it('says what it can do when it does not understand, and acts on nothing', async () => {
     const turn = await chat('asdf qwerty zxcv');
     expect(turn.actions).toEqual([]);

@@ -5,10 +5,11 @@ import { TOOL_NAMES } from '../../src/agent/tools/index.ts';
 import { normalisePhone } from '../../src/domain/phone.ts';
 
 /**
- * Scores the offline parser against test/eval/utterances.json. A case is right when the kind and the
- * tool match and every expected argument is present with an equal value: strings compared without case
- * and with spaces collapsed, times as instants, phones as E.164. Arguments the expectation does not name
- * may be present.
+ * Scores the offline parser against the parser-level sets, test/eval/utterances.json and fresh.json. A
+ * case is right when the kind and the tool match, every expected argument is present with an equal value
+ * (strings compared without case, spaces collapsed and a leading article aside — "the payment" is the
+ * subject "payment"; times as instants, phones as E.164) and no argument named in `absent` is there.
+ * Arguments the expectation does not name may be present.
  */
 
 const Expect = z.discriminatedUnion('kind', [
@@ -17,15 +18,21 @@ const Expect = z.discriminatedUnion('kind', [
     tool: z.enum(TOOL_NAMES as [string, ...string[]]),
     args: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   }),
-  z.object({ kind: z.enum(['help', 'greeting', 'unknown']) }),
+  z.object({ kind: z.enum(['help', 'greeting', 'unknown', 'business_question']) }),
 ]);
 export type Expect = z.infer<typeof Expect>;
 
+export const Lang = z.enum(['en', 'hinglish']);
+export type Lang = z.infer<typeof Lang>;
+
 const Case = z.object({
   text: z.string(),
-  lang: z.enum(['en', 'hinglish']),
+  lang: Lang,
+  group: z.string().optional(),
   holdout: z.boolean().optional(),
   expect: Expect,
+  /** Arguments that must not be there (a list question must not search for its own words). */
+  absent: z.array(z.string()).optional(),
 });
 export type EvalCase = z.infer<typeof Case>;
 
@@ -36,32 +43,83 @@ const EvalSet = z.object({
 });
 export type EvalSet = z.infer<typeof EvalSet>;
 
-export function loadEvalSet(): EvalSet {
-  const text = readFileSync(new URL('./utterances.json', import.meta.url), 'utf8');
-  return EvalSet.parse(JSON.parse(text));
+export type ParserSet = 'utterances' | 'fresh';
+
+export function readJson(name: string): unknown {
+  return JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8'));
 }
+
+export function loadEvalSet(name: ParserSet = 'utterances'): EvalSet {
+  return EvalSet.parse(readJson(name));
+}
+
+// ---- scores, shared with the scenario runner ----
 
 export interface Tally {
   total: number;
   correct: number;
 }
-export interface Failure {
-  text: string;
-  lang: 'en' | 'hinglish';
+
+/** One case scored: where it belongs, and when wrong, what was said, expected and got. */
+export interface CaseResult {
+  lang: Lang;
+  group: string;
   holdout: boolean;
-  expected: Expect;
-  got: ParsedIntent;
-}
-export interface Score extends Tally {
-  accuracy: number;
-  byLang: { en: Tally; hinglish: Tally };
-  /** Cases written for checking only, never tuned on. */
-  holdout: Tally & { accuracy: number };
-  failures: Failure[];
+  ok: boolean;
+  text: string;
+  expected: unknown;
+  got: unknown;
 }
 
+export interface Score extends Tally {
+  accuracy: number;
+  byLang: Record<Lang, Tally>;
+  tuned: Tally;
+  /** Cases written for checking only, never tuned on. */
+  holdout: Tally;
+  byGroup: Record<string, { all: Tally; tuned: Tally; holdout: Tally }>;
+  failures: CaseResult[];
+}
+
+const tally = (): Tally => ({ total: 0, correct: 0 });
+const count = (t: Tally, ok: boolean) => {
+  t.total++;
+  if (ok) t.correct++;
+};
+export const accuracy = (t: Tally) => (t.total ? t.correct / t.total : 1);
+
+export function scoreOf(results: readonly CaseResult[]): Score {
+  const all = tally();
+  const byLang = { en: tally(), hinglish: tally() };
+  const tuned = tally();
+  const holdout = tally();
+  const byGroup: Score['byGroup'] = {};
+  for (const r of results) {
+    const group = byGroup[r.group] ?? { all: tally(), tuned: tally(), holdout: tally() };
+    byGroup[r.group] = group;
+    for (const t of [all, byLang[r.lang], r.holdout ? holdout : tuned, group.all]) count(t, r.ok);
+    count(r.holdout ? group.holdout : group.tuned, r.ok);
+  }
+  return {
+    ...all,
+    accuracy: accuracy(all),
+    byLang,
+    tuned,
+    holdout,
+    byGroup,
+    failures: results.filter((r) => !r.ok),
+  };
+}
+
+// ---- the parser-level sets ----
+
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
-const text = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+const text = (s: string) =>
+  s
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase()
+    .replace(/^(?:the|a|an) /, '');
 
 function sameValue(key: string, expected: string | number | boolean, got: unknown): boolean {
   if (typeof expected !== 'string') return got === expected;
@@ -71,10 +129,12 @@ function sameValue(key: string, expected: string | number | boolean, got: unknow
   return text(expected) === text(got);
 }
 
-export function matches(expected: Expect, got: ParsedIntent): boolean {
+export function matches(c: Pick<EvalCase, 'expect' | 'absent'>, got: ParsedIntent): boolean {
+  const expected = c.expect;
   if (expected.kind !== got.kind) return false;
   if (expected.kind !== 'tool' || got.kind !== 'tool') return true;
   if (expected.tool !== got.tool) return false;
+  if ((c.absent ?? []).some((key) => Object.hasOwn(got.args, key))) return false;
   return Object.entries(expected.args).every(
     ([key, value]) => Object.hasOwn(got.args, key) && sameValue(key, value, got.args[key]),
   );
@@ -85,23 +145,18 @@ export function evaluate(
   parse: (text: string, opts: { now: Date; timezone: string }) => ParsedIntent = parseUtterance,
 ): Score {
   const opts = { now: new Date(set.now), timezone: set.timezone };
-  const byLang = { en: { total: 0, correct: 0 }, hinglish: { total: 0, correct: 0 } };
-  const holdout = { total: 0, correct: 0, accuracy: 0 };
-  const failures: Failure[] = [];
-  let correct = 0;
-  for (const c of set.cases) {
-    const got = parse(c.text, opts);
-    const ok = matches(c.expect, got);
-    byLang[c.lang].total++;
-    if (c.holdout) holdout.total++;
-    if (ok) {
-      correct++;
-      byLang[c.lang].correct++;
-      if (c.holdout) holdout.correct++;
-    } else
-      failures.push({ text: c.text, lang: c.lang, holdout: c.holdout ?? false, expected: c.expect, got });
-  }
-  holdout.accuracy = holdout.total ? holdout.correct / holdout.total : 1;
-  const total = set.cases.length;
-  return { total, correct, accuracy: total ? correct / total : 1, byLang, holdout, failures };
+  return scoreOf(
+    set.cases.map((c) => {
+      const got = parse(c.text, opts);
+      return {
+        lang: c.lang,
+        group: c.group ?? 'all',
+        holdout: c.holdout ?? false,
+        ok: matches(c, got),
+        text: c.text,
+        expected: c.absent ? { ...c.expect, absent: c.absent } : c.expect,
+        got,
+      };
+    }),
+  );
 }

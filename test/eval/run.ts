@@ -1,31 +1,26 @@
-import { evaluate, type Failure, loadEvalSet, type Tally } from './evaluate.ts';
+import { openDatabase } from '../../src/db/index.ts';
+import { evaluate, loadEvalSet } from './evaluate.ts';
+import { formatScore } from './report.ts';
+import { evaluateScenarios, loadScenarios } from './scenarios.ts';
 
-/** `npm run eval`: the offline model's accuracy on test/eval/utterances.json, and what it got wrong. */
+/**
+ * `npm run eval`: the offline model's accuracy on the three sets in test/eval/ (the parser-level
+ * utterances.json and fresh.json, and scenarios.json through the real turn runner on an in-memory
+ * database), and what it got wrong. Holdout failures are counted, not shown (see report.ts).
+ */
 
-const pct = (t: Tally) => (t.total ? `${((100 * t.correct) / t.total).toFixed(1)}%` : 'n/a');
-const line = (label: string, t: Tally) =>
-  `${label.padEnd(22)} ${pct(t).padStart(6)}  (${t.correct}/${t.total})`;
-const show = (v: unknown) => JSON.stringify(v);
+const utterances = loadEvalSet('utterances');
+console.log(`Offline model evaluation (now ${utterances.now}, ${utterances.timezone})\n`);
+console.log(formatScore('utterances.json', evaluate(utterances)));
+console.log();
+console.log(formatScore('fresh.json', evaluate(loadEvalSet('fresh'))));
+console.log();
 
-function describe(f: Failure): string {
-  const tag = `[${f.lang}${f.holdout ? ', holdout' : ''}]`;
-  return [
-    `  ✗ ${tag} ${show(f.text)}`,
-    `      expected ${show(f.expected)}`,
-    `      got      ${show(f.got)}`,
-  ].join('\n');
+const db = await openDatabase({ DATA_DIR: 'memory://', DATABASE_POOL_SIZE: 1 });
+try {
+  console.log(
+    formatScore('scenarios.json (real turns, PGlite)', await evaluateScenarios(db, loadScenarios())),
+  );
+} finally {
+  await db.close();
 }
-
-const set = loadEvalSet();
-const score = evaluate(set);
-const tuned = { total: score.total - score.holdout.total, correct: score.correct - score.holdout.correct };
-console.log(`Offline model evaluation (now ${set.now}, ${set.timezone})\n`);
-console.log(line('overall', score));
-console.log(line('  English', score.byLang.en));
-console.log(line('  Hinglish', score.byLang.hinglish));
-console.log(line('  tuned set', tuned));
-console.log(line('  holdout (untuned)', score.holdout));
-if (score.failures.length > 0) {
-  console.log(`\nFailures (${score.failures.length}):`);
-  for (const f of score.failures) console.log(describe(f));
-} else console.log('\nNo failures.');

@@ -1,4 +1,7 @@
+import { isHonorific } from '../../domain/honorifics.ts';
+import { isActionWord } from '../../domain/lookup.ts';
 import type { ToolName } from '../tools/index.ts';
+import { takeAssignee } from './assign.ts';
 import { briefingArgs } from './briefing.ts';
 import { type DateContext, resolveWhen, takeSpan, takeWhen, tomorrowAt } from './dates.ts';
 import {
@@ -11,12 +14,15 @@ import {
   takePriority,
   title,
 } from './entities.ts';
-import { PATTERNS } from './intents.ts';
+import { isQuestion, notYetDone, PATTERNS, saysDone } from './intents.ts';
 import {
   alt,
+  GENERIC_WORDS,
+  NEGATIONS,
   STATUS_ALL,
   STATUS_DONE,
   STATUS_OPEN,
+  STILL_TO_DO,
   WHEN_OVERDUE,
   WHEN_THIS_WEEK,
   WHEN_TODAY,
@@ -51,6 +57,7 @@ const defined = (args: Args): Args =>
 function createTask(u: Utterance, ctx: DateContext): Args | null {
   const remind = u.has(REMIND);
   const when = takeWhen(u, ctx);
+  const assignee = takeAssignee(u);
   const priority = takePriority(u);
   u.takeAll(PATTERNS.strongCreate, 'cue');
   const due = when ? resolveWhen(when, ctx) : undefined;
@@ -60,43 +67,75 @@ function createTask(u: Utterance, ctx: DateContext): Args | null {
     due_at: due?.at,
     remind_at: remind ? due?.at : undefined,
     priority,
+    assignee,
   });
 }
 
+const LIST_WHEN = [
+  ['overdue', words(alt(WHEN_OVERDUE))],
+  ['this_week', words(alt(WHEN_THIS_WEEK))],
+  ['today', words(alt(WHEN_TODAY))],
+  ['tomorrow', words(alt(WHEN_TOMORROW))],
+  ['upcoming', words(alt(WHEN_UPCOMING))],
+] as const;
+const LIST_STATUS = [
+  ['all', words(alt(STATUS_ALL))],
+  ['done', words(alt(STATUS_DONE))],
+  ['open', words(alt(STATUS_OPEN))],
+] as const;
+
 function listFilters(u: Utterance) {
-  const status = u.has(words(alt(STATUS_ALL)))
-    ? 'all'
-    : u.has(words(alt(STATUS_DONE)))
-      ? 'done'
-      : u.has(words(alt(STATUS_OPEN)))
-        ? 'open'
-        : undefined;
-  const when = u.has(words(alt(WHEN_OVERDUE)))
-    ? 'overdue'
-    : u.has(words(alt(WHEN_THIS_WEEK)))
-      ? 'this_week'
-      : u.has(words(alt(WHEN_TODAY)))
-        ? 'today'
-        : u.has(words(alt(WHEN_TOMORROW)))
-          ? 'tomorrow'
-          : u.has(words(alt(WHEN_UPCOMING)))
-            ? 'upcoming'
-            : undefined;
+  // The verb and the time words first, so that the "all" of "what all is pending" and the "ho gaye" of
+  // "kaunse kaam late ho gaye" are not read as a status.
+  u.takeAll(PATTERNS.list, 'marker');
+  const when = LIST_WHEN.find(([, p]) => u.has(p))?.[0];
+  for (const [, p] of LIST_WHEN) u.takeAll(p, 'marker');
+  // "what is left", "which haven't been done", "kya sab ho gaya?": the open ones
+  const stillToDo =
+    u.has(PATTERNS.pendingWords) || notYetDone(u) || (isQuestion(u) && u.has(PATTERNS.all) && saysDone(u));
+  const status = stillToDo ? 'open' : LIST_STATUS.find(([, p]) => u.has(p))?.[0];
   const priority = takePriority(u);
-  for (const p of [PATTERNS.list, PATTERNS.listQualifier]) u.takeAll(p, 'marker');
+  u.takeAll(PATTERNS.listQualifier, 'marker');
   return { status, when, priority };
 }
 
-/** Words left in a list request that are not fillers: what to search for ("GST wale tasks" → GST). */
+/**
+ * Words left in a list request that say something: what to search for ("GST wale tasks" → GST). Little
+ * words, vague ones ("still", "stuff", "bacha", "right now") and an honorific with no name before it
+ * ("bhai, …") are not. A question ("any tasks left?") searches only for what it ties to the list: a word
+ * before its noun ("rent task", "Ramesh ke kaam"), after "about"/"for", or a name or code as typed ("GST").
+ */
 const SEARCH_FILLERS = new Set([
-  ...'my mere mera meri me all for the of ke ka ki wala hai are is due in on with about related any ones please abhi there that to do i have what which kya kaun se wo jo sab saare including show list find search get'.split(
+  ...GENERIC_WORDS,
+  ...STILL_TO_DO.flatMap((w) => w.split(' ')),
+  ...NEGATIONS,
+  ...'including related ones jo due last week right now time tak yesterday send bhejo bhej pada padi pade much many lot'.split(
     ' ',
   ),
 ]);
+const TIES_TO_NOUN = new Set(['wala', 'ka', 'ki', 'ke']);
+const TOPIC_AFTER = new Set(['about', 'regarding', 're', 'reg', 'for', 'related', 'baare']);
 
-function searchWords(u: Utterance): string | undefined {
-  const left = u.freeIndexes().filter((i) => !SEARCH_FILLERS.has(u.normOf(i)));
-  return left.length > 0 ? u.raw(left) : undefined;
+function searchWords(u: Utterance, question: boolean): string | undefined {
+  const content: number[] = [];
+  for (const i of u.freeIndexes()) {
+    const word = u.normOf(i);
+    const namesSomeone = isHonorific(word) && content.at(-1) === i - 1;
+    if (namesSomeone || (!SEARCH_FILLERS.has(word) && !isHonorific(word))) content.push(i);
+  }
+  const isContent = (i: number) => content.includes(i);
+  const tied = (i: number) => {
+    let next = i + 1;
+    while (isContent(next) || TIES_TO_NOUN.has(u.normOf(next))) next++;
+    let prev = i - 1;
+    while (isContent(prev)) prev--;
+    const raw = u.tokens[i]?.raw ?? '';
+    const code = raw.length > 1 && raw === raw.toUpperCase() && /\p{L}/u.test(raw);
+    const name = /^\p{Lu}/u.test(raw) && i > 0;
+    return u.usedAs(next) === 'noun' || TOPIC_AFTER.has(u.normOf(prev)) || code || name;
+  };
+  const kept = question ? content.filter(tied) : content;
+  return kept.length > 0 ? u.raw(kept) : undefined;
 }
 
 function listTasks(u: Utterance): Args {
@@ -107,7 +146,7 @@ function listTasks(u: Utterance): Args {
     status,
     when: when === 'upcoming' ? undefined : when,
     priority,
-    q: searchWords(u),
+    q: searchWords(u, isQuestion(u)),
   });
 }
 
@@ -117,21 +156,26 @@ function listFollowUps(u: Utterance): Args {
   return defined({
     status: status === 'open' ? 'pending' : status,
     when: when === 'tomorrow' || when === 'this_week' ? 'upcoming' : when,
-    q: searchWords(u),
+    q: searchWords(u, isQuestion(u)),
   });
 }
 
 function updateTask(u: Utterance, ctx: DateContext): Args | null {
   const when = takeWhen(u, ctx);
+  const assignee = takeAssignee(u);
   const priority = takePriority(u);
   for (const p of [PATTERNS.reschedule, PATTERNS.doIt, DUE_WORDS]) u.takeAll(p, 'cue');
   u.takeAll(TASK_NOUN, 'noun');
   const due = when ? resolveWhen(when, ctx) : undefined;
-  if (!due && !priority) return null;
-  return defined({ task: reference(u), due_date: due?.date, due_at: due?.at, priority });
+  if (!due && !priority && !assignee) return null;
+  return defined({ task: reference(u), due_date: due?.date, due_at: due?.at, priority, assignee });
 }
 
 function completeTask(u: Utterance): Args {
+  // "quotation bhej diya" → "quotation bhej": a verb the naming knows stays, it tells which task
+  for (const m of u.find(PATTERNS.doneVerbForm)) {
+    u.use(isActionWord(u.normOf(m.from)) ? m.to - 1 : m.from, m.to, 'cue');
+  }
   for (const p of [PATTERNS.done, PATTERNS.doneAtClauseEnd, MARK]) u.takeAll(p, 'cue');
   u.takeAll(TASK_NOUN, 'noun');
   return defined({ task: reference(u) });
@@ -201,7 +245,10 @@ function completeFollowUp(u: Utterance): Args {
   }
   for (const p of [PATTERNS.followUpDone, PATTERNS.done, PATTERNS.doneAtClauseEnd, MARK]) u.takeAll(p, 'cue');
   u.takeAll(FOLLOW_UP_NOUN, 'noun');
-  return defined({ follow_up: reference(u, 0, headEnd), outcome });
+  const named = reference(u, 0, headEnd);
+  // "spoke to Ramesh": nothing before the words, so what follows them names it
+  if (!named) return defined({ follow_up: reference(u) });
+  return defined({ follow_up: named, outcome });
 }
 
 export const BUILDERS: Record<ToolName, Builder> = {

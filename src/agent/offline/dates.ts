@@ -176,9 +176,10 @@ export function spanOf(amountWord: string, unitWord: string): { minutes?: number
 }
 
 const hinglishParsers: Parser[] = [
-  // "2 ghante baad", "aadhe ghante mein", "after 2 hours", "in 3 days", "3 din baad"
+  // "2 ghante baad", "aadhe ghante mein", "after 2 hours", "in 3 days", "3 din baad"; a move "by 2 days",
+  // "ek din aage" counts from now too
   parser(
-    `(?:(after|in|within)\\s+)?(${AMOUNT})\\s*(${UNIT})(?:\\s+(baad|bad|mein|me|main|later|ke baad))?`,
+    `(?:(after|in|within|by)\\s+)?(${AMOUNT})\\s*(${UNIT})(?:\\s+(baad|bad|mein|me|main|later|ke baad|aage))?`,
     (m) => {
       if (!m[1] && !m[4]) return null;
       const after = spanOf(m[2] ?? '', m[3] ?? '');

@@ -1,4 +1,5 @@
 import type { FollowUpChannel } from '../../domain/follow-ups/schema.ts';
+import { HONORIFICS } from '../../domain/honorifics.ts';
 import type { Priority } from '../../domain/tasks/schema.ts';
 import {
   alt,
@@ -51,15 +52,21 @@ const CHANNEL_PATTERNS = (Object.entries(CHANNELS) as [FollowUpChannel, readonly
     [channel, words(`(?:${alt(CHANNEL_BEFORE)}\\s+)?${alt(names)}(?:\\s+${alt(CHANNEL_AFTER)})?`)] as const,
 );
 
+/** "bank visit ka follow up": a channel word before ka/ki/ke names a thing, not how to follow up. */
+const channelsSaid = (u: Utterance, pattern: RegExp) =>
+  u.find(pattern).filter((m) => !['ka', 'ki', 'ke'].includes(u.normOf(m.to)));
+
 /** The first channel named: call/phone → call, whatsapp/msg → whatsapp, email/mail → email, milna/visit → visit. */
 export function takeChannel(u: Utterance): FollowUpChannel | undefined {
   let best: { channel: FollowUpChannel; from: number } | undefined;
   for (const [channel, pattern] of CHANNEL_PATTERNS) {
-    const m = u.find(pattern)[0];
+    const m = channelsSaid(u, pattern)[0];
     if (m && (!best || m.from < best.from)) best = { channel, from: m.from };
   }
   if (!best) return undefined;
-  for (const [channel, pattern] of CHANNEL_PATTERNS) if (channel === best.channel) u.take(pattern, 'channel');
+  for (const [channel, pattern] of CHANNEL_PATTERNS) {
+    if (channel === best.channel) u.useMatch(channelsSaid(u, pattern)[0], 'channel');
+  }
   return best.channel;
 }
 
@@ -253,32 +260,31 @@ const FOLLOW_UP_FILLERS = new Set([
   'please',
 ]);
 
-/** Honorifics belong to the name they follow: "Ramesh bhai", "Sharma ji", "Mehta sir". */
-const HONORIFICS = new Set([
-  'bhai',
-  'bhaiya',
-  'ji',
-  'sir',
-  'sahab',
-  'saab',
-  'madam',
-  'didi',
-  'uncle',
-  'aunty',
-]);
+// Honorifics belong to the name they follow: "Ramesh bhai", "Sharma ji", "Mehta sir".
 const FOLLOW_UP_TRAILING = new Set([...FOLLOW_UP_FILLERS].filter((w) => !HONORIFICS.has(w)));
 
 function markerAt(u: Utterance, chunk: readonly number[], at: number): Marker | undefined {
   return MARKERS.find((m) => m.words.every((w, k) => u.normOf(chunk[at + k] ?? -1) === w));
 }
 
+const GENITIVE = new Set(['ka', 'ki', 'ke']);
+const isGenitive = (m: Marker) => m.words.length === 1 && GENITIVE.has(m.words[0] ?? '');
+
+/** "tiles ke rate ka": a ka/ki/ke between two words of a phrase ties them into one ("tiles ke rate"). */
+function joinsPhrase(u: Utterance, chunk: readonly number[], at: number, run: readonly number[]): boolean {
+  const marker = markerAt(u, chunk, at);
+  if (!marker || !isGenitive(marker)) return false;
+  return run.length > 0 && at + 1 < chunk.length && !markerAt(u, chunk, at + 1);
+}
+
 /**
  * Splits what is left of a follow-up message into who and what. English marks them with prepositions
- * ("with Ramesh about the payment"), Hinglish with postpositions ("Ramesh se payment ke liye"). Words
- * with no marker fill the contact first, then the subject.
+ * ("with Ramesh about the payment"), Hinglish with postpositions ("Ramesh se payment ke liye"); a ka/ki/ke
+ * inside a phrase is part of it ("tiles ke rate ka"). Words with no marker fill the contact first, then
+ * the subject.
  */
 export function contactAndSubject(u: Utterance): { contact?: string; subject?: string } {
-  const found: { role?: Role; indexes: number[] }[] = [];
+  const found: { role?: Role; indexes: number[]; genitive?: boolean }[] = [];
   for (const chunk of u.chunks()) {
     let run: number[] = [];
     let before: Marker | undefined;
@@ -287,12 +293,13 @@ export function contactAndSubject(u: Utterance): { contact?: string; subject?: s
       if (indexes.length > 0) {
         const role =
           before?.side === 'prefix' ? before.role : after?.side === 'suffix' ? after.role : undefined;
-        found.push({ role, indexes });
+        const genitive = before?.side !== 'prefix' && after !== undefined && isGenitive(after);
+        found.push({ role, indexes, genitive });
       }
       run = [];
     };
     for (let i = 0; i < chunk.length; ) {
-      const marker = markerAt(u, chunk, i);
+      const marker = joinsPhrase(u, chunk, i, run) ? undefined : markerAt(u, chunk, i);
       if (marker) {
         close(marker);
         before = marker;
@@ -305,7 +312,11 @@ export function contactAndSubject(u: Utterance): { contact?: string; subject?: s
     close(undefined);
   }
   let contact = found.find((f) => f.role === 'contact');
-  let subject = found.find((f) => f.role === 'subject');
+  const subjects = found.filter((f) => f.role === 'subject');
+  // "Dr Rao ka follow up report ke baare mein": whose follow-up it is, when the subject is said apart
+  const whose = subjects.length > 1 ? subjects.find((f) => f.genitive) : undefined;
+  if (!contact && whose) contact = whose;
+  let subject = subjects.find((f) => f !== contact);
   for (const f of found.filter((x) => x.role === undefined)) {
     if (!contact) contact = f;
     else if (!subject) subject = f;

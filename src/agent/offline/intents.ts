@@ -1,28 +1,45 @@
 import type { ToolName } from '../tools/index.ts';
+import { assignmentIntent } from './assign.ts';
 import { briefingIntent } from './briefing.ts';
-import { type DateContext, mentionsWhen } from './dates.ts';
+import { type DateContext, mentionsWhen, takeWhen } from './dates.ts';
 import { FOLLOW_UP_NOUN, greetingLength, mentionsPriority, PLAN_NOUN, TASK_NOUN } from './entities.ts';
 import {
   ALL_WORDS,
   alt,
+  BUSINESS_NUMBERS,
   CREATE_TASK_STRONG,
   CREATE_TASK_WEAK,
+  DAY_PARTS,
+  DAY_WORDS,
   DELETE,
   DO_IT,
   DONE,
   DONE_AT_CLAUSE_END,
+  DONE_VERB_FORMS,
   FOLLOW_UP_DONE,
+  GENERIC_WORDS,
   GREETING_WORDS,
   HELP,
   INFINITIVE_HAI,
   LIST_VERBS,
   MY_DAY,
+  NEGATIONS,
+  NOT_PAST_TENSE,
+  PAST_OPENERS,
+  PAST_TENSE,
+  PRIORITY_HIGH,
+  PRIORITY_URGENT,
+  QUESTION_OPENERS,
   QUESTION_WORDS,
   RESCHEDULE,
+  SEND_ME,
+  SET_IT,
   SNOOZE,
   STATUS_ALL,
   STATUS_DONE,
   STATUS_OPEN,
+  STILL_TO_DO,
+  TELL_ME,
   WHEN_OVERDUE,
   WHEN_THIS_WEEK,
   WHEN_TODAY,
@@ -35,15 +52,17 @@ import type { Utterance } from './utterance.ts';
 
 /**
  * What the owner wants, from the shape of the message: which object it is about (a follow-up, a task,
- * their day) and what verb acts on it (done, delete, move, list, make). Follow-up words win over task
- * words; a clear "remind me"/"yaad dilana" makes a task whatever else the sentence holds; a question
- * that matches nothing is not a task.
+ * their day) and what verb acts on it (done, delete, move, list, make). Work given to someone in the team
+ * comes first; then a question about the business's numbers, which no tool answers; follow-up words win
+ * over task words; a clear "remind me"/"yaad dilana" makes a task whatever else the sentence holds; a
+ * question about what is left or about a day lists it; a question that matches nothing is not a task.
  */
 
 export type Intent =
   | { kind: 'tool'; tool: ToolName }
   | { kind: 'help' }
   | { kind: 'greeting' }
+  | { kind: 'business_question' }
   | { kind: 'unknown' };
 
 export const PATTERNS = {
@@ -52,10 +71,13 @@ export const PATTERNS = {
   strongCreate: words(alt(CREATE_TASK_STRONG)),
   weakCreate: words(alt([...CREATE_TASK_WEAK, INFINITIVE_HAI])),
   createFollowUp: words(
-    `(?:add|set|create|new|schedule|make)(?:\\s+(?:a|new))?\\s+follow ups?|remind me to follow up|follow up (?:set|add|laga) (?:karo|kar do|do)`,
+    `(?:add|set|create|new|schedule|make)(?:\\s+(?:a|new))?\\s+follow ups?|remind me to follow up|follow up (?:set|add|laga) (?:karo|kar do|do)|follow ups? ${alt(SET_IT)}`,
   ),
+  /** "follow up karna", "follow up with": a follow-up to make, however many other words the message holds. */
+  followUpToDo: words('follow up (?:karna|karni|karne|karo|kar do|kar dena|lena|with)'),
   followUpDone: words(alt(FOLLOW_UP_DONE)),
-  done: words(alt(DONE)),
+  done: words(alt([...DONE, ...DONE_VERB_FORMS])),
+  doneVerbForm: words(alt(DONE_VERB_FORMS)),
   doneAtClauseEnd: words(alt(DONE_AT_CLAUSE_END)),
   delete: words(alt(DELETE)),
   reschedule: words(alt(RESCHEDULE)),
@@ -78,7 +100,18 @@ export const PATTERNS = {
       ...WHEN_UPCOMING,
     ]),
   ),
-  pendingWords: words(alt([...STATUS_OPEN, ...WHEN_OVERDUE])),
+  pendingWords: words(alt([...STILL_TO_DO, ...WHEN_OVERDUE])),
+  questionOpener: words(alt(QUESTION_OPENERS)),
+  tellMe: words(alt(TELL_ME)),
+  sendMe: words(alt(SEND_ME)),
+  businessNumbers: words(alt(BUSINESS_NUMBERS)),
+  today: words(alt(WHEN_TODAY)),
+  otherDay: words(alt([...WHEN_OVERDUE, ...WHEN_THIS_WEEK, ...WHEN_TOMORROW])),
+  todayIsh: words(
+    alt([...Object.keys(DAY_PARTS), 'the day', 'my day', 'this day', 'din', 'abhi', 'now', 'right now']),
+  ),
+  priority: words(alt([...PRIORITY_HIGH, ...PRIORITY_URGENT])),
+  negation: words(alt(NEGATIONS)),
   all: words(alt(ALL_WORDS)),
 };
 
@@ -130,17 +163,33 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   const followUpNoun = u.has(FOLLOW_UP_NOUN);
   const when = mentionsWhen(u, ctx);
   const has = (p: RegExp) => u.has(p);
-  const isDone = has(PATTERNS.done) || doneAtClauseEnd(u);
+  const question = isQuestion(u);
+  const isDone = saysDone(u) || (!question && reportsPast(u));
   const tool = (name: ToolName): Intent => ({ kind: 'tool', tool: name });
+
+  // "tell Ravi to send the invoice", "GST wala kaam Ravi ko de do": work for someone in the team
+  const assignment = assignmentIntent(u);
+  if (assignment) return tool(assignment);
+
+  // "aaj kitni sale hui?", "what's my bank balance": the business's numbers, which no tool sees yet
+  if (
+    (question || has(PATTERNS.tellMe)) &&
+    has(PATTERNS.businessNumbers) &&
+    !taskNoun &&
+    !followUpNoun &&
+    !has(PATTERNS.strongCreate)
+  ) {
+    return { kind: 'business_question' };
+  }
 
   if (has(PATTERNS.help) && !taskNoun && !followUpNoun && !when) return { kind: 'help' };
   if (has(PATTERNS.followUpDone)) return tool('complete_follow_up');
 
   if (followUpNoun || u.has(/(?<=^|\s)snooze(?=\s|$)/g)) {
     if (has(PATTERNS.createFollowUp)) return tool('create_follow_up');
-    if (has(PATTERNS.list) && !has(PATTERNS.reschedule)) return tool('list_follow_ups');
-    if (has(PATTERNS.all) && (isDone || has(PATTERNS.snooze) || has(PATTERNS.delete)))
-      return { kind: 'unknown' };
+    const makes = u.phones().length > 0 || has(PATTERNS.followUpToDo);
+    if (has(PATTERNS.list) && !has(PATTERNS.reschedule) && !makes) return tool('list_follow_ups');
+    if (saysAll(u) && (isDone || has(PATTERNS.snooze) || has(PATTERNS.delete))) return { kind: 'unknown' };
     if (isDone) return tool('complete_follow_up');
     if (has(PATTERNS.delete)) return { kind: 'unknown' }; // there is no tool to drop a follow-up
     const span = when || /\d|ghante|hour|minute|din|day/.test(u.freeNorm);
@@ -151,21 +200,29 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     return tool('create_follow_up');
   }
 
-  if (has(PATTERNS.myDay) && !taskNoun) return tool('my_day');
+  const stillToDo = has(PATTERNS.pendingWords) || notYetDone(u) || (question && has(PATTERNS.all) && isDone);
+  if (has(PATTERNS.myDay) && !taskNoun && !stillToDo) return tool('my_day');
 
   if (has(PATTERNS.strongCreate)) return tool('create_task');
   const planNoun = has(PLAN_NOUN);
-  if (has(PATTERNS.list) && (taskNoun || planNoun || has(PATTERNS.pendingWords))) return tool('list_tasks');
+  if (question || has(PATTERNS.tellMe) || has(PATTERNS.sendMe)) {
+    const asked = listQuestion(u, question && stillToDo);
+    if (asked) return tool(asked);
+  }
+  if (has(PATTERNS.list) && (taskNoun || planNoun || stillToDo)) return tool('list_tasks');
   // "delete all tasks", "complete all": bulk actions are not something the tools do
   const acts =
     isDone || has(PATTERNS.delete) || has(PATTERNS.reschedule) || /^(?:complete|finish|close)\s/.test(u.norm);
-  if (acts && has(PATTERNS.all)) return { kind: 'unknown' };
+  if (acts && saysAll(u)) return { kind: 'unknown' };
   if ((taskNoun && isBareList(u, TASK_NOUN)) || (planNoun && isBareList(u, PLAN_NOUN)))
     return tool('list_tasks');
   if (isDone) return tool('complete_task');
   if (has(PATTERNS.delete)) return tool('delete_task');
   const priority = mentionsPriority(u);
-  if ((has(PATTERNS.reschedule) || (taskNoun && has(PATTERNS.doIt))) && (when || priority)) {
+  if (
+    (has(PATTERNS.reschedule) || (taskNoun && has(PATTERNS.doIt)) || setsTime(u, ctx)) &&
+    (when || priority)
+  ) {
     return tool('update_task');
   }
   if (has(PATTERNS.question) || u.endsWithQuestion) return { kind: 'unknown' };
@@ -177,11 +234,128 @@ function everyWord(u: Utterance, test: (w: string) => boolean): boolean {
   return u.tokens.every((t) => test(t.norm));
 }
 
-/** "mark X complete", "Anil ka follow up complete, …": complete at the end of a clause. */
-function doneAtClauseEnd(u: Utterance): boolean {
-  return u
+/** Where a done-word is said: "done", "ho gaya", and "complete"/"finish" at the end of a clause. */
+function doneWords(u: Utterance) {
+  const atEnd = u
     .find(PATTERNS.doneAtClauseEnd)
-    .some((m) => m.to === u.length || u.tokens[m.to - 1]?.breakAfter === true);
+    .filter((m) => m.to === u.length || u.tokens[m.to - 1]?.breakAfter === true);
+  return [...u.find(PATTERNS.done), ...atEnd];
+}
+
+const TO_BE_DONE = words('karna|karni|karne|krna|hona|hone');
+const TO_BE = words('to(?: be| get)?');
+
+/**
+ * A done-word that says the opposite: negated ("haven't been done", "not finished", "nahi ho gaya") or
+ * still ahead ("need to get done", "to be done", "khatam karna hai").
+ */
+function isTurned(u: Utterance, done: { from: number; to: number }): boolean {
+  const at = (p: RegExp, test: (m: { from: number; to: number }) => boolean) =>
+    u.find(p, { all: true }).some(test);
+  return (
+    at(PATTERNS.negation, (n) => n.to <= done.from && done.from - n.to <= 2) ||
+    at(TO_BE, (n) => n.to === done.from) ||
+    at(TO_BE_DONE, (n) => n.from === done.to)
+  );
+}
+
+/** Something is said to be done, and not turned around. */
+export const saysDone = (u: Utterance): boolean => doneWords(u).some((d) => !isTurned(u, d));
+/** Something is said not to be done yet. */
+export const notYetDone = (u: Utterance): boolean => doneWords(u).some((d) => isTurned(u, d));
+
+const ALL_OF = new Set(['the', 'my', 'mere', 'of', 'these', 'those']);
+const MARK_WORD = words('as|mark|marked');
+
+/**
+ * "delete all tasks", "mark all done", "sab ho gaya": every task at once, which no tool does; "deposited
+ * all the cheques" is one task.
+ */
+function saysAll(u: Utterance): boolean {
+  return u.find(PATTERNS.all).some((m) => {
+    let next = m.to;
+    while (ALL_OF.has(u.normOf(next))) next++;
+    const cue = [PATTERNS.done, PATTERNS.doneAtClauseEnd, PATTERNS.delete, PATTERNS.snooze, MARK_WORD];
+    const acted = cue.some((p) => u.find(p).some((c) => c.from === next));
+    return next >= u.length || acted || u.has(TASK_NOUN) || u.has(FOLLOW_UP_NOUN);
+  });
+}
+
+/**
+ * "staff meeting ko shaam 6 baje kar do", "interview kal subah 10 baje rakh do": a plain "do it" right
+ * after the time, with words before naming what: that thing is set to the time. ("Ramesh ko kal call kar
+ * do" has its own verb before "kar do": a new task.)
+ */
+function setsTime(u: Utterance, ctx: DateContext): boolean {
+  const probe = u.copy();
+  if (!takeWhen(probe, ctx)) return false;
+  const first = probe.freeIndexes()[0];
+  return probe
+    .find(PATTERNS.doIt)
+    .some((m) => probe.usedAs(m.from - 1) === 'when' && first !== undefined && first < m.from);
+}
+
+const isPastTense = (w: string) =>
+  PAST_TENSE.includes(w) || (/^[a-z]{3,}ed$/.test(w) && !w.endsWith('eed') && !NOT_PAST_TENSE.has(w));
+const REPORT_TIES = new Set(['to', 'from', 'for', 'with', 'in', 'at', 'on', 'by', 'into']);
+
+/**
+ * An English report that something was done: a past tense opening the message ("deposited all the
+ * cheques", "I have paid the staff") or closing what it names ("power bill paid", "quotation sent to
+ * Kapoor"), not turned around ("rent not paid").
+ */
+function reportsPast(u: Utterance): boolean {
+  const free = u.freeIndexes();
+  return free.some((i, k) => {
+    if (!isPastTense(u.normOf(i))) return false;
+    const before = free.slice(0, k);
+    const after = free.slice(k + 1);
+    if (before.slice(-2).some((j) => NEGATIONS.includes(u.normOf(j)))) return false;
+    const opens = before.every((j) => PAST_OPENERS.has(u.normOf(j)));
+    if (opens) return after.length > 0;
+    const next = after[0];
+    return next === undefined || REPORT_TIES.has(u.normOf(next)) || u.tokens[i]?.breakAfter === true;
+  });
+}
+
+/** A question: a question mark, a question word, or a question's opening ("any …", "do i …", "koi …"). */
+export function isQuestion(u: Utterance): boolean {
+  if (u.endsWithQuestion || u.has(PATTERNS.question)) return true;
+  const first = u.freeIndexes()[0];
+  return first !== undefined && u.find(PATTERNS.questionOpener).some((m) => m.from === first);
+}
+
+const DUE = words('due|pending hai');
+
+/**
+ * A question about the open tasks or the day with nothing else in it: "what is left?" (`stillToDo`),
+ * "what tasks do I have?", "what's due tomorrow?", "kal kya kya karna hai?" → list_tasks; about today
+ * with no task word ("what am i doing today", "aaj mere paas kya kya hai?", "aaj ka pura din batao") →
+ * my_day. A content word makes it something else ("what's the weather today").
+ */
+function listQuestion(u: Utterance, stillToDo: boolean): 'list_tasks' | 'my_day' | null {
+  if (stillToDo) return 'list_tasks';
+  const said = (p: RegExp) => u.find(p);
+  // a day part, "the day" or "abhi" with no other day is today's ("subah ka plan?", "how's the day looking")
+  const today = [...said(PATTERNS.today), ...(u.has(PATTERNS.otherDay) ? [] : said(PATTERNS.todayIsh))];
+  const about = [
+    ...said(PATTERNS.listQualifier),
+    ...said(TASK_NOUN),
+    ...said(PLAN_NOUN),
+    ...said(DUE),
+    ...said(PATTERNS.priority),
+    ...today,
+  ];
+  const covered = new Set(about.flatMap((m) => Array.from({ length: m.to - m.from }, (_, k) => m.from + k)));
+  const rest = u.freeIndexes().filter((i) => !covered.has(i));
+  if (
+    about.length === 0 ||
+    !rest.every((i) => GENERIC_WORDS.has(u.normOf(i)) || DAY_WORDS.includes(u.normOf(i)))
+  )
+    return null;
+  // a day's plan is the day itself ("aaj ka plan"); a task word, "due" or another day asks for the list
+  const aboutTasks = u.has(TASK_NOUN) || u.has(DUE) || u.has(PATTERNS.otherDay) || u.has(PATTERNS.priority);
+  return today.length > 0 && !aboutTasks ? 'my_day' : 'list_tasks';
 }
 
 /**

@@ -207,7 +207,10 @@ function subjectWords(u: Utterance, cues: RegExp[]): string {
 export const MEMORY_BUILDERS = {
   remember(u: Utterance, ctx: DateContext): Record<string, unknown> | null {
     const content = statementToKeep(u, ctx);
-    return content ? { content } : null;
+    if (!content) return null;
+    // "Mr Bose's number is …": who it is about, honorific and all, as an LLM would pass it
+    const subject = analyseStatement(content).subject;
+    return subject ? { content, subject } : { content };
   },
   search_memory(u: Utterance): Record<string, unknown> | null {
     const query = subjectWords(u, [RECALL, ASKING]);

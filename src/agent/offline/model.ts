@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { AIMessage, type BaseMessage, ToolMessage } from '@langchain/core/messages';
+import { AIMessage, type BaseMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
 import type { ToolName, ToolResult } from '../tools/index.ts';
 import { type Clock, currentClock } from '../turn-clock.ts';
 import { parseUtterance } from './parse.ts';
-import { GREETING, HELP, NOT_UNDERSTOOD, replyFor } from './replies.ts';
+import { BUSINESS_QUESTION, GREETING, HELP, NOT_UNDERSTOOD, replyFor } from './replies.ts';
 
 /**
  * The model that runs with no API key: a LangChain chat model that turns the owner's message into tool
@@ -17,6 +17,23 @@ const textOf = (m: BaseMessage | undefined): string =>
   typeof m?.content === 'string' ? m.content : (m?.text ?? '');
 
 const answer = (text: string): ChatResult => ({ generations: [{ text, message: new AIMessage(text) }] });
+
+const call = (name: ToolName, args: Record<string, unknown>): ChatResult => {
+  const message = new AIMessage({
+    content: '',
+    tool_calls: [{ id: `call_${randomUUID()}`, name, args, type: 'tool_call' }],
+  });
+  return { generations: [{ text: '', message }] };
+};
+
+/**
+ * "spoke to Ramesh" when what is open is the task "Call Ramesh", "Ramesh ko call kar diya" when it is a
+ * follow-up: a completion that finds nothing of one kind is tried once on the other.
+ */
+const OTHER_KIND: Partial<Record<ToolName, (ref: unknown) => [ToolName, Record<string, unknown>]>> = {
+  complete_follow_up: (ref) => ['complete_task', { task: ref }],
+  complete_task: (ref) => ['complete_follow_up', { follow_up: ref }],
+};
 
 export class OfflineChatModel extends BaseChatModel {
   static override lc_name() {
@@ -35,17 +52,17 @@ export class OfflineChatModel extends BaseChatModel {
   async _generate(messages: BaseMessage[]): Promise<ChatResult> {
     const clock = currentClock();
     const last = messages.at(-1);
-    if (last && ToolMessage.isInstance(last)) return answer(this.summarise(messages, clock));
+    if (last && ToolMessage.isInstance(last)) {
+      const retry = otherKind(messages);
+      return retry ? call(...retry) : answer(this.summarise(messages, clock));
+    }
 
     const intent = parseUtterance(textOf(last), clock);
     if (intent.kind === 'help') return answer(HELP);
     if (intent.kind === 'greeting') return answer(GREETING);
+    if (intent.kind === 'business_question') return answer(BUSINESS_QUESTION);
     if (intent.kind === 'unknown') return answer(NOT_UNDERSTOOD);
-    const message = new AIMessage({
-      content: '',
-      tool_calls: [{ id: `call_${randomUUID()}`, name: intent.tool, args: intent.args, type: 'tool_call' }],
-    });
-    return { generations: [{ text: '', message }] };
+    return call(intent.tool, intent.args);
   }
 
   /** Words the results of the tool calls made since the last human message. */
@@ -65,5 +82,22 @@ export class OfflineChatModel extends BaseChatModel {
       }
     });
     return lines.join('\n\n');
+  }
+}
+
+/** The other kind's completion, when this turn's only call was a completion that found nothing. */
+function otherKind(messages: BaseMessage[]): [ToolName, Record<string, unknown>] | null {
+  const turn = messages.slice(messages.findLastIndex((m) => HumanMessage.isInstance(m)) + 1);
+  const calls = turn.filter((m) => AIMessage.isInstance(m) && (m.tool_calls?.length ?? 0) > 0) as AIMessage[];
+  const only = calls.length === 1 ? calls[0]?.tool_calls : undefined;
+  const tc = only?.length === 1 ? only[0] : undefined;
+  const retry = tc ? OTHER_KIND[tc.name as ToolName] : undefined;
+  if (!tc || !retry) return null;
+  const result = turn.find((m) => ToolMessage.isInstance(m) && m.tool_call_id === tc.id);
+  try {
+    const r = JSON.parse(textOf(result)) as ToolResult;
+    return !r.ok && r.error === 'not_found' ? retry(tc.args.task ?? tc.args.follow_up) : null;
+  } catch {
+    return null;
   }
 }

@@ -7,8 +7,9 @@ import { Utterance } from './utterance.ts';
 
 /**
  * The offline model's parser: one owner message (English or everyday Hinglish) → a tool call with
- * arguments that satisfy `toolArgs`, or help, a greeting, or "unknown". It never guesses: when a message
- * does not fit, the answer is `unknown` and the caller says what it can do.
+ * arguments that satisfy `toolArgs`, or help, a greeting, a business question (which no tool can answer
+ * yet), or "unknown". It never guesses: when a message does not fit, the answer is `unknown` and the
+ * caller says what it can do.
  *
  * Conventions (the evaluation set in test/eval/utterances.json follows them):
  * - "remind me to X at T" / "T baje yaad dilana X" → create_task { title X, due_at T, remind_at T }.
@@ -36,21 +37,39 @@ import { Utterance } from './utterance.ts';
  *   tying them in ("on", "by", "ko", "tak"), cue phrases ("remind me to", "add task", "yaad dilana ki"),
  *   priority words, leading fillers ("please", "mujhe", "the") and a trailing "hai". Verbs stay:
  *   "kal GST file karna hai" → "GST file karna".
- * - References to an existing task or follow-up are the user's words naming it without the verb, the noun
- *   ("task", "kaam", "follow up") and edge particles ("wala", "ka", "ko", "the"): "bank wala task hata do"
- *   → "bank"; "quotation bhej diya" → "quotation".
+ * - References to an existing task or follow-up are the user's words naming it without the command verb
+ *   (delete, move, mark, done, "ho gaya", "kar diya"), the noun ("task", "kaam", "follow up") and edge
+ *   particles ("wala", "ka", "ko", "the"): "bank wala task hata do" → "bank". A verb that says what was
+ *   done stays, since it tells which task: "quotation bhej diya" → "quotation bhej" (the naming's
+ *   glossary knows "bhej"; an unknown verb before diya/liya goes), "deposited all the cheques" → as said.
+ *   The tools find the task by stems and a Hindi↔English glossary (src/domain/lookup.ts), and ask which
+ *   when two match about equally.
+ * - Done: a done word ("done", "ho gaya", "bhej diya", "complete" at a clause end) not turned around
+ *   ("not done", "nahi hua", "to be done", "khatam karna"), or an English past tense opening the message
+ *   ("paid the staff") or closing what it names ("power bill paid", "quotation sent to Kapoor").
+ * - Reschedule: move/shift/push/postpone/prepone/delay/change, "aage badha do", "kal pe daal do",
+ *   "taal do", or a plain "kar do"/"rakh do" right after the new time ("meeting ko 6 baje kar do"), with
+ *   a day or time. A shift "by 2 days"/"2 din aage" counts from today.
  * - Snooze for a span ("for 2 hours", "1 ghante ke liye", "2 ghante baad") → minutes; to a moment
  *   ("till tomorrow", "kal tak", "to monday 11am") → until (10:00 when no time); neither → both left out.
  * - complete_follow_up: the words after the first clause break (or after "done"/"ho gaya") are the outcome.
- * - Lists carry only the filters the user said: "pending" → open (tasks) / pending (follow-ups),
- *   "done/completed/ho gaye" → done, "all/saare" → all; today/tomorrow/overdue/this week; for follow-ups
- *   "tomorrow"/"upcoming"/"aane wale" → upcoming; leftover content words → q.
+ *   A completion that finds nothing of its kind is tried once as the other (model.ts).
+ * - Lists carry only the filters the user said: "pending"/"left"/"baaki"/"not done" → open (tasks) /
+ *   pending (follow-ups), "done/completed/ho gaye" → done, "all/saare" → all; today/tomorrow/overdue/this
+ *   week; for follow-ups "tomorrow"/"upcoming"/"aane wale" → upcoming; leftover content words → q (in a
+ *   question, only words tied to the list: "GST wale", "tasks about GST", a name or code).
+ * - A question with nothing but the open tasks or a day in it lists the tasks ("what is left?", "kal kya
+ *   kya karna hai?"); about today with no task word it is my_day ("aaj mere paas kya kya hai?").
+ * - A question about the business's numbers (sales, dues, balances, collections, GST, stock, customers)
+ *   is business_question: never a task or follow-up.
+ * - Honorifics (src/domain/honorifics.ts) stay with the name: "Dr. Menon", "Bhatia ji", "Kishore bhai".
  */
 
 export type ParsedIntent =
   | { kind: 'tool'; tool: ToolName; args: Record<string, unknown> }
   | { kind: 'help' }
   | { kind: 'greeting' }
+  | { kind: 'business_question' }
   | { kind: 'unknown' };
 
 export type ParseOptions = DateContext;

@@ -60,6 +60,13 @@ export const HELP = [
 
 export const GREETING = `Namaste! 🙏 I'm your Digital Employee.\n${HELP}`;
 export const NOT_UNDERSTOOD = `Sorry, I didn't get that.\n${HELP}`;
+/** A question about sales, dues, balances or collections: not something the assistant can see yet. */
+export const BUSINESS_QUESTION = [
+  "I can't see your accounts yet, so I can't tell you sales, dues, balances or payments 🙏",
+  'What I can do: keep tasks and follow-ups, remind you, and remember details. For example:',
+  '• follow up with Ramesh about his payment on friday',
+  '• kal subah bank jaana yaad dilana',
+].join('\n');
 
 type Candidate = TaskBrief | FollowUpBrief | MemoryBrief | MemberBrief;
 

@@ -1,3 +1,4 @@
+import { HONORIFICS_BEFORE } from '../../domain/honorifics.ts';
 import { normalisePhone } from '../../domain/phone.ts';
 import { SPELLING } from './lexicon.ts';
 
@@ -63,6 +64,13 @@ export class Utterance {
     }
     this.norm = this.tokens.map((t) => t.norm).join(' ');
     this.uses = this.tokens.map((t) => (t.phone ? 'phone' : undefined));
+  }
+
+  /** A copy to try matchers on without marking this one. */
+  copy(): Utterance {
+    const twin = Object.create(Utterance.prototype) as Utterance;
+    Object.assign(twin, this, { uses: [...this.uses] });
+    return twin;
   }
 
   get length(): number {
@@ -212,7 +220,14 @@ function pushWords(tokens: Token[], text: string): void {
       continue;
     }
     const lower = raw.toLowerCase().replace(/'/g, '').replace(CURRENCY, '');
-    tokens.push({ raw, norm: SPELLING[lower] ?? lower, start: 0, breakAfter: CLAUSE_END.test(piece) });
+    // "Dr. Menon": the full stop of a title before a name ends no clause
+    const title = HONORIFICS_BEFORE.has(lower) && piece.endsWith('.');
+    tokens.push({
+      raw,
+      norm: SPELLING[lower] ?? lower,
+      start: 0,
+      breakAfter: !title && CLAUSE_END.test(piece),
+    });
   }
 }
 

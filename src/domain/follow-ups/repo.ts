@@ -1,6 +1,6 @@
 import { PREPARED, type Queryable } from '../../db/types.ts';
 import type { Source } from '../fields.ts';
-import { wordsCondition } from '../lookup.ts';
+import { anyPatternCondition } from '../lookup.ts';
 import { fetchPage, type Page } from '../pagination.ts';
 import { likePattern } from '../tasks/repo.ts';
 import { iso } from '../time.ts';
@@ -96,13 +96,13 @@ export async function findFollowUp(tx: Queryable, id: string, forUpdate = false)
   return r ? toFollowUp(r) : null;
 }
 
-/** Up to `limit` open follow-ups whose contact, subject or notes hold every word, soonest due first. */
-export async function selectOpenFollowUpsNamed(
+/** Up to `limit` open follow-ups whose contact, subject or notes match one of `patterns` (ILIKE), soonest first. */
+export async function selectOpenFollowUpsLike(
   tx: Queryable,
-  words: string[],
+  patterns: string[],
   limit: number,
 ): Promise<FollowUp[]> {
-  const match = wordsCondition(['contact_name', 'subject', 'notes'], words);
+  const match = anyPatternCondition(['contact_name', 'subject', 'notes'], patterns);
   const rows = await tx.query<FollowUpRow>(
     `SELECT ${COLUMNS} FROM follow_ups WHERE ${match.where} AND status IN ('pending', 'snoozed')
      ORDER BY due_at ASC LIMIT ${limit}`,

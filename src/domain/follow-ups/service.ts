@@ -5,7 +5,7 @@ import { DomainError, notFound } from '../errors.ts';
 import { auditAndEmit } from '../events.ts';
 import type { Source } from '../fields.ts';
 import { newId } from '../ids.ts';
-import { significantWords } from '../lookup.ts';
+import { CANDIDATES, namePatterns, rankByName } from '../lookup.ts';
 import type { Page } from '../pagination.ts';
 import { cancelFollowUpReminder, syncFollowUpReminder } from '../reminders/sync.ts';
 import {
@@ -14,7 +14,7 @@ import {
   findFollowUp,
   insertFollowUp,
   selectFollowUps,
-  selectOpenFollowUpsNamed,
+  selectOpenFollowUpsLike,
   updateFollowUpRow,
 } from './repo.ts';
 import type {
@@ -76,11 +76,18 @@ export async function getFollowUp(db: Db, ctx: Ctx, id: string): Promise<FollowU
   return followUp;
 }
 
-/** The open follow-ups a person means by how they name one ("Ramesh wala"): up to `limit`, soonest first. */
+/**
+ * The open follow-ups a person means by how they name one ("Ramesh wala", "the call to Ramesh"): as tasks
+ * are found (lookup.ts), by contact, subject, notes and channel.
+ */
 export async function findOpenFollowUps(db: Db, ctx: Ctx, ref: string, limit = 5): Promise<FollowUp[]> {
-  const words = significantWords(ref);
-  if (words.length === 0) return [];
-  return inTenant(db, ctx.tenantId, (tx) => selectOpenFollowUpsNamed(tx, words, limit));
+  const patterns = namePatterns(ref);
+  if (patterns.length === 0) return [];
+  const candidates = await inTenant(db, ctx.tenantId, (tx) =>
+    selectOpenFollowUpsLike(tx, patterns, CANDIDATES),
+  );
+  const name = (f: FollowUp) => `${f.contact_name ?? ''} ${f.subject} ${f.notes ?? ''} ${f.channel}`;
+  return rankByName(ref, candidates, name).slice(0, limit);
 }
 
 export function listFollowUps(db: Db, ctx: Ctx, query: FollowUpListQuery): Promise<Page<FollowUp>> {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { HONORIFICS } from '../honorifics.ts';
 import { normalisePhone } from '../phone.ts';
 import { lexicalTokens } from './lexical-embedder.ts';
 import { MAX_CONTENT, MAX_SUBJECT, type MemoryKind } from './schema.ts';
@@ -46,24 +47,6 @@ export function cleanContent(text: string): string {
 export function contentKey(content: string): string {
   return createHash('sha256').update(lexicalTokens(content).join(' ')).digest('hex').slice(0, 32);
 }
-
-const HONORIFICS = new Set([
-  'ji',
-  'bhai',
-  'bhaiya',
-  'sir',
-  'sahab',
-  'saab',
-  'madam',
-  'didi',
-  'uncle',
-  'aunty',
-  'mr',
-  'mrs',
-  'ms',
-  'shri',
-  'smt',
-]);
 
 /** "Ramesh ji", "ramesh", "Mr. Ramesh" → "ramesh": the form subjects are compared in. */
 export function subjectKey(subject: string | null | undefined): string | null {

@@ -1,6 +1,6 @@
 import { PREPARED, type Queryable } from '../../db/types.ts';
 import type { Source } from '../fields.ts';
-import { wordsCondition } from '../lookup.ts';
+import { anyPatternCondition } from '../lookup.ts';
 import { fetchPage, type Page } from '../pagination.ts';
 import { iso } from '../time.ts';
 import type { Priority, Task, TaskListQuery, TaskStatus } from './schema.ts';
@@ -88,9 +88,9 @@ export async function findTask(tx: Queryable, id: string, forUpdate = false): Pr
   return r ? toTask(r) : null;
 }
 
-/** Up to `limit` open tasks whose title or notes hold every word, soonest due first. */
-export async function selectOpenTasksNamed(tx: Queryable, words: string[], limit: number): Promise<Task[]> {
-  const match = wordsCondition(['title', 'notes'], words);
+/** Up to `limit` open tasks whose title or notes match one of `patterns` (ILIKE), soonest due first. */
+export async function selectOpenTasksLike(tx: Queryable, patterns: string[], limit: number): Promise<Task[]> {
+  const match = anyPatternCondition(['title', 'notes'], patterns);
   const rows = await tx.query<TaskRow>(
     `SELECT ${COLUMNS} FROM tasks WHERE ${match.where} AND status = 'open'
      ORDER BY due_date ASC NULLS LAST, created_at DESC LIMIT ${limit}`,

@@ -6,7 +6,7 @@ import { DomainError, notFound } from '../errors.ts';
 import { auditAndEmit } from '../events.ts';
 import type { Source } from '../fields.ts';
 import { newId } from '../ids.ts';
-import { significantWords } from '../lookup.ts';
+import { CANDIDATES, namePatterns, rankByName } from '../lookup.ts';
 import { noteAssignment } from '../members/assignment-notices.ts';
 import type { Page } from '../pagination.ts';
 import { cancelTaskReminder, syncTaskReminder } from '../reminders/sync.ts';
@@ -16,7 +16,7 @@ import {
   findTask,
   insertTask,
   selectOpenTasksAssignedTo,
-  selectOpenTasksNamed,
+  selectOpenTasksLike,
   selectTasks,
   type TaskFields,
   updateTaskRow,
@@ -75,11 +75,15 @@ export async function getTask(db: Db, ctx: Ctx, id: string): Promise<Task> {
   return task;
 }
 
-/** The open tasks a person means by how they name one ("the GST one"): up to `limit`, soonest due first. */
+/**
+ * The open tasks a person means by how they name one ("the GST one", "filed the returns", "godown ka
+ * kiraya"): the one that matches best, or the few that match about equally (the caller asks which), or none.
+ */
 export async function findOpenTasks(db: Db, ctx: Ctx, ref: string, limit = 5): Promise<Task[]> {
-  const words = significantWords(ref);
-  if (words.length === 0) return [];
-  return inTenant(db, ctx.tenantId, (tx) => selectOpenTasksNamed(tx, words, limit));
+  const patterns = namePatterns(ref);
+  if (patterns.length === 0) return [];
+  const candidates = await inTenant(db, ctx.tenantId, (tx) => selectOpenTasksLike(tx, patterns, CANDIDATES));
+  return rankByName(ref, candidates, (t) => `${t.title} ${t.notes ?? ''}`).slice(0, limit);
 }
 
 export function listTasks(db: Db, ctx: Ctx, query: TaskListQuery): Promise<Page<Task>> {

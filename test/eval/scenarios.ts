@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import type { TurnRunner } from '../../src/agent/runner.ts';
+import type { Db } from '../../src/db/types.ts';
+import type { Ctx } from '../../src/domain/context.ts';
+import type { Task } from '../../src/domain/tasks/schema.ts';
+import { createTask, listTasks } from '../../src/domain/tasks/service.ts';
+import { ensureOwner } from '../../src/domain/tenants.ts';
+import { offlineTurnRunner } from '../support/offline-runner.ts';
+import { type CaseResult, Lang, readJson, type Score, scoreOf } from './evaluate.ts';
+
+/**
+ * Scores test/eval/scenarios.json: cases that need the owner's open tasks. Each case gets a business of
+ * its own with its tasks, created through the domain services; its message runs through the real turn
+ * runner with the offline model and the real tools; the effect is read back from the database.
+ * - `done`: the named task is done, nothing else changed;
+ * - `rescheduled`: the named task has the new due date (no time) or due time, nothing else changed;
+ * - `asks`: nothing changed, and the reply names the tasks it is choosing between;
+ * - `listed`: nothing changed, and the reply lists `count` tasks, every open one among them.
+ */
+
+const Expect = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('done'), tool: z.literal('complete_task').optional(), task: z.string() }),
+  z.object({
+    outcome: z.literal('rescheduled'),
+    tool: z.literal('update_task').optional(),
+    task: z.string(),
+    due_date: z.iso.date().optional(),
+    due_at: z.iso.datetime({ offset: true }).optional(),
+  }),
+  z.object({ outcome: z.literal('asks') }),
+  z.object({ outcome: z.literal('listed'), count: z.number().int().positive() }),
+]);
+
+const Scenario = z.object({
+  group: z.string(),
+  lang: Lang,
+  holdout: z.boolean().optional(),
+  tasks: z.array(z.string().min(1)).min(1),
+  text: z.string(),
+  expect: Expect,
+});
+export type Scenario = z.infer<typeof Scenario>;
+
+const ScenarioSet = z.object({
+  now: z.iso.datetime({ offset: true }),
+  timezone: z.string(),
+  cases: z.array(Scenario),
+});
+export type ScenarioSet = z.infer<typeof ScenarioSet>;
+
+export const loadScenarios = (): ScenarioSet => ScenarioSet.parse(readJson('scenarios'));
+
+/** What a task is, for telling whether a turn changed it. */
+const stateOf = (t: Task) =>
+  JSON.stringify([t.title, t.status, t.due_date, t.due_at, t.priority, t.assignee_id, t.notes]);
+
+async function tasksOf(db: Db, ctx: Ctx): Promise<Task[]> {
+  return (await listTasks(db, ctx, { sort: 'created_at', page: 1, limit: 100 })).items;
+}
+
+/** What the turn did, in a few words, for a failure report. */
+interface Observed {
+  reply: string;
+  actions: { tool: string; args: unknown; ok: unknown; error?: unknown }[];
+  changed: { title: string; status: string; due_date: string | null; due_at: string | null }[];
+}
+
+/** Whether the turn had the expected effect: `changed` are the tasks it changed. */
+function judge(c: Scenario, before: Task[], changed: Task[], reply: string): boolean {
+  const e = c.expect;
+  switch (e.outcome) {
+    case 'done':
+    case 'rescheduled': {
+      if (changed.length !== 1 || changed[0]?.title !== e.task) return false;
+      const t = changed[0];
+      if (e.outcome === 'done') return t.status === 'done';
+      if (t.status !== 'open') return false;
+      if (e.due_at) return t.due_at !== null && Date.parse(t.due_at) === Date.parse(e.due_at);
+      return t.due_date === e.due_date && t.due_at === null;
+    }
+    case 'asks':
+      return changed.length === 0 && before.filter((t) => reply.includes(t.title)).length >= 2;
+    case 'listed': {
+      const lines = reply.split('\n').filter((l) => /^\d+\.\s/.test(l));
+      return changed.length === 0 && lines.length === e.count && before.every((t) => reply.includes(t.title));
+    }
+  }
+}
+
+export interface ScenarioRun {
+  db: Db;
+  runTurn: TurnRunner;
+  /** Businesses made so far: each case's owner gets a phone of their own. */
+  made: number;
+}
+
+export function scenarioRun(db: Db, set: ScenarioSet): ScenarioRun {
+  const now = new Date(set.now);
+  return { db, runTurn: offlineTurnRunner(db, () => now), made: 0 };
+}
+
+export async function runScenario(run: ScenarioRun, c: Scenario, timezone: string): Promise<CaseResult> {
+  const { db } = run;
+  const phone = `+9188${String(++run.made).padStart(8, '0')}`;
+  const principal = await ensureOwner(db, phone, timezone);
+  const ctx: Ctx = {
+    tenantId: principal.tenantId,
+    userId: principal.userId,
+    actor: 'user',
+    via: 'api',
+    timezone,
+  };
+  for (const title of c.tasks) await createTask(db, ctx, { title, priority: 'medium' }, 'api');
+  const before = await tasksOf(db, ctx);
+  const turn = await run.runTurn({ principal, channel: 'api', message: c.text });
+  const after = await tasksOf(db, ctx);
+  const was = new Map(before.map((t) => [t.id, stateOf(t)]));
+  const changed = after.filter((t) => was.get(t.id) !== stateOf(t));
+  const observed: Observed = {
+    reply: turn.reply.slice(0, 300),
+    actions: turn.actions.map((a) => {
+      const r = (a.result ?? {}) as { ok?: unknown; error?: unknown };
+      return { tool: a.tool, args: a.args, ok: r.ok, ...(r.error ? { error: r.error } : {}) };
+    }),
+    changed: changed.map((t) => ({
+      title: t.title,
+      status: t.status,
+      due_date: t.due_date,
+      due_at: t.due_at,
+    })),
+  };
+  return {
+    lang: c.lang,
+    group: c.group,
+    holdout: c.holdout ?? false,
+    ok: judge(c, before, changed, turn.reply),
+    text: c.text,
+    expected: { tasks: c.tasks, ...c.expect },
+    got: observed,
+  };
+}
+
+/** Every scenario, one business each, in order. */
+export async function evaluateScenarios(db: Db, set: ScenarioSet = loadScenarios()): Promise<Score> {
+  const run = scenarioRun(db, set);
+  const results: CaseResult[] = [];
+  for (const c of set.cases) results.push(await runScenario(run, c, set.timezone));
+  return scoreOf(results);
+}
