@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { PgBoss } from 'pg-boss';
+import type { Job, JobResult, PgBoss } from 'pg-boss';
 import type { Db } from '../db/types.ts';
 import type { Notifier } from '../domain/notifier.ts';
 import type { Prioritizer } from '../domain/priorities.ts';
@@ -74,19 +74,30 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
   const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 };
   const redeliverAfter = opts.redeliverAfterSeconds ?? 60;
 
+  // Each job succeeds or fails on its own (a failed one is retried by pg-boss), logged with its ids.
+  const eachJob =
+    <T extends object>(kind: string, run: (data: T) => Promise<unknown>) =>
+    (jobs: Job<T>[]): Promise<JobResult[]> =>
+      Promise.all(
+        jobs.map((job) =>
+          run(job.data).then(
+            (): JobResult => ({ id: job.id, status: 'completed' }),
+            (err): JobResult => {
+              deps.logger.error({ err, job: job.id, data: job.data }, `${kind} job failed; will retry`);
+              return { id: job.id, status: 'failed', output: { message: String(err) } };
+            },
+          ),
+        ),
+      );
   await boss.work<ReminderJob>(
     QUEUES.reminder,
-    { ...polling, ...WORKERS.reminder, burstWhenBatchFull: true },
-    async (jobs) => {
-      await Promise.all(jobs.map((job) => runReminderJob(shared, job.data)));
-    },
+    { ...polling, ...WORKERS.reminder, burstWhenBatchFull: true, perJobResults: true },
+    eachJob<ReminderJob>('reminder', (job) => runReminderJob(shared, job)),
   );
   await boss.work<BriefingJob>(
     QUEUES.briefing,
-    { ...polling, ...WORKERS.briefing, burstWhenBatchFull: true },
-    async (jobs) => {
-      await Promise.all(jobs.map((job) => runBriefingJob(briefingDeps, job.data)));
-    },
+    { ...polling, ...WORKERS.briefing, burstWhenBatchFull: true, perJobResults: true },
+    eachJob<BriefingJob>('briefing', (job) => runBriefingJob(briefingDeps, job)),
   );
 
   const tasks: ScheduledTask[] = [];
@@ -97,11 +108,20 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
     queueBriefings: () => queueDueBriefings(briefingDeps),
     sendComplianceAlerts: () => sendComplianceAlerts(shared),
     async redeliver() {
-      return (
-        (await redeliverReminders(shared, redeliverAfter)) +
-        (await redeliverBriefings(briefingDeps, redeliverAfter)) +
-        (await redeliverComplianceAlerts(shared, redeliverAfter))
-      );
+      // Each sweep on its own: one that fails (its database statement) leaves the others to run.
+      const sweeps = {
+        reminders: () => redeliverReminders(shared, redeliverAfter),
+        briefings: () => redeliverBriefings(briefingDeps, redeliverAfter),
+        compliance: () => redeliverComplianceAlerts(shared, redeliverAfter),
+      };
+      let sent = 0;
+      for (const [name, sweep] of Object.entries(sweeps)) {
+        sent += await sweep().catch((err) => {
+          deps.logger.error({ err, sweep: name }, 'redelivery sweep failed');
+          return 0;
+        });
+      }
+      return sent;
     },
     async stop() {
       for (const task of tasks) await task.stop();
