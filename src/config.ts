@@ -118,7 +118,7 @@ export const configSchema = z
         return waits;
       }),
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
-    WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(5_000),
+    WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(60_000),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && c.AUTH_TEST_PHONES.size > 0) {

@@ -28,6 +28,8 @@ export interface BriefingDeps {
   logger: Logger;
   clock: () => Date;
   prioritize?: Prioritizer | undefined;
+  /** Wakes this process's workers once jobs are queued (other processes' wake on pg-boss's NOTIFY). */
+  wakeWorkers?: () => void;
 }
 
 /** A briefing composed more than this after the user's chosen time says it is late. */
@@ -50,6 +52,7 @@ export async function queueDueBriefings(deps: BriefingDeps): Promise<number> {
     }
     return due;
   });
+  if (opened.length > 0) deps.wakeWorkers?.();
   if (unknownZone.length > 0) {
     deps.logger.warn(
       { users: unknownZone.slice(0, MAX_LOGGED_IDS), count: unknownZone.length },

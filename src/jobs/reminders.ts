@@ -6,6 +6,7 @@ import {
   lockUnqueued,
   markQueued,
   markReminderDelivered,
+  nextUnqueuedDue,
   undeliveredReminders,
 } from '../domain/reminders/repo.ts';
 import { fireReminder } from '../domain/reminders/service.ts';
@@ -26,19 +27,38 @@ export interface ReminderDeps {
   notifier: Notifier;
   logger: Logger;
   clock: () => Date;
+  /** Wakes this process's workers once jobs are queued (other processes' wake on pg-boss's NOTIFY). */
+  wakeWorkers?: () => void;
 }
 
-/** Queue this far ahead, so a reminder's job is waiting in pg-boss when it falls due. */
-const LOOKAHEAD_MS = 120_000;
+/** NOTIFYed at commit when a reminder becomes pending at a new time (013_reminders_notify.sql). */
+export const REMINDERS_CHANNEL = 'axon_reminders';
+
 const SWEEP_BATCH = 1000;
 
 /**
- * Turns pending reminder rows into deferred pg-boss jobs, in the same transaction that marks them queued.
- * Overdue rows (the process was down) are queued to run at once and fire marked late. A batch that fails
- * is queued again one row at a time, so one bad row holds back only itself. Returns how many were queued.
+ * One run of the reminder clock: queues what is due and answers when the next pending reminder falls due,
+ * so the clock sleeps until then (or until a NOTIFY says a reminder was written).
  */
-export async function queueDueReminders(deps: ReminderDeps): Promise<number> {
-  const horizon = new Date(deps.clock().getTime() + LOOKAHEAD_MS);
+export async function reminderClockRun(deps: ReminderDeps): Promise<Date | null> {
+  const now = deps.clock();
+  while ((await queueDueReminders(deps, now)) === SWEEP_BATCH) {}
+  return nextUnqueuedDue(deps.db, now);
+}
+
+/**
+ * Turns the reminder rows due by now into pg-boss jobs, in the same transaction that marks them queued,
+ * and wakes the workers. Overdue rows (the process was down) fire at once, marked late. A batch that
+ * fails is queued again one row at a time, so one bad row holds back only itself. Returns how many rows
+ * were queued.
+ */
+export async function queueDueReminders(deps: ReminderDeps, now = deps.clock()): Promise<number> {
+  const queued = await queueDue(deps, now);
+  if (queued > 0) deps.wakeWorkers?.();
+  return queued;
+}
+
+async function queueDue(deps: ReminderDeps, horizon: Date): Promise<number> {
   const locked: string[] = [];
   try {
     return await queueBatch(deps, horizon, null, locked);
@@ -66,9 +86,9 @@ async function queueBatch(
     if (rows.length === 0) return 0;
     await deps.boss.insert(
       QUEUES.reminder,
+      // No start time: the job runs at once, so its insert NOTIFYs every process's workers.
       rows.map((r) => ({
         data: { reminderId: r.id, dueAt: r.due_key } satisfies ReminderJob,
-        startAfter: r.due_at,
         singletonKey: `${r.id}@${r.due_key}`,
       })),
       { db: inTransaction(tx) },

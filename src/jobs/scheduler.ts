@@ -4,15 +4,27 @@ import type { Db } from '../db/types.ts';
 import type { Notifier } from '../domain/notifier.ts';
 import type { Prioritizer } from '../domain/priorities.ts';
 import type { Logger } from '../log.ts';
+import { type Alarm, startAlarm } from './alarm.ts';
 import { type BriefingJob, queueDueBriefings, redeliverBriefings, runBriefingJob } from './briefings.ts';
 import { redeliverComplianceAlerts, sendComplianceAlerts } from './compliance.ts';
 import { createQueues, openJobQueue, QUEUES } from './queue.ts';
-import { queueDueReminders, type ReminderJob, redeliverReminders, runReminderJob } from './reminders.ts';
+import {
+  queueDueReminders,
+  REMINDERS_CHANNEL,
+  type ReminderJob,
+  redeliverReminders,
+  reminderClockRun,
+  runReminderJob,
+} from './reminders.ts';
 
 /**
- * The clock and the workers. node-cron ticks (every second for reminders, every minute for briefings and
- * compliance, every half minute for redelivery); each tick turns due rows into pg-boss jobs; pg-boss
- * workers in every process share those jobs. Any number of processes can run this against one Postgres.
+ * The clock and the workers. Reminders wake the clock, not the other way round: an alarm sleeps until the
+ * next pending reminder falls due and is woken early when one is written (NOTIFY axon_reminders, from any
+ * process); at its time it turns the due rows into pg-boss jobs, whose NOTIFY wakes the workers of every
+ * process. node-cron ticks each minute for briefings and compliance and every half minute for
+ * redelivery. Idle workers and the alarm look on their own only every `backstopSeconds`, in case a
+ * wake-up was missed (and for a failed job's retry). Any number of processes can run this against one
+ * Postgres.
  */
 
 export interface SchedulerDeps {
@@ -24,10 +36,13 @@ export interface SchedulerDeps {
 }
 
 export interface SchedulerOptions {
-  /** Run the node-cron clock (off in tests that drive the ticks themselves). */
+  /** Run the clock: the reminder alarm and the node-cron ticks (off in tests that drive the ticks). */
   clock?: boolean;
-  /** How often idle workers look for jobs; pg-boss's floor is 0.5 s. */
-  pollingIntervalSeconds?: number;
+  /**
+   * The longest the reminder alarm and idle workers sleep without being woken; a failed job's retry is
+   * picked up within it. Tests set it high to show that nothing waits on it.
+   */
+  backstopSeconds?: number;
   /** A message not confirmed delivered after this long is sent again (its dedup key keeps it single). */
   redeliverAfterSeconds?: number;
   /**
@@ -39,6 +54,8 @@ export interface SchedulerOptions {
   /** node-cron expression of the redelivery sweep; every 30 s by default. */
   redeliverCron?: string;
 }
+
+export const DEFAULT_BACKSTOP_SECONDS = 30;
 
 /**
  * Workers per process and jobs per fetch. Several workers, so that a burst due in the same second is not
@@ -69,9 +86,7 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
   await boss.start();
   await createQueues(boss, opts.jobExpireSeconds);
 
-  const shared = { db: deps.db, boss, notifier: deps.notifier, logger: deps.logger, clock };
-  const briefingDeps = { ...shared, prioritize: deps.prioritize };
-  const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 };
+  const backstop = opts.backstopSeconds ?? DEFAULT_BACKSTOP_SECONDS;
   const redeliverAfter = opts.redeliverAfterSeconds ?? 60;
 
   // Each job succeeds or fails on its own (a failed one is retried by pg-boss), logged with its ids.
@@ -89,14 +104,52 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
           ),
         ),
       );
-  await boss.work<ReminderJob>(
+  // One `work` per worker, so that each can be woken by its id once this process has queued work for it.
+  const workers = async <T extends object>(
+    queue: string,
+    { localConcurrency, batchSize }: { localConcurrency: number; batchSize: number },
+    handler: (jobs: Job<T>[]) => Promise<JobResult[]>,
+  ): Promise<() => void> => {
+    const ids: string[] = [];
+    for (let i = 0; i < localConcurrency; i++) {
+      ids.push(
+        await boss.work<T>(
+          queue,
+          {
+            pollingIntervalSeconds: backstop,
+            notifyPollingIntervalSeconds: backstop,
+            batchSize,
+            burstWhenBatchFull: true,
+            perJobResults: true,
+          },
+          handler,
+        ),
+      );
+    }
+    return () => {
+      for (const id of ids) boss.notifyWorker(id);
+    };
+  };
+
+  // Set once the workers exist; the ticks that queue jobs wake them.
+  const wake = { reminder: () => {}, briefing: () => {} };
+  const shared = {
+    db: deps.db,
+    boss,
+    notifier: deps.notifier,
+    logger: deps.logger,
+    clock,
+    wakeWorkers: () => wake.reminder(),
+  };
+  const briefingDeps = { ...shared, prioritize: deps.prioritize, wakeWorkers: () => wake.briefing() };
+  wake.reminder = await workers<ReminderJob>(
     QUEUES.reminder,
-    { ...polling, ...WORKERS.reminder, burstWhenBatchFull: true, perJobResults: true },
+    WORKERS.reminder,
     eachJob<ReminderJob>('reminder', (job) => runReminderJob(shared, job)),
   );
-  await boss.work<BriefingJob>(
+  wake.briefing = await workers<BriefingJob>(
     QUEUES.briefing,
-    { ...polling, ...WORKERS.briefing, burstWhenBatchFull: true, perJobResults: true },
+    WORKERS.briefing,
     eachJob<BriefingJob>('briefing', (job) => runBriefingJob(briefingDeps, job)),
   );
 
@@ -124,13 +177,25 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
       return sent;
     },
     async stop() {
+      await reminderClock?.stop();
+      await unlistenReminders?.();
       for (const task of tasks) await task.stop();
       await Promise.allSettled(running);
       await boss.stop({ graceful: true, timeout: 10_000 });
     },
   };
 
+  let reminderClock: Alarm | undefined;
+  let unlistenReminders: (() => Promise<void>) | undefined;
   if (opts.clock !== false) {
+    // Sleeps until the next reminder is due; a reminder written or moved anywhere wakes it at commit.
+    // Listening first: its first run then sees every reminder written before it.
+    unlistenReminders = await deps.db.listen?.(REMINDERS_CHANNEL, () => reminderClock?.wake());
+    reminderClock = startAlarm(() => reminderClockRun(shared), {
+      name: 'reminders',
+      logger: deps.logger,
+      backstopMs: backstop * 1000,
+    });
     const every = (expression: string, name: string, run: () => Promise<unknown>) => {
       // Ticks in flight are awaited on stop, so none outlives the database it writes to.
       const tick = () => {
@@ -142,7 +207,6 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
       // Once now as well: a process that was down catches up at start, not a minute later.
       void tick();
     };
-    every('* * * * * *', 'reminders', scheduler.queueReminders);
     every('0 * * * * *', 'briefings', scheduler.queueBriefings);
     every('5 * * * * *', 'compliance', scheduler.sendComplianceAlerts);
     every(opts.redeliverCron ?? '*/30 * * * * *', 'redeliver', scheduler.redeliver);

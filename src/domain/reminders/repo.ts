@@ -76,6 +76,16 @@ export async function lockUnqueued(
   );
 }
 
+/** When the next pending reminder without a job falls due after `after`; null when none is pending. */
+export async function nextUnqueuedDue(q: Queryable, after: Date): Promise<Date | null> {
+  const [row] = await q.query<{ due: Date | null }>(
+    `SELECT min(due_at) AS due FROM reminders
+     WHERE status = 'pending' AND due_at > $1 AND isfinite(due_at) AND queued_for IS DISTINCT FROM due_at`,
+    [after],
+  );
+  return row?.due ?? null;
+}
+
 export async function markQueued(tx: Queryable, ids: string[]): Promise<void> {
   await tx.query('UPDATE reminders SET queued_for = due_at WHERE id = ANY($1)', [ids]);
 }
