@@ -1,8 +1,6 @@
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { Store } from 'express-rate-limit';
-import { RedisStore } from 'rate-limit-redis';
-import { createClient } from 'redis';
 import { channelsFromConfig } from '../channels/from-config.ts';
 import { createPipeline, type Pipeline } from '../channels/pipeline/pipeline.ts';
 import { channelNotifier } from '../channels/router/notifier.ts';
@@ -81,6 +79,8 @@ async function redisRateLimitStore(
   url: string,
   logger: Logger,
 ): Promise<{ store: Store; close: () => Promise<void> }> {
+  // Loaded only with REDIS_URL: a process without Redis does not pay for the client.
+  const [{ createClient }, { RedisStore }] = await Promise.all([import('redis'), import('rate-limit-redis')]);
   let connected = false;
   const client = createClient({
     url,
@@ -182,7 +182,7 @@ async function wire(
     const unlisten = await db.listen?.(SESSIONS_CHANNEL, () => tokens.forget());
     if (unlisten) opened.add(unlisten);
   }
-  const chosen = opts.model ?? chooseModel(config);
+  const chosen = opts.model ?? (await chooseModel(config));
   const prompts = loadPrompts();
   const prioritize =
     chosen.model instanceof OfflineChatModel
