@@ -1,4 +1,6 @@
-import { PGlite, types } from '@electric-sql/pglite';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite, type PGliteOptions, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { lockDataDir } from './data-dir-lock.ts';
 import { type Db, oneStatement, type Queryable, tenantPrelude, UNSCOPED_PRELUDE } from './types.ts';
@@ -6,12 +8,44 @@ import { type Db, oneStatement, type Queryable, tenantPrelude, UNSCOPED_PRELUDE 
 // Dates stay 'YYYY-MM-DD' strings: a calendar date has no time zone to get wrong.
 const parsers = { [types.DATE]: (v: string) => v };
 
-export async function openPglite(dataDir: string): Promise<Db> {
+export const DEFAULT_PGLITE_SHARED_BUFFERS = '16MB';
+
+/**
+ * Postgres's memory inside the process. Its defaults suit a server for 100 connections (128 MB of shared
+ * buffers); here it is one connection whose files sit in the OS's page cache anyway. WebAssembly memory
+ * never shrinks, so what Postgres touches once stays resident: keep shared buffers and index builds small.
+ */
+const memoryParams = (sharedBuffers: string) => [
+  ...PGlite.defaultStartParams,
+  '-c',
+  `shared_buffers=${sharedBuffers}`,
+  '-c',
+  'max_connections=10',
+  '-c',
+  'maintenance_work_mem=16MB',
+];
+
+export async function openPglite(
+  dataDir: string,
+  sharedBuffers = DEFAULT_PGLITE_SHARED_BUFFERS,
+): Promise<Db> {
   const inMemory = dataDir === 'memory://' || dataDir.startsWith('memory://');
   const unlock = inMemory ? () => {} : lockDataDir(dataDir);
+  const options: PGliteOptions = {
+    extensions: { vector },
+    parsers,
+    startParams: memoryParams(sharedBuffers),
+  };
   let pg: PGlite;
   try {
-    pg = await PGlite.create(inMemory ? undefined : dataDir, { extensions: { vector }, parsers });
+    const fresh = !inMemory && !existsSync(join(dataDir, 'PG_VERSION'));
+    pg = await PGlite.create(inMemory ? undefined : dataDir, options);
+    if (fresh) {
+      // Creating the data directory leaves initdb's second Postgres and a copy of the files in memory
+      // until a garbage collection an idle server may not run for hours (hundreds of MB): open it again.
+      await pg.close();
+      pg = await PGlite.create(dataDir, options);
+    }
   } catch (err) {
     unlock();
     throw err;
