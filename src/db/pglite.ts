@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { PGlite, type PGliteOptions, types } from '@electric-sql/pglite';
+import { promisify } from 'node:util';
+import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { lockDataDir } from './data-dir-lock.ts';
 import { type Db, oneStatement, type Queryable, tenantPrelude, UNSCOPED_PRELUDE } from './types.ts';
@@ -25,27 +28,34 @@ const memoryParams = (sharedBuffers: string) => [
   'maintenance_work_mem=16MB',
 ];
 
+/**
+ * Creates a data directory in a short-lived child process. initdb runs a second Postgres and copies the
+ * files through memory (about 800 MB at its peak); in the server's own process the allocator and the
+ * garbage collector would keep much of that for hours after.
+ */
+async function createDataDir(dataDir: string, startParams: string[]): Promise<void> {
+  const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const script = `require(${JSON.stringify(pglite)})
+    .PGlite.create(process.argv[1], { startParams: JSON.parse(process.argv[2]) })
+    .then((pg) => pg.close())`;
+  await promisify(execFile)(process.execPath, ['-e', script, dataDir, JSON.stringify(startParams)]);
+}
+
 export async function openPglite(
   dataDir: string,
   sharedBuffers = DEFAULT_PGLITE_SHARED_BUFFERS,
 ): Promise<Db> {
   const inMemory = dataDir === 'memory://' || dataDir.startsWith('memory://');
   const unlock = inMemory ? () => {} : lockDataDir(dataDir);
-  const options: PGliteOptions = {
-    extensions: { vector },
-    parsers,
-    startParams: memoryParams(sharedBuffers),
-  };
+  const startParams = memoryParams(sharedBuffers);
   let pg: PGlite;
   try {
-    const fresh = !inMemory && !existsSync(join(dataDir, 'PG_VERSION'));
-    pg = await PGlite.create(inMemory ? undefined : dataDir, options);
-    if (fresh) {
-      // Creating the data directory leaves initdb's second Postgres and a copy of the files in memory
-      // until a garbage collection an idle server may not run for hours (hundreds of MB): open it again.
-      await pg.close();
-      pg = await PGlite.create(dataDir, options);
-    }
+    if (!inMemory && !existsSync(join(dataDir, 'PG_VERSION'))) await createDataDir(dataDir, startParams);
+    pg = await PGlite.create(inMemory ? undefined : dataDir, {
+      extensions: { vector },
+      parsers,
+      startParams,
+    });
   } catch (err) {
     unlock();
     throw err;
