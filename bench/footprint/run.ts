@@ -18,10 +18,12 @@
  *     which collects on request over the IPC channel). BENCH_HEAP_SNAPSHOT_DIR: heap snapshots there too.
  *
  * Targets: idle RSS ≤ 150 MB compiled on Postgres and ≤ 350 MB on the embedded database; idle CPU ≤ 2 % of a
- * core on each; after the soak, idle RSS at most 20 % above idle before it. Knobs: BENCH_SETTLE_S (15),
+ * core on each; after the soak, idle RSS at most 20 % above idle before it. Knobs: BENCH_SETTLE_S (30),
  * BENCH_CPU_S (30), BENCH_SOAK_MESSAGES (5000), BENCH_CHATS (50), BENCH_BUILD (1: run `npm run build`
- * first). About 5–8 minutes. Only 127.0.0.1 traffic. The machine is shared: its load is printed with each
- * CPU figure. Prints figures only; it never fails on a target.
+ * first), BENCH_PGLITE (1: measure the embedded database too), BENCH_NODE_OPTIONS (NODE_OPTIONS for the
+ * server, to try V8 flags). About 8–12 minutes, longer on a busy machine. Only 127.0.0.1 traffic. The
+ * machine is shared: its load is printed with each CPU figure. Prints figures only; it never fails on a
+ * target.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -38,11 +40,12 @@ import { benchKit, fmt, machine, postgresDatabase, runBench, table } from '../su
 const kit = benchKit('footprint');
 const { progress } = kit;
 
-const SETTLE_S = kit.intEnv('BENCH_SETTLE_S', 15, 1);
+const SETTLE_S = kit.intEnv('BENCH_SETTLE_S', 30, 1);
 const CPU_S = kit.intEnv('BENCH_CPU_S', 30, 5);
 const SOAK_MESSAGES = kit.intEnv('BENCH_SOAK_MESSAGES', 5000, 0);
 const CHATS = kit.intEnv('BENCH_CHATS', 50, 1, 1000);
 const BUILD = kit.flagEnv('BENCH_BUILD', true);
+const EMBEDDED = kit.flagEnv('BENCH_PGLITE', true);
 
 const MB = 1024 * 1024;
 const TARGET = {
@@ -99,6 +102,9 @@ interface Server {
   stop(): Promise<void>;
 }
 
+/** Servers running now, stopped by the cleanup if the bench is interrupted. */
+const running = new Set<ChildProcess>();
+
 async function startServer(
   args: string[],
   env: Record<string, string>,
@@ -116,10 +122,17 @@ async function startServer(
       LOG_LEVEL: 'info',
       JWT_SECRET: randomBytes(32).toString('hex'),
       ...env,
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe', ...(opts.probe ? (['ipc'] as const) : [])],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-4000);
@@ -332,6 +345,7 @@ async function main(): Promise<void> {
   const loadAtStart = load();
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
   const cleanup = async () => {
+    for (const child of running) child.kill('SIGKILL');
     for (const fn of cleanups.splice(0).reverse()) await Promise.resolve(fn()).catch(() => {});
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -354,14 +368,15 @@ async function main(): Promise<void> {
     } else {
       progress('NOTE: neither BENCH_DATABASE_URL nor TEST_DATABASE_URL is set; the embedded database only');
     }
-    const dir = mkdtempSync(join(tmpdir(), 'axon-footprint-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const settings = { DATA_DIR: dir };
-    idles.push(await measureIdle('PGlite, compiled, new data dir', 'pglite', COMPILED, settings, true));
-    idles.push(await measureIdle('PGlite, compiled, restart', 'pglite', COMPILED, settings, false));
-    idles.push(await measureIdle('PGlite, npm start (tsx), restart', 'pglite', NPM_START, settings, false));
-    if (SOAK_MESSAGES > 0) soaks.push(await soak('pglite', settings));
-
+    if (EMBEDDED) {
+      const dir = mkdtempSync(join(tmpdir(), 'axon-footprint-'));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      const settings = { DATA_DIR: dir };
+      idles.push(await measureIdle('PGlite, compiled, new data dir', 'pglite', COMPILED, settings, true));
+      idles.push(await measureIdle('PGlite, compiled, restart', 'pglite', COMPILED, settings, false));
+      idles.push(await measureIdle('PGlite, npm start (tsx), restart', 'pglite', NPM_START, settings, false));
+      if (SOAK_MESSAGES > 0) soaks.push(await soak('pglite', settings));
+    }
     const out: string[] = [];
     const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
     const mb = (bytes: number) => `${fmt(bytes / MB)} MB`;
