@@ -11,7 +11,7 @@ import { type Db, oneStatement, type Queryable, tenantPrelude, UNSCOPED_PRELUDE 
 // Dates stay 'YYYY-MM-DD' strings: a calendar date has no time zone to get wrong.
 const parsers = { [types.DATE]: (v: string) => v };
 
-export const DEFAULT_PGLITE_SHARED_BUFFERS = '16MB';
+const DEFAULT_PGLITE_SHARED_BUFFERS = '16MB';
 
 /**
  * Postgres's memory inside the process. Its defaults suit a server for 100 connections (128 MB of shared

@@ -55,7 +55,7 @@ export interface SchedulerOptions {
   redeliverCron?: string;
 }
 
-export const DEFAULT_BACKSTOP_SECONDS = 30;
+const DEFAULT_BACKSTOP_SECONDS = 30;
 
 /**
  * Workers per process and jobs per fetch. Several workers, so that a burst due in the same second is not
