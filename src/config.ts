@@ -49,6 +49,11 @@ export const configSchema = z
     HOST: z.string().default('0.0.0.0'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATA_DIR: z.string().default('./data'),
+    // Unset: src/db/pglite.ts's default.
+    PGLITE_SHARED_BUFFERS: z
+      .string()
+      .regex(/^[1-9][0-9]*(kB|MB|GB)$/, 'must be a size such as 16MB (kB, MB or GB)')
+      .optional(),
     DATABASE_URL: z.string().url().optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     REDIS_URL: z.string().url().optional(),
@@ -119,7 +124,7 @@ export const configSchema = z
         return waits;
       }),
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
-    WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(5_000),
+    WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(60_000),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && c.AUTH_TEST_PHONES.size > 0) {

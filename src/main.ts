@@ -1,13 +1,11 @@
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { Store } from 'express-rate-limit';
-import { RedisStore } from 'rate-limit-redis';
-import { createClient } from 'redis';
+import { channelsFromConfig } from '../channels/from-config.ts';
 import { createPipeline, type Pipeline } from '../channels/pipeline/pipeline.ts';
 import { channelNotifier } from '../channels/router/notifier.ts';
 import { channelOtpSender } from '../channels/router/otp-sender.ts';
 import { httpSmsOtpSender } from '../channels/sms/http-sms-sender.ts';
-import { createTelegramChannel, TELEGRAM_WEBHOOK_PATH } from '../channels/telegram/telegram-channel.ts';
 import { chooseEmbedder } from './agent/embeddings.ts';
 import { createLlmMemoryExtractor } from './agent/memory-extractor.ts';
 import { type ChosenModel, chooseModel } from './agent/model.ts';
@@ -30,7 +28,7 @@ import { ensureEmbedder } from './domain/memory/index-state.ts';
 import { createMemoryService, type MemoryService } from './domain/memory/service.ts';
 import { logNotifier, type Notifier } from './domain/notifier.ts';
 import type { Prioritizer } from './domain/priorities.ts';
-import { startScheduler } from './jobs/scheduler.ts';
+import { type Scheduler, startScheduler } from './jobs/scheduler.ts';
 import { createWebhookRelay, type WebhookRelay } from './jobs/webhooks/relay.ts';
 import { createLogger, type Logger } from './log.ts';
 
@@ -77,14 +75,50 @@ function otpSenderFor(config: Config, logger: Logger): OtpSender {
   return logOtpSender((msg, fields) => logger.info(fields, msg));
 }
 
-async function redisRateLimitStore(url: string): Promise<{ store: Store; close: () => Promise<void> }> {
-  const client = createClient({ url });
+async function redisRateLimitStore(
+  url: string,
+  logger: Logger,
+): Promise<{ store: Store; close: () => Promise<void> }> {
+  // Loaded only with REDIS_URL: a process without Redis does not pay for the client.
+  const [{ createClient }, { RedisStore }] = await Promise.all([import('redis'), import('rate-limit-redis')]);
+  let connected = false;
+  const client = createClient({
+    url,
+    // A Redis that cannot be reached at start fails the start; one lost later is reconnected to.
+    socket: { reconnectStrategy: (retries, cause) => (connected ? Math.min(retries * 100, 3000) : cause) },
+  });
+  client.on('error', (err) => {
+    if (connected) logger.warn({ err }, 'redis connection error');
+  });
   await client.connect();
+  connected = true;
   const store = new RedisStore({
     prefix: 'axon:rl:',
     sendCommand: (...args: string[]) => client.sendCommand(args),
   });
   return { store, close: async () => void (await client.close()) };
+}
+
+/** What a start has opened so far, closed last first: when a later step fails, and on close. */
+function openedSoFar() {
+  const closers: (() => Promise<unknown>)[] = [];
+  return {
+    add(close: () => Promise<unknown>): void {
+      closers.push(close);
+    },
+    /** Every closer runs, even after one fails; the first failure is thrown at the end. */
+    async closeAll(): Promise<void> {
+      let failure: { err: unknown } | undefined;
+      for (const close of closers.splice(0).reverse()) {
+        try {
+          await close();
+        } catch (err) {
+          failure ??= { err };
+        }
+      }
+      if (failure) throw failure.err;
+    },
+  };
 }
 
 export interface RuntimeOverrides {
@@ -122,19 +156,33 @@ function memoryExtractorFor(
 export async function createRuntime(config: Config, opts: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const db = opts.db ?? (await openDatabase(config));
-  let embedder: Embedder;
+  const opened = openedSoFar();
+  if (!opts.db) opened.add(() => db.close());
   try {
-    embedder = await readyEmbedder(config, db);
+    return await wire(config, opts, { db, logger, opened });
   } catch (err) {
-    if (!opts.db) await db.close();
+    await opened
+      .closeAll()
+      .catch((closeErr) => logger.error({ err: closeErr }, 'a failed start left something open'));
     throw err;
   }
+}
+
+/** Builds everything above the open database; whatever it opens is added to `opened`. */
+async function wire(
+  config: Config,
+  opts: RuntimeOverrides,
+  { db, logger, opened }: { db: Db; logger: Logger; opened: ReturnType<typeof openedSoFar> },
+): Promise<Runtime> {
+  const embedder = await readyEmbedder(config, db);
   const jwtSecret = config.JWT_SECRET ?? (await getOrCreateSecret(db, 'jwt'));
   const tokens = createTokenService(db, jwtSecret, { sessionCacheMs: config.AUTH_SESSION_CACHE_MS });
   // Every process forgets the sessions it kept when the database says one ended or changed.
-  const unlistenSessions =
-    config.AUTH_SESSION_CACHE_MS > 0 ? await db.listen?.(SESSIONS_CHANNEL, () => tokens.forget()) : undefined;
-  const chosen = opts.model ?? chooseModel(config);
+  if (config.AUTH_SESSION_CACHE_MS > 0) {
+    const unlisten = await db.listen?.(SESSIONS_CHANNEL, () => tokens.forget());
+    if (unlisten) opened.add(unlisten);
+  }
+  const chosen = opts.model ?? (await chooseModel(config));
   const prompts = loadPrompts();
   const prioritize =
     chosen.model instanceof OfflineChatModel
@@ -178,26 +226,8 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
       groups: { whatsapp: config.WHATSAPP_GROUPS_ENABLED, telegram: config.TELEGRAM_GROUPS_ENABLED },
     },
   });
-  const telegram = config.TELEGRAM_BOT_TOKEN
-    ? createTelegramChannel({
-        token: config.TELEGRAM_BOT_TOKEN,
-        apiRoot: config.TELEGRAM_API_ROOT,
-        webhookUrl: config.TELEGRAM_WEBHOOK_URL,
-        webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
-        log: logger,
-      })
-    : undefined;
-  if (telegram) pipeline.register(telegram);
-  // Loaded only when enabled: Baileys is heavy. The notifier is read later, when a logout is reported.
-  const whatsapp = config.WHATSAPP_ENABLED
-    ? (await import('../channels/whatsapp/from-config.ts')).whatsappFromConfig(
-        config,
-        db,
-        logger,
-        () => notifier,
-      )
-    : undefined;
-  if (whatsapp) pipeline.register(whatsapp.channel);
+  opened.add(() => pipeline.stop());
+  const channels = await channelsFromConfig(config, { db, logger, pipeline, notifier: () => notifier });
   const notifier = channelNotifier(
     db,
     pipeline,
@@ -209,7 +239,7 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
       db,
       pipeline,
       fallback: otpSenderFor(config, logger),
-      whatsapp: () => whatsapp?.otpSender(),
+      whatsapp: () => channels.whatsapp?.otpSender(),
     });
   const otp = createOtpService(db, otpSender, {
     pepper: jwtSecret,
@@ -217,7 +247,8 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
     defaultTimezone: config.DEFAULT_TIMEZONE,
     testPhones: config.AUTH_TEST_PHONES,
   });
-  const redis = config.REDIS_URL ? await redisRateLimitStore(config.REDIS_URL) : undefined;
+  const redis = config.REDIS_URL ? await redisRateLimitStore(config.REDIS_URL, logger) : undefined;
+  if (redis) opened.add(redis.close);
   const webhookRelay = createWebhookRelay({
     db,
     logger,
@@ -227,6 +258,7 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
     pollIntervalMs: config.WEBHOOK_POLL_INTERVAL_MS,
     userAgent: `AxonBOS-Webhooks/${VERSION}`,
   });
+  opened.add(() => webhookRelay.stop());
   const app = createApp({
     db,
     otp,
@@ -246,7 +278,7 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
     version: VERSION,
     webhookPolicy: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE },
     prioritize,
-    channelWebhooks: telegram?.webhook ? [{ path: TELEGRAM_WEBHOOK_PATH, handlers: telegram.webhook }] : [],
+    channelWebhooks: channels.webhooks,
   });
   return {
     config,
@@ -260,17 +292,14 @@ export async function createRuntime(config: Config, opts: RuntimeOverrides = {})
     notifier,
     webhookRelay,
     prioritize,
-    async close() {
-      await webhookRelay.stop();
-      await pipeline.stop();
-      await redis?.close();
-      await unlistenSessions?.();
-      if (!opts.db) await db.close();
-    },
+    close: () => opened.closeAll(),
   };
 }
 
-/** Stops accepting, lets in-flight requests finish, then closes the database. */
+/**
+ * Stops accepting connections and closes idle ones; resolves once in-flight requests have finished. The
+ * runtime (database, channels, relay) stays open: its owner closes it.
+ */
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
     server.close((err) => (err ? reject(err) : resolve()));
@@ -284,24 +313,33 @@ export async function serve(
   const runtime = await createRuntime(config);
   const server = runtime.app.listen(config.PORT, config.HOST);
   answerClientErrors(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  let scheduler: Scheduler | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    // After listening: a Telegram webhook must be reachable before Telegram is told about it.
+    await runtime.pipeline.start();
+    await runtime.webhookRelay.start();
+    // Reminders, briefings and compliance alerts run with the server and stop before the database closes.
+    scheduler = config.SCHEDULER_ENABLED
+      ? await startScheduler({
+          db: runtime.db,
+          notifier: runtime.notifier,
+          logger: runtime.logger,
+          prioritize: runtime.prioritize,
+        })
+      : undefined;
+  } catch (err) {
+    if (server.listening) await closeServer(server).catch(() => {});
+    await runtime
+      .close()
+      .catch((closeErr) => runtime.logger.error({ err: closeErr }, 'a failed start left something open'));
+    throw err;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  // After listening: a Telegram webhook must be reachable before Telegram is told about it.
-  await runtime.pipeline.start();
-  await runtime.webhookRelay.start();
-  // Reminders, briefings and compliance alerts run with the server and stop before the database closes.
-  const scheduler = config.SCHEDULER_ENABLED
-    ? await startScheduler({
-        db: runtime.db,
-        notifier: runtime.notifier,
-        logger: runtime.logger,
-        prioritize: runtime.prioritize,
-      })
-    : undefined;
   runtime.logger.info(
     { port, database: runtime.db.kind, docs: `http://localhost:${port}/docs` },
     `AxonBOS is serving on http://localhost:${port}`,

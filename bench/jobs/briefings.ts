@@ -215,7 +215,7 @@ export async function runBriefingBench(
     const met = seconds < TARGET_BRIEFINGS_S && queued >= TARGET_BRIEFINGS;
     const lines = [
       `database     ${database.describe}; pg-boss 12 (its own pool of 4), briefing workers ` +
-        `${WORKERS.briefing.localConcurrency} × batch ${WORKERS.briefing.batchSize}, polling 0.5 s; ` +
+        `${WORKERS.briefing.localConcurrency} × batch ${WORKERS.briefing.batchSize}, woken when the tick queues; ` +
         'composeMyDay = 3 list queries + compliance in one tenant transaction',
       `users        ${fmt(o.users)}, one business each, all due 08:00 Asia/Kolkata on ${day}; each has a task due ` +
         'today, one overdue, one next week, and a follow-up due today',

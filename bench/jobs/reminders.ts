@@ -1,6 +1,7 @@
 /**
  * bench:jobs, reminders: lateness of reminders all due within one minute, through the real scheduler
- * (node-cron's 1 s sweep → deferred pg-boss jobs → the reminder worker → the notifier). Tasks are created
+ * (the reminder clock, asleep until the next due time → pg-boss jobs, whose NOTIFY wakes the workers →
+ * the reminder worker → the notifier). Tasks are created
  * with createTask and remind_at (the domain writes the reminder row in the task's transaction); the
  * scheduler is already running, as in a served process. Lateness: from the stored due time to the moment
  * the notifier is called (a notifier that answers at once). Target: p99 ≤ 2 s.
@@ -99,7 +100,7 @@ export async function runReminderBench(
       return { via: 'log', delivered: true };
     },
   };
-  kit.progress('reminders: starting the scheduler (node-cron clock, pg-boss workers), as `serve` does');
+  kit.progress('reminders: starting the scheduler (reminder clock, pg-boss workers), as `serve` does');
   const scheduler = await startScheduler({ db, notifier, logger: createLogger('silent') });
   try {
     const windowStart = Math.ceil((Date.now() + o.leadS * 1000) / 1000) * 1000;
@@ -194,9 +195,9 @@ export async function runReminderBench(
     const repeated = samples.filter((s) => s.calls > 1).length;
     const missing = o.reminders - firedSamples.length;
     const lines = [
-      `database     ${database.describe}; pg-boss 12 (its own pool of 4), workers polling every 0.5 s, ` +
-        `reminder workers ${WORKERS.reminder.localConcurrency} × batch ${WORKERS.reminder.batchSize}; ` +
-        'node-cron sweep every 1 s (queues 120 s ahead)',
+      `database     ${database.describe}; pg-boss 12 (its own pool of 4), ` +
+        `reminder workers ${WORKERS.reminder.localConcurrency} × batch ${WORKERS.reminder.batchSize}, woken by NOTIFY; ` +
+        'the reminder clock sleeps until the next due time (a written reminder wakes it) and queues at that time',
       `set-up       ${o.reminders} tasks in ${o.businesses} businesses by createTask with remind_at, ` +
         `${o.createConcurrency} at a time, in ${fmt(createMs / 1000, 1)} s, scheduler already running; ` +
         `${createdLate} created after their due time`,

@@ -2,8 +2,8 @@
  * `npm run bench:jobs`: does the Digital Employee act on time? Three sections, printed side by side with
  * their targets (issue 6):
  *  1. reminders (./reminders.ts): lateness p50/p99 of 1,000 reminders due within one minute, created by
- *     createTask with remind_at, fired by the real scheduler (node-cron sweep → pg-boss deferred jobs →
- *     worker), measured from due time to the notifier being called. Target: p99 ≤ 2 s.
+ *     createTask with remind_at, fired by the real scheduler (reminder clock at the due time → pg-boss
+ *     job → worker), measured from due time to the notifier being called. Target: p99 ≤ 2 s.
  *  2. webhooks (./webhooks.ts, formerly bench/webhooks): commit → first attempt p50/p95/p99 at a steady
  *     pace, and deliveries per second for a burst, to a local receiver. Target: first attempt p95 ≤ 1 s.
  *  3. briefings (./briefings.ts): time to compose and queue 10,000 users' morning briefings, from the

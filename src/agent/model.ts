@@ -1,5 +1,4 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { ChatOpenAI } from '@langchain/openai';
 import { OfflineChatModel } from './offline/model.ts';
 
 export interface ModelSettings {
@@ -15,9 +14,13 @@ export interface ChosenModel {
   name: string;
 }
 
-/** An OpenAI-compatible model when a key is set (OpenAI, Azure, Ollama, vLLM via OPENAI_BASE_URL), else offline. */
-export function chooseModel(s: ModelSettings): ChosenModel {
+/**
+ * An OpenAI-compatible model when a key is set (OpenAI, Azure, Ollama, vLLM via OPENAI_BASE_URL), else
+ * offline. LangChain's OpenAI client is loaded only then: a process without a key does not pay for it.
+ */
+export async function chooseModel(s: ModelSettings): Promise<ChosenModel> {
   if (!s.OPENAI_API_KEY) return { model: new OfflineChatModel({}), name: 'offline' };
+  const { ChatOpenAI } = await import('@langchain/openai');
   const model = new ChatOpenAI({
     model: s.OPENAI_MODEL,
     apiKey: s.OPENAI_API_KEY,

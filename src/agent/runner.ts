@@ -153,6 +153,13 @@ export function createTurnRunner(deps: RunnerDeps) {
 
     const produced: BaseMessage[] = [];
     let error: string | null = null;
+    // Not AbortSignal.timeout: its timer outlives the turn for the whole timeout, and with it everything
+    // the agent loop hung on the signal (thousands of finished turns' state under steady traffic).
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException('the turn took too long', 'TimeoutError')),
+      deps.turnTimeoutMs,
+    );
     try {
       const context: TurnContext = { ctx, now, conversationId: conversation.id };
       await withTurnClock({ now, timezone: p.timezone }, async () => {
@@ -162,7 +169,7 @@ export function createTurnRunner(deps: RunnerDeps) {
             context,
             streamMode: 'updates',
             recursionLimit: 12,
-            signal: AbortSignal.timeout(deps.turnTimeoutMs),
+            signal: timeout.signal,
           },
         );
         for await (const update of stream) {
@@ -175,6 +182,8 @@ export function createTurnRunner(deps: RunnerDeps) {
       });
     } catch (err) {
       error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    } finally {
+      clearTimeout(timer);
     }
 
     const actions = actionsOf(produced);

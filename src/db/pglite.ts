@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -6,12 +11,51 @@ import { type Db, oneStatement, type Queryable, tenantPrelude, UNSCOPED_PRELUDE 
 // Dates stay 'YYYY-MM-DD' strings: a calendar date has no time zone to get wrong.
 const parsers = { [types.DATE]: (v: string) => v };
 
-export async function openPglite(dataDir: string): Promise<Db> {
+const DEFAULT_PGLITE_SHARED_BUFFERS = '16MB';
+
+/**
+ * Postgres's memory inside the process. Its defaults suit a server for 100 connections (128 MB of shared
+ * buffers); here it is one connection whose files sit in the OS's page cache anyway. WebAssembly memory
+ * never shrinks, so what Postgres touches once stays resident: keep shared buffers and index builds small.
+ */
+const memoryParams = (sharedBuffers: string) => [
+  ...PGlite.defaultStartParams,
+  '-c',
+  `shared_buffers=${sharedBuffers}`,
+  '-c',
+  'max_connections=10',
+  '-c',
+  'maintenance_work_mem=16MB',
+];
+
+/**
+ * Creates a data directory in a short-lived child process. initdb runs a second Postgres and copies the
+ * files through memory (about 800 MB at its peak); in the server's own process the allocator and the
+ * garbage collector would keep much of that for hours after.
+ */
+async function createDataDir(dataDir: string, startParams: string[]): Promise<void> {
+  const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const script = `require(${JSON.stringify(pglite)})
+    .PGlite.create(process.argv[1], { startParams: JSON.parse(process.argv[2]) })
+    .then((pg) => pg.close())`;
+  await promisify(execFile)(process.execPath, ['-e', script, dataDir, JSON.stringify(startParams)]);
+}
+
+export async function openPglite(
+  dataDir: string,
+  sharedBuffers = DEFAULT_PGLITE_SHARED_BUFFERS,
+): Promise<Db> {
   const inMemory = dataDir === 'memory://' || dataDir.startsWith('memory://');
   const unlock = inMemory ? () => {} : lockDataDir(dataDir);
+  const startParams = memoryParams(sharedBuffers);
   let pg: PGlite;
   try {
-    pg = await PGlite.create(inMemory ? undefined : dataDir, { extensions: { vector }, parsers });
+    if (!inMemory && !existsSync(join(dataDir, 'PG_VERSION'))) await createDataDir(dataDir, startParams);
+    pg = await PGlite.create(inMemory ? undefined : dataDir, {
+      extensions: { vector },
+      parsers,
+      startParams,
+    });
   } catch (err) {
     unlock();
     throw err;

@@ -54,36 +54,3 @@ export async function sendAssignmentNotices(deps: AssignmentDeps, leaseSeconds: 
     if (notices.length < BATCH) return delivered;
   }
 }
-
-/**
- * Runs the sender when woken (a NOTIFY at commit): one run at a time, and a wake during a run asks for one
- * more after it, so a notice committed mid-run is not left for the sweep.
- */
-export function assignmentSender(deps: AssignmentDeps, leaseSeconds: number) {
-  let running: Promise<void> | null = null;
-  let again = false;
-  const loop = async () => {
-    do {
-      again = false;
-      await sendAssignmentNotices(deps, leaseSeconds).catch((err) =>
-        deps.logger.error({ err }, 'assignment notices failed'),
-      );
-    } while (again);
-  };
-  return {
-    wake(): Promise<void> {
-      if (running) {
-        again = true;
-        return running;
-      }
-      running = loop().finally(() => {
-        running = null;
-      });
-      return running;
-    },
-    /** Resolves once no run is in flight. */
-    async idle(): Promise<void> {
-      await running;
-    },
-  };
-}

@@ -15,6 +15,7 @@ import type { Prioritizer } from '../domain/priorities.ts';
 import type { Logger } from '../log.ts';
 import { briefingText } from './messages.ts';
 import { inTransaction, QUEUES } from './queue.ts';
+import { eachRow, MAX_LOGGED_IDS } from './sweep.ts';
 
 export interface BriefingJob {
   briefingId: string;
@@ -27,6 +28,8 @@ export interface BriefingDeps {
   logger: Logger;
   clock: () => Date;
   prioritize?: Prioritizer | undefined;
+  /** Wakes this process's workers once jobs are queued (other processes' wake on pg-boss's NOTIFY). */
+  wakeWorkers?: () => void;
 }
 
 /** A briefing composed more than this after the user's chosen time says it is late. */
@@ -38,19 +41,29 @@ const LATE_AFTER_MS = 15 * 60_000;
  */
 export async function queueDueBriefings(deps: BriefingDeps): Promise<number> {
   const now = deps.clock();
-  return deps.db.transaction(async (tx) => {
-    const opened = await openDueBriefings(tx, now);
-    if (opened.length === 0) return 0;
-    await deps.boss.insert(
-      QUEUES.briefing,
-      opened.map((b) => ({ data: { briefingId: b.id } satisfies BriefingJob })),
-      { db: inTransaction(tx) },
-    );
-    return opened.length;
+  const { opened, unknownZone } = await deps.db.transaction(async (tx) => {
+    const due = await openDueBriefings(tx, now);
+    if (due.opened.length > 0) {
+      await deps.boss.insert(
+        QUEUES.briefing,
+        due.opened.map((b) => ({ data: { briefingId: b.id } satisfies BriefingJob })),
+        { db: inTransaction(tx) },
+      );
+    }
+    return due;
   });
+  if (opened.length > 0) deps.wakeWorkers?.();
+  if (unknownZone.length > 0) {
+    deps.logger.warn(
+      { users: unknownZone.slice(0, MAX_LOGGED_IDS), count: unknownZone.length },
+      'briefings skipped: the database does not know these users’ time zone',
+    );
+  }
+  return opened.length;
 }
 
 async function composeAndDeliver(deps: BriefingDeps, b: BriefingRow, now: Date): Promise<void> {
+  if (!b.timezone) throw new Error('the database does not know the user’s time zone');
   const ctx: Ctx & { userId: string } = {
     tenantId: b.tenant_id,
     userId: b.user_id,
@@ -83,7 +96,7 @@ export async function runBriefingJob(deps: BriefingDeps, job: BriefingJob): Prom
   try {
     await composeAndDeliver(deps, b, deps.clock());
   } catch (err) {
-    deps.logger.warn({ err, briefingId: b.id }, 'briefing not delivered yet');
+    deps.logger.warn({ err, briefingId: b.id, userId: b.user_id }, 'briefing not delivered yet');
   }
   return true;
 }
@@ -91,9 +104,13 @@ export async function runBriefingJob(deps: BriefingDeps, job: BriefingJob): Prom
 /** Sends briefings that were claimed but never confirmed delivered, composing any left without text. */
 export async function redeliverBriefings(deps: BriefingDeps, staleSeconds: number): Promise<number> {
   const rows = await undeliveredBriefings(deps.db, staleSeconds);
-  for (const b of rows) {
-    if (b.text) await send(deps, b, b.text);
-    else await composeAndDeliver(deps, b, deps.clock());
-  }
-  return rows.length;
+  return eachRow(
+    rows,
+    (b) => (b.text ? send(deps, b, b.text) : composeAndDeliver(deps, b, deps.clock())),
+    (b, err) =>
+      deps.logger.warn(
+        { err, briefingId: b.id, userId: b.user_id },
+        'briefing redelivery failed; will retry',
+      ),
+  );
 }

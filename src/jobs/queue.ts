@@ -6,12 +6,19 @@ import type { Db, Queryable } from '../db/types.ts';
  * pool of its own on Postgres. Its tables live in the `pgboss` schema beside ours.
  */
 export function openJobQueue(db: Db, superviseIntervalSeconds = 60): PgBoss {
-  // pg-boss's own cron is off (node-cron is the clock); its supervisor finds jobs whose worker died.
   const common = {
+    // pg-boss's own cron is off (node-cron is the clock); its supervisor finds jobs whose worker died.
     schedule: false,
     migrate: true,
     superviseIntervalSeconds,
     monitorIntervalSeconds: superviseIntervalSeconds,
+    // A job inserted in any process wakes the workers of every process (LISTEN/NOTIFY), so idle workers
+    // need not poll often. Its listener holds one connection on Postgres; PGlite's is in-process.
+    useListenNotify: true,
+    notifyHeartbeatIntervalMs: 30_000,
+    // Nothing here uses flows or reads the instance registry: their timers would only cost idle CPU.
+    flowIntervalSeconds: 3600,
+    registerInstance: false,
   } as const;
   const boss =
     'pglite' in db.driver
@@ -36,8 +43,18 @@ export const QUEUES = {
 /** `expireInSeconds`: how long a fetched job may run before pg-boss hands it to another worker. */
 export async function createQueues(boss: PgBoss, expireInSeconds = 120): Promise<void> {
   // A failed attempt retries with backoff; the row-level claim keeps retries from repeating a message.
-  const retry = { retryLimit: 5, retryDelay: 2, retryBackoff: true, retryDelayMax: 300 } as const;
+  // `notify`: a job that can run at once NOTIFYs at commit, waking the workers of every process.
+  const options = {
+    retryLimit: 5,
+    retryDelay: 2,
+    retryBackoff: true,
+    retryDelayMax: 300,
+    expireInSeconds,
+    notify: true,
+  };
   // `short`: one queued job per singleton key, so two sweeps racing for a reminder queue it once.
-  await boss.createQueue(QUEUES.reminder, { ...retry, policy: 'short', expireInSeconds });
-  await boss.createQueue(QUEUES.briefing, { ...retry, expireInSeconds });
+  await boss.createQueue(QUEUES.reminder, { ...options, policy: 'short' });
+  await boss.createQueue(QUEUES.briefing, options);
+  // createQueue leaves a queue that exists as it was; a deployment from before these options gets them here.
+  for (const name of Object.values(QUEUES)) await boss.updateQueue(name, options);
 }

@@ -1,21 +1,32 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { PgBoss } from 'pg-boss';
+import type { Job, JobResult, PgBoss } from 'pg-boss';
 import type { Db } from '../db/types.ts';
 import { ASSIGNMENTS_CHANNEL } from '../domain/members/assignment-notices.ts';
 import type { Notifier } from '../domain/notifier.ts';
 import type { Prioritizer } from '../domain/priorities.ts';
 import type { Logger } from '../log.ts';
-import { assignmentSender, sendAssignmentNotices } from './assignments.ts';
+import { type Alarm, startAlarm } from './alarm.ts';
+import { sendAssignmentNotices } from './assignments.ts';
 import { type BriefingJob, queueDueBriefings, redeliverBriefings, runBriefingJob } from './briefings.ts';
 import { redeliverComplianceAlerts, sendComplianceAlerts } from './compliance.ts';
 import { createQueues, openJobQueue, QUEUES } from './queue.ts';
-import { queueDueReminders, type ReminderJob, redeliverReminders, runReminderJob } from './reminders.ts';
+import {
+  queueDueReminders,
+  REMINDERS_CHANNEL,
+  type ReminderJob,
+  redeliverReminders,
+  reminderClockRun,
+  runReminderJob,
+} from './reminders.ts';
 
 /**
- * The clock and the workers. node-cron ticks (every second for reminders, every minute for briefings and
- * compliance, every half minute for redelivery); each tick turns due rows into pg-boss jobs; pg-boss
- * workers in every process share those jobs. Assignment notices need no clock: each one's commit NOTIFYs
- * the senders. Any number of processes can run this against one Postgres.
+ * The clock and the workers. Reminders wake the clock, not the other way round: an alarm sleeps until the
+ * next pending reminder falls due and is woken early when one is written (NOTIFY axon_reminders, from any
+ * process); at its time it turns the due rows into pg-boss jobs, whose NOTIFY wakes the workers of every
+ * process. node-cron ticks each minute for briefings and compliance and every half minute for
+ * redelivery. Idle workers and the alarm look on their own only every `backstopSeconds`, in case a
+ * wake-up was missed (and for a failed job's retry). Assignment notices need no clock either: each one's
+ * commit NOTIFYs the senders. Any number of processes can run this against one Postgres.
  */
 
 export interface SchedulerDeps {
@@ -27,10 +38,13 @@ export interface SchedulerDeps {
 }
 
 export interface SchedulerOptions {
-  /** Run the node-cron clock (off in tests that drive the ticks themselves). */
+  /** Run the clock: the reminder alarm and the node-cron ticks (off in tests that drive the ticks). */
   clock?: boolean;
-  /** How often idle workers look for jobs; pg-boss's floor is 0.5 s. */
-  pollingIntervalSeconds?: number;
+  /**
+   * The longest the reminder alarm and idle workers sleep without being woken; a failed job's retry is
+   * picked up within it. Tests set it high to show that nothing waits on it.
+   */
+  backstopSeconds?: number;
   /** A message not confirmed delivered after this long is sent again (its dedup key keeps it single). */
   redeliverAfterSeconds?: number;
   /**
@@ -42,6 +56,8 @@ export interface SchedulerOptions {
   /** node-cron expression of the redelivery sweep; every 30 s by default. */
   redeliverCron?: string;
 }
+
+const DEFAULT_BACKSTOP_SECONDS = 30;
 
 /**
  * Workers per process and jobs per fetch. Several workers, so that a burst due in the same second is not
@@ -74,29 +90,72 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
   await boss.start();
   await createQueues(boss, opts.jobExpireSeconds);
 
-  const shared = { db: deps.db, boss, notifier: deps.notifier, logger: deps.logger, clock };
-  const briefingDeps = { ...shared, prioritize: deps.prioritize };
-  const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 };
+  const backstop = opts.backstopSeconds ?? DEFAULT_BACKSTOP_SECONDS;
   const redeliverAfter = opts.redeliverAfterSeconds ?? 60;
 
-  await boss.work<ReminderJob>(
-    QUEUES.reminder,
-    { ...polling, ...WORKERS.reminder, burstWhenBatchFull: true },
-    async (jobs) => {
-      await Promise.all(jobs.map((job) => runReminderJob(shared, job.data)));
-    },
-  );
-  await boss.work<BriefingJob>(
-    QUEUES.briefing,
-    { ...polling, ...WORKERS.briefing, burstWhenBatchFull: true },
-    async (jobs) => {
-      await Promise.all(jobs.map((job) => runBriefingJob(briefingDeps, job.data)));
-    },
-  );
+  // Each job succeeds or fails on its own (a failed one is retried by pg-boss), logged with its ids.
+  const eachJob =
+    <T extends object>(kind: string, run: (data: T) => Promise<unknown>) =>
+    (jobs: Job<T>[]): Promise<JobResult[]> =>
+      Promise.all(
+        jobs.map((job) =>
+          run(job.data).then(
+            (): JobResult => ({ id: job.id, status: 'completed' }),
+            (err): JobResult => {
+              deps.logger.error({ err, job: job.id, data: job.data }, `${kind} job failed; will retry`);
+              return { id: job.id, status: 'failed', output: { message: String(err) } };
+            },
+          ),
+        ),
+      );
+  // One `work` per worker, so that each can be woken by its id once this process has queued work for it.
+  const workers = async <T extends object>(
+    queue: string,
+    { localConcurrency, batchSize }: { localConcurrency: number; batchSize: number },
+    handler: (jobs: Job<T>[]) => Promise<JobResult[]>,
+  ): Promise<() => void> => {
+    const ids: string[] = [];
+    for (let i = 0; i < localConcurrency; i++) {
+      ids.push(
+        await boss.work<T>(
+          queue,
+          {
+            pollingIntervalSeconds: backstop,
+            notifyPollingIntervalSeconds: backstop,
+            batchSize,
+            burstWhenBatchFull: true,
+            perJobResults: true,
+          },
+          handler,
+        ),
+      );
+    }
+    return () => {
+      for (const id of ids) boss.notifyWorker(id);
+    };
+  };
 
-  // Assignment notices go out when their commit says so, not on a tick; the redelivery sweep is the fallback.
-  const assignments = assignmentSender(shared, redeliverAfter);
-  const unlistenAssignments = await deps.db.listen?.(ASSIGNMENTS_CHANNEL, () => void assignments.wake());
+  // Set once the workers exist; the ticks that queue jobs wake them.
+  const wake = { reminder: () => {}, briefing: () => {} };
+  const shared = {
+    db: deps.db,
+    boss,
+    notifier: deps.notifier,
+    logger: deps.logger,
+    clock,
+    wakeWorkers: () => wake.reminder(),
+  };
+  const briefingDeps = { ...shared, prioritize: deps.prioritize, wakeWorkers: () => wake.briefing() };
+  wake.reminder = await workers<ReminderJob>(
+    QUEUES.reminder,
+    WORKERS.reminder,
+    eachJob<ReminderJob>('reminder', (job) => runReminderJob(shared, job)),
+  );
+  wake.briefing = await workers<BriefingJob>(
+    QUEUES.briefing,
+    WORKERS.briefing,
+    eachJob<BriefingJob>('briefing', (job) => runBriefingJob(briefingDeps, job)),
+  );
 
   const tasks: ScheduledTask[] = [];
   const running = new Set<Promise<unknown>>();
@@ -107,23 +166,54 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
     sendComplianceAlerts: () => sendComplianceAlerts(shared),
     sendAssignmentNotices: () => sendAssignmentNotices(shared, redeliverAfter),
     async redeliver() {
-      return (
-        (await redeliverReminders(shared, redeliverAfter)) +
-        (await redeliverBriefings(briefingDeps, redeliverAfter)) +
-        (await redeliverComplianceAlerts(shared, redeliverAfter)) +
-        (await sendAssignmentNotices(shared, redeliverAfter))
-      );
+      // Each sweep on its own: one that fails (its database statement) leaves the others to run.
+      const sweeps = {
+        reminders: () => redeliverReminders(shared, redeliverAfter),
+        briefings: () => redeliverBriefings(briefingDeps, redeliverAfter),
+        compliance: () => redeliverComplianceAlerts(shared, redeliverAfter),
+        assignments: () => sendAssignmentNotices(shared, redeliverAfter),
+      };
+      let sent = 0;
+      for (const [name, sweep] of Object.entries(sweeps)) {
+        sent += await sweep().catch((err) => {
+          deps.logger.error({ err, sweep: name }, 'redelivery sweep failed');
+          return 0;
+        });
+      }
+      return sent;
     },
     async stop() {
+      await reminderClock?.stop();
+      await unlistenReminders?.();
+      await assignments?.stop();
       await unlistenAssignments?.();
       for (const task of tasks) await task.stop();
       await Promise.allSettled(running);
-      await assignments.idle();
       await boss.stop({ graceful: true, timeout: 10_000 });
     },
   };
 
+  let reminderClock: Alarm | undefined;
+  let unlistenReminders: (() => Promise<void>) | undefined;
+  // Assignment notices go out when their commit says so, not on a tick; the redelivery sweep is the fallback.
+  let assignments: Alarm | undefined;
+  const unlistenAssignments = await deps.db.listen?.(ASSIGNMENTS_CHANNEL, () => assignments?.wake());
+  assignments = startAlarm(
+    async () => {
+      await sendAssignmentNotices(shared, redeliverAfter);
+      return null;
+    },
+    { name: 'assignments', logger: deps.logger, backstopMs: backstop * 1000 },
+  );
   if (opts.clock !== false) {
+    // Sleeps until the next reminder is due; a reminder written or moved anywhere wakes it at commit.
+    // Listening first: its first run then sees every reminder written before it.
+    unlistenReminders = await deps.db.listen?.(REMINDERS_CHANNEL, () => reminderClock?.wake());
+    reminderClock = startAlarm(() => reminderClockRun(shared), {
+      name: 'reminders',
+      logger: deps.logger,
+      backstopMs: backstop * 1000,
+    });
     const every = (expression: string, name: string, run: () => Promise<unknown>) => {
       // Ticks in flight are awaited on stop, so none outlives the database it writes to.
       const tick = () => {
@@ -135,7 +225,6 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
       // Once now as well: a process that was down catches up at start, not a minute later.
       void tick();
     };
-    every('* * * * * *', 'reminders', scheduler.queueReminders);
     every('0 * * * * *', 'briefings', scheduler.queueBriefings);
     every('5 * * * * *', 'compliance', scheduler.sendComplianceAlerts);
     every(opts.redeliverCron ?? '*/30 * * * * *', 'redeliver', scheduler.redeliver);

@@ -15,12 +15,8 @@ export interface TestDb {
   close(): Promise<void>;
 }
 
-/** A fresh, migrated database: in-memory PGlite, or a new Postgres database dropped on close. */
-export async function createTestDb(kind: DbKind): Promise<TestDb> {
-  if (kind === 'pglite') {
-    const db = await openDatabase({ DATA_DIR: 'memory://', DATABASE_POOL_SIZE: 1 });
-    return { db, close: () => db.close() };
-  }
+/** A new, empty Postgres database (not opened, not migrated) on TEST_DATABASE_URL's server. */
+export async function createEmptyDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
   const name = `axon_test_${randomBytes(6).toString('hex')}`;
@@ -30,16 +26,32 @@ export async function createTestDb(kind: DbKind): Promise<TestDb> {
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ DATABASE_URL: url.toString(), DATA_DIR: '', DATABASE_POOL_SIZE: 10 });
   return {
-    db,
+    name,
     url: url.toString(),
-    async close() {
-      await db.close();
+    async drop() {
       const drop = new pg.Client({ connectionString: adminUrl });
       await drop.connect();
       await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await drop.end();
+    },
+  };
+}
+
+/** A fresh, migrated database: in-memory PGlite, or a new Postgres database dropped on close. */
+export async function createTestDb(kind: DbKind): Promise<TestDb> {
+  if (kind === 'pglite') {
+    const db = await openDatabase({ DATA_DIR: 'memory://', DATABASE_POOL_SIZE: 1 });
+    return { db, close: () => db.close() };
+  }
+  const database = await createEmptyDatabase();
+  const db = await openDatabase({ DATABASE_URL: database.url, DATA_DIR: '', DATABASE_POOL_SIZE: 10 });
+  return {
+    db,
+    url: database.url,
+    async close() {
+      await db.close();
+      await database.drop();
     },
   };
 }

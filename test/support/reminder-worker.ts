@@ -23,6 +23,8 @@ const scheduler = await startScheduler(
   {
     jobExpireSeconds: 3,
     superviseIntervalSeconds: 1,
+    // Jobs a killed process held come back by expiry, which wakes no one: survivors look every second.
+    backstopSeconds: 1,
     // Long enough that a healthy but slow delivery under a loaded CI is never taken for a dead one.
     redeliverAfterSeconds: 10,
     redeliverCron: '* * * * * *',

@@ -2,7 +2,17 @@ import type { Queryable } from '../../db/types.ts';
 
 /** SQL for morning briefings: one row per user per local date, opened when their local time comes. */
 
-const USER_ZONE = 'coalesce(u.timezone, t.timezone)';
+/**
+ * The zone a user's briefing follows: theirs, else their business's; NULL when the database does not know
+ * it, so that row is skipped instead of failing the statement for every user (see 013_known_zones.sql).
+ */
+const USER_ZONE = 'axon_zone(coalesce(u.timezone, t.timezone))';
+
+export interface DueBriefings {
+  opened: { id: string }[];
+  /** Users due a briefing check whose zone the database does not know: skipped until it is fixed. */
+  unknownZone: string[];
+}
 
 /**
  * Opens today's briefing row for every user whose chosen local time has come and who has none yet. The
@@ -10,19 +20,37 @@ const USER_ZONE = 'coalesce(u.timezone, t.timezone)';
  * restart: a user gets one row a day, whoever opened it. A process that was down opens the missed rows
  * when it comes back (the briefing then says it is late).
  */
-export async function openDueBriefings(tx: Queryable, now: Date): Promise<{ id: string }[]> {
-  return tx.query(
-    `INSERT INTO briefings (tenant_id, user_id, local_date, due_at)
-     SELECT u.tenant_id, u.id, ($1::timestamptz AT TIME ZONE ${USER_ZONE})::date,
-            (($1::timestamptz AT TIME ZONE ${USER_ZONE})::date + u.briefing_time) AT TIME ZONE ${USER_ZONE}
-     FROM users u JOIN tenants t ON t.id = u.tenant_id
-     WHERE u.briefing_enabled AND ($1::timestamptz AT TIME ZONE ${USER_ZONE})::time >= u.briefing_time
-       -- Someone who joins after today's briefing time gets their first one tomorrow, not a late one now.
-       AND (($1::timestamptz AT TIME ZONE ${USER_ZONE})::date + u.briefing_time) AT TIME ZONE ${USER_ZONE} >= u.created_at
-     ON CONFLICT (user_id, local_date) DO NOTHING
-     RETURNING id::text`,
+export async function openDueBriefings(tx: Queryable, now: Date): Promise<DueBriefings> {
+  const rows = await tx.query<{ id: string | null; unknown_zone: string | null }>(
+    `WITH candidates AS (
+       SELECT u.tenant_id, u.id AS user_id, u.briefing_time, u.created_at, coalesce(u.timezone, t.timezone) AS zone
+       FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.briefing_enabled
+     ), zones AS (
+       -- Each distinct zone is checked once, not once per user.
+       SELECT zone, axon_zone(zone) AS known FROM (SELECT DISTINCT zone FROM candidates) d
+     ), local AS (
+       SELECT c.tenant_id, c.user_id, c.briefing_time, c.created_at, z.known AS zone,
+              $1::timestamptz AT TIME ZONE z.known AS local_now
+       FROM candidates c JOIN zones z ON z.zone = c.zone WHERE z.known IS NOT NULL
+     ), opened AS (
+       INSERT INTO briefings (tenant_id, user_id, local_date, due_at)
+       SELECT tenant_id, user_id, local_now::date, (local_now::date + briefing_time) AT TIME ZONE zone
+       FROM local
+       WHERE local_now::time >= briefing_time
+         -- Someone who joins after today's briefing time gets their first one tomorrow, not a late one now.
+         AND (local_now::date + briefing_time) AT TIME ZONE zone >= created_at
+       ON CONFLICT (user_id, local_date) DO NOTHING
+       RETURNING id::text
+     )
+     SELECT id, NULL AS unknown_zone FROM opened
+     UNION ALL
+     SELECT NULL, c.user_id FROM candidates c JOIN zones z ON z.zone = c.zone WHERE z.known IS NULL`,
     [now],
   );
+  return {
+    opened: rows.flatMap((r) => (r.id ? [{ id: r.id }] : [])),
+    unknownZone: rows.flatMap((r) => (r.unknown_zone ? [r.unknown_zone] : [])),
+  };
 }
 
 export interface BriefingRow {
@@ -31,7 +59,8 @@ export interface BriefingRow {
   user_id: string;
   local_date: string;
   due_at: Date;
-  timezone: string;
+  /** Null when the database does not know the user's zone (any more): the briefing cannot be composed. */
+  timezone: string | null;
   /** The user's name, for the greeting. */
   name: string | null;
 }

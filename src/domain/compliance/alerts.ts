@@ -16,50 +16,54 @@ export interface ComplianceAlert {
   text: string;
 }
 
-interface OptedTenant {
+export interface OptedTenant {
   tenant_id: string;
-  timezone: string;
+  /** Null when the database does not know the business's zone: its alerts wait until it is fixed. */
+  timezone: string | null;
   filings: string[];
   alert_days: number[];
 }
 
+/** The businesses that opted into at least one filing. */
+export async function optedTenants(db: Db): Promise<OptedTenant[]> {
+  return db.query<OptedTenant>(
+    `SELECT s.tenant_id, axon_zone(t.timezone) AS timezone, s.filings, s.alert_days FROM compliance_settings s
+     JOIN tenants t ON t.id = s.tenant_id WHERE cardinality(s.filings) > 0`,
+  );
+}
+
 /**
- * Opens the alerts every opted-in business is owed now: for each upcoming due date, the threshold it has
+ * Opens the alerts one opted-in business is owed now: for each upcoming due date, the threshold it has
  * reached (3 or 1 days before, by default), unless that or a nearer one was already sent. Each alert row,
  * its audit entry and its `compliance.alert` event commit together; the unique key makes it once only.
  */
-export async function openComplianceAlerts(
+export async function openTenantAlerts(
   db: Db,
+  t: OptedTenant & { timezone: string },
   now: Date,
   describe: (d: Deadline, daysLeft: number, timezone: string) => string,
 ): Promise<ComplianceAlert[]> {
-  const tenants = await db.query<OptedTenant>(
-    `SELECT s.tenant_id, t.timezone, s.filings, s.alert_days FROM compliance_settings s
-     JOIN tenants t ON t.id = s.tenant_id WHERE cardinality(s.filings) > 0`,
+  const hour = Number(
+    dateFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: t.timezone }).format(now),
   );
+  if (hour < ALERT_HOUR) return [];
+  const today = localDate(now, t.timezone);
   const opened: ComplianceAlert[] = [];
-  for (const t of tenants) {
-    const hour = Number(
-      dateFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: t.timezone }).format(now),
+  for (const d of deadlinesBetween(t.filings, today, horizon(today, t.alert_days))) {
+    const threshold = thresholdReached(today, d.due_date, t.alert_days);
+    if (threshold === null) continue;
+    const left = daysBetween(today, d.due_date);
+    const alert = await db.transaction((tx) =>
+      insertAlert(tx, t, d, threshold, left, describe(d, left, t.timezone), now),
     );
-    if (hour < ALERT_HOUR) continue;
-    const today = localDate(now, t.timezone);
-    for (const d of deadlinesBetween(t.filings, today, horizon(today, t.alert_days))) {
-      const threshold = thresholdReached(today, d.due_date, t.alert_days);
-      if (threshold === null) continue;
-      const left = daysBetween(today, d.due_date);
-      const alert = await db.transaction((tx) =>
-        insertAlert(tx, t, d, threshold, left, describe(d, left, t.timezone), now),
-      );
-      if (alert) opened.push(alert);
-    }
+    if (alert) opened.push(alert);
   }
   return opened;
 }
 
 async function insertAlert(
   tx: Queryable,
-  t: OptedTenant,
+  t: OptedTenant & { timezone: string },
   d: Deadline,
   threshold: number,
   daysLeft: number,

@@ -56,19 +56,34 @@ export async function cancelReminder(tx: Queryable, kind: ReminderKind, entityId
   );
 }
 
-/** Pending reminders due by `horizon` whose current due time has no job yet, locked for this sweep. */
+/**
+ * Pending reminders due by `horizon` whose current due time has no job yet, locked for this sweep (only
+ * those of `ids` when given). A due time of ±infinity, which no clock reaches, is never taken.
+ */
 export async function lockUnqueued(
   tx: Queryable,
   horizon: Date,
   limit: number,
+  ids: readonly string[] | null = null,
 ): Promise<{ id: string; due_at: Date; due_key: string }[]> {
   // due_key is the exact stored instant as text (microseconds survive, unlike a JS Date), for the claim.
   return tx.query(
     `SELECT id, due_at, due_at::text AS due_key FROM reminders
-     WHERE status = 'pending' AND due_at <= $1 AND queued_for IS DISTINCT FROM due_at
+     WHERE status = 'pending' AND due_at <= $1 AND isfinite(due_at) AND queued_for IS DISTINCT FROM due_at
+       AND ($3::text[] IS NULL OR id = ANY($3))
      ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-    [horizon, limit],
+    [horizon, limit, ids],
   );
+}
+
+/** When the next pending reminder without a job falls due after `after`; null when none is pending. */
+export async function nextUnqueuedDue(q: Queryable, after: Date): Promise<Date | null> {
+  const [row] = await q.query<{ due: Date | null }>(
+    `SELECT min(due_at) AS due FROM reminders
+     WHERE status = 'pending' AND due_at > $1 AND isfinite(due_at) AND queued_for IS DISTINCT FROM due_at`,
+    [after],
+  );
+  return row?.due ?? null;
 }
 
 export async function markQueued(tx: Queryable, ids: string[]): Promise<void> {
@@ -81,8 +96,11 @@ export interface FiredReminder extends ReminderRow {
   timezone: string;
 }
 
+// The zone the message is written in: the first one the database knows (a reminder is due at an instant
+// whatever the zone; the zone only words it), else India's.
 const FIRED_COLUMNS = `r.id, r.tenant_id, r.kind, r.entity_id, r.user_id, r.title, r.due_at, r.fired_at, r.late,
-  coalesce(r.user_id, o.id) AS notify_user_id, coalesce(u.timezone, o.timezone, t.timezone) AS timezone`;
+  coalesce(r.user_id, o.id) AS notify_user_id,
+  coalesce(axon_zone(u.timezone), axon_zone(o.timezone), axon_zone(t.timezone), 'Asia/Kolkata') AS timezone`;
 // The user to tell, falling back to the business's first owner when the reminder names nobody.
 const FIRED_JOINS = `JOIN tenants t ON t.id = r.tenant_id
   LEFT JOIN users u ON u.id = r.user_id

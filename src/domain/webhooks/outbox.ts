@@ -168,10 +168,11 @@ export async function recordAttempt(tx: Queryable, r: AttemptRecord): Promise<vo
 
 /** Milliseconds until the earliest pending delivery falls due (0 if one is due), or null when none waits. */
 export async function msUntilNextDue(q: Queryable): Promise<number | null> {
+  // Not greatest(0, …) in SQL: it skips a NULL, and "none pending" became "due now".
   const [row] = await q.query<{ ms: number | null }>(
-    `SELECT greatest(0, extract(epoch FROM min(d.next_attempt_at) - clock_timestamp()) * 1000)::float8 AS ms
+    `SELECT (extract(epoch FROM min(d.next_attempt_at) - clock_timestamp()) * 1000)::float8 AS ms
      FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled
      WHERE d.status = 'pending'`,
   );
-  return row?.ms ?? null;
+  return row?.ms == null ? null : Math.max(0, row.ms);
 }
