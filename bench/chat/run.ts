@@ -6,9 +6,13 @@
  * separate business and owner, each sending a realistic mix of messages in sequence on one conversation:
  * first as a closed loop (the next message the instant the reply lands: a throughput test, every level's
  * turns always in flight), then paced (each conversation writes again 0.5–1.5 s after its reply, as a
- * person does). Target: p99 under 25 ms at 10 concurrent conversations on real Postgres. It also measures
- * the agent framework's own floor, LangChain's createAgent with a no-op model and tool, since 10 turns in
- * flight on one Node thread cannot finish faster than 10 of those.
+ * person does). In the same run it drives LangChain's createAgent with a no-op model and tool the same way
+ * (closed loop, 10 conversations, the same system prompt + history + message shape of input): the agent
+ * framework alone, which bounds what any turn of ours can do. Targets, on what the product controls (the
+ * framework's own cost measures the machine, not us), at 10 concurrent conversations on real Postgres:
+ * closed-loop throughput ≥ 0.7 × the framework-only loop's; our own CPU per turn ≤ 1.5 ms (the process's
+ * CPU per turn times our share of a CPU profile sampled over that level: see cpu-attribution.ts); paced
+ * p99 ≤ 60 ms.
  *
  * Calls the turn runner (runtime.runTurn) directly: this measures the turn, not HTTP.
  *
@@ -27,7 +31,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { AIMessage, type BaseMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
+import {
+  AIMessage,
+  type BaseMessage,
+  HumanMessage,
+  SystemMessage,
+  ToolMessage,
+} from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
 import { tool } from '@langchain/core/tools';
 import { createAgent } from 'langchain';
@@ -50,9 +60,12 @@ import {
   runBench,
   table,
 } from '../support.ts';
+import { type CpuShares, startCpuAttribution } from './cpu-attribution.ts';
 
-const TARGET_P99_MS = 25;
 const TARGET_LEVEL = 10;
+const TARGET_THROUGHPUT_RATIO = 0.7;
+const TARGET_OWN_CPU_MS = 1.5;
+const TARGET_PACED_P99_MS = 60;
 const CHANNEL = 'whatsapp' as const;
 
 const kit = benchKit('chat');
@@ -316,6 +329,8 @@ interface LevelRun {
   cpuMs: number;
   loopP99Ms: number;
   loopMaxMs: number;
+  /** Whose the process's CPU was, sampled over the level (the target level only). */
+  shares?: CpuShares;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -377,16 +392,45 @@ class NoopChatModel extends BaseChatModel {
   }
 }
 
-/** CPU per turn of LangChain's createAgent itself, with a model and a tool that do nothing: our floor. */
-async function frameworkFloorCpuMs(warmup = 300, turns = 1000): Promise<number> {
+interface FrameworkRun {
+  turns: number;
+  turnsPerSecond: number;
+  cpuMsPerTurn: number;
+}
+
+/**
+ * LangChain's createAgent with a model and a tool that do nothing, driven like a closed-loop level: the
+ * agent framework's own throughput and CPU per turn (model → tool → model) in this process.
+ */
+async function frameworkLoop(concurrency: number, ms: number, warmup = 300): Promise<FrameworkRun> {
   const noop = tool(async () => '{}', { name: 'noop', description: 'does nothing', schema: z.object({}) });
   const agent = createAgent({ model: new NoopChatModel({}), tools: [noop] });
-  const once = () => agent.invoke({ messages: [new HumanMessage('hi')] });
+  // The input our turns give it: a system prompt, the history, the message.
+  const history = Array.from({ length: HISTORY_TURNS }, (_, i) => [
+    new HumanMessage(`message ${i}`),
+    new AIMessage(`reply ${i}`),
+  ]).flat();
+  const once = () =>
+    agent.invoke({ messages: [new SystemMessage('system'), ...history, new HumanMessage('hi')] });
   for (let i = 0; i < warmup; i++) await once();
+  let turns = 0;
   const before = process.cpuUsage();
-  for (let i = 0; i < turns; i++) await once();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (!stopping && performance.now() - started < ms) {
+        await once();
+        turns++;
+      }
+    }),
+  );
+  const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(before);
-  return (cpu.user + cpu.system) / 1000 / turns;
+  return {
+    turns,
+    turnsPerSecond: (turns * 1000) / wallMs,
+    cpuMsPerTurn: (cpu.user + cpu.system) / 1000 / Math.max(1, turns),
+  };
 }
 
 /** The database's own floor, one call at a time before any load: what a round trip and a commit cost here. */
@@ -476,8 +520,12 @@ async function main(): Promise<void> {
     offScriptExamples.length = 0;
     outside = newTurnStats();
 
-    progress('measuring the framework floor: createAgent with a no-op model and tool, one turn at a time');
-    const floorCpuMs = await frameworkFloorCpuMs();
+    const frameworkMs = (TURNS > 0 ? 10 : DURATION) * 1000;
+    progress(
+      `the framework alone: createAgent with a no-op model and tool, ${TARGET_LEVEL} conversations, ` +
+        `closed loop, ${frameworkMs / 1000} s`,
+    );
+    const framework = await frameworkLoop(TARGET_LEVEL, frameworkMs);
 
     const budget = TURNS > 0 ? { turns: TURNS } : { ms: DURATION * 1000 };
     const plan = [
@@ -495,8 +543,11 @@ async function main(): Promise<void> {
         `${concurrency} concurrent conversation(s)${thinkMs > 0 ? `, ${thinkMs} ms ±50% between turns` : ''}: ` +
           ('turns' in budget ? `${budget.turns} turns` : `${budget.ms / 1000} s`),
       );
+      const attributing = concurrency === TARGET_LEVEL && thinkMs === 0;
+      const attribution = attributing ? await startCpuAttribution() : undefined;
       const run = await runLevel(runtime.runTurn, conversations.slice(0, concurrency), budget, thinkMs);
-      runs.push({ concurrency, thinkMs, ...run });
+      const shares = await attribution?.();
+      runs.push({ concurrency, thinkMs, ...run, ...(shares && { shares }) });
       const ms = run.samples.map((s) => s.ms);
       progress(
         `  ${run.samples.length} turns, p50 ${fmt(percentile(ms, 50), 1)} ms, p99 ${fmt(percentile(ms, 99), 1)} ms`,
@@ -594,30 +645,53 @@ async function main(): Promise<void> {
     out.push('call the expected tool or whose tool answered ok: false (the mix is built to have none)');
     for (const e of offScriptExamples) out.push(`  e.g. ${e}`);
     out.push('');
-    const targetLine = (r: LevelRun | undefined, what: string): string => {
-      if (!r) return `  ${what}: not measured`;
-      const p99 = percentile(
-        r.samples.map((x) => x.ms),
-        99,
-      );
-      return `  ${what}: ${fmt(p99, 1)} ms, ${p99 < TARGET_P99_MS ? 'met' : 'NOT met'}`;
-    };
     const atTarget = runs.find((r) => r.concurrency === TARGET_LEVEL && r.thinkMs === 0);
+    const pacedAtTarget = runs.find((r) => r.concurrency === TARGET_LEVEL && r.thinkMs > 0);
     out.push(
-      `target: p99 turn time < ${TARGET_P99_MS} ms at ${TARGET_LEVEL} concurrent conversations` +
+      `the framework alone (createAgent, no-op model and tool, ${TARGET_LEVEL} conversations, closed loop): ` +
+        `${fmt(framework.turns)} turns, ${fmt(framework.turnsPerSecond, 1)} turns/s, ` +
+        `${fmt(framework.cpuMsPerTurn, 2)} ms of CPU per turn`,
+    );
+    out.push(
+      `targets at ${TARGET_LEVEL} concurrent conversations` +
         (rawDb.kind === 'pglite' ? ' (but this is PGlite, not the target setup)' : ''),
     );
-    out.push(targetLine(atTarget, `closed loop (${TARGET_LEVEL} turns always in flight)`));
-    out.push(
-      targetLine(
-        runs.find((r) => r.concurrency === TARGET_LEVEL && r.thinkMs > 0),
-        `paced (${TARGET_LEVEL} people writing back after each reply)`,
-      ),
+    const verdict = (what: string, value: number | undefined, shown: string, ok: (v: number) => boolean) =>
+      out.push(
+        value === undefined
+          ? `  ${what}: not measured`
+          : `  ${what}: ${shown}, ${ok(value) ? 'met' : 'NOT met'}`,
+      );
+    const ourRate = atTarget && atTarget.samples.length / (atTarget.wallMs / 1000);
+    const throughputRatio = ourRate && ourRate / framework.turnsPerSecond;
+    verdict(
+      `closed-loop throughput ≥ ${TARGET_THROUGHPUT_RATIO} × the framework's`,
+      throughputRatio,
+      `${fmt(ourRate ?? 0, 1)} turns/s = ${fmt(throughputRatio ?? 0, 2)} ×`,
+      (v) => v >= TARGET_THROUGHPUT_RATIO,
     );
-    out.push(
-      `framework floor: createAgent with a no-op model and a no-op tool costs ${fmt(floorCpuMs, 2)} ms of CPU ` +
-        `per turn (model → tool → model) in this process; ${TARGET_LEVEL} turns in flight on one Node thread ` +
-        `take at least ${fmt(TARGET_LEVEL * floorCpuMs, 1)} ms for the last of them, before any work of ours`,
+    const cpuPerTurn = atTarget && atTarget.cpuMs / Math.max(1, atTarget.samples.length);
+    const ownCpu =
+      cpuPerTurn !== undefined && atTarget?.shares ? cpuPerTurn * atTarget.shares.ours : undefined;
+    verdict(
+      `our own CPU per turn (the framework's excluded) ≤ ${TARGET_OWN_CPU_MS} ms`,
+      ownCpu,
+      `${fmt(ownCpu ?? 0, 2)} ms of ${fmt(cpuPerTurn ?? 0, 2)} ms ` +
+        `(${fmt((atTarget?.shares?.ours ?? 0) * 100, 0)}% ours by CPU profile; ` +
+        `by subtraction, ours minus the framework-only loop's, ${fmt((cpuPerTurn ?? 0) - framework.cpuMsPerTurn, 2)} ms)`,
+      (v) => v <= TARGET_OWN_CPU_MS,
+    );
+    const pacedP99 =
+      pacedAtTarget &&
+      percentile(
+        pacedAtTarget.samples.map((x) => x.ms),
+        99,
+      );
+    verdict(
+      `paced p99 (${TARGET_LEVEL} people writing back after each reply) ≤ ${TARGET_PACED_P99_MS} ms`,
+      pacedP99,
+      `${fmt(pacedP99 ?? 0, 1)} ms`,
+      (v) => v <= TARGET_PACED_P99_MS,
     );
     out.push('');
     out.push('where the time goes, mean per turn');
