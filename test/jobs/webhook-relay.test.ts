@@ -203,13 +203,20 @@ describeEachDb('webhook relay', (get, kind) => {
     const rx = await receiver();
     const hook = await endpoint(ctx, rx.url);
     const named = await endpoint(ctx, rx.url.replace('127.0.0.1', 'localhost'));
+    // Loopback inside IPv6 (IPv4-compatible, IPv4-mapped): saved while allowed, refused when sending.
+    const hidden = await endpoint(ctx, rx.url.replace('127.0.0.1', '[::127.0.0.1]'));
+    const mapped = await endpoint(ctx, rx.url.replace('127.0.0.1', '[::ffff:7f00:1]'));
     const r = relay({ allowPrivate: false, retrySchedule: [] });
     await r.relay.start();
     await createTask(db, ctx, { title: 'Into the intranet', priority: 'low' }, 'api');
     const [literal] = await r.waitForAttempts(hook.id, 1);
     const [byName] = await r.waitForAttempts(named.id, 1);
-    expect(literal?.error).toContain('refused');
-    expect(byName?.error).toContain('refused');
+    const [inside] = await r.waitForAttempts(hidden.id, 1);
+    const [asMapped] = await r.waitForAttempts(mapped.id, 1);
+    expect(literal?.error).toMatch(/^refused: /);
+    expect(byName?.error).toMatch(/^refused: /);
+    expect(inside?.error).toMatch(/^refused: ::7f00:1 /);
+    expect(asMapped?.error).toMatch(/^refused: ::ffff:7f00:1 /);
     expect(literal?.outcome.kind).toBe('failed');
     expect(rx.received).toHaveLength(0);
   });
