@@ -276,6 +276,7 @@ async function wire(
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
     version: VERSION,
+    metricsToken: config.METRICS_TOKEN,
     webhookPolicy: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE },
     prioritize,
     channelWebhooks: channels.webhooks,
