@@ -155,7 +155,7 @@ function memoryExtractorFor(
 
 export async function createRuntime(config: Config, opts: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
-  const db = opts.db ?? (await openDatabase(config));
+  const db = opts.db ?? (await openDatabase(config, logger));
   const opened = openedSoFar();
   if (!opts.db) opened.add(() => db.close());
   try {

@@ -38,6 +38,7 @@ import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import type { Db, Queryable, QueryOptions } from '../../src/db/types.ts';
 import { ensureOwner, type Principal } from '../../src/domain/tenants.ts';
+import { createLogger } from '../../src/log.ts';
 import { createRuntime } from '../../src/main.ts';
 import {
   benchKit,
@@ -436,7 +437,7 @@ async function main(): Promise<void> {
       AGENT_HISTORY_TURNS: String(HISTORY_TURNS),
       JWT_SECRET: randomBytes(32).toString('hex'),
     });
-    const rawDb = await openDatabase(config);
+    const rawDb = await openDatabase(config, createLogger('warn'));
     cleanups.add(() => rawDb.close());
     const db = BREAKDOWN ? instrument(rawDb) : rawDb;
     const [version] = await rawDb.query<{ v: string }>("SELECT current_setting('server_version') AS v");

@@ -24,7 +24,7 @@ describeEachDb('reminders written by another process', (get, kind) => {
 
   beforeAll(async () => {
     const { db, url } = get();
-    writer = kind === 'postgres' && url ? openPostgres(url, 2) : db;
+    writer = kind === 'postgres' && url ? openPostgres(url, 2, createLogger('silent')) : db;
     const owner = await ensureOwner(writer, '+919800000501', 'Asia/Kolkata');
     await writer.query('UPDATE users SET briefing_enabled = false WHERE id = $1', [owner.userId]);
     ctx = {

@@ -279,7 +279,7 @@ describeEachDb('webhook relay', (get, kind) => {
       const url = get().url;
       if (!url) throw new Error('no url');
       for (let i = 0; i < 2; i++) {
-        const other = await openDatabase({ DATABASE_URL: url, DATA_DIR: '', DATABASE_POOL_SIZE: 4 });
+        const other = await openDatabase({ DATABASE_URL: url, DATA_DIR: '', DATABASE_POOL_SIZE: 4 }, logger);
         extraDbs.push(other);
         cleanup.push(() => other.close());
       }
