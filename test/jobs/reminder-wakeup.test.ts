@@ -7,6 +7,7 @@ import { createTask, updateTask } from '../../src/domain/tasks/service.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
 import { type Scheduler, startScheduler } from '../../src/jobs/scheduler.ts';
 import { createLogger } from '../../src/log.ts';
+import { actingAs } from '../support/business.ts';
 import { describeEachDb } from '../support/db.ts';
 import { type CapturingNotifier, capturingNotifier } from '../support/notifier.ts';
 
@@ -27,13 +28,7 @@ describeEachDb('reminders written by another process', (get, kind) => {
     writer = kind === 'postgres' && url ? openPostgres(url, 2, createLogger('silent')) : db;
     const owner = await ensureOwner(writer, '+919800000501', 'Asia/Kolkata');
     await writer.query('UPDATE users SET briefing_enabled = false WHERE id = $1', [owner.userId]);
-    ctx = {
-      tenantId: owner.tenantId,
-      userId: owner.userId,
-      actor: 'user',
-      via: 'api',
-      timezone: 'Asia/Kolkata',
-    };
+    ctx = actingAs(owner);
     notifier = capturingNotifier();
     scheduler = await startScheduler(
       { db, notifier, logger: createLogger('silent') },

@@ -7,6 +7,7 @@ import { completeTask, createTask, updateTask } from '../../src/domain/tasks/ser
 import { ensureOwner } from '../../src/domain/tenants.ts';
 import { type Scheduler, startScheduler } from '../../src/jobs/scheduler.ts';
 import { createLogger } from '../../src/log.ts';
+import { actingAs } from '../support/business.ts';
 import { describeEachDb } from '../support/db.ts';
 import { type CapturingNotifier, capturingNotifier } from '../support/notifier.ts';
 
@@ -22,13 +23,7 @@ describeEachDb('reminders', (get) => {
     const owner = await ensureOwner(db, '+919800000001', 'Asia/Kolkata');
     // This suite is about reminders; the morning briefing has its own.
     await db.query('UPDATE users SET briefing_enabled = false WHERE id = $1', [owner.userId]);
-    ctx = {
-      tenantId: owner.tenantId,
-      userId: owner.userId,
-      actor: 'user',
-      via: 'api',
-      timezone: owner.timezone,
-    };
+    ctx = actingAs(owner);
     notifier = capturingNotifier();
     scheduler = await startScheduler({ db, notifier, logger: createLogger('silent') });
   });

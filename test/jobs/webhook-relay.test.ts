@@ -5,13 +5,13 @@ import type { Db } from '../../src/db/types.ts';
 import type { Ctx } from '../../src/domain/context.ts';
 import { completeFollowUp, createFollowUp } from '../../src/domain/follow-ups/service.ts';
 import { createTask } from '../../src/domain/tasks/service.ts';
-import { ensureOwner } from '../../src/domain/tenants.ts';
 import type { AttemptRecord } from '../../src/domain/webhooks/outbox.ts';
 import { claimDueDeliveries } from '../../src/domain/webhooks/outbox.ts';
 import type { WebhookCreate } from '../../src/domain/webhooks/schema.ts';
 import { createWebhook, listDeliveries, redeliver } from '../../src/domain/webhooks/service.ts';
 import { createWebhookRelay, type RelayOptions, type WebhookRelay } from '../../src/jobs/webhooks/relay.ts';
 import { type Answer, startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.ts';
+import { newBusiness } from '../support/business.ts';
 import { describeEachDb } from '../support/db.ts';
 import { verifyStandardWebhook } from '../support/standard-webhook.ts';
 
@@ -31,16 +31,7 @@ describeEachDb('webhook relay', (get, kind) => {
     for (const fn of cleanup.splice(0).reverse()) await fn();
   });
 
-  async function business(): Promise<Ctx> {
-    const owner = await ensureOwner(db, `+9190000${String(7000 + phone++).padStart(5, '0')}`, 'Asia/Kolkata');
-    return {
-      tenantId: owner.tenantId,
-      userId: owner.userId,
-      actor: 'user',
-      via: 'api',
-      timezone: owner.timezone,
-    };
-  }
+  const business = () => newBusiness(db, `+9190000${String(7000 + phone++).padStart(5, '0')}`);
 
   async function receiver(answer?: (req: { body: string }, i: number) => Answer): Promise<WebhookReceiver> {
     const r = await startWebhookReceiver(answer);
