@@ -329,7 +329,7 @@ async function runLevel(
   thinkMs: number,
 ): Promise<Omit<LevelRun, 'concurrency' | 'thinkMs'>> {
   const samples: Sample[] = [];
-  // A 1 ms sampler alone costs ~40 ms of CPU a second here, which a paced level would count against its turns.
+  // A finer sampler costs CPU of its own, which a paced level would count against its turns.
   const loop = monitorEventLoopDelay({ resolution: 10 });
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
