@@ -106,8 +106,12 @@ describe('address policy', () => {
     expect(embeddedIpv4('2606:4700:4700::1111')).toEqual([]);
   });
 
-  it('refuses a URL whose host is IPv4 inside IPv6, however it was spelled', async () => {
+  it('refuses a URL whose host is loopback, however it was spelled', async () => {
     for (const host of [
+      '2130706433',
+      '0x7f.1',
+      '0177.0.0.1',
+      '127.1',
       '[::7f00:1]',
       '[::127.0.0.1]',
       '[0:0:0:0:0:ffff:7F00:1]',
