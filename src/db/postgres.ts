@@ -137,23 +137,31 @@ async function listenOn(
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: url });
     next.on('notification', (n) => n.channel === channel && onNotify());
-    let lost = false;
-    next.on('error', (err) => {
-      if (lost) return;
-      lost = true;
-      next.end().catch(() => {});
+    // Until it listens, a failure is connect()'s to report; after, the connection is lost and made again.
+    let live = false;
+    const lost = (err?: Error) => {
+      if (!live) return;
+      live = false;
+      client = undefined;
+      if (err) next.end().catch(() => {});
       if (stopped) return;
       logger.warn({ err, channel }, 'lost the LISTEN connection; listening again');
       relisten();
-    });
+    };
+    next.on('error', lost);
+    next.on('end', () => lost());
     try {
       await next.connect();
       await next.query(`LISTEN ${channel}`);
     } catch (err) {
-      lost = true;
       next.end().catch(() => {});
       throw err;
     }
+    if (stopped) {
+      await next.end();
+      return;
+    }
+    live = true;
     client = next;
     // Whatever was announced while no one listened is picked up now.
     onNotify();

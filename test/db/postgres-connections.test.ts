@@ -67,5 +67,7 @@ onPostgres('Postgres connections the server takes away [postgres]', () => {
     await db.exec('NOTIFY axon_test_wake');
     await heard;
     await stop();
+    // One loss, one listener made again: no second reconnect loop running beside the first.
+    expect(log.entries.filter(saying('lost the LISTEN connection'))).toHaveLength(1);
   });
 });

@@ -51,7 +51,7 @@ for (const [net, prefix] of [
  */
 function ipv6Groups(address: string): number[] | null {
   const bare = address.replace(/%.*$/, '');
-  if (isIP(bare) !== 6) return null;
+  if (isIP(bare) !== 6 || !URL.canParse(`http://[${bare}]/`)) return null;
   const canonical = new URL(`http://[${bare}]/`).hostname.slice(1, -1);
   const groups = (part: string) => (part ? part.split(':').map((g) => Number.parseInt(g, 16)) : []);
   const [head = '', tail = ''] = canonical.split('::');
