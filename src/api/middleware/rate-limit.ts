@@ -26,7 +26,7 @@ export function tenantRateLimit(limits: RateLimits, store?: Store): RequestHandl
     windowMs: 60_000,
     limit: (_req: Request, res: Response) => limitFor(res.locals.session ?? null, limits),
     keyGenerator: (req: Request, res: Response) => {
-      const session: Session | undefined = res.locals.session;
+      const session = res.locals.session;
       return session ? `tenant:${session.tenantId}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
     },
     standardHeaders: false,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { OtpService } from '../../domain/auth/otp.ts';
 import type { TokenService } from '../../domain/auth/tokens.ts';
 import { e164Phone } from '../../domain/fields.ts';
+import { requestIdOf } from '../envelope.ts';
 import { defineRoute } from '../route.ts';
 
 const OtpSendBody = z.strictObject({ phone: e164Phone }).meta({ id: 'OtpSendRequest' });
@@ -40,6 +41,7 @@ export const authRoutes = (otp: OtpService, tokens: TokenService) => [
     access: 'public',
     body: OtpSendBody,
     response: OtpSent,
+    idempotency: 'none',
     errors: { 503: 'The code could not be delivered' },
     handler: async ({ body, req }) => ({
       data: { sent: true as const, ...(await otp.send(body.phone, req.ip ?? 'unknown')) },
@@ -55,9 +57,11 @@ export const authRoutes = (otp: OtpService, tokens: TokenService) => [
     access: 'public',
     body: OtpVerifyBody,
     response: AccessToken,
+    // A sign-in is never replayed: a code signs in once, and no token is kept anywhere but in the answer.
+    idempotency: 'none',
     errors: { 401: 'Wrong or expired code' },
     handler: async ({ body, res }) => {
-      const user = await otp.verify(body.phone, body.otp, String(res.locals.requestId));
+      const user = await otp.verify(body.phone, body.otp, requestIdOf(res));
       return { data: await tokens.issue(user.userId, user.tenantId) };
     },
   }),
@@ -68,6 +72,7 @@ export const authRoutes = (otp: OtpService, tokens: TokenService) => [
     tag: 'Auth',
     access: 'user',
     response: z.object({ logged_out: z.literal(true) }),
+    idempotency: 'none',
     handler: async ({ session }) => {
       await tokens.revoke(session.sessionId);
       return { data: { logged_out: true as const } };
