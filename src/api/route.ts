@@ -145,14 +145,16 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, db: Db, s
       const reply = await (spec.handler as (i: typeof input) => Promise<Reply<unknown>>)(input);
       return { status: reply.status ?? spec.status ?? 200, body: dataEnvelope(res, reply.data, reply.page) };
     };
-    const mode = spec.method === 'post' ? (spec.idempotency ?? 'transaction') : 'none';
     const handler =
-      mode === 'none'
-        ? async (req: Request, res: Response) => {
+      spec.method === 'post'
+        ? withIdempotency(db, run, {
+            mode: spec.idempotency ?? 'transaction',
+            stored: storedAnswer(spec.replayAs),
+          })
+        : async (req: Request, res: Response) => {
             const answer = await run(req, res);
             res.status(answer.status).json(answer.body);
-          }
-        : withIdempotency(db, run, { mode, stored: storedAnswer(spec.replayAs) });
+          };
     if (path.includes(':')) router[spec.method](path, notLiteral, handler);
     else router[spec.method](path, handler);
     registry.registerPath(openApiEntry(spec));
