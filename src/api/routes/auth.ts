@@ -36,7 +36,8 @@ export const authRoutes = (otp: OtpService, tokens: TokenService) => [
     path: '/auth/otp/send',
     summary: "Send a one-time code to the user's phone",
     description:
-      'Unknown numbers sign up on verification. A code lives 10 minutes; 30 s between sends, 5 sends per phone and 20 per IP an hour.',
+      'Unknown numbers sign up on verification. A code lives 10 minutes; a new one retires the last. 30 s ' +
+      'between sends; an hour allows 5 sends per phone from one client, 8 per phone and 20 per client.',
     tag: 'Auth',
     access: 'public',
     body: OtpSendBody,
@@ -52,7 +53,9 @@ export const authRoutes = (otp: OtpService, tokens: TokenService) => [
     path: '/auth/otp/verify',
     summary: 'Verify the code and get an access token',
     description:
-      'Errors: otp_invalid (wrong or no code), otp_expired, otp_attempts_exceeded (5 wrong tries).',
+      'Errors: otp_invalid (wrong or no code), otp_expired, otp_attempts_exceeded (5 wrong tries at this ' +
+      'code from this client, or 10 from everyone: ask for a new code), otp_rate_limited (20 wrong codes ' +
+      'from this client in an hour). Not replayable: an Idempotency-Key is ignored here.',
     tag: 'Auth',
     access: 'public',
     body: OtpVerifyBody,
@@ -60,8 +63,8 @@ export const authRoutes = (otp: OtpService, tokens: TokenService) => [
     // A sign-in is never replayed: a code signs in once, and no token is kept anywhere but in the answer.
     idempotency: 'none',
     errors: { 401: 'Wrong or expired code' },
-    handler: async ({ body, res }) => {
-      const user = await otp.verify(body.phone, body.otp, requestIdOf(res));
+    handler: async ({ body, req, res }) => {
+      const user = await otp.verify(body.phone, body.otp, req.ip ?? 'unknown', requestIdOf(res));
       return { data: await tokens.issue(user.userId, user.tenantId) };
     },
   }),
