@@ -202,6 +202,20 @@ describeEachDb('auth: phone OTP', (get, kind) => {
     expect((await verifyFrom('198.51.100.30', last, api.sentCodes.get(last) as string)).status).toBe(200);
   });
 
+  it('an IPv6 /56 is one client: its addresses share the budget of wrong codes', async () => {
+    const p = phone(35);
+    expect((await sendFrom('198.51.100.35', p)).status).toBe(200);
+    const code = api.sentCodes.get(p) as string;
+    for (let i = 1; i <= 4; i++) {
+      expect((await verifyFrom(`2001:db8:0:${i}::1`, p, wrongFor(code))).body.error.code).toBe('otp_invalid');
+    }
+    expect((await verifyFrom('2001:db8:0:5::1', p, wrongFor(code))).body.error.code).toBe(
+      'otp_attempts_exceeded',
+    );
+    expect((await verifyFrom('2001:db8:0:6::1', p, code)).body.error.code).toBe('otp_attempts_exceeded');
+    expect((await verifyFrom('2001:db8:1:7::1', p, code)).status).toBe(200);
+  });
+
   it('a test number obeys the same limits: wrong codes spend its code, sends cool down', async () => {
     const p = testPhone(50);
     const tester = '198.51.100.50';

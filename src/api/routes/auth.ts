@@ -3,6 +3,7 @@ import type { OtpService } from '../../domain/auth/otp.ts';
 import type { TokenService } from '../../domain/auth/tokens.ts';
 import { e164Phone } from '../../domain/fields.ts';
 import { requestIdOf } from '../envelope.ts';
+import { clientOf } from '../middleware/rate-limit.ts';
 import { defineRoute } from '../route.ts';
 
 const OtpSendBody = z.strictObject({ phone: e164Phone }).meta({ id: 'OtpSendRequest' });
@@ -45,7 +46,7 @@ export const authRoutes = (otp: OtpService, tokens: TokenService) => [
     idempotency: 'none',
     errors: { 503: 'The code could not be delivered' },
     handler: async ({ body, req }) => ({
-      data: { sent: true as const, ...(await otp.send(body.phone, req.ip ?? 'unknown')) },
+      data: { sent: true as const, ...(await otp.send(body.phone, clientOf(req))) },
     }),
   }),
   defineRoute({
@@ -64,7 +65,7 @@ export const authRoutes = (otp: OtpService, tokens: TokenService) => [
     idempotency: 'none',
     errors: { 401: 'Wrong or expired code' },
     handler: async ({ body, req, res }) => {
-      const user = await otp.verify(body.phone, body.otp, req.ip ?? 'unknown', requestIdOf(res));
+      const user = await otp.verify(body.phone, body.otp, clientOf(req), requestIdOf(res));
       return { data: await tokens.issue(user.userId, user.tenantId) };
     },
   }),
