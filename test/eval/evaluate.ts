@@ -30,6 +30,8 @@ const Case = z.object({
   lang: Lang,
   group: z.string().optional(),
   holdout: z.boolean().optional(),
+  /** `tuning`: written by whoever tuned the parser for its group, after reading the parser. */
+  origin: z.literal('tuning').optional(),
   expect: Expect,
   /** Arguments that must not be there (a list question must not search for its own words). */
   absent: z.array(z.string()).optional(),

@@ -59,7 +59,8 @@ import { Utterance } from './utterance.ts';
  *   week; for follow-ups "tomorrow"/"upcoming"/"aane wale" → upcoming; leftover content words → q (in a
  *   question, only words tied to the list: "GST wale", "tasks about GST", a name or code).
  * - A question with nothing but the open tasks or a day in it lists the tasks ("what is left?", "kal kya
- *   kya karna hai?"); about today with no task word it is my_day ("aaj mere paas kya kya hai?").
+ *   kya karna hai?"); about today with no task word it is my_day ("aaj mere paas kya kya hai?"), and so
+ *   are the plan asked with no day ("what's the plan?") and today's plan named bare ("aaj ka routine").
  * - A question about the business's numbers (sales, dues, balances, collections, GST, stock, customers)
  *   is business_question: never a task or follow-up.
  * - Honorifics (src/domain/honorifics.ts) stay with the name: "Dr. Menon", "Bhatia ji", "Kishore bhai".
