@@ -11,6 +11,7 @@ import {
   reference,
   TASK_NOUN,
   takeChannel,
+  takePhoneLabels,
   takePriority,
   title,
 } from './entities.ts';
@@ -189,6 +190,8 @@ function deleteTask(u: Utterance): Args {
 
 function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   const when = takeWhen(u, ctx);
+  // before the channel: "phone 98450 12345" labels the number, it does not say to call
+  takePhoneLabels(u);
   const channel = takeChannel(u);
   takePriority(u); // follow-ups carry no priority; keep the word out of the subject
   for (const p of [PATTERNS.createFollowUp, PATTERNS.strongCreate]) u.takeAll(p, 'cue');

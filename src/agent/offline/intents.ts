@@ -2,7 +2,14 @@ import type { ToolName } from '../tools/index.ts';
 import { assignmentIntent } from './assign.ts';
 import { briefingIntent } from './briefing.ts';
 import { type DateContext, mentionsWhen, takeWhen } from './dates.ts';
-import { FOLLOW_UP_NOUN, greetingLength, mentionsPriority, PLAN_NOUN, TASK_NOUN } from './entities.ts';
+import {
+  FOLLOW_UP_NOUN,
+  greetingLength,
+  mentionsChannel,
+  mentionsPriority,
+  PLAN_NOUN,
+  TASK_NOUN,
+} from './entities.ts';
 import {
   ALL_WORDS,
   alt,
@@ -201,6 +208,12 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
       return tool('snooze_follow_up');
     }
     if (isBareList(u, FOLLOW_UP_NOUN)) return tool('list_follow_ups');
+    return tool('create_follow_up');
+  }
+
+  // "Ramesh ko 98450 12345 pe kal call karna": a call or message to someone at a number is a follow-up,
+  // the one thing that keeps a phone number (a reminder to do it stays a task)
+  if (u.phones().length > 0 && mentionsChannel(u) && !question && !isDone && !has(PATTERNS.strongCreate)) {
     return tool('create_follow_up');
   }
 

@@ -63,6 +63,14 @@ export const SPELLING: Readonly<Record<string, string>> = {
   watsap: 'whatsapp',
   whtsapp: 'whatsapp',
   wtsp: 'whatsapp',
+  whatsup: 'whatsapp',
+  watsup: 'whatsapp',
+  whatsaap: 'whatsapp',
+  whatapp: 'whatsapp',
+  whtsap: 'whatsapp',
+  fon: 'phone',
+  fone: 'phone',
+  phn: 'phone',
   // a contraction typed without its apostrophe, one token: "what've i got today" asks what
   whatve: 'what',
   // Hinglish
@@ -348,7 +356,7 @@ export const PRIORITY_HIGH = ['important', 'very important', 'imp', 'high priori
 // ---- follow-up channels ----
 export const CHANNELS = {
   call: ['call', 'phone', 'ring', 'calling'],
-  whatsapp: ['whatsapp', 'msg', 'message', 'text'],
+  whatsapp: ['whatsapp', 'wa', 'msg', 'message', 'text', 'sms'],
   email: ['email', 'e-mail', 'mail'],
   visit: [
     'visit',
@@ -357,6 +365,10 @@ export const CHANNELS = {
     'milne',
     'milke',
     'mil ke',
+    'milkar',
+    'mil kar',
+    // "Ramesh ke ghar jaake", "Gupta ji ki dukaan pe jaake": going to their place
+    '(?:ke|ki) (?:ghar|dukaan|dukan|office|shop|godown|factory|site)(?: (?:pe|par))? (?:jaake|jakar|jaakar|ja ke|ja kar|jaana|jana)',
     'jaake',
     'jaakar',
     'jakar',
@@ -366,7 +378,54 @@ export const CHANNELS = {
   ],
 } as const;
 export const CHANNEL_BEFORE = ['on', 'via', 'by', 'over', 'to'];
-export const CHANNEL_AFTER = ['pe', 'par', 'karke', 'kar ke', 'karna', 'karo', 'kar', 'se', 'jaana', 'jana'];
+/** Words that label a phone number: "mob: 98450 12345", "phone no 98450 12345". */
+export const PHONE_LABELS = new Set(
+  'number numbers no num nmbr numbr mob mobile ph phone cell contact tel telephone is hai'.split(' '),
+);
+/** Whose number it is, before its label: "Ramesh ka number", "his no", "uska mobile". */
+export const PHONE_OWNERS = new Set('ka ki ke his her their uska uski unka unki iska inka'.split(' '));
+/** A word tying a bare number in: "Ramesh at 98450 12345", "on 98450 12345". */
+export const PHONE_BEFORE = new Set(['at', 'on', 'pe', 'par']);
+/** Words tying a number in after it: "98450 12345 pe", "uska number 98450 12345 hai". */
+export const PHONE_AFTER = new Set(['pe', 'par', 'per', 'pr', 'hai']);
+/** Words pointing back at someone named already: "kal usse payment ke liye follow up karna". */
+export const PRONOUNS = [
+  'usse',
+  'unse',
+  'usko',
+  'unko',
+  'use',
+  'unhe',
+  'unhein',
+  'uske saath',
+  'unke saath',
+  'uske sath',
+  'unke sath',
+  'him',
+  'her',
+  'them',
+];
+export const CHANNEL_AFTER = [
+  'pe',
+  'par',
+  'karke',
+  'kar ke',
+  'karkar',
+  'karna',
+  'karo',
+  'kar',
+  'se',
+  'jaana',
+  'jana',
+  'lagake',
+  'laga ke',
+  'lagakar',
+  'laga kar',
+  'bhej ke',
+  'bhejke',
+  'bhej kar',
+  'bhejkar',
+];
 
 // ---- nouns ----
 export const TASK_NOUNS = [
@@ -428,6 +487,33 @@ export const DAY_PLAN_FILLERS = new Set(
 /** "all", "saare": a bulk action, which no tool does one at a time. */
 export const ALL_WORDS = ['all', 'saare', 'sare', 'sab', 'sabhi', 'everything', 'every'];
 export const FOLLOW_UP_NOUNS = ['follow up', 'follow ups', 'follow-up', 'follow-ups'];
+/** The verbs that go with "follow up" in Hinglish: "follow up karna hai", "follow up bhejna", "follow up daalo". */
+export const FOLLOW_UP_VERBS = [
+  'karna',
+  'karni',
+  'karne',
+  'karo',
+  'kar',
+  'karke',
+  'kar lena',
+  'kar lo',
+  'kar dena',
+  'lena',
+  'le lena',
+  'le lo',
+  'lo',
+  'bhejna',
+  'bhejni',
+  'bhejo',
+  'bhej do',
+  'bhej dena',
+  'daalo',
+  'daal do',
+  'dalna',
+  'daalna',
+  'krna',
+  'krni',
+];
 
 // ---- verbs and cues ----
 /** Unambiguous "make a task" cues: they win over anything else in the sentence. */
