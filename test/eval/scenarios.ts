@@ -46,6 +46,8 @@ const Scenario = z.object({
   group: z.string(),
   lang: Lang,
   holdout: z.boolean().optional(),
+  /** `tuning`: written by whoever tuned the parser for its group, after reading the parser. */
+  origin: z.literal('tuning').optional(),
   tasks: z.array(z.string().min(1)).min(1),
   /** The business's team members by full name, added before the turn. */
   members: z.array(z.string().min(1)).optional(),

@@ -1,7 +1,7 @@
 import { isHonorific } from '../../domain/honorifics.ts';
 import { isActionWord } from '../../domain/lookup.ts';
 import type { ToolName } from '../tools/index.ts';
-import { takeAssignee } from './assign.ts';
+import { DUTY, takeAssignee } from './assign.ts';
 import { briefingArgs } from './briefing.ts';
 import { type DateContext, resolveWhen, takeSpan, takeWhen, tomorrowAt } from './dates.ts';
 import {
@@ -167,6 +167,7 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   const priority = takePriority(u);
   for (const p of [PATTERNS.reschedule, PATTERNS.doIt, DUE_WORDS]) u.takeAll(p, 'cue');
   u.takeAll(TASK_NOUN, 'noun');
+  if (assignee) u.takeAll(DUTY, 'noun');
   const due = when ? resolveWhen(when, ctx) : undefined;
   if (!due && !priority && !assignee) return null;
   return defined({ task: reference(u), due_date: due?.date, due_at: due?.at, priority, assignee });

@@ -7,8 +7,9 @@ import type { Match, Utterance } from './utterance.ts';
  * Work for someone in the team. Asking someone to do a new thing makes a task for them: "tell Ravi to
  * send the invoice by tomorrow", "ask Priya to call Mehta", "Ravi ko bolo kal tak invoice bhej de".
  * Handing over a task that exists changes it: "assign the GST task to Ravi", "GST wala kaam Ravi ko de
- * do", "give me the bank task". The person is passed as said ("Ravi", "Ravi bhai", "Mr Kumar") or as
- * "me"; the tool finds them among the business's members.
+ * do", "give me the bank task", "let Priya handle the rent", "GST filing Ravi se karwa lo", "rent Priya ke
+ * zimme", "invoice ab Priya bhejegi". The person is passed as said ("Ravi", "Ravi bhai", "Mr Kumar") or
+ * as "me"; the tool finds them among the business's members.
  */
 
 /** "tell Ravi to …", "ask Priya to …": a new task for the one named. */
@@ -30,8 +31,46 @@ const GIVE_TO = words(
     'transfer',
     'allot',
     'allocate',
+    'delegate',
   ]),
 );
+/** Verbs that hand work over whatever it is called ("delegate the bank deposit to Priya"). */
+const ONLY_ASSIGNS = /assign|allo|delegate|hand over|pass on/;
+/** "Ravi will handle …", "let Priya take care of …": taking a piece of work on. */
+const TAKE_ON = words(
+  alt([
+    'handle',
+    'take care of',
+    'look after',
+    'take over',
+    'manage',
+    'deal with',
+    'sort out',
+    'look into',
+    'do',
+    'take',
+    'own',
+  ]),
+);
+const WILL = new Set(['will', 'should', 'can', 'must', 'shall', 'to']);
+/** "put Ravi on …", "make Ravi responsible for …", "… should go to Ravi", "… is Ravi's job now". */
+const PUT_ON = words('put');
+const MAKE_RESPONSIBLE = words('make');
+const RESPONSIBLE_FOR = words('responsible for|in charge of|incharge of|the owner of|owner of');
+const GOES_TO = words('(?:should|will|can)?\\s*go(?:es)? to');
+/** "GST filing Ravi se karwa lo": have someone do it. */
+const HAVE_DONE = words(
+  `se\\s+(?:(?:ye|yeh|woh|wo)\\s+)?${alt(['karwa lo', 'karwa lena', 'karwa do', 'karwa dena', 'karwao', 'karwana', 'karwa lijiye', 'karwa'])}(?:\\s+hai)?`,
+);
+/** "rent Priya ke zimme", "cement order Suresh ke naam kar do": on someone's account. */
+const ON_THEIR_NAME = words(
+  `(?:ke|ki)\\s+(?:zimme|jimme|naam|zimmedari|jimmedari)(?:\\s+${alt(['kar do', 'karo', 'kardo', 'kar dena', 'daal do', 'hai', 'rahega', 'rahegi', 'hoga'])})?`,
+);
+/** "invoice ab Priya bhejegi", "bank deposit Suresh bhai karega": someone will do it. */
+const WILL_DO = /^\p{L}{2,}(?:ega|egi|enge|ayega|ayegi)$/u;
+/** A duty named as such, which "de do" hands over like a task: "Ravi ko GST ka zimma de do". */
+export const DUTY = words('zimma|jimma|zimmedari|jimmedari|responsibility|charge|duty');
+const WALA = words('wala|wali|wale|waala|waali|waale');
 /** "… Ravi ko de do", "… mujhe assign karo", "… Priya ko saunp do". */
 const GIVE_HINDI = words(
   alt([
@@ -54,6 +93,14 @@ const ME = new Set(['me', 'mujhe', 'mujhko', 'myself', 'khud']);
 /** Who a request cannot be for: the user asking about themselves, or someone unnamed. */
 const NOT_A_NAME = new Set([
   ...ME,
+  'i',
+  'we',
+  'he',
+  'she',
+  'they',
+  'who',
+  'ab',
+  'abhi',
   'us',
   'you',
   'him',
@@ -88,7 +135,18 @@ export function takeAssignee(u: Utterance): string | undefined {
 }
 
 function findAssignment(u: Utterance): Assignment | null {
-  return askTo(u) ?? tellHindi(u) ?? giveHindi(u) ?? giveTo(u);
+  return (
+    askTo(u) ??
+    tellHindi(u) ??
+    giveHindi(u) ??
+    giveTo(u) ??
+    takesOn(u) ??
+    putOn(u) ??
+    goesTo(u) ??
+    haveDone(u) ??
+    onTheirName(u) ??
+    willDo(u)
+  );
 }
 
 const isCapitalised = (u: Utterance, i: number) => /^\p{Lu}/u.test(u.tokens[i]?.raw ?? '');
@@ -160,17 +218,20 @@ function tellHindi(u: Utterance): Assignment | null {
 /** "assign the GST task to Ravi", "give the bank task to me", "give Ravi the GST task". */
 function giveTo(u: Utterance): Assignment | null {
   for (const cue of u.find(GIVE_TO)) {
-    const assigns = /assign|allo/.test(cue.text);
-    if (!assigns && !u.has(TASK_NOUN)) continue;
+    const assigns = ONLY_ASSIGNS.test(cue.text);
     // "… to Ravi": the last "to" after the verb
     for (let t = u.length - 2; t > cue.to; t--) {
       if (u.normOf(t) !== 'to' || !u.isFree(t)) continue;
+      // "hand the bank deposit over to Priya": handing over, whatever the work is called
+      const over = u.normOf(t - 1) === 'over' && u.isFree(t - 1) ? t - 1 : t;
+      if (!assigns && over === t && !u.has(TASK_NOUN)) continue;
       const end = nameAfter(u, t + 1, () => false);
       if (end < 0) continue;
       const who = person(u, t + 1, end);
-      mark(u, [cue, { from: t, to: end }]);
+      mark(u, [cue, { from: over, to: end }]);
       return { tool: 'update_task', person: who };
     }
+    if (!assigns && !u.has(TASK_NOUN)) continue;
     // "give Ravi the GST task", "give me the bank task"
     const the = (i: number) => ['the', 'my', 'this', 'that'].includes(u.normOf(i));
     const end = nameAfter(u, cue.to, the);
@@ -187,7 +248,8 @@ function giveTo(u: Utterance): Assignment | null {
 function giveHindi(u: Utterance): Assignment | null {
   for (const cue of u.find(GIVE_HINDI)) {
     const assigns = /assign|saunp|saump|hand/.test(cue.text);
-    if (!assigns && !u.has(TASK_NOUN)) continue;
+    // "cement wala order Patel ji ko de do": a "wala" names one of the tasks as surely as "task" does
+    if (!assigns && !u.has(TASK_NOUN) && !u.has(DUTY) && !u.has(WALA)) continue;
     for (let j = cue.from - 1; j >= 0; j--) {
       if (!u.isFree(j)) continue;
       if (ME.has(u.normOf(j))) {
@@ -202,4 +264,110 @@ function giveHindi(u: Utterance): Assignment | null {
     }
   }
   return null;
+}
+
+/** A name the message spells as one: capitalised, or with an honorific ("Priya", "Suresh bhai"). */
+function spelledAsName(u: Utterance, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (isCapitalised(u, i) || isHonorific(u.normOf(i))) return true;
+  return false;
+}
+
+/** "Ravi will handle the GST returns", "let Priya take care of the rent", "Suresh to do the cement order". */
+function takesOn(u: Utterance): Assignment | null {
+  for (const verb of u.find(TAKE_ON)) {
+    if (verb.to >= u.length) continue;
+    const modal = verb.from - 1;
+    const lets = u.normOf(modal - 1) === 'let' ? modal - 1 : -1;
+    // "let Priya handle …": the name between "let" and the verb
+    if (u.normOf(verb.from - 2) === 'let' || lets >= 0) {
+      const letAt = u.normOf(verb.from - 2) === 'let' ? verb.from - 2 : lets;
+      const end = nameAfter(u, letAt + 1, (i) => i >= verb.from);
+      if (end !== verb.from) continue;
+      mark(u, [{ from: letAt, to: verb.to }]);
+      return { tool: 'update_task', person: person(u, letAt + 1, end) };
+    }
+    if (!WILL.has(u.normOf(modal)) || !u.isFree(modal)) continue;
+    const from = nameBefore(u, modal);
+    if (from < 0 || !spelledAsName(u, from, modal)) continue;
+    mark(u, [{ from, to: verb.to }]);
+    return { tool: 'update_task', person: person(u, from, modal) };
+  }
+  return null;
+}
+
+/** "put Ravi on the GST filing", "make Priya responsible for the rent". */
+function putOn(u: Utterance): Assignment | null {
+  for (const cue of [...u.find(PUT_ON), ...u.find(MAKE_RESPONSIBLE)]) {
+    const put = cue.text === 'put';
+    const tie = put
+      ? u.find(words('on')).find((m) => m.from > cue.to)
+      : u.find(RESPONSIBLE_FOR).find((m) => m.from > cue.to);
+    if (!tie || tie.to >= u.length) continue;
+    const end = nameAfter(u, cue.to, (i) => i === tie.from);
+    if (end !== tie.from) continue;
+    mark(u, [{ from: cue.from, to: tie.to }]);
+    return { tool: 'update_task', person: person(u, cue.to, end) };
+  }
+  return null;
+}
+
+/** "the GST task should go to Ravi", "GST returns goes to Ravi". */
+function goesTo(u: Utterance): Assignment | null {
+  for (const cue of u.find(GOES_TO)) {
+    if (cue.from === 0) continue;
+    const end = nameAfter(u, cue.to, () => false);
+    if (end < 0 || !spelledAsName(u, cue.to, end)) continue;
+    mark(u, [{ from: cue.from, to: end }]);
+    return { tool: 'update_task', person: person(u, cue.to, end) };
+  }
+  return null;
+}
+
+/** "GST filing Ravi se karwa lo", "Priya se rent wala kaam karwa lena". */
+function haveDone(u: Utterance): Assignment | null {
+  for (const cue of u.find(HAVE_DONE)) {
+    const from = nameBefore(u, cue.from);
+    if (from < 0) continue;
+    mark(u, [
+      { from, to: cue.from + 1 },
+      { from: cue.to - 1, to: cue.to },
+    ]);
+    u.use(cue.from, cue.to, 'cue');
+    return { tool: 'update_task', person: person(u, from, cue.from) };
+  }
+  return null;
+}
+
+/** "rent Priya ke zimme", "cement order Suresh ke naam kar do". */
+function onTheirName(u: Utterance): Assignment | null {
+  for (const cue of u.find(ON_THEIR_NAME)) {
+    const from = nameBefore(u, cue.from);
+    if (from < 0 || from === 0) continue;
+    mark(u, [{ from, to: cue.to }]);
+    return { tool: 'update_task', person: person(u, from, cue.from) };
+  }
+  return null;
+}
+
+/** "invoice ab Priya bhejegi", "bank deposit Suresh bhai karega": a named person will do what is named. */
+function willDo(u: Utterance): Assignment | null {
+  const last = u.length - 1;
+  if (last < 2 || !WILL_DO.test(u.normOf(last))) return null;
+  // "… Suresh jama karega": one verb word may stand between the name and the future tense
+  for (const end of [last, last - 1]) {
+    const from = nameBefore(u, end);
+    if (from <= 0 || !spelledAsName(u, from, end)) continue;
+    mark(u, [{ from, to: u.length }]);
+    if (u.normOf(from - 1) === 'ab') u.use(from - 1, from, 'cue');
+    return { tool: 'update_task', person: person(u, from, end) };
+  }
+  // "Ravi GST wala kaam karega": the name opens the message
+  const end = nameAfter(u, 0, () => false);
+  if (end <= 0 || end >= last || !spelledAsName(u, 0, end) || (!u.has(WALA) && !u.has(TASK_NOUN)))
+    return null;
+  mark(u, [
+    { from: 0, to: end },
+    { from: last, to: u.length },
+  ]);
+  return { tool: 'update_task', person: person(u, 0, end) };
 }
