@@ -1094,6 +1094,10 @@ export const QUESTION_WORDS = [
   'kiski',
   'kinse',
   'kinko',
+  // "how much/many" anywhere asks: "Ramesh pe kitna udhaar hai", "profit kitna hua"
+  'kitna',
+  'kitni',
+  'kitne',
   'what',
   'whats',
   'why',
@@ -1205,7 +1209,11 @@ export const BUSINESS_NUMBERS = [
   // English
   'sale',
   'sales',
+  'sell',
+  'sells',
   'sold',
+  'came in',
+  'come in',
   'selling',
   'best selling',
   'revenue',
