@@ -121,6 +121,13 @@ export const PATTERNS = {
     alt([...Object.keys(DAY_PARTS), 'the day', 'my day', 'this day', 'din', 'abhi', 'now', 'right now']),
   ),
   dayPlan: words(alt(DAY_PLAN_NOUNS)),
+  /**
+   * What a call or message is about, the Hinglish way: "payment ke liye", "order ke baare mein". (In
+   * English, "call the CA about ITR" is a task; owners say "follow up" when they mean one.)
+   */
+  aboutSomething: words(
+    '\\S+\\s+(?:ke liye|ke baare mein|ke baare me|ke bare mein|ke bare me|ke sambandh mein)',
+  ),
   priority: words(alt([...PRIORITY_HIGH, ...PRIORITY_URGENT])),
   negation: words(alt(NEGATIONS)),
   all: words(alt(ALL_WORDS)),
@@ -211,11 +218,11 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     return tool('create_follow_up');
   }
 
-  // "Ramesh ko 98450 12345 pe kal call karna": a call or message to someone at a number is a follow-up,
-  // the one thing that keeps a phone number (a reminder to do it stays a task)
-  if (u.phones().length > 0 && mentionsChannel(u) && !question && !isDone && !has(PATTERNS.strongCreate)) {
-    return tool('create_follow_up');
-  }
+  // "Ramesh ko 98450 12345 pe kal call karna", "Sharma ji ko kal call karna payment ke liye": a call or
+  // message to someone at a number, or (in Hinglish) about something, is a follow-up, the one thing that
+  // keeps a phone number and a subject; a bare "call Ramesh" and a reminder to call stay tasks
+  const reachesOut = mentionsChannel(u) && (u.phones().length > 0 || has(PATTERNS.aboutSomething));
+  if (reachesOut && !question && !isDone && !has(PATTERNS.strongCreate)) return tool('create_follow_up');
 
   const stillToDo = has(PATTERNS.pendingWords) || notYetDone(u) || (question && has(PATTERNS.all) && isDone);
   // "what's on" is today's unless another day is said ("what's on tomorrow" lists tomorrow's)
