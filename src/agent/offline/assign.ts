@@ -62,18 +62,20 @@ const GOES_TO = words('(?:should|will|can)?\\s*go(?:es)? to');
 const HAVE_DONE = words(
   `se\\s+(?:(?:ye|yeh|woh|wo)\\s+)?${alt(['karwa lo', 'karwa lena', 'karwa do', 'karwa dena', 'karwao', 'karwana', 'karwa lijiye', 'karwa'])}(?:\\s+hai)?`,
 );
-/** "rent Priya ke zimme", "cement order Suresh ke naam kar do": on someone's account. */
+/** "rent Priya ke zimme", "cement order Suresh ke naam kar do", "… Suresh ke hawale kar do": theirs now. */
 const ON_THEIR_NAME = words(
-  `(?:ke|ki)\\s+(?:zimme|jimme|naam|zimmedari|jimmedari)(?:\\s+${alt(['kar do', 'karo', 'kardo', 'kar dena', 'daal do', 'hai', 'rahega', 'rahegi', 'hoga'])})?`,
+  `(?:ke|ki)\\s+(?:zimme|jimme|naam|hawale|havale)(?:\\s+${alt(['kar do', 'karo', 'kardo', 'kar dena', 'daal do', 'hai', 'rahega', 'rahegi', 'hoga'])})?`,
 );
 /** "invoice ab Priya bhejegi", "bank deposit Suresh bhai karega": someone will do it. */
 const WILL_DO = /^\p{L}{2,}(?:ega|egi|enge|ayega|ayegi)$/u;
 /** A duty named as such, which "de do" hands over like a task: "Ravi ko GST ka zimma de do". */
 export const DUTY = words('zimma|jimma|zimmedari|jimmedari|responsibility|charge|duty');
+const PLAIN_DO_AFTER = new Set(['ko', 'kaam', 'task', 'zimma', 'jimma', 'zimmedari', 'jimmedari']);
 const WALA = words('wala|wali|wale|waala|waali|waale');
 /** "… Ravi ko de do", "… mujhe assign karo", "… Priya ko saunp do". */
 const GIVE_HINDI = words(
   alt([
+    'do',
     'de do',
     'dedo',
     'de dena',
@@ -143,6 +145,7 @@ function findAssignment(u: Utterance): Assignment | null {
     takesOn(u) ??
     putOn(u) ??
     goesTo(u) ??
+    doneBy(u) ??
     haveDone(u) ??
     onTheirName(u) ??
     willDo(u)
@@ -220,7 +223,7 @@ function giveTo(u: Utterance): Assignment | null {
   for (const cue of u.find(GIVE_TO)) {
     const assigns = ONLY_ASSIGNS.test(cue.text);
     // "… to Ravi": the last "to" after the verb
-    for (let t = u.length - 2; t > cue.to; t--) {
+    for (let t = u.length - 2; t >= cue.to; t--) {
       if (u.normOf(t) !== 'to' || !u.isFree(t)) continue;
       // "hand the bank deposit over to Priya": handing over, whatever the work is called
       const over = u.normOf(t - 1) === 'over' && u.isFree(t - 1) ? t - 1 : t;
@@ -230,6 +233,12 @@ function giveTo(u: Utterance): Assignment | null {
       const who = person(u, t + 1, end);
       mark(u, [cue, { from: over, to: end }]);
       return { tool: 'update_task', person: who };
+    }
+    // "assign Priya to the warehouse rent"
+    const named = assigns ? nameAfter(u, cue.to, (i) => u.normOf(i) === 'to') : -1;
+    if (named > cue.to && u.normOf(named) === 'to' && named + 1 < u.length) {
+      mark(u, [cue, { from: cue.to, to: named + 1 }]);
+      return { tool: 'update_task', person: person(u, cue.to, named) };
     }
     if (!assigns && !u.has(TASK_NOUN)) continue;
     // "give Ravi the GST task", "give me the bank task"
@@ -247,6 +256,8 @@ function giveTo(u: Utterance): Assignment | null {
 /** "GST wala kaam Ravi ko de do", "Ravi ko GST ka task assign karo", "bank wala kaam mujhe de do". */
 function giveHindi(u: Utterance): Assignment | null {
   for (const cue of u.find(GIVE_HINDI)) {
+    // a bare "do" gives only right after the person or the work: "Ravi ko do", "… ka kaam do"
+    if (cue.text === 'do' && !PLAIN_DO_AFTER.has(u.normOf(cue.from - 1))) continue;
     const assigns = /assign|saunp|saump|hand/.test(cue.text);
     // "cement wala order Patel ji ko de do": a "wala" names one of the tasks as surely as "task" does
     if (!assigns && !u.has(TASK_NOUN) && !u.has(DUTY) && !u.has(WALA)) continue;
@@ -277,14 +288,14 @@ function takesOn(u: Utterance): Assignment | null {
   for (const verb of u.find(TAKE_ON)) {
     if (verb.to >= u.length) continue;
     const modal = verb.from - 1;
-    const lets = u.normOf(modal - 1) === 'let' ? modal - 1 : -1;
-    // "let Priya handle …": the name between "let" and the verb
-    if (u.normOf(verb.from - 2) === 'let' || lets >= 0) {
-      const letAt = u.normOf(verb.from - 2) === 'let' ? verb.from - 2 : lets;
-      const end = nameAfter(u, letAt + 1, (i) => i >= verb.from);
-      if (end !== verb.from) continue;
-      mark(u, [{ from: letAt, to: verb.to }]);
-      return { tool: 'update_task', person: person(u, letAt + 1, end) };
+    // "let Priya handle …", "can Suresh bhai do …": the name between "let" (or a modal) and the verb
+    for (let lead = verb.from - 2; lead >= Math.max(0, verb.from - 4); lead--) {
+      const word = u.normOf(lead);
+      if (word !== 'let' && !(lead === 0 && WILL.has(word))) continue;
+      const end = nameAfter(u, lead + 1, (i) => i >= verb.from);
+      if (end !== verb.from || !spelledAsName(u, lead + 1, end)) continue;
+      mark(u, [{ from: lead, to: verb.to }]);
+      return { tool: 'update_task', person: person(u, lead + 1, end) };
     }
     if (!WILL.has(u.normOf(modal)) || !u.isFree(modal)) continue;
     const from = nameBefore(u, modal);
@@ -298,14 +309,41 @@ function takesOn(u: Utterance): Assignment | null {
 /** "put Ravi on the GST filing", "make Priya responsible for the rent". */
 function putOn(u: Utterance): Assignment | null {
   for (const cue of [...u.find(PUT_ON), ...u.find(MAKE_RESPONSIBLE)]) {
-    const put = cue.text === 'put';
-    const tie = put
-      ? u.find(words('on')).find((m) => m.from > cue.to)
-      : u.find(RESPONSIBLE_FOR).find((m) => m.from > cue.to);
-    if (!tie || tie.to >= u.length) continue;
-    const end = nameAfter(u, cue.to, (i) => i === tie.from);
-    if (end !== tie.from) continue;
-    mark(u, [{ from: cue.from, to: tie.to }]);
+    const ties = [...u.find(RESPONSIBLE_FOR), ...(cue.text === 'put' ? u.find(words('on')) : [])];
+    for (const tie of ties.filter((m) => m.from > cue.to && m.to < u.length)) {
+      const end = nameAfter(u, cue.to, (i) => i === tie.from);
+      if (end !== tie.from) continue;
+      mark(u, [{ from: cue.from, to: tie.to }]);
+      return { tool: 'update_task', person: person(u, cue.to, end) };
+    }
+    // "put the GST filing on Ravi": the name closes the message
+    const on = u.find(words('on')).find((m) => m.from > cue.to + 1);
+    const end = on ? nameAfter(u, on.to, () => false) : -1;
+    if (cue.text === 'put' && on && end === u.length && spelledAsName(u, on.to, end)) {
+      mark(u, [cue, { from: on.from, to: end }]);
+      return { tool: 'update_task', person: person(u, on.to, end) };
+    }
+  }
+  return null;
+}
+
+/** "… should be done by Priya", "… to be handled by Ravi": the doer named after the work. */
+const DONE_BY = words(
+  `${alt(['done', 'handled', 'managed', 'taken care of', 'looked after', 'sorted', 'taken over', 'filed', 'sent', 'paid'])}\\s+by`,
+);
+
+function doneBy(u: Utterance): Assignment | null {
+  for (const cue of u.find(DONE_BY)) {
+    const end = nameAfter(u, cue.to, () => false);
+    if (end !== u.length || !spelledAsName(u, cue.to, end)) continue;
+    // "should be", "to be", "will be" go with the cue
+    let from = cue.from;
+    while (
+      from > 0 &&
+      ['be', 'should', 'to', 'will', 'must', 'can', 'has', 'have', 'been'].includes(u.normOf(from - 1))
+    )
+      from--;
+    mark(u, [{ from, to: end }]);
     return { tool: 'update_task', person: person(u, cue.to, end) };
   }
   return null;
