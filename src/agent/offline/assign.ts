@@ -1,6 +1,6 @@
 import { HONORIFICS_AFTER, HONORIFICS_BEFORE, isHonorific } from '../../domain/honorifics.ts';
 import { TASK_NOUN } from './entities.ts';
-import { alt, words } from './lexicon.ts';
+import { alt, DAY_OFFSET_WORDS, DAY_PARTS, WEEKDAYS, words } from './lexicon.ts';
 import type { Match, Utterance } from './utterance.ts';
 
 /**
@@ -253,14 +253,30 @@ function giveTo(u: Utterance): Assignment | null {
   return null;
 }
 
+const MONEY = /\d|₹|rupa|rupe|rs\b|paise|paisa|lakh|hazaar|hazar/;
+/** A day or time: "kal sample Kapoor ko de dena" is a thing to give then, not work to hand over. */
+const WHEN = words(
+  alt([...Object.keys(DAY_OFFSET_WORDS), ...Object.keys(WEEKDAYS), ...Object.keys(DAY_PARTS), 'baje', 'tak']),
+);
+
+/** "GST returns Ravi ko de do": work (not money, no time) before the person, and "de do" right after "ko". */
+function handsOverFirst(u: Utterance, cue: number): boolean {
+  if (u.normOf(cue - 1) !== 'ko' || MONEY.test(u.norm) || u.has(WHEN, { all: true })) return false;
+  const from = nameBefore(u, cue - 1);
+  return from > 0 && u.freeIndexes(0, from).length > 0;
+}
+
 /** "GST wala kaam Ravi ko de do", "Ravi ko GST ka task assign karo", "bank wala kaam mujhe de do". */
 function giveHindi(u: Utterance): Assignment | null {
   for (const cue of u.find(GIVE_HINDI)) {
     // a bare "do" gives only right after the person or the work: "Ravi ko do", "… ka kaam do"
     if (cue.text === 'do' && !PLAIN_DO_AFTER.has(u.normOf(cue.from - 1))) continue;
     const assigns = /assign|saunp|saump|hand/.test(cue.text);
-    // "cement wala order Patel ji ko de do": a "wala" names one of the tasks as surely as "task" does
-    if (!assigns && !u.has(TASK_NOUN) && !u.has(DUTY) && !u.has(WALA)) continue;
+    // "cement wala order Patel ji ko de do": a "wala" names one of the tasks as surely as "task" does;
+    // so does the work said before the person ("GST returns Ravi ko de do"), where "Ramesh ko cheque de
+    // do" gives a thing
+    const named = u.has(TASK_NOUN) || u.has(DUTY) || u.has(WALA) || handsOverFirst(u, cue.from);
+    if (!assigns && !named) continue;
     for (let j = cue.from - 1; j >= 0; j--) {
       if (!u.isFree(j)) continue;
       if (ME.has(u.normOf(j))) {
