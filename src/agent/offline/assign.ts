@@ -29,6 +29,8 @@ const GIVE_TO = words(
     'pass',
     'pass on',
     'transfer',
+    'move',
+    'shift',
     'allot',
     'allocate',
     'delegate',
@@ -36,6 +38,8 @@ const GIVE_TO = words(
 );
 /** Verbs that hand work over whatever it is called ("delegate the bank deposit to Priya"). */
 const ONLY_ASSIGNS = /assign|allo|delegate|hand over|pass on/;
+/** Verbs that hand work on to a person named as one, when no money or time is in it: "transfer the GST filing to Ravi". */
+const PASSES_ON = /^(?:hand|pass|transfer|move|shift)$/;
 /** "Ravi will handle …", "let Priya take care of …": taking a piece of work on. */
 const TAKE_ON = words(
   alt([
@@ -227,9 +231,12 @@ function giveTo(u: Utterance): Assignment | null {
       if (u.normOf(t) !== 'to' || !u.isFree(t)) continue;
       // "hand the bank deposit over to Priya": handing over, whatever the work is called
       const over = u.normOf(t - 1) === 'over' && u.isFree(t - 1) ? t - 1 : t;
-      if (!assigns && over === t && !u.has(TASK_NOUN)) continue;
       const end = nameAfter(u, t + 1, () => false);
       if (end < 0) continue;
+      // "move the meeting to Friday" is a new day, "give the cheque to Ramesh" a thing to give
+      const passes = PASSES_ON.test(cue.text) && spelledAsName(u, t + 1, end) && !moneyOrTime(u);
+      if (/^(?:move|shift)$/.test(cue.text) && !passes) continue;
+      if (!assigns && over === t && !passes && !u.has(TASK_NOUN)) continue;
       const who = person(u, t + 1, end);
       mark(u, [cue, { from: over, to: end }]);
       return { tool: 'update_task', person: who };
@@ -260,8 +267,10 @@ const WHEN = words(
 );
 
 /** "GST returns Ravi ko de do": work (not money, no time) before the person, and "de do" right after "ko". */
+const moneyOrTime = (u: Utterance) => MONEY.test(u.norm) || u.has(WHEN, { all: true });
+
 function handsOverFirst(u: Utterance, cue: number): boolean {
-  if (u.normOf(cue - 1) !== 'ko' || MONEY.test(u.norm) || u.has(WHEN, { all: true })) return false;
+  if (u.normOf(cue - 1) !== 'ko' || moneyOrTime(u)) return false;
   const from = nameBefore(u, cue - 1);
   return from > 0 && u.freeIndexes(0, from).length > 0;
 }
