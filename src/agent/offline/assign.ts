@@ -90,6 +90,13 @@ const GIVE_HINDI = words(
     'assign kar dena',
     'saunp do',
     'saump do',
+    'saunpo',
+    'saunp dijiye',
+    'de dijiye',
+    'pakda do',
+    'thama do',
+    'allot karo',
+    'allot kar do',
     'handover karo',
     'handover kar do',
     'hand over kar do',
@@ -204,8 +211,11 @@ function askTo(u: Utterance): Assignment | null {
     if (to < 0 || u.normOf(to) !== 'to' || to + 1 >= u.length) continue;
     const who = person(u, cue.to, to);
     if (who === 'me') continue; // "remind me to …" is the user's own task
+    // "tell Ravi to handle the GST returns": taking on work that is there already, when no time is set
+    const takesOver = u.find(TAKE_ON).some((v) => v.from === to + 1) && !moneyOrTime(u);
     mark(u, [cue, { from: cue.to, to: to + 1 }]);
-    return { tool: 'create_task', person: who };
+    if (takesOver) u.use(to + 1, u.find(TAKE_ON).find((v) => v.from === to + 1)?.to ?? to + 1, 'cue');
+    return { tool: takesOver ? 'update_task' : 'create_task', person: who };
   }
   return null;
 }
@@ -263,7 +273,12 @@ function giveTo(u: Utterance): Assignment | null {
 const MONEY = /\d|₹|rupa|rupe|rs\b|paise|paisa|lakh|hazaar|hazar/;
 /** A day or time: "kal sample Kapoor ko de dena" is a thing to give then, not work to hand over. */
 const WHEN = words(
-  alt([...Object.keys(DAY_OFFSET_WORDS), ...Object.keys(WEEKDAYS), ...Object.keys(DAY_PARTS), 'baje', 'tak']),
+  alt([
+    ...Object.keys(DAY_OFFSET_WORDS),
+    ...Object.keys(WEEKDAYS),
+    ...Object.keys(DAY_PARTS),
+    ...'today tomorrow by baje tak'.split(' '),
+  ]),
 );
 
 /** "GST returns Ravi ko de do": work (not money, no time) before the person, and "de do" right after "ko". */
@@ -280,7 +295,7 @@ function giveHindi(u: Utterance): Assignment | null {
   for (const cue of u.find(GIVE_HINDI)) {
     // a bare "do" gives only right after the person or the work: "Ravi ko do", "… ka kaam do"
     if (cue.text === 'do' && !PLAIN_DO_AFTER.has(u.normOf(cue.from - 1))) continue;
-    const assigns = /assign|saunp|saump|hand/.test(cue.text);
+    const assigns = /assign|allot|saunp|saump|hand/.test(cue.text);
     // "cement wala order Patel ji ko de do": a "wala" names one of the tasks as surely as "task" does;
     // so does the work said before the person ("GST returns Ravi ko de do"), where "Ramesh ko cheque de
     // do" gives a thing
@@ -313,10 +328,11 @@ function takesOn(u: Utterance): Assignment | null {
   for (const verb of u.find(TAKE_ON)) {
     if (verb.to >= u.length) continue;
     const modal = verb.from - 1;
-    // "let Priya handle …", "can Suresh bhai do …": the name between "let" (or a modal) and the verb
+    // "let Priya handle …", "have Ravi do …", "can Suresh bhai do …": the name between "let" (or a
+    // modal) and the verb
     for (let lead = verb.from - 2; lead >= Math.max(0, verb.from - 4); lead--) {
       const word = u.normOf(lead);
-      if (word !== 'let' && !(lead === 0 && WILL.has(word))) continue;
+      if (word !== 'let' && word !== 'have' && !(lead === 0 && WILL.has(word))) continue;
       const end = nameAfter(u, lead + 1, (i) => i >= verb.from);
       if (end !== verb.from || !spelledAsName(u, lead + 1, end)) continue;
       mark(u, [{ from: lead, to: verb.to }]);
