@@ -163,7 +163,8 @@ function findAssignment(u: Utterance): Assignment | null {
   );
 }
 
-const isCapitalised = (u: Utterance, i: number) => /^\p{Lu}/u.test(u.tokens[i]?.raw ?? '');
+// "Ravi", not "GST": a code in capitals is what the work is about, never part of a name
+const isCapitalised = (u: Utterance, i: number) => /^\p{Lu}\p{Ll}/u.test(u.tokens[i]?.raw ?? '');
 
 /** The name that ends just before `end` ("Ravi", "Ravi bhai", "Mr Ravi Kumar"): its first index, or -1. */
 function nameBefore(u: Utterance, end: number): number {
@@ -258,6 +259,17 @@ function giveTo(u: Utterance): Assignment | null {
       return { tool: 'update_task', person: person(u, cue.to, named) };
     }
     if (!assigns && !u.has(TASK_NOUN)) continue;
+    // "assign Ravi GST filing": a name as such right after the verb, the work after it
+    const direct = assigns ? nameAfter(u, cue.to, () => false) : -1;
+    if (
+      direct > cue.to &&
+      direct < u.length &&
+      spelledAsName(u, cue.to, direct) &&
+      u.normOf(direct) !== 'to'
+    ) {
+      mark(u, [cue, { from: cue.to, to: direct }]);
+      return { tool: 'update_task', person: person(u, cue.to, direct) };
+    }
     // "give Ravi the GST task", "give me the bank task"
     const the = (i: number) => ['the', 'my', 'this', 'that'].includes(u.normOf(i));
     const end = nameAfter(u, cue.to, the);
