@@ -80,6 +80,8 @@ const WALA = words('wala|wali|wale|waala|waali|waale');
 const GIVE_HINDI = words(
   alt([
     'do',
+    'dena',
+    'dena hai',
     'de do',
     'dedo',
     'de dena',
@@ -250,6 +252,11 @@ function giveTo(u: Utterance): Assignment | null {
       if (!assigns && over === t && !passes && !u.has(TASK_NOUN)) continue;
       const who = person(u, t + 1, end);
       mark(u, [cue, { from: over, to: end }]);
+      // "reassign the GST task from Priya to Ravi": who had it is not part of its name
+      const from = u
+        .find(words('from'))
+        .find((m) => m.to < over && nameAfter(u, m.to, (i) => i >= over) === over);
+      if (from) mark(u, [{ from: from.from, to: over }]);
       return { tool: 'update_task', person: who };
     }
     // "assign Priya to the warehouse rent"
@@ -306,7 +313,7 @@ function handsOverFirst(u: Utterance, cue: number): boolean {
 function giveHindi(u: Utterance): Assignment | null {
   for (const cue of u.find(GIVE_HINDI)) {
     // a bare "do" gives only right after the person or the work: "Ravi ko do", "… ka kaam do"
-    if (cue.text === 'do' && !PLAIN_DO_AFTER.has(u.normOf(cue.from - 1))) continue;
+    if (/^(?:do|dena)$/.test(cue.text) && !PLAIN_DO_AFTER.has(u.normOf(cue.from - 1))) continue;
     const assigns = /assign|allot|saunp|saump|hand/.test(cue.text);
     // "cement wala order Patel ji ko de do": a "wala" names one of the tasks as surely as "task" does;
     // so does the work said before the person ("GST returns Ravi ko de do"), where "Ramesh ko cheque de
