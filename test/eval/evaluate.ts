@@ -5,11 +5,11 @@ import { TOOL_NAMES } from '../../src/agent/tools/index.ts';
 import { normalisePhone } from '../../src/domain/phone.ts';
 
 /**
- * Scores the offline parser against the parser-level sets, test/eval/utterances.json and fresh.json. A
- * case is right when the kind and the tool match, every expected argument is present with an equal value
- * (strings compared without case, spaces collapsed and a leading article aside — "the payment" is the
- * subject "payment"; times as instants, phones as E.164) and no argument named in `absent` is there.
- * Arguments the expectation does not name may be present.
+ * Scores the offline parser against the parser-level sets, test/eval/utterances.json, fresh.json and
+ * fresh2.json. A case is right when the kind and the tool match, every expected argument is present with
+ * an equal value (strings compared without case, spaces collapsed and a leading article aside — "the
+ * payment" is the subject "payment"; times as instants, phones as E.164) and no argument named in
+ * `absent` is there. Arguments the expectation does not name may be present.
  */
 
 const Expect = z.discriminatedUnion('kind', [
@@ -30,6 +30,8 @@ const Case = z.object({
   lang: Lang,
   group: z.string().optional(),
   holdout: z.boolean().optional(),
+  /** `tuning`: written by whoever tuned the parser for its group, after reading the parser. */
+  origin: z.literal('tuning').optional(),
   expect: Expect,
   /** Arguments that must not be there (a list question must not search for its own words). */
   absent: z.array(z.string()).optional(),
@@ -43,7 +45,7 @@ const EvalSet = z.object({
 });
 export type EvalSet = z.infer<typeof EvalSet>;
 
-export type ParserSet = 'utterances' | 'fresh';
+export type ParserSet = 'utterances' | 'fresh' | 'fresh2';
 
 export function readJson(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8'));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TurnRunner } from '../../src/agent/runner.ts';
 import type { Db } from '../../src/db/types.ts';
 import type { Ctx } from '../../src/domain/context.ts';
+import { addMember } from '../../src/domain/members/service.ts';
 import type { Task } from '../../src/domain/tasks/schema.ts';
 import { createTask, listTasks } from '../../src/domain/tasks/service.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
@@ -9,11 +10,14 @@ import { offlineTurnRunner } from '../support/offline-runner.ts';
 import { type CaseResult, Lang, readJson, type Score, scoreOf } from './evaluate.ts';
 
 /**
- * Scores test/eval/scenarios.json: cases that need the owner's open tasks. Each case gets a business of
- * its own with its tasks, created through the domain services; its message runs through the real turn
- * runner with the offline model and the real tools; the effect is read back from the database.
+ * Scores test/eval/scenarios.json and scenarios2.json: cases that need the owner's open tasks (and team
+ * members). Each case gets a business of its own with its tasks and members, created through the domain
+ * services; its message runs through the real turn runner with the offline model and the real tools; the
+ * effect is read back from the database.
  * - `done`: the named task is done, nothing else changed;
  * - `rescheduled`: the named task has the new due date (no time) or due time, nothing else changed;
+ * - `assigned`: the named task is assigned to the member of that full name, nothing else about it or any
+ *   other task changed;
  * - `asks`: nothing changed, and the reply names the tasks it is choosing between;
  * - `listed`: nothing changed, and the reply lists `count` tasks, every open one among them.
  */
@@ -27,6 +31,13 @@ const Expect = z.discriminatedUnion('outcome', [
     due_date: z.iso.date().optional(),
     due_at: z.iso.datetime({ offset: true }).optional(),
   }),
+  z.object({
+    outcome: z.literal('assigned'),
+    tool: z.literal('update_task').optional(),
+    task: z.string(),
+    /** A member's full name, as in `members`. */
+    assignee: z.string(),
+  }),
   z.object({ outcome: z.literal('asks') }),
   z.object({ outcome: z.literal('listed'), count: z.number().int().positive() }),
 ]);
@@ -35,7 +46,11 @@ const Scenario = z.object({
   group: z.string(),
   lang: Lang,
   holdout: z.boolean().optional(),
+  /** `tuning`: written by whoever tuned the parser for its group, after reading the parser. */
+  origin: z.literal('tuning').optional(),
   tasks: z.array(z.string().min(1)).min(1),
+  /** The business's team members by full name, added before the turn. */
+  members: z.array(z.string().min(1)).optional(),
   text: z.string(),
   expect: Expect,
 });
@@ -48,11 +63,14 @@ const ScenarioSet = z.object({
 });
 export type ScenarioSet = z.infer<typeof ScenarioSet>;
 
-export const loadScenarios = (): ScenarioSet => ScenarioSet.parse(readJson('scenarios'));
+export type ScenarioFile = 'scenarios' | 'scenarios2';
 
-/** What a task is, for telling whether a turn changed it. */
-const stateOf = (t: Task) =>
-  JSON.stringify([t.title, t.status, t.due_date, t.due_at, t.priority, t.assignee_id, t.notes]);
+export const loadScenarios = (name: ScenarioFile = 'scenarios'): ScenarioSet =>
+  ScenarioSet.parse(readJson(name));
+
+/** What a task is apart from its assignee, and with it: for telling whether and how a turn changed it. */
+const contentOf = (t: Task) => JSON.stringify([t.title, t.status, t.due_date, t.due_at, t.priority, t.notes]);
+const stateOf = (t: Task) => JSON.stringify([contentOf(t), t.assignee_id]);
 
 async function tasksOf(db: Db, ctx: Ctx): Promise<Task[]> {
   return (await listTasks(db, ctx, { sort: 'created_at', page: 1, limit: 100 })).items;
@@ -62,13 +80,34 @@ async function tasksOf(db: Db, ctx: Ctx): Promise<Task[]> {
 interface Observed {
   reply: string;
   actions: { tool: string; args: unknown; ok: unknown; error?: unknown }[];
-  changed: { title: string; status: string; due_date: string | null; due_at: string | null }[];
+  changed: {
+    title: string;
+    status: string;
+    due_date: string | null;
+    due_at: string | null;
+    assignee: string | null;
+  }[];
 }
 
-/** Whether the turn had the expected effect: `changed` are the tasks it changed. */
-function judge(c: Scenario, before: Task[], changed: Task[], reply: string): boolean {
+/**
+ * Whether the turn had the expected effect: `changed` are the tasks it changed; `team` the members' ids
+ * by full name.
+ */
+function judge(
+  c: Scenario,
+  before: Task[],
+  changed: Task[],
+  reply: string,
+  team: ReadonlyMap<string, string>,
+): boolean {
   const e = c.expect;
   switch (e.outcome) {
+    case 'assigned': {
+      const t = changed[0];
+      const was = before.find((b) => b.id === t?.id);
+      if (changed.length !== 1 || !t || !was || t.title !== e.task) return false;
+      return t.assignee_id === team.get(e.assignee) && contentOf(t) === contentOf(was);
+    }
     case 'done':
     case 'rescheduled': {
       if (changed.length !== 1 || changed[0]?.title !== e.task) return false;
@@ -90,7 +129,7 @@ function judge(c: Scenario, before: Task[], changed: Task[], reply: string): boo
 export interface ScenarioRun {
   db: Db;
   runTurn: TurnRunner;
-  /** Businesses made so far: each case's owner gets a phone of their own. */
+  /** People made so far: each case's owner and members get phones of their own. */
   made: number;
 }
 
@@ -101,8 +140,8 @@ export function scenarioRun(db: Db, set: ScenarioSet): ScenarioRun {
 
 export async function runScenario(run: ScenarioRun, c: Scenario, timezone: string): Promise<CaseResult> {
   const { db } = run;
-  const phone = `+9188${String(++run.made).padStart(8, '0')}`;
-  const principal = await ensureOwner(db, phone, timezone);
+  const phone = () => `+9188${String(++run.made).padStart(8, '0')}`;
+  const principal = await ensureOwner(db, phone(), timezone);
   const ctx: Ctx = {
     tenantId: principal.tenantId,
     userId: principal.userId,
@@ -110,6 +149,11 @@ export async function runScenario(run: ScenarioRun, c: Scenario, timezone: strin
     via: 'api',
     timezone,
   };
+  const team = new Map<string, string>();
+  for (const name of c.members ?? []) {
+    team.set(name, (await addMember(db, ctx, { phone: phone(), name, role: 'member' })).id);
+  }
+  const nameOf = new Map([...team].map(([name, id]) => [id, name]));
   for (const title of c.tasks) await createTask(db, ctx, { title, priority: 'medium' }, 'api');
   const before = await tasksOf(db, ctx);
   const turn = await run.runTurn({ principal, channel: 'api', message: c.text });
@@ -127,15 +171,16 @@ export async function runScenario(run: ScenarioRun, c: Scenario, timezone: strin
       status: t.status,
       due_date: t.due_date,
       due_at: t.due_at,
+      assignee: t.assignee_id && (nameOf.get(t.assignee_id) ?? t.assignee_id),
     })),
   };
   return {
     lang: c.lang,
     group: c.group,
     holdout: c.holdout ?? false,
-    ok: judge(c, before, changed, turn.reply),
+    ok: judge(c, before, changed, turn.reply, team),
     text: c.text,
-    expected: { tasks: c.tasks, ...c.expect },
+    expected: { tasks: c.tasks, ...(c.members ? { members: c.members } : {}), ...c.expect },
     got: observed,
   };
 }

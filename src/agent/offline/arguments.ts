@@ -1,7 +1,7 @@
 import { isHonorific } from '../../domain/honorifics.ts';
 import { isActionWord } from '../../domain/lookup.ts';
 import type { ToolName } from '../tools/index.ts';
-import { takeAssignee } from './assign.ts';
+import { DUTY, takeAssignee } from './assign.ts';
 import { briefingArgs } from './briefing.ts';
 import { type DateContext, resolveWhen, takeSpan, takeWhen, tomorrowAt } from './dates.ts';
 import {
@@ -11,6 +11,7 @@ import {
   reference,
   TASK_NOUN,
   takeChannel,
+  takePhoneLabels,
   takePriority,
   title,
 } from './entities.ts';
@@ -166,6 +167,7 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   const priority = takePriority(u);
   for (const p of [PATTERNS.reschedule, PATTERNS.doIt, DUE_WORDS]) u.takeAll(p, 'cue');
   u.takeAll(TASK_NOUN, 'noun');
+  if (assignee) u.takeAll(DUTY, 'noun');
   const due = when ? resolveWhen(when, ctx) : undefined;
   if (!due && !priority && !assignee) return null;
   return defined({ task: reference(u), due_date: due?.date, due_at: due?.at, priority, assignee });
@@ -189,6 +191,8 @@ function deleteTask(u: Utterance): Args {
 
 function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   const when = takeWhen(u, ctx);
+  // before the channel: "phone 98450 12345" labels the number, it does not say to call
+  takePhoneLabels(u);
   const channel = takeChannel(u);
   takePriority(u); // follow-ups carry no priority; keep the word out of the subject
   for (const p of [PATTERNS.createFollowUp, PATTERNS.strongCreate]) u.takeAll(p, 'cue');

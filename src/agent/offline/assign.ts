@@ -1,14 +1,15 @@
 import { HONORIFICS_AFTER, HONORIFICS_BEFORE, isHonorific } from '../../domain/honorifics.ts';
 import { TASK_NOUN } from './entities.ts';
-import { alt, words } from './lexicon.ts';
+import { alt, DAY_OFFSET_WORDS, DAY_PARTS, WEEKDAYS, words } from './lexicon.ts';
 import type { Match, Utterance } from './utterance.ts';
 
 /**
  * Work for someone in the team. Asking someone to do a new thing makes a task for them: "tell Ravi to
  * send the invoice by tomorrow", "ask Priya to call Mehta", "Ravi ko bolo kal tak invoice bhej de".
  * Handing over a task that exists changes it: "assign the GST task to Ravi", "GST wala kaam Ravi ko de
- * do", "give me the bank task". The person is passed as said ("Ravi", "Ravi bhai", "Mr Kumar") or as
- * "me"; the tool finds them among the business's members.
+ * do", "give me the bank task", "let Priya handle the rent", "GST filing Ravi se karwa lo", "rent Priya ke
+ * zimme", "invoice ab Priya bhejegi". The person is passed as said ("Ravi", "Ravi bhai", "Mr Kumar") or
+ * as "me"; the tool finds them among the business's members.
  */
 
 /** "tell Ravi to …", "ask Priya to …": a new task for the one named. */
@@ -28,13 +29,59 @@ const GIVE_TO = words(
     'pass',
     'pass on',
     'transfer',
+    'move',
+    'shift',
     'allot',
     'allocate',
+    'delegate',
   ]),
 );
+/** Verbs that hand work over whatever it is called ("delegate the bank deposit to Priya"). */
+const ONLY_ASSIGNS = /assign|allo|delegate|hand over|pass on/;
+/** Verbs that hand work on to a person named as one, when no money or time is in it: "transfer the GST filing to Ravi". */
+const PASSES_ON = /^(?:hand|pass|transfer|move|shift)$/;
+/** "Ravi will handle …", "let Priya take care of …": taking a piece of work on. */
+const TAKE_ON = words(
+  alt([
+    'handle',
+    'take care of',
+    'look after',
+    'take over',
+    'manage',
+    'deal with',
+    'sort out',
+    'look into',
+    'do',
+    'take',
+    'own',
+  ]),
+);
+const WILL = new Set(['will', 'should', 'can', 'must', 'shall', 'to']);
+/** "put Ravi on …", "make Ravi responsible for …", "… should go to Ravi", "… is Ravi's job now". */
+const PUT_ON = words('put');
+const MAKE_RESPONSIBLE = words('make');
+const RESPONSIBLE_FOR = words('responsible for|in charge of|incharge of|the owner of|owner of');
+const GOES_TO = words('(?:should|will|can)?\\s*go(?:es)? to');
+/** "GST filing Ravi se karwa lo": have someone do it. */
+const HAVE_DONE = words(
+  `se\\s+(?:(?:ye|yeh|woh|wo)\\s+)?${alt(['karwa lo', 'karwa lena', 'karwa do', 'karwa dena', 'karwao', 'karwana', 'karwa lijiye', 'karwa'])}(?:\\s+hai)?`,
+);
+/** "rent Priya ke zimme", "cement order Suresh ke naam kar do", "… Suresh ke hawale kar do": theirs now. */
+const ON_THEIR_NAME = words(
+  `(?:ke|ki)\\s+(?:zimme|jimme|naam|hawale|havale)(?:\\s+${alt(['kar do', 'karo', 'kardo', 'kar dena', 'daal do', 'hai', 'rahega', 'rahegi', 'hoga'])})?`,
+);
+/** "invoice ab Priya bhejegi", "bank deposit Suresh bhai karega": someone will do it. */
+const WILL_DO = /^\p{L}{2,}(?:ega|egi|enge|ayega|ayegi)$/u;
+/** A duty named as such, which "de do" hands over like a task: "Ravi ko GST ka zimma de do". */
+export const DUTY = words('zimma|jimma|zimmedari|jimmedari|responsibility|charge|duty');
+const PLAIN_DO_AFTER = new Set(['ko', 'kaam', 'task', 'zimma', 'jimma', 'zimmedari', 'jimmedari']);
+const WALA = words('wala|wali|wale|waala|waali|waale');
 /** "… Ravi ko de do", "… mujhe assign karo", "… Priya ko saunp do". */
 const GIVE_HINDI = words(
   alt([
+    'do',
+    'dena',
+    'dena hai',
     'de do',
     'dedo',
     'de dena',
@@ -45,6 +92,13 @@ const GIVE_HINDI = words(
     'assign kar dena',
     'saunp do',
     'saump do',
+    'saunpo',
+    'saunp dijiye',
+    'de dijiye',
+    'pakda do',
+    'thama do',
+    'allot karo',
+    'allot kar do',
     'handover karo',
     'handover kar do',
     'hand over kar do',
@@ -54,6 +108,14 @@ const ME = new Set(['me', 'mujhe', 'mujhko', 'myself', 'khud']);
 /** Who a request cannot be for: the user asking about themselves, or someone unnamed. */
 const NOT_A_NAME = new Set([
   ...ME,
+  'i',
+  'we',
+  'he',
+  'she',
+  'they',
+  'who',
+  'ab',
+  'abhi',
   'us',
   'you',
   'him',
@@ -88,10 +150,23 @@ export function takeAssignee(u: Utterance): string | undefined {
 }
 
 function findAssignment(u: Utterance): Assignment | null {
-  return askTo(u) ?? tellHindi(u) ?? giveHindi(u) ?? giveTo(u);
+  return (
+    askTo(u) ??
+    tellHindi(u) ??
+    giveHindi(u) ??
+    giveTo(u) ??
+    takesOn(u) ??
+    putOn(u) ??
+    goesTo(u) ??
+    doneBy(u) ??
+    haveDone(u) ??
+    onTheirName(u) ??
+    willDo(u)
+  );
 }
 
-const isCapitalised = (u: Utterance, i: number) => /^\p{Lu}/u.test(u.tokens[i]?.raw ?? '');
+// "Ravi", not "GST": a code in capitals is what the work is about, never part of a name
+const isCapitalised = (u: Utterance, i: number) => /^\p{Lu}\p{Ll}/u.test(u.tokens[i]?.raw ?? '');
 
 /** The name that ends just before `end` ("Ravi", "Ravi bhai", "Mr Ravi Kumar"): its first index, or -1. */
 function nameBefore(u: Utterance, end: number): number {
@@ -139,8 +214,11 @@ function askTo(u: Utterance): Assignment | null {
     if (to < 0 || u.normOf(to) !== 'to' || to + 1 >= u.length) continue;
     const who = person(u, cue.to, to);
     if (who === 'me') continue; // "remind me to …" is the user's own task
+    // "tell Ravi to handle the GST returns": taking on work that is there already, when no time is set
+    const takesOver = u.find(TAKE_ON).some((v) => v.from === to + 1) && !moneyOrTime(u);
     mark(u, [cue, { from: cue.to, to: to + 1 }]);
-    return { tool: 'create_task', person: who };
+    if (takesOver) u.use(to + 1, u.find(TAKE_ON).find((v) => v.from === to + 1)?.to ?? to + 1, 'cue');
+    return { tool: takesOver ? 'update_task' : 'create_task', person: who };
   }
   return null;
 }
@@ -160,16 +238,44 @@ function tellHindi(u: Utterance): Assignment | null {
 /** "assign the GST task to Ravi", "give the bank task to me", "give Ravi the GST task". */
 function giveTo(u: Utterance): Assignment | null {
   for (const cue of u.find(GIVE_TO)) {
-    const assigns = /assign|allo/.test(cue.text);
-    if (!assigns && !u.has(TASK_NOUN)) continue;
+    const assigns = ONLY_ASSIGNS.test(cue.text);
     // "… to Ravi": the last "to" after the verb
-    for (let t = u.length - 2; t > cue.to; t--) {
+    for (let t = u.length - 2; t >= cue.to; t--) {
       if (u.normOf(t) !== 'to' || !u.isFree(t)) continue;
+      // "hand the bank deposit over to Priya": handing over, whatever the work is called
+      const over = u.normOf(t - 1) === 'over' && u.isFree(t - 1) ? t - 1 : t;
       const end = nameAfter(u, t + 1, () => false);
       if (end < 0) continue;
+      // "move the meeting to Friday" is a new day, "give the cheque to Ramesh" a thing to give
+      const passes = PASSES_ON.test(cue.text) && spelledAsName(u, t + 1, end) && !moneyOrTime(u);
+      if (/^(?:move|shift)$/.test(cue.text) && !passes) continue;
+      if (!assigns && over === t && !passes && !u.has(TASK_NOUN)) continue;
       const who = person(u, t + 1, end);
-      mark(u, [cue, { from: t, to: end }]);
+      mark(u, [cue, { from: over, to: end }]);
+      // "reassign the GST task from Priya to Ravi": who had it is not part of its name
+      const from = u
+        .find(words('from'))
+        .find((m) => m.to < over && nameAfter(u, m.to, (i) => i >= over) === over);
+      if (from) mark(u, [{ from: from.from, to: over }]);
       return { tool: 'update_task', person: who };
+    }
+    // "assign Priya to the warehouse rent"
+    const named = assigns ? nameAfter(u, cue.to, (i) => u.normOf(i) === 'to') : -1;
+    if (named > cue.to && u.normOf(named) === 'to' && named + 1 < u.length) {
+      mark(u, [cue, { from: cue.to, to: named + 1 }]);
+      return { tool: 'update_task', person: person(u, cue.to, named) };
+    }
+    if (!assigns && !u.has(TASK_NOUN)) continue;
+    // "assign Ravi GST filing": a name as such right after the verb, the work after it
+    const direct = assigns ? nameAfter(u, cue.to, () => false) : -1;
+    if (
+      direct > cue.to &&
+      direct < u.length &&
+      spelledAsName(u, cue.to, direct) &&
+      u.normOf(direct) !== 'to'
+    ) {
+      mark(u, [cue, { from: cue.to, to: direct }]);
+      return { tool: 'update_task', person: person(u, cue.to, direct) };
     }
     // "give Ravi the GST task", "give me the bank task"
     const the = (i: number) => ['the', 'my', 'this', 'that'].includes(u.normOf(i));
@@ -183,11 +289,37 @@ function giveTo(u: Utterance): Assignment | null {
   return null;
 }
 
+const MONEY = /\d|₹|rupa|rupe|rs\b|paise|paisa|lakh|hazaar|hazar/;
+/** A day or time: "kal sample Kapoor ko de dena" is a thing to give then, not work to hand over. */
+const WHEN = words(
+  alt([
+    ...Object.keys(DAY_OFFSET_WORDS),
+    ...Object.keys(WEEKDAYS),
+    ...Object.keys(DAY_PARTS),
+    ...'today tomorrow by baje tak'.split(' '),
+  ]),
+);
+
+/** "GST returns Ravi ko de do": work (not money, no time) before the person, and "de do" right after "ko". */
+const moneyOrTime = (u: Utterance) => MONEY.test(u.norm) || u.has(WHEN, { all: true });
+
+function handsOverFirst(u: Utterance, cue: number): boolean {
+  if (u.normOf(cue - 1) !== 'ko' || moneyOrTime(u)) return false;
+  const from = nameBefore(u, cue - 1);
+  return from > 0 && u.freeIndexes(0, from).length > 0;
+}
+
 /** "GST wala kaam Ravi ko de do", "Ravi ko GST ka task assign karo", "bank wala kaam mujhe de do". */
 function giveHindi(u: Utterance): Assignment | null {
   for (const cue of u.find(GIVE_HINDI)) {
-    const assigns = /assign|saunp|saump|hand/.test(cue.text);
-    if (!assigns && !u.has(TASK_NOUN)) continue;
+    // a bare "do" gives only right after the person or the work: "Ravi ko do", "… ka kaam do"
+    if (/^(?:do|dena)$/.test(cue.text) && !PLAIN_DO_AFTER.has(u.normOf(cue.from - 1))) continue;
+    const assigns = /assign|allot|saunp|saump|hand/.test(cue.text);
+    // "cement wala order Patel ji ko de do": a "wala" names one of the tasks as surely as "task" does;
+    // so does the work said before the person ("GST returns Ravi ko de do"), where "Ramesh ko cheque de
+    // do" gives a thing
+    const named = u.has(TASK_NOUN) || u.has(DUTY) || u.has(WALA) || handsOverFirst(u, cue.from);
+    if (!assigns && !named) continue;
     for (let j = cue.from - 1; j >= 0; j--) {
       if (!u.isFree(j)) continue;
       if (ME.has(u.normOf(j))) {
@@ -202,4 +334,138 @@ function giveHindi(u: Utterance): Assignment | null {
     }
   }
   return null;
+}
+
+/** A name the message spells as one: capitalised, or with an honorific ("Priya", "Suresh bhai"). */
+function spelledAsName(u: Utterance, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (isCapitalised(u, i) || isHonorific(u.normOf(i))) return true;
+  return false;
+}
+
+/** "Ravi will handle the GST returns", "let Priya take care of the rent", "Suresh to do the cement order". */
+function takesOn(u: Utterance): Assignment | null {
+  for (const verb of u.find(TAKE_ON)) {
+    if (verb.to >= u.length) continue;
+    const modal = verb.from - 1;
+    // "let Priya handle …", "have Ravi do …", "can Suresh bhai do …": the name between "let" (or a
+    // modal) and the verb
+    for (let lead = verb.from - 2; lead >= Math.max(0, verb.from - 4); lead--) {
+      const word = u.normOf(lead);
+      if (word !== 'let' && word !== 'have' && !(lead === 0 && WILL.has(word))) continue;
+      const end = nameAfter(u, lead + 1, (i) => i >= verb.from);
+      if (end !== verb.from || !spelledAsName(u, lead + 1, end)) continue;
+      mark(u, [{ from: lead, to: verb.to }]);
+      return { tool: 'update_task', person: person(u, lead + 1, end) };
+    }
+    if (!WILL.has(u.normOf(modal)) || !u.isFree(modal)) continue;
+    const from = nameBefore(u, modal);
+    if (from < 0 || !spelledAsName(u, from, modal)) continue;
+    mark(u, [{ from, to: verb.to }]);
+    return { tool: 'update_task', person: person(u, from, modal) };
+  }
+  return null;
+}
+
+/** "put Ravi on the GST filing", "make Priya responsible for the rent". */
+function putOn(u: Utterance): Assignment | null {
+  for (const cue of [...u.find(PUT_ON), ...u.find(MAKE_RESPONSIBLE)]) {
+    const ties = [...u.find(RESPONSIBLE_FOR), ...(cue.text === 'put' ? u.find(words('on')) : [])];
+    for (const tie of ties.filter((m) => m.from > cue.to && m.to < u.length)) {
+      const end = nameAfter(u, cue.to, (i) => i === tie.from);
+      if (end !== tie.from) continue;
+      mark(u, [{ from: cue.from, to: tie.to }]);
+      return { tool: 'update_task', person: person(u, cue.to, end) };
+    }
+    // "put the GST filing on Ravi": the name closes the message
+    const on = u.find(words('on')).find((m) => m.from > cue.to + 1);
+    const end = on ? nameAfter(u, on.to, () => false) : -1;
+    if (cue.text === 'put' && on && end === u.length && spelledAsName(u, on.to, end)) {
+      mark(u, [cue, { from: on.from, to: end }]);
+      return { tool: 'update_task', person: person(u, on.to, end) };
+    }
+  }
+  return null;
+}
+
+/** "… should be done by Priya", "… to be handled by Ravi": the doer named after the work. */
+const DONE_BY = words(
+  `${alt(['done', 'handled', 'managed', 'taken care of', 'looked after', 'sorted', 'taken over', 'filed', 'sent', 'paid'])}\\s+by`,
+);
+
+function doneBy(u: Utterance): Assignment | null {
+  for (const cue of u.find(DONE_BY)) {
+    const end = nameAfter(u, cue.to, () => false);
+    if (end !== u.length || !spelledAsName(u, cue.to, end)) continue;
+    // "should be", "to be", "will be" go with the cue
+    let from = cue.from;
+    while (
+      from > 0 &&
+      ['be', 'should', 'to', 'will', 'must', 'can', 'has', 'have', 'been'].includes(u.normOf(from - 1))
+    )
+      from--;
+    mark(u, [{ from, to: end }]);
+    return { tool: 'update_task', person: person(u, cue.to, end) };
+  }
+  return null;
+}
+
+/** "the GST task should go to Ravi", "GST returns goes to Ravi". */
+function goesTo(u: Utterance): Assignment | null {
+  for (const cue of u.find(GOES_TO)) {
+    if (cue.from === 0) continue;
+    const end = nameAfter(u, cue.to, () => false);
+    if (end < 0 || !spelledAsName(u, cue.to, end)) continue;
+    mark(u, [{ from: cue.from, to: end }]);
+    return { tool: 'update_task', person: person(u, cue.to, end) };
+  }
+  return null;
+}
+
+/** "GST filing Ravi se karwa lo", "Priya se rent wala kaam karwa lena". */
+function haveDone(u: Utterance): Assignment | null {
+  for (const cue of u.find(HAVE_DONE)) {
+    const from = nameBefore(u, cue.from);
+    if (from < 0) continue;
+    mark(u, [
+      { from, to: cue.from + 1 },
+      { from: cue.to - 1, to: cue.to },
+    ]);
+    u.use(cue.from, cue.to, 'cue');
+    return { tool: 'update_task', person: person(u, from, cue.from) };
+  }
+  return null;
+}
+
+/** "rent Priya ke zimme", "cement order Suresh ke naam kar do". */
+function onTheirName(u: Utterance): Assignment | null {
+  for (const cue of u.find(ON_THEIR_NAME)) {
+    const from = nameBefore(u, cue.from);
+    if (from < 0 || from === 0) continue;
+    mark(u, [{ from, to: cue.to }]);
+    return { tool: 'update_task', person: person(u, from, cue.from) };
+  }
+  return null;
+}
+
+/** "invoice ab Priya bhejegi", "bank deposit Suresh bhai karega": a named person will do what is named. */
+function willDo(u: Utterance): Assignment | null {
+  const last = u.length - 1;
+  if (last < 2 || !WILL_DO.test(u.normOf(last))) return null;
+  // "… Suresh jama karega": one verb word may stand between the name and the future tense
+  for (const end of [last, last - 1]) {
+    const from = nameBefore(u, end);
+    if (from <= 0 || !spelledAsName(u, from, end)) continue;
+    mark(u, [{ from, to: u.length }]);
+    if (u.normOf(from - 1) === 'ab') u.use(from - 1, from, 'cue');
+    return { tool: 'update_task', person: person(u, from, end) };
+  }
+  // "Ravi GST wala kaam karega": the name opens the message
+  const end = nameAfter(u, 0, () => false);
+  if (end <= 0 || end >= last || !spelledAsName(u, 0, end) || (!u.has(WALA) && !u.has(TASK_NOUN)))
+    return null;
+  mark(u, [
+    { from: 0, to: end },
+    { from: last, to: u.length },
+  ]);
+  return { tool: 'update_task', person: person(u, 0, end) };
 }

@@ -7,12 +7,18 @@ import {
   CHANNEL_BEFORE,
   CHANNELS,
   FOLLOW_UP_NOUNS,
+  FOLLOW_UP_VERBS,
   GREETING_WORDS,
   LEADING_FILLERS,
+  PHONE_AFTER,
+  PHONE_BEFORE,
+  PHONE_LABELS,
+  PHONE_OWNERS,
   PLAN_NOUNS,
   PRIORITY_HIGH,
   PRIORITY_LOW,
   PRIORITY_URGENT,
+  PRONOUNS,
   REFERENCE_EDGE,
   SET_IT,
   TASK_NOUNS,
@@ -52,6 +58,10 @@ const CHANNEL_PATTERNS = (Object.entries(CHANNELS) as [FollowUpChannel, readonly
     [channel, words(`(?:${alt(CHANNEL_BEFORE)}\\s+)?${alt(names)}(?:\\s+${alt(CHANNEL_AFTER)})?`)] as const,
 );
 
+/** A way to reach someone is named: a call, a message, a mail or a visit. */
+export const mentionsChannel = (u: Utterance): boolean =>
+  CHANNEL_PATTERNS.some(([, pattern]) => channelsSaid(u, pattern).length > 0);
+
 /** "bank visit ka follow up": a channel word before ka/ki/ke names a thing, not how to follow up. */
 const channelsSaid = (u: Utterance, pattern: RegExp) =>
   u.find(pattern).filter((m) => !['ka', 'ki', 'ke'].includes(u.normOf(m.to)));
@@ -64,10 +74,33 @@ export function takeChannel(u: Utterance): FollowUpChannel | undefined {
     if (m && (!best || m.from < best.from)) best = { channel, from: m.from };
   }
   if (!best) return undefined;
+  // every word of that channel: "whatsapp msg karke" is one way, said twice
   for (const [channel, pattern] of CHANNEL_PATTERNS) {
-    if (channel === best.channel) u.useMatch(channelsSaid(u, pattern)[0], 'channel');
+    if (channel === best.channel) for (const m of channelsSaid(u, pattern)) u.useMatch(m, 'channel');
   }
   return best.channel;
+}
+
+// ---- phone ----
+
+/**
+ * Marks the words that label or tie in a phone number, so that they land in no name or subject: "mob:
+ * 98450 12345", "uska number 98450 12345 hai", "Ramesh ka no. 98450 12345", "Ramesh at 98450 12345",
+ * "98450 12345 pe".
+ */
+export function takePhoneLabels(u: Utterance): void {
+  u.tokens.forEach((t, p) => {
+    if (!t.phone) return;
+    let from = p;
+    const free = (i: number) => u.isFree(i);
+    while (free(from - 1) && PHONE_LABELS.has(u.normOf(from - 1))) from--;
+    if (from < p && free(from - 1) && PHONE_OWNERS.has(u.normOf(from - 1))) from--;
+    if (from === p && free(p - 1) && PHONE_BEFORE.has(u.normOf(p - 1))) from--;
+    let to = p + 1;
+    while (free(to) && PHONE_AFTER.has(u.normOf(to))) to++;
+    u.use(from, p, 'filler');
+    u.use(p + 1, to, 'filler');
+  });
 }
 
 // ---- nouns ----
@@ -76,7 +109,7 @@ export const TASK_NOUN = words(alt(TASK_NOUNS));
 export const PLAN_NOUN = words(alt(PLAN_NOUNS));
 /** "follow up", plus the verb that goes with it in Hinglish ("follow up karna hai"). */
 export const FOLLOW_UP_NOUN = words(
-  `${alt([...FOLLOW_UP_NOUNS, 'chase', 'chasing'])}(?:\\s+(?:karna|karni|karne|karo|kar|karke|lena|${alt(SET_IT)}))?(?:\\s+hai)?`,
+  `${alt([...FOLLOW_UP_NOUNS, 'chase', 'chasing'])}(?:\\s+${alt([...FOLLOW_UP_VERBS, ...SET_IT])})?(?:\\s+hai)?`,
 );
 
 // ---- greetings ----
@@ -243,6 +276,7 @@ const MARKERS: Marker[] = [
 
 const FOLLOW_UP_FILLERS = new Set([
   ...LEADING_FILLERS,
+  ...PRONOUNS,
   'karna',
   'karni',
   'karo',
@@ -277,6 +311,15 @@ function joinsPhrase(u: Utterance, chunk: readonly number[], at: number, run: re
   return run.length > 0 && at + 1 < chunk.length && !markerAt(u, chunk, at + 1);
 }
 
+/** A phone number stands between two tokens. */
+const phoneBetween = (u: Utterance, a: number, b: number) =>
+  u.tokens.slice(a + 1, b).some((t) => t.phone !== undefined);
+
+/** Words that read as a person: an honorific among them ("Ramesh ji"), or a capital past the first word. */
+const namesSomeone = (u: Utterance, indexes: readonly number[]) =>
+  indexes.some((i) => HONORIFICS.has(u.normOf(i))) ||
+  indexes.some((i) => i > 0 && /^\p{Lu}/u.test(u.tokens[i]?.raw ?? ''));
+
 /**
  * Splits what is left of a follow-up message into who and what. English marks them with prepositions
  * ("with Ramesh about the payment"), Hinglish with postpositions ("Ramesh se payment ke liye"); a ka/ki/ke
@@ -284,21 +327,26 @@ function joinsPhrase(u: Utterance, chunk: readonly number[], at: number, run: re
  * the subject.
  */
 export function contactAndSubject(u: Utterance): { contact?: string; subject?: string } {
-  const found: { role?: Role; indexes: number[]; genitive?: boolean }[] = [];
+  const found: { role?: Role; indexes: number[]; genitive?: boolean; byPhone?: boolean }[] = [];
   for (const chunk of u.chunks()) {
     let run: number[] = [];
     let before: Marker | undefined;
-    const close = (after: Marker | undefined) => {
+    const close = (after: Marker | undefined, byPhone = false) => {
       const indexes = trimEdges(u, run, FOLLOW_UP_FILLERS, FOLLOW_UP_TRAILING);
       if (indexes.length > 0) {
         const role =
           before?.side === 'prefix' ? before.role : after?.side === 'suffix' ? after.role : undefined;
         const genitive = before?.side !== 'prefix' && after !== undefined && isGenitive(after);
-        found.push({ role, indexes, genitive });
+        found.push({ role, indexes, genitive, byPhone });
       }
       run = [];
     };
     for (let i = 0; i < chunk.length; ) {
+      // a phone ends the phrase before it: "Ramesh 98450 12345 payment" is Ramesh's number
+      if (i > 0 && phoneBetween(u, chunk[i - 1] ?? 0, chunk[i] ?? 0)) {
+        close(undefined, true);
+        before = undefined;
+      }
       const marker = joinsPhrase(u, chunk, i, run) ? undefined : markerAt(u, chunk, i);
       if (marker) {
         close(marker);
@@ -311,13 +359,18 @@ export function contactAndSubject(u: Utterance): { contact?: string; subject?: s
     }
     close(undefined);
   }
-  let contact = found.find((f) => f.role === 'contact');
+  const unmarked = found.filter((f) => f.role === undefined);
+  // the words right before a phone number, with no marker, name whose number it is
+  let contact = found.find((f) => f.role === 'contact') ?? unmarked.find((f) => f.byPhone);
   const subjects = found.filter((f) => f.role === 'subject');
-  // "Dr Rao ka follow up report ke baare mein": whose follow-up it is, when the subject is said apart
-  const whose = subjects.length > 1 ? subjects.find((f) => f.genitive) : undefined;
+  // "Dr Rao ka follow up report ke baare mein", "Ramesh ji ka follow up kal, bakaya payment": whose
+  // follow-up it is, when the subject is said apart
+  const whose = subjects.find(
+    (f) => f.genitive && (subjects.length > 1 || (unmarked.length > 0 && namesSomeone(u, f.indexes))),
+  );
   if (!contact && whose) contact = whose;
   let subject = subjects.find((f) => f !== contact);
-  for (const f of found.filter((x) => x.role === undefined)) {
+  for (const f of unmarked.filter((x) => x !== contact)) {
     if (!contact) contact = f;
     else if (!subject) subject = f;
   }

@@ -2,7 +2,14 @@ import type { ToolName } from '../tools/index.ts';
 import { assignmentIntent } from './assign.ts';
 import { briefingIntent } from './briefing.ts';
 import { type DateContext, mentionsWhen, takeWhen } from './dates.ts';
-import { FOLLOW_UP_NOUN, greetingLength, mentionsPriority, PLAN_NOUN, TASK_NOUN } from './entities.ts';
+import {
+  FOLLOW_UP_NOUN,
+  greetingLength,
+  mentionsChannel,
+  mentionsPriority,
+  PLAN_NOUN,
+  TASK_NOUN,
+} from './entities.ts';
 import {
   ALL_WORDS,
   alt,
@@ -10,6 +17,8 @@ import {
   CREATE_TASK_STRONG,
   CREATE_TASK_WEAK,
   DAY_PARTS,
+  DAY_PLAN_FILLERS,
+  DAY_PLAN_NOUNS,
   DAY_WORDS,
   DELETE,
   DO_IT,
@@ -29,6 +38,7 @@ import {
   PAST_TENSE,
   PRIORITY_HIGH,
   PRIORITY_URGENT,
+  QUESTION_LEAD_INS,
   QUESTION_OPENERS,
   QUESTION_WORDS,
   RESCHEDULE,
@@ -109,6 +119,14 @@ export const PATTERNS = {
   otherDay: words(alt([...WHEN_OVERDUE, ...WHEN_THIS_WEEK, ...WHEN_TOMORROW])),
   todayIsh: words(
     alt([...Object.keys(DAY_PARTS), 'the day', 'my day', 'this day', 'din', 'abhi', 'now', 'right now']),
+  ),
+  dayPlan: words(alt(DAY_PLAN_NOUNS)),
+  /**
+   * What a call or message is about, the Hinglish way: "payment ke liye", "order ke baare mein". (In
+   * English, "call the CA about ITR" is a task; owners say "follow up" when they mean one.)
+   */
+  aboutSomething: words(
+    '\\S+\\s+(?:ke liye|ke baare mein|ke baare me|ke bare mein|ke bare me|ke sambandh mein)',
   ),
   priority: words(alt([...PRIORITY_HIGH, ...PRIORITY_URGENT])),
   negation: words(alt(NEGATIONS)),
@@ -200,15 +218,23 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     return tool('create_follow_up');
   }
 
+  // "Ramesh ko 98450 12345 pe kal call karna", "Sharma ji ko kal call karna payment ke liye": a call or
+  // message to someone at a number, or (in Hinglish) about something, is a follow-up, the one thing that
+  // keeps a phone number and a subject; a bare "call Ramesh" and a reminder to call stay tasks
+  const reachesOut = mentionsChannel(u) && (u.phones().length > 0 || has(PATTERNS.aboutSomething));
+  if (reachesOut && !question && !isDone && !has(PATTERNS.strongCreate)) return tool('create_follow_up');
+
   const stillToDo = has(PATTERNS.pendingWords) || notYetDone(u) || (question && has(PATTERNS.all) && isDone);
-  if (has(PATTERNS.myDay) && !taskNoun && !stillToDo) return tool('my_day');
+  // "what's on" is today's unless another day is said ("what's on tomorrow" lists tomorrow's)
+  if (has(PATTERNS.myDay) && !taskNoun && !stillToDo && !has(PATTERNS.otherDay)) return tool('my_day');
 
   if (has(PATTERNS.strongCreate)) return tool('create_task');
   const planNoun = has(PLAN_NOUN);
   if (question || has(PATTERNS.tellMe) || has(PATTERNS.sendMe)) {
-    const asked = listQuestion(u, question && stillToDo);
+    const asked = listQuestion(u, question && stillToDo, when);
     if (asked) return tool(asked);
   }
+  if (namesTodaysPlan(u)) return tool('my_day');
   if (has(PATTERNS.list) && (taskNoun || planNoun || stillToDo)) return tool('list_tasks');
   // "delete all tasks", "complete all": bulk actions are not something the tools do
   const acts =
@@ -318,11 +344,36 @@ function reportsPast(u: Utterance): boolean {
   });
 }
 
-/** A question: a question mark, a question word, or a question's opening ("any …", "do i …", "koi …"). */
+/**
+ * A question: a question mark, a question word, or a question's opening ("any …", "do i …", "koi …"),
+ * maybe after a day or a filler ("aaj kitna kaam hai", "so am i free today").
+ */
 export function isQuestion(u: Utterance): boolean {
   if (u.endsWithQuestion || u.has(PATTERNS.question)) return true;
-  const first = u.freeIndexes()[0];
+  const first = u.freeIndexes().find((i) => !QUESTION_LEAD_INS.has(u.normOf(i)));
   return first !== undefined && u.find(PATTERNS.questionOpener).some((m) => m.from === first);
+}
+
+/** The indexes of the tokens some match covers. */
+function tokensOf(matches: readonly { from: number; to: number }[]): Set<number> {
+  return new Set(matches.flatMap((m) => Array.from({ length: m.to - m.from }, (_, k) => m.from + k)));
+}
+
+/** Today, said as a day ("aaj", "today's") or, with no other day, as a part of it ("subah", "the day"). */
+function todaySaid(u: Utterance) {
+  return [...u.find(PATTERNS.today), ...(u.has(PATTERNS.otherDay) ? [] : u.find(PATTERNS.todayIsh))];
+}
+
+/**
+ * A message that only names today's plan, with no verb or question: "aaj ka routine", "today's lineup",
+ * "mere aaj ke plans", "din bhar ka plan". (A task noun makes it the list: "aaj ke kaam".)
+ */
+function namesTodaysPlan(u: Utterance): boolean {
+  const today = todaySaid(u);
+  const plan = u.find(PATTERNS.dayPlan);
+  if (today.length === 0 || plan.length === 0) return false;
+  const covered = tokensOf([...today, ...plan]);
+  return u.freeIndexes().every((i) => covered.has(i) || DAY_PLAN_FILLERS.has(u.normOf(i)));
 }
 
 const DUE = words('due|pending hai');
@@ -333,43 +384,44 @@ const DUE = words('due|pending hai');
  * with no task word ("what am i doing today", "aaj mere paas kya kya hai?", "aaj ka pura din batao") →
  * my_day. A content word makes it something else ("what's the weather today").
  */
-function listQuestion(u: Utterance, stillToDo: boolean): 'list_tasks' | 'my_day' | null {
+function listQuestion(u: Utterance, stillToDo: boolean, dayNamed: boolean): 'list_tasks' | 'my_day' | null {
   if (stillToDo) return 'list_tasks';
   const said = (p: RegExp) => u.find(p);
   // a day part, "the day" or "abhi" with no other day is today's ("subah ka plan?", "how's the day looking")
-  const today = [...said(PATTERNS.today), ...(u.has(PATTERNS.otherDay) ? [] : said(PATTERNS.todayIsh))];
+  const today = todaySaid(u);
+  const plan = said(PLAN_NOUN);
   const about = [
     ...said(PATTERNS.listQualifier),
     ...said(TASK_NOUN),
-    ...said(PLAN_NOUN),
+    ...plan,
     ...said(DUE),
     ...said(PATTERNS.priority),
     ...today,
   ];
-  const covered = new Set(about.flatMap((m) => Array.from({ length: m.to - m.from }, (_, k) => m.from + k)));
+  const covered = tokensOf(about);
   const rest = u.freeIndexes().filter((i) => !covered.has(i));
   if (
     about.length === 0 ||
     !rest.every((i) => GENERIC_WORDS.has(u.normOf(i)) || DAY_WORDS.includes(u.normOf(i)))
   )
     return null;
-  // a day's plan is the day itself ("aaj ka plan"); a task word, "due" or another day asks for the list
+  // a day's plan is the day itself ("aaj ka plan"), and so is the plan with no day ("what's the plan?",
+  // "what's lined up"); a task word, "due", a filter or another day asks for the list
+  const onlyPlan = !dayNamed && about.length === plan.length;
   const aboutTasks = u.has(TASK_NOUN) || u.has(DUE) || u.has(PATTERNS.otherDay) || u.has(PATTERNS.priority);
-  return today.length > 0 && !aboutTasks ? 'my_day' : 'list_tasks';
+  return (today.length > 0 || onlyPlan) && !aboutTasks ? 'my_day' : 'list_tasks';
 }
 
 /**
  * A list asked for with no verb: the plural noun with only qualifiers and fillers around it ("overdue
  * followups", "tasks for tomorrow", "upcoming follow ups").
  */
-const PLURAL = /(?:^|\s)(?:tasks|follow ups|reminders|todos|kaam|plans?|schedule|agenda)(?:\s|$)/;
+const PLURAL =
+  /(?:^|\s)(?:tasks|follow ups|reminders|todos?|to-do|to do|kaam|plans?|schedule|agenda)(?:\s|$)/;
 
 function isBareList(u: Utterance, noun: RegExp): boolean {
   const nounMatches = u.find(noun);
   if (!nounMatches.some((m) => PLURAL.test(m.text))) return false;
-  const covered = new Set<number>();
-  for (const m of [...nounMatches, ...u.find(PATTERNS.listQualifier)]) {
-    for (let i = m.from; i < m.to; i++) covered.add(i);
-  }
+  const covered = tokensOf([...nounMatches, ...u.find(PATTERNS.listQualifier)]);
   return u.freeIndexes().every((i) => covered.has(i) || LIST_FILLERS.has(u.normOf(i)));
 }

@@ -63,6 +63,16 @@ export const SPELLING: Readonly<Record<string, string>> = {
   watsap: 'whatsapp',
   whtsapp: 'whatsapp',
   wtsp: 'whatsapp',
+  whatsup: 'whatsapp',
+  watsup: 'whatsapp',
+  whatsaap: 'whatsapp',
+  whatapp: 'whatsapp',
+  whtsap: 'whatsapp',
+  fon: 'phone',
+  fone: 'phone',
+  phn: 'phone',
+  // a contraction typed without its apostrophe, one token: "what've i got today" asks what
+  whatve: 'what',
   // Hinglish
   aj: 'aaj',
   aajka: 'aaj ka',
@@ -74,6 +84,8 @@ export const SPELLING: Readonly<Record<string, string>> = {
   parson: 'parso',
   parsoon: 'parso',
   parsu: 'parso',
+  kahaan: 'kahan',
+  khas: 'khaas',
   subha: 'subah',
   subeh: 'subah',
   suba: 'subah',
@@ -344,7 +356,7 @@ export const PRIORITY_HIGH = ['important', 'very important', 'imp', 'high priori
 // ---- follow-up channels ----
 export const CHANNELS = {
   call: ['call', 'phone', 'ring', 'calling'],
-  whatsapp: ['whatsapp', 'msg', 'message', 'text'],
+  whatsapp: ['whatsapp', 'wa', 'msg', 'message', 'text', 'sms'],
   email: ['email', 'e-mail', 'mail'],
   visit: [
     'visit',
@@ -353,6 +365,10 @@ export const CHANNELS = {
     'milne',
     'milke',
     'mil ke',
+    'milkar',
+    'mil kar',
+    // "Ramesh ke ghar jaake", "Gupta ji ki dukaan pe jaake": going to their place
+    '(?:ke|ki) (?:ghar|dukaan|dukan|office|shop|godown|factory|site)(?: (?:pe|par))? (?:jaake|jakar|jaakar|ja ke|ja kar|jaana|jana)',
     'jaake',
     'jaakar',
     'jakar',
@@ -362,7 +378,54 @@ export const CHANNELS = {
   ],
 } as const;
 export const CHANNEL_BEFORE = ['on', 'via', 'by', 'over', 'to'];
-export const CHANNEL_AFTER = ['pe', 'par', 'karke', 'kar ke', 'karna', 'karo', 'kar', 'se', 'jaana', 'jana'];
+/** Words that label a phone number: "mob: 98450 12345", "phone no 98450 12345". */
+export const PHONE_LABELS = new Set(
+  'number numbers no num nmbr numbr mob mobile ph phone cell contact tel telephone is hai'.split(' '),
+);
+/** Whose number it is, before its label: "Ramesh ka number", "his no", "uska mobile". */
+export const PHONE_OWNERS = new Set('ka ki ke his her their uska uski unka unki iska inka'.split(' '));
+/** A word tying a bare number in: "Ramesh at 98450 12345", "on 98450 12345". */
+export const PHONE_BEFORE = new Set(['at', 'on', 'pe', 'par']);
+/** Words tying a number in after it: "98450 12345 pe", "uska number 98450 12345 hai". */
+export const PHONE_AFTER = new Set(['pe', 'par', 'per', 'pr', 'hai']);
+/** Words pointing back at someone named already: "kal usse payment ke liye follow up karna". */
+export const PRONOUNS = [
+  'usse',
+  'unse',
+  'usko',
+  'unko',
+  'use',
+  'unhe',
+  'unhein',
+  'uske saath',
+  'unke saath',
+  'uske sath',
+  'unke sath',
+  'him',
+  'her',
+  'them',
+];
+export const CHANNEL_AFTER = [
+  'pe',
+  'par',
+  'karke',
+  'kar ke',
+  'karkar',
+  'karna',
+  'karo',
+  'kar',
+  'se',
+  'jaana',
+  'jana',
+  'lagake',
+  'laga ke',
+  'lagakar',
+  'laga kar',
+  'bhej ke',
+  'bhejke',
+  'bhej kar',
+  'bhejkar',
+];
 
 // ---- nouns ----
 export const TASK_NOUNS = [
@@ -371,16 +434,86 @@ export const TASK_NOUNS = [
   'kaam',
   'todo',
   'todos',
-  'to do',
+  // "need to do", "have to do" is a verb, not the noun
+  '(?<!(?:need|needs|have|has|got|want|wants|supposed|going|ought|meant)\\s)to do',
   'to-do',
   'reminder',
   'reminders',
 ];
 /** What the day or a day holds: listed like tasks ("kal ka plan batao"). */
-export const PLAN_NOUNS = ['plan', 'plans', 'schedule', 'agenda', 'programme', 'program'];
+export const PLAN_NOUNS = [
+  'plan',
+  'plans',
+  'schedule',
+  'agenda',
+  'programme',
+  'program',
+  'timetable',
+  'time table',
+  'lineup',
+  'line up',
+  'lined up',
+  'plate',
+  'game plan',
+  'routine',
+  'itinerary',
+  'calendar',
+];
+/**
+ * What a day's plan is called in a message that only names it ("aaj ka routine", "today's lineup",
+ * "mere aaj ke plans"): with today and nothing else, it asks for the day.
+ */
+export const DAY_PLAN_NOUNS = [
+  ...PLAN_NOUNS,
+  'day',
+  'din',
+  'list',
+  'rundown',
+  'overview',
+  'summary',
+  'update',
+  'appointments',
+  'meetings',
+  'scene',
+  'brief',
+  'priorities',
+];
+/** Words that may stand around a day's plan named bare: "mera aaj ka poora schedule please". */
+export const DAY_PLAN_FILLERS = new Set(
+  'my mera mere meri for the of ka ke ki liye pura poora full whole entire bhar please do de do bhejo bhai ji sir boss bro kya hai'.split(
+    ' ',
+  ),
+);
 /** "all", "saare": a bulk action, which no tool does one at a time. */
 export const ALL_WORDS = ['all', 'saare', 'sare', 'sab', 'sabhi', 'everything', 'every'];
 export const FOLLOW_UP_NOUNS = ['follow up', 'follow ups', 'follow-up', 'follow-ups'];
+/** The verbs that go with "follow up" in Hinglish: "follow up karna hai", "follow up bhejna", "follow up daalo". */
+export const FOLLOW_UP_VERBS = [
+  'karna',
+  'karni',
+  'karne',
+  'karo',
+  'kar',
+  'karke',
+  'kar lena',
+  'kar lo',
+  'kar dena',
+  'lena',
+  'le lena',
+  'le lo',
+  'lo',
+  'bhejna',
+  'bhejni',
+  'bhejo',
+  'bhej do',
+  'bhej dena',
+  'daalo',
+  'daal do',
+  'dalna',
+  'daalna',
+  'krna',
+  'krni',
+];
 
 // ---- verbs and cues ----
 /** Unambiguous "make a task" cues: they win over anything else in the sentence. */
@@ -777,7 +910,14 @@ export const QUESTION_OPENERS = [
   'kitna',
   'kitni',
   'kitne',
+  'am',
 ];
+/** Words that may come before a question's opening ("aaj koi meeting hai?", "so what's today"). */
+export const QUESTION_LEAD_INS = new Set(
+  'aaj kal parso today tomorrow tonight abhi ab so ok okay accha achha haan hmm bhai boss and aur toh got'.split(
+    ' ',
+  ),
+);
 /** "bhejo", "send": asking for a list or the day ("aaj ka schedule bhejo"), never for the accounts. */
 export const SEND_ME = ['send', 'send me', 'bhejo', 'bhej do', 'do', 'de do', 'dena'];
 /** "tell me", "batao": asking without a question mark. */
@@ -795,6 +935,9 @@ export const TELL_ME = [
   'dikhao',
   'dikha do',
   'share',
+  'run me through',
+  'walk me through',
+  'take me through',
 ];
 export const WHEN_TODAY = ['today', 'todays', 'aaj', 'aaj ke', 'aaj ka', 'aaj ki'];
 export const WHEN_TOMORROW = ['tomorrow', 'tomorrows', 'kal', 'kal ke', 'kal ka', 'kal ki'];
@@ -858,6 +1001,9 @@ export const MY_DAY = [
   'aaj ke liye kya hai',
   'mera din',
   'din ka plan',
+  'day ka plan',
+  'plan the day',
+  'plan my day',
 ];
 export const HELP = [
   'help',
@@ -933,6 +1079,25 @@ export const QUESTION_WORDS = [
   'kaun',
   'kab',
   'kahan',
+  'kidhar',
+  'kaunsa',
+  'kaunsi',
+  'kaunse',
+  'konsa',
+  'konsi',
+  'konse',
+  'kis',
+  'kisko',
+  'kise',
+  'kisse',
+  'kiske',
+  'kiski',
+  'kinse',
+  'kinko',
+  // "how much/many" anywhere asks: "Ramesh pe kitna udhaar hai", "profit kitna hua"
+  'kitna',
+  'kitni',
+  'kitne',
   'what',
   'whats',
   'why',
@@ -967,6 +1132,10 @@ export const GENERIC_WORDS = new Set(
     'jaega kis kisko kise kisse kin planned through run send bhejo bhej dena haal khaas aa',
     // English contractions with the apostrophe dropped, and words that only frame a question
     'hows whos wheres thats theres focus priorities rundown overview take care handle',
+    // fillers that open or close a spoken question, and where or in what order ("so what's first today")
+    'so ok okay accha achha haan hmm boss bro then phir fir first pehle aage kahan kidhar karu karun',
+    'karoon kaunsa kaunsi konsi kiske kiski kinse kinko chahiye karein karen krna krni de dijiye bataiye',
+    'bataye batana kaaj start begin shuru new naya',
   ]
     .join(' ')
     .split(' '),
@@ -1008,6 +1177,27 @@ export const DAY_WORDS = [
   'meeting',
   'meetings',
   'milna',
+  // where the day goes and what it is called: "aaj kahan jaana hai", "what's on my plate", "aaj ka scene"
+  'jaana',
+  'jana',
+  'go',
+  'visit',
+  'visits',
+  'appointment',
+  'appointments',
+  'plate',
+  'scene',
+  'lined',
+  'lineup',
+  'timetable',
+  'time',
+  'table',
+  'calendar',
+  'diary',
+  'brief',
+  'milne',
+  'milenge',
+  'milega',
   ...Object.keys(DAY_PARTS),
 ];
 
@@ -1019,7 +1209,11 @@ export const BUSINESS_NUMBERS = [
   // English
   'sale',
   'sales',
+  'sell',
+  'sells',
   'sold',
+  'came in',
+  'come in',
   'selling',
   'best selling',
   'revenue',

@@ -2,6 +2,7 @@ import { analyseStatement, explicitStatement } from '../../domain/memory/extract
 import type { ToolName } from '../tools/index.ts';
 import { type DateContext, mentionsWhen } from './dates.ts';
 import { FOLLOW_UP_NOUN, TASK_NOUN, trimEdges } from './entities.ts';
+import { isQuestion } from './intents.ts';
 import { alt, CREATE_TASK_STRONG, LEADING_FILLERS, TRAILING_FILLERS, words } from './lexicon.ts';
 import { Utterance } from './utterance.ts';
 
@@ -108,6 +109,82 @@ const ASKING = words(
   ]),
 );
 const STRONG_CREATE = words(alt(CREATE_TASK_STRONG));
+/**
+ * How a standing fact about someone is said, as against a thing to do: "Mrs Iyer prefers WhatsApp", "Dr
+ * Khan's clinic is closed on Sundays", "Mehta sahab ko subah call pasand hai", "Dr Rao ki clinic mangalvar
+ * ko band rehti hai" ("hain" is folded to "hai"). A day in such a sentence is when the fact holds, not a
+ * due date.
+ */
+const STANDING = words(
+  alt([
+    'prefers',
+    'likes',
+    'loves',
+    'hates',
+    'dislikes',
+    'doesnt like',
+    'does not like',
+    'wants',
+    'speaks',
+    'lives',
+    'works',
+    'owns',
+    'stays',
+    'deals in',
+    'supplies',
+    'is closed',
+    'are closed',
+    'stays closed',
+    'remains closed',
+    'is open',
+    'is shut',
+    'is based',
+    'is allergic',
+    'pasand hai',
+    'pasand nahi',
+    'pasand nahin',
+    'pasand karte',
+    'pasand karti',
+    'pasand karta',
+    'band rehti',
+    'band rehta',
+    'band rehte',
+    'band hota',
+    'band hoti',
+    'khula rehta',
+    'khuli rehti',
+    'rehta hai',
+    'rehti hai',
+    'rehte hai',
+    'hota hai',
+    'hoti hai',
+    'hote hai',
+    'karta hai',
+    'karti hai',
+    'karte hai',
+    'leta hai',
+    'leti hai',
+    'lete hai',
+    'deta hai',
+    'deti hai',
+    'dete hai',
+    'aata hai',
+    'aati hai',
+    'aate hai',
+    // a detail that stays true: "Sharma ji ka GSTIN … hai", "Lata ji ka birthday 5 april ko hai"
+    'gst number',
+    'gst no',
+    'gstin',
+    'pan number',
+    'pan no',
+    'account number',
+    'account no',
+    'ifsc',
+    'upi id',
+    'birthday',
+    'anniversary',
+  ]),
+);
 
 /** Words around what is asked for or to be forgotten, not part of it. */
 const QUERY_FILLERS = new Set([
@@ -184,7 +261,10 @@ function statementToKeep(u: Utterance, ctx: DateContext): string | null {
   // "I prefer reminders at 9am": what a preference is about may be a task word.
   if (c.kind === 'preference') return c.attribute !== null ? c.content : null;
   if (u.has(TASK_NOUN)) return null;
-  return c.kind === 'contact' || c.kind === 'pattern' ? c.content : null;
+  if (c.kind === 'contact' || c.kind === 'pattern') return c.content;
+  // a standing fact about someone named ("Dr Khan's clinic is closed on Sundays"), not a request
+  const aboutSomeone = c.subject !== null && isQuestion(u) === false;
+  return aboutSomeone && u.has(STANDING) ? c.content : null;
 }
 
 /** Which memory tool a message asks for, if any. Runs before the task and follow-up rules. */

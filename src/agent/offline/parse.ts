@@ -32,7 +32,12 @@ import { Utterance } from './utterance.ts';
  *   visit/meet/milna/jaake → visit; otherwise left out (the tool defaults to call).
  * - Follow-up contact and subject: "with X", "X se/ko" name the contact; "about/regarding/re/for/on Y",
  *   "Y ke liye/ke baare mein/ka" the subject; with no subject it is "Follow up with X". A phone number
- *   becomes contact_phone in E.164.
+ *   becomes contact_phone in E.164; the words before it name whose it is, its labels ("mob:", "uska no.")
+ *   are neither. A call, message or visit to someone at a number, or in Hinglish about something
+ *   ("Sharma ji ko kal call karna payment ke liye"), is a follow-up without the words "follow up"; in
+ *   English "call X about Y" stays a task.
+ * - A standing fact about someone named ("Dr Khan's clinic is closed on Sundays", "Mehta sahab ko subah
+ *   call pasand hai") is remembered, its day part of the fact.
  * - Titles keep the user's words (and capitalisation) minus the scheduling words and the little words
  *   tying them in ("on", "by", "ko", "tak"), cue phrases ("remind me to", "add task", "yaad dilana ki"),
  *   priority words, leading fillers ("please", "mujhe", "the") and a trailing "hai". Verbs stay:
@@ -59,7 +64,8 @@ import { Utterance } from './utterance.ts';
  *   week; for follow-ups "tomorrow"/"upcoming"/"aane wale" → upcoming; leftover content words → q (in a
  *   question, only words tied to the list: "GST wale", "tasks about GST", a name or code).
  * - A question with nothing but the open tasks or a day in it lists the tasks ("what is left?", "kal kya
- *   kya karna hai?"); about today with no task word it is my_day ("aaj mere paas kya kya hai?").
+ *   kya karna hai?"); about today with no task word it is my_day ("aaj mere paas kya kya hai?"), and so
+ *   are the plan asked with no day ("what's the plan?") and today's plan named bare ("aaj ka routine").
  * - A question about the business's numbers (sales, dues, balances, collections, GST, stock, customers)
  *   is business_question: never a task or follow-up.
  * - Honorifics (src/domain/honorifics.ts) stay with the name: "Dr. Menon", "Bhatia ji", "Kishore bhai".
