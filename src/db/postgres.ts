@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Socket } from 'node:net';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import {
@@ -27,6 +28,18 @@ function statement(sql: string, params: readonly unknown[] | undefined, options:
   return { name, text: sql, values };
 }
 
+/**
+ * Holds the connection's writes until the end of this tick, so a transaction's BEGIN and the statements sent
+ * with it leave in one write: fewer system calls on both sides. pg corks each statement itself; its socket
+ * is `connection.stream`, and a client whose socket cannot cork simply writes as before.
+ */
+function batchWritesThisTick(client: pg.PoolClient): void {
+  const socket = (client as unknown as { connection?: { stream?: Partial<Socket> } }).connection?.stream;
+  if (!socket?.cork || !socket.uncork) return;
+  socket.cork();
+  process.nextTick(() => socket.uncork?.());
+}
+
 export function openPostgres(url: string, poolSize: number, logger: Logger): Db {
   // Pipelined: a transaction's BEGIN and prelude go out with its first statement, not a round trip ahead.
   const pool = new pg.Pool({ connectionString: url, max: poolSize, pipeline: true });
@@ -49,6 +62,7 @@ export function openPostgres(url: string, poolSize: number, logger: Logger): Db 
 
   async function inTransaction<T>(prelude: string | null, fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    batchWritesThisTick(client);
     const begun = client.query(prelude ? `BEGIN; ${prelude}` : 'BEGIN');
     // A transaction that fails before it queries still rolls back below; its start's error is not news.
     begun.catch(() => {});
@@ -78,6 +92,7 @@ export function openPostgres(url: string, poolSize: number, logger: Logger): Db 
       p.catch(() => {});
       pending.push(p);
     };
+    batchWritesThisTick(client);
     send(client.query(`BEGIN; ${prelude}`));
     const tx = oneStatement(async <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
       const result = client.query(statement(sql, params, options));
