@@ -33,6 +33,8 @@ CREATE TABLE connection_streams (
   tenant_id text NOT NULL REFERENCES tenants (id),
   stream text NOT NULL,
   cursor jsonb,
+  -- A full read in progress: the run that began it, kept across a resume so delete detection sees it whole.
+  pass text,
   PRIMARY KEY (connection_id, stream)
 );
 
@@ -129,6 +131,8 @@ CREATE TABLE payments (
   status text NOT NULL CHECK (status IN ('pending', 'authorized', 'settled', 'failed', 'refunded')),
   -- [{invoice_external_id, amount}]
   applied_to jsonb NOT NULL DEFAULT '[]',
+  -- transaction.settled went out for it (once, whatever re-syncs and replayed webhooks follow).
+  announced_at timestamptz,
   payload_hash text NOT NULL,
   remote_updated_at timestamptz,
   deleted_at timestamptz,
@@ -153,6 +157,7 @@ CREATE TABLE settlements (
   utr text,
   status text NOT NULL CHECK (status IN ('created', 'processed', 'failed')),
   settled_at timestamptz,
+  announced_at timestamptz,
   payload_hash text NOT NULL,
   remote_updated_at timestamptz,
   deleted_at timestamptz,
