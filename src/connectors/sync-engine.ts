@@ -1,3 +1,4 @@
+import type { Queryable } from '../db/types.ts';
 import { linkParties, markUnseenDeleted, type Source, upsertRecords } from '../domain/business/records.ts';
 import { announceSettled, settles } from '../domain/business/settled.ts';
 import {
@@ -31,6 +32,9 @@ const LOGGED_REJECTS = 5;
 /** A failed connection is tried again sooner than its frequency, but not at once. */
 const RETRY_AFTER_MINUTES = 5;
 
+const readRun = async (tx: Queryable, id: string) =>
+  (await tx.query<RunRow>('SELECT * FROM sync_runs WHERE id = $1', [id]))[0];
+
 const zero = (): StreamCounts => ({ added: 0, updated: 0, deleted: 0, rejected: 0, pages: 0 });
 
 export async function runSync(
@@ -51,10 +55,15 @@ export async function runSync(
     const run = await startRun(tx, runId);
     const connection = run && (await getConnection(tx, run.connection_id));
     if (!run || !connection) return undefined;
+    if (connection.status === 'disconnected') {
+      // Its credentials were refused or forgotten: nothing to read with until the owner reconnects.
+      await finishRun(tx, run.id, 'failed', 'the connection is disconnected; reconnect it first');
+      return { ended: await readRun(tx, run.id) };
+    }
     await setConnectionStatus(tx, connection.id, { status: 'syncing', error: connection.error });
     return { run, connection };
   });
-  if (!begun) return undefined;
+  if (!begun || 'ended' in begun) return begun?.ended;
   const { run, connection } = begun;
   const connector = runtime.connectors.find((c) => c.manifest.id === connection.connector);
   const source: Source = { connectionId: connection.id, tenantId, connector: connection.connector };
@@ -170,13 +179,14 @@ async function settle(
   const tenantId = connection.tenant_id;
   if (failure === undefined) {
     return db.tenant(tenantId, async (tx) => {
-      await setConnectionStatus(tx, connection.id, {
-        status: 'connected',
-        synced: true,
-        nextSyncInMinutes: connection.frequency_minutes,
-      });
+      await setConnectionStatus(
+        tx,
+        connection.id,
+        { status: 'connected', synced: true, nextSyncInMinutes: connection.frequency_minutes },
+        'syncing',
+      );
       await finishRun(tx, run.id, 'succeeded', null);
-      return (await tx.query<RunRow>('SELECT * FROM sync_runs WHERE id = $1', [run.id]))[0];
+      return readRun(tx, run.id);
     });
   }
   const refused = failure instanceof ConnectorAuthError;
@@ -187,15 +197,20 @@ async function settle(
   );
   return db.tenant(tenantId, async (tx) => {
     const before = await getConnection(tx, connection.id);
-    await setConnectionStatus(tx, connection.id, {
-      status: refused ? 'disconnected' : 'error',
-      error: message,
-      nextSyncInMinutes: refused
-        ? connection.frequency_minutes
-        : Math.min(RETRY_AFTER_MINUTES, connection.frequency_minutes),
-    });
+    const after = await setConnectionStatus(
+      tx,
+      connection.id,
+      {
+        status: refused ? 'disconnected' : 'error',
+        error: message,
+        nextSyncInMinutes: refused
+          ? connection.frequency_minutes
+          : Math.min(RETRY_AFTER_MINUTES, connection.frequency_minutes),
+      },
+      'syncing',
+    );
     // Once per incident: a connection already disconnected before this run says nothing new.
-    if (refused && before?.disconnected_at === null) {
+    if (refused && after && before?.disconnected_at === null) {
       await emitEvent(tx, tenantId, 'connector.disconnected', {
         connector: connection.connector,
         connection_id: connection.id,
@@ -203,6 +218,6 @@ async function settle(
       });
     }
     await finishRun(tx, run.id, 'failed', message);
-    return (await tx.query<RunRow>('SELECT * FROM sync_runs WHERE id = $1', [run.id]))[0];
+    return readRun(tx, run.id);
   });
 }

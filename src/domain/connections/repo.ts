@@ -134,6 +134,8 @@ export async function setConnectionStatus(
   tx: Queryable,
   connectionId: string,
   change: { status: ConnectionStatus; error?: string | null; synced?: boolean; nextSyncInMinutes?: number },
+  /** Only from this status: a run ending does not undo the owner disconnecting meanwhile. */
+  from?: ConnectionStatus,
 ): Promise<ConnectionRow | undefined> {
   const [row] = await tx.query<ConnectionRow>(
     `UPDATE connections SET status = $2, error = $3, updated_at = now(),
@@ -141,13 +143,14 @@ export async function setConnectionStatus(
        next_sync_at = CASE WHEN $5::int IS NULL THEN next_sync_at ELSE now() + make_interval(mins => $5::int) END,
        disconnected_at = CASE $2 WHEN 'disconnected' THEN coalesce(disconnected_at, now())
                                    WHEN 'connected' THEN NULL ELSE disconnected_at END
-     WHERE id = $1 RETURNING *`,
+     WHERE id = $1 AND ($6::text IS NULL OR status = $6) RETURNING *`,
     [
       connectionId,
       change.status,
       change.error ?? null,
       change.synced ?? false,
       change.nextSyncInMinutes ?? null,
+      from ?? null,
     ],
   );
   return row;
