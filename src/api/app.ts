@@ -3,6 +3,7 @@ import type { Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { TurnRunner } from '../agent/runner.ts';
+import type { ConnectorService } from '../connectors/service.ts';
 import type { Db } from '../db/types.ts';
 import type { OtpService } from '../domain/auth/otp.ts';
 import type { TokenService } from '../domain/auth/tokens.ts';
@@ -21,6 +22,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { complianceRoutes } from './routes/compliance.ts';
+import { connectorRoutes } from './routes/connectors.ts';
 import { followUpRoutes } from './routes/follow-ups.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
@@ -47,6 +49,7 @@ export interface AppDeps {
   webhookPolicy?: { allowPrivate: boolean };
   /** Chat channels' webhook routes (Telegram), outside /api/v1 and its envelope: vendors post here. */
   channelWebhooks?: { path: string; handlers: RequestHandler[] }[];
+  connectors?: ConnectorService;
 }
 
 /** Express's `trust proxy` from a setting: true/false, a hop count, or addresses such as "loopback". */
@@ -101,6 +104,7 @@ export function createApp(deps: AppDeps): Express {
     ...chatRoutes(deps.db, deps.runTurn),
     ...memoryRoutes(deps.memory),
     ...webhookRoutes(deps.db, deps.webhookPolicy ?? { allowPrivate: false }),
+    ...(deps.connectors ? connectorRoutes(deps.connectors) : []),
   ]);
   registerWebhookEvents(registry);
   const document = buildDocument(registry, deps.version);

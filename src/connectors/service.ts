@@ -13,11 +13,12 @@ import {
 } from '../domain/connections/repo.ts';
 import type { Ctx } from '../domain/context.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
+import { text } from '../domain/fields.ts';
 import { newId } from '../domain/ids.ts';
 import { fetchPage, type Page } from '../domain/pagination.ts';
 import { ConnectorAuthError, ConnectorError, ConnectorSetupError } from './errors.ts';
 import { type ConnectorRuntime, contextFor } from './runtime.ts';
-import type { Connector } from './types.ts';
+import { CATEGORIES, type Connector } from './types.ts';
 import type { Sealed } from './vault.ts';
 
 /**
@@ -53,25 +54,30 @@ export interface CatalogEntry {
   records: Partial<Record<ObjectName, number>>;
 }
 
-export const CatalogQuery = z.object({
-  category: z.string().max(50).optional(),
+export const CatalogQuery = z.strictObject({
+  category: z.enum(CATEGORIES).optional(),
   status: z.enum(['available', 'connected', 'syncing', 'error', 'disconnected']).optional(),
-  q: z.string().trim().max(100).optional(),
+  q: text(100).optional().meta({ description: 'Words to find in the name or description' }),
 });
 export type CatalogQuery = z.infer<typeof CatalogQuery>;
 
-export const ConnectBody = z.object({
+export const ConnectBody = z.strictObject({
   config: z.record(z.string(), z.unknown()).default({}),
   credentials: z.record(z.string(), z.unknown()),
 });
 export const UpdateBody = z
-  .object({
+  .strictObject({
     config: z.record(z.string(), z.unknown()).optional(),
     credentials: z.record(z.string(), z.unknown()).optional(),
   })
   .refine((b) => b.config !== undefined || b.credentials !== undefined, 'send config, credentials or both');
-export const SyncBody = z.object({
-  streams: z.array(z.string().max(100)).min(1).max(50).optional(),
+export const SyncBody = z.strictObject({
+  streams: z
+    .array(z.string().max(100))
+    .min(1)
+    .max(50)
+    .optional()
+    .meta({ description: 'Only these streams (all when absent)', example: ['payments'] }),
   reset: z.boolean().default(false),
 });
 
@@ -209,10 +215,23 @@ export function createConnectorService(runtime: ConnectorRuntime) {
     }
   }
 
-  const settingsFor = (connector: Connector, body: { config: unknown; credentials: unknown }) =>
-    z
+  /** The connector's own rules for its settings: a business rule of that connector, not the body's shape. */
+  const settingsFor = (connector: Connector, body: { config: unknown; credentials: unknown }) => {
+    const parsed = z
       .object({ config: connector.manifest.config, credentials: connector.manifest.credentials })
-      .parse(body) as { config: Record<string, unknown>; credentials: Record<string, unknown> };
+      .safeParse(body);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      const first = issues[0];
+      throw new DomainError(
+        'invalid',
+        'connector_settings_invalid',
+        `${connector.manifest.name} needs different settings: ${first ? `${first.path}: ${first.message}` : 'see details'}.`,
+        { issues },
+      );
+    }
+    return parsed.data as { config: Record<string, unknown>; credentials: Record<string, unknown> };
+  };
 
   return {
     async catalog(ctx: Ctx, query: CatalogQuery): Promise<CatalogEntry[]> {

@@ -10,7 +10,8 @@ import type { RateLimit, VendorClient } from './http.ts';
  */
 
 export type AuthKind = 'api_key' | 'basic' | 'oauth2' | 'none' | 'file';
-export type Category = 'payments' | 'accounting' | 'banking' | 'commerce' | 'calendar' | 'weather';
+export const CATEGORIES = ['payments', 'accounting', 'banking', 'commerce', 'calendar', 'weather'] as const;
+export type Category = (typeof CATEGORIES)[number];
 
 export interface StreamSpec {
   name: string;

@@ -52,11 +52,21 @@ CREATE TABLE sync_runs (
   created_at timestamptz NOT NULL DEFAULT now(),
   started_at timestamptz,
   heartbeat_at timestamptz,
-  finished_at timestamptz
+  finished_at timestamptz,
+  -- Handed to the job queue (a queued run not handed over, or long ago, is handed over again).
+  dispatched_at timestamptz
 );
 -- One run at a time per connection, however many processes.
 CREATE UNIQUE INDEX sync_runs_one_active ON sync_runs (connection_id) WHERE status IN ('queued', 'running');
 CREATE INDEX sync_runs_connection ON sync_runs (connection_id, created_at DESC, id DESC);
+
+-- A run queued anywhere wakes the connectors' clock of every process at commit, to hand it to a worker.
+CREATE FUNCTION sync_runs_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('axon_sync_runs', '');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER sync_runs_notify AFTER INSERT ON sync_runs FOR EACH STATEMENT EXECUTE FUNCTION sync_runs_notify();
 
 CREATE TABLE parties (
   id text PRIMARY KEY,
