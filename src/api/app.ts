@@ -20,6 +20,7 @@ import { buildDocument, createRegistry } from './openapi.ts';
 import { mountRoutes } from './route.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { businessRoutes } from './routes/business.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { connectorRoutes } from './routes/connectors.ts';
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
     ...memoryRoutes(deps.memory),
     ...webhookRoutes(deps.db, deps.webhookPolicy ?? { allowPrivate: false }),
     ...(deps.connectors ? connectorRoutes(deps.connectors) : []),
+    ...businessRoutes(deps.db),
   ]);
   registerWebhookEvents(registry);
   const document = buildDocument(registry, deps.version);
