@@ -6,6 +6,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/index.ts';
 import { embedderState, type ReembedProgress, reembed } from './domain/memory/index-state.ts';
 import { ensureOwner } from './domain/tenants.ts';
+import { createLogger } from './log.ts';
 import { createRuntime, runServer } from './main.ts';
 
 const USAGE = `Usage: axon <command>
@@ -38,7 +39,8 @@ async function chat(): Promise<void> {
 }
 
 async function migrateOnly(): Promise<void> {
-  const db = await openDatabase(loadConfig());
+  const config = loadConfig();
+  const db = await openDatabase(config, createLogger(config.LOG_LEVEL));
   await db.close();
   process.stdout.write('Migrations applied.\n');
 }
@@ -90,7 +92,7 @@ export async function memoryCommand(
     out.write(`${MEMORY_USAGE}\n`);
     return sub === undefined || sub === 'help' ? 0 : 2;
   }
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, createLogger(config.LOG_LEVEL));
   try {
     const embedder = await chooseEmbedder(config);
     const configured = `${embedder.id} (${embedder.dimension} dimensions)`;

@@ -83,6 +83,7 @@ export const configSchema = z
     RATE_LIMIT_ANONYMOUS: z.coerce.number().int().min(1).default(60),
     BODY_LIMIT: z.string().default('100kb'),
     TRUST_PROXY: z.string().default('loopback'),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     DEFAULT_TIMEZONE: timezone.default('Asia/Kolkata'),
     OPENAI_API_KEY: z.string().optional(),
     OPENAI_BASE_URL: z.string().url().optional(),

@@ -161,7 +161,7 @@ function memoryExtractorFor(
 
 export async function createRuntime(config: Config, opts: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
-  const db = opts.db ?? (await openDatabase(config));
+  const db = opts.db ?? (await openDatabase(config, logger));
   const opened = openedSoFar();
   if (!opts.db) opened.add(() => db.close());
   try {
@@ -290,6 +290,7 @@ async function wire(
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
     version: VERSION,
+    metricsToken: config.METRICS_TOKEN,
     webhookPolicy: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE },
     prioritize,
     channelWebhooks: channels.webhooks,

@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config.ts';
 import { ensureOwner } from '../src/domain/tenants.ts';
 import { createRuntime } from '../src/main.ts';
 import { type FakeEmbeddings, startFakeEmbeddings } from './fakes/openai-embeddings.ts';
+import { actingAs } from './support/business.ts';
 import { createTestDb, dbKinds, type TestDb } from './support/db.ts';
 
 // `axon memory`: a changed embedder stops the start until `axon memory reembed` has run.
@@ -50,13 +51,7 @@ for (const kind of dbKinds)
     }, async () => {
       const first = await createRuntime(config());
       const owner = await ensureOwner(first.db, '+919100000801', 'Asia/Kolkata');
-      const ctx = {
-        tenantId: owner.tenantId,
-        userId: owner.userId,
-        actor: 'user' as const,
-        via: 'api' as const,
-        timezone: 'Asia/Kolkata',
-      };
+      const ctx = actingAs(owner);
       for (const content of [
         "Ramesh's number is 98450 12345",
         'ABC Traders always pays late',

@@ -23,6 +23,7 @@ import { createTokenService } from '../../src/domain/auth/tokens.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { selectTasks } from '../../src/domain/tasks/repo.ts';
 import { TaskListQuery } from '../../src/domain/tasks/schema.ts';
+import { createLogger } from '../../src/log.ts';
 import { closeServer, createRuntime } from '../../src/main.ts';
 import { benchKit, cleanupOnExit, fmt, freshDatabase, mean, median, runBench, table } from '../support.ts';
 
@@ -201,7 +202,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_ENTERPRISE: String(HIGH_LIMIT),
       RATE_LIMIT_ANONYMOUS: String(HIGH_LIMIT),
     });
-    const rawDb = await openDatabase(config);
+    const rawDb = await openDatabase(config, createLogger('warn'));
     cleanups.add(() => rawDb.close());
     // Both apps share this one database handle (one pool), wrapped only to count round trips.
     const db = instrument(rawDb, () => stats);

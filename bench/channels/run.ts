@@ -45,6 +45,7 @@ import type { Db } from '../../src/db/types.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
 import { writeCreds } from '../../src/domain/whatsapp/session-store.ts';
 import { type Scheduler, startScheduler } from '../../src/jobs/scheduler.ts';
+import { createLogger } from '../../src/log.ts';
 import { closeServer, createRuntime, type Runtime } from '../../src/main.ts';
 import { type FakeTelegram, startFakeTelegram } from '../../test/fakes/telegram-bot-api.ts';
 import { type FakeSockets, fakeSockets, waMessage } from '../../test/fakes/whatsapp-socket.ts';
@@ -368,7 +369,7 @@ async function main(): Promise<void> {
         TELEGRAM_API_ROOT: telegram.apiRoot,
         CHANNEL_DEBOUNCE_MS: String(debounceMs),
       });
-    const db = await openDatabase(configFor(0));
+    const db = await openDatabase(configFor(0), createLogger('warn'));
     cleanups.add(() => db.close());
     const [version] = await db.query<{ v: string }>("SELECT current_setting('server_version') AS v");
 

@@ -48,6 +48,7 @@ import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import type { Db, Queryable, QueryOptions } from '../../src/db/types.ts';
 import { ensureOwner, type Principal } from '../../src/domain/tenants.ts';
+import { createLogger } from '../../src/log.ts';
 import { createRuntime } from '../../src/main.ts';
 import {
   benchKit,
@@ -343,7 +344,7 @@ async function runLevel(
   thinkMs: number,
 ): Promise<Omit<LevelRun, 'concurrency' | 'thinkMs'>> {
   const samples: Sample[] = [];
-  // A 1 ms sampler alone costs ~40 ms of CPU a second here, which a paced level would count against its turns.
+  // A finer sampler costs CPU of its own, which a paced level would count against its turns.
   const loop = monitorEventLoopDelay({ resolution: 10 });
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -480,7 +481,7 @@ async function main(): Promise<void> {
       AGENT_HISTORY_TURNS: String(HISTORY_TURNS),
       JWT_SECRET: randomBytes(32).toString('hex'),
     });
-    const rawDb = await openDatabase(config);
+    const rawDb = await openDatabase(config, createLogger('warn'));
     cleanups.add(() => rawDb.close());
     const db = BREAKDOWN ? instrument(rawDb) : rawDb;
     const [version] = await rawDb.query<{ v: string }>("SELECT current_setting('server_version') AS v");

@@ -34,6 +34,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { openDatabase } from '../../src/db/index.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
+import { createLogger } from '../../src/log.ts';
 import { type FakeTelegram, startFakeTelegram } from '../../test/fakes/telegram-bot-api.ts';
 import { benchKit, fmt, machine, postgresDatabase, runBench, table } from '../support.ts';
 
@@ -224,11 +225,14 @@ const phoneOf = (i: number) => `+9196${String(10_000_000 + i).slice(-8)}`;
 const chatOf = (i: number) => 800_000 + i;
 
 async function seedOwners(settings: Record<string, string>): Promise<void> {
-  const db = await openDatabase({
-    DATA_DIR: settings.DATA_DIR ?? '',
-    DATABASE_URL: settings.DATABASE_URL,
-    DATABASE_POOL_SIZE: 2,
-  });
+  const db = await openDatabase(
+    {
+      DATA_DIR: settings.DATA_DIR ?? '',
+      DATABASE_URL: settings.DATABASE_URL,
+      DATABASE_POOL_SIZE: 2,
+    },
+    createLogger('warn'),
+  );
   try {
     for (let i = 0; i < CHATS; i++) await ensureOwner(db, phoneOf(i), 'Asia/Kolkata');
   } finally {

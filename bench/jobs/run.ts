@@ -24,6 +24,7 @@
  * a target.
  */
 import { openDatabase } from '../../src/db/index.ts';
+import { createLogger } from '../../src/log.ts';
 import { benchKit, cleanupOnExit, freshDatabase, machine, runBench } from '../support.ts';
 import { briefingOptions, runBriefingBench } from './briefings.ts';
 import { reminderOptions, runReminderBench } from './reminders.ts';
@@ -59,10 +60,13 @@ async function main(): Promise<void> {
   const isStopping = () => stopping;
   try {
     kit.progress(`opening ${database.describe}`);
-    const db = await openDatabase({
-      ...database.settings,
-      DATABASE_POOL_SIZE: database.kind === 'pglite' ? 1 : POOL_SIZE,
-    });
+    const db = await openDatabase(
+      {
+        ...database.settings,
+        DATABASE_POOL_SIZE: database.kind === 'pglite' ? 1 : POOL_SIZE,
+      },
+      createLogger('warn'),
+    );
     cleanups.add(() => db.close());
     const [version] = await db.query<{ v: string }>("SELECT current_setting('server_version') AS v");
 

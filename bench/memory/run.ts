@@ -66,6 +66,7 @@ import {
   keywordsOf,
   RRF_K,
 } from '../../src/domain/memory/service.ts';
+import { createLogger } from '../../src/log.ts';
 import { postgresDatabase } from '../support.ts';
 import { type GeneratedMemory, mulberry32, pick, userMemories } from './corpus.ts';
 
@@ -627,7 +628,10 @@ async function main(): Promise<void> {
 
   try {
     progress(`fresh database ${database.name}; migrating`);
-    db = await openDatabase({ DATABASE_URL: database.url, DATA_DIR: '', DATABASE_POOL_SIZE: POOL_SIZE });
+    db = await openDatabase(
+      { DATABASE_URL: database.url, DATA_DIR: '', DATABASE_POOL_SIZE: POOL_SIZE },
+      createLogger('warn'),
+    );
     const dbc = db;
     const [server] = await dbc.query<{ pg: string; vector: string; sb: string; mst: string }>(
       `SELECT current_setting('server_version') AS pg, (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS vector,

@@ -30,7 +30,8 @@ export async function whatsappCommand(argv: string[], out: NodeJS.WritableStream
   }
   // Baileys' own log is noise at a terminal; warnings still show.
   const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
-  const db = await openDatabase(config);
+  const logger = createLogger(config.LOG_LEVEL);
+  const db = await openDatabase(config, logger);
   try {
     const session = config.WHATSAPP_SESSION;
     if (sub === 'status') {
@@ -46,7 +47,7 @@ export async function whatsappCommand(argv: string[], out: NodeJS.WritableStream
     }
     const result = await loginWhatsApp({
       db,
-      logger: createLogger(config.LOG_LEVEL),
+      logger,
       session,
       lock: whatsappLock(config, db),
       output: out,

@@ -13,9 +13,9 @@ import { renderDocsPage } from './docs-page.ts';
 import { sendData, sendError } from './envelope.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { authenticate } from './middleware/authenticate.ts';
-import { httpMetrics } from './middleware/metrics.ts';
+import { httpMetrics, metricsAccess } from './middleware/metrics.ts';
 import { type RateLimits, tenantRateLimit } from './middleware/rate-limit.ts';
-import { jsonOnly, requestId } from './middleware/request-context.ts';
+import { jsonOnly, noSniff, requestId } from './middleware/request-context.ts';
 import { buildDocument, createRegistry } from './openapi.ts';
 import { mountRoutes } from './route.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -44,6 +44,8 @@ export interface AppDeps {
   bodyLimit: string;
   trustProxy: string;
   version: string;
+  /** METRICS_TOKEN: the bearer token /metrics asks for; without it only loopback clients may read it. */
+  metricsToken?: string | undefined;
   /** Ranks my-day's priorities with the model when one is configured; the transparent score otherwise. */
   prioritize?: Prioritizer | undefined;
   /** WEBHOOK_ALLOW_PRIVATE: whether webhook URLs may point at private addresses; refused when absent. */
@@ -66,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   app.locals.db = deps.db;
 
   app.use(requestId);
+  app.use(noSniff);
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -85,7 +88,7 @@ export function createApp(deps: AppDeps): Express {
       sendError(res, 503, { code: 'not_ready', message: 'The database is not reachable.' });
     }
   });
-  app.get('/metrics', metrics.handler);
+  app.get('/metrics', metricsAccess(deps.metricsToken), metrics.handler);
 
   const registry = createRegistry();
   const api = express.Router();

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { migrate } from './migrate.ts';
 import { openPostgres } from './postgres.ts';
 import type { Db } from './types.ts';
@@ -12,10 +13,13 @@ export interface DbSettings {
   PGLITE_SHARED_BUFFERS?: string | undefined;
 }
 
-/** Opens real Postgres when DATABASE_URL is set, else embedded PGlite in DATA_DIR, and migrates it. */
-export async function openDatabase(settings: DbSettings): Promise<Db> {
+/**
+ * Opens real Postgres when DATABASE_URL is set, else embedded PGlite in DATA_DIR, and migrates it. The
+ * logger hears what goes wrong between queries (a dropped idle connection, a lost LISTEN).
+ */
+export async function openDatabase(settings: DbSettings, logger: Logger): Promise<Db> {
   const db = settings.DATABASE_URL
-    ? openPostgres(settings.DATABASE_URL, settings.DATABASE_POOL_SIZE)
+    ? openPostgres(settings.DATABASE_URL, settings.DATABASE_POOL_SIZE, logger)
     : // Loaded only for the embedded database: a Postgres deployment does not pay for PGlite.
       await (await import('./pglite.ts')).openPglite(settings.DATA_DIR, settings.PGLITE_SHARED_BUFFERS);
   try {

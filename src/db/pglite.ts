@@ -30,8 +30,8 @@ const memoryParams = (sharedBuffers: string) => [
 
 /**
  * Creates a data directory in a short-lived child process. initdb runs a second Postgres and copies the
- * files through memory (about 800 MB at its peak); in the server's own process the allocator and the
- * garbage collector would keep much of that for hours after.
+ * files through memory, peaking far above what the server needs; in the server's own process the allocator
+ * and the garbage collector would keep much of that for hours after.
  */
 async function createDataDir(dataDir: string, startParams: string[]): Promise<void> {
   const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import {
   type Db,
   oneStatement,
@@ -26,11 +27,11 @@ function statement(sql: string, params: readonly unknown[] | undefined, options:
   return { name, text: sql, values };
 }
 
-export function openPostgres(url: string, poolSize: number): Db {
+export function openPostgres(url: string, poolSize: number, logger: Logger): Db {
   // Pipelined: a transaction's BEGIN and prelude go out with its first statement, not a round trip ahead.
   const pool = new pg.Pool({ connectionString: url, max: poolSize, pipeline: true });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
+  pool.on('error', (err) => logger.warn({ err }, 'an idle database connection failed; the pool replaces it'));
 
   /**
    * A statement's result is handed over only once the transaction's start has succeeded too, so nothing read
@@ -112,7 +113,7 @@ export function openPostgres(url: string, poolSize: number): Db {
     tenant: (tenantId, fn) => inTransaction(tenantPrelude(tenantId), fn),
     tenantStatement: (tenantId, fn) => inOneStatement(tenantPrelude(tenantId), fn),
     unscoped: (fn) => inTransaction(UNSCOPED_PRELUDE, fn),
-    listen: (channel, onNotify) => listenOn(url, channel, onNotify),
+    listen: (channel, onNotify) => listenOn(url, channel, onNotify, logger),
     close: () => pool.end(),
   };
 }
@@ -121,24 +122,58 @@ const RELISTEN_DELAY_MS = 1000;
 
 /**
  * LISTEN needs a connection of its own for as long as it listens, so it gets one outside the pool. A lost
- * connection is re-made; notifications sent meanwhile are missed, which listeners cover by polling.
+ * connection is re-made, every RELISTEN_DELAY_MS until the server takes it again; notifications sent
+ * meanwhile are missed, which listeners cover by polling.
  */
-async function listenOn(url: string, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+async function listenOn(
+  url: string,
+  channel: string,
+  onNotify: () => void,
+  logger: Logger,
+): Promise<() => Promise<void>> {
   if (!/^[a-z_]{1,63}$/.test(channel)) throw new Error(`invalid channel: ${channel}`);
   let client: pg.Client | undefined;
   let stopped = false;
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: url });
     next.on('notification', (n) => n.channel === channel && onNotify());
-    next.on('error', () => {
+    // Until it listens, a failure is connect()'s to report; after, the connection is lost and made again.
+    let live = false;
+    const lost = (err?: Error) => {
+      if (!live) return;
+      live = false;
+      client = undefined;
+      if (err) next.end().catch(() => {});
+      if (stopped) return;
+      logger.warn({ err, channel }, 'lost the LISTEN connection; listening again');
+      relisten();
+    };
+    next.on('error', lost);
+    next.on('end', () => lost());
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${channel}`);
+    } catch (err) {
       next.end().catch(() => {});
-      if (!stopped) setTimeout(() => connect().catch(() => {}), RELISTEN_DELAY_MS).unref();
-    });
-    await next.connect();
-    await next.query(`LISTEN ${channel}`);
+      throw err;
+    }
+    if (stopped) {
+      await next.end();
+      return;
+    }
+    live = true;
     client = next;
     // Whatever was announced while no one listened is picked up now.
     onNotify();
+  };
+  const relisten = () => {
+    setTimeout(() => {
+      if (stopped) return;
+      connect().catch((err) => {
+        logger.warn({ err, channel }, 'could not LISTEN again; trying again');
+        relisten();
+      });
+    }, RELISTEN_DELAY_MS).unref();
   };
   await connect();
   return async () => {

@@ -6,6 +6,7 @@ const expectEnvelope = (res: { headers: Headers; body: any }, success: boolean) 
   expect(Object.keys(res.body).sort()).toEqual(['data', 'error', 'meta', 'success']);
   expect(res.body.success).toBe(success);
   expect(res.body.meta.request_id).toBe(res.headers.get('x-request-id'));
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   expect(new Date(res.body.meta.timestamp).toString()).not.toBe('Invalid Date');
   if (!success) {
     expect(res.body.data).toBeNull();

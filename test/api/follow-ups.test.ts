@@ -1,22 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type ApiResponse, startTestApi, type TestApi, testPhone } from '../support/api.ts';
+import { expectError, signedIn, startTestApi, type TestApi } from '../support/api.ts';
 import { describeEachDb } from '../support/db.ts';
 
 // Behaviour of /api/v1/follow-ups over real HTTP. Every test signs in its own phone (30–49), so each gets
 // a fresh business inside the suite's shared database.
-
-interface ApiError {
-  code: string;
-  message: string;
-  details?: unknown;
-}
-
-interface Envelope<T> {
-  success: boolean;
-  data: T;
-  error: ApiError | null;
-  meta: { request_id: string; timestamp: string; page?: number; total?: number; limit?: number };
-}
 
 interface FollowUp {
   id: string;
@@ -36,22 +23,6 @@ interface FollowUp {
   completed_at: string | null;
 }
 
-interface AuditEntry {
-  id: string;
-  actor_type: string;
-  actor_id: string | null;
-  via: string;
-  action: string;
-  entity: string;
-  entity_id: string | null;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  request_id: string | null;
-  created_at: string;
-}
-
-type Res<T> = ApiResponse<Envelope<T>>;
-
 const FU_ID = /^fu_[0-9a-z]{22}$/;
 const UNKNOWN_FU = 'fu_0000000000zzzzzzzzzzzz';
 const HOUR = 3_600_000;
@@ -68,20 +39,12 @@ describeEachDb('follow-ups API', (get) => {
     await api?.close();
   });
 
-  /** A signed-in business: a small typed client over the real HTTP app. */
+  /** A signed-in business with helpers for its follow-ups. */
   async function business(n: number) {
-    const token = await api.signIn(testPhone(n));
-    const call = <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-      api.request<Envelope<T>>(method, `/api/v1${path}`, {
-        token,
-        ...(body === undefined ? {} : { body }),
-        ...(headers ? { headers } : {}),
-      });
-    const me = await call<{ user_id: string }>('GET', '/me');
-    expect(me.status).toBe(200);
+    const who = await signedIn(api, n);
+    const { call } = who;
     const b = {
-      userId: me.body.data.user_id,
-      call,
+      ...who,
       async create(body: Record<string, unknown>): Promise<FollowUp> {
         const res = await call<FollowUp>('POST', '/follow-ups', {
           contact_name: 'Ramesh (ABC Traders)',
@@ -103,25 +66,9 @@ describeEachDb('follow-ups API', (get) => {
         expect(res.status, JSON.stringify(res.body)).toBe(200);
         return res.body.data.follow_ups.map((f) => f.subject);
       },
-      async audit(entityId: string): Promise<AuditEntry[]> {
-        const res = await call<{ entries: AuditEntry[] }>(
-          'GET',
-          `/audit?entity_id=${encodeURIComponent(entityId)}&limit=100`,
-        );
-        expect(res.status, JSON.stringify(res.body)).toBe(200);
-        return res.body.data.entries;
-      },
     };
     return b;
   }
-
-  const expectError = (res: Res<unknown>, status: number, code: string) => {
-    expect(res.status, JSON.stringify(res.body)).toBe(status);
-    expect(res.body.success).toBe(false);
-    expect(res.body.data).toBeNull();
-    expect(res.body.error?.code).toBe(code);
-    expect(res.body.error?.message.length).toBeGreaterThan(0);
-  };
 
   it('creates a follow-up with defaults, and gets it back', async () => {
     const b = await business(30);

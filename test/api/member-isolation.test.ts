@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type FakeOpenAI, modelSettings, startFakeOpenAI } from '../fakes/openai.ts';
-import { startTestApi, type TestApi, testPhone } from '../support/api.ts';
+import { type SignedIn, signedIn, startTestApi, type TestApi, testPhone } from '../support/api.ts';
 import { describeEachDb } from '../support/db.ts';
 
 // One business, three people: an owner and two members. The tasks are the business's; what each tells the
@@ -8,7 +8,7 @@ import { describeEachDb } from '../support/db.ts';
 describeEachDb('members: what each person keeps to themselves', (get) => {
   let fake: FakeOpenAI;
   let api: TestApi;
-  const people: Record<'owner' | 'ravi' | 'suresh', { token: string; userId: string }> = {} as never;
+  const people: Record<'owner' | 'ravi' | 'suresh', SignedIn> = {} as never;
   const facts = {
     owner: 'Sharma Traders pays within 30 days',
     ravi: 'Sharma Traders gives Ravi a 5% discount',
@@ -18,26 +18,18 @@ describeEachDb('members: what each person keeps to themselves', (get) => {
   beforeAll(async () => {
     fake = await startFakeOpenAI();
     api = await startTestApi(get().db, { ...modelSettings(fake), RATE_LIMIT_SELF_SERVICE: '1000' });
-    const owner = await api.signIn(testPhone(0));
+    people.owner = await signedIn(api, 0);
     for (const [n, name] of [
       [1, 'Ravi'],
       [2, 'Suresh'],
     ] as const) {
-      const added = await api.request('POST', '/api/v1/members', {
-        token: owner,
-        body: { phone: testPhone(n), name },
-      });
+      const added = await people.owner.call('POST', '/members', { phone: testPhone(n), name });
       expect(added.status).toBe(201);
     }
-    for (const [who, n] of [
-      ['owner', 0],
-      ['ravi', 1],
-      ['suresh', 2],
-    ] as const) {
-      const token = who === 'owner' ? owner : await api.signIn(testPhone(n));
-      const me = await api.request('GET', '/api/v1/me', { token });
-      people[who] = { token, userId: me.body.data.user_id };
-      const kept = await api.request('POST', '/api/v1/memory', { token, body: { content: facts[who] } });
+    people.ravi = await signedIn(api, 1);
+    people.suresh = await signedIn(api, 2);
+    for (const who of ['owner', 'ravi', 'suresh'] as const) {
+      const kept = await people[who].call('POST', '/memory', { content: facts[who] });
       expect(kept.status).toBe(201);
     }
   });
@@ -46,8 +38,7 @@ describeEachDb('members: what each person keeps to themselves', (get) => {
     await fake?.close();
   });
 
-  const get_ = (who: keyof typeof people, path: string) =>
-    api.request('GET', `/api/v1${path}`, { token: people[who].token });
+  const get_ = (who: keyof typeof people, path: string) => people[who].call('GET', path);
 
   it('lists and searches only your own memories, and refuses anyone else’s by id', async () => {
     for (const who of ['owner', 'ravi', 'suresh'] as const) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApi, type TestApi, testPhone } from '../support/api.ts';
+import { callAs, expectError, signedIn, startTestApi, type TestApi, testPhone } from '../support/api.ts';
 import { describeEachDb } from '../support/db.ts';
 
 // The people of a business over real HTTP: owners add and remove members; members sign in with their own
@@ -27,25 +27,14 @@ describeEachDb('members API', (get) => {
   });
 
   const call = (token: string, method: string, path: string, body?: unknown) =>
-    api.request(method, `/api/v1${path}`, { token, ...(body === undefined ? {} : { body }) });
-
-  async function owner(n: number) {
-    const token = await api.signIn(testPhone(n));
-    const me = await call(token, 'GET', '/me');
-    return { token, userId: me.body.data.user_id as string, tenantId: me.body.data.tenant_id as string };
-  }
+    callAs(api, token)(method, path, body);
+  const owner = (n: number) => signedIn(api, n);
 
   async function add(token: string, body: Record<string, unknown>): Promise<Member> {
     const res = await call(token, 'POST', '/members', body);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body.data;
   }
-
-  const expectError = (res: { status: number; body: any }, status: number, code: string) => {
-    expect(res.status, JSON.stringify(res.body)).toBe(status);
-    expect(res.body.success).toBe(false);
-    expect(res.body.error.code).toBe(code);
-  };
 
   /** The OTP flow a member goes through: a code sent to their phone, then verified. */
   async function signInWithCode(phone: string): Promise<string> {

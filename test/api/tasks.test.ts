@@ -1,22 +1,16 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type ApiResponse, startTestApi, type TestApi, testPhone } from '../support/api.ts';
+import {
+  type AuditEntry,
+  type Envelope,
+  expectError,
+  signedIn,
+  startTestApi,
+  type TestApi,
+} from '../support/api.ts';
 import { describeEachDb } from '../support/db.ts';
 
 // Behaviour of /api/v1/tasks over real HTTP. Every test signs in its own phone (10–29), so each gets a
 // fresh business inside the suite's shared database.
-
-interface ApiError {
-  code: string;
-  message: string;
-  details?: unknown;
-}
-
-interface Envelope<T> {
-  success: boolean;
-  data: T;
-  error: ApiError | null;
-  meta: { request_id: string; timestamp: string; page?: number; total?: number; limit?: number };
-}
 
 interface Task {
   id: string;
@@ -34,22 +28,6 @@ interface Task {
   completed_at: string | null;
 }
 
-interface AuditEntry {
-  id: string;
-  actor_type: string;
-  actor_id: string | null;
-  via: string;
-  action: string;
-  entity: string;
-  entity_id: string | null;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  request_id: string | null;
-  created_at: string;
-}
-
-type Res<T> = ApiResponse<Envelope<T>>;
-
 const TASK_ID = /^task_[0-9a-z]{22}$/;
 const UNKNOWN_TASK = 'task_0000000000zzzzzzzzzzzz';
 
@@ -63,21 +41,12 @@ describeEachDb('tasks API', (get) => {
     await api?.close();
   });
 
-  /** A signed-in business: a small typed client over the real HTTP app. */
+  /** A signed-in business with helpers for its tasks. */
   async function business(n: number) {
-    const token = await api.signIn(testPhone(n));
-    const call = <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-      api.request<Envelope<T>>(method, `/api/v1${path}`, {
-        token,
-        ...(body === undefined ? {} : { body }),
-        ...(headers ? { headers } : {}),
-      });
-    const me = await call<{ user_id: string; tenant_id: string }>('GET', '/me');
-    expect(me.status).toBe(200);
+    const who = await signedIn(api, n);
+    const { call } = who;
     const b = {
-      token,
-      userId: me.body.data.user_id,
-      call,
+      ...who,
       async create(body: Record<string, unknown>): Promise<Task> {
         const res = await call<Task>('POST', '/tasks', body);
         expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -89,25 +58,9 @@ describeEachDb('tasks API', (get) => {
         expect(res.status, JSON.stringify(res.body)).toBe(200);
         return res.body.data.tasks.map((t) => t.title);
       },
-      async audit(entityId: string): Promise<AuditEntry[]> {
-        const res = await call<{ entries: AuditEntry[] }>(
-          'GET',
-          `/audit?entity_id=${encodeURIComponent(entityId)}&limit=100`,
-        );
-        expect(res.status, JSON.stringify(res.body)).toBe(200);
-        return res.body.data.entries;
-      },
     };
     return b;
   }
-
-  const expectError = (res: Res<unknown>, status: number, code: string) => {
-    expect(res.status, JSON.stringify(res.body)).toBe(status);
-    expect(res.body.success).toBe(false);
-    expect(res.body.data).toBeNull();
-    expect(res.body.error?.code).toBe(code);
-    expect(res.body.error?.message.length).toBeGreaterThan(0);
-  };
 
   it('creates a task with defaults, and gets it back', async () => {
     const b = await business(10);

@@ -156,6 +156,8 @@ describeEachDb('webhooks API', (get) => {
       'http://localhost:9/hook',
       'http://[::1]/hook',
       'http://[::ffff:127.0.0.1]/hook',
+      'http://[::7f00:1]/hook',
+      'http://[2002:a9fe:a9fe::]/latest',
       'http://169.254.169.254/latest',
       'http://192.168.1.10/hook',
     ]) {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/index.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { together } from '../../src/db/types.ts';
+import { createLogger } from '../../src/log.ts';
 import { describeEachDb } from '../support/db.ts';
 
 describeEachDb('database', (get) => {
@@ -175,7 +176,7 @@ describeEachDb('database', (get) => {
 describe('embedded data directory', () => {
   it('a second process on the same DATA_DIR gets a clear error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'axon-lock-'));
-    const first = await openDatabase({ DATA_DIR: dir, DATABASE_POOL_SIZE: 1 });
+    const first = await openDatabase({ DATA_DIR: dir, DATABASE_POOL_SIZE: 1 }, createLogger('silent'));
     try {
       const { fork } = await import('node:child_process');
       const child = fork(join(import.meta.dirname, '../support/open-data-dir.ts'), [dir], {
@@ -198,10 +199,10 @@ describe('embedded data directory', () => {
   it('reopens its data after a clean close', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'axon-reopen-'));
     try {
-      const a = await openDatabase({ DATA_DIR: dir, DATABASE_POOL_SIZE: 1 });
+      const a = await openDatabase({ DATA_DIR: dir, DATABASE_POOL_SIZE: 1 }, createLogger('silent'));
       await a.query("INSERT INTO tenants (id, name) VALUES ('ten_keep', 'Kept')");
       await a.close();
-      const b = await openDatabase({ DATA_DIR: dir, DATABASE_POOL_SIZE: 1 });
+      const b = await openDatabase({ DATA_DIR: dir, DATABASE_POOL_SIZE: 1 }, createLogger('silent'));
       expect(await b.query('SELECT name FROM tenants')).toEqual([{ name: 'Kept' }]);
       await b.close();
     } finally {

@@ -1,6 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../src/db/types.ts';
-import type { Ctx } from '../../src/domain/context.ts';
 import { emitEvent } from '../../src/domain/events.ts';
 import {
   completeFollowUp,
@@ -10,7 +9,7 @@ import {
   updateFollowUp,
 } from '../../src/domain/follow-ups/service.ts';
 import { completeTask, createTask, updateTask } from '../../src/domain/tasks/service.ts';
-import { ensureOwner } from '../../src/domain/tenants.ts';
+import { newBusiness } from '../support/business.ts';
 import { describeEachDb } from '../support/db.ts';
 
 describeEachDb('events outbox', (get) => {
@@ -20,10 +19,7 @@ describeEachDb('events outbox', (get) => {
     db = get().db;
   });
 
-  async function business(): Promise<Ctx> {
-    const o = await ensureOwner(db, `+9190000${String(8000 + n++).padStart(5, '0')}`, 'Asia/Kolkata');
-    return { tenantId: o.tenantId, userId: o.userId, actor: 'user', via: 'api', timezone: o.timezone };
-  }
+  const business = () => newBusiness(db, `+9190000${String(8000 + n++).padStart(5, '0')}`);
 
   const eventsOf = (tenantId: string) =>
     db.query<{ type: string; payload: { id?: string; status?: string } }>(

@@ -12,8 +12,9 @@ import { createMemoryService } from '../../src/domain/memory/service.ts';
 import type { Page } from '../../src/domain/pagination.ts';
 import { TaskListQuery } from '../../src/domain/tasks/schema.ts';
 import { listTasks } from '../../src/domain/tasks/service.ts';
-import { ensureOwner, type Principal } from '../../src/domain/tenants.ts';
+import { ensureOwner } from '../../src/domain/tenants.ts';
 import { listDeliveries, listWebhooks } from '../../src/domain/webhooks/service.ts';
+import { actingAs } from '../support/business.ts';
 import { describeEachDb } from '../support/db.ts';
 
 // Every paginated list, on every page (past the end too), with and without a filter: the total is the
@@ -73,14 +74,6 @@ const N = 7;
 const LIMIT = 3;
 const ONE_ROUND_TRIP: Calls = { tenantStatement: 1, statements: 1, other: 0 };
 
-const ctxOf = (p: Principal): Ctx => ({
-  tenantId: p.tenantId,
-  userId: p.userId,
-  actor: 'user',
-  via: 'api',
-  timezone: p.timezone,
-});
-
 interface List {
   /** The ids in list order: all of them, and those the filter keeps (when the list has one). */
   all: string[];
@@ -112,9 +105,9 @@ describeEachDb('paginated lists', (get) => {
     const owner = await ensureOwner(raw, '+919811100001', 'Asia/Kolkata');
     const emptyOwner = await ensureOwner(raw, '+919811100002', 'Asia/Kolkata');
     const otherBusiness = await ensureOwner(raw, '+919811100003', 'Asia/Kolkata');
-    const ctx = ctxOf(owner);
+    const ctx = actingAs(owner);
     ownerCtx = ctx;
-    const emptyCtx = ctxOf(emptyOwner);
+    const emptyCtx = actingAs(emptyOwner);
     // A second user of the owner's business: their conversations and memories are not the owner's.
     const colleague = newId('user');
     await raw.query(

@@ -3,7 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../src/db/types.ts';
 import type { Ctx } from '../../src/domain/context.ts';
 import { addMember, findMembers, removeMember } from '../../src/domain/members/service.ts';
-import { ensureOwner } from '../../src/domain/tenants.ts';
+import { newBusiness } from '../support/business.ts';
 import { describeEachDb } from '../support/db.ts';
 
 describeEachDb('members', (get, kind) => {
@@ -13,10 +13,7 @@ describeEachDb('members', (get, kind) => {
     db = get().db;
   });
 
-  async function business(): Promise<Ctx> {
-    const o = await ensureOwner(db, `+9190001${String(n++).padStart(5, '0')}`, 'Asia/Kolkata');
-    return { tenantId: o.tenantId, userId: o.userId, actor: 'user', via: 'api', timezone: o.timezone };
-  }
+  const business = () => newBusiness(db, `+9190001${String(n++).padStart(5, '0')}`);
   let phones = 0;
   const nextPhone = () => `+9198000${String(phones++).padStart(5, '0')}`;
   const member = (ctx: Ctx, name: string, role: 'owner' | 'member' = 'member') =>

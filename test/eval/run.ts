@@ -1,4 +1,5 @@
 import { openDatabase } from '../../src/db/index.ts';
+import { createLogger } from '../../src/log.ts';
 import { evaluate, loadEvalSet } from './evaluate.ts';
 import { formatScore } from './report.ts';
 import { evaluateScenarios, loadScenarios } from './scenarios.ts';
@@ -16,7 +17,7 @@ console.log();
 console.log(formatScore('fresh.json', evaluate(loadEvalSet('fresh'))));
 console.log();
 
-const db = await openDatabase({ DATA_DIR: 'memory://', DATABASE_POOL_SIZE: 1 });
+const db = await openDatabase({ DATA_DIR: 'memory://', DATABASE_POOL_SIZE: 1 }, createLogger('silent'));
 try {
   console.log(
     formatScore('scenarios.json (real turns, PGlite)', await evaluateScenarios(db, loadScenarios())),

@@ -5,6 +5,7 @@ import { ensureOwner, type Principal } from '../../src/domain/tenants.ts';
 import { addDays, localDate } from '../../src/domain/time.ts';
 import { type Scheduler, startScheduler } from '../../src/jobs/scheduler.ts';
 import { createLogger } from '../../src/log.ts';
+import { actingAs } from '../support/business.ts';
 import { describeEachDb } from '../support/db.ts';
 import { type CapturingNotifier, capturingNotifier } from '../support/notifier.ts';
 
@@ -28,13 +29,7 @@ describeEachDb('morning briefing', (get) => {
     dubai = await ensureOwner(db, '+971500000102', 'Asia/Dubai');
     await db.query("UPDATE users SET name = 'Ravi' WHERE id = $1", [kolkata.userId]);
     await db.query("UPDATE users SET briefing_time = '07:30' WHERE id = $1", [dubai.userId]);
-    const ctx: Ctx = {
-      tenantId: kolkata.tenantId,
-      userId: kolkata.userId,
-      actor: 'user',
-      via: 'api',
-      timezone: 'Asia/Kolkata',
-    };
+    const ctx: Ctx = actingAs(kolkata);
     await createTask(db, ctx, { title: 'Pay GST', priority: 'urgent', due_date: day }, 'api');
     notifier = capturingNotifier();
     scheduler = await start();

@@ -4,6 +4,7 @@ import { updateCompliance } from '../../src/domain/compliance/service.ts';
 import { ensureOwner, type Principal } from '../../src/domain/tenants.ts';
 import { type Scheduler, startScheduler } from '../../src/jobs/scheduler.ts';
 import { createLogger } from '../../src/log.ts';
+import { actingAs } from '../support/business.ts';
 import { describeEachDb } from '../support/db.ts';
 import { type CapturingNotifier, capturingNotifier } from '../support/notifier.ts';
 
@@ -59,12 +60,7 @@ describeEachDb('compliance alerts', (get) => {
   beforeAll(async () => {
     const { db } = get();
     owner = await ensureOwner(db, '+919800000201', 'Asia/Kolkata');
-    await updateCompliance(
-      db,
-      { tenantId: owner.tenantId, userId: owner.userId, actor: 'user', via: 'api', timezone: 'Asia/Kolkata' },
-      { filings: ['gstr3b'] },
-      now,
-    );
+    await updateCompliance(db, actingAs(owner), { filings: ['gstr3b'] }, now);
     notifier = capturingNotifier();
     scheduler = await startScheduler(
       { db, notifier, logger: createLogger('silent'), clock: () => now },

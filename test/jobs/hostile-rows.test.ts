@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Db, Queryable } from '../../src/db/types.ts';
 import { updateCompliance } from '../../src/domain/compliance/service.ts';
-import type { Ctx } from '../../src/domain/context.ts';
 import type { Notifier } from '../../src/domain/notifier.ts';
 import { createTask } from '../../src/domain/tasks/service.ts';
 import { ensureOwner, type Principal } from '../../src/domain/tenants.ts';
 import { type Scheduler, startScheduler } from '../../src/jobs/scheduler.ts';
+import { actingAs } from '../support/business.ts';
 import { describeEachDb } from '../support/db.ts';
 import { type CapturingLogger, capturingLogger } from '../support/logger.ts';
 import { type CapturingNotifier, capturingNotifier } from '../support/notifier.ts';
@@ -20,14 +20,6 @@ const rawly = (db: Db, fn: (tx: Queryable) => Promise<unknown>) =>
     await tx.query('SET LOCAL session_replication_role = replica');
     await fn(tx);
   });
-
-const ctxOf = (p: Principal): Ctx => ({
-  tenantId: p.tenantId,
-  userId: p.userId,
-  actor: 'user',
-  via: 'api',
-  timezone: p.timezone,
-});
 
 describeEachDb('scheduled work with hostile rows', (get) => {
   // Three days before GSTR-3B's 20 May, after 9 am in India: briefings, alerts and reminders all due.
@@ -47,10 +39,10 @@ describeEachDb('scheduled work with hostile rows', (get) => {
     for (const phone of ['+919800000401', '+919800000402']) {
       const p = await ensureOwner(db, phone, 'Asia/Kolkata');
       good.push(p);
-      await updateCompliance(db, ctxOf(p), { filings: ['gstr3b'] }, now);
+      await updateCompliance(db, actingAs(p), { filings: ['gstr3b'] }, now);
       await createTask(
         db,
-        ctxOf(p),
+        actingAs(p),
         { title: `Call the bank ${phone}`, priority: 'high', remind_at: remindAt },
         'api',
       );
@@ -68,13 +60,13 @@ describeEachDb('scheduled work with hostile rows', (get) => {
     }
     unreachable = hostile.unreachable as Principal;
     for (const name of ['junkTenantZone', 'hugeAlertDays'] as const) {
-      await updateCompliance(db, ctxOf(hostile[name] as Principal), { filings: ['gstr3b'] }, now);
+      await updateCompliance(db, actingAs(hostile[name] as Principal), { filings: ['gstr3b'] }, now);
     }
     // Reminders of users whose zone is junk still reach them; the unreachable one's fails on its own.
     for (const name of ['pacificNew', 'junkTenantZone', 'unreachable'] as const) {
       await createTask(
         db,
-        ctxOf(hostile[name] as Principal),
+        actingAs(hostile[name] as Principal),
         { title: `Reminder of ${name}`, priority: 'medium', remind_at: remindAt },
         'api',
       );

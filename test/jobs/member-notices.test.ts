@@ -14,6 +14,7 @@ import { ensureOwner } from '../../src/domain/tenants.ts';
 import { sendAssignmentNotices } from '../../src/jobs/assignments.ts';
 import { type Scheduler, startScheduler } from '../../src/jobs/scheduler.ts';
 import { createLogger } from '../../src/log.ts';
+import { actingAs } from '../support/business.ts';
 import { describeEachDb } from '../support/db.ts';
 import { type MemoryChannel, memoryChannel } from '../support/memory-channel.ts';
 import { type CapturingNotifier, capturingNotifier } from '../support/notifier.ts';
@@ -62,7 +63,7 @@ describeEachDb('members: reminders and assignments on their own channel', (get) 
   beforeAll(async () => {
     db = get().db;
     const o = await ensureOwner(db, OWNER, 'Asia/Kolkata');
-    owner = { tenantId: o.tenantId, userId: o.userId, actor: 'user', via: 'api', timezone: o.timezone };
+    owner = actingAs(o);
     const member = await addMember(db, owner, { phone: RAVI, name: 'Ravi Kumar', role: 'member' });
     ravi = { ...owner, userId: member.id };
     // Briefings have their own suite.
@@ -188,7 +189,7 @@ describeEachDb('assignment notices: the sender', (get) => {
   beforeAll(async () => {
     db = get().db;
     const o = await ensureOwner(db, OWNER, 'Asia/Kolkata');
-    owner = { tenantId: o.tenantId, userId: o.userId, actor: 'user', via: 'api', timezone: o.timezone };
+    owner = actingAs(o);
     ravi = {
       ...owner,
       userId: (await addMember(db, owner, { phone: RAVI, name: 'Ravi', role: 'member' })).id,

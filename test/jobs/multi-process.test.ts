@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ctx } from '../../src/domain/context.ts';
 import { createTask } from '../../src/domain/tasks/service.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
+import { actingAs } from '../support/business.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 
 // Three scheduler processes on one real Postgres over 1,000 reminders; one is killed mid-run.
@@ -55,13 +56,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('reminders across processes [pos
     if (!url) throw new Error('no url');
     const owner = await ensureOwner(db, '+919800000301', 'Asia/Kolkata');
     await db.query('UPDATE users SET briefing_enabled = false');
-    const ctx: Ctx = {
-      tenantId: owner.tenantId,
-      userId: owner.userId,
-      actor: 'user',
-      via: 'api',
-      timezone: 'Asia/Kolkata',
-    };
+    const ctx: Ctx = actingAs(owner);
 
     let total = 0;
     let killAt: () => void = () => {};

@@ -5,13 +5,13 @@ import type { Db } from '../../src/db/types.ts';
 import type { Ctx } from '../../src/domain/context.ts';
 import { completeFollowUp, createFollowUp } from '../../src/domain/follow-ups/service.ts';
 import { createTask } from '../../src/domain/tasks/service.ts';
-import { ensureOwner } from '../../src/domain/tenants.ts';
 import type { AttemptRecord } from '../../src/domain/webhooks/outbox.ts';
 import { claimDueDeliveries } from '../../src/domain/webhooks/outbox.ts';
 import type { WebhookCreate } from '../../src/domain/webhooks/schema.ts';
 import { createWebhook, listDeliveries, redeliver } from '../../src/domain/webhooks/service.ts';
 import { createWebhookRelay, type RelayOptions, type WebhookRelay } from '../../src/jobs/webhooks/relay.ts';
 import { type Answer, startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.ts';
+import { newBusiness } from '../support/business.ts';
 import { describeEachDb } from '../support/db.ts';
 import { verifyStandardWebhook } from '../support/standard-webhook.ts';
 
@@ -31,16 +31,7 @@ describeEachDb('webhook relay', (get, kind) => {
     for (const fn of cleanup.splice(0).reverse()) await fn();
   });
 
-  async function business(): Promise<Ctx> {
-    const owner = await ensureOwner(db, `+9190000${String(7000 + phone++).padStart(5, '0')}`, 'Asia/Kolkata');
-    return {
-      tenantId: owner.tenantId,
-      userId: owner.userId,
-      actor: 'user',
-      via: 'api',
-      timezone: owner.timezone,
-    };
-  }
+  const business = () => newBusiness(db, `+9190000${String(7000 + phone++).padStart(5, '0')}`);
 
   async function receiver(answer?: (req: { body: string }, i: number) => Answer): Promise<WebhookReceiver> {
     const r = await startWebhookReceiver(answer);
@@ -203,13 +194,20 @@ describeEachDb('webhook relay', (get, kind) => {
     const rx = await receiver();
     const hook = await endpoint(ctx, rx.url);
     const named = await endpoint(ctx, rx.url.replace('127.0.0.1', 'localhost'));
+    // Loopback inside IPv6 (IPv4-compatible, IPv4-mapped): saved while allowed, refused when sending.
+    const hidden = await endpoint(ctx, rx.url.replace('127.0.0.1', '[::127.0.0.1]'));
+    const mapped = await endpoint(ctx, rx.url.replace('127.0.0.1', '[::ffff:7f00:1]'));
     const r = relay({ allowPrivate: false, retrySchedule: [] });
     await r.relay.start();
     await createTask(db, ctx, { title: 'Into the intranet', priority: 'low' }, 'api');
     const [literal] = await r.waitForAttempts(hook.id, 1);
     const [byName] = await r.waitForAttempts(named.id, 1);
-    expect(literal?.error).toContain('refused');
-    expect(byName?.error).toContain('refused');
+    const [inside] = await r.waitForAttempts(hidden.id, 1);
+    const [asMapped] = await r.waitForAttempts(mapped.id, 1);
+    expect(literal?.error).toMatch(/^refused: /);
+    expect(byName?.error).toMatch(/^refused: /);
+    expect(inside?.error).toMatch(/^refused: ::7f00:1 /);
+    expect(asMapped?.error).toMatch(/^refused: ::ffff:7f00:1 /);
     expect(literal?.outcome.kind).toBe('failed');
     expect(rx.received).toHaveLength(0);
   });
@@ -272,7 +270,7 @@ describeEachDb('webhook relay', (get, kind) => {
       const url = get().url;
       if (!url) throw new Error('no url');
       for (let i = 0; i < 2; i++) {
-        const other = await openDatabase({ DATABASE_URL: url, DATA_DIR: '', DATABASE_POOL_SIZE: 4 });
+        const other = await openDatabase({ DATABASE_URL: url, DATA_DIR: '', DATABASE_POOL_SIZE: 4 }, logger);
         extraDbs.push(other);
         cleanup.push(() => other.close());
       }

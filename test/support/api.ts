@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
 import { answerClientErrors } from '../../src/api/client-errors.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Db } from '../../src/db/types.ts';
@@ -14,6 +15,45 @@ export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;
   body: T;
+}
+
+/** The API's envelope around every /api/v1 answer. */
+export interface ApiError {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+export interface Envelope<T> {
+  success: boolean;
+  data: T;
+  error: ApiError | null;
+  meta: { request_id: string; timestamp: string; page?: number; total?: number; limit?: number };
+}
+
+export type Res<T> = ApiResponse<Envelope<T>>;
+
+export interface AuditEntry {
+  id: string;
+  actor_type: string;
+  actor_id: string | null;
+  via: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  request_id: string | null;
+  created_at: string;
+}
+
+/** An error answer: this status and code in the envelope, no data, and a message for people. */
+export function expectError(res: { status: number; body: any }, status: number, code: string): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.body.success).toBe(false);
+  expect(res.body.data).toBeNull();
+  expect(res.body.error?.code).toBe(code);
+  expect(res.body.error?.message.length).toBeGreaterThan(0);
 }
 
 export interface RequestOptions {
@@ -89,6 +129,55 @@ export async function startTestApi(
     async close() {
       await closeServer(server);
       await runtime.close();
+    },
+  };
+}
+
+/** A call to /api/v1 as the holder of this token, answered in the envelope. */
+export type ApiCall = <T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<Res<T>>;
+
+export function callAs(api: TestApi, token: string): ApiCall {
+  return (method, path, body, headers) =>
+    api.request(method, `/api/v1${path}`, {
+      token,
+      ...(body === undefined ? {} : { body }),
+      ...(headers ? { headers } : {}),
+    });
+}
+
+/** Someone signed in over real HTTP: who they are, and a small client acting as them. */
+export interface SignedIn {
+  token: string;
+  userId: string;
+  tenantId: string;
+  call: ApiCall;
+  /** The audit log of one record, as an owner reads it. */
+  audit(entityId: string): Promise<AuditEntry[]>;
+}
+
+/** Signs in test phone n: its own business the first time, unless an owner added that phone as a member. */
+export async function signedIn(api: TestApi, n: number): Promise<SignedIn> {
+  const token = await api.signIn(testPhone(n));
+  const call = callAs(api, token);
+  const me = await call<{ user_id: string; tenant_id: string }>('GET', '/me');
+  expect(me.status, JSON.stringify(me.body)).toBe(200);
+  return {
+    token,
+    userId: me.body.data.user_id,
+    tenantId: me.body.data.tenant_id,
+    call,
+    async audit(entityId) {
+      const res = await call<{ entries: AuditEntry[] }>(
+        'GET',
+        `/audit?entity_id=${encodeURIComponent(entityId)}&limit=100`,
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.data.entries;
     },
   };
 }

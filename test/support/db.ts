@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { openDatabase } from '../../src/db/index.ts';
 import type { Db } from '../../src/db/types.ts';
+import { createLogger } from '../../src/log.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -41,11 +42,14 @@ export async function createEmptyDatabase(): Promise<{ name: string; url: string
 /** A fresh, migrated database: in-memory PGlite, or a new Postgres database dropped on close. */
 export async function createTestDb(kind: DbKind): Promise<TestDb> {
   if (kind === 'pglite') {
-    const db = await openDatabase({ DATA_DIR: 'memory://', DATABASE_POOL_SIZE: 1 });
+    const db = await openDatabase({ DATA_DIR: 'memory://', DATABASE_POOL_SIZE: 1 }, createLogger('silent'));
     return { db, close: () => db.close() };
   }
   const database = await createEmptyDatabase();
-  const db = await openDatabase({ DATABASE_URL: database.url, DATA_DIR: '', DATABASE_POOL_SIZE: 10 });
+  const db = await openDatabase(
+    { DATABASE_URL: database.url, DATA_DIR: '', DATABASE_POOL_SIZE: 10 },
+    createLogger('silent'),
+  );
   return {
     db,
     url: database.url,

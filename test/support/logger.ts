@@ -7,13 +7,28 @@ export interface CapturingLogger {
   entries: Record<string, unknown>[];
   /** Entries at warn or above whose fields mention `text` (an id, a zone). */
   problemsMentioning(text: string): Record<string, unknown>[];
+  /** The first entry from now on that matches: a test waits for the log line, not for a clock. */
+  next(matches: (entry: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
 }
 
 export function capturingLogger(): CapturingLogger {
   const entries: Record<string, unknown>[] = [];
+  const waiters = new Set<{
+    matches: (e: Record<string, unknown>) => boolean;
+    resolve: (e: Record<string, unknown>) => void;
+  }>();
   const sink = new Writable({
     write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line) entries.push(JSON.parse(line));
+      for (const line of String(chunk).split('\n')) {
+        if (!line) continue;
+        const entry = JSON.parse(line);
+        entries.push(entry);
+        for (const w of waiters) {
+          if (!w.matches(entry)) continue;
+          waiters.delete(w);
+          w.resolve(entry);
+        }
+      }
       done();
     },
   });
@@ -22,5 +37,6 @@ export function capturingLogger(): CapturingLogger {
     entries,
     problemsMentioning: (text) =>
       entries.filter((e) => Number(e.level) >= 40 && JSON.stringify(e).includes(text)),
+    next: (matches) => new Promise((resolve) => waiters.add({ matches, resolve })),
   };
 }

@@ -2,9 +2,13 @@
 
 import { DataDirLockedError } from '../../src/db/data-dir-lock.ts';
 import { openDatabase } from '../../src/db/index.ts';
+import { createLogger } from '../../src/log.ts';
 
 try {
-  const db = await openDatabase({ DATA_DIR: process.argv[2] ?? '', DATABASE_POOL_SIZE: 1 });
+  const db = await openDatabase(
+    { DATA_DIR: process.argv[2] ?? '', DATABASE_POOL_SIZE: 1 },
+    createLogger('silent'),
+  );
   await db.close();
   process.exit(0);
 } catch (err) {

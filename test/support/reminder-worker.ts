@@ -8,11 +8,12 @@ import { createLogger } from '../../src/log.ts';
  */
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is required');
-const db = openPostgres(url, 5);
+const logger = createLogger(process.env.LOG_LEVEL ?? 'silent');
+const db = openPostgres(url, 5, logger);
 const scheduler = await startScheduler(
   {
     db,
-    logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
+    logger,
     notifier: {
       async notify(n) {
         process.stdout.write(`${JSON.stringify({ pid: process.pid, key: n.dedupKey, at: Date.now() })}\n`);

@@ -90,7 +90,7 @@ function turnContextOf(runtime: { context?: unknown }): TurnContext {
   return turn;
 }
 
-/** The tools as LangChain tools for the agent loop (the turn arrives as the run's context), and `run` for tests. */
+/** The tools as LangChain tools for the agent loop; each call's turn arrives as the run's context. */
 export function createToolbox(deps: ToolboxDeps) {
   const run = (name: ToolName, args: unknown, turn: TurnContext) => runGuarded(deps, name, args, turn);
   const tools = TOOLS.map((t) =>
@@ -103,5 +103,5 @@ export function createToolbox(deps: ToolboxDeps) {
       },
     ),
   );
-  return { run, tools };
+  return { tools };
 }

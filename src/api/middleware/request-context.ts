@@ -13,6 +13,12 @@ export const requestId: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** Browsers must take every answer as the type it says it is, never guess (MIME sniffing). */
+export const noSniff: RequestHandler = (_req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  next();
+};
+
 const hasBody = (req: Parameters<RequestHandler>[0]) =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 

@@ -4,7 +4,6 @@ import type { Ctx } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Page } from '../pagination.ts';
-import { assertWebhookTarget } from './address-policy.ts';
 import {
   deleteEndpointRow,
   findDelivery,
@@ -26,6 +25,7 @@ import type {
   WebhookWithSecret,
 } from './schema.ts';
 import { newWebhookSecret } from './signing.ts';
+import { assertWebhookTarget } from './target.ts';
 
 export interface WebhookPolicy {
   /** WEBHOOK_ALLOW_PRIVATE: lets URLs point at private, loopback and link-local addresses (dev, tests). */

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { guardedLookup, refusedLiteral } from '../../domain/webhooks/address-policy.ts';
+import { guardedLookup, refusedLiteral } from '../../domain/net/address-policy.ts';
 
 /** One HTTP POST of a signed webhook body: the answer's status and Retry-After, or why there was none. */
 
@@ -19,7 +19,7 @@ export interface Sender {
 const MAX_ERROR_LENGTH = 300;
 
 export function createSender(opts: { timeoutMs: number; allowPrivate: boolean; userAgent: string }): Sender {
-  const lookup = guardedLookup(opts.allowPrivate);
+  const lookup = opts.allowPrivate ? undefined : guardedLookup();
   // Kept-alive connections: a receiver taking many events is not paying a handshake per event.
   const agents = {
     'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
@@ -28,7 +28,7 @@ export function createSender(opts: { timeoutMs: number; allowPrivate: boolean; u
 
   function send(raw: string, headers: Record<string, string>, body: string): Promise<SendResult> {
     const url = new URL(raw);
-    const literal = refusedLiteral(url, opts.allowPrivate);
+    const literal = opts.allowPrivate ? null : refusedLiteral(url);
     if (literal) {
       return Promise.resolve({
         statusCode: null,

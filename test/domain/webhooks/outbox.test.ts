@@ -3,6 +3,7 @@ import { createTask } from '../../../src/domain/tasks/service.ts';
 import { ensureOwner } from '../../../src/domain/tenants.ts';
 import { fanOutEvents, msUntilNextDue } from '../../../src/domain/webhooks/outbox.ts';
 import { createWebhook } from '../../../src/domain/webhooks/service.ts';
+import { actingAs } from '../../support/business.ts';
 import { describeEachDb } from '../../support/db.ts';
 
 // The relay sleeps until the next delivery falls due: with none pending it must hear "none", not "now"
@@ -12,13 +13,7 @@ describeEachDb('the outbox’s next due time', (get) => {
     const { db } = get();
     expect(await msUntilNextDue(db)).toBeNull();
     const owner = await ensureOwner(db, '+919800000601', 'Asia/Kolkata');
-    const ctx = {
-      tenantId: owner.tenantId,
-      userId: owner.userId,
-      actor: 'user',
-      via: 'api',
-      timezone: owner.timezone,
-    } as const;
+    const ctx = actingAs(owner);
     await createWebhook(
       db,
       ctx,
