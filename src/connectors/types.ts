@@ -83,4 +83,15 @@ export interface Connector<C extends z.ZodObject = z.ZodObject, K extends z.ZodO
   ): AsyncIterable<StreamPage>;
   /** The vendor's error text from an error body. */
   errorText?(body: unknown): string | undefined;
+  /** Events the vendor pushes, taken in at once (the scheduled sync still reconciles). */
+  webhook?: WebhookIngest<z.infer<K>>;
+}
+
+export interface WebhookIngest<K> {
+  /** Whether the delivery is the vendor's: its signature over the raw body, with the connection's secret. */
+  verify(rawBody: Buffer, headers: Record<string, string | undefined>, credentials: K): boolean;
+  /** The vendor's id of the event, to take each in once. */
+  eventId(headers: Record<string, string | undefined>, body: unknown): string | undefined;
+  /** The records the event carries, by unified object; none for events we do not keep. */
+  records(body: unknown): { object: ObjectName; records: unknown[] }[];
 }

@@ -1,6 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RazorpayPayment, RazorpaySettlement } from '../../src/connectors/razorpay/index.ts';
+import type { RazorpayPayment, RazorpaySettlement } from '../../src/connectors/razorpay/records.ts';
 
 /**
  * A local server speaking Razorpay's REST wire format for what the connector reads: `GET /v1/payments` and

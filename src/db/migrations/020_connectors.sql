@@ -68,6 +68,15 @@ BEGIN
 END $$;
 CREATE TRIGGER sync_runs_notify AFTER INSERT ON sync_runs FOR EACH STATEMENT EXECUTE FUNCTION sync_runs_notify();
 
+-- Vendor webhook deliveries already taken in, by the vendor's event id: a replay changes nothing.
+CREATE TABLE connector_webhook_events (
+  connection_id text NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+  tenant_id text NOT NULL REFERENCES tenants (id),
+  event_id text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (connection_id, event_id)
+);
+
 CREATE TABLE parties (
   id text PRIMARY KEY,
   tenant_id text NOT NULL REFERENCES tenants (id),
@@ -253,7 +262,7 @@ CREATE INDEX calendar_events_tenant_starts ON calendar_events (tenant_id, starts
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['connections', 'connection_streams', 'sync_runs', 'parties', 'invoices', 'payments',
+  FOREACH t IN ARRAY ARRAY['connections', 'connection_streams', 'sync_runs', 'connector_webhook_events', 'parties', 'invoices', 'payments',
                            'settlements', 'bank_transactions', 'orders', 'calendar_events'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format(
@@ -262,5 +271,5 @@ BEGIN
   END LOOP;
 END $$;
 
-GRANT SELECT, INSERT, UPDATE, DELETE ON connections, connection_streams, sync_runs, parties, invoices, payments,
+GRANT SELECT, INSERT, UPDATE, DELETE ON connections, connection_streams, sync_runs, connector_webhook_events, parties, invoices, payments,
   settlements, bank_transactions, orders, calendar_events TO axon_app;
