@@ -32,6 +32,7 @@ import { ensureEmbedder } from './domain/memory/index-state.ts';
 import { createMemoryService, type MemoryService } from './domain/memory/service.ts';
 import { logNotifier, type Notifier } from './domain/notifier.ts';
 import type { Prioritizer } from './domain/priorities.ts';
+import { databaseKnowsZone } from './domain/profile.ts';
 import { type Scheduler, startScheduler } from './jobs/scheduler.ts';
 import { createWebhookRelay, type WebhookRelay } from './jobs/webhooks/relay.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -180,6 +181,10 @@ async function wire(
   opts: RuntimeOverrides,
   { db, logger, opened }: { db: Db; logger: Logger; opened: ReturnType<typeof openedSoFar> },
 ): Promise<Runtime> {
+  // Every sign-up stores this zone, and the database refuses one it does not know.
+  if (!(await databaseKnowsZone(db, config.DEFAULT_TIMEZONE))) {
+    throw new ConfigError(`DEFAULT_TIMEZONE: the database does not know the zone ${config.DEFAULT_TIMEZONE}`);
+  }
   const embedder = await readyEmbedder(config, db);
   const jwtSecret = config.JWT_SECRET ?? (await getOrCreateSecret(db, 'jwt'));
   const tokens = createTokenService(db, jwtSecret, { sessionCacheMs: config.AUTH_SESSION_CACHE_MS });

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { TurnRunner } from '../agent/runner.ts';
 import type { ConnectorService } from '../connectors/service.ts';
+import { joinable } from '../db/joinable.ts';
 import type { Db } from '../db/types.ts';
 import type { OtpService } from '../domain/auth/otp.ts';
 import type { TokenService } from '../domain/auth/tokens.ts';
@@ -65,7 +66,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(deps.trustProxy));
-  app.locals.db = deps.db;
+  // The routes' services write through this db, so a POST's writes join its idempotency key's transaction.
+  const db = joinable(deps.db);
 
   app.use(requestId);
   app.use(noSniff);
@@ -96,20 +98,20 @@ export function createApp(deps: AppDeps): Express {
   api.use(tenantRateLimit(deps.limits, deps.rateLimitStore));
   api.use(jsonOnly);
   api.use(express.json({ limit: deps.bodyLimit }));
-  mountRoutes(api, registry, [
+  mountRoutes(api, registry, deps.db, [
     ...authRoutes(deps.otp, deps.tokens),
-    ...meRoutes(deps.db, deps.tokens, deps.limits),
-    ...memberRoutes(deps.db, deps.tokens),
-    ...myDayRoutes(deps.db, deps.prioritize),
-    ...complianceRoutes(deps.db),
-    ...taskRoutes(deps.db),
-    ...followUpRoutes(deps.db),
-    ...auditRoutes(deps.db),
-    ...chatRoutes(deps.db, deps.runTurn),
+    ...meRoutes(db, deps.tokens, deps.limits),
+    ...memberRoutes(db, deps.tokens),
+    ...myDayRoutes(db, deps.prioritize),
+    ...complianceRoutes(db),
+    ...taskRoutes(db),
+    ...followUpRoutes(db),
+    ...auditRoutes(db),
+    ...chatRoutes(db, deps.runTurn),
     ...memoryRoutes(deps.memory),
-    ...webhookRoutes(deps.db, deps.webhookPolicy ?? { allowPrivate: false }),
+    ...webhookRoutes(db, deps.webhookPolicy ?? { allowPrivate: false }),
     ...(deps.connectors ? connectorRoutes(deps.connectors) : []),
-    ...businessRoutes(deps.db),
+    ...businessRoutes(db),
   ]);
   registerWebhookEvents(registry);
   const document = buildDocument(registry, deps.version);

@@ -15,14 +15,28 @@ export interface ApiErrorBody {
   details?: unknown;
 }
 
-export const requestIdOf = (res: Response): string => String(res.locals.requestId ?? '');
+export const requestIdOf = (res: Response): string => res.locals.requestId ?? '';
 
 function meta(res: Response, page?: PageMeta) {
   return { request_id: requestIdOf(res), timestamp: new Date().toISOString(), ...page };
 }
 
+export interface DataEnvelope<T = unknown> {
+  success: true;
+  data: T;
+  error: null;
+  meta: ReturnType<typeof meta>;
+}
+
+export const dataEnvelope = <T>(res: Response, data: T, page?: PageMeta): DataEnvelope<T> => ({
+  success: true,
+  data,
+  error: null,
+  meta: meta(res, page),
+});
+
 export function sendData(res: Response, status: number, data: unknown, page?: PageMeta): void {
-  res.status(status).json({ success: true, data, error: null, meta: meta(res, page) });
+  res.status(status).json(dataEnvelope(res, data, page));
 }
 
 export function sendError(res: Response, status: number, error: ApiErrorBody): void {

@@ -1,11 +1,20 @@
 import type { OpenAPIRegistry, RouteConfig, ZodRequestBody } from '@asteasolutions/zod-to-openapi';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
+import type { Db } from '../db/types.ts';
 import type { Session } from '../domain/auth/tokens.ts';
 import type { Ctx } from '../domain/context.ts';
 import { DomainError } from '../domain/errors.ts';
-import { ErrorEnvelope, envelopeOf, type PageMeta, requestIdOf, sendData, sendError } from './envelope.ts';
-import { withIdempotency } from './middleware/idempotency.ts';
+import {
+  type DataEnvelope,
+  dataEnvelope,
+  ErrorEnvelope,
+  envelopeOf,
+  type PageMeta,
+  requestIdOf,
+  sendError,
+} from './envelope.ts';
+import { type Answer, type IdempotencyMode, withIdempotency } from './middleware/idempotency.ts';
 
 /**
  * One declaration per endpoint drives its validation, its handler's types and its OpenAPI entry, so the
@@ -46,6 +55,13 @@ interface BaseSpec<B, Q, P, R> {
   /** Success status; 200 unless said. */
   status?: number;
   errors?: Record<number, string>;
+  /**
+   * For a POST: how `Idempotency-Key` is honoured (`transaction` unless said; see `IdempotencyMode`). A
+   * route whose services hold a database of their own, not the app's joinable one, must say `separate`.
+   */
+  idempotency?: IdempotencyMode;
+  /** What a replay returns of `response`: the first answer cut down to this schema (its secrets dropped). */
+  replayAs?: z.ZodType;
 }
 
 export type RouteSpec<B = unknown, Q = unknown, P = unknown, R = unknown> =
@@ -64,9 +80,8 @@ export const sessionOf = (res: Response): Session | null => res.locals.session ?
 function requireSession(res: Response, access: Access): Session {
   const session = sessionOf(res);
   if (!session) {
-    const authError = res.locals.authError as DomainError | undefined;
     throw (
-      authError ??
+      res.locals.authError ??
       new DomainError('unauthorized', 'unauthorized', 'Sign in first: send Authorization: Bearer <token>.')
     );
   }
@@ -103,7 +118,8 @@ const NoQuery = z.strictObject(
   },
 );
 
-export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: RouteSpec[]): void {
+/** Mounts each route on the router; `db` holds the idempotency keys, the routes' writes joined to them. */
+export function mountRoutes(router: Router, registry: OpenAPIRegistry, db: Db, specs: RouteSpec[]): void {
   const methodsByPath = new Map<string, string[]>();
   for (const spec of specs) {
     const path = expressPath(spec.path);
@@ -116,7 +132,7 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: Ro
     next(literalPaths.has(req.path) ? 'route' : undefined);
   for (const spec of specs) {
     const path = expressPath(spec.path);
-    const handle = async (req: Request, res: Response) => {
+    const run = async (req: Request, res: Response): Promise<Answer> => {
       const session = spec.access === 'public' ? sessionOf(res) : requireSession(res, spec.access);
       const input = {
         body: spec.body ? spec.body.parse(req.body ?? {}) : void NoBody.parse(req.body),
@@ -127,9 +143,18 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: Ro
         ...(session ? { session, ctx: ctxOf(session, res) } : {}),
       };
       const reply = await (spec.handler as (i: typeof input) => Promise<Reply<unknown>>)(input);
-      sendData(res, reply.status ?? spec.status ?? 200, reply.data, reply.page);
+      return { status: reply.status ?? spec.status ?? 200, body: dataEnvelope(res, reply.data, reply.page) };
     };
-    const handler = spec.method === 'post' ? withIdempotency(handle) : handle;
+    const handler =
+      spec.method === 'post'
+        ? withIdempotency(db, run, {
+            mode: spec.idempotency ?? 'transaction',
+            stored: storedAnswer(spec.replayAs),
+          })
+        : async (req: Request, res: Response) => {
+            const answer = await run(req, res);
+            res.status(answer.status).json(answer.body);
+          };
     if (path.includes(':')) router[spec.method](path, notLiteral, handler);
     else router[spec.method](path, handler);
     registry.registerPath(openApiEntry(spec));
@@ -142,6 +167,9 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: Ro
     });
   }
 }
+
+const storedAnswer = (replayAs: z.ZodType | undefined) => (body: DataEnvelope) =>
+  replayAs ? { ...body, data: replayAs.parse(body.data) } : body;
 
 function openApiEntry(spec: RouteSpec): RouteConfig {
   const errors: Record<number, string> = {

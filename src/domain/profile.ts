@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Db } from '../db/types.ts';
+import type { Db, Queryable } from '../db/types.ts';
 import { appendAudit } from './audit.ts';
 import type { Ctx } from './context.ts';
-import { notFound } from './errors.ts';
+import { DomainError, notFound } from './errors.ts';
 import { text } from './fields.ts';
 
 /** The signed-in user's own settings: name, time zone, and when (or whether) the morning briefing comes. */
@@ -21,6 +21,24 @@ export const TimeZone = z
   .max(64)
   .refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Kolkata')
   .meta({ example: 'Asia/Kolkata' });
+
+/**
+ * Node and the database ship different zone lists (Node still knows US/Pacific-New): a zone is stored only
+ * if the database knows it too, since every query that reads it uses AT TIME ZONE. The database refuses
+ * one anyway (migration 015); asking first turns that into the same 400 a bad field gets, not a 500.
+ */
+export async function databaseKnowsZone(db: Queryable, timezone: string): Promise<boolean> {
+  const [row] = await db.query<{ known: boolean }>('SELECT axon_zone($1) IS NOT NULL AS known', [timezone]);
+  return row?.known === true;
+}
+
+async function assertKnownZone(tx: Queryable, timezone: string): Promise<void> {
+  if (await databaseKnowsZone(tx, timezone)) return;
+  const message = `${timezone} is not a time zone we can use; pick one such as Asia/Kolkata`;
+  throw new DomainError('invalid', 'validation_error', `timezone: ${message}`, {
+    issues: [{ path: 'timezone', message, code: 'custom' }],
+  });
+}
 
 export const BriefingTime = z
   .string()
@@ -65,6 +83,7 @@ export async function updateProfile(
   return db.tenant(ctx.tenantId, async (tx) => {
     const [before] = await tx.query<Profile>(`${SELECT_PROFILE} FOR UPDATE OF u`, [ctx.userId]);
     if (!before) throw notFound('user', ctx.userId);
+    if (patch.timezone !== undefined) await assertKnownZone(tx, patch.timezone);
     await tx.query(
       `UPDATE users SET
          name = CASE WHEN $2 THEN $3 ELSE name END,

@@ -1,17 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpSmsOtpSender } from '../../channels/sms/http-sms-sender.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { createOtpService } from '../../src/domain/auth/otp.ts';
-import { startTestApi, type TestApi, testPhone } from '../support/api.ts';
+import { startTestApi, TEST_CODE, type TestApi, testPhone } from '../support/api.ts';
 import { describeEachDb } from '../support/db.ts';
 
 // Real-looking numbers that are not AUTH_TEST_PHONES, so codes go through the sender.
 const phone = (n: number) => `+9198450${String(n).padStart(5, '0')}`;
 
-describeEachDb('auth: phone OTP', (get) => {
+describeEachDb('auth: phone OTP', (get, kind) => {
   let api: TestApi;
   beforeAll(async () => {
     api = await startTestApi(get().db);
@@ -140,6 +141,131 @@ describeEachDb('auth: phone OTP', (get) => {
     expect(res.body.error.code).toBe('otp_rate_limited');
     await get().db.query("UPDATE otp_codes SET created_at = created_at - interval '2 hours'");
   });
+
+  // Clients told apart by X-Forwarded-For, which the app believes from loopback (TRUST_PROXY).
+  const from = (ip: string) => ({ 'X-Forwarded-For': ip });
+  const sendFrom = (ip: string, p: string) =>
+    api.request('POST', '/api/v1/auth/otp/send', { body: { phone: p }, headers: from(ip) });
+  const verifyFrom = (ip: string, p: string, otp: string) =>
+    api.request('POST', '/api/v1/auth/otp/verify', { body: { phone: p, otp }, headers: from(ip) });
+  const wrongFor = (code: string) => (code === '000000' ? '111111' : '000000');
+
+  it("a stranger's sends and wrong codes do not lock the owner out", async () => {
+    const p = phone(20);
+    const stranger = '203.0.113.7';
+    for (let i = 0; i < 5; i++) {
+      await age(p, 31);
+      expect((await sendFrom(stranger, p)).status).toBe(200);
+    }
+    await age(p, 31);
+    expect((await sendFrom(stranger, p)).body.error.code).toBe('otp_rate_limited');
+    // Every code went to the owner's phone; the stranger guesses.
+    const code = api.sentCodes.get(p) as string;
+    for (let i = 0; i < 4; i++) expect((await verifyFrom(stranger, p, wrongFor(code))).status).toBe(401);
+    expect((await verifyFrom(stranger, p, wrongFor(code))).body.error.code).toBe('otp_attempts_exceeded');
+    expect((await verifyFrom(stranger, p, code)).body.error.code).toBe('otp_attempts_exceeded');
+
+    expect((await verifyFrom('198.51.100.20', p, code)).status).toBe(200);
+  });
+
+  it('a code dies after 10 wrong tries from everyone; a fresh code from a new send signs in', async () => {
+    const p = phone(21);
+    const owner = '198.51.100.21';
+    // The stranger spends their five sends on the number; the owner's own are left.
+    for (let i = 0; i < 5; i++) {
+      await age(p, 31);
+      expect((await sendFrom('203.0.113.8', p)).status).toBe(200);
+    }
+    const code = api.sentCodes.get(p) as string;
+    for (const stranger of ['203.0.113.8', '203.0.113.9']) {
+      for (let i = 0; i < 5; i++) await verifyFrom(stranger, p, wrongFor(code));
+    }
+    expect((await verifyFrom(owner, p, code)).body.error.code).toBe('otp_attempts_exceeded');
+    await age(p, 31);
+    expect((await sendFrom(owner, p)).status).toBe(200);
+    expect((await verifyFrom(owner, p, api.sentCodes.get(p) as string)).status).toBe(200);
+  });
+
+  it('a client gets 20 wrong codes an hour, whatever the numbers', async () => {
+    const guesser = '203.0.113.10';
+    const numbers = [30, 31, 32, 33, 34].map(phone);
+    for (const p of numbers) expect((await sendFrom('198.51.100.30', p)).status).toBe(200);
+    for (const p of numbers.slice(0, 4)) {
+      const code = api.sentCodes.get(p) as string;
+      for (let i = 0; i < 5; i++) await verifyFrom(guesser, p, wrongFor(code));
+    }
+    const last = numbers[4] as string;
+    const refused = await verifyFrom(guesser, last, api.sentCodes.get(last) as string);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('otp_rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await verifyFrom('198.51.100.30', last, api.sentCodes.get(last) as string)).status).toBe(200);
+  });
+
+  it('an IPv6 /56 is one client: its addresses share the budget of wrong codes', async () => {
+    const p = phone(35);
+    expect((await sendFrom('198.51.100.35', p)).status).toBe(200);
+    const code = api.sentCodes.get(p) as string;
+    for (let i = 1; i <= 4; i++) {
+      expect((await verifyFrom(`2001:db8:0:${i}::1`, p, wrongFor(code))).body.error.code).toBe('otp_invalid');
+    }
+    expect((await verifyFrom('2001:db8:0:5::1', p, wrongFor(code))).body.error.code).toBe(
+      'otp_attempts_exceeded',
+    );
+    expect((await verifyFrom('2001:db8:0:6::1', p, code)).body.error.code).toBe('otp_attempts_exceeded');
+    expect((await verifyFrom('2001:db8:1:7::1', p, code)).status).toBe(200);
+  });
+
+  it('a test number obeys the same limits: wrong codes spend its code, sends cool down', async () => {
+    const p = testPhone(50);
+    const tester = '198.51.100.50';
+    for (let i = 0; i < 4; i++) {
+      expect((await verifyFrom(tester, p, '000000')).body.error.code).toBe('otp_invalid');
+    }
+    expect((await verifyFrom(tester, p, '000000')).body.error.code).toBe('otp_attempts_exceeded');
+    expect((await verifyFrom(tester, p, TEST_CODE)).body.error.code).toBe('otp_attempts_exceeded');
+    expect((await sendFrom(tester, p)).status).toBe(200);
+    expect((await sendFrom(tester, p)).body.error.code).toBe('otp_cooldown');
+    expect(api.sentCodes.has(p)).toBe(false);
+    expect((await verifyFrom(tester, p, TEST_CODE)).status).toBe(200);
+  });
+
+  // Two sessions are needed to hold the sign-up lock while the code is checked: Postgres only.
+  it.skipIf(kind === 'pglite')(
+    'a test number being added as a member while it signs in lands in that business, once',
+    async () => {
+      const ownerToken = await api.signIn(testPhone(51));
+      const owner = (await api.request('GET', '/api/v1/me', { token: ownerToken })).body.data;
+      const p = testPhone(52);
+      const holder = new pg.Client({ connectionString: get().url });
+      await holder.connect();
+      try {
+        // As adding a member does: the sign-up lock, then the user row, committed a moment later.
+        await holder.query('BEGIN');
+        await holder.query("SELECT pg_advisory_xact_lock(hashtext('signup:' || $1))", [p]);
+        await holder.query(
+          "INSERT INTO users (id, tenant_id, phone, role) VALUES ('usr_joining000000000000000', $1, $2, 'member')",
+          [owner.tenant_id, p],
+        );
+        const signingIn = verifyFrom('198.51.100.52', p, TEST_CODE);
+        const waiting = async () => {
+          await holder.query('SELECT pg_stat_clear_snapshot()');
+          const { rows } = await holder.query(
+            "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+          );
+          return rows.length > 0;
+        };
+        while (!(await waiting())) await new Promise<void>((resolve) => setImmediate(resolve));
+        await holder.query('COMMIT');
+        const res = await signingIn;
+        expect(res.status).toBe(200);
+        const me = await api.request('GET', '/api/v1/me', { token: res.body.data.access_token });
+        expect(me.body.data).toMatchObject({ tenant_id: owner.tenant_id, role: 'member' });
+      } finally {
+        await holder.end();
+      }
+    },
+  );
 
   it('logout revokes the token; bad, missing and expired tokens are refused', async () => {
     const token = await api.signIn(testPhone(0));

@@ -98,4 +98,43 @@ describeEachDb('my day, compliance and profile API', (get) => {
       expect((await api.request('PATCH', '/api/v1/me', { token, body })).status).toBe(400);
     }
   });
+
+  it('refuses a zone the database does not know with a 400, and the day still composes', async () => {
+    const token = await api.signIn(testPhone(43));
+    // Node knows US/Pacific-New; Postgres does not.
+    const res = await api.request('PATCH', '/api/v1/me', { token, body: { timezone: 'US/Pacific-New' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      code: 'validation_error',
+      message: expect.stringMatching(/^timezone: US\/Pacific-New is not a time zone/),
+      details: { issues: [{ path: 'timezone' }] },
+    });
+    expect((await api.request('GET', '/api/v1/me', { token })).body.data.timezone).toBe('Asia/Kolkata');
+    expect((await api.request('GET', '/api/v1/my-day', { token })).status).toBe(200);
+    const due = await api.request('GET', '/api/v1/follow-ups?due_before=2031-01-01', { token });
+    expect(due.status).toBe(200);
+  });
+
+  it('the database itself refuses to store a zone it does not know, in users and tenants', async () => {
+    const token = await api.signIn(testPhone(44));
+    const me = (await api.request('GET', '/api/v1/me', { token })).body.data;
+    const { db } = get();
+    for (const [sql, id] of [
+      ["UPDATE users SET timezone = 'US/Pacific-New' WHERE id = $1", me.user_id],
+      ["UPDATE users SET timezone = '' WHERE id = $1", me.user_id],
+      ["UPDATE tenants SET timezone = 'Mars/Olympus_Mons' WHERE id = $1", me.tenant_id],
+      ["INSERT INTO tenants (id, name, timezone) VALUES ($1, 'Junk', 'US/Pacific-New')", 'ten_junkzone'],
+    ]) {
+      await expect(db.query(sql as string, [id]), sql).rejects.toThrow(/not known to the database/);
+    }
+    // A zone it knows, and none of one's own (the business's then applies), are fine.
+    await db.query("UPDATE users SET timezone = 'Asia/Dubai' WHERE id = $1", [me.user_id]);
+    await db.query('UPDATE users SET timezone = NULL WHERE id = $1', [me.user_id]);
+  });
+
+  it('will not start with a default zone the database does not know', async () => {
+    await expect(startTestApi(get().db, { DEFAULT_TIMEZONE: 'US/Pacific-New' })).rejects.toThrow(
+      /DEFAULT_TIMEZONE: the database does not know/,
+    );
+  });
 });

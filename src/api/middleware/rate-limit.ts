@@ -17,6 +17,9 @@ export function limitFor(session: Session | null, limits: RateLimits): number {
   return session.rateLimitPerMinute ?? limits[session.plan satisfies Plan];
 }
 
+/** Who a signed-out caller is, for budgets: its IP, or its IPv6 /56, since one host holds a whole range. */
+export const clientOf = (req: Request): string => ipKeyGenerator(req.ip ?? '');
+
 /**
  * Per-tenant, per-minute budget with X-RateLimit-* on every response. The store is in memory by default
  * and Redis when configured, so several processes share one budget.
@@ -26,8 +29,8 @@ export function tenantRateLimit(limits: RateLimits, store?: Store): RequestHandl
     windowMs: 60_000,
     limit: (_req: Request, res: Response) => limitFor(res.locals.session ?? null, limits),
     keyGenerator: (req: Request, res: Response) => {
-      const session: Session | undefined = res.locals.session;
-      return session ? `tenant:${session.tenantId}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
+      const session = res.locals.session;
+      return session ? `tenant:${session.tenantId}` : `ip:${clientOf(req)}`;
     },
     standardHeaders: false,
     legacyHeaders: true,

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { OtpService } from '../../domain/auth/otp.ts';
 import type { TokenService } from '../../domain/auth/tokens.ts';
 import { e164Phone } from '../../domain/fields.ts';
+import { requestIdOf } from '../envelope.ts';
+import { clientOf } from '../middleware/rate-limit.ts';
 import { defineRoute } from '../route.ts';
 
 const OtpSendBody = z.strictObject({ phone: e164Phone }).meta({ id: 'OtpSendRequest' });
@@ -35,14 +37,16 @@ export const authRoutes = (otp: OtpService, tokens: TokenService) => [
     path: '/auth/otp/send',
     summary: "Send a one-time code to the user's phone",
     description:
-      'Unknown numbers sign up on verification. A code lives 10 minutes; 30 s between sends, 5 sends per phone and 20 per IP an hour.',
+      'Unknown numbers sign up on verification. A code lives 10 minutes; a new one retires the last. 30 s ' +
+      'between sends; an hour allows 5 sends per phone from one client, 8 per phone and 20 per client.',
     tag: 'Auth',
     access: 'public',
     body: OtpSendBody,
     response: OtpSent,
+    idempotency: 'none',
     errors: { 503: 'The code could not be delivered' },
     handler: async ({ body, req }) => ({
-      data: { sent: true as const, ...(await otp.send(body.phone, req.ip ?? 'unknown')) },
+      data: { sent: true as const, ...(await otp.send(body.phone, clientOf(req))) },
     }),
   }),
   defineRoute({
@@ -50,14 +54,18 @@ export const authRoutes = (otp: OtpService, tokens: TokenService) => [
     path: '/auth/otp/verify',
     summary: 'Verify the code and get an access token',
     description:
-      'Errors: otp_invalid (wrong or no code), otp_expired, otp_attempts_exceeded (5 wrong tries).',
+      'Errors: otp_invalid (wrong or no code), otp_expired, otp_attempts_exceeded (5 wrong tries at this ' +
+      'code from this client, or 10 from everyone: ask for a new code), otp_rate_limited (20 wrong codes ' +
+      'from this client in an hour). Not replayable: an Idempotency-Key is ignored here.',
     tag: 'Auth',
     access: 'public',
     body: OtpVerifyBody,
     response: AccessToken,
+    // A sign-in is never replayed: a code signs in once, and no token is kept anywhere but in the answer.
+    idempotency: 'none',
     errors: { 401: 'Wrong or expired code' },
-    handler: async ({ body, res }) => {
-      const user = await otp.verify(body.phone, body.otp, String(res.locals.requestId));
+    handler: async ({ body, req, res }) => {
+      const user = await otp.verify(body.phone, body.otp, clientOf(req), requestIdOf(res));
       return { data: await tokens.issue(user.userId, user.tenantId) };
     },
   }),
@@ -68,6 +76,7 @@ export const authRoutes = (otp: OtpService, tokens: TokenService) => [
     tag: 'Auth',
     access: 'user',
     response: z.object({ logged_out: z.literal(true) }),
+    idempotency: 'none',
     handler: async ({ session }) => {
       await tokens.revoke(session.sessionId);
       return { data: { logged_out: true as const } };

@@ -11,6 +11,7 @@ import {
 } from '../../domain/conversations/schema.ts';
 import { getConversationTurns, listConversations } from '../../domain/conversations/store.ts';
 import { requiredText } from '../../domain/fields.ts';
+import { requestIdOf } from '../envelope.ts';
 import { defineRoute } from '../route.ts';
 
 const ChatRequest = z
@@ -44,6 +45,8 @@ export const chatRoutes = (db: Db, runTurn: TurnRunner) => [
     access: 'user',
     body: ChatRequest,
     response: ChatReply,
+    // A turn waits on the model: it must not hold a transaction open meanwhile.
+    idempotency: 'separate',
     errors: { 404: 'No such conversation' },
     handler: async ({ session, body, res }) => {
       const turn = await runTurn({
@@ -51,7 +54,7 @@ export const chatRoutes = (db: Db, runTurn: TurnRunner) => [
         channel: 'api',
         message: body.message,
         conversationId: body.conversation_id,
-        requestId: String(res.locals.requestId),
+        requestId: requestIdOf(res),
       });
       return {
         data: {

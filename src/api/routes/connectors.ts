@@ -135,6 +135,8 @@ export const connectorRoutes = (service: ConnectorService) => [
     access: 'owner',
     params: IdParams,
     body: ConnectBody,
+    // The vendor is asked first: no transaction may stay open across its answer.
+    idempotency: 'separate',
     response: z.object({ connection: Connection, sync: SyncRun }).meta({ id: 'Connected' }),
     status: 201,
     errors: { ...CONNECT_ERRORS, 409: 'connector_already_connected: change it with PATCH' },
@@ -179,6 +181,7 @@ export const connectorRoutes = (service: ConnectorService) => [
     access: 'owner',
     params: IdParams,
     body: SyncBody,
+    idempotency: 'separate',
     response: SyncRun,
     status: 202,
     errors: {

@@ -76,6 +76,8 @@ export const memoryRoutes = (memory: MemoryService) => [
     access: 'user',
     body: MemoryCreate,
     response: MemoryWrite,
+    // The memory service holds its own database and may wait on an embedder; a repeat is deduplicated anyway.
+    idempotency: 'separate',
     status: 201,
     handler: async ({ ctx, body }) => ({ data: await memory.remember(ctx, { ...body, source: 'api' }) }),
   }),

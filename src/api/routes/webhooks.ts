@@ -46,11 +46,14 @@ export const webhookRoutes = (db: Db, policy: WebhookPolicy) => [
     method: 'post',
     path: '/webhooks',
     summary: 'Create a webhook endpoint',
-    description: `The signing secret (whsec_…) is in this response only. ${SIGNING}`,
+    description:
+      'The signing secret (whsec_…) is in this response only: a replay of the request (same ' +
+      `Idempotency-Key) returns the endpoint without it. ${SIGNING}`,
     tag: 'Webhooks',
     access: 'owner',
     body: WebhookCreate,
     response: WebhookWithSecret,
+    replayAs: Webhook,
     status: 201,
     errors: { ...refused, 409: 'The business has as many webhooks as allowed' },
     handler: async ({ ctx, body }) => ({ data: await createWebhook(db, ctx, body, policy) }),
@@ -118,11 +121,13 @@ export const webhookRoutes = (db: Db, policy: WebhookPolicy) => [
     summary: 'Rotate the signing secret',
     description:
       'Returns the new secret, shown only now. For 24 hours both the old and the new secret sign each ' +
-      'delivery (two v1 signatures), so the receiver can switch without losing events.',
+      'delivery (two v1 signatures), so the receiver can switch without losing events. A replay of the ' +
+      'request (same Idempotency-Key) returns the endpoint without the secret.',
     tag: 'Webhooks',
     access: 'owner',
     params: IdParams,
     response: WebhookWithSecret,
+    replayAs: Webhook,
     errors: notFound,
     handler: async ({ ctx, params }) => ({ data: await rotateWebhookSecret(db, ctx, params.id) }),
   }),

@@ -1,0 +1,52 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { type Db, inTenant, type Queryable } from './types.ts';
+
+interface Joined {
+  tenantId: string;
+  tx: Queryable;
+}
+
+const joined = new AsyncLocalStorage<Joined>();
+
+/**
+ * Runs `fn` so that every tenant transaction it opens through a `joinable` db is `tx` itself: what `fn`
+ * writes commits or rolls back with what the caller writes in `tx` (an idempotency key and its saved
+ * answer, together with the write the answer describes).
+ */
+export const joinTransaction = <T>(tenantId: string, tx: Queryable, fn: () => Promise<T>): Promise<T> =>
+  joined.run({ tenantId, tx }, fn);
+
+function current(tenantId?: string): Queryable | undefined {
+  const j = joined.getStore();
+  if (!j) return undefined;
+  if (tenantId !== undefined && tenantId !== j.tenantId) {
+    throw new Error(`a transaction of tenant ${tenantId} cannot join one of tenant ${j.tenantId}`);
+  }
+  return j.tx;
+}
+
+/** Work the joined transaction cannot hold: it runs as the tenant, and this must not. */
+const notJoinable = (what: string) =>
+  Promise.reject(new Error(`${what} cannot run inside a joined tenant transaction`));
+
+/** `db` as itself, except inside `joinTransaction`, where its tenant transactions and queries use that one. */
+export function joinable(db: Db): Db {
+  return {
+    kind: db.kind,
+    driver: db.driver,
+    query: (sql, params, options) => (current() ?? db).query(sql, params, options),
+    exec: (sql) => (current() ?? db).exec(sql),
+    tenant: (tenantId, fn) => {
+      const tx = current(tenantId);
+      return tx ? fn(tx) : db.tenant(tenantId, fn);
+    },
+    tenantStatement: (tenantId, fn) => {
+      const tx = current(tenantId);
+      return tx ? fn(tx) : inTenant(db, tenantId, fn);
+    },
+    transaction: (fn) => (current() ? notJoinable('A system transaction') : db.transaction(fn)),
+    unscoped: (fn) => (current() ? notJoinable('An unscoped transaction') : db.unscoped(fn)),
+    ...(db.listen ? { listen: db.listen.bind(db) } : {}),
+    close: () => db.close(),
+  };
+}
