@@ -40,7 +40,9 @@ const credentials = z.object({
     .min(8)
     .max(200)
     .optional()
-    .describe('The secret of a webhook set up in Dashboard → Webhooks (optional: payments then arrive at once)')
+    .describe(
+      'The secret of a webhook set up in Dashboard → Webhooks (optional: payments then arrive at once)',
+    )
     .meta({ writeOnly: true }),
 });
 

@@ -75,4 +75,3 @@ export function settlementRecord(s: RazorpaySettlement) {
     raw: s as unknown as Record<string, unknown>,
   };
 }
-
