@@ -24,7 +24,7 @@ import { authRoutes } from './routes/auth.ts';
 import { businessRoutes } from './routes/business.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { complianceRoutes } from './routes/compliance.ts';
-import { connectorRoutes } from './routes/connectors.ts';
+import { connectorRoutes, connectorWebhookHandlers } from './routes/connectors.ts';
 import { followUpRoutes } from './routes/follow-ups.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
@@ -123,6 +123,12 @@ export function createApp(deps: AppDeps): Express {
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage);
   });
+  if (deps.connectors) {
+    app.post(
+      '/api/v1/connectors/:id/webhook/:token',
+      ...connectorWebhookHandlers(deps.connectors, deps.bodyLimit),
+    );
+  }
   app.use('/api/v1', api);
   for (const hook of deps.channelWebhooks ?? []) app.post(hook.path, ...hook.handlers);
 

@@ -16,10 +16,12 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { text } from '../domain/fields.ts';
 import { newId } from '../domain/ids.ts';
 import { fetchPage, type Page } from '../domain/pagination.ts';
+import { connectorById } from './catalog.ts';
 import { ConnectorAuthError, ConnectorError, ConnectorSetupError } from './errors.ts';
 import { type ConnectorRuntime, contextFor } from './runtime.ts';
 import { CATEGORIES, type Connector } from './types.ts';
 import type { Sealed } from './vault.ts';
+import { ingestWebhook } from './webhooks.ts';
 
 /**
  * What the API and the CLI do with connectors: the catalog with this business's state, one connector's
@@ -31,6 +33,8 @@ export type CatalogStatus = ConnectionStatus | 'available';
 
 export interface Connection {
   id: string;
+  /** Where the vendor's webhooks go (behind your public address), for connectors that take them. */
+  webhook_path: string | null;
   connector: string;
   status: ConnectionStatus;
   config: Record<string, unknown>;
@@ -85,6 +89,9 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export const connectionOf = (row: ConnectionRow): Connection => ({
   id: row.id,
+  webhook_path: connectorById(row.connector)?.webhook
+    ? `/api/v1/connectors/${row.connector}/webhook/${row.webhook_token}`
+    : null,
   connector: row.connector,
   status: row.status,
   config: row.config,
@@ -450,6 +457,14 @@ export function createConnectorService(runtime: ConnectorRuntime) {
       );
       return { items: found.items.map(runOf), total: found.total };
     },
+
+    /** A vendor's webhook delivery (src/connectors/webhooks.ts). */
+    webhook: (
+      connectorId: string,
+      token: string,
+      rawBody: Buffer,
+      headers: Record<string, string | undefined>,
+    ) => ingestWebhook(runtime, connectorId, token, rawBody, headers),
 
     getConnection: (ctx: Ctx, connectionId: string) =>
       db.tenant(ctx.tenantId, (tx) => getConnection(tx, connectionId)),

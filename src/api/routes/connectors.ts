@@ -1,3 +1,4 @@
+import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
 import { CONNECTORS } from '../../connectors/catalog.ts';
 import {
@@ -9,6 +10,7 @@ import {
 } from '../../connectors/service.ts';
 import { OBJECT_NAMES } from '../../domain/business/objects.ts';
 import { pageFields } from '../../domain/pagination.ts';
+import { sendData } from '../envelope.ts';
 import { defineRoute } from '../route.ts';
 
 const IdParams = z.strictObject({
@@ -19,6 +21,12 @@ const Status = z.enum(['connected', 'syncing', 'error', 'disconnected']);
 const Connection = z
   .object({
     id: z.string(),
+    webhook_path: z
+      .string()
+      .nullable()
+      .meta({
+        description: 'Give the vendor this path under your public address (connectors that take webhooks)',
+      }),
     connector: z.string(),
     status: Status,
     config: z.record(z.string(), z.unknown()),
@@ -213,3 +221,25 @@ export const connectorRoutes = (service: ConnectorService) => [
     },
   }),
 ];
+
+/**
+ * Vendors' webhook deliveries, `POST /api/v1/connectors/{id}/webhook/{token}`: outside the API's auth and
+ * JSON parsing, since the signature is over the raw body and the token in the address names the connection.
+ */
+export function connectorWebhookHandlers(service: ConnectorService, bodyLimit: string): RequestHandler[] {
+  return [
+    express.raw({ type: () => true, limit: bodyLimit }),
+    async (req, res, next) => {
+      try {
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
+        );
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const outcome = await service.webhook(String(req.params.id), String(req.params.token), raw, headers);
+        sendData(res, 200, { received: true, outcome });
+      } catch (err) {
+        next(err);
+      }
+    },
+  ];
+}
