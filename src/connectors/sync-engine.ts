@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/types.ts';
 import { linkParties, markUnseenDeleted, type Source, upsertRecords } from '../domain/business/records.ts';
-import { announceSettled, settles } from '../domain/business/settled.ts';
+import { announceSettled, markHistoryAnnounced, settles } from '../domain/business/settled.ts';
 import {
   type ConnectionRow,
   finishRun,
@@ -104,7 +104,10 @@ export async function runSync(
         announce,
       });
     }
-    await db.tenant(tenantId, (tx) => linkParties(tx, connection.id));
+    await db.tenant(tenantId, async (tx) => {
+      await linkParties(tx, connection.id);
+      if (!announce) await markHistoryAnnounced(tx, connection.id);
+    });
   } catch (err) {
     failure = err;
   }
@@ -136,13 +139,12 @@ async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<voi
         page.records,
         pass && stream.tracksDeletes ? { seenRun: pass } : {},
       );
-      if (settles(stream.object)) {
+      if (r.announce && settles(stream.object)) {
         await announceSettled(
           tx,
           source,
           stream.object,
           written.changes.map((c) => c.id),
-          r.announce,
         );
       }
       const delta = zero();

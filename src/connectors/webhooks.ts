@@ -70,7 +70,6 @@ export async function ingestWebhook(
           source,
           object,
           written.changes.map((c) => c.id),
-          true,
         );
       }
     }

@@ -21,12 +21,9 @@ const Status = z.enum(['connected', 'syncing', 'error', 'disconnected']);
 const Connection = z
   .object({
     id: z.string(),
-    webhook_path: z
-      .string()
-      .nullable()
-      .meta({
-        description: 'Give the vendor this path under your public address (connectors that take webhooks)',
-      }),
+    webhook_path: z.string().nullable().meta({
+      description: 'Give the vendor this path under your public address (connectors that take webhooks)',
+    }),
     connector: z.string(),
     status: Status,
     config: z.record(z.string(), z.unknown()),

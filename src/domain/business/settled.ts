@@ -5,7 +5,7 @@ import type { Source } from './records.ts';
 /**
  * `transaction.settled`, once per settled payment or processed settlement: the row remembers it was
  * announced, so no re-sync or replayed vendor webhook announces it again. Records from a connection's first
- * sync are history, not news: they are marked without an event.
+ * sync are history, not news: they are marked without an event, in one statement once that sync ends.
  */
 
 const SETTLED = {
@@ -39,18 +39,28 @@ interface SettledRow {
 export type SettlingObject = keyof typeof SETTLED;
 export const settles = (object: string): object is SettlingObject => object in SETTLED;
 
+/** After a connection's first sync: what it found settled is history, marked so it is never announced. */
+export async function markHistoryAnnounced(tx: Queryable, connectionId: string): Promise<void> {
+  await tx.query(
+    "UPDATE payments SET announced_at = now() WHERE connection_id = $1 AND status = 'settled' AND announced_at IS NULL",
+    [connectionId],
+  );
+  await tx.query(
+    "UPDATE settlements SET announced_at = now() WHERE connection_id = $1 AND status = 'processed' AND announced_at IS NULL",
+    [connectionId],
+  );
+}
+
 /** Announces the records among `ids` that are settled and not yet announced; returns how many were. */
 export async function announceSettled(
   tx: Queryable,
   source: Source,
   object: SettlingObject,
   ids: string[],
-  announce: boolean,
 ): Promise<number> {
   if (ids.length === 0) return 0;
   const spec = SETTLED[object];
   const rows = await tx.query<SettledRow>(spec.sql, [ids]);
-  if (!announce) return 0;
   for (const r of rows) {
     await emitEvent(tx, source.tenantId, 'transaction.settled', {
       object: spec.kind,
