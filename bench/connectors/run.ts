@@ -16,7 +16,6 @@ import { createConnectorService } from '../../src/connectors/service.ts';
 import { runSync } from '../../src/connectors/sync-engine.ts';
 import { createVault, newMasterKey, parseMasterKey } from '../../src/connectors/vault.ts';
 import { openDatabase } from '../../src/db/index.ts';
-import type { Db } from '../../src/db/types.ts';
 import type { RunRow, StreamCounts } from '../../src/domain/connections/repo.ts';
 import type { Ctx } from '../../src/domain/context.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
@@ -50,24 +49,23 @@ interface Measured {
 }
 
 /** One sync run, timed, with the process's RSS sampled every 50 ms through it and progress on stderr. */
-async function timedSync(runtime: ConnectorRuntime, db: Db, ctx: Ctx, label: string): Promise<Measured> {
+async function timedSync(runtime: ConnectorRuntime, ctx: Ctx, label: string): Promise<Measured> {
   const service = createConnectorService(runtime);
   const { run } = await service.requestSync(ctx, 'razorpay', {});
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
-  const sampler = setInterval(async () => {
+  let pages = 0;
+  const sampler = setInterval(() => {
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-    const [r] = await db
-      .tenant(ctx.tenantId, (tx) =>
-        tx.query<{ counts: RunRow['counts'] }>('SELECT counts FROM sync_runs WHERE id = $1', [run.id]),
-      )
-      .catch(() => []);
-    const pages = Object.values(r?.counts ?? {}).reduce((n, c) => n + (c.pages ?? 0), 0);
-    if (pages > 0) process.stderr.write(`\r[${kit.label}] ${label}: ${fmt(pages)} pages read`);
   }, 50);
   const started = performance.now();
-  const done = await runSync(runtime, run.id).finally(() => clearInterval(sampler));
+  const done = await runSync(runtime, run.id, {
+    onPage: () => {
+      pages++;
+      if (pages % 50 === 0) process.stderr.write(`\r[${kit.label}] ${label}: ${fmt(pages)} pages saved`);
+    },
+  }).finally(() => clearInterval(sampler));
   const ms = performance.now() - started;
   process.stderr.write('\n');
   if (done?.status !== 'succeeded') throw new Error(`${label} sync ${done?.status}: ${done?.error}`);
@@ -120,7 +118,7 @@ async function main(): Promise<void> {
     );
 
     progress('full sync');
-    const full = await timedSync(runtime, db, ctx, 'full sync');
+    const full = await timedSync(runtime, ctx, 'full sync');
     const fullAdded = full.run.counts.payments?.added ?? 0;
     if (fullAdded !== RECORDS) throw new Error(`the full sync added ${fullAdded} of ${RECORDS}`);
 
@@ -129,7 +127,7 @@ async function main(): Promise<void> {
     progress(
       `${fmt(changes)} payments changed (${fmt(changes / 2)} refunded, ${fmt(changes / 2)} new); incremental sync`,
     );
-    const incremental = await timedSync(runtime, db, ctx, 'incremental sync');
+    const incremental = await timedSync(runtime, ctx, 'incremental sync');
     const written =
       (incremental.run.counts.payments?.added ?? 0) + (incremental.run.counts.payments?.updated ?? 0);
     const read = fake.requests.length;

@@ -37,10 +37,16 @@ const readRun = async (tx: Queryable, id: string) =>
 
 const zero = (): StreamCounts => ({ added: 0, updated: 0, deleted: 0, rejected: 0, pages: 0 });
 
+/** What a caller watching a run is told: after each page is saved. */
+export interface SyncWatch {
+  signal?: AbortSignal;
+  onPage?: (stream: string, page: StreamCounts) => void;
+}
+
 export async function runSync(
   runtime: ConnectorRuntime,
   runId: string,
-  signal?: AbortSignal,
+  watch: SyncWatch = {},
 ): Promise<RunRow | undefined> {
   const { db } = runtime;
   // Which business the run is for: the one read made before its tenant is known, so as the owner role.
@@ -85,7 +91,7 @@ export async function runSync(
       config: connector.manifest.config.parse(connection.config),
       credentials,
       timezone: owner.timezone,
-      ...(signal && { signal }),
+      ...(watch.signal && { signal: watch.signal }),
     });
     const states = run.reset
       ? new Map<string, StreamState>()
@@ -102,6 +108,7 @@ export async function runSync(
         stream,
         state: states.get(stream.name),
         announce,
+        onPage: watch.onPage,
       });
     }
     await db.tenant(tenantId, async (tx) => {
@@ -122,6 +129,7 @@ interface StreamRead {
   stream: StreamSpec;
   state: StreamState | undefined;
   announce: boolean;
+  onPage: SyncWatch['onPage'];
 }
 
 async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<void> {
@@ -131,7 +139,7 @@ async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<voi
   const pass = full ? (r.state?.pass ?? run.id) : null;
   const runRef = { id: run.id, tenantId: source.tenantId, connectionId: source.connectionId };
   for await (const page of r.connector.read(r.ctx, stream.name, r.state?.cursor ?? null)) {
-    await runtime.db.tenant(source.tenantId, async (tx) => {
+    const saved = await runtime.db.tenant(source.tenantId, async (tx) => {
       const written = await upsertRecords(
         tx,
         source,
@@ -158,7 +166,9 @@ async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<voi
           'record set aside',
         );
       }
+      return delta;
     });
+    r.onPage?.(stream.name, saved);
   }
   if (!full) return;
   // Read to its end: the next run starts again from the beginning, and what this pass missed is gone.
