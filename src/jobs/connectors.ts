@@ -1,8 +1,10 @@
 import type { PgBoss } from 'pg-boss';
 import type { ConnectorRuntime } from '../connectors/runtime.ts';
 import { runSync } from '../connectors/sync-engine.ts';
-import { queueRun } from '../domain/connections/repo.ts';
+import { queueRun, type RunRow } from '../domain/connections/repo.ts';
+import type { Notifier } from '../domain/notifier.ts';
 import type { Logger } from '../log.ts';
+import { connectorDisconnectedText } from './messages.ts';
 import { QUEUES } from './queue.ts';
 import { eachRow } from './sweep.ts';
 
@@ -28,6 +30,7 @@ export interface SyncJob {
 export interface ConnectorJobDeps {
   runtime: ConnectorRuntime;
   boss: PgBoss;
+  notifier: Notifier;
   logger: Logger;
   /** Wakes this process's sync workers once runs are handed over. */
   wakeWorkers?: () => void;
@@ -126,5 +129,36 @@ async function dispatchQueuedRuns(deps: ConnectorJobDeps): Promise<void> {
 /** A worker's job: the run, start to end (a run another worker holds, or one that ended, is left alone). */
 export async function runSyncJob(deps: ConnectorJobDeps, job: SyncJob): Promise<void> {
   const run = await runSync(deps.runtime, job.runId);
-  if (run) deps.logger.info({ runId: run.id, status: run.status, counts: run.counts }, 'sync run ended');
+  if (!run) return;
+  if (run.status === 'failed') await tellOwnersIfDisconnected(deps, run);
+  deps.logger.info({ runId: run.id, status: run.status, counts: run.counts }, 'sync run ended');
+}
+
+/** The owners hear it on their channel when this run found the credentials refused (once per incident). */
+async function tellOwnersIfDisconnected(deps: ConnectorJobDeps, run: RunRow): Promise<void> {
+  const [c] = await deps.runtime.db.query<{ connector: string; disconnected_at: Date }>(
+    `SELECT connector, disconnected_at FROM connections
+     WHERE id = $1 AND status = 'disconnected' AND disconnected_at >= $2`,
+    [run.connection_id, run.started_at],
+  );
+  if (!c) return;
+  const name =
+    deps.runtime.connectors.find((x) => x.manifest.id === c.connector)?.manifest.name ?? c.connector;
+  const owners = await deps.runtime.db.query<{ id: string }>(
+    "SELECT id FROM users WHERE tenant_id = $1 AND role = 'owner' AND removed_at IS NULL",
+    [run.tenant_id],
+  );
+  await eachRow(
+    owners,
+    async (o) => {
+      await deps.notifier.notify({
+        tenantId: run.tenant_id,
+        userId: o.id,
+        text: connectorDisconnectedText(name, c.connector),
+        dedupKey: `connector-disconnected:${run.connection_id}:${new Date(c.disconnected_at).toISOString()}`,
+      });
+    },
+    (o, err) =>
+      deps.logger.error({ err, userId: o.id }, 'an owner could not be told of a disconnected connector'),
+  );
 }

@@ -168,6 +168,7 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
   const connectorDeps = deps.connectors && {
     runtime: deps.connectors,
     boss,
+    notifier: deps.notifier,
     logger: deps.logger,
     wakeWorkers: () => wake.connectorSync(),
   };

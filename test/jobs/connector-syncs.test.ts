@@ -5,6 +5,7 @@ import { type ConnectorRuntime, createConnectorRuntime } from '../../src/connect
 import { createConnectorService } from '../../src/connectors/service.ts';
 import { createVault, newMasterKey, parseMasterKey } from '../../src/connectors/vault.ts';
 import type { Db } from '../../src/db/types.ts';
+import { queueRun } from '../../src/domain/connections/repo.ts';
 import type { Ctx } from '../../src/domain/context.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
@@ -49,6 +50,7 @@ describeEachDb('connector syncs in the scheduler', (get) => {
   let runtime: ConnectorRuntime;
   let scheduler: Scheduler;
   const endings = runEndings();
+  const notifier = capturingNotifier();
 
   beforeAll(async () => {
     fake = await startFakeRazorpay({ payments: 120, settlements: 2 });
@@ -61,7 +63,7 @@ describeEachDb('connector syncs in the scheduler', (get) => {
     });
     // No clock: the test runs the connectors' clock itself, once per step.
     scheduler = await startScheduler(
-      { db: get().db, notifier: capturingNotifier(), logger: endings.logger, connectors: runtime },
+      { db: get().db, notifier, logger: endings.logger, connectors: runtime },
       { clock: false, backstopSeconds: 3600 },
     );
   });
@@ -181,5 +183,36 @@ describeEachDb('connector syncs in the scheduler', (get) => {
       tx.query<{ status: string }>('SELECT status FROM sync_runs WHERE connection_id = $1', [connectionId]),
     );
     expect(good?.status).toBe('succeeded');
+  });
+
+  it('tells the owner once when the vendor stops accepting the connection', async () => {
+    const { db } = get();
+    let before = endings.ended.length;
+    const { ctx, connectionId } = await connected(db, '+919800000406');
+    await scheduler.syncConnectors();
+    await endings.until(before + 1);
+    fake.revoked = true;
+    try {
+      before = endings.ended.length;
+      await createConnectorService(runtime).requestSync(ctx, 'razorpay', {});
+      await scheduler.syncConnectors();
+      await endings.until(before + 1);
+      // Another run of the same incident (queued before the owner could act) says nothing new.
+      before = endings.ended.length;
+      await db.tenant(ctx.tenantId, (tx) => queueRun(tx, { tenantId: ctx.tenantId, connectionId }, 'manual'));
+      await scheduler.syncConnectors();
+      await endings.until(before + 1);
+    } finally {
+      fake.revoked = false;
+    }
+    const told = notifier.sent.filter((n) => n.tenantId === ctx.tenantId);
+    expect(told).toHaveLength(1);
+    expect(told[0]?.userId).toBe(ctx.userId);
+    expect(told[0]?.text).toContain('Razorpay stopped accepting our connection');
+    expect(told[0]?.text).toContain('npx axon connect razorpay');
+    const [state] = await db.query<{ status: string }>('SELECT status FROM connections WHERE id = $1', [
+      connectionId,
+    ]);
+    expect(state?.status).toBe('disconnected');
   });
 });
