@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { runConsoleChat } from '../channels/console/console-chat.ts';
 import { chooseEmbedder } from './agent/embeddings.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { type CommandIo, connectorsCommand } from './connectors/command.ts';
+import { type CommandIo, connectorsCommand, keysCommand } from './connectors/command.ts';
 import { openDatabase } from './db/index.ts';
 import { embedderState, type ReembedProgress, reembed } from './domain/memory/index-state.ts';
 import { ensureOwner } from './domain/tenants.ts';
@@ -20,6 +20,7 @@ const USAGE = `Usage: axon <command>
   connectors the systems you can connect, with their state
   connect    connect one: axon connect razorpay
   sync       sync one now: axon sync razorpay [--reset]
+  keys       axon keys rotate: re-wrap connection keys under a new CONNECTOR_MASTER_KEY
   help       this text
 
 Settings come from the environment; see README.md.`;
@@ -180,6 +181,8 @@ export async function cli(argv: string[]): Promise<number> {
       case 'connect':
       case 'sync':
         return await withDatabase((io) => connectorsCommand(command, argv.slice(1), io));
+      case 'keys':
+        return await withDatabase((io) => keysCommand(argv.slice(1), io));
       case 'help':
       case '--help':
       case '-h':

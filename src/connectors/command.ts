@@ -8,7 +8,7 @@ import type { Ctx } from '../domain/context.ts';
 import { DomainError } from '../domain/errors.ts';
 import { ensureOwner } from '../domain/tenants.ts';
 import type { Logger } from '../log.ts';
-import { keyringFor } from './keys.ts';
+import { keyringFor, rotateKeys } from './keys.ts';
 import { createConnectorRuntime } from './runtime.ts';
 import { createConnectorService } from './service.ts';
 import { runSync } from './sync-engine.ts';
@@ -23,7 +23,8 @@ import { createVault } from './vault.ts';
 export const CONNECTORS_USAGE = `Usage:
   axon connectors          the systems you can connect, with their state and records
   axon connect <id>        connect one (asks for what it needs; secrets are not shown as you type)
-  axon sync <id> [--reset] sync it now, from the start with --reset`;
+  axon sync <id> [--reset] sync it now, from the start with --reset
+  axon keys rotate         re-wrap every connection's key under CONNECTOR_MASTER_KEY (safe to re-run)`;
 
 export interface CommandIo {
   config: Config;
@@ -178,4 +179,36 @@ export async function connectorsCommand(command: string, argv: string[], io: Com
     }
     throw err;
   }
+}
+
+/** `axon keys rotate`: every business's connections, not only the local owner's. */
+export async function keysCommand(argv: string[], io: CommandIo): Promise<number> {
+  if (argv[0] !== 'rotate') {
+    io.out.write(`${CONNECTORS_USAGE}\n`);
+    return argv[0] === undefined || argv[0] === 'help' ? 0 : 2;
+  }
+  const vault = createVault(await keyringFor(io.config, io.db));
+  const tty = (io.out as { isTTY?: boolean }).isTTY === true;
+  const bar = new cliProgress.SingleBar(
+    { format: 'Re-wrapping [{bar}] {value}/{total} connections', stream: io.out, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  const result = await rotateKeys(io.db, vault, (p) => {
+    if (!tty) return;
+    if (!started) bar.start(p.total, p.done);
+    started = true;
+    bar.update(p.done);
+  }).finally(() => started && bar.stop());
+  io.out.write(
+    `Re-wrapped ${count(result.rewrapped)} connection keys under master key version ${vault.currentVersion}.\n`,
+  );
+  if (result.unreadable.length > 0) {
+    io.out.write(
+      `${count(result.unreadable.length)} could not be opened with any configured key (add the old key to ` +
+        `CONNECTOR_MASTER_KEYS_RETIRED and run this again): ${result.unreadable.join(', ')}\n`,
+    );
+    return 1;
+  }
+  return 0;
 }
