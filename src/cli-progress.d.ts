@@ -1,4 +1,4 @@
-// cli-progress ships no types: the single bar `axon memory reembed` draws.
+// cli-progress ships no types: the bars `axon memory reembed` and `axon sync` draw.
 declare module 'cli-progress' {
   interface BarOptions {
     format?: string;
@@ -13,7 +13,12 @@ declare module 'cli-progress' {
     setTotal(total: number): void;
     stop(): void;
   }
+  export class MultiBar {
+    constructor(options: BarOptions, preset?: object);
+    create(total: number, value: number, payload?: Record<string, unknown>): SingleBar;
+    stop(): void;
+  }
   export const Presets: { shades_classic: object };
-  const cliProgress: { SingleBar: typeof SingleBar; Presets: typeof Presets };
+  const cliProgress: { SingleBar: typeof SingleBar; MultiBar: typeof MultiBar; Presets: typeof Presets };
   export default cliProgress;
 }

@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import { runConsoleChat } from '../channels/console/console-chat.ts';
 import { chooseEmbedder } from './agent/embeddings.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type CommandIo, connectorsCommand, keysCommand } from './connectors/command.ts';
 import { openDatabase } from './db/index.ts';
 import { embedderState, type ReembedProgress, reembed } from './domain/memory/index-state.ts';
 import { ensureOwner } from './domain/tenants.ts';
@@ -16,6 +17,10 @@ const USAGE = `Usage: axon <command>
   migrate    apply database migrations and exit
   whatsapp   link a WhatsApp number (login, login --pairing-code <phone>) or show its status
   memory     long-term memory: status, or reembed after changing the embedder
+  connectors the systems you can connect, with their state
+  connect    connect one: axon connect razorpay
+  sync       sync one now: axon sync razorpay [--reset]
+  keys       axon keys rotate: re-wrap connection keys under a new CONNECTOR_MASTER_KEY
   help       this text
 
 Settings come from the environment; see README.md.`;
@@ -136,6 +141,18 @@ export async function memoryCommand(
   }
 }
 
+/** A connectors command against the database the settings name, with this terminal. */
+async function withDatabase(run: (io: CommandIo) => Promise<number>): Promise<number> {
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+  const logger = createLogger(config.LOG_LEVEL);
+  const db = await openDatabase(config, logger);
+  try {
+    return await run({ config, db, logger, input: process.stdin, out: process.stdout });
+  } finally {
+    await db.close();
+  }
+}
+
 export async function cli(argv: string[]): Promise<number> {
   const [command = 'help'] = argv;
   try {
@@ -160,6 +177,12 @@ export async function cli(argv: string[]): Promise<number> {
           config: loadConfig({ LOG_LEVEL: 'warn', ...process.env }),
           out: process.stdout,
         });
+      case 'connectors':
+      case 'connect':
+      case 'sync':
+        return await withDatabase((io) => connectorsCommand(command, argv.slice(1), io));
+      case 'keys':
+        return await withDatabase((io) => keysCommand(argv.slice(1), io));
       case 'help':
       case '--help':
       case '-h':

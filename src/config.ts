@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { RateLimit } from './connectors/http.ts';
+import { type MasterKey, parseMasterKey } from './connectors/vault.ts';
 import { MAX_INDEXED_DIMENSION } from './domain/memory/embedder.ts';
 import { DEFAULT_MEMORY_SETTINGS } from './domain/memory/service.ts';
 import { isE164 } from './domain/phone.ts';
@@ -38,6 +40,15 @@ const timezone = z.string().refine((tz) => {
     return false;
   }
 }, 'must be an IANA time zone such as Asia/Kolkata');
+
+const masterKey = z.string().transform((raw, ctx): MasterKey => {
+  try {
+    return parseMasterKey(raw);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
 
 /** A cosine similarity threshold, 0 to 1. */
 const similarity = z.coerce.number().min(0).max(1);
@@ -112,6 +123,27 @@ export const configSchema = z
     WHATSAPP_WATCHDOG_SECONDS: z.coerce.number().int().min(30).max(3600).default(120),
     OPENAI_TRANSCRIBE_MODEL: z.string().optional(),
     WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+    // The vault's master key, `<version>:<base64 of 32 bytes>`; unset outside production: one kept in the db.
+    CONNECTOR_MASTER_KEY: masterKey.optional(),
+    // Earlier master keys, comma-separated, until `axon keys rotate` has re-wrapped what they wrapped.
+    CONNECTOR_MASTER_KEYS_RETIRED: z
+      .string()
+      .transform((raw, ctx) => {
+        const keys: MasterKey[] = [];
+        for (const entry of raw
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean)) {
+          try {
+            keys.push(parseMasterKey(entry));
+          } catch (err) {
+            ctx.addIssue({ code: 'custom', message: (err as Error).message });
+            return z.NEVER;
+          }
+        }
+        return keys;
+      })
+      .default([]),
     SCHEDULER_ENABLED: bool.default(true),
     WEBHOOK_RETRY_SCHEDULE: z
       .string()
@@ -165,9 +197,53 @@ export const configSchema = z
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
     }
+    if (c.NODE_ENV === 'production' && !c.CONNECTOR_MASTER_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CONNECTOR_MASTER_KEY'],
+        message: 'is required when NODE_ENV=production (1:$(openssl rand -base64 32))',
+      });
+    }
   });
 
-export type Config = z.infer<typeof configSchema>;
+/**
+ * Per-connector settings named after the connector's id (`zoho-books` → `ZOHO_BOOKS`):
+ * CONNECTOR_<ID>_BASE_URL, one address under which every path the vendor uses is served (sandboxes,
+ * proxies, tests), and CONNECTOR_<ID>_RATE, requests per second (`2` or `2/s`, optionally `,burst`).
+ */
+export interface ConnectorOverrides {
+  baseUrls: Record<string, string>;
+  rateLimits: Record<string, RateLimit>;
+}
+
+const OVERRIDE = /^CONNECTOR_([A-Z0-9]+(?:_[A-Z0-9]+)*)_(BASE_URL|RATE)$/;
+
+function connectorOverrides(env: Record<string, string>, ctx: z.RefinementCtx): ConnectorOverrides {
+  const found: ConnectorOverrides = { baseUrls: {}, rateLimits: {} };
+  for (const [key, value] of Object.entries(env)) {
+    const match = OVERRIDE.exec(key);
+    if (!match?.[1] || key.startsWith('CONNECTOR_MASTER_')) continue;
+    const id = match[1].toLowerCase().replaceAll('_', '-');
+    if (match[2] === 'BASE_URL') {
+      if (!URL.canParse(value) || !/^https?:/.test(value)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'must be an http(s) URL' });
+      } else found.baseUrls[id] = value;
+      continue;
+    }
+    const rate = /^(\d+(?:\.\d+)?)(?:\/s)?(?:,(\d+))?$/.exec(value.trim());
+    const perSecond = Number(rate?.[1]);
+    if (!rate || !(perSecond > 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'must be requests per second, e.g. 5 or 5/s or 5/s,10',
+      });
+    } else found.rateLimits[id] = { perSecond, burst: Number(rate[2] ?? Math.max(1, Math.ceil(perSecond))) };
+  }
+  return found;
+}
+
+export type Config = z.infer<typeof configSchema> & { CONNECTOR_OVERRIDES: ConnectorOverrides };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -175,11 +251,15 @@ export class ConfigError extends Error {
 
 /** Parses settings from an environment; empty strings count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+  );
   const parsed = configSchema.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  const overrides = z.record(z.string(), z.string()).transform(connectorOverrides).safeParse(present);
+  const issues = [...(parsed.error?.issues ?? []), ...(overrides.error?.issues ?? [])];
+  if (!parsed.success || !overrides.success) {
+    const lines = issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid settings:\n${lines.join('\n')}`);
   }
-  return parsed.data;
+  return { ...parsed.data, CONNECTOR_OVERRIDES: overrides.data };
 }

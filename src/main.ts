@@ -16,6 +16,10 @@ import { createTurnRunner, type TurnRunner } from './agent/runner.ts';
 import { createApp } from './api/app.ts';
 import { answerClientErrors } from './api/client-errors.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { keyringFor } from './connectors/keys.ts';
+import { type ConnectorRuntime, createConnectorRuntime } from './connectors/runtime.ts';
+import { createConnectorService } from './connectors/service.ts';
+import { createVault } from './connectors/vault.ts';
 import { openDatabase } from './db/index.ts';
 import type { Db } from './db/types.ts';
 import { createOtpService } from './domain/auth/otp.ts';
@@ -53,6 +57,8 @@ export interface Runtime {
   webhookRelay: WebhookRelay;
   /** Ranks my-day priorities by the model when one is configured; absent, the transparent score does. */
   prioritize: Prioritizer | undefined;
+  /** The connector platform: its syncs run in the scheduler's workers. */
+  connectors: ConnectorRuntime;
   close(): Promise<void>;
 }
 
@@ -264,6 +270,14 @@ async function wire(
     userAgent: `AxonBOS-Webhooks/${VERSION}`,
   });
   opened.add(() => webhookRelay.stop());
+  const connectors = createConnectorRuntime({
+    db,
+    vault: createVault(await keyringFor(config, db)),
+    logger,
+    baseUrls: config.CONNECTOR_OVERRIDES.baseUrls,
+    rateLimits: config.CONNECTOR_OVERRIDES.rateLimits,
+    ...(opts.clock ? { now: opts.clock } : {}),
+  });
   const app = createApp({
     db,
     otp,
@@ -285,6 +299,7 @@ async function wire(
     webhookPolicy: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE },
     prioritize,
     channelWebhooks: channels.webhooks,
+    connectors: createConnectorService(connectors),
   });
   return {
     config,
@@ -298,6 +313,7 @@ async function wire(
     notifier,
     webhookRelay,
     prioritize,
+    connectors,
     close: () => opened.closeAll(),
   };
 }
@@ -335,6 +351,7 @@ export async function serve(
           notifier: runtime.notifier,
           logger: runtime.logger,
           prioritize: runtime.prioritize,
+          connectors: runtime.connectors,
         })
       : undefined;
   } catch (err) {

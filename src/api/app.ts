@@ -3,6 +3,7 @@ import type { Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { TurnRunner } from '../agent/runner.ts';
+import type { ConnectorService } from '../connectors/service.ts';
 import { joinable } from '../db/joinable.ts';
 import type { Db } from '../db/types.ts';
 import type { OtpService } from '../domain/auth/otp.ts';
@@ -20,8 +21,10 @@ import { buildDocument, createRegistry } from './openapi.ts';
 import { mountRoutes } from './route.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { businessRoutes } from './routes/business.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { complianceRoutes } from './routes/compliance.ts';
+import { connectorRoutes, connectorWebhookHandlers } from './routes/connectors.ts';
 import { followUpRoutes } from './routes/follow-ups.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
@@ -50,6 +53,7 @@ export interface AppDeps {
   webhookPolicy?: { allowPrivate: boolean };
   /** Chat channels' webhook routes (Telegram), outside /api/v1 and its envelope: vendors post here. */
   channelWebhooks?: { path: string; handlers: RequestHandler[] }[];
+  connectors?: ConnectorService;
 }
 
 /** Express's `trust proxy` from a setting: true/false, a hop count, or addresses such as "loopback". */
@@ -106,6 +110,8 @@ export function createApp(deps: AppDeps): Express {
     ...chatRoutes(db, deps.runTurn),
     ...memoryRoutes(deps.memory),
     ...webhookRoutes(db, deps.webhookPolicy ?? { allowPrivate: false }),
+    ...(deps.connectors ? connectorRoutes(deps.connectors) : []),
+    ...businessRoutes(db),
   ]);
   registerWebhookEvents(registry);
   const document = buildDocument(registry, deps.version);
@@ -117,6 +123,12 @@ export function createApp(deps: AppDeps): Express {
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage);
   });
+  if (deps.connectors) {
+    app.post(
+      '/api/v1/connectors/:id/webhook/:token',
+      ...connectorWebhookHandlers(deps.connectors, deps.bodyLimit),
+    );
+  }
   app.use('/api/v1', api);
   for (const hook of deps.channelWebhooks ?? []) app.post(hook.path, ...hook.handlers);
 

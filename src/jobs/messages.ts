@@ -66,3 +66,11 @@ export function briefingText(day: MyDay, name: string | null, now: Date, late: b
   lines.push('', 'Reply "what\'s my day" for the full list.');
   return lines.join('\n');
 }
+
+/** "⚠️ Razorpay stopped accepting our connection…": the owner must act, and how. */
+export function connectorDisconnectedText(name: string, connectorId: string): string {
+  return (
+    `⚠️ ${name} stopped accepting our connection, so I can't read it any more. Nothing is lost: ` +
+    `reconnect it with fresh keys (npx axon connect ${connectorId}, or PATCH /api/v1/connectors/${connectorId}).`
+  );
+}

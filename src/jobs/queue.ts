@@ -38,6 +38,7 @@ export const inTransaction = (tx: Queryable): JobDb => ({
 export const QUEUES = {
   reminder: 'reminder',
   briefing: 'briefing',
+  connectorSync: 'connector-sync',
 } as const;
 
 /** `expireInSeconds`: how long a fetched job may run before pg-boss hands it to another worker. */
@@ -55,6 +56,11 @@ export async function createQueues(boss: PgBoss, expireInSeconds = 120): Promise
   // `short`: one queued job per singleton key, so two sweeps racing for a reminder queue it once.
   await boss.createQueue(QUEUES.reminder, { ...options, policy: 'short' });
   await boss.createQueue(QUEUES.briefing, options);
+  // A sync reads a vendor at its rate: it may run long; its own heartbeat, not the job's expiry, tells when
+  // its worker stopped. A failed run is not retried by the queue: the connection's next run goes on from it.
+  const syncOptions = { ...options, retryLimit: 0, expireInSeconds: 6 * 3600 };
+  await boss.createQueue(QUEUES.connectorSync, syncOptions);
   // createQueue leaves a queue that exists as it was; a deployment from before these options gets them here.
-  for (const name of Object.values(QUEUES)) await boss.updateQueue(name, options);
+  for (const name of [QUEUES.reminder, QUEUES.briefing]) await boss.updateQueue(name, options);
+  await boss.updateQueue(QUEUES.connectorSync, syncOptions);
 }

@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Job, JobResult, PgBoss } from 'pg-boss';
+import type { ConnectorRuntime } from '../connectors/runtime.ts';
 import type { Db } from '../db/types.ts';
 import { ASSIGNMENTS_CHANNEL } from '../domain/members/assignment-notices.ts';
 import type { Notifier } from '../domain/notifier.ts';
@@ -9,6 +10,7 @@ import { type Alarm, startAlarm } from './alarm.ts';
 import { sendAssignmentNotices } from './assignments.ts';
 import { type BriefingJob, queueDueBriefings, redeliverBriefings, runBriefingJob } from './briefings.ts';
 import { redeliverComplianceAlerts, sendComplianceAlerts } from './compliance.ts';
+import { connectorClockRun, runSyncJob, SYNC_RUNS_CHANNEL, type SyncJob } from './connectors.ts';
 import { createQueues, openJobQueue, QUEUES } from './queue.ts';
 import {
   queueDueReminders,
@@ -35,6 +37,8 @@ export interface SchedulerDeps {
   logger: Logger;
   clock?: () => Date;
   prioritize?: Prioritizer | undefined;
+  /** Connector syncs: run by this process's workers when given. */
+  connectors?: ConnectorRuntime | undefined;
 }
 
 export interface SchedulerOptions {
@@ -68,6 +72,8 @@ const DEFAULT_BACKSTOP_SECONDS = 30;
 export const WORKERS = {
   reminder: { localConcurrency: 4, batchSize: 5 },
   briefing: { localConcurrency: 4, batchSize: 5 },
+  // A sync holds a connection to its vendor for minutes: two at a time per process, one each.
+  connectorSync: { localConcurrency: 2, batchSize: 1 },
 } as const;
 
 export interface Scheduler {
@@ -79,6 +85,8 @@ export interface Scheduler {
   /** Sends pending "X assigned you" notices now; a NOTIFY at each one's commit does it by itself. */
   sendAssignmentNotices(): Promise<number>;
   redeliver(): Promise<number>;
+  /** One run of the connectors' clock (queues due syncs, takes over stopped ones, hands them to workers). */
+  syncConnectors(): Promise<Date | null>;
   stop(): Promise<void>;
 }
 
@@ -136,7 +144,7 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
   };
 
   // Set once the workers exist; the ticks that queue jobs wake them.
-  const wake = { reminder: () => {}, briefing: () => {} };
+  const wake = { reminder: () => {}, briefing: () => {}, connectorSync: () => {} };
   const shared = {
     db: deps.db,
     boss,
@@ -156,6 +164,21 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
     WORKERS.briefing,
     eachJob<BriefingJob>('briefing', (job) => runBriefingJob(briefingDeps, job)),
   );
+
+  const connectorDeps = deps.connectors && {
+    runtime: deps.connectors,
+    boss,
+    notifier: deps.notifier,
+    logger: deps.logger,
+    wakeWorkers: () => wake.connectorSync(),
+  };
+  if (connectorDeps) {
+    wake.connectorSync = await workers<SyncJob>(
+      QUEUES.connectorSync,
+      WORKERS.connectorSync,
+      eachJob<SyncJob>('sync', (job) => runSyncJob(connectorDeps, job)),
+    );
+  }
 
   const tasks: ScheduledTask[] = [];
   const running = new Set<Promise<unknown>>();
@@ -182,7 +205,10 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
       }
       return sent;
     },
+    syncConnectors: () => (connectorDeps ? connectorClockRun(connectorDeps) : Promise.resolve(null)),
     async stop() {
+      await connectorClock?.stop();
+      await unlistenSyncRuns?.();
       await reminderClock?.stop();
       await unlistenReminders?.();
       await assignments?.stop();
@@ -193,6 +219,8 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
     },
   };
 
+  let connectorClock: Alarm | undefined;
+  let unlistenSyncRuns: (() => Promise<void>) | undefined;
   let reminderClock: Alarm | undefined;
   let unlistenReminders: (() => Promise<void>) | undefined;
   // Assignment notices go out when their commit says so, not on a tick; the redelivery sweep is the fallback.
@@ -214,6 +242,15 @@ export async function startScheduler(deps: SchedulerDeps, opts: SchedulerOptions
       logger: deps.logger,
       backstopMs: backstop * 1000,
     });
+    if (connectorDeps) {
+      // Sleeps until the next connection is due; a run queued anywhere wakes it at commit.
+      unlistenSyncRuns = await deps.db.listen?.(SYNC_RUNS_CHANNEL, () => connectorClock?.wake());
+      connectorClock = startAlarm(() => connectorClockRun(connectorDeps), {
+        name: 'connectors',
+        logger: deps.logger,
+        backstopMs: backstop * 1000,
+      });
+    }
     const every = (expression: string, name: string, run: () => Promise<unknown>) => {
       // Ticks in flight are awaited on stop, so none outlives the database it writes to.
       const tick = () => {

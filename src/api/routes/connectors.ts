@@ -1,0 +1,242 @@
+import express, { type RequestHandler } from 'express';
+import { z } from 'zod';
+import { CONNECTORS } from '../../connectors/catalog.ts';
+import {
+  CatalogQuery,
+  ConnectBody,
+  type ConnectorService,
+  SyncBody,
+  UpdateBody,
+} from '../../connectors/service.ts';
+import { OBJECT_NAMES } from '../../domain/business/objects.ts';
+import { pageFields } from '../../domain/pagination.ts';
+import { sendData } from '../envelope.ts';
+import { defineRoute } from '../route.ts';
+
+const IdParams = z.strictObject({
+  id: z.enum(CONNECTORS.map((c) => c.manifest.id) as [string, ...string[]]),
+});
+const Status = z.enum(['connected', 'syncing', 'error', 'disconnected']);
+
+const Connection = z
+  .object({
+    id: z.string(),
+    webhook_path: z.string().nullable().meta({
+      description: 'Give the vendor this path under your public address (connectors that take webhooks)',
+    }),
+    connector: z.string(),
+    status: Status,
+    config: z.record(z.string(), z.unknown()),
+    frequency_minutes: z.number().int(),
+    last_synced_at: z.string().nullable(),
+    next_sync_at: z.string().nullable(),
+    error: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .meta({
+    id: 'Connection',
+    description: 'A business’s connection to one system. Credentials are never returned.',
+  });
+
+const StreamCounts = z.object({
+  added: z.number().int(),
+  updated: z.number().int(),
+  deleted: z.number().int(),
+  rejected: z.number().int(),
+  pages: z.number().int(),
+});
+
+const SyncRun = z
+  .object({
+    id: z.string(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'interrupted']),
+    trigger: z.enum(['connect', 'schedule', 'manual']),
+    streams: z.array(z.string()).nullable(),
+    reset: z.boolean(),
+    counts: z.record(z.string(), StreamCounts.partial()),
+    error: z.string().nullable(),
+    created_at: z.string(),
+    started_at: z.string().nullable(),
+    finished_at: z.string().nullable(),
+  })
+  .meta({ id: 'SyncRun' });
+
+const CatalogEntry = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    category: z.string(),
+    auth: z.enum(['api_key', 'basic', 'oauth2', 'none', 'file']),
+    description: z.string(),
+    status: z.enum(['available', 'connected', 'syncing', 'error', 'disconnected']),
+    last_synced_at: z.string().nullable(),
+    error: z.string().nullable(),
+    records: z.partialRecord(z.enum(OBJECT_NAMES), z.number().int()),
+  })
+  .meta({ id: 'ConnectorSummary' });
+
+const JsonSchema = z.record(z.string(), z.unknown()).meta({ description: 'A JSON Schema (2020-12)' });
+
+const ConnectorDetail = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    category: z.string(),
+    auth: z.string(),
+    description: z.string(),
+    setup: z.string().meta({ description: 'Where the owner finds what to paste' }),
+    frequency_minutes: z.number().int(),
+    config_schema: JsonSchema,
+    credentials_schema: JsonSchema.meta({ description: 'Secret fields carry writeOnly: true' }),
+    streams: z.array(
+      z.object({
+        name: z.string(),
+        object: z.enum(OBJECT_NAMES),
+        mode: z.enum(['incremental', 'full']),
+        cursor_field: z.string().nullable(),
+        description: z.string(),
+        record_schema: JsonSchema,
+      }),
+    ),
+    connection: Connection.nullable(),
+  })
+  .meta({ id: 'Connector' });
+
+const CONNECT_ERRORS = {
+  400:
+    'connector_settings_invalid: the connector needs other settings; connector_auth_failed: the vendor refused ' +
+    'the credentials (nothing stored); connector_setup_required',
+  503: 'connector_unavailable: the vendor could not be reached; nothing stored',
+};
+
+/** The connector catalog and this business's connections: the seed's "discover available data sources". */
+export const connectorRoutes = (service: ConnectorService) => [
+  defineRoute({
+    method: 'get',
+    path: '/connectors',
+    summary: 'The systems AxonBOS can connect to, with this business’s state of each',
+    tag: 'Connectors',
+    access: 'user',
+    query: CatalogQuery,
+    response: z.object({ connectors: z.array(CatalogEntry) }).meta({ id: 'ConnectorCatalog' }),
+    handler: async ({ ctx, query }) => ({ data: { connectors: await service.catalog(ctx, query) } }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/connectors/{id}',
+    summary: 'One connector: what it needs, what it reads, and this business’s connection',
+    tag: 'Connectors',
+    access: 'user',
+    params: IdParams,
+    response: ConnectorDetail,
+    handler: async ({ ctx, params }) => ({ data: await service.describe(ctx, params.id) }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/connectors/{id}/connect',
+    summary:
+      'Connect a system: the credentials are checked with the vendor first, then the first sync starts',
+    tag: 'Connectors',
+    access: 'owner',
+    params: IdParams,
+    body: ConnectBody,
+    // The vendor is asked first: no transaction may stay open across its answer.
+    idempotency: 'separate',
+    response: z.object({ connection: Connection, sync: SyncRun }).meta({ id: 'Connected' }),
+    status: 201,
+    errors: { ...CONNECT_ERRORS, 409: 'connector_already_connected: change it with PATCH' },
+    handler: async ({ ctx, params, body }) => {
+      const { connection, run } = await service.connect(ctx, params.id, body);
+      return { data: { connection, sync: run }, status: 201 };
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/connectors/{id}',
+    summary: 'Change a connection’s settings or credentials (checked with the vendor again); reconnects it',
+    tag: 'Connectors',
+    access: 'owner',
+    params: IdParams,
+    body: UpdateBody,
+    response: Connection,
+    errors: { ...CONNECT_ERRORS, 404: 'connector_not_connected' },
+    handler: async ({ ctx, params, body }) => ({ data: await service.update(ctx, params.id, body) }),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/connectors/{id}',
+    summary: 'Disconnect: stop syncing and forget the credentials; ?purge=true also deletes its records',
+    tag: 'Connectors',
+    access: 'owner',
+    params: IdParams,
+    query: z.strictObject({ purge: z.enum(['true', 'false']).default('false') }),
+    response: z.object({ connector: z.string(), disconnected: z.literal(true), purged: z.boolean() }),
+    errors: { 404: 'connector_not_connected' },
+    handler: async ({ ctx, params, query }) => {
+      const purge = query.purge === 'true';
+      await service.disconnect(ctx, params.id, purge);
+      return { data: { connector: params.id, disconnected: true as const, purged: purge } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/connectors/{id}/sync',
+    summary: 'Sync now (or join the run already queued or running)',
+    tag: 'Connectors',
+    access: 'owner',
+    params: IdParams,
+    body: SyncBody,
+    idempotency: 'separate',
+    response: SyncRun,
+    status: 202,
+    errors: {
+      400: 'unknown_stream',
+      404: 'connector_not_connected',
+      409: 'connector_disconnected: reconnect first',
+    },
+    handler: async ({ ctx, params, body }) => ({
+      data: (await service.requestSync(ctx, params.id, body)).run,
+      status: 202,
+    }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/connectors/{id}/syncs',
+    summary: 'A connection’s sync runs, newest first',
+    tag: 'Connectors',
+    access: 'user',
+    params: IdParams,
+    query: z.strictObject({ ...pageFields }),
+    response: z.object({ syncs: z.array(SyncRun) }).meta({ id: 'SyncRunList' }),
+    errors: { 404: 'connector_not_connected' },
+    handler: async ({ ctx, params, query }) => {
+      const page = await service.runs(ctx, params.id, query);
+      return {
+        data: { syncs: page.items },
+        page: { page: query.page, limit: query.limit, total: page.total },
+      };
+    },
+  }),
+];
+
+/**
+ * Vendors' webhook deliveries, `POST /api/v1/connectors/{id}/webhook/{token}`: outside the API's auth and
+ * JSON parsing, since the signature is over the raw body and the token in the address names the connection.
+ */
+export function connectorWebhookHandlers(service: ConnectorService, bodyLimit: string): RequestHandler[] {
+  return [
+    express.raw({ type: () => true, limit: bodyLimit }),
+    async (req, res, next) => {
+      try {
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
+        );
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const outcome = await service.webhook(String(req.params.id), String(req.params.token), raw, headers);
+        sendData(res, 200, { received: true, outcome });
+      } catch (err) {
+        next(err);
+      }
+    },
+  ];
+}

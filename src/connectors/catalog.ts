@@ -1,0 +1,8 @@
+import { razorpay } from './razorpay/index.ts';
+import type { Connector } from './types.ts';
+
+/** Every connector AxonBOS has: adding one is its folder and a line here. */
+export const CONNECTORS: readonly Connector[] = [razorpay as unknown as Connector];
+
+export const connectorById = (id: string): Connector | undefined =>
+  CONNECTORS.find((c) => c.manifest.id === id);

@@ -1,0 +1,235 @@
+import type { Queryable } from '../db/types.ts';
+import { linkParties, markUnseenDeleted, type Source, upsertRecords } from '../domain/business/records.ts';
+import { announceSettled, markHistoryAnnounced, settles } from '../domain/business/settled.ts';
+import {
+  type ConnectionRow,
+  finishRun,
+  getConnection,
+  type RunRow,
+  type StreamCounts,
+  type StreamState,
+  savePage,
+  setConnectionStatus,
+  startRun,
+  streamStates,
+} from '../domain/connections/repo.ts';
+import { emitEvent } from '../domain/events.ts';
+import { ConnectorAuthError } from './errors.ts';
+import { type ConnectorRuntime, contextFor } from './runtime.ts';
+import type { Connector, ConnectorContext, StreamSpec } from './types.ts';
+
+/**
+ * One sync run of one connection. Each stream is read page by page; a page's records, the stream's cursor
+ * after them and the run's counts commit in one tenant transaction, so a crash or restart resumes after the
+ * last page saved and never loses or doubles a record. Memory holds one page at a time. A full stream that
+ * tracks deletes marks what it did not see only after reading to its end (never after a failed or cut-short
+ * read). Refused credentials disconnect the connection (announced once per incident); anything else is an
+ * error to retry at the next run. Nothing is deleted when a connection breaks.
+ */
+
+/** Above this, a misfit record's reason is logged as a count only. */
+const LOGGED_REJECTS = 5;
+/** A failed connection is tried again sooner than its frequency, but not at once. */
+const RETRY_AFTER_MINUTES = 5;
+
+const readRun = async (tx: Queryable, id: string) =>
+  (await tx.query<RunRow>('SELECT * FROM sync_runs WHERE id = $1', [id]))[0];
+
+const zero = (): StreamCounts => ({ added: 0, updated: 0, deleted: 0, rejected: 0, pages: 0 });
+
+/** What a caller watching a run is told: after each page is saved. */
+export interface SyncWatch {
+  signal?: AbortSignal;
+  onPage?: (stream: string, page: StreamCounts) => void;
+}
+
+export async function runSync(
+  runtime: ConnectorRuntime,
+  runId: string,
+  watch: SyncWatch = {},
+): Promise<RunRow | undefined> {
+  const { db } = runtime;
+  // Which business the run is for: the one read made before its tenant is known, so as the owner role.
+  const [owner] = await db.query<{ tenant_id: string; timezone: string }>(
+    `SELECT r.tenant_id, coalesce(axon_zone(t.timezone), 'Asia/Kolkata') AS timezone
+       FROM sync_runs r JOIN tenants t ON t.id = r.tenant_id WHERE r.id = $1`,
+    [runId],
+  );
+  if (!owner) return undefined;
+  const tenantId = owner.tenant_id;
+  const begun = await db.tenant(tenantId, async (tx) => {
+    const run = await startRun(tx, runId);
+    const connection = run && (await getConnection(tx, run.connection_id));
+    if (!run || !connection) return undefined;
+    if (connection.status === 'disconnected') {
+      // Its credentials were refused or forgotten: nothing to read with until the owner reconnects.
+      await finishRun(tx, run.id, 'failed', 'the connection is disconnected; reconnect it first');
+      return { ended: await readRun(tx, run.id) };
+    }
+    await setConnectionStatus(tx, connection.id, { status: 'syncing', error: connection.error });
+    return { run, connection };
+  });
+  if (!begun || 'ended' in begun) return begun?.ended;
+  const { run, connection } = begun;
+  const connector = runtime.connectors.find((c) => c.manifest.id === connection.connector);
+  const source: Source = { connectionId: connection.id, tenantId, connector: connection.connector };
+
+  let failure: unknown;
+  try {
+    if (!connector) throw new Error(`no connector ${connection.connector} in this version`);
+    const credentials = connector.manifest.credentials.parse(
+      runtime.vault.open(
+        { tenantId, connectionId: connection.id },
+        {
+          keyVersion: connection.key_version,
+          wrappedKey: connection.wrapped_key,
+          ciphertext: connection.credentials,
+        },
+      ),
+    );
+    const ctx = contextFor(runtime, connector, {
+      config: connector.manifest.config.parse(connection.config),
+      credentials,
+      timezone: owner.timezone,
+      ...(watch.signal && { signal: watch.signal }),
+    });
+    const states = run.reset
+      ? new Map<string, StreamState>()
+      : await db.tenant(tenantId, (tx) => streamStates(tx, connection.id));
+    // History, not news: a connection's first sync announces nothing it finds settled.
+    const announce = connection.last_synced_at !== null;
+    const wanted = connector.manifest.streams.filter((s) => !run.streams || run.streams.includes(s.name));
+    for (const stream of wanted) {
+      await readStream(runtime, {
+        run,
+        source,
+        connector,
+        ctx,
+        stream,
+        state: states.get(stream.name),
+        announce,
+        onPage: watch.onPage,
+      });
+    }
+    await db.tenant(tenantId, async (tx) => {
+      await linkParties(tx, connection.id);
+      if (!announce) await markHistoryAnnounced(tx, connection.id);
+    });
+  } catch (err) {
+    failure = err;
+  }
+  return settle(runtime, run, connection, failure);
+}
+
+interface StreamRead {
+  run: RunRow;
+  source: Source;
+  connector: Connector;
+  ctx: ConnectorContext;
+  stream: StreamSpec;
+  state: StreamState | undefined;
+  announce: boolean;
+  onPage: SyncWatch['onPage'];
+}
+
+async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<void> {
+  const { run, source, stream } = r;
+  const full = stream.mode === 'full';
+  // A full read keeps the run that began it across a resume, so what it saw before the crash still counts.
+  const pass = full ? (r.state?.pass ?? run.id) : null;
+  const runRef = { id: run.id, tenantId: source.tenantId, connectionId: source.connectionId };
+  for await (const page of r.connector.read(r.ctx, stream.name, r.state?.cursor ?? null)) {
+    const saved = await runtime.db.tenant(source.tenantId, async (tx) => {
+      const written = await upsertRecords(
+        tx,
+        source,
+        stream.object,
+        page.records,
+        pass && stream.tracksDeletes ? { seenRun: pass } : {},
+      );
+      if (r.announce && settles(stream.object)) {
+        await announceSettled(
+          tx,
+          source,
+          stream.object,
+          written.changes.map((c) => c.id),
+        );
+      }
+      const delta = zero();
+      delta.pages = 1;
+      delta.rejected = written.rejected.length;
+      for (const c of written.changes) delta[c.change]++;
+      await savePage(tx, runRef, stream.name, { cursor: page.cursor, pass }, delta);
+      for (const rejected of written.rejected.slice(0, LOGGED_REJECTS)) {
+        runtime.logger.warn(
+          { connector: source.connector, stream: stream.name, ...rejected },
+          'record set aside',
+        );
+      }
+      return delta;
+    });
+    r.onPage?.(stream.name, saved);
+  }
+  if (!full) return;
+  // Read to its end: the next run starts again from the beginning, and what this pass missed is gone.
+  await runtime.db.tenant(source.tenantId, async (tx) => {
+    const deleted =
+      stream.tracksDeletes && pass
+        ? await markUnseenDeleted(tx, source.connectionId, stream.object, pass)
+        : 0;
+    await savePage(tx, runRef, stream.name, { cursor: null, pass: null }, { ...zero(), deleted });
+  });
+}
+
+async function settle(
+  runtime: ConnectorRuntime,
+  run: RunRow,
+  connection: ConnectionRow,
+  failure: unknown,
+): Promise<RunRow | undefined> {
+  const { db, logger } = runtime;
+  const tenantId = connection.tenant_id;
+  if (failure === undefined) {
+    return db.tenant(tenantId, async (tx) => {
+      await setConnectionStatus(
+        tx,
+        connection.id,
+        { status: 'connected', synced: true, nextSyncInMinutes: connection.frequency_minutes },
+        'syncing',
+      );
+      await finishRun(tx, run.id, 'succeeded', null);
+      return readRun(tx, run.id);
+    });
+  }
+  const refused = failure instanceof ConnectorAuthError;
+  const message = failure instanceof Error ? failure.message : String(failure);
+  logger.warn(
+    { connector: connection.connector, connectionId: connection.id, runId: run.id, err: failure },
+    'sync failed',
+  );
+  return db.tenant(tenantId, async (tx) => {
+    const before = await getConnection(tx, connection.id);
+    const after = await setConnectionStatus(
+      tx,
+      connection.id,
+      {
+        status: refused ? 'disconnected' : 'error',
+        error: message,
+        nextSyncInMinutes: refused
+          ? connection.frequency_minutes
+          : Math.min(RETRY_AFTER_MINUTES, connection.frequency_minutes),
+      },
+      'syncing',
+    );
+    // Once per incident: a connection already disconnected before this run says nothing new.
+    if (refused && after && before?.disconnected_at === null) {
+      await emitEvent(tx, tenantId, 'connector.disconnected', {
+        connector: connection.connector,
+        connection_id: connection.id,
+        reason: message,
+      });
+    }
+    await finishRun(tx, run.id, 'failed', message);
+    return readRun(tx, run.id);
+  });
+}
