@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db, Queryable, QueryOptions } from '../../src/db/types.ts';
 import { AuditQuery, listAudit } from '../../src/domain/audit.ts';
+import { LIST_QUERIES, listRecords } from '../../src/domain/business/reads.ts';
 import type { Ctx } from '../../src/domain/context.ts';
 import { getConversationTurns, listConversations } from '../../src/domain/conversations/store.ts';
 import { FollowUpListQuery } from '../../src/domain/follow-ups/schema.ts';
 import { listFollowUps } from '../../src/domain/follow-ups/service.ts';
 import { newId } from '../../src/domain/ids.ts';
+import { listMembers } from '../../src/domain/members/service.ts';
 import { createLexicalEmbedder } from '../../src/domain/memory/lexical-embedder.ts';
 import { MemoryListQuery } from '../../src/domain/memory/schema.ts';
 import { createMemoryService } from '../../src/domain/memory/service.ts';
@@ -445,6 +447,24 @@ describeEachDb('paginated lists', (get) => {
         expect(a).toMatchObject({ status_code: 500, duration_ms: 12, error: null });
         expect(a.attempted_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       }
+    }
+  });
+
+  // Lists whose pages the generic walk above cannot empty (a business always has its owner) or that the
+  // connectors fill: each page is still one statement in one round trip, with its total.
+  it('members: a page and its total in one round trip', async () => {
+    const page = await onePage(() => listMembers(count.db, ownerCtx, { page: 1, limit: 1 }));
+    expect(page.items).toHaveLength(1);
+    expect(page.total).toBe(2);
+  });
+
+  it('business records: a filtered page and its total in one round trip', async () => {
+    for (const object of ['payments', 'invoices', 'parties'] as const) {
+      const query = LIST_QUERIES[object].parse({ source: 'razorpay', limit: '5' });
+      const page = await onePage(
+        () => listRecords(count.db, ownerCtx, object, query) as Promise<Page<{ id: string }>>,
+      );
+      expect(page).toEqual({ items: [], total: 0 });
     }
   });
 });

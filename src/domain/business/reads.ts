@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../../db/types.ts';
+import { type Db, inTenant } from '../../db/types.ts';
 import type { Ctx } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { idOf, isoDate, text } from '../fields.ts';
@@ -156,7 +156,7 @@ export async function listRecords<O extends ListedObject>(
     where.push(filter(param(value), zone));
   }
   const { page, limit } = query as { page: number; limit: number };
-  const found = await db.tenant(ctx.tenantId, (tx) =>
+  const found = await inTenant(db, ctx.tenantId, (tx) =>
     fetchPage<Record<string, unknown>>(tx, {
       from: OBJECTS[object].table,
       where: where.join(' AND '),
@@ -170,7 +170,7 @@ export async function listRecords<O extends ListedObject>(
 }
 
 export async function getParty(db: Db, ctx: Ctx, id: string): Promise<Record<string, unknown>> {
-  const [row] = await db.tenant(ctx.tenantId, (tx) =>
+  const [row] = await inTenant(db, ctx.tenantId, (tx) =>
     tx.query<Record<string, unknown>>('SELECT * FROM parties WHERE id = $1 AND deleted_at IS NULL', [id]),
   );
   if (!row) throw notFound('party', id);

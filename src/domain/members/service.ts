@@ -57,7 +57,7 @@ export async function addMember(db: Db, ctx: Ctx, input: MemberCreate): Promise<
 }
 
 export function listMembers(db: Db, ctx: Ctx, query: MemberListQuery): Promise<Page<Member>> {
-  return db.tenant(ctx.tenantId, (tx) => selectMembers(tx, query));
+  return inTenant(db, ctx.tenantId, (tx) => selectMembers(tx, query));
 }
 
 /** A live member of the business; null for a removed one or a stranger. */
