@@ -32,6 +32,27 @@ const LOGGED_REJECTS = 5;
 /** A failed connection is tried again sooner than its frequency, but not at once. */
 const RETRY_AFTER_MINUTES = 5;
 
+/**
+ * The vendor's next page is asked for while this one is being stored: a sync waits on the vendor or the
+ * database, not on both in turn. At most two pages are in memory.
+ */
+async function* prefetched<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const pages = source[Symbol.asyncIterator]();
+  let next = pages.next();
+  try {
+    for (;;) {
+      const page = await next;
+      if (page.done) return;
+      next = pages.next();
+      // Its failure is met when it is awaited, after this page is stored.
+      next.catch(() => {});
+      yield page.value;
+    }
+  } finally {
+    await pages.return?.();
+  }
+}
+
 const readRun = async (tx: Queryable, id: string) =>
   (await tx.query<RunRow>('SELECT * FROM sync_runs WHERE id = $1', [id]))[0];
 
@@ -138,7 +159,7 @@ async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<voi
   // A full read keeps the run that began it across a resume, so what it saw before the crash still counts.
   const pass = full ? (r.state?.pass ?? run.id) : null;
   const runRef = { id: run.id, tenantId: source.tenantId, connectionId: source.connectionId };
-  for await (const page of r.connector.read(r.ctx, stream.name, r.state?.cursor ?? null)) {
+  for await (const page of prefetched(r.connector.read(r.ctx, stream.name, r.state?.cursor ?? null))) {
     const saved = await runtime.db.tenant(source.tenantId, async (tx) => {
       const written = await upsertRecords(
         tx,
