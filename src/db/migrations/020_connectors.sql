@@ -23,30 +23,33 @@ CREATE TABLE connections (
   disconnected_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (tenant_id, connector)
+  UNIQUE (tenant_id, connector),
+  -- What hangs off a connection names both, so it can only be of the connection's own business.
+  UNIQUE (id, tenant_id)
 );
 CREATE INDEX connections_due ON connections (next_sync_at) WHERE status <> 'disconnected';
 
 -- Where each stream of a connection has read to: saved after every page.
 CREATE TABLE connection_streams (
-  connection_id text NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
-  tenant_id text NOT NULL REFERENCES tenants (id),
+  tenant_id text NOT NULL,
+  connection_id text NOT NULL,
   stream text NOT NULL,
   cursor jsonb,
   -- A full read in progress: the run that began it, kept across a resume so delete detection sees it whole.
   pass text,
-  PRIMARY KEY (connection_id, stream)
+  PRIMARY KEY (connection_id, stream),
+  FOREIGN KEY (connection_id, tenant_id) REFERENCES connections (id, tenant_id) ON DELETE CASCADE
 );
 
 CREATE TABLE sync_runs (
   id text PRIMARY KEY,
-  tenant_id text NOT NULL REFERENCES tenants (id),
-  connection_id text NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+  tenant_id text NOT NULL,
+  connection_id text NOT NULL,
   status text NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'interrupted')),
   trigger text NOT NULL CHECK (trigger IN ('connect', 'schedule', 'manual')),
   streams text[],
   reset boolean NOT NULL DEFAULT false,
-  -- {stream: {added, updated, deleted, pages, done}}
+  -- {stream: {added, updated, deleted, rejected, pages}}
   counts jsonb NOT NULL DEFAULT '{}',
   error text,
   created_at timestamptz NOT NULL DEFAULT now(),
@@ -54,7 +57,8 @@ CREATE TABLE sync_runs (
   heartbeat_at timestamptz,
   finished_at timestamptz,
   -- Handed to the job queue (a queued run not handed over, or long ago, is handed over again).
-  dispatched_at timestamptz
+  dispatched_at timestamptz,
+  FOREIGN KEY (connection_id, tenant_id) REFERENCES connections (id, tenant_id) ON DELETE CASCADE
 );
 -- One run at a time per connection, however many processes.
 CREATE UNIQUE INDEX sync_runs_one_active ON sync_runs (connection_id) WHERE status IN ('queued', 'running');
@@ -70,17 +74,18 @@ CREATE TRIGGER sync_runs_notify AFTER INSERT ON sync_runs FOR EACH STATEMENT EXE
 
 -- Vendor webhook deliveries already taken in, by the vendor's event id: a replay changes nothing.
 CREATE TABLE connector_webhook_events (
-  connection_id text NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
-  tenant_id text NOT NULL REFERENCES tenants (id),
+  tenant_id text NOT NULL,
+  connection_id text NOT NULL,
   event_id text NOT NULL,
   received_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (connection_id, event_id)
+  PRIMARY KEY (connection_id, event_id),
+  FOREIGN KEY (connection_id, tenant_id) REFERENCES connections (id, tenant_id) ON DELETE CASCADE
 );
 
 CREATE TABLE parties (
   id text PRIMARY KEY,
-  tenant_id text NOT NULL REFERENCES tenants (id),
-  connection_id text NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+  tenant_id text NOT NULL,
+  connection_id text NOT NULL,
   connector text NOT NULL,
   external_id text NOT NULL,
   name text NOT NULL,
@@ -96,14 +101,15 @@ CREATE TABLE parties (
   synced_at timestamptz NOT NULL DEFAULT now(),
   seen_run text,
   raw jsonb NOT NULL,
-  UNIQUE (connection_id, external_id)
+  UNIQUE (connection_id, external_id),
+  FOREIGN KEY (connection_id, tenant_id) REFERENCES connections (id, tenant_id) ON DELETE CASCADE
 );
 CREATE INDEX parties_tenant_name ON parties (tenant_id, lower(name));
 
 CREATE TABLE invoices (
   id text PRIMARY KEY,
-  tenant_id text NOT NULL REFERENCES tenants (id),
-  connection_id text NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+  tenant_id text NOT NULL,
+  connection_id text NOT NULL,
   connector text NOT NULL,
   external_id text NOT NULL,
   direction text NOT NULL CHECK (direction IN ('receivable', 'payable')),
@@ -127,15 +133,16 @@ CREATE TABLE invoices (
   synced_at timestamptz NOT NULL DEFAULT now(),
   seen_run text,
   raw jsonb NOT NULL,
-  UNIQUE (connection_id, external_id)
+  UNIQUE (connection_id, external_id),
+  FOREIGN KEY (connection_id, tenant_id) REFERENCES connections (id, tenant_id) ON DELETE CASCADE
 );
 CREATE INDEX invoices_tenant_due ON invoices (tenant_id, direction, status, due_date);
 CREATE INDEX invoices_party ON invoices (party_id);
 
 CREATE TABLE payments (
   id text PRIMARY KEY,
-  tenant_id text NOT NULL REFERENCES tenants (id),
-  connection_id text NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+  tenant_id text NOT NULL,
+  connection_id text NOT NULL,
   connector text NOT NULL,
   external_id text NOT NULL,
   direction text NOT NULL CHECK (direction IN ('in', 'out')),
@@ -158,15 +165,16 @@ CREATE TABLE payments (
   synced_at timestamptz NOT NULL DEFAULT now(),
   seen_run text,
   raw jsonb NOT NULL,
-  UNIQUE (connection_id, external_id)
+  UNIQUE (connection_id, external_id),
+  FOREIGN KEY (connection_id, tenant_id) REFERENCES connections (id, tenant_id) ON DELETE CASCADE
 );
 CREATE INDEX payments_tenant_paid ON payments (tenant_id, direction, paid_at DESC);
 CREATE INDEX payments_party ON payments (party_id);
 
 CREATE TABLE settlements (
   id text PRIMARY KEY,
-  tenant_id text NOT NULL REFERENCES tenants (id),
-  connection_id text NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+  tenant_id text NOT NULL,
+  connection_id text NOT NULL,
   connector text NOT NULL,
   external_id text NOT NULL,
   amount bigint NOT NULL,
@@ -183,14 +191,15 @@ CREATE TABLE settlements (
   synced_at timestamptz NOT NULL DEFAULT now(),
   seen_run text,
   raw jsonb NOT NULL,
-  UNIQUE (connection_id, external_id)
+  UNIQUE (connection_id, external_id),
+  FOREIGN KEY (connection_id, tenant_id) REFERENCES connections (id, tenant_id) ON DELETE CASCADE
 );
 CREATE INDEX settlements_tenant_settled ON settlements (tenant_id, settled_at DESC);
 
 CREATE TABLE bank_transactions (
   id text PRIMARY KEY,
-  tenant_id text NOT NULL REFERENCES tenants (id),
-  connection_id text NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+  tenant_id text NOT NULL,
+  connection_id text NOT NULL,
   connector text NOT NULL,
   external_id text NOT NULL,
   account text,
@@ -208,14 +217,15 @@ CREATE TABLE bank_transactions (
   synced_at timestamptz NOT NULL DEFAULT now(),
   seen_run text,
   raw jsonb NOT NULL,
-  UNIQUE (connection_id, external_id)
+  UNIQUE (connection_id, external_id),
+  FOREIGN KEY (connection_id, tenant_id) REFERENCES connections (id, tenant_id) ON DELETE CASCADE
 );
 CREATE INDEX bank_transactions_tenant_posted ON bank_transactions (tenant_id, posted_on DESC);
 
 CREATE TABLE orders (
   id text PRIMARY KEY,
-  tenant_id text NOT NULL REFERENCES tenants (id),
-  connection_id text NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+  tenant_id text NOT NULL,
+  connection_id text NOT NULL,
   connector text NOT NULL,
   external_id text NOT NULL,
   number text,
@@ -233,14 +243,15 @@ CREATE TABLE orders (
   synced_at timestamptz NOT NULL DEFAULT now(),
   seen_run text,
   raw jsonb NOT NULL,
-  UNIQUE (connection_id, external_id)
+  UNIQUE (connection_id, external_id),
+  FOREIGN KEY (connection_id, tenant_id) REFERENCES connections (id, tenant_id) ON DELETE CASCADE
 );
 CREATE INDEX orders_tenant_ordered ON orders (tenant_id, ordered_at DESC);
 
 CREATE TABLE calendar_events (
   id text PRIMARY KEY,
-  tenant_id text NOT NULL REFERENCES tenants (id),
-  connection_id text NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+  tenant_id text NOT NULL,
+  connection_id text NOT NULL,
   connector text NOT NULL,
   external_id text NOT NULL,
   title text NOT NULL,
@@ -255,7 +266,8 @@ CREATE TABLE calendar_events (
   synced_at timestamptz NOT NULL DEFAULT now(),
   seen_run text,
   raw jsonb NOT NULL,
-  UNIQUE (connection_id, external_id)
+  UNIQUE (connection_id, external_id),
+  FOREIGN KEY (connection_id, tenant_id) REFERENCES connections (id, tenant_id) ON DELETE CASCADE
 );
 CREATE INDEX calendar_events_tenant_starts ON calendar_events (tenant_id, starts_at);
 
