@@ -72,8 +72,9 @@ function upsertStatement(object: ObjectName): string {
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id text, external_id text, payload_hash text,
         remote_updated_at timestamptz, raw jsonb, ${types.join(', ')})
     ), old AS (
-      SELECT t.external_id, t.payload_hash, t.deleted_at FROM ${spec.table} t
-      WHERE t.connection_id = $2 AND t.external_id IN (SELECT external_id FROM input)
+      -- Row by row through the (connection_id, external_id) key: never a scan of the connection's rows.
+      SELECT t.external_id, t.payload_hash, t.deleted_at FROM input i
+      JOIN ${spec.table} t ON t.connection_id = $2 AND t.external_id = i.external_id
     ), written AS (
       INSERT INTO ${spec.table} AS t (id, tenant_id, connection_id, connector, external_id, payload_hash,
         remote_updated_at, raw, seen_run, ${insertColumns.join(', ')})
