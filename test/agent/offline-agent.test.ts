@@ -140,7 +140,7 @@ describeEachDb('agent with the offline model', (get) => {
     );
   });
 
-  it('hands a task over when a member will take it on ("dekh lega", "sambhalegi") or the owner will ("main khud kar lunga"), leaving its due as it was', async () => {
+  it('hands a task over when a member will take it on ("dekh lega", "sambhalegi") or the owner will ("main khud kar lunga"), from now on ("ab se"), leaving its due as it was', async () => {
     const { owner, team, task } = await business(28, { 'Ravi Kumar': 29, 'Priya Shah': 30 });
     const [ravi, priya] = [team['Ravi Kumar'], team['Priya Shah']];
     const suresh = (await api.request('GET', '/api/v1/me', { token: owner })).body.data.user_id;
@@ -148,6 +148,8 @@ describeEachDb('agent with the offline model', (get) => {
     const vendor = await task('Vendor ko payment karna');
     const salary = await task('Staff ki salary dena');
     const rent = await task('Pay shop rent for April');
+    const gstReturn = await task('GST return file karna');
+    const report = await task('Send stock report to CA');
     await task('Naya vendor dhundhna');
     const state = async (id: string) => {
       const t = (await api.request('GET', `/api/v1/tasks/${id}`, { token: owner })).body.data;
@@ -164,6 +166,10 @@ describeEachDb('agent with the offline model', (get) => {
     // "now" says when to hand it over, not when the rent is due
     await chat('can you assign the rent thing to Priya now', owner);
     expect(await state(rent)).toEqual({ assignee: priya, ...unscheduled });
+    await chat('GST return ab se Ravi dekhega', owner);
+    expect(await state(gstReturn)).toEqual({ assignee: ravi, ...unscheduled });
+    await chat("the stock report is Priya's job now", owner);
+    expect(await state(report)).toEqual({ assignee: priya, ...unscheduled });
   });
 
   it('finds a task named in other words or the other language, and asks when two fit', async () => {

@@ -55,9 +55,15 @@ const TAKE_ON = words(
     'do',
     'take',
     'own',
+    // "Ravi is handling the GST return"
+    'handling',
+    'taking care of',
+    'looking after',
+    'managing',
+    'doing',
   ]),
 );
-const WILL = new Set(['will', 'should', 'can', 'must', 'shall', 'to']);
+const WILL = new Set(['will', 'should', 'can', 'must', 'shall', 'to', 'is']);
 /** "put Ravi on …", "make Ravi responsible for …", "… should go to Ravi", "… is Ravi's job now". */
 const PUT_ON = words('put');
 const MAKE_RESPONSIBLE = words('make');
@@ -84,17 +90,36 @@ const LOOK_AFTER_STEMS = [
   'nipta',
   'sort kar',
 ];
-const WILL_TAKE_ON = words(
-  `${alt(LOOK_AFTER_STEMS)}\\s+(?:lega|legi|lenge|lengi)|(?:sambhal|sambhaal|dekh|handle kare)(?:ga|gi|nge|ega|egi|enge)`,
-);
+const WILL_TAKE_ON_FORMS = `${alt(LOOK_AFTER_STEMS)}\\s+(?:lega|legi|lenge|lengi)|(?:sambhal|sambhaal|dekh|handle kare)(?:ga|gi|nge|ega|egi|enge)`;
+const WILL_TAKE_ON = words(WILL_TAKE_ON_FORMS);
+/** "… wo dekh lega" after the one named: said again of them. */
+const HE_TAKES_ON = words(`(?:wo|woh|vo|voh)\\s+(?:${WILL_TAKE_ON_FORMS})`);
 /** The owner taking it themselves: "main khud kar lunga", "courier main dekh lungi", "I'll do it myself". */
 const SELF_TAKES_ON = words(
   `(?:(?:main|mai)\\s+(?:khud\\s+)?(?:hi\\s+)?|khud\\s+(?:hi\\s+)?)(?:(?:ye|yeh|isko|ise|woh|wo)\\s+)?(?:${alt(LOOK_AFTER_STEMS)}\\s+(?:lunga|lungi|loonga|loongi)|karunga|karungi|dekhunga|dekhungi|sambhalunga|sambhalungi)|(?:ill|i will)\\s+(?:do|handle)\\s+(?:it|this|that)\\s+myself`,
 );
 /** A duty named as such, which "de do" hands over like a task: "Ravi ko GST ka zimma de do", "the rent thing". */
 export const DUTY = words('zimma|jimma|zimmedari|jimmedari|responsibility|charge|duty|thing');
-/** "assign it to Neha now", "abhi Rohit ko de do": when the handing over happens, not when the work is due. */
-export const HAND_OVER_NOW = words('right now|right away|now|abhi|turant');
+/**
+ * "assign it to Neha now", "abhi Rohit ko de do", "from now on Ravi handles it", "aaj se Rohit karega": when
+ * the handing over happens, not when the work is due.
+ */
+export const HAND_OVER_NOW = words(
+  alt([
+    'right now',
+    'right away',
+    'now',
+    'from now on',
+    'from now',
+    'from today',
+    'from today onwards',
+    'abhi',
+    'abhi se',
+    'ab se',
+    'aaj se',
+    'turant',
+  ]),
+);
 const PLAIN_DO_AFTER = new Set(['ko', 'kaam', 'task', 'zimma', 'jimma', 'zimmedari', 'jimmedari']);
 const WALA = words('wala|wali|wale|waala|waali|waale');
 /** "… Ravi ko de do", "… mujhe assign karo", "… Priya ko saunp do". */
@@ -172,8 +197,9 @@ export function takeAssignee(u: Utterance): string | undefined {
 
 function findAssignment(u: Utterance): Assignment | null {
   const found = handedOver(u);
-  // "… mujhe de do, main khud kar lunga": the promise to do it says who, never what
+  // "… mujhe de do, main khud kar lunga", "Suresh ko bolo … wo dekh lega": the promise says who, never what
   if (found?.person === 'me') u.takeAll(SELF_TAKES_ON, 'cue');
+  if (found) u.takeAll(HE_TAKES_ON, 'cue');
   return found;
 }
 
@@ -190,6 +216,7 @@ function handedOver(u: Utterance): Assignment | null {
     haveDone(u) ??
     onTheirName(u) ??
     willTakeOn(u) ??
+    theirJob(u) ??
     willDo(u) ??
     selfTakesOn(u)
   );
@@ -260,7 +287,9 @@ function tellHindi(u: Utterance): Assignment | null {
     if (from < 0) continue;
     const who = person(u, from, cue.from);
     mark(u, [{ from, to: cue.to }]);
-    return { tool: 'create_task', person: who };
+    // "Ravi ko bolo GST wala kaam wo dekh lega": work that is there already, when no time is set
+    const existing = (u.has(WALA) || u.has(TASK_NOUN)) && !moneyOrTime(u);
+    return { tool: existing ? 'update_task' : 'create_task', person: who };
   }
   return null;
 }
@@ -332,7 +361,11 @@ const WHEN = words(
 );
 
 /** "GST returns Ravi ko de do": work (not money, no time) before the person, and "de do" right after "ko". */
-const moneyOrTime = (u: Utterance) => MONEY.test(u.norm) || u.has(WHEN, { all: true });
+const moneyOrTime = (u: Utterance) => {
+  const handing = u.find(HAND_OVER_NOW, { all: true });
+  const isHanding = (m: Match) => handing.some((h) => h.from <= m.from && m.to <= h.to);
+  return MONEY.test(u.norm) || u.find(WHEN, { all: true }).some((m) => !isHanding(m));
+};
 
 function handsOverFirst(u: Utterance, cue: number): boolean {
   if (u.normOf(cue - 1) !== 'ko' || moneyOrTime(u)) return false;
@@ -525,4 +558,19 @@ function selfTakesOn(u: Utterance): Assignment | null {
   if (u.freeIndexes(0, cue.from).length === 0 && u.freeIndexes(cue.to, u.length).length === 0) return null;
   mark(u, [cue]);
   return { tool: 'update_task', person: 'me' };
+}
+
+const JOB = words('job|responsibility|duty|kaam');
+
+/** "the cash deposit is Suresh's job now": the work before, theirs. */
+function theirJob(u: Utterance): Assignment | null {
+  for (const cue of u.find(JOB)) {
+    const i = cue.from - 1;
+    const raw = u.tokens[i]?.raw ?? '';
+    if (i < 1 || !u.isFree(i) || !/^\p{Lu}\p{L}+['’]s$/u.test(raw) || u.freeIndexes(0, i).length === 0)
+      continue;
+    mark(u, [{ from: u.normOf(i - 1) === 'is' ? i - 1 : i, to: cue.to }]);
+    return { tool: 'update_task', person: raw.slice(0, -2) };
+  }
+  return null;
 }
