@@ -150,6 +150,7 @@ describeEachDb('agent with the offline model', (get) => {
     const rent = await task('Pay shop rent for April');
     const gstReturn = await task('GST return file karna');
     const report = await task('Send stock report to CA');
+    const prices = await task('Print the new price list');
     await task('Naya vendor dhundhna');
     const state = async (id: string) => {
       const t = (await api.request('GET', `/api/v1/tasks/${id}`, { token: owner })).body.data;
@@ -170,6 +171,9 @@ describeEachDb('agent with the offline model', (get) => {
     expect(await state(gstReturn)).toEqual({ assignee: ravi, ...unscheduled });
     await chat("the stock report is Priya's job now", owner);
     expect(await state(report)).toEqual({ assignee: priya, ...unscheduled });
+    // "give … to" with no task word, money or day: work handed over
+    await chat('give the price list to Ravi', owner);
+    expect(await state(prices)).toEqual({ assignee: ravi, ...unscheduled });
   });
 
   it('finds a task named in other words or the other language, and asks when two fit', async () => {

@@ -308,7 +308,9 @@ function giveTo(u: Utterance): Assignment | null {
       // "move the meeting to Friday" is a new day, "give the cheque to Ramesh" a thing to give
       const passes = PASSES_ON.test(cue.text) && spelledAsName(u, t + 1, end) && !moneyOrTime(u);
       if (/^(?:move|shift)$/.test(cue.text) && !passes) continue;
-      if (!assigns && over === t && !passes && !u.has(TASK_NOUN)) continue;
+      // "give the vendor payment to Priya": with no money or day in it, work to hand over, not a thing
+      const givesWork = cue.text === 'give' && !moneyOrTime(u);
+      if (!assigns && over === t && !passes && !givesWork && !u.has(TASK_NOUN)) continue;
       const who = person(u, t + 1, end);
       mark(u, [cue, { from: over, to: end }]);
       // "reassign the GST task from Priya to Ravi": who had it is not part of its name
