@@ -134,6 +134,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   ),
   action('repair', 'repaired', 'fix', 'fixed', 'mend', 'marammat', 'theek', 'thik'),
   action('service', 'serviced', 'servicing'),
+  action('update', 'updated', 'updating'),
   action('paint', 'painting', 'painted', 'rang', 'rangai', 'putai'),
   action('file', 'filed', 'filing', 'submit', 'submitted', 'bharna', 'bhar', 'bhara'),
   action('book', 'booked', 'booking', 'reserve', 'reserved'),

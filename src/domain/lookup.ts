@@ -94,8 +94,8 @@ export function stem(word: string): string {
   else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
   else if (w.length > 6 && /wan[ai]$/.test(w)) w = w.slice(0, -4);
   else if (w.length > 4 && /n[ai]$/.test(w)) w = w.slice(0, -2);
-  // "bhejne", "bharne": the oblique infinitive ("invoice bhejne ka kaam")
-  else if (w.length > 5 && /[^aeiou]ne$/.test(w)) w = w.slice(0, -2);
+  // "bhejne", "milne": the oblique infinitive ("invoice bhejne ka kaam", "CA se milne ka kaam")
+  else if (w.length > 4 && /[^aeiou]ne$/.test(w)) w = w.slice(0, -2);
   if (w.length > 4 && /[aeio]$/.test(w)) w = w.slice(0, -1);
   return w;
 }

@@ -28,6 +28,23 @@ describeEachDb('agent with the offline model', (get) => {
     };
   };
 
+  /** A business of its own: an owner named Suresh, signed in, with members (name → phone number n). */
+  const business = async (n: number, members: Record<string, number>) => {
+    const owner = await api.signIn(testPhone(n));
+    await api.request('PATCH', '/api/v1/me', { token: owner, body: { name: 'Suresh' } });
+    const team: Record<string, string> = {};
+    for (const [name, k] of Object.entries(members)) {
+      const res = await api.request('POST', '/api/v1/members', {
+        token: owner,
+        body: { phone: testPhone(k), name },
+      });
+      team[name] = res.body.data.id;
+    }
+    const task = async (title: string) =>
+      (await api.request('POST', '/api/v1/tasks', { token: owner, body: { title } })).body.data.id as string;
+    return { owner, team, task };
+  };
+
   it('adds a task with a reminder from plain English', async () => {
     const turn = await chat('remind me to call ABC Traders tomorrow at 5pm');
     expect(turn.actions.map((a) => a.tool)).toEqual(['create_task']);
@@ -84,15 +101,8 @@ describeEachDb('agent with the offline model', (get) => {
   });
 
   it('gives work to the team: assigns a task, makes tasks for a member in both languages, and "me"', async () => {
-    const owner = await api.signIn(testPhone(23));
-    await api.request('PATCH', '/api/v1/me', { token: owner, body: { name: 'Suresh' } });
-    const member = async (n: number, name: string) =>
-      (await api.request('POST', '/api/v1/members', { token: owner, body: { phone: testPhone(n), name } }))
-        .body.data.id as string;
-    const ravi = await member(24, 'Ravi Kumar');
-    const priya = await member(25, 'Priya Shah');
-    const task = async (title: string) =>
-      (await api.request('POST', '/api/v1/tasks', { token: owner, body: { title } })).body.data.id as string;
+    const { owner, team, task } = await business(23, { 'Ravi Kumar': 24, 'Priya Shah': 25 });
+    const [ravi, priya] = [team['Ravi Kumar'], team['Priya Shah']];
     const gst = await task('File GST returns');
     const bank = await task('Bank statement nikalna');
     const assigneeOf = async (id: string) =>
@@ -128,6 +138,42 @@ describeEachDb('agent with the offline model', (get) => {
     expect((await api.request('GET', '/api/v1/tasks', { token: owner })).body.data.tasks).toHaveLength(
       before,
     );
+  });
+
+  it('hands a task over when a member will take it on ("dekh lega", "sambhalegi") or the owner will ("main khud kar lunga"), from now on ("ab se"), leaving its due as it was', async () => {
+    const { owner, team, task } = await business(28, { 'Ravi Kumar': 29, 'Priya Shah': 30 });
+    const [ravi, priya] = [team['Ravi Kumar'], team['Priya Shah']];
+    const suresh = (await api.request('GET', '/api/v1/me', { token: owner })).body.data.user_id;
+    const bank = await task('Bank mein cash jama karna');
+    const vendor = await task('Vendor ko payment karna');
+    const salary = await task('Staff ki salary dena');
+    const rent = await task('Pay shop rent for April');
+    const gstReturn = await task('GST return file karna');
+    const report = await task('Send stock report to CA');
+    const prices = await task('Print the new price list');
+    await task('Naya vendor dhundhna');
+    const state = async (id: string) => {
+      const t = (await api.request('GET', `/api/v1/tasks/${id}`, { token: owner })).body.data;
+      return { assignee: t.assignee_id, due_date: t.due_date, due_at: t.due_at };
+    };
+    const unscheduled = { due_date: null, due_at: null };
+
+    await chat('bank ka kaam Ravi bhai dekh lega', owner);
+    expect(await state(bank)).toEqual({ assignee: ravi, ...unscheduled });
+    await chat('vendor ka payment Priya sambhalegi', owner);
+    expect(await state(vendor)).toEqual({ assignee: priya, ...unscheduled });
+    await chat('salary wala kaam mujhe de do, main khud kar lunga', owner);
+    expect(await state(salary)).toEqual({ assignee: suresh, ...unscheduled });
+    // "now" says when to hand it over, not when the rent is due
+    await chat('can you assign the rent thing to Priya now', owner);
+    expect(await state(rent)).toEqual({ assignee: priya, ...unscheduled });
+    await chat('GST return ab se Ravi dekhega', owner);
+    expect(await state(gstReturn)).toEqual({ assignee: ravi, ...unscheduled });
+    await chat("the stock report is Priya's job now", owner);
+    expect(await state(report)).toEqual({ assignee: priya, ...unscheduled });
+    // "give … to" with no task word, money or day: work handed over
+    await chat('give the price list to Ravi', owner);
+    expect(await state(prices)).toEqual({ assignee: ravi, ...unscheduled });
   });
 
   it('finds a task named in other words or the other language, and asks when two fit', async () => {

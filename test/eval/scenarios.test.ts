@@ -27,7 +27,9 @@ for (const file of FILES) {
     it('names, for an assignment, a member the business has', () => {
       for (const [k, c] of set.cases.entries()) {
         if (c.expect.outcome === 'assigned')
-          expect(c.members ?? [], `case ${k}`).toContain(c.expect.assignee);
+          expect([...(c.members ?? []), ...(c.owner ? [c.owner] : [])], `case ${k}`).toContain(
+            c.expect.assignee,
+          );
       }
     });
 

@@ -3,6 +3,7 @@ import type { TurnRunner } from '../../src/agent/runner.ts';
 import type { Db } from '../../src/db/types.ts';
 import type { Ctx } from '../../src/domain/context.ts';
 import { addMember } from '../../src/domain/members/service.ts';
+import { updateProfile } from '../../src/domain/profile.ts';
 import type { Task } from '../../src/domain/tasks/schema.ts';
 import { createTask, listTasks } from '../../src/domain/tasks/service.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
@@ -16,8 +17,8 @@ import { type CaseResult, Lang, readJson, type Score, scoreOf } from './evaluate
  * effect is read back from the database.
  * - `done`: the named task is done, nothing else changed;
  * - `rescheduled`: the named task has the new due date (no time) or due time, nothing else changed;
- * - `assigned`: the named task is assigned to the member of that full name, nothing else about it or any
- *   other task changed;
+ * - `assigned`: the named task is assigned to the member (or the owner) of that full name, nothing else
+ *   about it or any other task changed;
  * - `asks`: nothing changed, and the reply names the tasks it is choosing between;
  * - `listed`: nothing changed, and the reply lists `count` tasks, every open one among them.
  */
@@ -51,6 +52,8 @@ const Scenario = z.object({
   tasks: z.array(z.string().min(1)).min(1),
   /** The business's team members by full name, added before the turn. */
   members: z.array(z.string().min(1)).optional(),
+  /** The owner's own name, set before the turn: an assignment to the owner ("mujhe de do") names it. */
+  owner: z.string().min(1).optional(),
   text: z.string(),
   expect: Expect,
 });
@@ -150,6 +153,10 @@ export async function runScenario(run: ScenarioRun, c: Scenario, timezone: strin
     timezone,
   };
   const team = new Map<string, string>();
+  if (c.owner) {
+    await updateProfile(db, { ...ctx, userId: principal.userId }, { name: c.owner });
+    team.set(c.owner, principal.userId);
+  }
   for (const name of c.members ?? []) {
     team.set(name, (await addMember(db, ctx, { phone: phone(), name, role: 'member' })).id);
   }
@@ -180,7 +187,12 @@ export async function runScenario(run: ScenarioRun, c: Scenario, timezone: strin
     holdout: c.holdout ?? false,
     ok: judge(c, before, changed, turn.reply, team),
     text: c.text,
-    expected: { tasks: c.tasks, ...(c.members ? { members: c.members } : {}), ...c.expect },
+    expected: {
+      tasks: c.tasks,
+      ...(c.owner ? { owner: c.owner } : {}),
+      ...(c.members ? { members: c.members } : {}),
+      ...c.expect,
+    },
     got: observed,
   };
 }

@@ -1,7 +1,7 @@
 import { isHonorific } from '../../domain/honorifics.ts';
 import { isActionWord } from '../../domain/lookup.ts';
 import type { ToolName } from '../tools/index.ts';
-import { DUTY, takeAssignee } from './assign.ts';
+import { assignmentIntent, DUTY, HAND_OVER_NOW, takeAssignee } from './assign.ts';
 import { briefingArgs } from './briefing.ts';
 import { type DateContext, resolveWhen, takeSpan, takeWhen, tomorrowAt } from './dates.ts';
 import {
@@ -162,6 +162,7 @@ function listFollowUps(u: Utterance): Args {
 }
 
 function updateTask(u: Utterance, ctx: DateContext): Args | null {
+  if (assignmentIntent(u)) u.takeAll(HAND_OVER_NOW, 'filler');
   const when = takeWhen(u, ctx);
   const assignee = takeAssignee(u);
   const priority = takePriority(u);

@@ -1,5 +1,5 @@
 import { HONORIFICS_AFTER, HONORIFICS_BEFORE, isHonorific } from '../../domain/honorifics.ts';
-import { TASK_NOUN } from './entities.ts';
+import { FOLLOW_UP_NOUN, TASK_NOUN } from './entities.ts';
 import { alt, DAY_OFFSET_WORDS, DAY_PARTS, WEEKDAYS, words } from './lexicon.ts';
 import type { Match, Utterance } from './utterance.ts';
 
@@ -34,10 +34,11 @@ const GIVE_TO = words(
     'allot',
     'allocate',
     'delegate',
+    'leave',
   ]),
 );
-/** Verbs that hand work over whatever it is called ("delegate the bank deposit to Priya"). */
-const ONLY_ASSIGNS = /assign|allo|delegate|hand over|pass on/;
+/** Verbs that hand work over whatever it is called ("delegate the bank deposit to Priya", "leave it to me"). */
+const ONLY_ASSIGNS = /assign|allo|delegate|hand over|pass on|leave/;
 /** Verbs that hand work on to a person named as one, when no money or time is in it: "transfer the GST filing to Ravi". */
 const PASSES_ON = /^(?:hand|pass|transfer|move|shift)$/;
 /** "Ravi will handle …", "let Priya take care of …": taking a piece of work on. */
@@ -54,9 +55,15 @@ const TAKE_ON = words(
     'do',
     'take',
     'own',
+    // "Ravi is handling the GST return"
+    'handling',
+    'taking care of',
+    'looking after',
+    'managing',
+    'doing',
   ]),
 );
-const WILL = new Set(['will', 'should', 'can', 'must', 'shall', 'to']);
+const WILL = new Set(['will', 'should', 'can', 'must', 'shall', 'to', 'is']);
 /** "put Ravi on …", "make Ravi responsible for …", "… should go to Ravi", "… is Ravi's job now". */
 const PUT_ON = words('put');
 const MAKE_RESPONSIBLE = words('make');
@@ -72,8 +79,47 @@ const ON_THEIR_NAME = words(
 );
 /** "invoice ab Priya bhejegi", "bank deposit Suresh bhai karega": someone will do it. */
 const WILL_DO = /^\p{L}{2,}(?:ega|egi|enge|ayega|ayegi)$/u;
-/** A duty named as such, which "de do" hands over like a task: "Ravi ko GST ka zimma de do". */
-export const DUTY = words('zimma|jimma|zimmedari|jimmedari|responsibility|charge|duty');
+/** Taking work on, in the future: "Suresh bhai dekh lega", "Deepak sambhalega", "Priya kar legi". */
+const LOOK_AFTER_STEMS = [
+  'dekh',
+  'kar',
+  'sambhal',
+  'sambhaal',
+  'handle kar',
+  'manage kar',
+  'nipta',
+  'sort kar',
+];
+const WILL_TAKE_ON_FORMS = `${alt(LOOK_AFTER_STEMS)}\\s+(?:lega|legi|lenge|lengi)|(?:sambhal|sambhaal|dekh|handle kare)(?:ga|gi|nge|ega|egi|enge)`;
+const WILL_TAKE_ON = words(WILL_TAKE_ON_FORMS);
+/** "… wo dekh lega" after the one named: said again of them. */
+const HE_TAKES_ON = words(`(?:wo|woh|vo|voh)\\s+(?:${WILL_TAKE_ON_FORMS})`);
+/** The owner taking it themselves: "main khud kar lunga", "courier main dekh lungi", "I'll do it myself". */
+const SELF_TAKES_ON = words(
+  `(?:(?:main|mai)\\s+(?:khud\\s+)?(?:hi\\s+)?|khud\\s+(?:hi\\s+)?)(?:(?:ye|yeh|isko|ise|woh|wo)\\s+)?(?:${alt(LOOK_AFTER_STEMS)}\\s+(?:lunga|lungi|loonga|loongi)|karunga|karungi|dekhunga|dekhungi|sambhalunga|sambhalungi)|(?:ill|i will)\\s+(?:do|handle)\\s+(?:it|this|that)\\s+myself`,
+);
+/** A duty named as such, which "de do" hands over like a task: "Ravi ko GST ka zimma de do", "the rent thing". */
+export const DUTY = words('zimma|jimma|zimmedari|jimmedari|responsibility|charge|duty|thing');
+/**
+ * "assign it to Neha now", "abhi Rohit ko de do", "from now on Ravi handles it", "aaj se Rohit karega": when
+ * the handing over happens, not when the work is due.
+ */
+export const HAND_OVER_NOW = words(
+  alt([
+    'right now',
+    'right away',
+    'now',
+    'from now on',
+    'from now',
+    'from today',
+    'from today onwards',
+    'abhi',
+    'abhi se',
+    'ab se',
+    'aaj se',
+    'turant',
+  ]),
+);
 const PLAIN_DO_AFTER = new Set(['ko', 'kaam', 'task', 'zimma', 'jimma', 'zimmedari', 'jimmedari']);
 const WALA = words('wala|wali|wale|waala|waali|waale');
 /** "… Ravi ko de do", "… mujhe assign karo", "… Priya ko saunp do". */
@@ -150,6 +196,14 @@ export function takeAssignee(u: Utterance): string | undefined {
 }
 
 function findAssignment(u: Utterance): Assignment | null {
+  const found = handedOver(u);
+  // "… mujhe de do, main khud kar lunga", "Suresh ko bolo … wo dekh lega": the promise says who, never what
+  if (found?.person === 'me') u.takeAll(SELF_TAKES_ON, 'cue');
+  if (found) u.takeAll(HE_TAKES_ON, 'cue');
+  return found;
+}
+
+function handedOver(u: Utterance): Assignment | null {
   return (
     askTo(u) ??
     tellHindi(u) ??
@@ -161,7 +215,10 @@ function findAssignment(u: Utterance): Assignment | null {
     doneBy(u) ??
     haveDone(u) ??
     onTheirName(u) ??
-    willDo(u)
+    willTakeOn(u) ??
+    theirJob(u) ??
+    willDo(u) ??
+    selfTakesOn(u)
   );
 }
 
@@ -230,7 +287,9 @@ function tellHindi(u: Utterance): Assignment | null {
     if (from < 0) continue;
     const who = person(u, from, cue.from);
     mark(u, [{ from, to: cue.to }]);
-    return { tool: 'create_task', person: who };
+    // "Ravi ko bolo GST wala kaam wo dekh lega": work that is there already, when no time is set
+    const existing = (u.has(WALA) || u.has(TASK_NOUN)) && !moneyOrTime(u);
+    return { tool: existing ? 'update_task' : 'create_task', person: who };
   }
   return null;
 }
@@ -249,7 +308,9 @@ function giveTo(u: Utterance): Assignment | null {
       // "move the meeting to Friday" is a new day, "give the cheque to Ramesh" a thing to give
       const passes = PASSES_ON.test(cue.text) && spelledAsName(u, t + 1, end) && !moneyOrTime(u);
       if (/^(?:move|shift)$/.test(cue.text) && !passes) continue;
-      if (!assigns && over === t && !passes && !u.has(TASK_NOUN)) continue;
+      // "give the vendor payment to Priya": with no money or day in it, work to hand over, not a thing
+      const givesWork = cue.text === 'give' && !moneyOrTime(u);
+      if (!assigns && over === t && !passes && !givesWork && !u.has(TASK_NOUN)) continue;
       const who = person(u, t + 1, end);
       mark(u, [cue, { from: over, to: end }]);
       // "reassign the GST task from Priya to Ravi": who had it is not part of its name
@@ -265,7 +326,8 @@ function giveTo(u: Utterance): Assignment | null {
       mark(u, [cue, { from: cue.to, to: named + 1 }]);
       return { tool: 'update_task', person: person(u, cue.to, named) };
     }
-    if (!assigns && !u.has(TASK_NOUN)) continue;
+    const work = u.has(TASK_NOUN) || u.has(FOLLOW_UP_NOUN);
+    if (!assigns && !work) continue;
     // "assign Ravi GST filing": a name as such right after the verb, the work after it
     const direct = assigns ? nameAfter(u, cue.to, () => false) : -1;
     if (
@@ -277,10 +339,10 @@ function giveTo(u: Utterance): Assignment | null {
       mark(u, [cue, { from: cue.to, to: direct }]);
       return { tool: 'update_task', person: person(u, cue.to, direct) };
     }
-    // "give Ravi the GST task", "give me the bank task"
+    // "give Ravi the GST task", "give me the bank task", "give Rohit the Diwali order follow up"
     const the = (i: number) => ['the', 'my', 'this', 'that'].includes(u.normOf(i));
     const end = nameAfter(u, cue.to, the);
-    if (end > cue.to && the(end) && u.has(TASK_NOUN)) {
+    if (end > cue.to && the(end) && work) {
       const who = person(u, cue.to, end);
       mark(u, [cue, { from: cue.to, to: end }]);
       return { tool: 'update_task', person: who };
@@ -301,7 +363,11 @@ const WHEN = words(
 );
 
 /** "GST returns Ravi ko de do": work (not money, no time) before the person, and "de do" right after "ko". */
-const moneyOrTime = (u: Utterance) => MONEY.test(u.norm) || u.has(WHEN, { all: true });
+const moneyOrTime = (u: Utterance) => {
+  const handing = u.find(HAND_OVER_NOW, { all: true });
+  const isHanding = (m: Match) => handing.some((h) => h.from <= m.from && m.to <= h.to);
+  return MONEY.test(u.norm) || u.find(WHEN, { all: true }).some((m) => !isHanding(m));
+};
 
 function handsOverFirst(u: Utterance, cue: number): boolean {
   if (u.normOf(cue - 1) !== 'ko' || moneyOrTime(u)) return false;
@@ -468,4 +534,45 @@ function willDo(u: Utterance): Assignment | null {
     { from: last, to: u.length },
   ]);
   return { tool: 'update_task', person: person(u, 0, end) };
+}
+
+/**
+ * "bank ka kaam Suresh bhai dekh lega", "Deepak sambhalega delivery wala kaam": a named person will take
+ * the work named before or after them; with money or a day in it, it is more likely new work.
+ */
+function willTakeOn(u: Utterance): Assignment | null {
+  if (moneyOrTime(u)) return null;
+  for (const cue of u.find(WILL_TAKE_ON)) {
+    const from = nameBefore(u, cue.from);
+    if (from < 0 || !spelledAsName(u, from, cue.from)) continue;
+    if (u.freeIndexes(0, from).length === 0 && u.freeIndexes(cue.to, u.length).length === 0) continue;
+    mark(u, [{ from, to: cue.to }]);
+    if (u.normOf(from - 1) === 'ab') u.use(from - 1, from, 'cue');
+    return { tool: 'update_task', person: person(u, from, cue.from) };
+  }
+  return null;
+}
+
+/** "courier wala kaam main khud dekh lunga", "I'll do the GST filing myself": the owner's own now. */
+function selfTakesOn(u: Utterance): Assignment | null {
+  const cue = u.find(SELF_TAKES_ON)[0];
+  if (!cue || moneyOrTime(u)) return null;
+  if (u.freeIndexes(0, cue.from).length === 0 && u.freeIndexes(cue.to, u.length).length === 0) return null;
+  mark(u, [cue]);
+  return { tool: 'update_task', person: 'me' };
+}
+
+const JOB = words('job|responsibility|duty|kaam');
+
+/** "the cash deposit is Suresh's job now": the work before, theirs. */
+function theirJob(u: Utterance): Assignment | null {
+  for (const cue of u.find(JOB)) {
+    const i = cue.from - 1;
+    const raw = u.tokens[i]?.raw ?? '';
+    if (i < 1 || !u.isFree(i) || !/^\p{Lu}\p{L}+['’]s$/u.test(raw) || u.freeIndexes(0, i).length === 0)
+      continue;
+    mark(u, [{ from: u.normOf(i - 1) === 'is' ? i - 1 : i, to: cue.to }]);
+    return { tool: 'update_task', person: raw.slice(0, -2) };
+  }
+  return null;
 }
