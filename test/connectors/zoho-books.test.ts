@@ -239,6 +239,27 @@ describeEachDb('Zoho Books against its fake', (get, kind) => {
     expect(await count(db, c, 'SELECT count(*) AS n FROM invoices WHERE deleted_at IS NULL')).toBe(450);
   });
 
+  it('disconnects when Zoho refuses the refresh made before an expiry, without retrying it as a network error', async () => {
+    const { db } = get();
+    const c = await connect(db, '+919800000307');
+    const runtime = runtimeFor(db);
+    await sync(runtime, c);
+    clock = new Date(clock.getTime() + 2 * 3600_000);
+    fake.revoked = true;
+    fake.requests.length = 0;
+    try {
+      const refused = await sync(runtime, c);
+      expect(refused.status).toBe('failed');
+      expect(refused.error).toContain('invalid_code');
+    } finally {
+      fake.revoked = false;
+    }
+    expect(tokenCalls()).toBe(1);
+    expect((await one<{ status: string }>(db, c, 'SELECT status FROM connections')).status).toBe(
+      'disconnected',
+    );
+  });
+
   it('refreshes once when two processes find the token stale at the same time', async () => {
     const { db } = get();
     const c = await connect(db, '+919800000305');
