@@ -1,8 +1,12 @@
 import { razorpay } from './razorpay/index.ts';
 import type { Connector } from './types.ts';
+import { zohoBooks } from './zoho-books/index.ts';
 
 /** Every connector AxonBOS has: adding one is its folder and a line here. */
-export const CONNECTORS: readonly Connector[] = [razorpay as unknown as Connector];
+export const CONNECTORS: readonly Connector[] = [
+  razorpay as unknown as Connector,
+  zohoBooks as unknown as Connector,
+];
 
 export const connectorById = (id: string): Connector | undefined =>
   CONNECTORS.find((c) => c.manifest.id === id);

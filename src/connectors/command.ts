@@ -39,7 +39,7 @@ const count = (n: number) => new Intl.NumberFormat('en-IN').format(n);
 interface JsonSchema {
   properties?: Record<
     string,
-    { description?: string; writeOnly?: boolean; default?: unknown; enum?: unknown[] }
+    { description?: string; writeOnly?: boolean; readOnly?: boolean; default?: unknown; enum?: unknown[] }
   >;
   required?: string[];
 }
@@ -59,6 +59,8 @@ async function ask(schema: JsonSchema, io: CommandIo): Promise<Record<string, un
   const answers: Record<string, unknown> = {};
   try {
     for (const [name, field] of Object.entries(schema.properties ?? {})) {
+      // What AxonBOS keeps itself (a refreshed token) is never asked for.
+      if (field.readOnly) continue;
       const required = schema.required?.includes(name) ?? false;
       const hint = field.enum ? ` (${field.enum.join(', ')})` : required ? '' : ' (optional, Enter to skip)';
       const question = `${field.description ?? name}${hint}: `;

@@ -175,7 +175,9 @@ export function createVendorClient(options: VendorClientOptions) {
       try {
         res = await once(method, url, req);
       } catch (err) {
-        if (req.signal?.aborted) throw err;
+        // Only the network is retried here; a refresh made for this request has already tried its own.
+        if (req.signal?.aborted || err instanceof ConnectorError || err instanceof ConnectorAuthError)
+          throw err;
         if (attempt >= settings.retries) {
           throw new ConnectorError(connector, `${connector} could not be reached (${(err as Error).name})`);
         }

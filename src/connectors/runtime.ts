@@ -21,7 +21,8 @@ export interface ConnectorRuntime {
   db: Db;
   vault: Vault;
   connectors: readonly Connector[];
-  baseUrl(connector: Connector): string;
+  /** The vendor's address: CONNECTOR_<ID>_BASE_URL's, else the connector's for this config, else its manifest's. */
+  baseUrl(connector: Connector, config?: Record<string, unknown>): string;
   limiter(connector: Connector): RateLimiter;
   http: HttpSettings;
   now: () => Date;
@@ -46,7 +47,8 @@ export function createConnectorRuntime(o: ConnectorRuntimeOptions): ConnectorRun
     db: o.db,
     vault: o.vault,
     connectors: o.connectors ?? CONNECTORS,
-    baseUrl: (c) => o.baseUrls?.[c.manifest.id] ?? c.manifest.baseUrl,
+    baseUrl: (c, config) =>
+      o.baseUrls?.[c.manifest.id] ?? (config && c.baseUrlFor?.(config)) ?? c.manifest.baseUrl,
     limiter(c) {
       let limiter = limiters.get(c.manifest.id);
       if (!limiter) {
@@ -61,30 +63,72 @@ export function createConnectorRuntime(o: ConnectorRuntimeOptions): ConnectorRun
   };
 }
 
+type Credentials = Record<string, unknown>;
+
+/**
+ * Where refreshed credentials are kept (the connection's sealed row). `refresh` runs `mint` with the stored
+ * credentials under a lock held across processes, unless the stored ones already differ from `current` and
+ * are fresh (another process refreshed meanwhile): then those are returned as they are.
+ */
+export interface CredentialStore {
+  refresh(current: Credentials, mint: (stored: Credentials) => Promise<Credentials>): Promise<Credentials>;
+}
+
 /** The context a connector's operations run in, for one set of (already validated) settings. */
 export function contextFor(
   runtime: ConnectorRuntime,
   connector: Connector,
   settings: {
     config: Record<string, unknown>;
-    credentials: Record<string, unknown>;
+    credentials: Credentials;
     timezone: string;
     signal?: AbortSignal;
+    /** Without one (a check before connecting), refreshed credentials live only as long as the context. */
+    store?: CredentialStore;
   },
 ): ConnectorContext {
-  return {
+  let credentials = settings.credentials;
+  let refreshing: Promise<void> | undefined;
+  const refresh = (): Promise<void> => {
+    // One refresh at a time within the process; the store serialises processes.
+    refreshing ??= (async () => {
+      const mint = (stored: Credentials) => connector.refresh?.(ctx, stored) ?? Promise.resolve(stored);
+      credentials = settings.store
+        ? await settings.store.refresh(credentials, mint)
+        : await mint(credentials);
+    })().finally(() => {
+      refreshing = undefined;
+    });
+    return refreshing;
+  };
+  const baseUrl = runtime.baseUrl(connector, settings.config);
+  const ctx: ConnectorContext = {
     config: settings.config,
-    credentials: settings.credentials,
+    get credentials() {
+      return credentials;
+    },
     timezone: settings.timezone,
     now: runtime.now,
+    baseUrl,
     ...(settings.signal && { signal: settings.signal }),
     http: createVendorClient({
       connector: connector.manifest.id,
-      baseUrl: runtime.baseUrl(connector),
+      baseUrl,
       limiter: runtime.limiter(connector),
       settings: runtime.http,
-      authHeaders: () => connector.authHeaders(settings.credentials),
+      async authHeaders() {
+        if (connector.stale?.(credentials, runtime.now())) await refresh();
+        return connector.authHeaders(credentials);
+      },
+      ...(connector.refresh && {
+        refresh: async () => {
+          await refresh();
+          return true;
+        },
+      }),
       ...(connector.errorText && { errorText: connector.errorText }),
+      ...(connector.refused && { refused: connector.refused }),
     }),
   };
+  return ctx;
 }

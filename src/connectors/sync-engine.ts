@@ -15,8 +15,9 @@ import {
 } from '../domain/connections/repo.ts';
 import { emitEvent } from '../domain/events.ts';
 import { ConnectorAuthError } from './errors.ts';
-import { type ConnectorRuntime, contextFor } from './runtime.ts';
+import { type ConnectorRuntime, type CredentialStore, contextFor } from './runtime.ts';
 import type { Connector, ConnectorContext, StreamSpec } from './types.ts';
+import type { Binding } from './vault.ts';
 
 /**
  * One sync run of one connection. Each stream is read page by page; a page's records, the stream's cursor
@@ -112,6 +113,7 @@ export async function runSync(
       config: connector.manifest.config.parse(connection.config),
       credentials,
       timezone: owner.timezone,
+      store: credentialStore(runtime, connector, { tenantId, connectionId: connection.id }),
       ...(watch.signal && { signal: watch.signal }),
     });
     const states = run.reset
@@ -140,6 +142,45 @@ export async function runSync(
     failure = err;
   }
   return settle(runtime, run, connection, failure);
+}
+
+/**
+ * Refreshed credentials, sealed back into the connection so every process reuses them. The advisory lock
+ * (per connection, held to the transaction's end) keeps two processes from refreshing at once; whoever
+ * waited reads what the other stored and uses it while it is fresh.
+ */
+export function credentialStore(
+  runtime: ConnectorRuntime,
+  connector: Connector,
+  binding: Binding,
+): CredentialStore {
+  return {
+    refresh: (current, mint) =>
+      runtime.db.tenant(binding.tenantId, async (tx) => {
+        await tx.query("SELECT pg_advisory_xact_lock(hashtext('connector credentials'), hashtext($1))", [
+          binding.connectionId,
+        ]);
+        const [row] = await tx.query<Pick<ConnectionRow, 'key_version' | 'wrapped_key' | 'credentials'>>(
+          'SELECT key_version, wrapped_key, credentials FROM connections WHERE id = $1',
+          [binding.connectionId],
+        );
+        if (!row) throw new Error('the connection is gone');
+        const stored = runtime.vault.open(binding, {
+          keyVersion: row.key_version,
+          wrappedKey: row.wrapped_key,
+          ciphertext: row.credentials,
+        });
+        const refreshedElsewhere = JSON.stringify(stored) !== JSON.stringify(current);
+        if (refreshedElsewhere && !connector.stale?.(stored, runtime.now())) return stored;
+        const fresh = await mint(stored);
+        const sealed = runtime.vault.seal(binding, fresh);
+        await tx.query(
+          'UPDATE connections SET key_version = $2, wrapped_key = $3, credentials = $4, updated_at = now() WHERE id = $1',
+          [binding.connectionId, sealed.keyVersion, sealed.wrappedKey, sealed.ciphertext],
+        );
+        return fresh;
+      }),
+  };
 }
 
 interface StreamRead {

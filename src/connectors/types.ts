@@ -62,6 +62,8 @@ export interface ConnectorContext<C = Record<string, unknown>, K = Record<string
   credentials: K;
   /** The vendor client, at the connector's rate, authenticated with `credentials`. */
   http: VendorClient;
+  /** The base URL `http` resolves paths against: the connector's own, or CONNECTOR_<ID>_BASE_URL's. */
+  baseUrl: string;
   /** The business's time zone (a vendor that speaks dates without one). */
   timezone: string;
   /** Now, as the platform sees it (tests move it). */
@@ -83,6 +85,17 @@ export interface Connector<C extends z.ZodObject = z.ZodObject, K extends z.ZodO
   ): AsyncIterable<StreamPage>;
   /** The vendor's error text from an error body. */
   errorText?(body: unknown): string | undefined;
+  /** Whether a response that is not a 401 still refuses the credentials (an OAuth error in a 200). */
+  refused?(status: number, body: unknown): boolean;
+  /** The vendor's address for this config, when it depends on it (a data centre); the override still wins. */
+  baseUrlFor?(config: z.infer<C>): string;
+  /**
+   * OAuth connectors: credentials with a fresh access token, minted with `ctx.http` (the refresh token is
+   * in `credentials`). The platform persists them and never runs two at once for one connection.
+   */
+  refresh?(ctx: ConnectorContext<z.infer<C>, z.infer<K>>, credentials: z.infer<K>): Promise<z.infer<K>>;
+  /** Whether these credentials must be refreshed before use at `now` (an access token about to expire). */
+  stale?(credentials: z.infer<K>, now: Date): boolean;
   /** Events the vendor pushes, taken in at once (the scheduled sync still reconciles). */
   webhook?: WebhookIngest<z.infer<K>>;
 }
