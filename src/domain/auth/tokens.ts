@@ -35,13 +35,15 @@ export interface TokenSettings {
 /** Bearer tokens: HS256 JWTs naming a session row, so logout can revoke a token before it expires. */
 export function createTokenService(db: Db, secret: string, settings: TokenSettings = { sessionCacheMs: 0 }) {
   const key = new TextEncoder().encode(secret);
+  // By the token itself: the very string that verified a moment ago verifies again, so a kept token skips
+  // the signature check as well as the session's query, until its session check is due or it expires.
   const checked = new Map<string, { until: number; session: Session }>();
 
-  function keep(session: Session): void {
+  function keep(token: string, session: Session, expiresAt: number): void {
     if (settings.sessionCacheMs <= 0) return;
     const oldest = checked.keys().next();
     if (checked.size >= MAX_CACHED && !oldest.done) checked.delete(oldest.value);
-    checked.set(session.sessionId, { until: Date.now() + settings.sessionCacheMs, session });
+    checked.set(token, { until: Math.min(Date.now() + settings.sessionCacheMs, expiresAt), session });
   }
 
   async function issue(userId: string, tenantId: string): Promise<AccessToken> {
@@ -62,21 +64,23 @@ export function createTokenService(db: Db, secret: string, settings: TokenSettin
   }
 
   async function authenticate(token: string): Promise<Session> {
+    const hit = checked.get(token);
+    if (hit && hit.until > Date.now()) return hit.session;
+    checked.delete(token);
     let sub: string | undefined;
     let jti: string | undefined;
+    let exp = 0;
     try {
       const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
       sub = payload.sub;
       jti = payload.jti;
+      exp = (payload.exp ?? 0) * 1000;
     } catch (err) {
       if (err instanceof errors.JWTExpired)
         throw unauthorized('token_expired', 'Your session has expired. Please sign in again.');
       throw unauthorized('invalid_token', 'The access token is not valid.');
     }
     if (!sub || !jti) throw unauthorized('invalid_token', 'The access token is not valid.');
-    const hit = checked.get(jti);
-    if (hit && hit.until > Date.now() && hit.session.userId === sub) return hit.session;
-    checked.delete(jti);
     // One round trip per request: the session's liveness and everything the request needs about its user.
     const [row] = await db.query<PrincipalRow & { live: boolean }>(
       `SELECT s.revoked_at IS NULL AND s.expires_at > now() AS live, ${PRINCIPAL_COLUMNS}
@@ -86,7 +90,7 @@ export function createTokenService(db: Db, secret: string, settings: TokenSettin
     );
     if (!row?.live) throw unauthorized('token_revoked', 'This session has ended. Please sign in again.');
     const session = { ...toPrincipal(row), sessionId: jti };
-    keep(session);
+    keep(token, session, exp);
     return session;
   }
 
@@ -101,7 +105,7 @@ export function createTokenService(db: Db, secret: string, settings: TokenSettin
       sessionId,
     ]);
     // After the update, so a request that checked the session while it was still live cannot keep it.
-    checked.delete(sessionId);
+    for (const [token, entry] of checked) if (entry.session.sessionId === sessionId) checked.delete(token);
   }
 
   return { issue, authenticate, revoke, forget };
