@@ -1,15 +1,15 @@
 /**
  * `npm run bench:footprint`: what a served AxonBOS process costs the machine when nothing happens, and
  * whether traffic leaves it bigger (issue 11). The real server runs as a child process, as a deployment
- * runs it: `node dist/src/main.js` (built first with `npm run build`), and on the embedded database also
- * `npm start`'s process (`node --import tsx src/main.ts`). Its memory and CPU are read from
+ * runs it and `npm start` runs it: `node dist/src/main.js` (built first with `npm run build`), and on the
+ * embedded database also the sources through tsx (`node --import tsx src/main.ts`, as `npm run dev`). Its memory and CPU are read from
  * /proc/<pid>/status (VmRSS, VmHWM) and /proc/<pid>/stat (utime + stime), never from inside.
  *
  * Per database (Postgres when BENCH_DATABASE_URL or TEST_DATABASE_URL is set, a fresh database dropped at
  * the end; the embedded PGlite always, in a new temporary data directory):
  *  1. idle: a fresh server, no channel, no traffic. Peak RSS while starting (VmHWM once settled), idle RSS
  *     after BENCH_SETTLE_S, then idle CPU over BENCH_CPU_S as % of one core. On PGlite the first start
- *     creates the data directory; a restart on it and `npm start` are measured too.
+ *     creates the data directory; a restart on it, compiled and from the sources, is measured too.
  *  2. soak: a server with Telegram on (real grammY long polling against the local fake Bot API server,
  *     test/fakes/telegram-bot-api.ts) and the offline model. BENCH_CHATS business owners, each linked by
  *     sharing their contact, then BENCH_SOAK_MESSAGES messages through the whole channel pipeline, each chat
@@ -59,7 +59,8 @@ const REPLY_TIMEOUT_MS = 30_000;
 const ROOT = new URL('../../', import.meta.url).pathname;
 const PROBE = new URL('./probe.mjs', import.meta.url).pathname;
 const COMPILED = ['dist/src/main.js'];
-const NPM_START = ['--import', 'tsx', 'src/main.ts'];
+/** `npm run dev`'s way, the sources through tsx: for comparison. */
+const FROM_SOURCES = ['--import', 'tsx', 'src/main.ts'];
 
 type Kind = 'postgres' | 'pglite';
 
@@ -378,7 +379,9 @@ async function main(): Promise<void> {
       const settings = { DATA_DIR: dir };
       idles.push(await measureIdle('PGlite, compiled, new data dir', 'pglite', COMPILED, settings, true));
       idles.push(await measureIdle('PGlite, compiled, restart', 'pglite', COMPILED, settings, false));
-      idles.push(await measureIdle('PGlite, npm start (tsx), restart', 'pglite', NPM_START, settings, false));
+      idles.push(
+        await measureIdle('PGlite, from sources (tsx), restart', 'pglite', FROM_SOURCES, settings, false),
+      );
       if (SOAK_MESSAGES > 0) soaks.push(await soak('pglite', settings));
     }
     const out: string[] = [];
@@ -387,8 +390,8 @@ async function main(): Promise<void> {
     out.push('AxonBOS footprint bench: a served process with no traffic, and after a soak (issue 11)');
     out.push(`machine      ${machine()}; at the start ${loadAtStart}; other engineers share it`);
     out.push(
-      'server       a child process: `node dist/src/main.js` (compiled) or `node --import tsx src/main.ts` ' +
-        "(npm start's process), default settings, LOG_LEVEL=info, 127.0.0.1; memory and CPU from /proc/<pid>",
+      'server       a child process: `node dist/src/main.js` (compiled: what npm start runs) or `node --import tsx ' +
+        'src/main.ts` (the sources, as npm run dev), default settings, LOG_LEVEL=info, 127.0.0.1; /proc/<pid>',
     );
     out.push(
       `idle         no channel, no traffic; peak = VmHWM after ${SETTLE_S} s (the start's high-water mark), ` +
