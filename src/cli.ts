@@ -9,6 +9,7 @@ import { embedderState, type ReembedProgress, reembed } from './domain/memory/in
 import { ensureOwner } from './domain/tenants.ts';
 import { createLogger } from './log.ts';
 import { createRuntime, runServer } from './main.ts';
+import { count, isTerminal } from './terminal.ts';
 
 const USAGE = `Usage: axon <command>
 
@@ -55,7 +56,6 @@ export const MEMORY_USAGE = `Usage: axon memory <command>
   status     how many memories there are, the embedder they are built with, and the configured one
   reembed    re-embed every memory with the configured embedder (EMBEDDINGS_*); safe to re-run after a crash`;
 
-const count = (n: number) => new Intl.NumberFormat('en-IN').format(n);
 const PHASES: Record<ReembedProgress['phase'], string> = {
   embedding: 'Embedding',
   indexing: 'Building the index',
@@ -65,7 +65,7 @@ const PHASES: Record<ReembedProgress['phase'], string> = {
 
 /** A progress bar on a terminal; one line per phase otherwise (logs, pipes). */
 function reembedReporter(out: NodeJS.WritableStream) {
-  const tty = (out as { isTTY?: boolean }).isTTY === true;
+  const tty = isTerminal(out);
   const bar = new cliProgress.SingleBar(
     { format: '{phase} [{bar}] {value}/{total} memories', stream: out, hideCursor: true },
     cliProgress.Presets.shades_classic,

@@ -7,6 +7,3 @@ export const CONNECTORS: readonly Connector[] = [
   razorpay as unknown as Connector,
   zohoBooks as unknown as Connector,
 ];
-
-export const connectorById = (id: string): Connector | undefined =>
-  CONNECTORS.find((c) => c.manifest.id === id);

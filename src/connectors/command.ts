@@ -8,6 +8,7 @@ import type { Ctx } from '../domain/context.ts';
 import { DomainError } from '../domain/errors.ts';
 import { ensureOwner } from '../domain/tenants.ts';
 import type { Logger } from '../log.ts';
+import { count, isTerminal } from '../terminal.ts';
 import { keyringFor, rotateKeys } from './keys.ts';
 import { createConnectorRuntime } from './runtime.ts';
 import { createConnectorService } from './service.ts';
@@ -34,8 +35,6 @@ export interface CommandIo {
   out: NodeJS.WritableStream;
 }
 
-const count = (n: number) => new Intl.NumberFormat('en-IN').format(n);
-
 interface JsonSchema {
   properties?: Record<
     string,
@@ -46,7 +45,7 @@ interface JsonSchema {
 
 /** Asks for each field of a schema; a writeOnly one is read without echo on a terminal. */
 async function ask(schema: JsonSchema, io: CommandIo): Promise<Record<string, unknown>> {
-  const tty = (io.input as { isTTY?: boolean }).isTTY === true;
+  const tty = isTerminal(io.input);
   let muted = false;
   const echo = new Writable({
     write(chunk, _enc, done) {
@@ -86,7 +85,7 @@ async function ask(schema: JsonSchema, io: CommandIo): Promise<Record<string, un
 
 /** A bar per stream on a terminal, a line per stream otherwise. */
 function syncReporter(out: NodeJS.WritableStream) {
-  const tty = (out as { isTTY?: boolean }).isTTY === true;
+  const tty = isTerminal(out);
   const bars = new cliProgress.MultiBar(
     { format: '{stream} {value} records, {pages} pages', stream: out, hideCursor: true },
     cliProgress.Presets.shades_classic,
@@ -190,7 +189,7 @@ export async function keysCommand(argv: string[], io: CommandIo): Promise<number
     return argv[0] === undefined || argv[0] === 'help' ? 0 : 2;
   }
   const vault = createVault(await keyringFor(io.config, io.db));
-  const tty = (io.out as { isTTY?: boolean }).isTTY === true;
+  const tty = isTerminal(io.out);
   const bar = new cliProgress.SingleBar(
     { format: 'Re-wrapping [{bar}] {value}/{total} connections', stream: io.out, hideCursor: true },
     cliProgress.Presets.shades_classic,

@@ -1,6 +1,6 @@
 import type { Db } from '../db/types.ts';
 import { getOrCreateSecret } from '../domain/auth/secrets.ts';
-import type { Keyring, MasterKey, Vault } from './vault.ts';
+import { type Keyring, type MasterKey, sealedOf, type Vault } from './vault.ts';
 
 /**
  * The vault's master keys: CONNECTOR_MASTER_KEY (and the retired ones) when set, as production requires;
@@ -75,10 +75,7 @@ export async function rotateKeys(
       for (const r of rows) {
         let sealed: ReturnType<Vault['rewrap']>;
         try {
-          sealed = vault.rewrap(
-            { tenantId: r.tenant_id, connectionId: r.id },
-            { keyVersion: r.key_version, wrappedKey: r.wrapped_key, ciphertext: r.credentials },
-          );
+          sealed = vault.rewrap({ tenantId: r.tenant_id, connectionId: r.id }, sealedOf(r));
         } catch {
           result.unreadable.push(r.id);
           continue;

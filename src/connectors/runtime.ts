@@ -21,6 +21,8 @@ export interface ConnectorRuntime {
   db: Db;
   vault: Vault;
   connectors: readonly Connector[];
+  /** The connector of this id, if this version has it. */
+  connector(id: string): Connector | undefined;
   /** The vendor's address: CONNECTOR_<ID>_BASE_URL's, else the connector's for this config, else its manifest's. */
   baseUrl(connector: Connector, config?: Record<string, unknown>): string;
   limiter(connector: Connector): RateLimiter;
@@ -43,10 +45,12 @@ export interface ConnectorRuntimeOptions {
 
 export function createConnectorRuntime(o: ConnectorRuntimeOptions): ConnectorRuntime {
   const limiters = new Map<string, RateLimiter>();
+  const connectors = o.connectors ?? CONNECTORS;
   return {
     db: o.db,
     vault: o.vault,
-    connectors: o.connectors ?? CONNECTORS,
+    connectors,
+    connector: (id) => connectors.find((c) => c.manifest.id === id),
     baseUrl: (c, config) =>
       o.baseUrls?.[c.manifest.id] ?? (config && c.baseUrlFor?.(config)) ?? c.manifest.baseUrl,
     limiter(c) {

@@ -16,11 +16,10 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { text } from '../domain/fields.ts';
 import { newId } from '../domain/ids.ts';
 import { fetchPage, type Page } from '../domain/pagination.ts';
-import { connectorById } from './catalog.ts';
 import { ConnectorAuthError, ConnectorError, ConnectorSetupError } from './errors.ts';
 import { type ConnectorRuntime, contextFor } from './runtime.ts';
-import { CATEGORIES, type Connector } from './types.ts';
-import type { Sealed } from './vault.ts';
+import { CATEGORIES, type Connector, type Manifest } from './types.ts';
+import { type Sealed, sealedOf } from './vault.ts';
 import { ingestWebhook } from './webhooks.ts';
 
 /**
@@ -85,13 +84,20 @@ export const SyncBody = z.strictObject({
   reset: z.boolean().default(false),
 });
 
+/** Who a connector is, as the catalog and its own page both show it. */
+const summaryOf = (m: Manifest) => ({
+  id: m.id,
+  name: m.name,
+  category: m.category,
+  auth: m.auth,
+  description: m.description,
+});
+
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-export const connectionOf = (row: ConnectionRow): Connection => ({
+const connectionOf = (row: ConnectionRow, connector: Connector): Connection => ({
   id: row.id,
-  webhook_path: connectorById(row.connector)?.webhook
-    ? `/api/v1/connectors/${row.connector}/webhook/${row.webhook_token}`
-    : null,
+  webhook_path: connector.webhook ? `/api/v1/connectors/${row.connector}/webhook/${row.webhook_token}` : null,
   connector: row.connector,
   status: row.status,
   config: row.config,
@@ -158,7 +164,7 @@ export function createConnectorService(runtime: ConnectorRuntime) {
   const { db } = runtime;
 
   const connectorOr404 = (id: string): Connector => {
-    const c = runtime.connectors.find((x) => x.manifest.id === id);
+    const c = runtime.connector(id);
     if (!c) throw notFound('connector', id);
     return c;
   };
@@ -258,11 +264,7 @@ export function createConnectorService(runtime: ConnectorRuntime) {
           const records: CatalogEntry['records'] = {};
           for (const n of counts) if (row && n.connection_id === row.id) records[n.object] = Number(n.n);
           return {
-            id: m.id,
-            name: m.name,
-            category: m.category,
-            auth: m.auth,
-            description: m.description,
+            ...summaryOf(m),
             status: row?.status ?? 'available',
             last_synced_at: iso(row?.last_synced_at ?? null),
             error: row?.error ?? null,
@@ -285,11 +287,7 @@ export function createConnectorService(runtime: ConnectorRuntime) {
       const m = connector.manifest;
       const row = await connectionFor(ctx, id);
       return {
-        id: m.id,
-        name: m.name,
-        category: m.category,
-        auth: m.auth,
-        description: m.description,
+        ...summaryOf(m),
         setup: m.setup,
         frequency_minutes: m.frequencyMinutes,
         config_schema: z.toJSONSchema(m.config),
@@ -302,7 +300,7 @@ export function createConnectorService(runtime: ConnectorRuntime) {
           description: s.description,
           record_schema: z.toJSONSchema(OBJECTS[s.object].schema, { io: 'input' }),
         })),
-        connection: row ? connectionOf(row) : null,
+        connection: row ? connectionOf(row, connector) : null,
       };
     },
 
@@ -344,7 +342,7 @@ export function createConnectorService(runtime: ConnectorRuntime) {
           after: { connector: id, config: settings.config },
         });
         const { run } = await queueRun(tx, { tenantId: ctx.tenantId, connectionId }, 'connect');
-        return { connection: connectionOf(row), run: runOf(run) };
+        return { connection: connectionOf(row, connector), run: runOf(run) };
       });
     },
 
@@ -353,11 +351,7 @@ export function createConnectorService(runtime: ConnectorRuntime) {
       const patch = UpdateBody.parse(body);
       const row = await connectedOr404(ctx, connector);
       const binding = { tenantId: ctx.tenantId, connectionId: row.id };
-      const current = runtime.vault.open(binding, {
-        keyVersion: row.key_version,
-        wrappedKey: row.wrapped_key,
-        ciphertext: row.credentials,
-      });
+      const current = runtime.vault.open(binding, sealedOf(row));
       const settings = settingsFor(connector, {
         config: patch.config ?? row.config,
         credentials: patch.credentials ? { ...current, ...patch.credentials } : current,
@@ -373,7 +367,7 @@ export function createConnectorService(runtime: ConnectorRuntime) {
           before: { config: row.config },
           after: { config: settings.config, credentials_changed: patch.credentials !== undefined },
         });
-        return connectionOf(updated);
+        return connectionOf(updated, connector);
       });
     },
 

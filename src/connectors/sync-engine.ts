@@ -17,7 +17,7 @@ import { emitEvent } from '../domain/events.ts';
 import { ConnectorAuthError } from './errors.ts';
 import { type ConnectorRuntime, type CredentialStore, contextFor } from './runtime.ts';
 import type { Connector, ConnectorContext, StreamSpec } from './types.ts';
-import type { Binding } from './vault.ts';
+import { type Binding, sealedOf } from './vault.ts';
 
 /**
  * One sync run of one connection. Each stream is read page by page; a page's records, the stream's cursor
@@ -93,21 +93,14 @@ export async function runSync(
   });
   if (!begun || 'ended' in begun) return begun?.ended;
   const { run, connection } = begun;
-  const connector = runtime.connectors.find((c) => c.manifest.id === connection.connector);
+  const connector = runtime.connector(connection.connector);
   const source: Source = { connectionId: connection.id, tenantId, connector: connection.connector };
 
   let failure: unknown;
   try {
     if (!connector) throw new Error(`no connector ${connection.connector} in this version`);
     const credentials = connector.manifest.credentials.parse(
-      runtime.vault.open(
-        { tenantId, connectionId: connection.id },
-        {
-          keyVersion: connection.key_version,
-          wrappedKey: connection.wrapped_key,
-          ciphertext: connection.credentials,
-        },
-      ),
+      runtime.vault.open({ tenantId, connectionId: connection.id }, sealedOf(connection)),
     );
     const ctx = contextFor(runtime, connector, {
       config: connector.manifest.config.parse(connection.config),
@@ -165,11 +158,7 @@ export function credentialStore(
           [binding.connectionId],
         );
         if (!row) throw new Error('the connection is gone');
-        const stored = runtime.vault.open(binding, {
-          keyVersion: row.key_version,
-          wrappedKey: row.wrapped_key,
-          ciphertext: row.credentials,
-        });
+        const stored = runtime.vault.open(binding, sealedOf(row));
         const refreshedElsewhere = JSON.stringify(stored) !== JSON.stringify(current);
         if (refreshedElsewhere && !connector.stale?.(stored, runtime.now())) return stored;
         const fresh = await mint(stored);

@@ -34,6 +34,19 @@ export interface Sealed {
   ciphertext: string;
 }
 
+/** The columns a connection keeps its sealed credentials in (020_connectors.sql). */
+export interface SealedColumns {
+  key_version: number;
+  wrapped_key: string;
+  credentials: string;
+}
+
+export const sealedOf = (row: SealedColumns): Sealed => ({
+  keyVersion: row.key_version,
+  wrappedKey: row.wrapped_key,
+  ciphertext: row.credentials,
+});
+
 /** Never carries why: a wrong key, a swapped row and a damaged one read the same to a caller. */
 export class VaultError extends Error {
   constructor(message = 'the stored credentials could not be opened') {

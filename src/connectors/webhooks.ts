@@ -3,6 +3,7 @@ import { announceSettled, settles } from '../domain/business/settled.ts';
 import type { ConnectionRow } from '../domain/connections/repo.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { ConnectorRuntime } from './runtime.ts';
+import { sealedOf } from './vault.ts';
 
 /**
  * A vendor's webhook delivery, taken in at once: the connection is found by the random token in its
@@ -20,7 +21,7 @@ export async function ingestWebhook(
   rawBody: Buffer,
   headers: Record<string, string | undefined>,
 ): Promise<WebhookOutcome> {
-  const connector = runtime.connectors.find((c) => c.manifest.id === connectorId);
+  const connector = runtime.connector(connectorId);
   const unknown = new DomainError('not_found', 'webhook_not_found', 'No connection listens at this address.');
   if (!connector?.webhook || !/^[A-Za-z0-9_-]{16,64}$/.test(token)) throw unknown;
   // Found by its token before its business is known: the one read made as the owner role.
@@ -30,11 +31,7 @@ export async function ingestWebhook(
   );
   if (!connection || connection.status === 'disconnected') throw unknown;
   const binding = { tenantId: connection.tenant_id, connectionId: connection.id };
-  const credentials = runtime.vault.open(binding, {
-    keyVersion: connection.key_version,
-    wrappedKey: connection.wrapped_key,
-    ciphertext: connection.credentials,
-  });
+  const credentials = runtime.vault.open(binding, sealedOf(connection));
   if (!connector.webhook.verify(rawBody, headers, credentials)) {
     throw new DomainError(
       'unauthorized',

@@ -142,8 +142,7 @@ async function tellOwnersIfDisconnected(deps: ConnectorJobDeps, run: RunRow): Pr
     [run.connection_id, run.started_at],
   );
   if (!c) return;
-  const name =
-    deps.runtime.connectors.find((x) => x.manifest.id === c.connector)?.manifest.name ?? c.connector;
+  const name = deps.runtime.connector(c.connector)?.manifest.name ?? c.connector;
   const owners = await deps.runtime.db.query<{ id: string }>(
     "SELECT id FROM users WHERE tenant_id = $1 AND role = 'owner' AND removed_at IS NULL",
     [run.tenant_id],
