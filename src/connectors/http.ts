@@ -185,9 +185,9 @@ export function createVendorClient(options: VendorClientOptions) {
         continue;
       }
       const body = await readBody(res);
-      if (res.ok && !options.refused?.(res.status, body))
-        return { status: res.status, body: body as T, headers: res.headers };
-      if (res.status === 401 || options.refused?.(res.status, body)) {
+      const refused = res.status === 401 || options.refused?.(res.status, body) === true;
+      if (res.ok && !refused) return { status: res.status, body: body as T, headers: res.headers };
+      if (refused) {
         if (!refreshed && req.auth !== false && options.refresh && (await options.refresh())) {
           refreshed = true;
           continue;
