@@ -1,5 +1,12 @@
 import type { Queryable } from '../db/types.ts';
-import { linkParties, markUnseenDeleted, type Source, upsertRecords } from '../domain/business/records.ts';
+import type { ObjectName } from '../domain/business/objects.ts';
+import {
+  linkParties,
+  markUnseenDeleted,
+  refreshStatistics,
+  type Source,
+  upsertRecords,
+} from '../domain/business/records.ts';
 import { announceSettled, markHistoryAnnounced, settles } from '../domain/business/settled.ts';
 import {
   type ConnectionRow,
@@ -32,6 +39,11 @@ import { type Binding, sealedOf } from './vault.ts';
 const LOGGED_REJECTS = 5;
 /** A failed connection is tried again sooner than its frequency, but not at once. */
 const RETRY_AFTER_MINUTES = 5;
+/**
+ * A run that added this many rows to a table has its statistics refreshed as it ends, as after any bulk
+ * load: until autovacuum catches up, the planner would take the table for the near-empty one it was.
+ */
+const BULK_ROWS = 5000;
 
 /**
  * The vendor's next page is asked for while this one is being stored: a sync waits on the vendor or the
@@ -115,8 +127,9 @@ export async function runSync(
     // History, not news: a connection's first sync announces nothing it finds settled.
     const announce = connection.last_synced_at !== null;
     const wanted = connector.manifest.streams.filter((s) => !run.streams || run.streams.includes(s.name));
+    const added = new Map<ObjectName, number>();
     for (const stream of wanted) {
-      await readStream(runtime, {
+      const count = await readStream(runtime, {
         run,
         source,
         connector,
@@ -126,9 +139,12 @@ export async function runSync(
         announce,
         onPage: watch.onPage,
       });
+      added.set(stream.object, (added.get(stream.object) ?? 0) + count);
     }
+    const loaded = [...added].flatMap(([object, count]) => (count >= BULK_ROWS ? [object] : []));
+    if (loaded.length > 0) await db.transaction((tx) => refreshStatistics(tx, loaded));
     await db.tenant(tenantId, async (tx) => {
-      await linkParties(tx, connection.id);
+      await linkParties(tx, connection.id, connection.last_synced_at);
       if (!announce) await markHistoryAnnounced(tx, connection.id);
     });
   } catch (err) {
@@ -183,12 +199,14 @@ interface StreamRead {
   onPage: SyncWatch['onPage'];
 }
 
-async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<void> {
+/** Reads a stream to its end or its failure; resolves to the records it added. */
+async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<number> {
   const { run, source, stream } = r;
   const full = stream.mode === 'full';
   // A full read keeps the run that began it across a resume, so what it saw before the crash still counts.
   const pass = full ? (r.state?.pass ?? run.id) : null;
   const runRef = { id: run.id, tenantId: source.tenantId, connectionId: source.connectionId };
+  let added = 0;
   for await (const page of prefetched(r.connector.read(r.ctx, stream.name, r.state?.cursor ?? null))) {
     const saved = await runtime.db.tenant(source.tenantId, async (tx) => {
       const written = await upsertRecords(
@@ -219,9 +237,10 @@ async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<voi
       }
       return delta;
     });
+    added += saved.added;
     r.onPage?.(stream.name, saved);
   }
-  if (!full) return;
+  if (!full) return added;
   // Read to its end: the next run starts again from the beginning, and what this pass missed is gone.
   await runtime.db.tenant(source.tenantId, async (tx) => {
     const deleted =
@@ -230,6 +249,7 @@ async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<voi
         : 0;
     await savePage(tx, runRef, stream.name, { cursor: null, pass: null }, { ...zero(), deleted });
   });
+  return added;
 }
 
 async function settle(

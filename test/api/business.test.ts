@@ -43,7 +43,7 @@ describeEachDb('business data API', (get) => {
         { external_id: 's1', name: 'Sharma Supplies', kinds: ['supplier'], raw: {} },
       ]),
     );
-    partyId = parties.changes[0]?.id ?? '';
+    partyId = parties.changes.find((p) => p.externalId === 'c1')?.id ?? '';
     const invoice = (n: string, due: string, status: string, balance: number, direction = 'receivable') => ({
       external_id: n,
       number: n,

@@ -72,9 +72,12 @@ function upsertStatement(object: ObjectName): string {
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id text, external_id text, payload_hash text,
         remote_updated_at timestamptz, raw jsonb, ${types.join(', ')})
     ), old AS (
-      -- Row by row through the (connection_id, external_id) key: never a scan of the connection's rows.
-      SELECT t.external_id, t.payload_hash, t.deleted_at FROM input i
-      JOIN ${spec.table} t ON t.connection_id = $2 AND t.external_id = i.external_id
+      -- Row by row through the (connection_id, external_id) key, never a scan of the connection's rows: the
+      -- LIMIT keeps the planner from turning the lookup into a hash join over a table whose statistics lag
+      -- far behind its size during a first sync.
+      SELECT i.external_id, o.payload_hash, o.deleted_at FROM input i
+      CROSS JOIN LATERAL (SELECT t.payload_hash, t.deleted_at FROM ${spec.table} t
+        WHERE t.connection_id = $2 AND t.external_id = i.external_id LIMIT 1) o
     ), written AS (
       INSERT INTO ${spec.table} AS t (id, tenant_id, connection_id, connector, external_id, payload_hash,
         remote_updated_at, raw, seen_run, ${insertColumns.join(', ')})
@@ -156,19 +159,32 @@ export async function markUnseenDeleted(
   return rows.length;
 }
 
-/** Records that named a party before it was synced get linked to it now. */
-export async function linkParties(tx: Queryable, connectionId: string): Promise<number> {
+/**
+ * Records that named a party before it was synced get linked to it: the parties written since `since` (the
+ * connection's last completed sync; null for all) are looked up among the records still waiting for theirs.
+ * A record written after its party was already there got its link when it was written.
+ */
+export async function linkParties(
+  tx: Queryable,
+  connectionId: string,
+  since: Date | null = null,
+): Promise<number> {
   let linked = 0;
   for (const spec of Object.values(OBJECTS).filter((s) => s.linksParty)) {
     const rows = await tx.query(
       `UPDATE ${spec.table} x SET party_id = p.id
        FROM parties p
-       WHERE x.connection_id = $1 AND x.party_id IS NULL AND x.party_external_id IS NOT NULL
-         AND p.connection_id = x.connection_id AND p.external_id = x.party_external_id AND p.deleted_at IS NULL
+       WHERE p.connection_id = $1 AND p.deleted_at IS NULL AND ($2::timestamptz IS NULL OR p.synced_at >= $2)
+         AND x.connection_id = p.connection_id AND x.party_external_id = p.external_id AND x.party_id IS NULL
        RETURNING x.id`,
-      [connectionId],
+      [connectionId, since],
     );
     linked += rows.length;
   }
   return linked;
+}
+
+/** Fresh planner statistics for the objects' tables, after a bulk load (as the schema owner: ANALYZE needs it). */
+export async function refreshStatistics(tx: Queryable, objects: readonly ObjectName[]): Promise<void> {
+  for (const object of new Set(objects)) await tx.exec(`ANALYZE ${OBJECTS[object].table}`);
 }
