@@ -15,6 +15,7 @@ import { openConversation, recordTurn } from '../domain/conversations/store.ts';
 import type { Principal } from '../domain/tenants.ts';
 import { dateFormat, localDate } from '../domain/time.ts';
 import type { Logger } from '../log.ts';
+import { runAgentLoop } from './agent-loop.ts';
 import { formatTime } from './format.ts';
 import { type Prompts, renderPrompt } from './prompts.ts';
 import { createToolbox, type TurnContext } from './tools/index.ts';
@@ -162,24 +163,9 @@ export function createTurnRunner(deps: RunnerDeps) {
     );
     try {
       const context: TurnContext = { ctx, now, conversationId: conversation.id };
-      await withTurnClock({ now, timezone: p.timezone }, async () => {
-        const stream = await agent.stream(
-          { messages: input },
-          {
-            context,
-            streamMode: 'updates',
-            recursionLimit: 12,
-            signal: timeout.signal,
-          },
-        );
-        for await (const update of stream) {
-          for (const node of Object.values(
-            update as Record<string, { messages?: BaseMessage[] } | undefined>,
-          )) {
-            if (node?.messages) produced.push(...node.messages);
-          }
-        }
-      });
+      await withTurnClock({ now, timezone: p.timezone }, () =>
+        runAgentLoop(agent, input, context, timeout.signal, produced),
+      );
     } catch (err) {
       error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     } finally {
