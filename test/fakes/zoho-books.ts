@@ -8,7 +8,7 @@ import type { ZohoContact, ZohoCustomerPayment, ZohoInvoice } from '../../src/co
  * `{"error": "invalid_code"}`), and `GET /books/v3/{organizations,contacts,invoices,customerpayments}` with
  * `Authorization: Zoho-oauthtoken …` and `organization_id`, paged by `page`/`per_page` (≤ 200) as
  * `{code: 0, message: "success", <list>: [...], page_context: {page, per_page, has_more_page, …}}`.
- * Invoices filter on `last_modified_time` (at or after) and sort on it when asked. A stale token is a 401
+ * Invoices filter on `last_modified_time` (at or after) and sort on it when asked (`sort_order` A or D). A stale token is a 401
  * `{code: 57, message}`.
  */
 
@@ -51,16 +51,18 @@ async function formOf(req: IncomingMessage): Promise<URLSearchParams> {
 const modified = (r: { last_modified_time?: string }) => r.last_modified_time ?? '';
 
 /**
- * The rows modified at or after `since`, in modification order when asked. A list already in that order
- * (as generated, until a test changes a row) is cut by binary search, so paging a large one costs little.
+ * The rows modified at or after `since`, in modification order when asked (`A` oldest first, `D` newest
+ * first). A list already in that order (as generated, until a test changes a row) is cut by binary search,
+ * so paging a large one costs little.
  */
 function selected<T extends { last_modified_time?: string }>(
   rows: T[],
   since: string | null,
-  sort: boolean,
+  order: 'A' | 'D' | null,
 ): T[] {
   const inOrder = rows.every((r, i) => i === 0 || modified(rows[i - 1] as T) <= modified(r));
-  if (sort && inOrder && since) {
+  let kept: T[];
+  if (inOrder && since) {
     let lo = 0;
     let hi = rows.length;
     while (lo < hi) {
@@ -68,10 +70,13 @@ function selected<T extends { last_modified_time?: string }>(
       if (modified(rows[mid] as T) < since) lo = mid + 1;
       else hi = mid;
     }
-    return rows.slice(lo);
+    kept = rows.slice(lo);
+  } else {
+    kept = since ? rows.filter((r) => modified(r) >= since) : rows;
   }
-  const kept = since ? rows.filter((r) => modified(r) >= since) : rows;
-  return sort && !inOrder ? [...kept].sort((a, b) => modified(a).localeCompare(modified(b))) : kept;
+  if (!order) return kept;
+  const ascending = inOrder ? kept : [...kept].sort((a, b) => modified(a).localeCompare(modified(b)));
+  return order === 'D' ? [...ascending].reverse() : ascending;
 }
 
 export async function startFakeZohoBooks(
@@ -200,7 +205,11 @@ export async function startFakeZohoBooks(
     const rows = selected(
       list(),
       url.searchParams.get('last_modified_time'),
-      url.searchParams.get('sort_column') === 'last_modified_time',
+      url.searchParams.get('sort_column') === 'last_modified_time'
+        ? url.searchParams.get('sort_order') === 'D'
+          ? 'D'
+          : 'A'
+        : null,
     );
     const slice = rows.slice((page - 1) * perPage, page * perPage);
     send(res, 200, {

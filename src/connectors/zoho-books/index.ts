@@ -272,9 +272,11 @@ async function* readPages<T>(
           organization_id,
           page,
           per_page: PER_PAGE,
+          // Newest first: an invoice changed mid-read moves to the front, so pages only shift later and a
+          // record may be read twice (harmless) but never skipped; the changed one is the next run's.
           ...(incremental && {
             sort_column: 'last_modified_time',
-            sort_order: 'A',
+            sort_order: 'D',
             last_modified_time: since,
           }),
         },
