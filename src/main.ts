@@ -16,6 +16,7 @@ import { createTurnRunner, type TurnRunner } from './agent/runner.ts';
 import { createApp } from './api/app.ts';
 import { answerClientErrors } from './api/client-errors.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { connectorName } from './connectors/catalog.ts';
 import { keyringFor } from './connectors/keys.ts';
 import { type ConnectorRuntime, createConnectorRuntime } from './connectors/runtime.ts';
 import { createConnectorService } from './connectors/service.ts';
@@ -222,6 +223,7 @@ async function wire(
       contextLimit: config.MEMORY_CONTEXT_LIMIT,
     },
     logger,
+    connectorName,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const pipeline = createPipeline({

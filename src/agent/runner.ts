@@ -55,6 +55,8 @@ export interface RunnerDeps {
   memory?: TurnMemory | undefined;
   logger?: Logger | undefined;
   clock?: () => Date;
+  /** A connector's name from its id, for where an answer's numbers come from. */
+  connectorName?: ((id: string) => string) | undefined;
 }
 
 const PROVIDER_DOWN =
@@ -111,7 +113,12 @@ function usageOf(messages: BaseMessage[]): { input: number; output: number } {
  * fails, with what the tools had already done.
  */
 export function createTurnRunner(deps: RunnerDeps) {
-  const toolbox = createToolbox({ db: deps.db, memory: deps.memory?.service, logger: deps.logger });
+  const toolbox = createToolbox({
+    db: deps.db,
+    memory: deps.memory?.service,
+    logger: deps.logger,
+    connectorName: deps.connectorName,
+  });
   const agent = createAgent({ model: deps.model, tools: toolbox.tools });
   const clock = deps.clock ?? (() => new Date());
 

@@ -7,3 +7,7 @@ export const CONNECTORS: readonly Connector[] = [
   razorpay as unknown as Connector,
   zohoBooks as unknown as Connector,
 ];
+
+/** A connector's name for people ("Zoho Books"), from its id; an id this version does not know, as it is. */
+export const connectorName = (id: string): string =>
+  CONNECTORS.find((c) => c.manifest.id === id)?.manifest.name ?? id;

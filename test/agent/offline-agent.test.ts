@@ -210,9 +210,12 @@ describeEachDb('agent with the offline model', (get) => {
     const owner = await api.signIn(testPhone(27));
     for (const message of ['aaj kitni sale hui?', "what's my bank balance", 'who owes me money?']) {
       const turn = await chat(message, owner);
-      expect(turn.actions).toEqual([]);
-      expect(turn.reply).toMatch(/can't see your accounts yet/);
+      expect(turn.actions.map((a) => a.tool)).toEqual(['query_business_data']);
+      expect(turn.reply).toMatch(/^Nothing is connected yet/);
     }
+    const profit = await chat('is mahine ka profit kitna hua?', owner);
+    expect(profit.actions).toEqual([]);
+    expect(profit.reply).toMatch(/can't tell that from your connected data yet/);
     expect((await api.request('GET', '/api/v1/tasks', { token: owner })).body.data.tasks).toEqual([]);
     expect((await api.request('GET', '/api/v1/follow-ups', { token: owner })).body.data.follow_ups).toEqual(
       [],

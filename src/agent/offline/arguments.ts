@@ -1,6 +1,5 @@
 import { isHonorific } from '../../domain/honorifics.ts';
 import { isActionWord } from '../../domain/lookup.ts';
-import type { ToolName } from '../tools/index.ts';
 import { assignmentIntent, DUTY, HAND_OVER_NOW, takeAssignee } from './assign.ts';
 import { briefingArgs } from './briefing.ts';
 import { type DateContext, resolveWhen, takeSpan, takeWhen, tomorrowAt } from './dates.ts';
@@ -15,7 +14,7 @@ import {
   takePriority,
   title,
 } from './entities.ts';
-import { isQuestion, notYetDone, PATTERNS, saysDone } from './intents.ts';
+import { type BuiltTool, isQuestion, notYetDone, PATTERNS, saysDone } from './intents.ts';
 import {
   alt,
   GENERIC_WORDS,
@@ -256,7 +255,7 @@ function completeFollowUp(u: Utterance): Args {
   return defined({ follow_up: named, outcome });
 }
 
-export const BUILDERS: Record<ToolName, Builder> = {
+export const BUILDERS: Record<BuiltTool, Builder> = {
   create_task: createTask,
   list_tasks: listTasks,
   update_task: updateTask,

@@ -1,5 +1,5 @@
-import type { ToolName } from '../tools/index.ts';
 import { type DateContext, takeWhen } from './dates.ts';
+import type { BuiltTool } from './intents.ts';
 import { alt, words } from './lexicon.ts';
 import { Utterance } from './utterance.ts';
 
@@ -71,7 +71,7 @@ const AFTER_NOON = words(
   alt(['pm', 'p m', 'evening', 'shaam', 'sham', 'raat', 'night', 'afternoon', 'dopahar']),
 );
 
-export function briefingIntent(u: Utterance, ctx: DateContext): ToolName | null {
+export function briefingIntent(u: Utterance, ctx: DateContext): BuiltTool | null {
   if (!u.has(BRIEFING)) return null;
   if (u.has(OFF) || u.has(ON)) return 'set_briefing';
   // A clock time changes the briefing; a day alone ("briefing for today") still asks for it.

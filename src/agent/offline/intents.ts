@@ -68,8 +68,11 @@ import type { Utterance } from './utterance.ts';
  * question about what is left or about a day lists it; a question that matches nothing is not a task.
  */
 
+/** The tools a message's words call directly; a business question is parsed whole (insights.ts). */
+export type BuiltTool = Exclude<ToolName, 'query_business_data' | 'find_party'>;
+
 export type Intent =
-  | { kind: 'tool'; tool: ToolName }
+  | { kind: 'tool'; tool: BuiltTool }
   | { kind: 'help' }
   | { kind: 'greeting' }
   | { kind: 'business_question' }
@@ -183,7 +186,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   const has = (p: RegExp) => u.has(p);
   const question = isQuestion(u);
   const isDone = saysDone(u) || (!question && reportsPast(u));
-  const tool = (name: ToolName): Intent => ({ kind: 'tool', tool: name });
+  const tool = (name: BuiltTool): Intent => ({ kind: 'tool', tool: name });
 
   // "tell Ravi to send the invoice", "GST wala kaam Ravi ko de do": work for someone in the team
   const assignment = assignmentIntent(u);

@@ -2,6 +2,7 @@ import { analyseStatement, explicitStatement } from '../../domain/memory/extract
 import type { ToolName } from '../tools/index.ts';
 import { type DateContext, mentionsWhen } from './dates.ts';
 import { FOLLOW_UP_NOUN, TASK_NOUN, trimEdges } from './entities.ts';
+import type { BuiltTool } from './intents.ts';
 import { isQuestion } from './intents.ts';
 import { alt, CREATE_TASK_STRONG, LEADING_FILLERS, TRAILING_FILLERS, words } from './lexicon.ts';
 import { Utterance } from './utterance.ts';
@@ -268,7 +269,7 @@ function statementToKeep(u: Utterance, ctx: DateContext): string | null {
 }
 
 /** Which memory tool a message asks for, if any. Runs before the task and follow-up rules. */
-export function memoryIntent(u: Utterance, ctx: DateContext): ToolName | null {
+export function memoryIntent(u: Utterance, ctx: DateContext): BuiltTool | null {
   if (u.has(FORGET) && !u.has(DONT_FORGET)) return 'forget';
   if (u.has(RECALL)) return 'search_memory';
   const asksDetail = u.has(DETAIL) && (u.has(ASKING) || u.endsWithQuestion) && u.phones().length === 0;

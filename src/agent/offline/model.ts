@@ -4,8 +4,9 @@ import { AIMessage, type BaseMessage, HumanMessage, ToolMessage } from '@langcha
 import type { ChatResult } from '@langchain/core/outputs';
 import type { ToolName, ToolResult } from '../tools/index.ts';
 import { type Clock, currentClock } from '../turn-clock.ts';
+import { parseBusinessQuestion } from './insights.ts';
 import { parseUtterance } from './parse.ts';
-import { BUSINESS_QUESTION, GREETING, HELP, NOT_UNDERSTOOD, replyFor } from './replies.ts';
+import { askPeriod, GREETING, HELP, NOT_UNDERSTOOD, OUTSIDE_CATALOGUE, replyFor } from './replies.ts';
 
 /**
  * The model that runs with no API key: a LangChain chat model that turns the owner's message into tool
@@ -53,14 +54,19 @@ export class OfflineChatModel extends BaseChatModel {
     const clock = currentClock();
     const last = messages.at(-1);
     if (last && ToolMessage.isInstance(last)) {
-      const retry = otherKind(messages);
-      return retry ? call(...retry) : answer(this.summarise(messages, clock));
+      const next = otherKind(messages) ?? queryForParty(messages, clock);
+      return next ? call(...next) : answer(this.summarise(messages, clock));
     }
 
     const intent = parseUtterance(textOf(last), clock);
     if (intent.kind === 'help') return answer(HELP);
     if (intent.kind === 'greeting') return answer(GREETING);
-    if (intent.kind === 'business_question') return answer(BUSINESS_QUESTION);
+    if (intent.kind === 'business_question') {
+      const q = parseBusinessQuestion(textOf(last), clock);
+      if (q.kind === 'outside') return answer(OUTSIDE_CATALOGUE);
+      if (q.kind === 'ask_period') return answer(askPeriod(q.said));
+      return q.party ? call('find_party', { name: q.party }) : call('query_business_data', q.call);
+    }
     if (intent.kind === 'unknown') return answer(NOT_UNDERSTOOD);
     return call(intent.tool, intent.args);
   }
@@ -97,6 +103,28 @@ function otherKind(messages: BaseMessage[]): [ToolName, Record<string, unknown>]
   try {
     const r = JSON.parse(textOf(result)) as ToolResult;
     return !r.ok && r.error === 'not_found' ? retry(tc.args.task ?? tc.args.follow_up) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The metric call a business question asked about a party, once find_party has named exactly one: the
+ * question is read again and the party's id added to it.
+ */
+function queryForParty(messages: BaseMessage[], clock: Clock): [ToolName, Record<string, unknown>] | null {
+  const asked = messages.findLast((m) => HumanMessage.isInstance(m));
+  const found = messages.at(-1);
+  const lastCall = messages.findLast((m) => AIMessage.isInstance(m) && (m.tool_calls?.length ?? 0) > 0) as
+    | AIMessage
+    | undefined;
+  if (lastCall?.tool_calls?.[0]?.name !== 'find_party') return null;
+  try {
+    const r = JSON.parse(textOf(found)) as ToolResult;
+    if (!r.ok || !('party' in r)) return null;
+    const q = parseBusinessQuestion(textOf(asked), clock);
+    if (q.kind !== 'metric') return null;
+    return ['query_business_data', { ...q.call, filters: { ...q.call.filters, party_id: r.party.id } }];
   } catch {
     return null;
   }

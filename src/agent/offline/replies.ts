@@ -1,6 +1,7 @@
 import { formatWhen } from '../format.ts';
 import type { FollowUpBrief } from '../tools/follow-ups.ts';
 import type { Failure, ToolName, ToolResult, ToolSuccess } from '../tools/index.ts';
+import type { PartyBrief } from '../tools/insights.ts';
 import type { MemberBrief } from '../tools/members.ts';
 import type { MemoryBrief } from '../tools/memory.ts';
 import type { TaskBrief } from '../tools/tasks.ts';
@@ -60,17 +61,25 @@ export const HELP = [
 
 export const GREETING = `Namaste! 🙏 I'm your Digital Employee.\n${HELP}`;
 export const NOT_UNDERSTOOD = `Sorry, I didn't get that.\n${HELP}`;
-/** A question about sales, dues, balances or collections: not something the assistant can see yet. */
-export const BUSINESS_QUESTION = [
-  "I can't see your accounts yet, so I can't tell you sales, dues, balances or payments 🙏",
-  'What I can do: keep tasks and follow-ups, remind you, and remember details. For example:',
-  '• follow up with Ramesh about his payment on friday',
-  '• kal subah bank jaana yaad dilana',
+/** A question about the business that the metrics catalogue cannot answer (profit, stock, expenses). */
+export const OUTSIDE_CATALOGUE = [
+  "I can't tell that from your connected data yet 🙏",
+  'From your connected systems I can tell you sales, purchases, who owes you and whom you owe, money received and paid, bank balance, GST and orders. For example:',
+  '• who owes me the most?',
+  '• is mahine kitna collection hua?',
 ].join('\n');
 
-type Candidate = TaskBrief | FollowUpBrief | MemoryBrief | MemberBrief;
+/** A period named by a festival: its dates differ every year, so ask for them. */
+export const askPeriod = (said: string) =>
+  `Which dates do you mean by “${said}”? It falls on different days each year: say for example “October” or “last month”.`;
+
+/** Whose kinds a party has, as an owner says it. */
+const partyKinds = (kinds: string[]) => (kinds.length ? ` (${kinds.join(' and ')})` : '');
+
+type Candidate = TaskBrief | FollowUpBrief | MemoryBrief | MemberBrief | PartyBrief;
 
 function candidateLine(x: Candidate, c: Clock): string {
+  if ('kinds' in x) return `${x.name}${partyKinds(x.kinds)}`;
   if ('phone_last4' in x) return `${x.name ?? 'The owner'} (phone ending ${x.phone_last4})`;
   if ('title' in x) return taskLine(x, c);
   if ('content' in x) return x.content;
@@ -82,14 +91,17 @@ function failure(r: Failure, c: Clock, tool: ToolName): string {
     const items = r.candidates as Candidate[];
     return `Which one do you mean?\n${numbered(items, items.length, (x) => candidateLine(x, c))}\nReply with a few more words from it.`;
   }
-  if (r.error === 'not_found' && tool === 'forget') return r.message;
+  if (r.error === 'not_found' && (tool === 'forget' || tool === 'find_party')) return r.message;
   if (r.error === 'not_found') return `${r.message} Say “show my tasks” to see what is open.`;
+  if (tool === 'query_business_data') return `I can't tell that: ${r.message}`;
   return `I couldn't do that: ${r.message}`;
 }
 
 type Replies = { [N in ToolName]: (r: ToolSuccess<N>, c: Clock) => string };
 
 const REPLIES: Replies = {
+  query_business_data: ({ answer }) => answer,
+  find_party: ({ party }) => `${party.name}${partyKinds(party.kinds)}.`,
   create_task({ task: t }, c) {
     const remind = t.remind_at
       ? ` I'll remind ${t.assignee && !t.assignee.you ? (t.assignee.name ?? 'them') : 'you'} ${formatWhen({ due_at: t.remind_at }, c.now, c.timezone)}.`

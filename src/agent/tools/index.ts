@@ -3,6 +3,7 @@ import { ZodError, type z } from 'zod';
 import { DomainError } from '../../domain/errors.ts';
 import type { Logger } from '../../log.ts';
 import { completeFollowUp, createFollowUp, listFollowUps, snoozeFollowUp } from './follow-ups.ts';
+import { findParty, queryBusinessData } from './insights.ts';
 import { forget, remember, searchMemory } from './memory.ts';
 import { myDay, setBriefing } from './my-day.ts';
 import { completeTask, createTask, deleteTask, listTasks, updateTask } from './tasks.ts';
@@ -27,6 +28,8 @@ export const TOOLS = [
   searchMemory,
   remember,
   forget,
+  queryBusinessData,
+  findParty,
 ] as const;
 
 type AnyTool = (typeof TOOLS)[number];

@@ -21,6 +21,8 @@ export interface ToolDeps {
   db: Db;
   /** Long-term memory; its tools refuse politely when it is not set up. */
   memory?: MemoryService | undefined;
+  /** A connector's name ("Zoho Books") from its id, for where an answer's numbers come from. */
+  connectorName?: ((id: string) => string) | undefined;
 }
 
 /** A refusal the model can explain: not found, ambiguous (with the candidates), invalid arguments… */

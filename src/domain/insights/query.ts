@@ -109,7 +109,8 @@ export interface MetricAnswer {
   };
   /** The business's connections, for a freshness line; none means nothing is connected. */
   sources: SourceState[];
-  /** Whether any record of the metric's kind exists for this business, whatever the period. */
+  /** The unified table the metric reads, and whether it holds any record of this business at all. */
+  reads: string;
   has_data: boolean;
 }
 
@@ -234,9 +235,10 @@ function groupedStatement(
   const group = GROUPS[dimension];
   const label = group.label || group.key;
   // Time and lateness read in their own order; anything else largest first unless asked otherwise.
-  const order = TIME_DIMENSIONS.has(dimension) || dimension === 'aging'
-    ? `key ${call.order === 'desc' ? 'DESC' : 'ASC'}`
-    : `value ${call.order === 'asc' ? 'ASC' : 'DESC'}, key`;
+  const order =
+    TIME_DIMENSIONS.has(dimension) || dimension === 'aging'
+      ? `key ${call.order === 'desc' ? 'DESC' : 'ASC'}`
+      : `value ${call.order === 'asc' ? 'ASC' : 'DESC'}, key`;
   return {
     sql: `SELECT ${group.key} AS key, min(${label}) AS label, ${AGGREGATES[spec.aggregate]}::bigint AS value,
                  count(*)::int AS n, count(*) OVER ()::int AS groups
@@ -314,6 +316,7 @@ export async function queryMetric(db: Db, ctx: Ctx, raw: MetricCall, now: Date):
           }
         : {}),
       sources: await sourcesOf(tx),
+      reads: spec.base.table,
       has_data: await hasRows(tx, spec.base.table),
     };
   });
