@@ -26,6 +26,7 @@ import { chatRoutes } from './routes/chat.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { connectorRoutes, connectorWebhookHandlers } from './routes/connectors.ts';
 import { followUpRoutes } from './routes/follow-ups.ts';
+import { insightRoutes } from './routes/insights.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
 import { memoryRoutes } from './routes/memory.ts';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
     ...webhookRoutes(db, deps.webhookPolicy ?? { allowPrivate: false }),
     ...(deps.connectors ? connectorRoutes(deps.connectors) : []),
     ...businessRoutes(db),
+    ...insightRoutes(db, deps.runTurn),
   ]);
   registerWebhookEvents(registry);
   const document = buildDocument(registry, deps.version);

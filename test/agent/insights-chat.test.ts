@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { upsertRecords } from '../../src/domain/business/records.ts';
-import { newId } from '../../src/domain/ids.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
 import { startTestApi, type TestApi, testPhone } from '../support/api.ts';
+import { seedBooks } from '../support/books.ts';
 import { describeEachDb } from '../support/db.ts';
 
 // Wednesday 25 March 2026, 10:30 in Kolkata; the books were synced an hour before.
@@ -15,39 +14,7 @@ describeEachDb('questions about the business, answered by the offline model from
     const { db } = get();
     api = await startTestApi(db, { RATE_LIMIT_SELF_SERVICE: '1000' }, { clock: () => NOW });
     token = await api.signIn(testPhone(57));
-    const owner = await ensureOwner(db, testPhone(57), 'Asia/Kolkata');
-    const source = { connectionId: newId('con'), tenantId: owner.tenantId, connector: 'zoho-books' };
-    await db.tenant(owner.tenantId, async (tx) => {
-      await tx.query(
-        `INSERT INTO connections (id, tenant_id, connector, status, key_version, wrapped_key, credentials,
-                                  webhook_token, frequency_minutes, last_synced_at)
-         VALUES ($1, $2, 'zoho-books', 'connected', 1, 'k', 'c', $3, 15, '2026-03-25T04:00:00Z')`,
-        [source.connectionId, owner.tenantId, newId('whk')],
-      );
-      await upsertRecords(tx, source, 'parties', [
-        { external_id: 'abc', name: 'ABC Traders', kinds: ['customer'], raw: {} },
-        { external_id: 'sh1', name: 'Sharma Hardware', kinds: ['customer'], raw: {} },
-        { external_id: 'sh2', name: 'Sharma Textiles', kinds: ['customer'], raw: {} },
-      ]);
-      const invoice = (n: string, party: string, total: number, balance: number) => ({
-        external_id: n,
-        number: n,
-        direction: 'receivable',
-        party_external_id: party,
-        issue_date: '2026-03-05',
-        due_date: '2026-03-20',
-        status: balance === total ? 'open' : 'partially_paid',
-        currency: 'INR',
-        total,
-        balance,
-        raw: {},
-      });
-      await upsertRecords(tx, source, 'invoices', [
-        invoice('INV-1', 'abc', 2_36_000_00, 1_18_000_00),
-        invoice('INV-2', 'sh1', 45_500_00, 45_500_00),
-        invoice('INV-3', 'sh2', 12_000_00, 12_000_00),
-      ]);
-    });
+    await seedBooks(db, (await ensureOwner(db, testPhone(57), 'Asia/Kolkata')).tenantId);
   });
   afterAll(() => api.close());
 

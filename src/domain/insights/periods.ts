@@ -31,21 +31,21 @@ const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const QUARTER = /^q([1-4])$/;
 const FY = /^fy(\d{4})-(\d{2})$/;
 
-export const PeriodInput = z
-  .union([
-    z.enum(NAMED_PERIODS),
-    z.string().regex(MONTH, 'a month is YYYY-MM'),
-    z.string().regex(QUARTER, 'a quarter of this financial year is q1 … q4'),
-    z.string().regex(FY, 'a financial year is fy2025-26'),
-    z.strictObject({ from: isoDate, to: isoDate }),
-  ])
-  .meta({
-    description:
-      'A named period (today, yesterday, this_week, last_month, this_quarter, this_fy, last_7_days, …), a month ' +
-      '(2026-03), a quarter of this financial year (q1 = April–June … q4 = January–March), a financial year ' +
-      '(fy2025-26), or {from, to} dates. Resolved in the business’s time zone.',
-    example: 'this_month',
-  });
+/** A period by its name: named, a month, a quarter of this financial year, or a financial year. */
+export const PeriodName = z.union([
+  z.enum(NAMED_PERIODS),
+  z.string().regex(MONTH, 'a month is YYYY-MM'),
+  z.string().regex(QUARTER, 'a quarter of this financial year is q1 … q4'),
+  z.string().regex(FY, 'a financial year is fy2025-26'),
+]);
+
+export const PeriodInput = z.union([PeriodName, z.strictObject({ from: isoDate, to: isoDate })]).meta({
+  description:
+    'A named period (today, yesterday, this_week, last_month, this_quarter, this_fy, last_7_days, …), a month ' +
+    '(2026-03), a quarter of this financial year (q1 = April–June … q4 = January–March), a financial year ' +
+    '(fy2025-26), or {from, to} dates. Resolved in the business’s time zone.',
+  example: 'this_month',
+});
 export type PeriodInput = z.infer<typeof PeriodInput>;
 
 export const CompareTo = z

@@ -9,7 +9,6 @@ import {
   DIMENSIONS,
   type Dimension,
   METRICS,
-  type MetricName,
   MetricNameSchema,
   type MetricSpec,
   TIME_DIMENSIONS,
@@ -66,53 +65,61 @@ export const MetricCall = z.strictObject({
 });
 export type MetricCall = z.infer<typeof MetricCall>;
 
-export interface PeriodShown {
-  from: string;
-  to: string;
-  label: string;
-  to_date: boolean;
-}
+const PeriodShown = z.object({
+  from: z.string(),
+  to: z.string(),
+  label: z.string().meta({ example: '1–25 March 2026' }),
+  to_date: z.boolean().meta({ description: 'The period is still running and was cut at today' }),
+});
+type PeriodShown = z.infer<typeof PeriodShown>;
 
-export interface MetricRow {
-  key: string;
-  label: string;
-  value: number;
-  records: number;
-}
+const MetricRow = z.object({
+  key: z.string(),
+  label: z.string(),
+  value: z.number().int(),
+  records: z.number().int(),
+});
+export type MetricRow = z.infer<typeof MetricRow>;
 
-export interface SourceState {
-  connector: string;
-  status: string;
-  last_synced_at: string | null;
-}
+const SourceState = z.object({
+  connector: z.string(),
+  status: z.string(),
+  last_synced_at: z.string().nullable(),
+});
+export type SourceState = z.infer<typeof SourceState>;
 
-export interface MetricAnswer {
-  metric: MetricName;
-  definition: string;
-  unit: MetricSpec['unit'];
-  currency: 'INR';
-  kind: MetricSpec['kind'];
-  period: PeriodShown;
-  value: number;
-  /** How many records the value is made of. */
-  records: number;
-  group_by?: Dimension;
-  rows?: MetricRow[];
-  /** Groups in all, of which `rows` are the first. */
-  groups?: number;
-  compare?: {
-    compare_to: CompareTo;
-    period: PeriodShown;
-    value: number;
-    change: number;
-    change_pct: number | null;
-  };
-  /** The business's connections, for a freshness line; none means nothing is connected. */
-  sources: SourceState[];
-  /** The unified table the metric reads, and whether it holds any record of this business at all. */
-  reads: string;
-  has_data: boolean;
-}
+export const MetricAnswer = z
+  .object({
+    metric: MetricNameSchema,
+    definition: z.string().meta({ description: 'The business rule behind the number' }),
+    unit: z.enum(['money', 'count']).meta({ description: 'money: integer paise (INR); count: how many' }),
+    currency: z.literal('INR'),
+    kind: z.enum(['flow', 'balance']),
+    period: PeriodShown,
+    value: z.number().int(),
+    records: z.number().int().meta({ description: 'How many records the value is made of' }),
+    group_by: z.enum(DIMENSIONS).optional(),
+    rows: z.array(MetricRow).optional(),
+    groups: z.number().int().optional().meta({ description: 'Groups in all, of which rows are the first' }),
+    compare: z
+      .object({
+        compare_to: CompareTo,
+        period: PeriodShown,
+        value: z.number().int(),
+        change: z.number().int(),
+        change_pct: z.number().nullable(),
+      })
+      .optional(),
+    sources: z
+      .array(SourceState)
+      .meta({ description: 'The business’s connections, for freshness; none means nothing is connected' }),
+    reads: z.string().meta({ description: 'The unified object the metric reads' }),
+    has_data: z
+      .boolean()
+      .meta({ description: 'Whether that object holds any record of this business at all' }),
+  })
+  .meta({ id: 'MetricAnswer' });
+export type MetricAnswer = z.infer<typeof MetricAnswer>;
 
 const shownPeriod = (p: Period): PeriodShown => ({
   from: p.from,
