@@ -103,7 +103,8 @@ export function answerText(a: MetricAnswer, now: Date, nameOf: (id: string) => s
         ? 'today'
         : `on ${a.period.label}`
       : a.period.label;
-  const lines = [`${TITLES[a.metric]}, ${when}: ${amount(a, a.value)}`];
+  const title = a.party ? `${TITLES[a.metric]} (${a.party.name})` : TITLES[a.metric];
+  const lines = [`${title}, ${when}: ${amount(a, a.value)}`];
   const compared = comparison(a);
   if (compared) lines.push(compared);
   if (a.rows && a.rows.length > 0) {

@@ -27,7 +27,7 @@ describeEachDb('questions about the business, answered by the offline model from
   it('finds the party named, then answers from its invoices with the amount in rupees and the source', async () => {
     const turn = await chat('ABC Traders ka kitna baaki hai?');
     expect(turn.actions.map((a) => a.tool)).toEqual(['find_party', 'query_business_data']);
-    expect(turn.reply).toContain('Customers owe you, today: ₹1,18,000 (1.18 lakh)');
+    expect(turn.reply).toContain('Customers owe you (ABC Traders), today: ₹1,18,000 (1.18 lakh)');
     expect(turn.reply).toContain('From Zoho Books (synced 1 h ago).');
   });
 

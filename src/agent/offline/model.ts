@@ -121,7 +121,7 @@ function queryForParty(messages: BaseMessage[], clock: Clock): [ToolName, Record
   if (lastCall?.tool_calls?.[0]?.name !== 'find_party') return null;
   try {
     const r = JSON.parse(textOf(found)) as ToolResult;
-    if (!r.ok || !('party' in r)) return null;
+    if (!r.ok || !('party' in r) || !r.party) return null;
     const q = parseBusinessQuestion(textOf(asked), clock);
     if (q.kind !== 'metric') return null;
     return ['query_business_data', { ...q.call, filters: { ...q.call.filters, party_id: r.party.id } }];

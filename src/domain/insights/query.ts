@@ -113,6 +113,10 @@ export const MetricAnswer = z
     sources: z
       .array(SourceState)
       .meta({ description: 'The business’s connections, for freshness; none means nothing is connected' }),
+    party: z
+      .object({ id: z.string(), name: z.string() })
+      .nullable()
+      .meta({ description: 'The customer or supplier the call was filtered to, if any' }),
     reads: z.string().meta({ description: 'The unified object the metric reads' }),
     has_data: z
       .boolean()
@@ -323,6 +327,7 @@ export async function queryMetric(db: Db, ctx: Ctx, raw: MetricCall, now: Date):
           }
         : {}),
       sources: await sourcesOf(tx),
+      party: call.filters?.party_id ? await partyNamed(tx, call.filters.party_id) : null,
       reads: spec.base.table,
       has_data: await hasRows(tx, spec.base.table),
     };
@@ -342,3 +347,10 @@ async function sourcesOf(tx: Queryable): Promise<SourceState[]> {
 
 const hasRows = async (tx: Queryable, table: string) =>
   (await tx.query(`SELECT 1 FROM ${table} WHERE deleted_at IS NULL LIMIT 1`)).length > 0;
+
+async function partyNamed(tx: Queryable, id: string): Promise<{ id: string; name: string } | null> {
+  const [row] = await tx.query<{ id: string; name: string }>('SELECT id, name FROM parties WHERE id = $1', [
+    id,
+  ]);
+  return row ?? null;
+}
