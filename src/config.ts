@@ -58,6 +58,13 @@ export const configSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('0.0.0.0'),
+    // Where people's browsers reach this server (a vendor's consent page sends them back here). Unset:
+    // http://localhost:<PORT>.
+    PUBLIC_URL: z
+      .string()
+      .url()
+      .regex(/^https?:\/\//, 'must be an http(s) URL')
+      .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATA_DIR: z.string().default('./data'),
     // Unset: src/db/pglite.ts's default.
@@ -209,21 +216,29 @@ export const configSchema = z
 /**
  * Per-connector settings named after the connector's id (`zoho-books` → `ZOHO_BOOKS`):
  * CONNECTOR_<ID>_BASE_URL, one address under which every path the vendor uses is served (sandboxes,
- * proxies, tests), and CONNECTOR_<ID>_RATE, requests per second (`2` or `2/s`, optionally `,burst`).
+ * proxies, tests), CONNECTOR_<ID>_RATE, requests per second (`2` or `2/s`, optionally `,burst`), and
+ * CONNECTOR_<ID>_CLIENT_ID with CONNECTOR_<ID>_CLIENT_SECRET, the OAuth app for the vendor's consent page.
  */
 export interface ConnectorOverrides {
   baseUrls: Record<string, string>;
   rateLimits: Record<string, RateLimit>;
+  /** CONNECTOR_<ID>_CLIENT_ID and _CLIENT_SECRET: this install's OAuth app at the vendor, for its consent page. */
+  oauthClients: Record<string, { id: string; secret: string }>;
 }
 
-const OVERRIDE = /^CONNECTOR_([A-Z0-9]+(?:_[A-Z0-9]+)*)_(BASE_URL|RATE)$/;
+const OVERRIDE = /^CONNECTOR_([A-Z0-9]+(?:_[A-Z0-9]+)*)_(BASE_URL|RATE|CLIENT_ID|CLIENT_SECRET)$/;
 
 function connectorOverrides(env: Record<string, string>, ctx: z.RefinementCtx): ConnectorOverrides {
-  const found: ConnectorOverrides = { baseUrls: {}, rateLimits: {} };
+  const found: ConnectorOverrides = { baseUrls: {}, rateLimits: {}, oauthClients: {} };
+  const clients: Record<string, { id?: string; secret?: string }> = {};
   for (const [key, value] of Object.entries(env)) {
     const match = OVERRIDE.exec(key);
     if (!match?.[1] || key.startsWith('CONNECTOR_MASTER_')) continue;
     const id = match[1].toLowerCase().replaceAll('_', '-');
+    if (match[2] === 'CLIENT_ID' || match[2] === 'CLIENT_SECRET') {
+      clients[id] = { ...clients[id], [match[2] === 'CLIENT_ID' ? 'id' : 'secret']: value };
+      continue;
+    }
     if (match[2] === 'BASE_URL') {
       if (!URL.canParse(value) || !/^https?:/.test(value)) {
         ctx.addIssue({ code: 'custom', path: [key], message: 'must be an http(s) URL' });
@@ -239,6 +254,16 @@ function connectorOverrides(env: Record<string, string>, ctx: z.RefinementCtx): 
         message: 'must be requests per second, e.g. 5 or 5/s or 5/s,10',
       });
     } else found.rateLimits[id] = { perSecond, burst: Number(rate[2] ?? Math.max(1, Math.ceil(perSecond))) };
+  }
+  for (const [id, client] of Object.entries(clients)) {
+    const name = `CONNECTOR_${id.toUpperCase().replaceAll('-', '_')}`;
+    if (client.id && client.secret) found.oauthClients[id] = { id: client.id, secret: client.secret };
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `${name}_CLIENT_ID and _CLIENT_SECRET go together`,
+      });
   }
   return found;
 }

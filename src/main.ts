@@ -18,6 +18,7 @@ import { answerClientErrors } from './api/client-errors.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { connectorName } from './connectors/catalog.ts';
 import { keyringFor } from './connectors/keys.ts';
+import { createOAuthFlow } from './connectors/oauth.ts';
 import { type ConnectorRuntime, createConnectorRuntime } from './connectors/runtime.ts';
 import { createConnectorService } from './connectors/service.ts';
 import { createVault } from './connectors/vault.ts';
@@ -280,6 +281,7 @@ async function wire(
     rateLimits: config.CONNECTOR_OVERRIDES.rateLimits,
     ...(opts.clock ? { now: opts.clock } : {}),
   });
+  const connectorService = createConnectorService(connectors);
   const app = createApp({
     db,
     otp,
@@ -301,7 +303,11 @@ async function wire(
     webhookPolicy: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE },
     prioritize,
     channelWebhooks: channels.webhooks,
-    connectors: createConnectorService(connectors),
+    connectors: connectorService,
+    oauth: createOAuthFlow(connectors, connectorService, {
+      publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+      clients: config.CONNECTOR_OVERRIDES.oauthClients,
+    }),
   });
   return {
     config,

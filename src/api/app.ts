@@ -3,6 +3,7 @@ import type { Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { TurnRunner } from '../agent/runner.ts';
+import { CALLBACK_PATH, type OAuthFlow } from '../connectors/oauth.ts';
 import type { ConnectorService } from '../connectors/service.ts';
 import { joinable } from '../db/joinable.ts';
 import type { Db } from '../db/types.ts';
@@ -24,7 +25,12 @@ import { authRoutes } from './routes/auth.ts';
 import { businessRoutes } from './routes/business.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { complianceRoutes } from './routes/compliance.ts';
-import { connectorRoutes, connectorWebhookHandlers } from './routes/connectors.ts';
+import {
+  connectorRoutes,
+  connectorWebhookHandlers,
+  oauthCallbackHandler,
+  registerOAuthCallback,
+} from './routes/connectors.ts';
 import { followUpRoutes } from './routes/follow-ups.ts';
 import { insightRoutes } from './routes/insights.ts';
 import { meRoutes } from './routes/me.ts';
@@ -55,6 +61,8 @@ export interface AppDeps {
   /** Chat channels' webhook routes (Telegram), outside /api/v1 and its envelope: vendors post here. */
   channelWebhooks?: { path: string; handlers: RequestHandler[] }[];
   connectors?: ConnectorService;
+  /** Connecting by a vendor's consent page (with `connectors`). */
+  oauth?: OAuthFlow;
 }
 
 /** Express's `trust proxy` from a setting: true/false, a hop count, or addresses such as "loopback". */
@@ -111,11 +119,12 @@ export function createApp(deps: AppDeps): Express {
     ...chatRoutes(db, deps.runTurn),
     ...memoryRoutes(deps.memory),
     ...webhookRoutes(db, deps.webhookPolicy ?? { allowPrivate: false }),
-    ...(deps.connectors ? connectorRoutes(deps.connectors) : []),
+    ...(deps.connectors ? connectorRoutes(deps.connectors, deps.oauth) : []),
     ...businessRoutes(db),
     ...insightRoutes(db, deps.runTurn),
   ]);
   registerWebhookEvents(registry);
+  if (deps.oauth) registerOAuthCallback(registry);
   const document = buildDocument(registry, deps.version);
   // The OpenAPI document is served bare, as tools that read it expect, not inside the envelope.
   api.get('/openapi.json', (_req, res) => {
@@ -125,6 +134,10 @@ export function createApp(deps: AppDeps): Express {
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage);
   });
+  if (deps.oauth) {
+    // Before the API router, which would take "oauth" for a connector's id.
+    app.get(CALLBACK_PATH, oauthCallbackHandler(deps.oauth));
+  }
   if (deps.connectors) {
     app.post(
       '/api/v1/connectors/:id/webhook/:token',

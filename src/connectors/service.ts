@@ -160,6 +160,33 @@ async function storeSettings(
   return row;
 }
 
+/** What the vendor said of an attempt to connect, as an error the owner can act on. */
+export function ownerError(connector: Connector, err: unknown): unknown {
+  const name = connector.manifest.name;
+  if (err instanceof ConnectorAuthError) {
+    return new DomainError(
+      'invalid',
+      'connector_auth_failed',
+      `${name} did not accept these credentials: ${err.message}.`,
+    );
+  }
+  if (err instanceof ConnectorSetupError) {
+    return new DomainError(
+      'invalid',
+      'connector_setup_required',
+      `${name} needs one more step: ${err.message}.`,
+    );
+  }
+  if (err instanceof ConnectorError) {
+    return new DomainError(
+      'unavailable',
+      'connector_unavailable',
+      `${name} could not be reached just now: ${err.message}. Try again in a minute.`,
+    );
+  }
+  return err;
+}
+
 export function createConnectorService(runtime: ConnectorRuntime) {
   const { db } = runtime;
 
@@ -202,29 +229,7 @@ export function createConnectorService(runtime: ConnectorRuntime) {
         contextFor(runtime, connector, { ...settings, timezone: tenant?.timezone ?? 'Asia/Kolkata' }),
       );
     } catch (err) {
-      const name = connector.manifest.name;
-      if (err instanceof ConnectorAuthError) {
-        throw new DomainError(
-          'invalid',
-          'connector_auth_failed',
-          `${name} did not accept these credentials: ${err.message}.`,
-        );
-      }
-      if (err instanceof ConnectorSetupError) {
-        throw new DomainError(
-          'invalid',
-          'connector_setup_required',
-          `${name} needs one more step: ${err.message}.`,
-        );
-      }
-      if (err instanceof ConnectorError) {
-        throw new DomainError(
-          'unavailable',
-          'connector_unavailable',
-          `${name} could not be reached just now: ${err.message}. Try again in a minute.`,
-        );
-      }
-      throw err;
+      throw ownerError(connector, err);
     }
   }
 

@@ -98,6 +98,27 @@ export interface Connector<C extends z.ZodObject = z.ZodObject, K extends z.ZodO
   stale?(credentials: z.infer<K>, now: Date): boolean;
   /** Events the vendor pushes, taken in at once (the scheduled sync still reconciles). */
   webhook?: WebhookIngest<z.infer<K>>;
+  /** Connecting by the vendor's consent page (OAuth 2 authorization code), beside pasting credentials. */
+  oauth?: OAuthConsent<z.infer<C>, z.infer<K>>;
+}
+
+/** This install's OAuth app at a vendor (CONNECTOR_<ID>_CLIENT_ID and _CLIENT_SECRET). */
+export interface OAuthClient {
+  id: string;
+  secret: string;
+}
+
+export interface OAuthConsent<C, K> {
+  /** The consent page for this config (the platform adds client, scope, redirect and state). */
+  consentUrl(ctx: ConnectorContext<C, K>): string;
+  scope: string;
+  /** Further query parameters the vendor's consent page takes. */
+  consentParams?: Record<string, string>;
+  /** The credentials the code the vendor handed back is worth (refused: a ConnectorAuthError). */
+  exchange(
+    ctx: ConnectorContext<C, K>,
+    grant: { code: string; redirectUri: string; client: OAuthClient },
+  ): Promise<K>;
 }
 
 export interface WebhookIngest<K> {

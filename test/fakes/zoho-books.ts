@@ -4,8 +4,9 @@ import type { ZohoContact, ZohoCustomerPayment, ZohoInvoice } from '../../src/co
 
 /**
  * A local server speaking Zoho's wire format for what the connector uses, all under one base URL:
- * `POST /oauth/v2/token` (form-encoded `grant_type=refresh_token`; a refused refresh token is a 200 with
- * `{"error": "invalid_code"}`), and `GET /books/v3/{organizations,contacts,invoices,customerpayments}` with
+ * `GET /oauth/v2/auth` (the consent page, accepted at once: a redirect back with `code` and `state`, or
+ * `error=access_denied`), `POST /oauth/v2/token` (form-encoded `grant_type=authorization_code` or
+ * `refresh_token`; a refused code or refresh token is a 200 with `{"error": "invalid_code"}`), and `GET /books/v3/{organizations,contacts,invoices,customerpayments}` with
  * `Authorization: Zoho-oauthtoken …` and `organization_id`, paged by `page`/`per_page` (≤ 200) as
  * `{code: 0, message: "success", <list>: [...], page_context: {page, per_page, has_more_page, …}}`.
  * Invoices filter on `last_modified_time` (at or after) and sort on it when asked (`sort_order` A or D). A stale token is a 401
@@ -29,6 +30,10 @@ export interface FakeZohoBooks {
   revoked: boolean;
   /** Makes every token issued so far stale (the next API call is a 401). */
   expireTokens(): void;
+  /** The consent page refuses (as when the owner clicks Reject). */
+  denyConsent: boolean;
+  /** Consent pages opened: their query. */
+  consents: URLSearchParams[];
   /** Answers the token endpoint only when released (to hold two refreshes in flight). */
   holdTokens(): { release: () => void; arrived: Promise<void> };
   close(): Promise<void>;
@@ -131,6 +136,8 @@ export async function startFakeZohoBooks(
     issued: [],
     requests: [],
     revoked: false,
+    denyConsent: false,
+    consents: [],
     expireTokens() {
       valid.clear();
     },
@@ -152,6 +159,8 @@ export async function startFakeZohoBooks(
     close: () => new Promise((r) => server.close(() => r())),
   };
   const valid = new Set<string>();
+  // Codes the consent page handed out and not yet exchanged, with the redirect each was given for.
+  const codes = new Map<string, string>();
   let hold: Promise<void> | undefined;
   let onToken: (() => void) | undefined;
 
@@ -164,10 +173,53 @@ export async function startFakeZohoBooks(
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     fake.requests.push({ path: url.pathname, query: url.searchParams });
+    if (req.method === 'GET' && url.pathname === '/oauth/v2/auth') {
+      // The consent page, accepted at once (or rejected): back to the redirect with a code or an error.
+      fake.consents.push(url.searchParams);
+      const redirect = url.searchParams.get('redirect_uri') ?? '';
+      if (url.searchParams.get('client_id') !== fake.clientId || !URL.canParse(redirect)) {
+        return send(res, 400, { error: 'invalid_client' });
+      }
+      const back = new URL(redirect);
+      back.searchParams.set('state', url.searchParams.get('state') ?? '');
+      if (fake.denyConsent) back.searchParams.set('error', 'access_denied');
+      else {
+        const code = `1000.code${codes.size + 1}.${Math.random().toString(36).slice(2)}`;
+        codes.set(code, redirect);
+        back.searchParams.set('code', code);
+        back.searchParams.set('location', 'in');
+        back.searchParams.set('accounts-server', fake.url);
+      }
+      res.writeHead(302, { location: back.href });
+      return res.end();
+    }
     if (req.method === 'POST' && url.pathname === '/oauth/v2/token') {
       const form = await formOf(req);
       onToken?.();
       if (hold) await hold;
+      if (form.get('grant_type') === 'authorization_code') {
+        const code = form.get('code') ?? '';
+        const known = codes.get(code);
+        codes.delete(code);
+        if (
+          known === undefined ||
+          known !== form.get('redirect_uri') ||
+          form.get('client_id') !== fake.clientId ||
+          form.get('client_secret') !== fake.clientSecret
+        ) {
+          return send(res, 200, { error: 'invalid_code' });
+        }
+        const token = `1000.access${fake.issued.length + 1}.fake`;
+        fake.issued.push(token);
+        valid.add(token);
+        return send(res, 200, {
+          access_token: token,
+          refresh_token: fake.refreshToken,
+          api_domain: fake.url,
+          token_type: 'Bearer',
+          expires_in: 3600,
+        });
+      }
       if (
         fake.revoked ||
         form.get('grant_type') !== 'refresh_token' ||

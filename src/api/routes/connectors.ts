@@ -1,6 +1,8 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
-import { CONNECTORS } from '../../connectors/catalog.ts';
+import { CONNECTORS, connectorName } from '../../connectors/catalog.ts';
+import { AuthorizeBody, CALLBACK_PATH, CallbackQuery, type OAuthFlow } from '../../connectors/oauth.ts';
 import {
   CatalogQuery,
   ConnectBody,
@@ -9,6 +11,7 @@ import {
   UpdateBody,
 } from '../../connectors/service.ts';
 import { OBJECT_NAMES } from '../../domain/business/objects.ts';
+import { DomainError } from '../../domain/errors.ts';
 import { pageFields } from '../../domain/pagination.ts';
 import { sendData } from '../envelope.ts';
 import { defineRoute } from '../route.ts';
@@ -110,7 +113,7 @@ const CONNECT_ERRORS = {
 };
 
 /** The connector catalog and this business's connections: the seed's "discover available data sources". */
-export const connectorRoutes = (service: ConnectorService) => [
+export const connectorRoutes = (service: ConnectorService, oauth?: OAuthFlow) => [
   defineRoute({
     method: 'get',
     path: '/connectors',
@@ -131,6 +134,31 @@ export const connectorRoutes = (service: ConnectorService) => [
     response: ConnectorDetail,
     handler: async ({ ctx, params }) => ({ data: await service.describe(ctx, params.id) }),
   }),
+  ...(oauth
+    ? [
+        defineRoute({
+          method: 'post',
+          path: '/connectors/{id}/authorize',
+          summary: 'Connect by the vendor’s consent page: its address, to open in a browser',
+          description:
+            'For connectors that sign in with OAuth (Zoho Books). Open `authorize_url`, accept there, and the vendor sends the browser back to `/api/v1/connectors/oauth/callback`, which connects this business. The link works once, for ten minutes.',
+          tag: 'Connectors',
+          access: 'owner',
+          params: IdParams,
+          body: AuthorizeBody,
+          // The state is written by the connector runtime's own database handle.
+          idempotency: 'separate',
+          response: z
+            .object({ authorize_url: z.string().url(), expires_at: z.string() })
+            .meta({ id: 'AuthorizeReply' }),
+          errors: {
+            400: 'oauth_not_supported: this connector is connected by pasting credentials',
+            503: 'oauth_not_configured: this server has no OAuth app for the vendor',
+          },
+          handler: async ({ ctx, params, body }) => ({ data: await oauth.authorize(ctx, params.id, body) }),
+        }),
+      ]
+    : []),
   defineRoute({
     method: 'post',
     path: '/connectors/{id}/connect',
@@ -239,4 +267,52 @@ export function connectorWebhookHandlers(service: ConnectorService, bodyLimit: s
       }
     },
   ];
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const page = (title: string, text: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem"><h1 style="font-size:1.4rem">${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>`;
+
+/**
+ * Where the vendor's consent page sends the browser back (`GET /api/v1/connectors/oauth/callback`): public,
+ * since a browser carries no token; the state is what says whose connection it is. A browser gets a short
+ * page; anything else the envelope.
+ */
+export function oauthCallbackHandler(oauth: OAuthFlow): RequestHandler {
+  return async (req, res, next) => {
+    const browser = req.accepts(['json', 'html']) === 'html';
+    try {
+      const query = CallbackQuery.parse(req.query);
+      const { connection, run } = await oauth.complete(query);
+      if (!browser) return sendData(res, 201, { connection, sync: run });
+      res
+        .status(201)
+        .type('html')
+        .send(
+          page(
+            `${connectorName(connection.connector)} is connected ✅`,
+            'The first sync has started. You can close this tab.',
+          ),
+        );
+    } catch (err) {
+      if (!browser || !(err instanceof DomainError)) return next(err);
+      res.status(400).type('html').send(page('Could not connect', err.message));
+    }
+  };
+}
+
+/** The callback in the OpenAPI document, beside the routes declared with defineRoute. */
+export function registerOAuthCallback(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'get',
+    path: CALLBACK_PATH,
+    summary: 'Where the vendor’s consent page sends the browser back; connects the business that asked',
+    tags: ['Connectors'],
+    request: { query: CallbackQuery },
+    responses: {
+      201: { description: 'Connected (a short page for a browser, else the envelope with the connection)' },
+      400: { description: 'oauth_state_invalid, oauth_consent_refused or connector_auth_failed' },
+    },
+  });
 }

@@ -194,11 +194,20 @@ export function paymentRecord(p: ZohoCustomerPayment, timezone: string) {
 
 const apiBase = (dc: string) => `https://www.zohoapis.${dc}/`;
 
-/** The token endpoint: the data centre's accounts server, or under the one overriding base URL. */
-const tokenUrl = (ctx: Ctx) =>
+/** A path of the data centre's accounts server (tokens, consent), or under the one overriding base URL. */
+const accountsUrl = (ctx: Ctx, path: string) =>
   ctx.baseUrl === apiBase(ctx.config.data_center)
-    ? `https://accounts.zoho.${ctx.config.data_center}/oauth/v2/token`
-    : 'oauth/v2/token';
+    ? `https://accounts.zoho.${ctx.config.data_center}/${path}`
+    : new URL(path, ctx.baseUrl).href;
+
+const tokenUrl = (ctx: Ctx) => accountsUrl(ctx, 'oauth/v2/token');
+
+/** Zoho's answer from its token endpoint: tokens, or a 200 with `error` (refused: see `refused`). */
+interface TokenAnswer {
+  access_token?: string;
+  refresh_token?: string;
+  expires_in?: number;
+}
 
 interface Organization {
   organization_id: string;
@@ -357,8 +366,38 @@ export const zohoBooks: Connector<typeof config, typeof credentials> = {
 
   stale: (c, now) => !c.access_token || !c.expires_at || c.expires_at - EXPIRY_MARGIN_MS <= now.getTime(),
 
+  oauth: {
+    scope: 'ZohoBooks.fullaccess.READ',
+    // A refresh token is handed out only with offline access, and again only when consent is asked anew.
+    consentParams: { access_type: 'offline', prompt: 'consent' },
+    consentUrl: (ctx) => accountsUrl(ctx, 'oauth/v2/auth'),
+    async exchange(ctx, { code, redirectUri, client }) {
+      const res = await ctx.http.post<TokenAnswer>(tokenUrl(ctx), {
+        auth: false,
+        form: {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          client_id: client.id,
+          client_secret: client.secret,
+        },
+        signal: ctx.signal,
+      });
+      if (!res.body?.refresh_token || !res.body.access_token) {
+        throw new ConnectorAuthError('zoho-books', 'Zoho gave no refresh token');
+      }
+      return {
+        client_id: client.id,
+        client_secret: client.secret,
+        refresh_token: res.body.refresh_token,
+        access_token: res.body.access_token,
+        expires_at: ctx.now().getTime() + (res.body.expires_in ?? 3600) * 1000,
+      };
+    },
+  },
+
   async refresh(ctx, c) {
-    const res = await ctx.http.post<{ access_token?: string; expires_in?: number }>(tokenUrl(ctx), {
+    const res = await ctx.http.post<TokenAnswer>(tokenUrl(ctx), {
       auth: false,
       form: {
         grant_type: 'refresh_token',
