@@ -98,13 +98,15 @@ export function createOAuthFlow(
       const config = parsed.data as Record<string, unknown>;
       const state = randomBytes(32).toString('base64url');
       const expiresAt = new Date(runtime.now().getTime() + STATE_MINUTES * 60_000);
-      await db.tenant(ctx.tenantId, (tx) =>
-        tx.query(
+      await db.tenant(ctx.tenantId, async (tx) => {
+        // This business's spent and lapsed links go as it asks for a new one.
+        await tx.query("DELETE FROM oauth_states WHERE expires_at < now() - interval '1 day'");
+        await tx.query(
           `INSERT INTO oauth_states (state_hash, tenant_id, user_id, connector, config, expires_at)
            VALUES ($1, $2, $3, $4, $5, $6)`,
           [hashOf(state), ctx.tenantId, ctx.userId, id, JSON.stringify(config), expiresAt],
-        ),
-      );
+        );
+      });
       const oauth = connector.oauth as NonNullable<Connector['oauth']>;
       const url = new URL(oauth.consentUrl(contextOf(connector, config)));
       const params = {
