@@ -109,6 +109,8 @@ const SEARCH_FILLERS = new Set([
   ...GENERIC_WORDS,
   ...STILL_TO_DO.flatMap((w) => w.split(' ')),
   ...NEGATIONS,
+  // "remind me what's left": asking to be told
+  'remind',
   ...'including related ones jo due last week right now time tak yesterday send bhejo bhej pada padi pade much many lot'.split(
     ' ',
   ),

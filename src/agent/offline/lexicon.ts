@@ -439,6 +439,8 @@ export const TASK_NOUNS = [
   'to-do',
   'reminder',
   'reminders',
+  // "what's on my list": the list of them
+  '(?<=(?:my|meri|mera|the) )list',
 ];
 /** What the day or a day holds: listed like tasks ("kal ka plan batao"). */
 export const PLAN_NOUNS = [
@@ -522,8 +524,9 @@ export const CREATE_TASK_STRONG = [
   'remind me that',
   'remind me about',
   'remind me of',
-  'remind me',
-  'remind',
+  // "remind me what's on my list" asks to be told, not reminded later
+  'remind me(?! (?:what|whats|which|how|kya|kaun|kaunse|kitne)(?:\\s|$))',
+  'remind(?! me (?:what|whats|which|how|kya|kaun|kaunse|kitne)(?:\\s|$))',
   'set a reminder for',
   'set a reminder to',
   'set a reminder',
@@ -772,10 +775,36 @@ export const RESCHEDULE = [
   'badha do',
   'badha de',
   'badhao',
+  // earlier, as well as later: "bring the price list forward to today", "move it up", "pehle kar do"
+  'bring forward',
+  // the words between name the task: only the verb's two halves are the cue
+  'bring(?=(?: \\S+){1,4} forward)',
+  '(?<=bring(?: \\S+){1,4} )forward',
+  'move up',
+  '(?<=move(?: \\S+){1,4} )up(?= to)',
+  'pehle kar do',
+  'pehle kar dena',
 ];
 export const SNOOZE = [...RESCHEDULE, 'snooze'];
 /** Plain "do it" verbs that reschedule when they come with a time and a reference to an existing item. */
-export const DO_IT = ['kar do', 'karo', 'kar dena', 'kar de', 'rakh do', 'make', 'set', 'bana do'];
+export const DO_IT = [
+  'kar do',
+  'karo',
+  'kar dena',
+  'kar de',
+  'rakh do',
+  'make',
+  'set',
+  'bana do',
+  // what will be done then: "bijli ka bill agle hafte kar denge"
+  'kar denge',
+  'kar lenge',
+  'karenge',
+  'kar dunga',
+  'kar lunga',
+  'kar lena',
+  'kar lo',
+];
 export const LIST_VERBS = [
   'what all',
   'which all',
@@ -922,6 +951,7 @@ export const QUESTION_LEAD_INS = new Set(
 export const SEND_ME = ['send', 'send me', 'bhejo', 'bhej do', 'do', 'de do', 'dena'];
 /** "tell me", "batao": asking without a question mark. */
 export const TELL_ME = [
+  'remind me(?= (?:what|whats|which|how|kya|kaun|kaunse|kitne)(?:\\s|$))',
   'tell me',
   'tell',
   'show me',
