@@ -68,8 +68,11 @@ import type { Utterance } from './utterance.ts';
  * question about what is left or about a day lists it; a question that matches nothing is not a task.
  */
 
-/** The tools a message's words call directly; a business question is parsed whole (insights.ts). */
-export type BuiltTool = Exclude<ToolName, 'query_business_data' | 'find_party'>;
+/** The tools a business question reaches: it is parsed whole (insights.ts), not word by word here. */
+export const QUESTION_TOOLS = ['query_business_data', 'find_party'] as const satisfies readonly ToolName[];
+
+/** The tools a message's words call directly. */
+export type BuiltTool = Exclude<ToolName, (typeof QUESTION_TOOLS)[number]>;
 
 export type Intent =
   | { kind: 'tool'; tool: BuiltTool }
