@@ -1,14 +1,16 @@
 import { openDatabase } from '../../src/db/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { evaluate, loadEvalSet, type ParserSet } from './evaluate.ts';
+import { evaluateInsights, loadQuestions } from './insights/evaluate.ts';
 import { formatScore } from './report.ts';
 import { evaluateScenarios, loadScenarios, type ScenarioFile } from './scenarios.ts';
 
 /**
  * `npm run eval`: the offline model's accuracy on the sets in test/eval/ (the parser-level
  * utterances.json, fresh.json and fresh2.json, and scenarios.json and scenarios2.json through the real
- * turn runner, each on an in-memory database of its own), and what it got wrong. Holdout failures are
- * counted, not shown (see report.ts).
+ * turn runner, each on an in-memory database of its own; insights/questions.json over generated books
+ * synced through the connector fakes), and what it got wrong. Holdout failures are counted, not shown
+ * (see report.ts).
  */
 
 const utterances = loadEvalSet('utterances');
@@ -25,6 +27,21 @@ for (const name of ['scenarios', 'scenarios2'] satisfies ScenarioFile[]) {
       formatScore(`${name}.json (real turns, PGlite)`, await evaluateScenarios(db, loadScenarios(name))),
     );
     console.log();
+  } finally {
+    await db.close();
+  }
+}
+
+{
+  const db = await openDatabase({ DATA_DIR: 'memory://', DATABASE_POOL_SIZE: 1 }, createLogger('silent'));
+  try {
+    const scores = await evaluateInsights(db, loadQuestions('questions'));
+    const title = 'insights/questions.json (books synced from the fakes, real turns, PGlite)';
+    console.log(formatScore(`${title}: the metric call`, scores.call));
+    console.log();
+    console.log(formatScore(`${title}: the answer`, scores.answer));
+    console.log();
+    console.log(formatScore(`${title}: nothing of another business`, scores.safety));
   } finally {
     await db.close();
   }

@@ -140,7 +140,7 @@ export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Prom
     }
     let items: unknown[];
     if (url.pathname === '/v1/payments') {
-      items = page(paymentCount, (i) => start + i * step, payment, url.searchParams);
+      items = page(paymentCount, (i) => payment(i).created_at, payment, url.searchParams);
     } else if (url.pathname === '/v1/settlements') {
       items = page(settlementCount, (i) => start + i * step * 24, settlement, url.searchParams);
     } else {

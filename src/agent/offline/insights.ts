@@ -116,6 +116,8 @@ const METRIC_WORDS: [MetricName, RegExp][] = [
       'owes?|owed|owing|dues|due from|receivables?|outstanding|baaki|baki|bakaya|udhaar|udhar|(?:lena|lene|leni) (?:hai|hain|baaki|baki)|pending (?:payment|amount|paisa)|payment pending|(?:nahi|nahin) diya|not (?:yet )?paid|unpaid|credit (?:pe|par) (?:diya|hai)',
     ),
   ],
+  // what a customer bought is a sale
+  ['sales', re('(?:customers?|buyers?|clients?|grahak) (?:\\w+ )?(?:bought|purchased|kharid\\w*)')],
   ['purchases', re('purchases?|purchased|bought|kharid\\w*|maal (?:liya|mangaya|aaya)|procure\\w*')],
   [
     'payments_made',
@@ -127,7 +129,7 @@ const METRIC_WORDS: [MetricName, RegExp][] = [
   [
     'payments_received',
     re(
-      'payments? (?:from|by)|collections?|collected|received|receive|receipts?|aaya|aya|aaye|aaya hai|aayi|mila|mile|mili|jama|credit hua|came in|come in|money in|(?:paisa|paise|payment) (?:aaya|aya|aaye|mila|mile|aayi)|kitna paisa|incoming|vasooli|wasooli|vasuli',
+      'payments? (?:from|by)|collections?|collected|collect|received|receive|receipts?|aaya|aya|aaye|aaya hai|aayi|mila|mile|mili|jama|credit hua|came in|come in|money in|(?:paisa|paise|payment) (?:aaya|aya|aaye|mila|mile|aayi)|kitna paisa|incoming|vasooli|wasooli|vasuli',
     ),
   ],
   [
@@ -244,7 +246,10 @@ const NOT_NAME = new Set(
     'ki ke se ne ye yeh wo woh us un is iss aur or and abhi tak ab kab customer customers party parties client ' +
     'clients buyer buyers supplier suppliers vendor vendors paisa paise payment payments amount balance dues ' +
     'bill bills invoice invoices order orders this last today yesterday kal aaj parso month week year ' +
-    'mahine hafte saal please pls bhai ji sir madam tell show batao bata bataiye bolo give list'
+    'mahine hafte saal please pls bhai ji sir madam tell show batao bata bataiye bolo give list best top ' +
+    'biggest largest worst aging ageing mode method wise month quarter sales sale collection collections ' +
+    'overdue outstanding sabse zyada jyada kaun kis kiska kiske kiski saal sabhi pichle pichhle pichla same ' +
+    'time pending due lena dena baaki baki compared against versus vs'
   ).split(' '),
 );
 
@@ -256,7 +261,7 @@ function nameIn(words: string): string | undefined {
 
 const PARTY_SLOTS = [
   // "ABC Traders ka kitna baaki hai", "sharma ji se kitna aaya", "XYZ ne kitna diya"
-  / ((?:[\p{L}\p{N}&.]+ ){1,5}?)(?:ka|ki|ke|se|ne|wale|wala|waale) (?:kitna|kitne|kitni|total|sara|saara|baaki|baki|payment|paisa|paise|balance|udhaar|udhar|dues|bill|invoice|order|abhi|ab)/u,
+  / ((?:[\p{L}\p{N}&.]+ ){1,5}?)(?:ka|ki|ke|se|ne|wale|wala|waale) (?:(?:is|iss|pichle|pichhle|last|this|aaj|kal) \p{L}+ )?(?:kitna|kitne|kitni|total|sara|saara|baaki|baki|payment|paisa|paise|balance|udhaar|udhar|dues|bill|invoice|order|abhi|ab)/u,
   // "how much does ABC Traders owe", "has Mehta paid"
   / (?:does|did|do|has|have|is) ((?:[\p{L}\p{N}&.]+ ){1,5}?)(?:owe|owes|pay|paid|buy|bought|order|ordered|still)/u,
   // "payments from ABC Traders", "sales to XYZ this month", "dues of Sharma"
@@ -330,6 +335,26 @@ function periodOf(t: string, ctx: DateContext): MetricCall['period'] {
   if (fy?.[1] && fy[2] && (Number(fy[1]) + 1) % 100 === Number(fy[2])) return `fy${fy[1]}-${fy[2]}`;
   if (said) return said.period;
   return monthOf(t, today);
+}
+
+/** What someone asks to have done, as against a number they want: such a message is a request. */
+const REQUEST = re(
+  'send|bhej\\w*|call|phone|ring|pay|paid|file|deposit|prepare|make|bana\\w*|book|order (?:karo|kar|de|do)|check|verify|email|mail|whatsapp|message|msg|remind|yaad|karo|kar do|kar dena|karna|karni|karne|kar liya|kar li|kar lia|de di|de diya|diya|ho gaya|ho gayi|ho gaye|done|completed|finished|lana|lao|le aao|collect karna|add|create|note|save|shift|move|postpone|prepone|push|reschedule|cancel|count',
+);
+
+/**
+ * A business number named without a question ("sales last month", "last 7 days ka collection", "top 3
+ * customers by sales"): a metric and a period or a ranking, and nothing asked to be done.
+ */
+export function namesNumbers(norm: string): boolean {
+  const t = normalise(norm);
+  if (REQUEST.test(t)) return false;
+  const epoch = { now: new Date(0), timezone: 'UTC' };
+  if (FESTIVALS.test(t) || (OUTSIDE.test(t) && periodOf(t, epoch) !== undefined)) return true;
+  const q = parseBusinessQuestion(norm, epoch);
+  if (q.kind !== 'metric') return false;
+  const { period, group_by, compare_to } = q.call;
+  return period !== undefined || group_by !== undefined || compare_to !== undefined || q.party !== undefined;
 }
 
 export function parseBusinessQuestion(text: string, ctx: DateContext): BusinessQuestion {

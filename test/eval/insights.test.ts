@@ -1,0 +1,34 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeEachDb } from '../support/db.ts';
+import { accuracy } from './evaluate.ts';
+import { evaluateInsights, type InsightScores, loadQuestions } from './insights/evaluate.ts';
+import { failureLines } from './report.ts';
+
+describe('the insights questions', () => {
+  const set = loadQuestions('questions');
+  it('are balanced between English and Hinglish and cover every kind of answer', () => {
+    const en = set.cases.filter((c) => c.lang === 'en').length;
+    expect(Math.abs(en - (set.cases.length - en))).toBeLessThanOrEqual(set.cases.length * 0.1);
+    const kinds = new Set(set.cases.map((c) => c.expect.kind));
+    expect([...kinds].sort()).toEqual(['ask_period', 'metric', 'outside']);
+  });
+});
+
+describeEachDb('questions about the books, answered by the offline model', (get) => {
+  let scores: InsightScores;
+  beforeAll(async () => {
+    scores = await evaluateInsights(get().db, loadQuestions('questions'));
+  }, 120_000);
+
+  it('reads at least 90% of the questions as the expected metric call', () => {
+    expect(accuracy(scores.call), failureLines(scores.call).join('\n')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('answers at least 90% with the amount the books hold', () => {
+    expect(accuracy(scores.answer), failureLines(scores.answer).join('\n')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('never shows an amount of the other business', () => {
+    expect(scores.safety.correct, failureLines(scores.safety).join('\n')).toBe(scores.safety.total);
+  });
+});
