@@ -23,6 +23,9 @@ export const PARTIES = [
   'Iyer Stores',
 ] as const;
 
+/** A customer of business B only. */
+export const ONLY_B = 'Kulkarni Steel';
+
 export interface TruthInvoice {
   party: string;
   issue: string;
@@ -138,13 +141,25 @@ export function generateBooks(scale: number, withRazorpay: boolean): Books {
       balance: scale * 8_00_000_00,
     },
   );
-  const contacts: ZohoContact[] = PARTIES.map((name, k) => ({
+  // A customer only B has: a question naming it as A must find no one.
+  if (scale !== 1) {
+    invoices.push({
+      party: ONLY_B,
+      issue: '2026-03-02',
+      due: '2026-03-17',
+      status: 'open',
+      total: 6_66_666_37,
+      balance: 6_66_666_37,
+    });
+  }
+  const names: string[] = scale === 1 ? [...PARTIES] : [...PARTIES, ONLY_B];
+  const contacts: ZohoContact[] = names.map((name, k) => ({
     contact_id: `c${k}`,
     contact_name: name,
     contact_type: 'customer',
     last_modified_time: '2026-03-01T10:00:00+0530',
   }));
-  const idOf = (name: string) => `c${PARTIES.indexOf(name as (typeof PARTIES)[number])}`;
+  const idOf = (name: string) => `c${names.indexOf(name)}`;
   const razorpay: Books['razorpay'] = [];
   if (withRazorpay) {
     const at = (iso: string) => Math.floor(Date.parse(iso) / 1000);

@@ -20,7 +20,7 @@ import { startFakeRazorpay } from '../../fakes/razorpay.ts';
 import { startFakeZohoBooks } from '../../fakes/zoho-books.ts';
 import { offlineTurnRunner } from '../../support/offline-runner.ts';
 import { type CaseResult, Lang, type Score, scoreOf } from '../evaluate.ts';
-import { type Books, generateBooks } from './books.ts';
+import { type Books, generateBooks, PARTIES } from './books.ts';
 
 /**
  * The insights evaluation: the generated books of two businesses (books.ts) synced through the real
@@ -41,6 +41,8 @@ const Expect = z.discriminatedUnion('kind', [
     limit: z.number().int().optional(),
     order: z.string().optional(),
     party: z.string().optional(),
+    /** Instead of an amount: the party named is no one of this business's, or several are. */
+    answer: z.enum(['no_party', 'asks_which']).optional(),
   }),
   z.object({ kind: z.literal('outside') }),
   z.object({ kind: z.literal('ask_period') }),
@@ -223,7 +225,13 @@ export async function evaluateInsights(db: Db, set: QuestionSet): Promise<Insigh
     let expected: unknown = q.expect;
     if (q.expect.kind === 'outside') ok = /can't tell that/.test(reply) && turn.actions.length === 0;
     else if (q.expect.kind === 'ask_period') ok = /Which dates do you mean/.test(reply);
-    else {
+    else if (q.expect.answer === 'no_party') ok = /^No customer or supplier matches/.test(reply);
+    else if (q.expect.answer === 'asks_which') {
+      const said = q.expect.party ?? '';
+      const named = PARTIES.filter((p) => p.toLowerCase().includes(said));
+      ok =
+        /^Which one do you mean\?/.test(reply) && named.length > 1 && named.every((p) => reply.includes(p));
+    } else {
       const truth = truthOf(booksA, q.expect, now, set.timezone);
       expected = { ...q.expect, truth };
       const first = reply.split('\n')[0] ?? '';
