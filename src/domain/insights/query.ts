@@ -61,7 +61,7 @@ export const MetricCall = z.strictObject({
     .min(1)
     .max(MAX_ROWS)
     .optional()
-    .meta({ description: `Rows when grouped (≤ ${MAX_ROWS}, 10)` }),
+    .meta({ description: `Rows when grouped (≤ ${MAX_ROWS}; 10, or all of a time series)` }),
 });
 export type MetricCall = z.infer<typeof MetricCall>;
 
@@ -245,15 +245,15 @@ function groupedStatement(
   const { from, params, bind } = rowsOver(spec, call, period, zone, today);
   const group = GROUPS[dimension];
   const label = group.label || group.key;
-  // Time and lateness read in their own order; anything else largest first unless asked otherwise.
-  const order =
-    TIME_DIMENSIONS.has(dimension) || dimension === 'aging'
-      ? `key ${call.order === 'desc' ? 'DESC' : 'ASC'}`
-      : `value ${call.order === 'asc' ? 'ASC' : 'DESC'}, key`;
+  // Time and lateness read in their own order, all of it; anything else largest first unless asked otherwise.
+  const inTimeOrder = TIME_DIMENSIONS.has(dimension) || dimension === 'aging';
+  const order = inTimeOrder
+    ? `key ${call.order === 'desc' ? 'DESC' : 'ASC'}`
+    : `value ${call.order === 'asc' ? 'ASC' : 'DESC'}, key`;
   return {
     sql: `SELECT ${group.key} AS key, min(${label}) AS label, ${AGGREGATES[spec.aggregate]}::bigint AS value,
                  count(*)::int AS n, count(*) OVER ()::int AS groups
-          FROM ${from} GROUP BY 1 ORDER BY ${order} LIMIT ${bind(call.limit ?? 10)}`,
+          FROM ${from} GROUP BY 1 ORDER BY ${order} LIMIT ${bind(call.limit ?? (inTimeOrder ? MAX_ROWS : 10))}`,
     params,
   };
 }
