@@ -25,6 +25,9 @@ const TITLES: Record<MetricName, string> = {
   gst_paid: 'GST on purchases',
 };
 
+/** The metric's name as the owner reads it ("Customers owe you"). */
+export const metricTitle = (metric: MetricName): string => TITLES[metric];
+
 /** What each metric is read from, for "none of your connected systems has …". */
 const RECORDS_OF: Record<string, string> = {
   invoices: 'invoices or bills',

@@ -32,7 +32,7 @@ import {
   registerOAuthCallback,
 } from './routes/connectors.ts';
 import { followUpRoutes } from './routes/follow-ups.ts';
-import { insightRoutes } from './routes/insights.ts';
+import { CHART_PATH, chartHandler, insightRoutes, registerChart } from './routes/insights.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
 import { memoryRoutes } from './routes/memory.ts';
@@ -123,6 +123,8 @@ export function createApp(deps: AppDeps): Express {
     ...businessRoutes(db),
     ...insightRoutes(db, deps.runTurn),
   ]);
+  api.get(CHART_PATH, chartHandler(db));
+  registerChart(registry);
   registerWebhookEvents(registry);
   if (deps.oauth) registerOAuthCallback(registry);
   const document = buildDocument(registry, deps.version);

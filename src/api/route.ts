@@ -77,7 +77,7 @@ export const defineRoute = <B = undefined, Q = undefined, P = undefined, R = unk
 
 export const sessionOf = (res: Response): Session | null => res.locals.session ?? null;
 
-function requireSession(res: Response, access: Access): Session {
+export function requireSession(res: Response, access: Access): Session {
   const session = sessionOf(res);
   if (!session) {
     throw (

@@ -80,4 +80,35 @@ describeEachDb('insights API', (get) => {
     expect(outside.body.data).toMatchObject({ query: null, result: null });
     expect(outside.body.data.answer).toMatch(/can't tell that from your connected data yet/);
   });
+
+  it('draws a ranking as a PNG for a phone, and says when there is nothing to draw', async () => {
+    const png = await fetch(
+      `${api.url}/api/v1/insights/chart?metric=receivables_outstanding&group_by=party`,
+      {
+        headers: { authorization: `Bearer ${owner}` },
+      },
+    );
+    expect(png.status).toBe(200);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const bytes = Buffer.from(await png.arrayBuffer());
+    expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    // IHDR: width then height, big-endian, after the signature and the chunk's length and type.
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1200, 750]);
+    expect(bytes.length).toBeGreaterThan(10_000);
+    expectError(await get_('/insights/chart?metric=receivables_outstanding'), 404, 'no_chart');
+    expectError(await api.request('GET', '/api/v1/insights/chart?metric=sales', {}), 401, 'unauthorized');
+
+    const asked = await api.request('POST', '/api/v1/insights', {
+      token: owner,
+      body: { question: 'who owes me the most?' },
+    });
+    expect(asked.body.data.chart_url).toBe(
+      '/api/v1/insights/chart?metric=receivables_outstanding&group_by=party',
+    );
+    const one = await api.request('POST', '/api/v1/insights', {
+      token: owner,
+      body: { question: 'ABC Traders ka kitna baaki hai?' },
+    });
+    expect(one.body.data).not.toHaveProperty('chart_url');
+  });
 });

@@ -1,12 +1,16 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { hasChart, renderChart } from '../../agent/charts.ts';
 import type { TurnRunner } from '../../agent/runner.ts';
 import type { Db } from '../../db/types.ts';
+import { DomainError } from '../../domain/errors.ts';
 import { idOf, isoDate, requiredText } from '../../domain/fields.ts';
 import { DIMENSIONS, METRICS, MetricNameSchema } from '../../domain/insights/metrics.ts';
 import { CompareTo, PeriodName } from '../../domain/insights/periods.ts';
 import { MAX_ROWS, MetricAnswer, MetricCall, queryMetric } from '../../domain/insights/query.ts';
 import { requestIdOf } from '../envelope.ts';
-import { defineRoute } from '../route.ts';
+import { ctxOf, defineRoute, requireSession } from '../route.ts';
 
 /** Ask your business: the metrics catalogue, a metric call for integrators, and a question in words. */
 
@@ -20,7 +24,7 @@ const MetricInfo = z
   })
   .meta({ id: 'MetricInfo' });
 
-const InsightQuery = z
+export const InsightQuery = z
   .strictObject({
     metric: MetricNameSchema,
     period: PeriodName.optional().meta({
@@ -48,7 +52,7 @@ const InsightQuery = z
   });
 
 /** The query string as a metric call (the same one the assistant makes). */
-function callOf(q: z.infer<typeof InsightQuery>): MetricCall {
+export function callOf(q: z.infer<typeof InsightQuery>): MetricCall {
   const filters = Object.fromEntries(
     (['party_id', 'source', 'status', 'method'] as const).flatMap((k) => (q[k] ? [[k, q[k]]] : [])),
   );
@@ -73,8 +77,75 @@ const InsightReply = z
     answer: z.string().meta({ description: 'The answer in words, its numbers from the query' }),
     query: MetricCall.nullable().meta({ description: 'The metric call the question became; null if none' }),
     result: MetricAnswer.nullable(),
+    chart_url: z
+      .string()
+      .optional()
+      .meta({ description: 'A PNG of a time series, ranking or comparison (GET it with the same token)' }),
   })
   .meta({ id: 'InsightReply' });
+
+export const CHART_PATH = '/insights/chart';
+
+/** The chart's address for a metric call: the same call as query parameters. */
+function chartUrl(call: MetricCall): string {
+  const q = new URLSearchParams({ metric: call.metric });
+  if (typeof call.period === 'string') q.set('period', call.period);
+  else if (call.period) {
+    q.set('from', call.period.from);
+    q.set('to', call.period.to);
+  }
+  for (const k of ['group_by', 'compare_to', 'order'] as const) if (call[k]) q.set(k, String(call[k]));
+  if (call.limit) q.set('limit', String(call.limit));
+  for (const [k, v] of Object.entries(call.filters ?? {})) if (v) q.set(k, v);
+  return `/api/v1${CHART_PATH}?${q}`;
+}
+
+/**
+ * `GET /api/v1/insights/chart`: the metric call of `/insights/query` drawn as a PNG, for a time series, a
+ * ranking or a comparison; a single number is a 404 `no_chart` (its words say it).
+ */
+export function chartHandler(db: Db): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const session = requireSession(res, 'user');
+      const answer = await queryMetric(
+        db,
+        ctxOf(session, res),
+        callOf(InsightQuery.parse(req.query)),
+        new Date(),
+      );
+      const png = await renderChart(answer);
+      if (!png) {
+        throw new DomainError(
+          'not_found',
+          'no_chart',
+          'This answer is one number: there is nothing to draw.',
+        );
+      }
+      res.status(200).type('png').setHeader('cache-control', 'private, max-age=60').send(png);
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+export function registerChart(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'get',
+    path: `/api/v1${CHART_PATH}`,
+    summary: 'A metric call drawn as a PNG: a time series, a ranking or a comparison',
+    tags: ['Insights'],
+    security: [{ bearerAuth: [] }],
+    request: { query: InsightQuery as unknown as z.ZodObject },
+    responses: {
+      200: {
+        description: 'The chart',
+        content: { 'image/png': { schema: { type: 'string', format: 'binary' } } },
+      },
+      404: { description: 'no_chart: the answer is one number' },
+    },
+  });
+}
 
 export const insightRoutes = (db: Db, runTurn: TurnRunner) => [
   defineRoute({
@@ -131,11 +202,13 @@ export const insightRoutes = (db: Db, runTurn: TurnRunner) => [
       });
       const asked = turn.actions.findLast((a) => a.tool === 'query_business_data');
       const answered = MetricAnswer.safeParse(asked?.result);
+      const query = asked ? MetricCall.parse(asked.args) : null;
       return {
         data: {
           answer: turn.reply,
-          query: asked ? MetricCall.parse(asked.args) : null,
+          query,
           result: answered.success ? answered.data : null,
+          ...(query && answered.success && hasChart(answered.data) ? { chart_url: chartUrl(query) } : {}),
         },
       };
     },
