@@ -249,7 +249,8 @@ const NOT_NAME = new Set(
     'mahine hafte saal please pls bhai ji sir madam tell show batao bata bataiye bolo give list best top ' +
     'biggest largest worst aging ageing mode method wise month quarter sales sale collection collections ' +
     'overdue outstanding sabse zyada jyada kaun kis kiska kiske kiski saal sabhi pichle pichhle pichla same ' +
-    'time pending due lena dena baaki baki compared against versus vs'
+    'time pending due lena dena baaki baki compared against versus vs every each any business businesses ' +
+    'company companies system server on in sab poore pure sare saare'
   ).split(' '),
 );
 
