@@ -15,6 +15,8 @@ export interface OutboundMessage {
   dedupKey: string;
   /** Ask the person to share their phone number (Telegram's contact button); channels without one ignore it. */
   requestPhone?: boolean | undefined;
+  /** A PNG (a chart of the answer) sent with `text` as its caption. */
+  image?: Buffer | undefined;
 }
 
 export interface Channel {

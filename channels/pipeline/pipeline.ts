@@ -146,6 +146,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           text: o.text,
           dedupKey: o.dedupKey,
           ...(o.requestPhone ? { requestPhone: true } : {}),
+          ...(o.image ? { image: o.image } : {}),
         });
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
@@ -178,6 +179,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           dedupKey: turnId ? `turn:${turnId}` : `reply:${key.channel}:${key.account}:${last.messageId}`,
           text: reply.text,
           requestPhone: reply.requestPhone ?? false,
+          image: reply.image,
         });
       }
     });

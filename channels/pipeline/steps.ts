@@ -1,7 +1,9 @@
-import type { TurnRunner } from '../../src/agent/runner.ts';
+import { hasChart, renderChart } from '../../src/agent/charts.ts';
+import type { TurnResult, TurnRunner } from '../../src/agent/runner.ts';
 import type { Db } from '../../src/db/types.ts';
 import { type Identity, type IdentitySettings, resolveSender } from '../../src/domain/channels/identity.ts';
 import { type ChatKey, type PendingInbound, setLinkConversation } from '../../src/domain/channels/repo.ts';
+import { MetricAnswer } from '../../src/domain/insights/query.ts';
 import type { ChannelName } from '../channel.ts';
 import * as say from './replies.ts';
 
@@ -17,7 +19,7 @@ export interface Batch {
   /** The text the turn will see: the batch's messages, one per line. */
   text: string;
   identity?: Identity;
-  reply?: { text: string; requestPhone?: boolean };
+  reply?: { text: string; requestPhone?: boolean; image?: Buffer };
   turnId: string | null;
 }
 
@@ -114,6 +116,14 @@ export function turn(db: Db, runTurn: TurnRunner): Step {
       await setLinkConversation(db, identity.link, result.conversation_id);
     }
     batch.turnId = result.turn_id;
-    batch.reply = { text: result.reply };
+    const image = await chartOf(result.actions);
+    batch.reply = { text: result.reply, ...(image ? { image } : {}) };
   };
+}
+
+/** The chart of a business answer with something to draw (a ranking, a series, a comparison), if any. */
+async function chartOf(actions: TurnResult['actions']): Promise<Buffer | undefined> {
+  const asked = actions.findLast((a) => a.tool === 'query_business_data');
+  const answer = MetricAnswer.safeParse(asked?.result);
+  return answer.success && hasChart(answer.data) ? renderChart(answer.data) : undefined;
 }

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { autoRetry } from '@grammyjs/auto-retry';
 import express, { type RequestHandler } from 'express';
-import { Bot, type Context, GrammyError, webhookCallback } from 'grammy';
+import { Bot, type Context, GrammyError, InputFile, webhookCallback } from 'grammy';
 import type { Message, Update } from 'grammy/types';
 import { isE164 } from '../../src/domain/phone.ts';
 import type { Channel, InboundMessage, MediaKind } from '../channel.ts';
@@ -74,6 +74,9 @@ export function normaliseUpdate(
     ...(inGroup ? { group: { addressed, mentions: [mention] } } : {}),
   };
 }
+
+/** Telegram's longest photo caption. */
+const CAPTION_LIMIT = 1024;
 
 const SHARE_PHONE = {
   keyboard: [[{ text: '📱 Share my phone number', request_contact: true }]],
@@ -196,9 +199,18 @@ export function createTelegramChannel(settings: TelegramSettings): TelegramChann
       deliver = null;
     },
     async send(message) {
-      await bot.api.sendMessage(message.chat, message.text, {
-        ...(message.requestPhone ? { reply_markup: SHARE_PHONE } : {}),
+      const extra = message.requestPhone ? { reply_markup: SHARE_PHONE } : {};
+      if (!message.image) {
+        await bot.api.sendMessage(message.chat, message.text, extra);
+        return;
+      }
+      // A caption holds 1,024 characters: a longer answer follows the picture as its own message.
+      const fits = message.text.length <= CAPTION_LIMIT;
+      await bot.api.sendPhoto(message.chat, new InputFile(message.image, 'chart.png'), {
+        ...(fits ? { caption: message.text } : {}),
+        ...extra,
       });
+      if (!fits) await bot.api.sendMessage(message.chat, message.text, extra);
     },
   };
 }

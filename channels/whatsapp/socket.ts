@@ -19,7 +19,12 @@ export interface WhatsAppSocket {
   ws: { on(event: 'frame', listener: () => void): unknown };
   /** Our own account once connected: the phone JID and, on Baileys 7, the LID. */
   user?: { id: string; lid?: string | undefined } | undefined;
-  sendMessage(jid: string, content: { text: string }, options?: { messageId?: string }): Promise<unknown>;
+  /** Text, or a picture with its caption. */
+  sendMessage(
+    jid: string,
+    content: { text: string } | { image: Buffer; caption: string },
+    options?: { messageId?: string },
+  ): Promise<unknown>;
   onWhatsApp(...jids: string[]): Promise<{ jid: string; exists: boolean }[] | undefined>;
   requestPairingCode(phone: string): Promise<string>;
   /** Closes the socket; `connection.update` then reports `close` with this error as the reason. */

@@ -148,11 +148,13 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     }
   }
 
-  async function sendOnce(jid: string, text: string, messageId: string): Promise<void> {
+  async function sendOnce(jid: string, out: OutboundMessage, messageId: string): Promise<void> {
     await connection.waitForOpen(deps.sendWaitMs ?? 30_000);
     const socket = connection.socket;
     if (!socket) throw new Error('WhatsApp socket closed');
-    await pacer.run(() => socket.sendMessage(jid, { text }, { messageId }));
+    // A chart goes as a picture with the answer as its caption.
+    const content = out.image ? { image: out.image, caption: out.text } : { text: out.text };
+    await pacer.run(() => socket.sendMessage(jid, content, { messageId }));
   }
 
   return {
@@ -170,7 +172,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     async send(out: OutboundMessage) {
       const jid = out.chat.startsWith('+') ? jidForPhone(out.chat) : out.chat;
       const messageId = messageIdFor(connection.account ?? '', out.dedupKey);
-      await withRetry(() => sendOnce(jid, out.text, messageId), retry, wait);
+      await withRetry(() => sendOnce(jid, out, messageId), retry, wait);
     },
     isConnected: () => connection.status === 'open',
     async lookup(phone) {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { text } from 'node:stream/consumers';
+import { buffer } from 'node:stream/consumers';
 
 /**
  * A local server speaking the Telegram Bot API's wire format (`POST /bot<token>/<method>`, JSON in,
@@ -12,7 +12,10 @@ import { text } from 'node:stream/consumers';
 
 export interface SentMessage {
   chat_id: string;
+  /** The text, or a photo's caption. */
   text: string;
+  /** A photo uploaded with sendPhoto (multipart, as grammY sends an InputFile). */
+  photo?: { name: string; type: string; bytes: Buffer };
   reply_markup?: { keyboard?: { text: string; request_contact?: boolean }[][] } & Record<string, unknown>;
 }
 
@@ -167,13 +170,13 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
 
   const server: Server = createServer(async (req, res) => {
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
-    const raw = await text(req);
+    const raw = await buffer(req);
     if (!match || match[1] !== token) {
       reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
       return;
     }
     const method = match[2] as string;
-    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const body = await bodyOf(raw, req.headers['content-type'] ?? '');
     fake.calls.push({ method, body });
     const failure = failures.get(method);
     if (failure) {
@@ -221,6 +224,26 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
         fake.webhook = null;
         reply(res, 200, { ok: true, result: true });
         return;
+      case 'sendPhoto': {
+        const sent = {
+          chat_id: String(body.chat_id),
+          text: String(body.caption ?? ''),
+          photo: body.photo as SentMessage['photo'],
+          ...(body.reply_markup ? { reply_markup: JSON.parse(String(body.reply_markup)) } : {}),
+        };
+        fake.sent.push(sent);
+        reply(res, 200, {
+          ok: true,
+          result: {
+            message_id: nextMessageId++,
+            date: Math.floor(Date.now() / 1000),
+            chat: { id: Number(body.chat_id), type: 'private' },
+            photo: [{ file_id: `photo${nextMessageId}`, width: 1200, height: 750 }],
+          },
+        });
+        events.emit('sent');
+        return;
+      }
       case 'sendMessage': {
         const sent = { ...body, chat_id: String(body.chat_id), text: String(body.text) } as SentMessage;
         fake.sent.push(sent);
@@ -249,4 +272,40 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
       server.close(() => resolve());
     });
   return fake;
+}
+
+/** A Bot API request's fields: JSON, or multipart form data with files (an upload). */
+async function bodyOf(raw: Buffer, type: string): Promise<Record<string, unknown>> {
+  if (raw.length === 0) return {};
+  if (!type.startsWith('multipart/form-data'))
+    return JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+  const boundary = /boundary="?([^";]+)"?/.exec(type)?.[1];
+  if (!boundary) throw new Error('multipart without a boundary');
+  const fields: Record<string, unknown> = {};
+  const delimiter = Buffer.from(`--${boundary}`);
+  let at = raw.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    if (raw.subarray(start, start + 2).toString() === '--') break;
+    const next = raw.indexOf(delimiter, start);
+    if (next < 0) break;
+    const part = raw.subarray(start + 2, next - 2);
+    const split = part.indexOf('\r\n\r\n');
+    const head = part.subarray(0, split).toString('utf8');
+    const content = part.subarray(split + 4);
+    const name = /name="([^"]*)"/.exec(head)?.[1] ?? '';
+    const contentType = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1];
+    const filename = /filename\*?="?(?:utf-8'')?([^";\r\n]*)/i.exec(head)?.[1];
+    // A file part names its file or its type; a field has neither.
+    fields[name] =
+      filename === undefined && contentType === undefined
+        ? content.toString('utf8')
+        : { name: filename ?? name, type: contentType ?? '', bytes: Buffer.from(content) };
+    at = next;
+  }
+  // A file may be sent apart and named by "attach://<field>".
+  for (const [key, value] of Object.entries(fields)) {
+    if (typeof value === 'string' && value.startsWith('attach://')) fields[key] = fields[value.slice(9)];
+  }
+  return fields;
 }

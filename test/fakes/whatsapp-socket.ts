@@ -15,7 +15,9 @@ import type {
 
 export interface SentMessage {
   jid: string;
+  /** The text, or a picture's caption. */
   text: string;
+  image?: Buffer;
   messageId: string | undefined;
 }
 
@@ -72,10 +74,13 @@ export class FakeWhatsAppSocket implements WhatsAppSocket {
 
   async sendMessage(
     jid: string,
-    content: { text: string },
+    content: { text: string } | { image: Buffer; caption: string },
     options?: { messageId?: string },
   ): Promise<unknown> {
-    const message = { jid, text: content.text, messageId: options?.messageId };
+    const message =
+      'image' in content
+        ? { jid, text: content.caption, image: content.image, messageId: options?.messageId }
+        : { jid, text: content.text, messageId: options?.messageId };
     this.shared.sendAttempts.push(message);
     if (this.closed) throw Object.assign(new Error('Connection Closed'), { output: { statusCode: 428 } });
     if (this.failNextSends > 0) {

@@ -198,14 +198,16 @@ export interface Outbound extends ChatKey {
   dedupKey: string;
   text: string;
   requestPhone: boolean;
+  /** A PNG sent with `text` as its caption. */
+  image?: Buffer | undefined;
 }
 
 /** Queues a reply; false when one with this dedup key already exists. */
 export async function queueOutbound(db: Queryable, o: Outbound): Promise<boolean> {
   const rows = await db.query(
-    `INSERT INTO outbound_messages (dedup_key, channel, account, chat, text, request_phone)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key`,
-    [o.dedupKey, o.channel, o.account, o.chat, o.text, o.requestPhone],
+    `INSERT INTO outbound_messages (dedup_key, channel, account, chat, text, request_phone, image)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key`,
+    [o.dedupKey, o.channel, o.account, o.chat, o.text, o.requestPhone, o.image ?? null],
   );
   return rows.length > 0;
 }
@@ -217,6 +219,7 @@ interface OutboundRow {
   chat: string;
   text: string;
   request_phone: boolean;
+  image: Uint8Array | null;
 }
 
 const toOutbound = (r: OutboundRow): Outbound => ({
@@ -226,11 +229,13 @@ const toOutbound = (r: OutboundRow): Outbound => ({
   chat: r.chat,
   text: r.text,
   requestPhone: r.request_phone,
+  // pg hands bytea over as a Buffer, PGlite as a Uint8Array.
+  ...(r.image ? { image: Buffer.from(r.image) } : {}),
 });
 
 export async function unsentOutbound(db: Queryable, k: ChatKey): Promise<Outbound[]> {
   const rows = await db.query<OutboundRow>(
-    `SELECT dedup_key, channel, account, chat, text, request_phone FROM outbound_messages
+    `SELECT dedup_key, channel, account, chat, text, request_phone, image FROM outbound_messages
      WHERE channel = $1 AND account = $2 AND chat = $3 AND sent_at IS NULL ORDER BY created_at, dedup_key`,
     [k.channel, k.account, k.chat],
   );
@@ -242,7 +247,7 @@ export async function getOutbound(
   dedupKey: string,
 ): Promise<(Outbound & { sent: boolean }) | null> {
   const [row] = await db.query<OutboundRow & { sent: boolean }>(
-    `SELECT dedup_key, channel, account, chat, text, request_phone, sent_at IS NOT NULL AS sent
+    `SELECT dedup_key, channel, account, chat, text, request_phone, image, sent_at IS NOT NULL AS sent
      FROM outbound_messages WHERE dedup_key = $1`,
     [dedupKey],
   );

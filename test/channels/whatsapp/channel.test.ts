@@ -139,6 +139,26 @@ describeEachDb('WhatsApp channel', (get) => {
     await channel.stop();
   });
 
+  it('sends a chart as a picture with the answer as its caption', async () => {
+    const { channel, fake } = await openChannel({ sendGapMs: 0 });
+    const image = Buffer.from('89504e470d0a1a0a', 'hex');
+    await channel.send({
+      chat: '+919812345678',
+      text: 'Customers owe you, today: ₹1,75,500',
+      dedupKey: 'turn-c',
+      image,
+    });
+    expect(fake.sent).toEqual([
+      {
+        jid: '919812345678@s.whatsapp.net',
+        text: 'Customers owe you, today: ₹1,75,500',
+        image,
+        messageId: messageIdFor('+919000000001', 'turn-c'),
+      },
+    ]);
+    await channel.stop();
+  });
+
   it('retries a failed send with the same message id, so a repeat shows once', async () => {
     const { channel, fake, socket } = await openChannel({ sendGapMs: 0 });
     socket.failNextSends = 2;
