@@ -93,7 +93,7 @@ describeEachDb('Zoho Books by its consent page', (get) => {
   it('refuses an unknown, tampered or expired state, a refused consent and a code Zoho refuses, storing nothing', async () => {
     const owner = await api.signIn(testPhone(33));
     expectError(
-      await api.request('GET', '/api/v1/connectors/oauth/callback?code=x&state=' + 'a'.repeat(43)),
+      await api.request('GET', `/api/v1/connectors/oauth/callback?code=x&state=${'a'.repeat(43)}`),
       400,
       'oauth_state_invalid',
     );
