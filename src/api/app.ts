@@ -19,7 +19,7 @@ import { httpMetrics, metricsAccess } from './middleware/metrics.ts';
 import { type RateLimits, tenantRateLimit } from './middleware/rate-limit.ts';
 import { jsonOnly, noSniff, requestId } from './middleware/request-context.ts';
 import { buildDocument, createRegistry } from './openapi.ts';
-import { mountRoutes } from './route.ts';
+import { mountRoutes, refuseOtherMethods } from './route.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { businessRoutes } from './routes/business.ts';
@@ -123,10 +123,16 @@ export function createApp(deps: AppDeps): Express {
     ...businessRoutes(db),
     ...insightRoutes(db, deps.runTurn),
   ]);
+  // Routes that answer other than in the envelope, behind the same authentication and body rules.
   api.get(CHART_PATH, chartHandler(db));
+  refuseOtherMethods(api, CHART_PATH, ['GET']);
   registerChart(registry);
+  if (deps.oauth) {
+    api.get(CALLBACK_PATH, oauthCallbackHandler(deps.oauth));
+    refuseOtherMethods(api, CALLBACK_PATH, ['GET']);
+    registerOAuthCallback(registry);
+  }
   registerWebhookEvents(registry);
-  if (deps.oauth) registerOAuthCallback(registry);
   const document = buildDocument(registry, deps.version);
   // The OpenAPI document is served bare, as tools that read it expect, not inside the envelope.
   api.get('/openapi.json', (_req, res) => {
@@ -136,10 +142,6 @@ export function createApp(deps: AppDeps): Express {
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage);
   });
-  if (deps.oauth) {
-    // Before the API router, which would take "oauth" for a connector's id.
-    app.get(CALLBACK_PATH, oauthCallbackHandler(deps.oauth));
-  }
   if (deps.connectors) {
     app.post(
       '/api/v1/connectors/:id/webhook/:token',

@@ -159,13 +159,15 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, db: Db, s
     else router[spec.method](path, handler);
     registry.registerPath(openApiEntry(spec));
   }
-  // A known path with the wrong method is a 405 naming the allowed ones, not a 404.
-  for (const [path, methods] of methodsByPath) {
-    router.all(path, (_req, res) => {
-      res.setHeader('Allow', methods.join(', '));
-      sendError(res, 405, { code: 'method_not_allowed', message: `Use ${methods.join(' or ')} here.` });
-    });
-  }
+  for (const [path, methods] of methodsByPath) refuseOtherMethods(router, path, methods);
+}
+
+/** A known path with the wrong method is a 405 naming the allowed ones, not a 404. */
+export function refuseOtherMethods(router: Router, path: string, methods: string[]): void {
+  router.all(path, (_req, res) => {
+    res.setHeader('Allow', methods.join(', '));
+    sendError(res, 405, { code: 'method_not_allowed', message: `Use ${methods.join(' or ')} here.` });
+  });
 }
 
 const storedAnswer = (replayAs: z.ZodType | undefined) => (body: DataEnvelope) =>

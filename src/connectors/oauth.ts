@@ -16,7 +16,8 @@ import type { Connector, OAuthClient } from './types.ts';
  */
 
 const STATE_MINUTES = 10;
-export const CALLBACK_PATH = '/api/v1/connectors/oauth/callback';
+/** Under /api/v1: where a vendor's consent page sends the browser back. */
+export const CALLBACK_PATH = '/connectors/oauth/callback';
 
 export interface OAuthSettings {
   /** Where browsers reach this server: the callback is under it. */
@@ -50,7 +51,7 @@ export function createOAuthFlow(
   settings: OAuthSettings,
 ) {
   const { db } = runtime;
-  const redirectUri = new URL(CALLBACK_PATH, settings.publicUrl).href;
+  const redirectUri = `${settings.publicUrl.replace(/\/+$/, '')}/api/v1${CALLBACK_PATH}`;
 
   /** The connector and this install's app for it, or why it cannot be connected this way. */
   const consentable = (id: string): { connector: Connector; client: OAuthClient } => {

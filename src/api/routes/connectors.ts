@@ -306,7 +306,7 @@ export function oauthCallbackHandler(oauth: OAuthFlow): RequestHandler {
 export function registerOAuthCallback(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
-    path: CALLBACK_PATH,
+    path: `/api/v1${CALLBACK_PATH}`,
     summary: 'Where the vendor’s consent page sends the browser back; connects the business that asked',
     tags: ['Connectors'],
     request: { query: CallbackQuery },
