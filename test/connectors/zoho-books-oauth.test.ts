@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runSync } from '../../src/connectors/sync-engine.ts';
 import { type FakeZohoBooks, startFakeZohoBooks } from '../fakes/zoho-books.ts';
 import { expectError, startTestApi, type TestApi, testPhone } from '../support/api.ts';
 import { describeEachDb } from '../support/db.ts';
@@ -88,6 +89,11 @@ describeEachDb('Zoho Books by its consent page', (get) => {
     expect(done.status).toBe(201);
     expect(await connection(first)).toMatchObject({ connector: 'zoho-books' });
     expect(await connection(second)).toBeNull();
+    // Its first sync was queued with it, and reads with the tokens the code was worth.
+    const run = await runSync(api.runtime.connectors, done.body.data.sync.id);
+    expect(run?.status).toBe('succeeded');
+    const invoices = await api.request('GET', '/api/v1/invoices?source=zoho-books', { token: first });
+    expect(invoices.body.data.invoices).toHaveLength(4);
   });
 
   it('refuses an unknown, tampered or expired state, a refused consent and a code Zoho refuses, storing nothing', async () => {

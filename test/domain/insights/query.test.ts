@@ -204,4 +204,69 @@ describeEachDb('business metrics', (get) => {
       code: 'as_of_unsupported',
     });
   });
+
+  it('tells the bank balance, gateway settlements and orders from records of those kinds', async () => {
+    const { db } = get();
+    const c = await business(db, '+919800000503', 'bank-statement');
+    await db.tenant(c.ctx.tenantId, async (tx) => {
+      const entry = (n: string, posted_on: string, account: string, balance: number) => ({
+        external_id: n,
+        account,
+        posted_on,
+        direction: 'in',
+        amount: 1_000_00,
+        currency: 'INR',
+        balance,
+        raw: {},
+      });
+      await upsertRecords(tx, c.source, 'bank_transactions', [
+        entry('B1', '2026-03-20', 'HDFC 1234', 5_00_000_00),
+        entry('B2', '2026-03-24', 'HDFC 1234', 4_50_000_00),
+        entry('B3', '2026-03-22', 'SBI 9876', 1_20_000_00),
+        entry('B4', '2026-03-26', 'SBI 9876', 9_99_999_00),
+      ]);
+      await upsertRecords(tx, c.source, 'settlements', [
+        {
+          external_id: 'S1',
+          amount: 48_000_00,
+          fees: 1_000_00,
+          tax: 180_00,
+          currency: 'INR',
+          status: 'processed',
+          settled_at: '2026-03-10T12:00:00+05:30',
+          raw: {},
+        },
+        {
+          external_id: 'S2',
+          amount: 9_000_00,
+          currency: 'INR',
+          status: 'failed',
+          settled_at: '2026-03-11T12:00:00+05:30',
+          raw: {},
+        },
+      ]);
+      const order = (n: string, status: string, total: number) => ({
+        external_id: n,
+        ordered_at: '2026-03-18T15:00:00+05:30',
+        status,
+        total,
+        currency: 'INR',
+        raw: {},
+      });
+      await upsertRecords(tx, c.source, 'orders', [
+        order('O1', 'fulfilled', 1_200_00),
+        order('O2', 'open', 1_800_00),
+        order('O3', 'cancelled', 50_000_00),
+        order('O4', 'returned', 7_000_00),
+      ]);
+    });
+    // The latest balance of each account on or before today; a later entry is not yet.
+    expect((await ask(c, { metric: 'bank_balance' })).value).toBe(4_50_000_00 + 1_20_000_00);
+    expect(
+      (await ask(c, { metric: 'bank_balance', period: { from: '2026-03-21', to: '2026-03-21' } })).value,
+    ).toBe(5_00_000_00);
+    expect((await ask(c, { metric: 'settlements', period: 'this_month' })).value).toBe(48_000_00);
+    expect((await ask(c, { metric: 'order_count', period: 'this_month' })).value).toBe(2);
+    expect((await ask(c, { metric: 'average_order_value', period: 'this_month' })).value).toBe(1_500_00);
+  });
 });
