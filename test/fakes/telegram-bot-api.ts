@@ -168,6 +168,27 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
     return pending.filter((u) => u.update_id >= offset).slice(0, limit);
   }
 
+  /** A message (text or photo) the bot sent: kept, answered as the Bot API answers it, announced. */
+  function delivered(
+    res: import('node:http').ServerResponse,
+    body: Record<string, unknown>,
+    sent: SentMessage,
+  ) {
+    fake.sent.push(sent);
+    reply(res, 200, {
+      ok: true,
+      result: {
+        message_id: nextMessageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(body.chat_id), type: 'private' },
+        ...(sent.photo
+          ? { photo: [{ file_id: `photo${nextMessageId}`, width: 1200, height: 750 }] }
+          : { text: body.text }),
+      },
+    });
+    events.emit('sent');
+  }
+
   const server: Server = createServer(async (req, res) => {
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     const raw = await buffer(req);
@@ -224,41 +245,21 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
         fake.webhook = null;
         reply(res, 200, { ok: true, result: true });
         return;
-      case 'sendPhoto': {
-        const sent = {
+      case 'sendPhoto':
+        delivered(res, body, {
           chat_id: String(body.chat_id),
           text: String(body.caption ?? ''),
           photo: body.photo as SentMessage['photo'],
           ...(body.reply_markup ? { reply_markup: JSON.parse(String(body.reply_markup)) } : {}),
-        };
-        fake.sent.push(sent);
-        reply(res, 200, {
-          ok: true,
-          result: {
-            message_id: nextMessageId++,
-            date: Math.floor(Date.now() / 1000),
-            chat: { id: Number(body.chat_id), type: 'private' },
-            photo: [{ file_id: `photo${nextMessageId}`, width: 1200, height: 750 }],
-          },
         });
-        events.emit('sent');
         return;
-      }
-      case 'sendMessage': {
-        const sent = { ...body, chat_id: String(body.chat_id), text: String(body.text) } as SentMessage;
-        fake.sent.push(sent);
-        reply(res, 200, {
-          ok: true,
-          result: {
-            message_id: nextMessageId++,
-            date: Math.floor(Date.now() / 1000),
-            chat: { id: Number(body.chat_id), type: 'private' },
-            text: body.text,
-          },
-        });
-        events.emit('sent');
+      case 'sendMessage':
+        delivered(res, body, {
+          ...body,
+          chat_id: String(body.chat_id),
+          text: String(body.text),
+        } as SentMessage);
         return;
-      }
       default:
         reply(res, 200, { ok: true, result: true });
     }

@@ -161,6 +161,15 @@ export async function startFakeZohoBooks(
   const valid = new Set<string>();
   // Codes the consent page handed out and not yet exchanged, with the redirect each was given for.
   const codes = new Map<string, string>();
+  const ourClient = (form: URLSearchParams) =>
+    form.get('client_id') === fake.clientId && form.get('client_secret') === fake.clientSecret;
+  /** A new access token, good until the test makes it stale. */
+  const issue = () => {
+    const token = `1000.access${fake.issued.length + 1}.fake`;
+    fake.issued.push(token);
+    valid.add(token);
+    return { access_token: token, api_domain: fake.url, token_type: 'Bearer', expires_in: 3600 };
+  };
   let hold: Promise<void> | undefined;
   let onToken: (() => void) | undefined;
 
@@ -201,43 +210,20 @@ export async function startFakeZohoBooks(
         const code = form.get('code') ?? '';
         const known = codes.get(code);
         codes.delete(code);
-        if (
-          known === undefined ||
-          known !== form.get('redirect_uri') ||
-          form.get('client_id') !== fake.clientId ||
-          form.get('client_secret') !== fake.clientSecret
-        ) {
+        if (known === undefined || known !== form.get('redirect_uri') || !ourClient(form)) {
           return send(res, 200, { error: 'invalid_code' });
         }
-        const token = `1000.access${fake.issued.length + 1}.fake`;
-        fake.issued.push(token);
-        valid.add(token);
-        return send(res, 200, {
-          access_token: token,
-          refresh_token: fake.refreshToken,
-          api_domain: fake.url,
-          token_type: 'Bearer',
-          expires_in: 3600,
-        });
+        return send(res, 200, { ...issue(), refresh_token: fake.refreshToken });
       }
       if (
         fake.revoked ||
         form.get('grant_type') !== 'refresh_token' ||
         form.get('refresh_token') !== fake.refreshToken ||
-        form.get('client_id') !== fake.clientId ||
-        form.get('client_secret') !== fake.clientSecret
+        !ourClient(form)
       ) {
         return send(res, 200, { error: 'invalid_code' });
       }
-      const token = `1000.access${fake.issued.length + 1}.fake`;
-      fake.issued.push(token);
-      valid.add(token);
-      return send(res, 200, {
-        access_token: token,
-        api_domain: fake.url,
-        token_type: 'Bearer',
-        expires_in: 3600,
-      });
+      return send(res, 200, issue());
     }
     const auth = req.headers.authorization ?? '';
     if (!auth.startsWith('Zoho-oauthtoken ') || !valid.has(auth.slice('Zoho-oauthtoken '.length))) {
