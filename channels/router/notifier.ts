@@ -24,7 +24,8 @@ export function channelNotifier(db: Db, pipeline: Pipeline, fallback: Notifier, 
       const existing = await getOutbound(db, dedupKey);
       if (existing?.sent) return { via: existing.channel, delivered: true };
       const key = { channel: link.channel, account: link.account, chat: link.chat };
-      if (!existing) await queueOutbound(db, { ...key, dedupKey, text: n.text, requestPhone: false });
+      if (!existing)
+        await queueOutbound(db, { ...key, dedupKey, text: n.text, requestPhone: false, image: n.image });
       const outcome = new Promise<boolean>((resolve) => {
         const onSent = (e: { dedupKey: string }) => e.dedupKey === dedupKey && finish(true);
         const onFailed = (e: { dedupKey: string }) => e.dedupKey === dedupKey && finish(false);

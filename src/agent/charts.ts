@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { TIME_DIMENSIONS } from '../domain/insights/metrics.ts';
 import type { MetricAnswer } from '../domain/insights/query.ts';
+import type { WeekInBusiness } from '../domain/insights/week.ts';
 import { metricTitle } from './insights-answer.ts';
 
 /**
@@ -81,11 +82,26 @@ function barsOf(a: MetricAnswer): Bars | undefined {
 /** Whether this answer has a chart. */
 export const hasChart = (a: MetricAnswer): boolean => barsOf(a) !== undefined;
 
+/** What every chart shares: a white page in the bundled fonts, its title and subtitle top left, no animation. */
+const frame = (title: string, subtitle: string) => ({
+  animation: false,
+  backgroundColor: '#ffffff',
+  textStyle: { fontFamily: FONT },
+  title: {
+    text: title,
+    subtext: subtitle,
+    left: 24,
+    top: 16,
+    textStyle: { fontSize: 22, fontWeight: 'bold', color: '#1a1a1a' },
+    subtextStyle: { fontSize: 15, color: '#666' },
+  },
+});
+
 /** The answer as a PNG, or undefined when it is one number (the words say it better). */
 export async function renderChart(a: MetricAnswer): Promise<Buffer | undefined> {
   const bars = barsOf(a);
   if (!bars) return undefined;
-  const [echarts, { Resvg }] = await Promise.all([import('echarts'), import('@resvg/resvg-js')]);
+  const echarts = await import('echarts');
   const money = a.unit === 'money';
   const format = (v: number) => (money ? shortRupees(v) : v.toLocaleString('en-IN'));
   const category = {
@@ -102,17 +118,7 @@ export async function renderChart(a: MetricAnswer): Promise<Buffer | undefined> 
   const value = { type: 'value' as const, axisLabel: { fontSize: 13, color: '#555', formatter: format } };
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
   chart.setOption({
-    animation: false,
-    backgroundColor: '#ffffff',
-    textStyle: { fontFamily: FONT },
-    title: {
-      text: metricTitle(a.metric),
-      subtext: a.kind === 'balance' ? 'today' : a.period.label,
-      left: 24,
-      top: 16,
-      textStyle: { fontSize: 22, fontWeight: 'bold', color: '#1a1a1a' },
-      subtextStyle: { fontSize: 15, color: '#666' },
-    },
+    ...frame(metricTitle(a.metric), a.kind === 'balance' ? 'today' : a.period.label),
     grid: { left: bars.horizontal ? 200 : 80, right: 40, top: 96, bottom: 64 },
     xAxis: bars.horizontal ? value : category,
     yAxis: bars.horizontal ? category : value,
@@ -132,8 +138,58 @@ export async function renderChart(a: MetricAnswer): Promise<Buffer | undefined> 
       },
     ],
   });
+  return toPng(chart);
+}
+
+const SALES_COLOUR = '#1f7a5a';
+const CASH_IN_COLOUR = '#2b6cb0';
+
+/** Last week's sales and cash in as paired columns, Monday to Sunday, for the Monday briefing. */
+export async function renderWeekChart(week: WeekInBusiness): Promise<Buffer> {
+  const echarts = await import('echarts');
+  const byDay = (a: MetricAnswer) => {
+    const values = new Map(a.rows?.map((r) => [r.key, r.value]));
+    return week.days.map((d) => values.get(d) ?? 0);
+  };
+  const series = (name: string, a: MetricAnswer, color: string) => ({
+    name,
+    type: 'bar' as const,
+    data: byDay(a),
+    barMaxWidth: 28,
+    itemStyle: { color, borderRadius: [3, 3, 0, 0] },
+  });
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
+  chart.setOption({
+    ...frame(
+      'Last week',
+      `Sales ${shortRupees(week.sales.value)} · Cash in ${shortRupees(week.cashIn.value)} · ${week.sales.period.label}`,
+    ),
+    legend: { right: 24, top: 22, itemWidth: 18, itemHeight: 12, textStyle: { fontSize: 15, color: '#333' } },
+    grid: { left: 80, right: 40, top: 104, bottom: 56 },
+    xAxis: {
+      type: 'category',
+      data: week.days.map(weekdayLabel),
+      axisLabel: { fontSize: 14, color: '#333', interval: 0 },
+    },
+    yAxis: { type: 'value', axisLabel: { fontSize: 13, color: '#555', formatter: shortRupees } },
+    series: [series('Sales', week.sales, SALES_COLOUR), series('Cash in', week.cashIn, CASH_IN_COLOUR)],
+  });
+  return toPng(chart);
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** "Mon 23": short enough for seven columns of a phone-wide chart. */
+function weekdayLabel(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()}`;
+}
+
+/** The chart's SVG drawn to pixels; the chart is disposed. */
+async function toPng(chart: { renderToSVGString(): string; dispose(): void }): Promise<Buffer> {
   const svg = chart.renderToSVGString();
   chart.dispose();
+  const { Resvg } = await import('@resvg/resvg-js');
   const png = new Resvg(svg, {
     fitTo: { mode: 'width', value: Math.round(WIDTH * SCALE) },
     font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: 'Noto Sans' },

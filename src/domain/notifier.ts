@@ -6,6 +6,8 @@ export interface Notification {
   tenantId: string;
   userId: string;
   text: string;
+  /** A picture sent with the text as its caption (a chart), where the channel can show one. */
+  image?: Buffer | undefined;
   /** Stable per logical message (e.g. `reminder:<task id>:<remind_at>`): never delivered twice. */
   dedupKey: string;
 }

@@ -1,5 +1,7 @@
 import { dayName, formatDay, formatTime, formatWhen } from '../agent/format.ts';
+import { money } from '../agent/insights-answer.ts';
 import type { Deadline } from '../domain/compliance/calendar.ts';
+import type { WeekInBusiness } from '../domain/insights/week.ts';
 import type { AssignmentNotice } from '../domain/members/assignment-notices.ts';
 import type { MyDay } from '../domain/my-day.ts';
 import type { FiredReminder } from '../domain/reminders/repo.ts';
@@ -41,10 +43,28 @@ export function complianceText(d: Deadline, daysLeft: number, now: Date, timezon
 
 const MAX_PRIORITIES = 5;
 
-/** The morning briefing: my-day written for chat, priorities first. */
-export function briefingText(day: MyDay, name: string | null, now: Date, late: boolean): string {
+/** How a briefing's text starts its business section. */
+export const WEEK_MARK = '📊 Last week';
+
+/** "📊 Last week (16–22 November 2026): sales ₹2,45,000 (2.45 lakh), cash in ₹1,80,500 (1.81 lakh)." */
+export function weekText(week: WeekInBusiness): string {
+  return (
+    `${WEEK_MARK} (${week.sales.period.label}): sales ${money(week.sales.value)}, ` +
+    `cash in ${money(week.cashIn.value)}.`
+  );
+}
+
+/** The morning briefing: my-day written for chat, priorities first; on Mondays last week's business too. */
+export function briefingText(
+  day: MyDay,
+  name: string | null,
+  now: Date,
+  late: boolean,
+  week?: WeekInBusiness | null,
+): string {
   const lines = [`Good morning${name ? `, ${name}` : ''}! ☀️ Here is your day, ${dayName(day.date)}:`];
   if (late) lines.push('(A little late today, sorry: I was offline.)');
+  if (week) lines.push(weekText(week));
   if (day.priorities.length === 0) {
     lines.push('Nothing due and nothing overdue. Have a good day! 👍');
     return lines.join('\n');

@@ -177,6 +177,20 @@ describeEachDb('members: reminders and assignments on their own channel', (get) 
     );
     expect(notices).toEqual([{ task_id: own.id }]);
   });
+
+  it('sends a notification’s picture with its text as the caption, on the member’s chat', async () => {
+    const picture = Buffer.from('89504e470d0a1a0a', 'hex');
+    const delivery = await channelNotifier(db, pipeline, unlinked).notify({
+      tenantId: ravi.tenantId,
+      userId: ravi.userId as string,
+      text: 'Last week, drawn',
+      image: picture,
+      dedupKey: 'picture:1',
+    });
+    expect(delivery).toEqual({ via: 'whatsapp', delivered: true });
+    const sent = await sentTo(jid(RAVI), /^Last week, drawn$/);
+    expect(sent.image).toEqual(picture);
+  });
 });
 
 describeEachDb('assignment notices: the sender', (get) => {
