@@ -105,10 +105,10 @@ export interface VendorClientOptions {
   waiting?: Waiting;
 }
 
-/** Seconds or an HTTP date; undefined when absent or unreadable. */
+/** Seconds (Shopify sends "2.0") or an HTTP date; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
   if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  if (/^\d+(\.\d+)?$/.test(header.trim())) return Math.ceil(Number(header.trim()) * 1000);
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -40,8 +40,8 @@ describeEachDb('connectors API', (get) => {
         records: {},
       }),
     );
-    const none = await api.request('GET', '/api/v1/connectors?category=weather', { token: owner });
-    expect(none.body.data.connectors).toEqual([]);
+    const weather = await api.request('GET', '/api/v1/connectors?category=weather', { token: owner });
+    expect(weather.body.data.connectors.map((c: { id: string }) => c.id)).toEqual(['open-meteo']);
     const found = await api.request('GET', '/api/v1/connectors?q=RAZOR', { token: owner });
     expect(found.body.data.connectors.map((c: { id: string }) => c.id)).toEqual(['razorpay']);
     const bad = await api.request('GET', '/api/v1/connectors?status=sleeping', { token: owner });
@@ -61,6 +61,28 @@ describeEachDb('connectors API', (get) => {
     expect(d.streams[0].record_schema.properties.amount.type).toBe('integer');
     expect(d.connection).toBeNull();
     expect((await api.request('GET', '/api/v1/connectors/quickbooks', { token: owner })).status).toBe(400);
+  });
+
+  it('describes a connector written as a manifest like a coded one', async () => {
+    const res = await api.request('GET', '/api/v1/connectors/shopify', { token: owner });
+    expect(res.status).toBe(200);
+    const d = res.body.data;
+    expect(d.config_schema.properties.shop.pattern).toBe('^[a-z0-9][a-z0-9-]{0,60}\\.myshopify\\.com$');
+    expect(d.credentials_schema.properties.access_token.writeOnly).toBe(true);
+    expect(d.credentials_schema.required).toEqual(['access_token']);
+    expect(d.streams.map((s: { name: string; object: string }) => [s.name, s.object])).toEqual([
+      ['orders', 'orders'],
+      ['customers', 'parties'],
+    ]);
+    const wrong = await api.request('POST', '/api/v1/connectors/shopify/connect', {
+      token: owner,
+      body: {
+        config: { shop: 'https://evil.example' },
+        credentials: { access_token: 'shpat_0123456789abcdef' },
+      },
+    });
+    expect(wrong.status).toBe(400);
+    expect(JSON.stringify(wrong.body)).toContain('myshopify.com address');
   });
 
   it('refuses credentials the vendor refuses, and stores nothing', async () => {

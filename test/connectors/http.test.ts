@@ -171,6 +171,8 @@ describe('vendor HTTP client', () => {
 describe('retryAfterMs', () => {
   it('reads seconds and HTTP dates', () => {
     expect(retryAfterMs('2')).toBe(2000);
+    expect(retryAfterMs('2.0')).toBe(2000);
+    expect(retryAfterMs('0.25')).toBe(250);
     expect(retryAfterMs('Wed, 21 Oct 2026 07:28:10 GMT', Date.parse('Wed, 21 Oct 2026 07:28:00 GMT'))).toBe(
       10_000,
     );

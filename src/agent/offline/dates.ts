@@ -11,7 +11,7 @@ import {
   splitDate,
   today,
   wallTime,
-} from './clock.ts';
+} from '../../domain/wall-clock.ts';
 import {
   AFTER_WHEN,
   alt,

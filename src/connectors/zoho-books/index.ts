@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConnectorAuthError, ConnectorSetupError } from '../errors.ts';
+import { toPaise } from '../money.ts';
 import type { Connector, ConnectorContext, Cursor, StreamPage } from '../types.ts';
 
 /**
@@ -95,20 +96,11 @@ interface PageContext {
   has_more_page: boolean;
 }
 
-/**
- * Rupees to paise from the decimal text, never through a float product (0.29 * 100 is 28.999…). A number
- * from JSON prints back as its shortest exact decimal, so its text is what Zoho sent.
- */
-export function toPaise(rupees: number | string): number {
-  const text = typeof rupees === 'number' ? String(rupees) : rupees.trim();
-  const m = /^(-)?(\d+)(?:\.(\d+))?$/.exec(text);
-  if (!m) {
-    if (typeof rupees === 'number' && Number.isFinite(rupees)) return toPaise(rupees.toFixed(3));
-    throw new Error(`Zoho Books sent an amount that is not a number: ${text}`);
-  }
-  const fraction = (m[3] ?? '').padEnd(3, '0');
-  const paise = Number(m[2]) * 100 + Number(fraction.slice(0, 2)) + (Number(fraction[2]) >= 5 ? 1 : 0);
-  return m[1] ? -paise : paise;
+/** Zoho's amount in paise; Zoho always sends numbers, so anything else is its error, not ours to guess. */
+export function zohoPaise(rupees: number | string): number {
+  const paise = toPaise(rupees);
+  if (paise === null) throw new Error(`Zoho Books sent an amount that is not a number: ${rupees}`);
+  return paise;
 }
 
 /** Zoho's `2024-01-15T10:20:30+0530` as ISO 8601 with a colon in the offset. */
@@ -168,8 +160,8 @@ export function invoiceRecord(i: ZohoInvoice) {
     // The list leaves out subtotal and tax; only the invoice's own page has them.
     subtotal: null,
     tax: null,
-    total: toPaise(i.total),
-    balance: toPaise(i.balance),
+    total: zohoPaise(i.total),
+    balance: zohoPaise(i.balance),
     remote_updated_at: instant(i.last_modified_time),
     raw: i as unknown as Record<string, unknown>,
   };
@@ -183,7 +175,7 @@ export function paymentRecord(p: ZohoCustomerPayment, timezone: string) {
     party_name: orNull(p.customer_name),
     paid_at: startOfDay(p.date, timezone),
     method: orNull(p.payment_mode),
-    amount: toPaise(p.amount),
+    amount: zohoPaise(p.amount),
     currency: p.currency_code || 'INR',
     reference: orNull(p.reference_number) ?? orNull(p.payment_number),
     status: 'settled' as const,

@@ -126,6 +126,18 @@ export const CalendarEventRecord = z.object({
   status: z.enum(['confirmed', 'tentative', 'cancelled']),
 });
 
+export const WeatherForecastRecord = z.object({
+  ...sourced,
+  place: optionalText(200),
+  day: date,
+  /** The WMO weather code, where the source gives one. */
+  code: z.number().int().min(0).max(99).nullish(),
+  summary: text(100),
+  temp_max: z.number().min(-90).max(70).nullish(),
+  temp_min: z.number().min(-90).max(70).nullish(),
+  rain_chance: z.number().int().min(0).max(100).nullish(),
+});
+
 interface ObjectSpec<S extends z.ZodObject> {
   table: string;
   prefix: string;
@@ -252,6 +264,21 @@ export const OBJECTS = {
       all_day: 'boolean',
       location: 'text',
       status: 'text',
+    },
+    linksParty: false,
+  }),
+  weather_forecasts: spec({
+    table: 'weather_forecasts',
+    prefix: 'wfc',
+    schema: WeatherForecastRecord,
+    columns: {
+      place: 'text',
+      day: 'date',
+      code: 'integer',
+      summary: 'text',
+      temp_max: 'numeric',
+      temp_min: 'numeric',
+      rain_chance: 'integer',
     },
     linksParty: false,
   }),

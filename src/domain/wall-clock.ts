@@ -1,4 +1,4 @@
-import { dateFormat, localDate } from '../../domain/time.ts';
+import { dateFormat, localDate } from './time.ts';
 
 /**
  * Wall-clock arithmetic in an IANA time zone, with only Intl: which calendar day and clock time an
