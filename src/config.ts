@@ -130,6 +130,8 @@ export const configSchema = z
     WHATSAPP_WATCHDOG_SECONDS: z.coerce.number().int().min(30).max(3600).default(120),
     OPENAI_TRANSCRIBE_MODEL: z.string().optional(),
     WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+    // Connectors may reach private and loopback addresses (a Tally PC or a calendar on the LAN).
+    CONNECTOR_ALLOW_PRIVATE: bool.default(false),
     // The vault's master key, `<version>:<base64 of 32 bytes>`; unset outside production: one kept in the db.
     CONNECTOR_MASTER_KEY: masterKey.optional(),
     // Earlier master keys, comma-separated, until `axon keys rotate` has re-wrapped what they wrapped.

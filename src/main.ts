@@ -17,11 +17,10 @@ import { createApp } from './api/app.ts';
 import { answerClientErrors } from './api/client-errors.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { connectorName } from './connectors/catalog.ts';
-import { keyringFor } from './connectors/keys.ts';
+import { runtimeFromConfig } from './connectors/keys.ts';
 import { createOAuthFlow } from './connectors/oauth.ts';
-import { type ConnectorRuntime, createConnectorRuntime } from './connectors/runtime.ts';
+import type { ConnectorRuntime } from './connectors/runtime.ts';
 import { createConnectorService } from './connectors/service.ts';
-import { createVault } from './connectors/vault.ts';
 import { openDatabase } from './db/index.ts';
 import type { Db } from './db/types.ts';
 import { createOtpService } from './domain/auth/otp.ts';
@@ -273,14 +272,7 @@ async function wire(
     userAgent: `AxonBOS-Webhooks/${VERSION}`,
   });
   opened.add(() => webhookRelay.stop());
-  const connectors = createConnectorRuntime({
-    db,
-    vault: createVault(await keyringFor(config, db)),
-    logger,
-    baseUrls: config.CONNECTOR_OVERRIDES.baseUrls,
-    rateLimits: config.CONNECTOR_OVERRIDES.rateLimits,
-    ...(opts.clock ? { now: opts.clock } : {}),
-  });
+  const connectors = await runtimeFromConfig(config, db, logger, opts.clock);
   const connectorService = createConnectorService(connectors);
   const app = createApp({
     db,

@@ -1,4 +1,5 @@
 import { connectorFromManifest } from './declarative/load.ts';
+import { icsCalendar } from './ics-calendar/index.ts';
 import openMeteo from './manifests/open-meteo.json' with { type: 'json' };
 import shopify from './manifests/shopify.json' with { type: 'json' };
 import { razorpay } from './razorpay/index.ts';
@@ -14,6 +15,7 @@ export const CONNECTORS: readonly Connector[] = [
   zohoBooks as unknown as Connector,
   connectorFromManifest('manifests/shopify.json', shopify),
   connectorFromManifest('manifests/open-meteo.json', openMeteo),
+  icsCalendar as unknown as Connector,
 ];
 
 /** A connector's name for people ("Zoho Books"), from its id; an id this version does not know, as it is. */

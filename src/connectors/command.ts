@@ -9,8 +9,7 @@ import { DomainError } from '../domain/errors.ts';
 import { ensureOwner } from '../domain/tenants.ts';
 import type { Logger } from '../log.ts';
 import { count, isTerminal } from '../terminal.ts';
-import { keyringFor, rotateKeys } from './keys.ts';
-import { createConnectorRuntime } from './runtime.ts';
+import { keyringFor, rotateKeys, runtimeFromConfig } from './keys.ts';
 import { createConnectorService } from './service.ts';
 import { runSync } from './sync-engine.ts';
 import { createVault } from './vault.ts';
@@ -114,13 +113,7 @@ function syncReporter(out: NodeJS.WritableStream) {
 
 export async function connectorsCommand(command: string, argv: string[], io: CommandIo): Promise<number> {
   const { config, db, out } = io;
-  const runtime = createConnectorRuntime({
-    db,
-    vault: createVault(await keyringFor(config, db)),
-    logger: io.logger,
-    baseUrls: config.CONNECTOR_OVERRIDES.baseUrls,
-    rateLimits: config.CONNECTOR_OVERRIDES.rateLimits,
-  });
+  const runtime = await runtimeFromConfig(config, db, io.logger);
   const service = createConnectorService(runtime);
   const owner = await ensureOwner(db, config.CONSOLE_PHONE, config.DEFAULT_TIMEZONE);
   const ctx: Ctx = {

@@ -186,7 +186,9 @@ export function createVendorClient(options: VendorClientOptions) {
       }
       const body = await readBody(res);
       const refused = res.status === 401 || options.refused?.(res.status, body) === true;
-      if (res.ok && !refused) return { status: res.status, body: body as T, headers: res.headers };
+      // 304 answers only a conditional request: the caller asked for it and reads it as "unchanged".
+      const fine = res.ok || res.status === 304;
+      if (fine && !refused) return { status: res.status, body: body as T, headers: res.headers };
       if (refused) {
         if (!refreshed && req.auth !== false && options.refresh && (await options.refresh())) {
           refreshed = true;

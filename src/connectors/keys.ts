@@ -1,6 +1,9 @@
+import type { Config } from '../config.ts';
 import type { Db } from '../db/types.ts';
 import { getOrCreateSecret } from '../domain/auth/secrets.ts';
-import { type Keyring, type MasterKey, sealedOf, type Vault } from './vault.ts';
+import type { Logger } from '../log.ts';
+import { type ConnectorRuntime, createConnectorRuntime } from './runtime.ts';
+import { createVault, type Keyring, type MasterKey, sealedOf, type Vault } from './vault.ts';
 
 /**
  * The vault's master keys: CONNECTOR_MASTER_KEY (and the retired ones) when set, as production requires;
@@ -91,4 +94,22 @@ export async function rotateKeys(
     });
     onProgress?.({ done: result.rewrapped + result.unreadable.length, total });
   }
+}
+
+/** The connector runtime this install's settings describe: its keys, vendor overrides and address policy. */
+export async function runtimeFromConfig(
+  config: Config,
+  db: Db,
+  logger: Logger,
+  now?: () => Date,
+): Promise<ConnectorRuntime> {
+  return createConnectorRuntime({
+    db,
+    vault: createVault(await keyringFor(config, db)),
+    logger,
+    baseUrls: config.CONNECTOR_OVERRIDES.baseUrls,
+    rateLimits: config.CONNECTOR_OVERRIDES.rateLimits,
+    allowPrivate: config.CONNECTOR_ALLOW_PRIVATE,
+    ...(now ? { now } : {}),
+  });
 }

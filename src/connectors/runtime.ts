@@ -29,6 +29,8 @@ export interface ConnectorRuntime {
   http: HttpSettings;
   now: () => Date;
   logger: Logger;
+  /** Owner-given addresses (a calendar feed, a Tally host) may be private or loopback ones. */
+  allowPrivate: boolean;
 }
 
 export interface ConnectorRuntimeOptions {
@@ -41,6 +43,7 @@ export interface ConnectorRuntimeOptions {
   rateLimits?: Record<string, RateLimit>;
   http?: HttpSettings;
   now?: () => Date;
+  allowPrivate?: boolean;
 }
 
 export function createConnectorRuntime(o: ConnectorRuntimeOptions): ConnectorRuntime {
@@ -64,6 +67,7 @@ export function createConnectorRuntime(o: ConnectorRuntimeOptions): ConnectorRun
     http: o.http ?? DEFAULT_HTTP_SETTINGS,
     now: o.now ?? (() => new Date()),
     logger: o.logger,
+    allowPrivate: o.allowPrivate ?? false,
   };
 }
 
@@ -113,6 +117,7 @@ export function contextFor(
     },
     timezone: settings.timezone,
     now: runtime.now,
+    allowPrivate: runtime.allowPrivate,
     baseUrl,
     ...(settings.signal && { signal: settings.signal }),
     http: createVendorClient({

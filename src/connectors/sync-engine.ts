@@ -23,7 +23,7 @@ import {
 import { emitEvent } from '../domain/events.ts';
 import { ConnectorAuthError } from './errors.ts';
 import { type ConnectorRuntime, type CredentialStore, contextFor } from './runtime.ts';
-import type { Connector, ConnectorContext, StreamSpec } from './types.ts';
+import type { Connector, ConnectorContext, StreamPage, StreamSpec } from './types.ts';
 import { type Binding, sealedOf } from './vault.ts';
 
 /**
@@ -207,7 +207,9 @@ async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<num
   const pass = full ? (r.state?.pass ?? run.id) : null;
   const runRef = { id: run.id, tenantId: source.tenantId, connectionId: source.connectionId };
   let added = 0;
+  let last: StreamPage | undefined;
   for await (const page of prefetched(r.connector.read(r.ctx, stream.name, r.state?.cursor ?? null))) {
+    last = page;
     const saved = await runtime.db.tenant(source.tenantId, async (tx) => {
       const written = await upsertRecords(
         tx,
@@ -241,13 +243,20 @@ async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<num
     r.onPage?.(stream.name, saved);
   }
   if (!full) return added;
-  // Read to its end: the next run starts again from the beginning, and what this pass missed is gone.
+  // Read to its end: the next run starts again from the beginning (or what the pass carried over), and what
+  // this pass missed is gone, unless the vendor said nothing changed.
   await runtime.db.tenant(source.tenantId, async (tx) => {
     const deleted =
-      stream.tracksDeletes && pass
+      stream.tracksDeletes && pass && !last?.unchanged
         ? await markUnseenDeleted(tx, source.connectionId, stream.object, pass)
         : 0;
-    await savePage(tx, runRef, stream.name, { cursor: null, pass: null }, { ...zero(), deleted });
+    await savePage(
+      tx,
+      runRef,
+      stream.name,
+      { cursor: last?.carry ?? null, pass: null },
+      { ...zero(), deleted },
+    );
   });
   return added;
 }

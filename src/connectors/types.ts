@@ -55,6 +55,16 @@ export interface StreamPage {
   records: unknown[];
   /** Saved once the page's records are: a restart resumes after this page. */
   cursor: Cursor;
+  /**
+   * Full streams: what the next pass starts from once this one completes (an ETag), where a full stream's
+   * next pass otherwise starts from nothing.
+   */
+  carry?: Cursor;
+  /**
+   * Full streams: the vendor said nothing changed since the pass that carried the cursor (HTTP 304): the
+   * pass ends here and nothing is taken for deleted.
+   */
+  unchanged?: boolean;
 }
 
 export interface ConnectorContext<C = Record<string, unknown>, K = Record<string, unknown>> {
@@ -68,6 +78,8 @@ export interface ConnectorContext<C = Record<string, unknown>, K = Record<string
   timezone: string;
   /** Now, as the platform sees it (tests move it). */
   now: () => Date;
+  /** Whether an owner-given address may be private or loopback (CONNECTOR_ALLOW_PRIVATE). */
+  allowPrivate: boolean;
   signal?: AbortSignal;
 }
 

@@ -5,10 +5,9 @@ import { runSync } from '../../src/connectors/sync-engine.ts';
 import type { Connector } from '../../src/connectors/types.ts';
 import { createVault, newMasterKey, parseMasterKey } from '../../src/connectors/vault.ts';
 import type { Db } from '../../src/db/types.ts';
-import { type ConnectionRow, insertConnection, queueRun } from '../../src/domain/connections/repo.ts';
-import { newId } from '../../src/domain/ids.ts';
-import { ensureOwner } from '../../src/domain/tenants.ts';
+import { type ConnectionRow, queueRun } from '../../src/domain/connections/repo.ts';
 import { type FakeOpenMeteo, startFakeOpenMeteo } from '../fakes/open-meteo.ts';
+import { connectedBusiness } from '../support/connections.ts';
 import { describeEachDb } from '../support/db.ts';
 import { capturingLogger } from '../support/logger.ts';
 
@@ -22,21 +21,8 @@ describeEachDb('Open-Meteo weather (a manifest connector)', (get) => {
   let runtime: ConnectorRuntime;
   let db: Db;
 
-  async function connect(phone: string, config: Record<string, unknown>): Promise<ConnectionRow> {
-    const owner = await ensureOwner(db, phone, 'Asia/Kolkata');
-    const id = newId('con');
-    return db.tenant(owner.tenantId, (tx) =>
-      insertConnection(tx, {
-        id,
-        tenantId: owner.tenantId,
-        connector: 'open-meteo',
-        config,
-        sealed: vault.seal({ tenantId: owner.tenantId, connectionId: id }, {}),
-        webhookToken: newId('whk'),
-        frequencyMinutes: 180,
-      }),
-    );
-  }
+  const connect = (phone: string, config: Record<string, unknown>) =>
+    connectedBusiness(db, vault, phone, { connector: 'open-meteo', config });
   async function sync(c: ConnectionRow) {
     const { run } = await db.tenant(c.tenant_id, (tx) =>
       queueRun(tx, { tenantId: c.tenant_id, connectionId: c.id }, 'manual'),

@@ -5,15 +5,9 @@ import { runSync } from '../../src/connectors/sync-engine.ts';
 import type { Connector } from '../../src/connectors/types.ts';
 import { createVault, newMasterKey, parseMasterKey } from '../../src/connectors/vault.ts';
 import type { Db } from '../../src/db/types.ts';
-import {
-  type ConnectionRow,
-  insertConnection,
-  queueRun,
-  type RunRow,
-} from '../../src/domain/connections/repo.ts';
-import { newId } from '../../src/domain/ids.ts';
-import { ensureOwner } from '../../src/domain/tenants.ts';
+import { type ConnectionRow, queueRun, type RunRow } from '../../src/domain/connections/repo.ts';
 import { type FakeShopify, shopifyOrder, startFakeShopify } from '../fakes/shopify.ts';
+import { connectedBusiness } from '../support/connections.ts';
 import { describeEachDb } from '../support/db.ts';
 import { capturingLogger } from '../support/logger.ts';
 
@@ -51,19 +45,11 @@ describeEachDb('Shopify (a manifest connector)', (get) => {
       http: { timeoutMs: 5000, retries: 2, backoffMs: 10, maxWaitMs: 5000 },
       connectors: [shopify],
     });
-    const owner = await ensureOwner(db, '+919800000801', 'Asia/Kolkata');
-    const id = newId('con');
-    connection = await db.tenant(owner.tenantId, (tx) =>
-      insertConnection(tx, {
-        id,
-        tenantId: owner.tenantId,
-        connector: 'shopify',
-        config: { shop: 'chai-point.myshopify.com' },
-        sealed: vault.seal({ tenantId: owner.tenantId, connectionId: id }, { access_token: fake.token }),
-        webhookToken: newId('whk'),
-        frequencyMinutes: 15,
-      }),
-    );
+    connection = await connectedBusiness(db, vault, '+919800000801', {
+      connector: 'shopify',
+      config: { shop: 'chai-point.myshopify.com' },
+      credentials: { access_token: fake.token },
+    });
     for (let i = 1; i <= 600; i++) fake.orders.push(shopifyOrder(i));
     fake.orders.push(
       shopifyOrder(601, { cancelled_at: '2026-03-21T09:00:00+05:30', total_price: '250.50' }),
