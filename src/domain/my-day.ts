@@ -1,4 +1,12 @@
 import { type Db, together } from '../db/types.ts';
+import {
+  type CalendarItem,
+  type CashToday,
+  todaysCalendar,
+  todaysCash,
+  todaysWeather,
+  type WeatherToday,
+} from './business/day.ts';
 import { readCompliance, type UpcomingDeadline, upcomingDeadlines } from './compliance/service.ts';
 import type { Ctx } from './context.ts';
 import { selectFollowUps } from './follow-ups/repo.ts';
@@ -15,10 +23,12 @@ export interface MyDay {
   tasks_due_today: Task[];
   overdue_tasks: Task[];
   follow_ups_due: FollowUp[];
-  /** Filled by calendar connectors; empty until one is connected. */
-  calendar: unknown[];
-  /** Filled by a weather connector; null until one is connected. */
-  weather: Record<string, unknown> | null;
+  /** Today's events from connected calendars; empty until one is connected. */
+  calendar: CalendarItem[];
+  /** Today's forecast from a weather connector; null until one is connected. */
+  weather: WeatherToday | null;
+  /** Yesterday's money in, today's dues and the largest overdue; null until books or payments are connected. */
+  cash: CashToday | null;
   compliance: UpcomingDeadline[];
   priorities: PriorityItem[];
   /** How `priorities` was ranked. */
@@ -38,14 +48,19 @@ export async function composeMyDay(
   const today = localDate(now, ctx.timezone);
   const page = { page: 1, limit: LIMIT } as const;
   // One transaction, one connection: thousands of briefings composed at 08:00 must not queue for the pool.
-  // The four reads do not depend on each other: sent together, they cost one round trip.
-  const [dueToday, overdue, followUps, settings] = await db.tenant(ctx.tenantId, (tx) =>
-    together(
-      selectTasks(tx, { status: 'open', due_after: today, due_before: today, sort: 'due_date', ...page }),
-      selectTasks(tx, { status: 'open', due_before: addDays(today, -1), sort: 'due_date', ...page }),
-      selectFollowUps(tx, { status: 'open', due_before: today, sort: 'due_at', ...page }, ctx.timezone),
-      readCompliance(tx),
-    ),
+  // The reads do not depend on each other: sent together, they cost one round trip.
+  const [dueToday, overdue, followUps, settings, calendar, weather, cash] = await db.tenant(
+    ctx.tenantId,
+    (tx) =>
+      together(
+        selectTasks(tx, { status: 'open', due_after: today, due_before: today, sort: 'due_date', ...page }),
+        selectTasks(tx, { status: 'open', due_before: addDays(today, -1), sort: 'due_date', ...page }),
+        selectFollowUps(tx, { status: 'open', due_before: today, sort: 'due_at', ...page }, ctx.timezone),
+        readCompliance(tx),
+        todaysCalendar(tx, ctx.timezone, today),
+        todaysWeather(tx, today),
+        todaysCash(tx, ctx.timezone, now, today),
+      ),
   );
   const items = {
     date: today,
@@ -63,5 +78,5 @@ export async function composeMyDay(
     priorities = await scoredPrioritizer(items, now);
     rankedBy = 'score';
   }
-  return { ...items, timezone: ctx.timezone, calendar: [], weather: null, priorities, ranked_by: rankedBy };
+  return { ...items, timezone: ctx.timezone, calendar, weather, cash, priorities, ranked_by: rankedBy };
 }

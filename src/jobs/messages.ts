@@ -1,5 +1,6 @@
 import { dayName, formatDay, formatTime, formatWhen } from '../agent/format.ts';
 import { money } from '../agent/insights-answer.ts';
+import type { WeatherToday } from '../domain/business/day.ts';
 import type { Deadline } from '../domain/compliance/calendar.ts';
 import type { WeekInBusiness } from '../domain/insights/week.ts';
 import type { AssignmentNotice } from '../domain/members/assignment-notices.ts';
@@ -54,6 +55,53 @@ export function weekText(week: WeekInBusiness): string {
   );
 }
 
+/** WMO weather codes in groups, for the briefing's one glyph. */
+function weatherGlyph(w: WeatherToday): string {
+  const code = w.code ?? 0;
+  if (code >= 95) return '⛈️';
+  if ((w.rain_chance ?? 0) >= 50 || (code >= 51 && code <= 82)) return '☔';
+  if (code >= 71 && code <= 86) return '❄️';
+  if (code === 45 || code === 48) return '🌫️';
+  return code <= 1 ? '☀️' : '⛅';
+}
+
+const round = (n: number) => Math.round(n);
+
+/**
+ * What the connected systems add to the day, in one short line: "☔ Rain, 33°/21°, 80% rain · 2 meetings,
+ * first 11:00 am Standup · ₹1,20,000 (1.2 lakh) came in yesterday · Sharma Traders ₹45,000 overdue 12 days".
+ * Empty when nothing is connected: the briefing never mentions what is not.
+ */
+export function connectedLine(day: MyDay): string {
+  const parts: string[] = [];
+  const w = day.weather;
+  if (w) {
+    const temps =
+      w.temp_max !== null && w.temp_min !== null ? `, ${round(w.temp_max)}°/${round(w.temp_min)}°` : '';
+    const rain = (w.rain_chance ?? 0) >= 30 ? `, ${w.rain_chance}% rain` : '';
+    parts.push(`${weatherGlyph(w)} ${w.summary}${temps}${rain}`);
+  }
+  const timed = day.calendar.filter((e) => !e.all_day);
+  const allDay = day.calendar.filter((e) => e.all_day);
+  if (timed.length > 0) {
+    const first = timed[0] as (typeof timed)[number];
+    const count = timed.length === 1 ? '1 meeting' : `${timed.length} meetings`;
+    parts.push(`📅 ${count}, first ${formatTime(new Date(first.starts_at), day.timezone)} ${first.title}`);
+  }
+  for (const e of allDay.slice(0, 1)) parts.push(`📅 ${e.title}`);
+  const c = day.cash;
+  if (c) {
+    if (c.received_yesterday > 0) parts.push(`💰 ${money(c.received_yesterday)} came in yesterday`);
+    if (c.due_today > 0) parts.push(`${money(c.due_today)} due today`);
+    const top = c.largest_overdue[0];
+    if (top) {
+      const days = top.days_overdue === 1 ? '1 day' : `${top.days_overdue} days`;
+      parts.push(`${top.party} ${money(top.amount)} overdue ${days}`);
+    }
+  }
+  return parts.join(' · ');
+}
+
 /** The morning briefing: my-day written for chat, priorities first; on Mondays last week's business too. */
 export function briefingText(
   day: MyDay,
@@ -64,6 +112,8 @@ export function briefingText(
 ): string {
   const lines = [`Good morning${name ? `, ${name}` : ''}! ☀️ Here is your day, ${dayName(day.date)}:`];
   if (late) lines.push('(A little late today, sorry: I was offline.)');
+  const connected = connectedLine(day);
+  if (connected) lines.push(connected);
   if (week) lines.push(weekText(week));
   if (day.priorities.length === 0) {
     lines.push('Nothing due and nothing overdue. Have a good day! 👍');

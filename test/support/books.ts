@@ -1,6 +1,6 @@
 import type { Db } from '../../src/db/types.ts';
 import { type Source, upsertRecords } from '../../src/domain/business/records.ts';
-import { newId } from '../../src/domain/ids.ts';
+import { sourceOf } from './connections.ts';
 
 /**
  * A business's books as a Zoho Books connection would have synced them (an hour before 10:30 IST on
@@ -8,14 +8,8 @@ import { newId } from '../../src/domain/ids.ts';
  * domain's own upserts.
  */
 export async function seedBooks(db: Db, tenantId: string): Promise<Source> {
-  const source = { connectionId: newId('con'), tenantId, connector: 'zoho-books' };
+  const source = await sourceOf(db, tenantId, 'zoho-books', '2026-03-25T04:00:00Z');
   await db.tenant(tenantId, async (tx) => {
-    await tx.query(
-      `INSERT INTO connections (id, tenant_id, connector, status, key_version, wrapped_key, credentials,
-                                webhook_token, frequency_minutes, last_synced_at)
-       VALUES ($1, $2, 'zoho-books', 'connected', 1, 'k', 'c', $3, 15, '2026-03-25T04:00:00Z')`,
-      [source.connectionId, tenantId, newId('whk')],
-    );
     await upsertRecords(tx, source, 'parties', [
       { external_id: 'abc', name: 'ABC Traders', kinds: ['customer'], raw: {} },
       { external_id: 'sh1', name: 'Sharma Hardware', kinds: ['customer'], raw: {} },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../db/types.ts';
+import { CalendarItem, CashToday, WeatherToday } from '../../domain/business/day.ts';
 import { UpcomingDeadline } from '../../domain/compliance/service.ts';
 import { FollowUp } from '../../domain/follow-ups/schema.ts';
 import { composeMyDay } from '../../domain/my-day.ts';
@@ -14,13 +15,14 @@ const MyDay = z
     tasks_due_today: z.array(Task),
     overdue_tasks: z.array(Task),
     follow_ups_due: z.array(FollowUp),
-    calendar: z
-      .array(z.unknown())
-      .meta({ description: 'Events from a connected calendar; empty until one is' }),
-    weather: z
-      .record(z.string(), z.unknown())
-      .nullable()
-      .meta({ description: 'Today’s weather from a connector; null until one is connected' }),
+    calendar: z.array(CalendarItem).meta({ description: 'Today’s events from connected calendars' }),
+    weather: WeatherToday.nullable().meta({
+      description: 'Today’s forecast; null until a weather source is connected',
+    }),
+    cash: CashToday.nullable().meta({
+      description:
+        'Money in yesterday, dues today, largest overdue; null until books or payments are connected',
+    }),
     compliance: z.array(UpcomingDeadline).meta({ description: 'Opted-in filings due within 7 days' }),
     priorities: z.array(PriorityItem).meta({ description: 'What to do first, ranked, each with its reason' }),
     ranked_by: z.enum(['model', 'score']),

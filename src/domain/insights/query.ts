@@ -9,6 +9,7 @@ import {
   DIMENSIONS,
   type Dimension,
   METRICS,
+  type MetricName,
   MetricNameSchema,
   type MetricSpec,
   TIME_DIMENSIONS,
@@ -218,6 +219,21 @@ function rowsOver(spec: MetricSpec, call: MetricCall, period: Period, timeZone: 
   );
   const from = `(${spec.base.sql(at)}) b${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
   return { from, params, bind };
+}
+
+/**
+ * A metric's records over a period as a subquery (`value`, `day`, `party_id`, `party_name`, …), by the
+ * metric's own business rule, for summaries that need a shape of their own (the day's cash in my-day).
+ * Unfiltered, so the subquery has no WHERE of its own: the caller may add one.
+ */
+export function metricRecords(
+  metric: MetricName,
+  period: Period,
+  timeZone: string,
+  today: string,
+): { from: string; params: unknown[] } {
+  const { from, params } = rowsOver(METRICS[metric], { metric }, period, timeZone, today);
+  return { from, params };
 }
 
 function totalStatement(

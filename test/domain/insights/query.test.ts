@@ -1,38 +1,15 @@
 import { beforeAll, expect, it } from 'vitest';
-import type { Db } from '../../../src/db/types.ts';
 import { type Source, upsertRecords } from '../../../src/domain/business/records.ts';
 import type { Ctx } from '../../../src/domain/context.ts';
 import { DomainError } from '../../../src/domain/errors.ts';
-import { newId } from '../../../src/domain/ids.ts';
 import { queryMetric } from '../../../src/domain/insights/query.ts';
-import { ensureOwner } from '../../../src/domain/tenants.ts';
+import { businessWithSource } from '../../support/connections.ts';
 import { describeEachDb } from '../../support/db.ts';
 
 // Wednesday 25 March 2026, 11:00 in Kolkata.
 const now = new Date('2026-03-25T05:30:00Z');
 
-async function business(db: Db, phone: string, connector: string): Promise<{ ctx: Ctx; source: Source }> {
-  const owner = await ensureOwner(db, phone, 'Asia/Kolkata');
-  const id = newId('con');
-  await db.tenant(owner.tenantId, (tx) =>
-    tx.query(
-      `INSERT INTO connections (id, tenant_id, connector, status, key_version, wrapped_key, credentials, webhook_token,
-                                frequency_minutes, last_synced_at)
-       VALUES ($1, $2, $3, 'connected', 1, 'k', 'c', $4, 15, '2026-03-25T04:30:00Z')`,
-      [id, owner.tenantId, connector, newId('whk')],
-    ),
-  );
-  return {
-    ctx: {
-      tenantId: owner.tenantId,
-      userId: owner.userId,
-      actor: 'user',
-      via: 'api',
-      timezone: 'Asia/Kolkata',
-    },
-    source: { connectionId: id, tenantId: owner.tenantId, connector },
-  };
-}
+const business = businessWithSource;
 
 const invoice = (n: string, o: Record<string, unknown>) => ({
   external_id: n,
