@@ -21,6 +21,7 @@ const USAGE = `Usage: axon <command>
   connectors the systems you can connect, with their state
   connect    connect one: axon connect razorpay
   sync       sync one now: axon sync razorpay [--reset]
+  import     import a bank statement: axon import bank statement.csv
   keys       axon keys rotate: re-wrap connection keys under a new CONNECTOR_MASTER_KEY
   help       this text
 
@@ -180,6 +181,7 @@ export async function cli(argv: string[]): Promise<number> {
       case 'connectors':
       case 'connect':
       case 'sync':
+      case 'import':
         return await withDatabase((io) => connectorsCommand(command, argv.slice(1), io));
       case 'keys':
         return await withDatabase((io) => keysCommand(argv.slice(1), io));

@@ -30,6 +30,9 @@ import {
   connectorWebhookHandlers,
   oauthCallbackHandler,
   registerOAuthCallback,
+  registerStatementImport,
+  STATEMENT_IMPORT_PATH,
+  statementImportHandlers,
 } from './routes/connectors.ts';
 import { followUpRoutes } from './routes/follow-ups.ts';
 import { CHART_PATH, chartHandler, insightRoutes, registerChart } from './routes/insights.ts';
@@ -105,6 +108,12 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(authenticate(deps.tokens));
   api.use(tenantRateLimit(deps.limits, deps.rateLimitStore));
+  if (deps.connectors) {
+    // A file, not JSON: ahead of the JSON-only rule.
+    api.post(STATEMENT_IMPORT_PATH, ...statementImportHandlers(deps.connectors));
+    refuseOtherMethods(api, STATEMENT_IMPORT_PATH, ['POST']);
+    registerStatementImport(registry);
+  }
   api.use(jsonOnly);
   api.use(express.json({ limit: deps.bodyLimit }));
   mountRoutes(api, registry, deps.db, [

@@ -118,6 +118,9 @@ const NoQuery = z.strictObject(
   },
 );
 
+/** For a route outside `mountRoutes` that takes no query string: the same refusal. */
+export const takesNoQuery = (req: Request): void => void NoQuery.parse(req.query);
+
 /** Mounts each route on the router; `db` holds the idempotency keys, the routes' writes joined to them. */
 export function mountRoutes(router: Router, registry: OpenAPIRegistry, db: Db, specs: RouteSpec[]): void {
   const methodsByPath = new Map<string, string[]>();

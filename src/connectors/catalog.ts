@@ -1,3 +1,4 @@
+import { bankStatement } from './bank-statement/index.ts';
 import { connectorFromManifest } from './declarative/load.ts';
 import { icsCalendar } from './ics-calendar/index.ts';
 import openMeteo from './manifests/open-meteo.json' with { type: 'json' };
@@ -16,6 +17,7 @@ export const CONNECTORS: readonly Connector[] = [
   connectorFromManifest('manifests/shopify.json', shopify),
   connectorFromManifest('manifests/open-meteo.json', openMeteo),
   icsCalendar as unknown as Connector,
+  bankStatement as unknown as Connector,
 ];
 
 /** A connector's name for people ("Zoho Books"), from its id; an id this version does not know, as it is. */

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import cliProgress, { type SingleBar } from 'cli-progress';
@@ -24,6 +25,7 @@ export const CONNECTORS_USAGE = `Usage:
   axon connectors          the systems you can connect, with their state and records
   axon connect <id>        connect one (asks for what it needs; secrets are not shown as you type)
   axon sync <id> [--reset] sync it now, from the start with --reset
+  axon import bank <file>  import a bank statement (CSV or Excel) into your bank transactions
   axon keys rotate         re-wrap every connection's key under CONNECTOR_MASTER_KEY (safe to re-run)`;
 
 export interface CommandIo {
@@ -160,6 +162,13 @@ export async function connectorsCommand(command: string, argv: string[], io: Com
       out.write(`Connected to ${detail.name}. Syncing now…\n`);
       return syncNow(run.id);
     }
+    if (command === 'import') {
+      if (id !== 'bank' || !argv[1]) {
+        out.write(`${CONNECTORS_USAGE}\n`);
+        return 2;
+      }
+      return await importFile(service, ctx, argv[1], out);
+    }
     if (command === 'sync') {
       const { run } = await service.requestSync(ctx, id, { reset: argv.includes('--reset') });
       return syncNow(run.id);
@@ -173,6 +182,41 @@ export async function connectorsCommand(command: string, argv: string[], io: Com
     }
     throw err;
   }
+}
+
+/** `axon import bank <file>`: the statement into the local owner's business, with a bar for a long one. */
+async function importFile(
+  service: ReturnType<typeof createConnectorService>,
+  ctx: Ctx,
+  file: string,
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    out.write(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.\n`);
+    return 1;
+  }
+  const tty = isTerminal(out);
+  const bar = new cliProgress.SingleBar(
+    { format: 'Importing [{bar}] {value}/{total} lines', stream: out, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  const result = await service
+    .importStatement(ctx, bytes, (done, total) => {
+      if (!tty) return;
+      if (!started) bar.start(total, done);
+      started = true;
+      bar.update(done);
+    })
+    .finally(() => started && bar.stop());
+  out.write(
+    `Imported ${count(result.lines)} lines (${result.from ?? '–'} to ${result.to ?? '–'}): ${count(result.added)} new, ` +
+      `${count(result.unchanged)} already there${result.reconciled ? `, ${count(result.reconciled)} matched to Razorpay settlements` : ''}.\n`,
+  );
+  return 0;
 }
 
 /** `axon keys rotate`: every business's connections, not only the local owner's. */

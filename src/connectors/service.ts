@@ -16,6 +16,7 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { text } from '../domain/fields.ts';
 import { newId } from '../domain/ids.ts';
 import { fetchPage, type Page } from '../domain/pagination.ts';
+import { importStatement } from './bank-statement/import.ts';
 import { ConnectorAuthError, ConnectorError, ConnectorSetupError } from './errors.ts';
 import { type ConnectorRuntime, contextFor } from './runtime.ts';
 import { CATEGORIES, type Connector, type Manifest } from './types.ts';
@@ -441,6 +442,10 @@ export function createConnectorService(runtime: ConnectorRuntime) {
       );
       return { run: runOf(run), queued };
     },
+
+    /** A bank statement file into the business's bank transactions (owners). */
+    importStatement: (ctx: Ctx, bytes: Buffer, onProgress?: (done: number, total: number) => void) =>
+      importStatement(runtime, ctx, bytes, onProgress),
 
     async runs(ctx: Ctx, id: string, page: { page: number; limit: number }): Promise<Page<SyncRun>> {
       const connector = connectorOr404(id);

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { connectorsCommand } from '../../src/connectors/command.ts';
@@ -71,5 +72,17 @@ describeEachDb('axon connectors, connect and sync', (get) => {
     expect(reset.printed).toContain('payments: 0 records new or changed, 2 pages');
     const nothing = await run('sync', []);
     expect(nothing.code).toBe(2);
+  });
+
+  it('imports a bank statement file, and says which file it cannot read', async () => {
+    const file = fileURLToPath(new URL('../fixtures/bank/hdfc.csv', import.meta.url));
+    const { code, printed } = await run('import', ['bank', file]);
+    expect(code).toBe(0);
+    expect(printed).toContain('Imported 6 lines (2026-04-01 to 2026-04-07): 6 new, 0 already there.');
+    const again = await run('import', ['bank', file]);
+    expect(again.printed).toContain('0 new, 6 already there');
+    const missing = await run('import', ['bank', '/nowhere/statement.csv']);
+    expect(missing).toEqual({ code: 1, printed: 'Cannot read /nowhere/statement.csv: ENOENT.\n' });
+    expect((await run('import', ['bank'])).code).toBe(2);
   });
 });

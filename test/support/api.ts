@@ -9,7 +9,7 @@ import { closeServer, createRuntime, type Runtime, type RuntimeOverrides } from 
 export const TEST_CODE = '123456';
 /** Fictional numbers with a fixed code, for tests that need many signed-in businesses. */
 export const testPhone = (n: number) => `+91900000${String(n).padStart(4, '0')}`;
-const TEST_PHONES = Array.from({ length: 60 }, (_, i) => `${testPhone(i)}:${TEST_CODE}`).join(',');
+const TEST_PHONES = Array.from({ length: 80 }, (_, i) => `${testPhone(i)}:${TEST_CODE}`).join(',');
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -58,7 +58,8 @@ export function expectError(res: { status: number; body: any }, status: number, 
 
 export interface RequestOptions {
   body?: unknown;
-  raw?: string;
+  /** The body as it is: text, or a file's bytes. */
+  raw?: string | Uint8Array;
   token?: string;
   headers?: Record<string, string>;
 }
@@ -100,12 +101,12 @@ export async function startTestApi(
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | undefined = opts.raw;
+    let body: string | Uint8Array | undefined = opts.raw;
     if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await fetch(`${url}${path}`, { method, headers, body });
+    const res = await fetch(`${url}${path}`, { method, headers, body: body as BodyInit | undefined });
     const text = await res.text();
     let parsed: unknown = text;
     try {

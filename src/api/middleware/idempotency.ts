@@ -43,16 +43,22 @@ const send = (res: Response, status: number, body: unknown) => {
  * The first answer to a key (a success or a client error) is kept 24 h and replayed; the same key with
  * another body is a 409. After a server error nothing is kept, so the retry really runs.
  */
+/** The request's Idempotency-Key, refused when it is not one (a route that does not replay still checks it). */
+export function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.get('Idempotency-Key');
+  if (key !== undefined && !KEY.test(key)) {
+    throw new HttpError(
+      400,
+      'invalid_idempotency_key',
+      'Idempotency-Key must be 1 to 255 visible ASCII characters.',
+    );
+  }
+  return key;
+}
+
 export function withIdempotency(db: Db, run: Run, options: IdempotencyOptions) {
   return async (req: Request, res: Response): Promise<void> => {
-    const key = req.get('Idempotency-Key');
-    if (key !== undefined && !KEY.test(key)) {
-      throw new HttpError(
-        400,
-        'invalid_idempotency_key',
-        'Idempotency-Key must be 1 to 255 visible ASCII characters.',
-      );
-    }
+    const key = idempotencyKeyOf(req);
     if (key === undefined || options.mode === 'none') {
       const answer = await run(req, res);
       return send(res, answer.status, answer.body);

@@ -14,7 +14,9 @@ import { OBJECT_NAMES } from '../../domain/business/objects.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { pageFields } from '../../domain/pagination.ts';
 import { sendData } from '../envelope.ts';
-import { defineRoute } from '../route.ts';
+import { HttpError } from '../errors.ts';
+import { idempotencyKeyOf } from '../middleware/idempotency.ts';
+import { ctxOf, defineRoute, requireSession, takesNoQuery } from '../route.ts';
 
 const IdParams = z.strictObject({
   id: z.enum(CONNECTORS.map((c) => c.manifest.id) as [string, ...string[]]),
@@ -313,6 +315,100 @@ export function registerOAuthCallback(registry: OpenAPIRegistry): void {
     responses: {
       201: { description: 'Connected (a short page for a browser, else the envelope with the connection)' },
       400: { description: 'oauth_state_invalid, oauth_consent_refused or connector_auth_failed' },
+    },
+  });
+}
+
+export const STATEMENT_IMPORT_PATH = '/connectors/bank-statement/import';
+/** Statement files: CSV as text, Excel old and new. */
+const STATEMENT_TYPES = [
+  'text/csv',
+  'text/plain',
+  'application/csv',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/octet-stream',
+];
+const STATEMENT_LIMIT = '10mb';
+
+/**
+ * `POST /api/v1/connectors/bank-statement/import`: a statement file as the raw body (owners), before the
+ * API's JSON-only rule: its body is a file, not JSON.
+ */
+export function statementImportHandlers(service: ConnectorService): RequestHandler[] {
+  return [
+    (req, _res, next) => {
+      try {
+        takesNoQuery(req);
+        // Importing twice adds nothing, so a key is not needed; a malformed one is still refused.
+        idempotencyKeyOf(req);
+        next();
+      } catch (err) {
+        next(err);
+      }
+    },
+    (req, _res, next) =>
+      next(
+        req.is(STATEMENT_TYPES)
+          ? undefined
+          : new HttpError(
+              415,
+              'unsupported_media_type',
+              'Send the statement file itself as the body, with Content-Type text/csv, or the Excel type for .xls/.xlsx.',
+            ),
+      ),
+    express.raw({ type: () => true, limit: STATEMENT_LIMIT }),
+    async (req, res, next) => {
+      try {
+        const session = requireSession(res, 'owner');
+        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        sendData(res, 200, await service.importStatement(ctxOf(session, res), body));
+      } catch (err) {
+        next(err);
+      }
+    },
+  ];
+}
+
+const StatementImport = z
+  .object({
+    lines: z.number().int().meta({ description: 'Transactions read from the file' }),
+    added: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int().meta({ description: 'Already imported from an earlier statement' }),
+    rejected: z.number().int(),
+    skipped: z.number().int().meta({ description: 'Balance, total, separator and note lines' }),
+    reconciled: z.number().int().meta({ description: 'Credits paired with Razorpay settlements by UTR' }),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+  })
+  .meta({ id: 'StatementImport' });
+
+export function registerStatementImport(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'post',
+    path: `/api/v1${STATEMENT_IMPORT_PATH}`,
+    summary: 'Import a bank statement (CSV or Excel, up to 10 MB)',
+    description:
+      'HDFC, ICICI, SBI, Axis, Kotak or any statement with date, narration, debit/credit (or amount) and balance columns. Importing overlapping statements adds each line once; a file that cannot be read changes nothing and says which row and column.',
+    tags: ['Connectors'],
+    security: [{ bearerAuth: [] }],
+    request: {
+      body: {
+        content: Object.fromEntries(
+          STATEMENT_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+        ),
+      },
+    },
+    responses: {
+      200: {
+        description: 'What the import did',
+        content: { 'application/json': { schema: StatementImport } },
+      },
+      400: { description: 'statement_unreadable: the row and column that could not be read' },
+      403: { description: 'Owners only' },
+      413: { description: 'Larger than 10 MB' },
+      415: { description: 'Not a CSV or Excel body' },
     },
   });
 }
