@@ -6,8 +6,12 @@
  * then 1% of the records change (half changed, half new) and an incremental sync runs: its time beside the
  * full one's, and the rows it wrote (only the changed ones).
  *
+ * Then a bank statement of BENCH_STATEMENT_LINES (100,000) lines in HDFC's CSV layout is imported (lines per
+ * second, RSS flat) and imported again (all already there), and with all of that in the business, plus a
+ * calendar and a forecast, my-day is composed BENCH_MYDAY_CALLS (200) times one after another: p50/p95.
+ *
  * Targets (real Postgres): ≥ 5,000 records/s full; incremental ≤ 5% of the full sync's time; RSS growth
- * during a full sync < 100 MB. Database: BENCH_DATABASE_URL or TEST_DATABASE_URL (a fresh database,
+ * during a full sync < 100 MB; the statement ≥ 5,000 lines/s with RSS growth < 100 MB; my-day p95 ≤ 50 ms. Database: BENCH_DATABASE_URL or TEST_DATABASE_URL (a fresh database,
  * dropped at the end), else in-memory PGlite. Only 127.0.0.1 traffic. Prints figures; never fails on a target.
  */
 import { performance } from 'node:perf_hooks';
@@ -18,9 +22,13 @@ import { runSync } from '../../src/connectors/sync-engine.ts';
 import { createVault, newMasterKey, parseMasterKey } from '../../src/connectors/vault.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import type { Db } from '../../src/db/types.ts';
+import { upsertRecords } from '../../src/domain/business/records.ts';
 import type { RunRow, StreamCounts } from '../../src/domain/connections/repo.ts';
 import type { Ctx } from '../../src/domain/context.ts';
+import { newId } from '../../src/domain/ids.ts';
+import { composeMyDay } from '../../src/domain/my-day.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
+import { localDate } from '../../src/domain/time.ts';
 import { createLogger } from '../../src/log.ts';
 import {
   benchKit,
@@ -29,6 +37,7 @@ import {
   freshDatabase,
   machine,
   mb,
+  percentile,
   runBench,
   table,
   verdict,
@@ -41,6 +50,9 @@ const RECORDS = kit.intEnv('BENCH_RECORDS', 100_000, 1000);
 const TARGET_RATE = 5000;
 const TARGET_INCREMENTAL = 0.05;
 const TARGET_GROWTH_MB = 100;
+const STATEMENT_LINES = kit.intEnv('BENCH_STATEMENT_LINES', 100_000, 1000);
+const MYDAY_CALLS = kit.intEnv('BENCH_MYDAY_CALLS', 200, 10);
+const TARGET_MYDAY_P95_MS = 50;
 
 interface Measured {
   run: RunRow;
@@ -60,6 +72,51 @@ const SOURCES: Source[] = [
   { connector: 'razorpay', stream: 'payments', unit: 'payments' },
   { connector: 'zoho-books', stream: 'invoices', unit: 'invoices' },
 ];
+
+/** `work` timed, with the process's RSS sampled every 50 ms through it. */
+async function sampled<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; ms: number; rssBefore: number; rssPeak: number }> {
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const timer = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  }, 50);
+  const started = performance.now();
+  try {
+    const value = await work();
+    return {
+      value,
+      ms: performance.now() - started,
+      rssBefore,
+      rssPeak: Math.max(rssPeak, process.memoryUsage().rss),
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** An HDFC-layout statement of `lines` lines over the last 200 days: UPI, NEFT and cheque lines. */
+function statementOf(lines: number): Buffer {
+  const rows = ['Date,Narration,Chq./Ref.No.,Value Dt,Withdrawal Amt.,Deposit Amt.,Closing Balance'];
+  let balance = 50_00_000_00;
+  const start = Date.now() - 200 * 86_400_000;
+  for (let i = 0; i < lines; i++) {
+    const day = new Date(start + Math.floor((i / lines) * 200) * 86_400_000);
+    const date = `${String(day.getUTCDate()).padStart(2, '0')}/${String(day.getUTCMonth() + 1).padStart(2, '0')}/${String(day.getUTCFullYear()).slice(2)}`;
+    const paise = 100_00 + ((i * 7919) % 5_00_000_00);
+    const credit = i % 3 !== 0;
+    balance += credit ? paise : -paise;
+    const rupees = (p: number) => (p / 100).toFixed(2);
+    const narration = credit
+      ? `UPI-CUSTOMER ${i % 997}-${String(600000000000 + i)}-PAYMENT`
+      : `NEFT DR-SUPPLIER ${i % 211}-HDFCN5${String(i).padStart(16, '0')}`;
+    rows.push(
+      `${date},${narration},${String(i).padStart(10, '0')},${date},${credit ? '' : rupees(paise)},${credit ? rupees(paise) : ''},${rupees(balance)}`,
+    );
+  }
+  return Buffer.from(rows.join('\n'));
+}
 
 /** One sync run, timed, with the process's RSS sampled every 50 ms through it and progress on stderr. */
 async function timedSync(
@@ -165,6 +222,67 @@ async function main(): Promise<void> {
       await vendor.close();
     }
 
+    const service = createConnectorService(createConnectorRuntime({ db, vault, logger }));
+    const statement = statementOf(STATEMENT_LINES);
+    progress(`a bank statement of ${fmt(STATEMENT_LINES)} lines (${mb(statement.length)}): import`);
+    const firstImport = await sampled(() =>
+      service.importStatement(ctx, statement, (done, total) => {
+        if (done % 20_000 === 0 || done === total) progress(`  ${fmt(done)} of ${fmt(total)} lines`);
+      }),
+    );
+    progress('the same statement again');
+    const secondImport = await sampled(() => service.importStatement(ctx, statement));
+
+    progress(`my-day with all of it, plus a calendar and a forecast, ${fmt(MYDAY_CALLS)} times`);
+    const today = localDate(new Date(), 'Asia/Kolkata');
+    const sourceFor = async (connector: string) => {
+      const connectionId = newId('con');
+      await db.tenant(ctx.tenantId, (tx) =>
+        tx.query(
+          `INSERT INTO connections (id, tenant_id, connector, status, key_version, wrapped_key, credentials,
+                                    webhook_token, frequency_minutes, last_synced_at)
+           VALUES ($1, $2, $3, 'connected', 1, 'k', 'c', $4, 15, now())`,
+          [connectionId, ctx.tenantId, connector, newId('whk')],
+        ),
+      );
+      return { tenantId: ctx.tenantId, connectionId, connector };
+    };
+    const calendar = await sourceFor('ics-calendar');
+    const weather = await sourceFor('open-meteo');
+    await db.tenant(ctx.tenantId, async (tx) => {
+      await upsertRecords(
+        tx,
+        calendar,
+        'calendar_events',
+        Array.from({ length: 500 }, (_, i) => ({
+          external_id: `e${i}`,
+          title: `Meeting ${i}`,
+          starts_at: new Date(Date.now() + (i - 100) * 3_600_000).toISOString(),
+          status: 'confirmed',
+          raw: {},
+        })),
+      );
+      await upsertRecords(tx, weather, 'weather_forecasts', [
+        {
+          external_id: today,
+          day: today,
+          code: 61,
+          summary: 'Light rain',
+          temp_max: 31,
+          temp_min: 22,
+          rain_chance: 70,
+          raw: {},
+        },
+      ]);
+    });
+    const myDayMs: number[] = [];
+    for (let i = 0; i < MYDAY_CALLS; i++) {
+      const started = performance.now();
+      await composeMyDay(db, ctx, new Date());
+      myDayMs.push(performance.now() - started);
+    }
+    const day = await composeMyDay(db, ctx, new Date());
+
     const out: string[] = [];
     out.push(
       'AxonBOS connectors bench: the sync engine against local fakes of Razorpay (100 a page, skip paging) and Zoho Books (200 a page, page paging)',
@@ -199,8 +317,50 @@ async function main(): Promise<void> {
     out.push(
       `both full syncs: ${fmt(RECORDS * outcomes.length)} records in ${fmt(totalMs / 1000, 2)} s, ${fmt(totalRate)} records/s`,
     );
+    const statementRate = (STATEMENT_LINES / firstImport.ms) * 1000;
+    out.push('');
+    out.push(
+      ...table(
+        [26, 18, 10, 10, 12, 12],
+        [
+          ['bank statement', 'lines', 'seconds', 'lines/s', 'RSS before', 'RSS peak'],
+          ...[
+            ['import', firstImport, `${fmt(firstImport.value.added)} new`],
+            ['import again', secondImport, `${fmt(secondImport.value.unchanged)} already there`],
+          ].map(([name, m, what]) => {
+            const r = m as typeof firstImport;
+            return [
+              name as string,
+              what as string,
+              fmt(r.ms / 1000, 2),
+              fmt((STATEMENT_LINES / r.ms) * 1000),
+              mb(r.rssBefore),
+              mb(r.rssPeak),
+            ];
+          }),
+        ],
+      ),
+    );
+    const myDayP95 = percentile(myDayMs, 95);
+    out.push('');
+    out.push(
+      `my-day (composeMyDay, the handler of GET /my-day) for this business, today ${today}: ${fmt(MYDAY_CALLS)} calls, p50 ${fmt(percentile(myDayMs, 50), 1)} ms, p95 ${fmt(myDayP95, 1)} ms, max ${fmt(Math.max(...myDayMs), 1)} ms`,
+    );
+    out.push(
+      `  it held: ${day.calendar.length} events today, weather ${day.weather ? day.weather.summary : 'none'}, cash ${day.cash ? `in yesterday ₹${fmt(day.cash.received_yesterday / 100)}, ${day.cash.largest_overdue.length} largest overdue` : 'none'}`,
+    );
     out.push('');
     out.push(`targets (${database.kind === 'postgres' ? 'real Postgres' : 'PGlite'})`);
+    const statementGrowth = (firstImport.rssPeak - firstImport.rssBefore) / 1024 / 1024;
+    out.push(
+      `  bank statement: import ≥ ${fmt(TARGET_RATE)} lines/s: ${fmt(statementRate)}, ${verdict(statementRate >= TARGET_RATE, database.kind)}`,
+    );
+    out.push(
+      `  bank statement: RSS growth during the import < ${TARGET_GROWTH_MB} MB: ${statementGrowth.toFixed(1)} MB, ${verdict(statementGrowth < TARGET_GROWTH_MB, database.kind)}`,
+    );
+    out.push(
+      `  my-day p95 ≤ ${TARGET_MYDAY_P95_MS} ms: ${fmt(myDayP95, 1)} ms, ${verdict(myDayP95 <= TARGET_MYDAY_P95_MS, database.kind)}`,
+    );
     for (const o of outcomes) {
       const rate = (RECORDS / o.full.ms) * 1000;
       const ratio = o.incremental.ms / o.full.ms;
