@@ -1,8 +1,20 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
-// What a process does not use, it does not load: each of these costs tens of MB and start-up time.
-const OPTIONAL = ['@whiskeysockets/baileys', 'grammy', '@langchain/openai', 'openai', 'redis'];
+// What a process does not use, it does not load: each of these costs tens of MB and start-up time. The
+// spreadsheet and calendar readers load with the first statement or calendar read, the chart renderer with
+// the first chart.
+const OPTIONAL = [
+  '@whiskeysockets/baileys',
+  'grammy',
+  '@langchain/openai',
+  'openai',
+  'redis',
+  '@e965/xlsx',
+  'ical.js',
+  'echarts',
+  '@resvg/resvg-js',
+];
 
 function packagesLoaded(env: Record<string, string>): Promise<Set<string>> {
   const child = spawn(

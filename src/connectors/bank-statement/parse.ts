@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import * as XLSX from '@e965/xlsx';
+import { createRequire } from 'node:module';
+import type * as Sheets from '@e965/xlsx';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { readAmount, readDate } from './amounts.ts';
 
@@ -130,7 +131,9 @@ function rowsOf(bytes: Buffer): unknown[][] {
   const zip = bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
   const ole = bytes.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
   if (zip || ole) {
-    let book: XLSX.WorkBook;
+    // Loaded with the first Excel statement, not at start: it is a large library most processes never use.
+    const XLSX = createRequire(import.meta.url)('@e965/xlsx') as typeof Sheets;
+    let book: Sheets.WorkBook;
     try {
       book = XLSX.read(bytes, { type: 'buffer', cellDates: true, dense: true });
     } catch {

@@ -1,4 +1,5 @@
-import ICAL from 'ical.js';
+import { createRequire } from 'node:module';
+import type ICALModule from 'ical.js';
 import { z } from 'zod';
 import { checkHost, hostOf } from '../../domain/net/address-policy.ts';
 import { addDays, localDate } from '../../domain/time.ts';
@@ -84,10 +85,13 @@ const STATUSES: Record<string, Occurrence['status']> = {
   CANCELLED: 'cancelled',
 };
 
+/** ical.js, loaded with the first calendar read rather than at start. */
+const ical = (): typeof ICALModule => createRequire(import.meta.url)('ical.js') as typeof ICALModule;
+
 /** An ICAL time as an instant: a date is midnight in the business's zone, as is a time with no zone of its own. */
-function instantOf(t: ICAL.Time, timeZone: string): Date {
+function instantOf(t: ICALModule.Time, timeZone: string): Date {
   if (t.isDate) return instantAt(t.toString().slice(0, 10), 0, 0, timeZone);
-  const floating = !t.zone || t.zone === ICAL.Timezone.localTimezone;
+  const floating = !t.zone || t.zone.tzid === 'floating';
   if (floating)
     return new Date(
       instantAt(t.toString().slice(0, 10), t.hour, t.minute, timeZone).getTime() + t.second * 1000,
@@ -97,7 +101,8 @@ function instantOf(t: ICAL.Time, timeZone: string): Date {
 
 /** The feed's events from `from` to `to` (instants), each recurring one expanded. */
 export function occurrences(text: string, from: Date, to: Date, timeZone: string): Occurrence[] {
-  let root: ICAL.Component;
+  const ICAL = ical();
+  let root: ICALModule.Component;
   try {
     root = new ICAL.Component(ICAL.parse(text));
   } catch (err) {
@@ -111,11 +116,11 @@ export function occurrences(text: string, from: Date, to: Date, timeZone: string
     .getAllSubcomponents('vevent')
     .slice(0, MAX_EVENTS)
     .map((v) => new ICAL.Event(v));
-  const masters = new Map<string, ICAL.Event>();
+  const masters = new Map<string, ICALModule.Event>();
   for (const e of events) if (!e.isRecurrenceException()) masters.set(e.uid, e);
   for (const e of events) if (e.isRecurrenceException()) masters.get(e.uid)?.relateException(e);
   const out: Occurrence[] = [];
-  const add = (e: ICAL.Event, id: string, start: ICAL.Time, end: ICAL.Time | null) => {
+  const add = (e: ICALModule.Event, id: string, start: ICALModule.Time, end: ICALModule.Time | null) => {
     const startsAt = instantOf(start, timeZone);
     const endsAt = end ? instantOf(end, timeZone) : null;
     if ((endsAt ?? startsAt) < from || startsAt > to) return;
