@@ -7,7 +7,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import type { ConnectorRuntime } from '../runtime.ts';
 import { bankStatement } from './index.ts';
-import { parseStatement, StatementError } from './parse.ts';
+import { parseStatement, StatementError, type StatementLine } from './parse.ts';
 
 /** Lines written per statement: a 100,000-line statement is a hundred of them, memory flat. */
 const CHUNK = 1000;
@@ -69,21 +69,32 @@ export async function importStatement(
     connector: bankStatement.manifest.id,
   };
   const counts = { added: 0, updated: 0, unchanged: 0, rejected: 0 };
-  for (let i = 0; i < parsed.lines.length; i += CHUNK) {
+  let done = 0;
+  const write = async (chunk: StatementLine[]) => {
     const written = await runtime.db.tenant(ctx.tenantId, (tx) =>
-      upsertRecords(tx, source, 'bank_transactions', parsed.lines.slice(i, i + CHUNK)),
+      upsertRecords(tx, source, 'bank_transactions', chunk),
     );
     for (const c of written.changes) counts[c.change === 'added' ? 'added' : 'updated']++;
     counts.unchanged += written.unchanged;
     counts.rejected += written.rejected.length;
-    onProgress?.(Math.min(i + CHUNK, parsed.lines.length), parsed.lines.length);
+    done += chunk.length;
+    onProgress?.(done, parsed.count);
+  };
+  let chunk: StatementLine[] = [];
+  for (const line of parsed.lines()) {
+    chunk.push(line);
+    if (chunk.length === CHUNK) {
+      await write(chunk);
+      chunk = [];
+    }
   }
+  if (chunk.length > 0) await write(chunk);
   const reconciled = await runtime.db.tenant(ctx.tenantId, async (tx) => {
     await setConnectionStatus(tx, connection.id, { status: 'connected', synced: true });
     return reconcileSettlements(tx);
   });
   return {
-    lines: parsed.lines.length,
+    lines: parsed.count,
     ...counts,
     skipped: parsed.skipped,
     reconciled,

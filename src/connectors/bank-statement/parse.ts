@@ -203,7 +203,10 @@ export interface StatementLine {
 }
 
 export interface ParsedStatement {
-  lines: StatementLine[];
+  /** How many lines hold a transaction. */
+  count: number;
+  /** The lines, read again from the file's rows each time: memory holds the rows, not every line. */
+  lines(): Iterable<StatementLine>;
   /** The header's row number, as the owner sees it in Excel. */
   headerRow: number;
   from: string | null;
@@ -254,87 +257,106 @@ export function parseStatement(bytes: Buffer): ParsedStatement {
     ROLE_OF.get(normal(header[afterBalance])) === 'side'
       ? afterBalance
       : undefined;
-  const lines: StatementLine[] = [];
-  const seen = new Map<string, number>();
-  let skipped = 0;
-  for (let i = headerIndex + 1; i < rows.length; i++) {
-    const row = rows[i] as unknown[];
-    const rowNo = i + 1;
-    const cell = (role: Role) => (columns[role] === undefined ? undefined : row[columns[role] as number]);
-    const joined = row.map(text).join(' ');
-    const undated = readDate(cell('date')) === null;
-    if (undated && FOOTER.test(joined)) break;
-    if (
-      SEPARATOR.test(joined) ||
-      BALANCE_LINE.test(joined) ||
-      (undated && (TOTAL_LINE.test(text(row[0])) || TOTAL_LINE.test(text(cell('description')))))
-    ) {
-      skipped++;
-      continue;
-    }
-    const fail = (role: Role, what: string) =>
-      new StatementError(`Row ${rowNo}, column '${name(role)}': '${text(cell(role))}' is not ${what}.`);
-    const amountOf = (role: Role) => {
-      const read = readAmount(cell(role));
-      if (read === null) throw fail(role, 'an amount');
-      return read;
-    };
-    let direction: 'in' | 'out' | undefined;
-    let amount = 0;
-    if (columns.debit !== undefined && columns.credit !== undefined) {
-      const debit = amountOf('debit');
-      const credit = amountOf('credit');
-      if (debit && debit.paise !== 0) [direction, amount] = ['out', Math.abs(debit.paise)];
-      else if (credit && credit.paise !== 0) [direction, amount] = ['in', Math.abs(credit.paise)];
-    } else {
-      const read = amountOf('amount');
-      if (read && read.paise !== 0) {
-        const side =
-          read.side ??
-          (normal(cell('side')).startsWith('d')
-            ? 'dr'
-            : normal(cell('side')).startsWith('c')
-              ? 'cr'
-              : undefined);
-        direction = side ? (side === 'dr' ? 'out' : 'in') : read.paise < 0 ? 'out' : 'in';
-        amount = Math.abs(read.paise);
+  /** Each line in order, read from the rows again: a statement is checked whole once, then written in chunks. */
+  function* linesOf(tally: { skipped: number; checking: boolean }): Generator<StatementLine> {
+    const seen = new Map<string, number>();
+    for (let i = headerIndex + 1; i < rows.length; i++) {
+      const row = rows[i] as unknown[];
+      const rowNo = i + 1;
+      const cell = (role: Role) => (columns[role] === undefined ? undefined : row[columns[role] as number]);
+      const joined = row.map(text).join(' ');
+      const undated = readDate(cell('date')) === null;
+      if (undated && FOOTER.test(joined)) break;
+      if (
+        SEPARATOR.test(joined) ||
+        BALANCE_LINE.test(joined) ||
+        (undated && (TOTAL_LINE.test(text(row[0])) || TOTAL_LINE.test(text(cell('description')))))
+      ) {
+        tally.skipped++;
+        continue;
       }
+      const fail = (role: Role, what: string) =>
+        new StatementError(`Row ${rowNo}, column '${name(role)}': '${text(cell(role))}' is not ${what}.`);
+      const amountOf = (role: Role) => {
+        const read = readAmount(cell(role));
+        if (read === null) throw fail(role, 'an amount');
+        return read;
+      };
+      let direction: 'in' | 'out' | undefined;
+      let amount = 0;
+      if (columns.debit !== undefined && columns.credit !== undefined) {
+        const debit = amountOf('debit');
+        const credit = amountOf('credit');
+        if (debit && debit.paise !== 0) [direction, amount] = ['out', Math.abs(debit.paise)];
+        else if (credit && credit.paise !== 0) [direction, amount] = ['in', Math.abs(credit.paise)];
+      } else {
+        const read = amountOf('amount');
+        if (read && read.paise !== 0) {
+          const side =
+            read.side ??
+            (normal(cell('side')).startsWith('d')
+              ? 'dr'
+              : normal(cell('side')).startsWith('c')
+                ? 'cr'
+                : undefined);
+          direction = side ? (side === 'dr' ? 'out' : 'in') : read.paise < 0 ? 'out' : 'in';
+          amount = Math.abs(read.paise);
+        }
+      }
+      const date = readDate(cell('date'));
+      if (!direction) {
+        // No money moved: a note, a footer or a blank line, never a transaction.
+        tally.skipped++;
+        continue;
+      }
+      if (!date) throw fail('date', 'a date');
+      const balance = columns.balance === undefined ? undefined : readAmount(cell('balance'));
+      if (balance === null) throw fail('balance', 'an amount');
+      // Kotak writes the balance's side in a Dr/Cr column of its own, right after it.
+      const balanceSide = balanceSideColumn === undefined ? '' : normal(row[balanceSideColumn]);
+      if (balance && balanceSide === 'dr') balance.side = 'dr';
+      const description = text(cell('description')).replace(/\s+/g, ' ').slice(0, 1000) || null;
+      const reference =
+        (description && utrOf(description)) ||
+        text(cell('reference')).replace(/^0+$/, '').slice(0, 200) ||
+        null;
+      const line = {
+        posted_on: date,
+        direction,
+        amount,
+        currency: 'INR' as const,
+        balance: balance ? (balance.side === 'dr' ? -Math.abs(balance.paise) : balance.paise) : null,
+        description,
+        reference,
+      };
+      // Checking needs the line's reading only; its id and raw cells are made when it is to be written.
+      yield tally.checking
+        ? { ...line, external_id: '', raw: {} }
+        : {
+            ...line,
+            external_id: idOf(line, seen),
+            raw: {
+              row: rowNo,
+              cells: Object.fromEntries(header.map((h, c) => [text(h) || `column ${c + 1}`, row[c] ?? null])),
+            },
+          };
     }
-    const date = readDate(cell('date'));
-    if (!direction) {
-      // No money moved: a note, a footer or a blank line, never a transaction.
-      skipped++;
-      continue;
-    }
-    if (!date) throw fail('date', 'a date');
-    const balance = columns.balance === undefined ? undefined : readAmount(cell('balance'));
-    if (balance === null) throw fail('balance', 'an amount');
-    // Kotak writes the balance's side in a Dr/Cr column of its own, right after it.
-    const balanceSide = balanceSideColumn === undefined ? '' : normal(row[balanceSideColumn]);
-    if (balance && balanceSide === 'dr') balance.side = 'dr';
-    const description = text(cell('description')).replace(/\s+/g, ' ').slice(0, 1000) || null;
-    const reference =
-      (description && utrOf(description)) ||
-      text(cell('reference')).replace(/^0+$/, '').slice(0, 200) ||
-      null;
-    const line = {
-      posted_on: date,
-      direction,
-      amount,
-      currency: 'INR' as const,
-      balance: balance ? (balance.side === 'dr' ? -Math.abs(balance.paise) : balance.paise) : null,
-      description,
-      reference,
-    };
-    lines.push({
-      ...line,
-      external_id: idOf(line, seen),
-      raw: {
-        row: rowNo,
-        cells: Object.fromEntries(header.map((h, c) => [text(h) || `column ${c + 1}`, row[c] ?? null])),
-      },
-    });
   }
-  const days = lines.map((l) => l.posted_on).sort();
-  return { lines, headerRow: headerIndex + 1, from: days[0] ?? null, to: days.at(-1) ?? null, skipped };
+  const tally = { skipped: 0, checking: true };
+  let count = 0;
+  let from: string | null = null;
+  let to: string | null = null;
+  for (const line of linesOf(tally)) {
+    count++;
+    if (from === null || line.posted_on < from) from = line.posted_on;
+    if (to === null || line.posted_on > to) to = line.posted_on;
+  }
+  return {
+    count,
+    headerRow: headerIndex + 1,
+    from,
+    to,
+    skipped: tally.skipped,
+    lines: () => linesOf({ skipped: 0, checking: false }),
+  };
 }
