@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Queryable, together } from '../../db/types.ts';
+import { owedOn } from '../insights/metrics.ts';
 import { resolvePeriod } from '../insights/periods.ts';
 import { metricRecords } from '../insights/query.ts';
 import { addDays, iso } from '../time.ts';
@@ -161,12 +162,17 @@ export async function todaysCash(
     );
     return Number(r?.v ?? 0);
   };
+  // Grouped before the parties are named: three names looked up, not one per open invoice.
   const overdue = async () => {
-    const { from, params } = metricRecords('overdue_receivables', todayOnly, timezone, today);
     const rows = await tx.query<{ party: string; amount: string; oldest: string }>(
-      `SELECT coalesce(min(party_name), 'A customer') AS party, sum(value)::bigint AS amount, min(day)::text AS oldest
-       FROM ${from} GROUP BY party_id ORDER BY amount DESC, party LIMIT 3`,
-      params,
+      `WITH top AS (
+         SELECT i.party_id, sum(i.balance)::bigint AS amount, min(i.due_date) AS oldest, min(i.party_name) AS named
+         FROM invoices i WHERE ${owedOn('receivable', true, '$1::date')}
+         GROUP BY i.party_id ORDER BY amount DESC LIMIT 3)
+       SELECT coalesce(p.name, top.named, 'A customer') AS party, top.amount, top.oldest::text AS oldest
+       FROM top LEFT JOIN parties p ON p.id = top.party_id AND p.deleted_at IS NULL
+       ORDER BY top.amount DESC, party`,
+      [today],
     );
     return rows.map((r) => ({
       party: r.party,

@@ -74,6 +74,15 @@ const invoiced = (direction: 'receivable' | 'payable', amount: 'total' | 'tax'):
       ${amount === 'tax' ? 'AND i.tax IS NOT NULL' : ''}`,
 });
 
+/**
+ * The invoices with something still owed on them today (alias `i`): the rule of the outstanding metrics,
+ * also read on its own where grouping must come before naming the parties (my-day's largest overdue).
+ */
+export const owedOn = (direction: 'receivable' | 'payable', overdueOnly: boolean, today: string) => `
+    i.deleted_at IS NULL AND i.currency = 'INR' AND i.direction = '${direction}'
+      AND i.status IN ('open', 'partially_paid') AND i.balance > 0
+      ${overdueOnly ? `AND i.due_date < ${today}` : ''}`;
+
 /** What is still owed on invoices today: the balance the source keeps after payments and credit notes. */
 const outstanding = (direction: 'receivable' | 'payable', overdueOnly: boolean): Base => ({
   table: 'invoices',
@@ -85,9 +94,7 @@ const outstanding = (direction: 'receivable' | 'payable', overdueOnly: boolean):
            WHEN ${p.today} - i.due_date <= 90 THEN '61–90 days'
            ELSE '90+ days' END AS aging
     FROM invoices i ${partyJoin('i')}
-    WHERE i.deleted_at IS NULL AND i.currency = 'INR' AND i.direction = '${direction}'
-      AND i.status IN ('open', 'partially_paid') AND i.balance > 0
-      ${overdueOnly ? `AND i.due_date < ${p.today}` : ''}`,
+    WHERE ${owedOn(direction, overdueOnly, p.today)}`,
 });
 
 const COUNTED_PAYMENTS = "pm.status IN ('settled', 'authorized')";
