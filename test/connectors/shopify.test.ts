@@ -128,6 +128,22 @@ describeEachDb('Shopify (a manifest connector)', (get) => {
     expect(Number(order?.total)).toBe(9900);
   });
 
+  it('follows a next-page link only on the vendor’s own address', async () => {
+    const own = connection;
+    connection = await connectedBusiness(db, vault, '+919800000802', {
+      connector: 'shopify',
+      config: { shop: 'other-store.myshopify.com' },
+      credentials: { access_token: fake.token },
+    });
+    fake.linkOrigin = 'http://127.0.0.2:9';
+    const run = await sync().finally(() => {
+      fake.linkOrigin = null;
+      connection = own;
+    });
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain('gave a next page on another address');
+  });
+
   it('takes a refused token as disconnected, with Shopify’s own words', async () => {
     const sealed = vault.seal(
       { tenantId: connection.tenant_id, connectionId: connection.id },

@@ -42,6 +42,8 @@ export interface FakeShopify {
   requests: { path: string; query: URLSearchParams }[];
   /** The next `count` requests answer 429 with `Retry-After: 2.0`-style seconds. */
   rateLimitNext: { count: number; retryAfter: string };
+  /** Where next-page links point, when not at this server (a hostile answer). */
+  linkOrigin: string | null;
   /** Sign a webhook body as Shopify does with the app's client secret. */
   sign(body: string, secret: string): string;
   close(): Promise<void>;
@@ -78,6 +80,7 @@ export async function startFakeShopify(): Promise<FakeShopify> {
     customers: [],
     requests: [],
     rateLimitNext: { count: 0, retryAfter: '2.0' },
+    linkOrigin: null,
     sign: (body, secret) => createHmac('sha256', secret).update(body, 'utf8').digest('base64'),
   };
   // page_info → what it stands for: the filter and the last id handed out.
@@ -130,20 +133,20 @@ export async function startFakeShopify(): Promise<FakeShopify> {
     if (all.length > limit) {
       const next = `p${cursors.size + 1}`;
       cursors.set(next, { resource, since, after: page.at(-1)?.id ?? after });
-      const base = `http://${req.headers.host}${url.pathname}`;
+      const base = `${fake.linkOrigin ?? `http://${req.headers.host}`}${url.pathname}`;
       headers.link = `<${base}?limit=${limit}&page_info=${next}>; rel="next"`;
     }
     send(res, 200, { [resource]: page }, headers);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    ...fake,
+  // One object: what a test sets on it (a 429 to come, a hostile link) is what the server reads.
+  return Object.assign(fake, {
     url: `http://127.0.0.1:${port}/admin/api/2025-07/`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  };
+  });
 }

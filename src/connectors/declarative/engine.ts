@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ObjectName } from '../../domain/business/objects.ts';
-import { ConnectorSetupError } from '../errors.ts';
+import { ConnectorError, ConnectorSetupError } from '../errors.ts';
 import type { AuthKind, Connector, ConnectorContext, Cursor, StreamPage, StreamSpec } from '../types.ts';
 import type { DeclarativeManifest, Field, StreamManifest } from './manifest.ts';
 import { at, fill, MappingError, mapRecord } from './mapping.ts';
@@ -172,6 +172,10 @@ export function declarativeConnector(m: DeclarativeManifest): Connector {
         query[paging.page_param] = String(next ?? paging.first_page);
       } else if (paging.kind === 'cursor' && next !== undefined) query[paging.param] = String(next);
       const following = paging.kind === 'link_header' && typeof next === 'string';
+      // A next-page link is followed only on the vendor's own address: never where an answer points elsewhere.
+      if (following && new URL(next as string, ctx.baseUrl).origin !== new URL(ctx.baseUrl).origin) {
+        throw new ConnectorError(m.id, `${m.name} gave a next page on another address; not followed`);
+      }
       const res = await ctx.http.get<unknown>(following ? (next as string) : fill(s.path, values), {
         // A next-page link carries its own filters; the vendor refuses them twice.
         query: following ? queryOf(m, {}, values) : query,
