@@ -4,6 +4,7 @@ import { runConsoleChat } from '../channels/console/console-chat.ts';
 import { chooseEmbedder } from './agent/embeddings.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type CommandIo, connectorsCommand, keysCommand } from './connectors/command.ts';
+import type { Connector } from './connectors/types.ts';
 import { openDatabase } from './db/index.ts';
 import { embedderState, type ReembedProgress, reembed } from './domain/memory/index-state.ts';
 import { ensureOwner } from './domain/tenants.ts';
@@ -23,6 +24,7 @@ const USAGE = `Usage: axon <command>
   sync       sync one now: axon sync razorpay [--reset]
   import     import a bank statement: axon import bank statement.csv
   keys       axon keys rotate: re-wrap connection keys under a new CONNECTOR_MASTER_KEY
+  tally-bridge  on the PC with Tally: sync it to AxonBOS (axon tally-bridge --help)
   help       this text
 
 Settings come from the environment; see README.md.`;
@@ -183,6 +185,18 @@ export async function cli(argv: string[]): Promise<number> {
       case 'sync':
       case 'import':
         return await withDatabase((io) => connectorsCommand(command, argv.slice(1), io));
+      case 'tally-bridge': {
+        // On the owner's PC: no database, no settings; Ctrl+C stops it between requests.
+        const stop = new AbortController();
+        process.once('SIGINT', () => stop.abort());
+        const { bridgeCommand, bridgeUsage } = await import('./connectors/bridge-client.ts');
+        const { tally } = await import('./connectors/tally/index.ts');
+        if (argv.includes('--help')) {
+          process.stdout.write(`${bridgeUsage('tally', tally.manifest.baseUrl)}\n`);
+          return 0;
+        }
+        return await bridgeCommand(tally as unknown as Connector, argv.slice(1), process.stdout, stop.signal);
+      }
       case 'keys':
         return await withDatabase((io) => keysCommand(argv.slice(1), io));
       case 'help':

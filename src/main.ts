@@ -16,6 +16,7 @@ import { createTurnRunner, type TurnRunner } from './agent/runner.ts';
 import { createApp } from './api/app.ts';
 import { answerClientErrors } from './api/client-errors.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { createBridge } from './connectors/bridge.ts';
 import { connectorName } from './connectors/catalog.ts';
 import { runtimeFromConfig } from './connectors/keys.ts';
 import { createOAuthFlow } from './connectors/oauth.ts';
@@ -273,7 +274,9 @@ async function wire(
   });
   opened.add(() => webhookRelay.stop());
   const connectors = await runtimeFromConfig(config, db, logger, opts.clock);
-  const connectorService = createConnectorService(connectors);
+  const connectorService = createConnectorService(connectors, {
+    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+  });
   const app = createApp({
     db,
     otp,
@@ -296,6 +299,7 @@ async function wire(
     prioritize,
     channelWebhooks: channels.webhooks,
     connectors: connectorService,
+    bridge: createBridge(connectors),
     oauth: createOAuthFlow(connectors, connectorService, {
       publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
       clients: config.CONNECTOR_OVERRIDES.oauthClients,

@@ -8,9 +8,10 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { startFakeRazorpay } from '../../test/fakes/razorpay.ts';
+import { type FakeVoucher, standardGroups, standardVoucherTypes, startFakeTally } from '../../test/fakes/tally.ts';
 import { startFakeZohoBooks } from '../../test/fakes/zoho-books.ts';
 
-export type VendorId = 'razorpay' | 'zoho-books';
+export type VendorId = 'razorpay' | 'zoho-books' | 'tally';
 
 export interface ConnectInput {
   config?: Record<string, unknown>;
@@ -86,9 +87,113 @@ async function zohoBooks(records: number): Promise<Started> {
   };
 }
 
+const TALLY_DEBTORS = 500;
+const TALLY_CREDITORS = 50;
+
+/**
+ * A trader's day book over 200 days: 60% sales (an item line, GST, a bill), 15% purchases, 20% receipts
+ * and 5% payments against bills; a third of the sales still open.
+ */
+async function tallyBooks(records: number): Promise<Started> {
+  const fake = await startFakeTally();
+  const debtor = (i: number) => `Customer ${i % TALLY_DEBTORS}`;
+  const creditor = (i: number) => `Supplier ${i % TALLY_CREDITORS}`;
+  const ledgers = [
+    ...Array.from({ length: TALLY_DEBTORS }, (_, i) => ({ name: debtor(i), parent: 'Sundry Debtors' })),
+    ...Array.from({ length: TALLY_CREDITORS }, (_, i) => ({ name: creditor(i), parent: 'Sundry Creditors' })),
+    { name: 'Sales GST 18%', parent: 'Sales Accounts' },
+    { name: 'Purchase GST 18%', parent: 'Purchase Accounts' },
+    { name: 'CGST', parent: 'Duties & Taxes' },
+    { name: 'SGST', parent: 'Duties & Taxes' },
+    { name: 'HDFC Bank', parent: 'Bank Accounts' },
+  ].map((l, i) => ({ ...l, guid: `ledger-${i}`, alterId: i + 1 }));
+  const start = Date.UTC(2026, 4, 1);
+  const day = (i: number) =>
+    new Date(start + Math.floor((i / records) * 200) * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+  const rupees = (paise: number) => (paise / 100).toFixed(2);
+  const voucher = (i: number, alterId: number): FakeVoucher => {
+    const slot = i % 20;
+    const net = 1000_00 + ((i * 7919) % 2_00_000_00);
+    const gst = Math.round(net * 0.09);
+    const gross = net + 2 * gst;
+    const base = { guid: `vch-${i}`, alterId, date: day(i) };
+    if (slot < 12) {
+      return {
+        ...base,
+        type: 'Sales',
+        number: `S-${i}`,
+        party: debtor(i),
+        inventory: [{ item: `Item ${i % 300}`, qty: '10 Nos', rate: `${rupees(net / 10)}/Nos`, amount: rupees(net) }],
+        entries: [
+          { ledger: debtor(i), amount: `-${rupees(gross)}`, bills: [{ name: `S-${i}`, type: 'New Ref', amount: `-${rupees(gross)}`, days: 30 }] },
+          { ledger: 'Sales GST 18%', amount: rupees(net) },
+          { ledger: 'CGST', amount: rupees(gst) },
+          { ledger: 'SGST', amount: rupees(gst) },
+        ],
+      };
+    }
+    if (slot < 15) {
+      return {
+        ...base,
+        type: 'Purchase',
+        number: `P-${i}`,
+        party: creditor(i),
+        entries: [
+          { ledger: creditor(i), amount: rupees(gross), bills: [{ name: `P-${i}`, type: 'New Ref', amount: rupees(gross) }] },
+          { ledger: 'Purchase GST 18%', amount: `-${rupees(net)}` },
+          { ledger: 'CGST', amount: `-${rupees(gst)}` },
+          { ledger: 'SGST', amount: `-${rupees(gst)}` },
+        ],
+      };
+    }
+    const receipt = slot < 19;
+    const party = receipt ? debtor(i) : creditor(i);
+    const bill = receipt ? `S-${i - slot}` : `P-${i - slot + 12}`;
+    return {
+      ...base,
+      type: receipt ? 'Receipt' : 'Payment',
+      number: `${receipt ? 'R' : 'PY'}-${i}`,
+      party,
+      entries: [
+        { ledger: party, amount: receipt ? rupees(gross) : `-${rupees(gross)}`, bills: [{ name: bill, type: 'Agst Ref', amount: rupees(gross) }] },
+        { ledger: 'HDFC Bank', amount: receipt ? `-${rupees(gross)}` : rupees(gross) },
+      ],
+    };
+  };
+  const vouchers = Array.from({ length: records }, (_, i) => voucher(i, i + 1));
+  fake.companies = [
+    {
+      name: 'Bench Traders',
+      groups: standardGroups(),
+      voucherTypes: standardVoucherTypes(),
+      ledgers,
+      vouchers,
+      bills: vouchers
+        .filter((v, i) => v.type === 'Sales' && i % 3 === 0)
+        .map((v) => ({ party: v.party ?? '', name: v.number, closing: v.entries[0]?.amount ?? '0' })),
+    },
+  ];
+  const changes = onePercent(records);
+  return {
+    url: fake.url,
+    connect: { config: { reach: 'direct', url: fake.url }, credentials: {} },
+    change() {
+      // Half altered (a new AlterID, as Tally gives an altered voucher), half new.
+      let alterId = records;
+      for (let i = 0; i < changes / 2; i++) {
+        const v = vouchers[i * 97];
+        if (v) Object.assign(v, { alterId: ++alterId, narration: 'altered' });
+      }
+      for (let i = 0; i < changes / 2; i++) vouchers.push(voucher(records + i, ++alterId));
+      return changes;
+    },
+  };
+}
+
 const VENDORS: Record<VendorId, (records: number) => Promise<Started>> = {
   razorpay,
   'zoho-books': zohoBooks,
+  tally: tallyBooks,
 };
 
 /** A vendor fake running in a child process. */

@@ -3,6 +3,7 @@ import type { Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { TurnRunner } from '../agent/runner.ts';
+import type { Bridge } from '../connectors/bridge.ts';
 import { CALLBACK_PATH, type OAuthFlow } from '../connectors/oauth.ts';
 import type { ConnectorService } from '../connectors/service.ts';
 import { joinable } from '../db/joinable.ts';
@@ -22,6 +23,7 @@ import { buildDocument, createRegistry } from './openapi.ts';
 import { mountRoutes, refuseOtherMethods } from './route.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { bridgeBodies, bridgeRoutes } from './routes/bridge.ts';
 import { businessRoutes } from './routes/business.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { complianceRoutes } from './routes/compliance.ts';
@@ -64,6 +66,8 @@ export interface AppDeps {
   /** Chat channels' webhook routes (Telegram), outside /api/v1 and its envelope: vendors post here. */
   channelWebhooks?: { path: string; handlers: RequestHandler[] }[];
   connectors?: ConnectorService;
+  /** Where bridges on owners' PCs push what they read (Tally). */
+  bridge?: Bridge;
   /** Connecting by a vendor's consent page (with `connectors`). */
   oauth?: OAuthFlow;
 }
@@ -140,6 +144,13 @@ export function createApp(deps: AppDeps): Express {
     api.get(CALLBACK_PATH, oauthCallbackHandler(deps.oauth));
     refuseOtherMethods(api, CALLBACK_PATH, ['GET']);
     registerOAuthCallback(registry);
+  }
+  if (deps.bridge) {
+    // Its own body rules and no person's token: ahead of the API router.
+    const bridgeApi = express.Router();
+    bridgeBodies(bridgeApi);
+    mountRoutes(bridgeApi, registry, deps.db, bridgeRoutes(deps.bridge));
+    app.use('/api/v1', bridgeApi);
   }
   registerWebhookEvents(registry);
   const document = buildDocument(registry, deps.version);

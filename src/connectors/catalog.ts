@@ -4,6 +4,7 @@ import { icsCalendar } from './ics-calendar/index.ts';
 import openMeteo from './manifests/open-meteo.json' with { type: 'json' };
 import shopify from './manifests/shopify.json' with { type: 'json' };
 import { razorpay } from './razorpay/index.ts';
+import { tally } from './tally/index.ts';
 import type { Connector } from './types.ts';
 import { zohoBooks } from './zoho-books/index.ts';
 
@@ -18,6 +19,7 @@ export const CONNECTORS: readonly Connector[] = [
   connectorFromManifest('manifests/open-meteo.json', openMeteo),
   icsCalendar as unknown as Connector,
   bankStatement as unknown as Connector,
+  tally as unknown as Connector,
 ];
 
 /** A connector's name for people ("Zoho Books"), from its id; an id this version does not know, as it is. */

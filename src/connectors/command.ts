@@ -116,7 +116,9 @@ function syncReporter(out: NodeJS.WritableStream) {
 export async function connectorsCommand(command: string, argv: string[], io: CommandIo): Promise<number> {
   const { config, db, out } = io;
   const runtime = await runtimeFromConfig(config, db, io.logger);
-  const service = createConnectorService(runtime);
+  const service = createConnectorService(runtime, {
+    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+  });
   const owner = await ensureOwner(db, config.CONSOLE_PHONE, config.DEFAULT_TIMEZONE);
   const ctx: Ctx = {
     tenantId: owner.tenantId,
@@ -158,7 +160,15 @@ export async function connectorsCommand(command: string, argv: string[], io: Com
       out.write(`${detail.name}: ${detail.setup}\n`);
       const config_ = await ask(detail.config_schema as JsonSchema, io);
       const credentials = await ask(detail.credentials_schema as JsonSchema, io);
-      const { run } = await service.connect(ctx, id, { config: config_, credentials });
+      const { run, bridge } = await service.connect(ctx, id, { config: config_, credentials });
+      if (bridge) {
+        out.write(
+          `Connected to ${detail.name}. On the PC where it runs, run this (the token is shown only now):\n\n  ${bridge.command}\n\n`,
+        );
+      } else if (!run) {
+        out.write(`Connected to ${detail.name}.\n`);
+      }
+      if (!run) return 0;
       out.write(`Connected to ${detail.name}. Syncing now…\n`);
       return syncNow(run.id);
     }

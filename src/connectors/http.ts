@@ -77,6 +77,10 @@ export interface RequestOptions {
   json?: unknown;
   /** Sent as application/x-www-form-urlencoded (OAuth token endpoints). */
   form?: Record<string, string>;
+  /** Sent as it is, with its content type (Tally's XML envelopes). */
+  body?: { type: string; data: string };
+  /** The answer's bytes as they came (a vendor that may answer in UTF-16), not text or JSON. */
+  raw?: boolean;
   headers?: Record<string, string>;
   /** Leave out the client's credentials (a token endpoint authenticates by its form). */
   auth?: boolean;
@@ -151,6 +155,9 @@ export function createVendorClient(options: VendorClientOptions) {
     } else if (req.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.json);
+    } else if (req.body) {
+      headers['content-type'] = req.body.type;
+      body = req.body.data;
     }
     await options.limiter.acquire();
     const timeout = new AbortController();
@@ -184,7 +191,7 @@ export function createVendorClient(options: VendorClientOptions) {
         await wait(backoff(attempt), req.signal);
         continue;
       }
-      const body = await readBody(res);
+      const body = req.raw && res.ok ? Buffer.from(await res.arrayBuffer()) : await readBody(res);
       const refused = res.status === 401 || options.refused?.(res.status, body) === true;
       // 304 answers only a conditional request: the caller asked for it and reads it as "unchanged".
       const fine = res.ok || res.status === 304;

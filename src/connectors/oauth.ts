@@ -123,7 +123,9 @@ export function createOAuthFlow(
     },
 
     /** The vendor sent the browser back: the state names the business, the code is exchanged, and it connects. */
-    async complete(query: z.infer<typeof CallbackQuery>): Promise<{ connection: Connection; run: SyncRun }> {
+    async complete(
+      query: z.infer<typeof CallbackQuery>,
+    ): Promise<{ connection: Connection; run: SyncRun | null }> {
       const state = query.state;
       if (!state) throw invalidState();
       // Used once, whatever follows: a replayed or leaked link never connects anything.

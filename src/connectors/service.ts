@@ -17,6 +17,7 @@ import { text } from '../domain/fields.ts';
 import { newId } from '../domain/ids.ts';
 import { fetchPage, type Page } from '../domain/pagination.ts';
 import { importStatement } from './bank-statement/import.ts';
+import { newBridgeToken } from './bridge.ts';
 import { ConnectorAuthError, ConnectorError, ConnectorSetupError } from './errors.ts';
 import { type ConnectorRuntime, contextFor } from './runtime.ts';
 import { CATEGORIES, type Connector, type Manifest } from './types.ts';
@@ -143,22 +144,39 @@ const RECORD_COUNTS = Object.values(OBJECTS)
   )
   .join(' UNION ALL ');
 
-/** New settings for a connection: it is connected again and syncs at once. */
+/** New settings for a connection: it is connected again and syncs at once (unless its records are pushed). */
 async function storeSettings(
   tx: Queryable,
   connectionId: string,
   config: Record<string, unknown>,
   sealed: Sealed,
+  scheduled: boolean,
 ): Promise<ConnectionRow> {
   const [row] = await tx.query<ConnectionRow>(
     `UPDATE connections SET config = $2, key_version = $3, wrapped_key = $4, credentials = $5,
        status = CASE WHEN status = 'syncing' THEN status ELSE 'connected' END, error = NULL, disconnected_at = NULL,
-       next_sync_at = now(), updated_at = now()
+       next_sync_at = CASE WHEN $6 THEN now() END, updated_at = now()
      WHERE id = $1 RETURNING *`,
-    [connectionId, config, sealed.keyVersion, sealed.wrappedKey, sealed.ciphertext],
+    [connectionId, config, sealed.keyVersion, sealed.wrappedKey, sealed.ciphertext, scheduled],
   );
   if (!row) throw notFound('connection', connectionId);
   return row;
+}
+
+/** What the owner runs on the PC beside the vendor: the token, shown only here. */
+export interface BridgeAccess {
+  token: string;
+  command: string;
+}
+
+/** A new token for the connection's bridge, replacing any before it; only its hash is kept. */
+async function issueBridgeToken(tx: Queryable, connectionId: string): Promise<string> {
+  const issued = newBridgeToken();
+  await tx.query('UPDATE connections SET bridge_token_hash = $2, updated_at = now() WHERE id = $1', [
+    connectionId,
+    issued.hash,
+  ]);
+  return issued.token;
 }
 
 /** What the vendor said of an attempt to connect, as an error the owner can act on. */
@@ -188,8 +206,22 @@ export function ownerError(connector: Connector, err: unknown): unknown {
   return err;
 }
 
-export function createConnectorService(runtime: ConnectorRuntime) {
+export function createConnectorService(
+  runtime: ConnectorRuntime,
+  /** Where the owner's bridge reaches this server. */
+  options: { publicUrl?: string } = {},
+) {
   const { db } = runtime;
+  const publicUrl = options.publicUrl ?? 'http://localhost:3000';
+
+  const bridgeAccess = (connector: Connector, token: string): BridgeAccess => {
+    const id = connector.manifest.id;
+    const vendor = connector.manifest.baseUrl.replace(/\/$/, '');
+    return {
+      token,
+      command: `npx axon ${id}-bridge --${id} ${vendor} --server ${publicUrl} --token ${token}`,
+    };
+  };
 
   const connectorOr404 = (id: string): Connector => {
     const c = runtime.connector(id);
@@ -315,7 +347,7 @@ export function createConnectorService(runtime: ConnectorRuntime) {
       ctx: Ctx,
       id: string,
       body: z.input<typeof ConnectBody>,
-    ): Promise<{ connection: Connection; run: SyncRun }> {
+    ): Promise<{ connection: Connection; run: SyncRun | null; bridge: BridgeAccess | null }> {
       const connector = connectorOr404(id);
       const settings = settingsFor(connector, ConnectBody.parse(body));
       const existing = await connectionFor(ctx, id);
@@ -326,12 +358,14 @@ export function createConnectorService(runtime: ConnectorRuntime) {
           `${connector.manifest.name} is already connected: change it with PATCH /api/v1/connectors/${id}.`,
         );
       }
-      await check(ctx, connector, settings);
+      const pushed = connector.pushed?.(settings.config) ?? false;
+      // A pushed connection's vendor is reached by its bridge, not from here: nothing to check yet.
+      if (!pushed) await check(ctx, connector, settings);
       const connectionId = existing?.id ?? newId('con');
       const sealed = runtime.vault.seal({ tenantId: ctx.tenantId, connectionId }, settings.credentials);
       return db.tenant(ctx.tenantId, async (tx) => {
         const row = existing
-          ? await storeSettings(tx, connectionId, settings.config, sealed)
+          ? await storeSettings(tx, connectionId, settings.config, sealed, !pushed)
           : await insertConnection(tx, {
               id: connectionId,
               tenantId: ctx.tenantId,
@@ -340,15 +374,42 @@ export function createConnectorService(runtime: ConnectorRuntime) {
               sealed,
               webhookToken: randomBytes(24).toString('base64url'),
               frequencyMinutes: connector.manifest.frequencyMinutes,
+              scheduled: !pushed,
             });
+        const bridge =
+          pushed === 'bridge' ? bridgeAccess(connector, await issueBridgeToken(tx, row.id)) : null;
         await appendAudit(tx, ctx, {
           action: 'connector.connected',
           entity: 'connection',
           entityId: row.id,
           after: { connector: id, config: settings.config },
         });
+        if (pushed) return { connection: connectionOf(row, connector), run: null, bridge };
         const { run } = await queueRun(tx, { tenantId: ctx.tenantId, connectionId }, 'connect');
-        return { connection: connectionOf(row, connector), run: runOf(run) };
+        return { connection: connectionOf(row, connector), run: runOf(run), bridge };
+      });
+    },
+
+    /** A new bridge token for the connection, shown once; the one before stops working at once. */
+    async rotateBridgeToken(ctx: Ctx, id: string): Promise<BridgeAccess> {
+      const connector = connectorOr404(id);
+      const row = await connectedOr404(ctx, connector);
+      const parsed = connector.manifest.config.safeParse(row.config);
+      if (!parsed.success || connector.pushed?.(parsed.data) !== 'bridge' || row.status === 'disconnected') {
+        throw new DomainError(
+          'conflict',
+          'connector_not_bridged',
+          `${connector.manifest.name} is not connected through a bridge.`,
+        );
+      }
+      return db.tenant(ctx.tenantId, async (tx) => {
+        const access = bridgeAccess(connector, await issueBridgeToken(tx, row.id));
+        await appendAudit(tx, ctx, {
+          action: 'connector.bridge_token_rotated',
+          entity: 'connection',
+          entityId: row.id,
+        });
+        return access;
       });
     },
 
@@ -362,10 +423,11 @@ export function createConnectorService(runtime: ConnectorRuntime) {
         config: patch.config ?? row.config,
         credentials: patch.credentials ? { ...current, ...patch.credentials } : current,
       });
-      await check(ctx, connector, settings);
+      const pushed = connector.pushed?.(settings.config) ?? false;
+      if (!pushed) await check(ctx, connector, settings);
       const sealed = runtime.vault.seal(binding, settings.credentials);
       return db.tenant(ctx.tenantId, async (tx) => {
-        const updated = await storeSettings(tx, row.id, settings.config, sealed);
+        const updated = await storeSettings(tx, row.id, settings.config, sealed, !pushed);
         await appendAudit(tx, ctx, {
           action: 'connector.updated',
           entity: 'connection',
@@ -391,7 +453,7 @@ export function createConnectorService(runtime: ConnectorRuntime) {
         } else {
           await tx.query(
             `UPDATE connections SET status = 'disconnected', error = NULL, disconnected_at = now(), next_sync_at = NULL,
-               key_version = $2, wrapped_key = $3, credentials = $4, updated_at = now()
+               key_version = $2, wrapped_key = $3, credentials = $4, bridge_token_hash = NULL, updated_at = now()
              WHERE id = $1`,
             [row.id, forgotten.keyVersion, forgotten.wrappedKey, forgotten.ciphertext],
           );
@@ -430,6 +492,14 @@ export function createConnectorService(runtime: ConnectorRuntime) {
         );
       }
       const row = await connectedOr404(ctx, connector);
+      const settings = connector.manifest.config.safeParse(row.config);
+      if (settings.success && connector.pushed?.(settings.data)) {
+        throw new DomainError(
+          'conflict',
+          'connector_pushed',
+          `${connector.manifest.name} sends its records itself, so there is nothing to start here. ${connector.manifest.setup}`,
+        );
+      }
       if (row.status === 'disconnected') {
         throw new DomainError(
           'conflict',

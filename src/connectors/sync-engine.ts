@@ -5,6 +5,7 @@ import {
   markUnseenDeleted,
   refreshStatistics,
   type Source,
+  settleOutstanding,
   upsertRecords,
 } from '../domain/business/records.ts';
 import { announceSettled, markHistoryAnnounced, settles } from '../domain/business/settled.ts';
@@ -95,6 +96,18 @@ export async function runSync(
     const run = await startRun(tx, runId);
     const connection = run && (await getConnection(tx, run.connection_id));
     if (!run || !connection) return undefined;
+    const reader = runtime.connector(connection.connector);
+    const settings = reader?.manifest.config.safeParse(connection.config);
+    if (reader && settings?.success && reader.pushed?.(settings.data)) {
+      // Its records come from its bridge or as files: there is nothing here to read.
+      await finishRun(
+        tx,
+        run.id,
+        'failed',
+        `${reader.manifest.name} sends its records itself; nothing to read`,
+      );
+      return { ended: await readRun(tx, run.id) };
+    }
     if (connection.status === 'disconnected') {
       // Its credentials were refused or forgotten: nothing to read with until the owner reconnects.
       await finishRun(tx, run.id, 'failed', 'the connection is disconnected; reconnect it first');
@@ -141,16 +154,28 @@ export async function runSync(
       });
       added.set(stream.object, (added.get(stream.object) ?? 0) + count);
     }
-    const loaded = [...added].flatMap(([object, count]) => (count >= BULK_ROWS ? [object] : []));
-    if (loaded.length > 0) await db.transaction((tx) => refreshStatistics(tx, loaded));
-    await db.tenant(tenantId, async (tx) => {
-      await linkParties(tx, connection.id, connection.last_synced_at);
-      if (!announce) await markHistoryAnnounced(tx, connection.id);
-    });
+    await wrapUp(runtime, connection, added);
   } catch (err) {
     failure = err;
   }
   return settle(runtime, run, connection, failure);
+}
+
+/**
+ * After every stream was read: fresh statistics for a table a bulk load filled, parties linked to what
+ * names them, and a first sync's history marked as announced.
+ */
+export async function wrapUp(
+  runtime: ConnectorRuntime,
+  connection: ConnectionRow,
+  added: ReadonlyMap<ObjectName, number>,
+): Promise<void> {
+  const loaded = [...added].flatMap(([object, count]) => (count >= BULK_ROWS ? [object] : []));
+  if (loaded.length > 0) await runtime.db.transaction((tx) => refreshStatistics(tx, loaded));
+  await runtime.db.tenant(connection.tenant_id, async (tx) => {
+    await linkParties(tx, connection.id, connection.last_synced_at);
+    if (connection.last_synced_at === null) await markHistoryAnnounced(tx, connection.id);
+  });
 }
 
 /**
@@ -210,35 +235,7 @@ async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<num
   let last: StreamPage | undefined;
   for await (const page of prefetched(r.connector.read(r.ctx, stream.name, r.state?.cursor ?? null))) {
     last = page;
-    const saved = await runtime.db.tenant(source.tenantId, async (tx) => {
-      const written = await upsertRecords(
-        tx,
-        source,
-        stream.object,
-        page.records,
-        pass && stream.tracksDeletes ? { seenRun: pass } : {},
-      );
-      if (r.announce && settles(stream.object)) {
-        await announceSettled(
-          tx,
-          source,
-          stream.object,
-          written.changes.map((c) => c.id),
-        );
-      }
-      const delta = zero();
-      delta.pages = 1;
-      delta.rejected = written.rejected.length;
-      for (const c of written.changes) delta[c.change]++;
-      await savePage(tx, runRef, stream.name, { cursor: page.cursor, pass }, delta);
-      for (const rejected of written.rejected.slice(0, LOGGED_REJECTS)) {
-        runtime.logger.warn(
-          { connector: source.connector, stream: stream.name, ...rejected },
-          'record set aside',
-        );
-      }
-      return delta;
-    });
+    const saved = await storePage(runtime, { run, source, stream, pass, announce: r.announce }, page);
     added += saved.added;
     r.onPage?.(stream.name, saved);
   }
@@ -261,7 +258,63 @@ async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<num
   return added;
 }
 
-async function settle(
+/** Where a page goes: the run, the connection's stream, and whether what it settles is news. */
+export interface PageTarget {
+  run: Pick<RunRow, 'id'>;
+  source: Source;
+  stream: StreamSpec;
+  /** A full stream's pass (deletes are tracked by it); null for incremental ones. */
+  pass: string | null;
+  announce: boolean;
+}
+
+/**
+ * One page, its stream's cursor after it and the run's counts, in one tenant transaction: a restart
+ * resumes after the last page stored, never losing or doubling a record.
+ */
+export async function storePage(
+  runtime: ConnectorRuntime,
+  t: PageTarget,
+  page: StreamPage,
+): Promise<StreamCounts> {
+  const { source, stream, pass } = t;
+  const runRef = { id: t.run.id, tenantId: source.tenantId, connectionId: source.connectionId };
+  return runtime.db.tenant(source.tenantId, async (tx) => {
+    const written = await upsertRecords(
+      tx,
+      source,
+      stream.object,
+      page.records,
+      pass && stream.tracksDeletes ? { seenRun: pass } : {},
+    );
+    if (t.announce && settles(stream.object)) {
+      await announceSettled(
+        tx,
+        source,
+        stream.object,
+        written.changes.map((c) => c.id),
+      );
+    }
+    if (page.outstanding && stream.object === 'invoices') {
+      await settleOutstanding(tx, source.connectionId, page.outstanding);
+    }
+    const delta = zero();
+    delta.pages = 1;
+    delta.rejected = written.rejected.length;
+    for (const c of written.changes) delta[c.change]++;
+    await savePage(tx, runRef, stream.name, { cursor: page.cursor, pass }, delta);
+    for (const rejected of written.rejected.slice(0, LOGGED_REJECTS)) {
+      runtime.logger.warn(
+        { connector: source.connector, stream: stream.name, ...rejected },
+        'record set aside',
+      );
+    }
+    return delta;
+  });
+}
+
+/** A run's end: the connection connected again, or in error (refused credentials: disconnected, once). */
+export async function settle(
   runtime: ConnectorRuntime,
   run: RunRow,
   connection: ConnectionRow,
@@ -269,12 +322,14 @@ async function settle(
 ): Promise<RunRow | undefined> {
   const { db, logger } = runtime;
   const tenantId = connection.tenant_id;
+  // A pushed connection (a bridge) is never scheduled: its run ending sets no next one.
+  const next = (minutes: number) => (connection.next_sync_at === null ? undefined : minutes);
   if (failure === undefined) {
     return db.tenant(tenantId, async (tx) => {
       await setConnectionStatus(
         tx,
         connection.id,
-        { status: 'connected', synced: true, nextSyncInMinutes: connection.frequency_minutes },
+        { status: 'connected', synced: true, nextSyncInMinutes: next(connection.frequency_minutes) },
         'syncing',
       );
       await finishRun(tx, run.id, 'succeeded', null);
@@ -295,9 +350,11 @@ async function settle(
       {
         status: refused ? 'disconnected' : 'error',
         error: message,
-        nextSyncInMinutes: refused
-          ? connection.frequency_minutes
-          : Math.min(RETRY_AFTER_MINUTES, connection.frequency_minutes),
+        nextSyncInMinutes: next(
+          refused
+            ? connection.frequency_minutes
+            : Math.min(RETRY_AFTER_MINUTES, connection.frequency_minutes),
+        ),
       },
       'syncing',
     );

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ObjectName } from '../domain/business/objects.ts';
+import type { Outstanding } from '../domain/business/records.ts';
 import type { RateLimit, VendorClient } from './http.ts';
 
 /**
@@ -65,6 +66,11 @@ export interface StreamPage {
    * pass ends here and nothing is taken for deleted.
    */
   unchanged?: boolean;
+  /**
+   * Invoices streams of a source that keeps balances apart from its invoices (Tally's bills): every bill
+   * still owed, complete, sent once the stream has read to its end. Bills it does not list are paid.
+   */
+  outstanding?: Outstanding[];
 }
 
 export interface ConnectorContext<C = Record<string, unknown>, K = Record<string, unknown>> {
@@ -99,6 +105,12 @@ export interface Connector<C extends z.ZodObject = z.ZodObject, K extends z.ZodO
   errorText?(body: unknown): string | undefined;
   /** Whether a response that is not a 401 still refuses the credentials (an OAuth error in a 200). */
   refused?(status: number, body: unknown): boolean;
+  /**
+   * Whether a connection with this config has its records pushed to the server (a bridge on the owner's PC,
+   * files) rather than read by it: the server never schedules a read for it. A bridge authenticates with a
+   * token issued at connect (src/connectors/bridge.ts).
+   */
+  pushed?(config: z.infer<C>): 'bridge' | 'files' | false;
   /** The vendor's address for this config, when it depends on it (a data centre); the override still wins. */
   baseUrlFor?(config: z.infer<C>): string;
   /**

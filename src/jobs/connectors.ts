@@ -53,15 +53,17 @@ export async function connectorClockRun(deps: ConnectorJobDeps): Promise<Date | 
 
 async function interruptStaleRuns(deps: ConnectorJobDeps): Promise<void> {
   const { db } = deps.runtime;
-  const stale = await db.query<{ id: string; tenant_id: string; connection_id: string }>(
-    `UPDATE sync_runs SET status = 'interrupted', finished_at = now(),
+  const stale = await db.query<{ id: string; tenant_id: string; connection_id: string; scheduled: boolean }>(
+    `UPDATE sync_runs r SET status = 'interrupted', finished_at = now(),
        error = 'the worker stopped; the next run goes on from the last saved page'
      WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)
-     RETURNING id, tenant_id, connection_id`,
+     RETURNING id, tenant_id, connection_id,
+       (SELECT c.next_sync_at IS NOT NULL FROM connections c WHERE c.id = r.connection_id) AS scheduled`,
     [STALE_SECONDS],
   );
+  // A bridge that went quiet starts its own next run when it comes back.
   await eachRow(
-    stale,
+    stale.filter((r) => r.scheduled),
     async (r) => {
       await db.tenant(r.tenant_id, (tx) =>
         queueRun(tx, { tenantId: r.tenant_id, connectionId: r.connection_id }, 'schedule'),

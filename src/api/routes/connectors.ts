@@ -43,7 +43,7 @@ const Connection = z
     description: 'A business’s connection to one system. Credentials are never returned.',
   });
 
-const StreamCounts = z.object({
+export const StreamCounts = z.object({
   added: z.number().int(),
   updated: z.number().int(),
   deleted: z.number().int(),
@@ -51,11 +51,11 @@ const StreamCounts = z.object({
   pages: z.number().int(),
 });
 
-const SyncRun = z
+export const SyncRun = z
   .object({
     id: z.string(),
     status: z.enum(['queued', 'running', 'succeeded', 'failed', 'interrupted']),
-    trigger: z.enum(['connect', 'schedule', 'manual']),
+    trigger: z.enum(['connect', 'schedule', 'manual', 'bridge']),
     streams: z.array(z.string()).nullable(),
     reset: z.boolean(),
     counts: z.record(z.string(), StreamCounts.partial()),
@@ -106,6 +106,13 @@ const ConnectorDetail = z
     connection: Connection.nullable(),
   })
   .meta({ id: 'Connector' });
+
+const BridgeAccess = z
+  .object({
+    token: z.string().meta({ description: 'The bridge’s token: shown only in this answer' }),
+    command: z.string().meta({ description: 'What to run on the PC beside the vendor (Tally)' }),
+  })
+  .meta({ id: 'BridgeAccess' });
 
 const CONNECT_ERRORS = {
   400:
@@ -172,13 +179,38 @@ export const connectorRoutes = (service: ConnectorService, oauth?: OAuthFlow) =>
     body: ConnectBody,
     // The vendor is asked first: no transaction may stay open across its answer.
     idempotency: 'separate',
-    response: z.object({ connection: Connection, sync: SyncRun }).meta({ id: 'Connected' }),
+    response: z
+      .object({
+        connection: Connection,
+        sync: SyncRun.nullable().meta({ description: 'The first sync; null when the records are pushed' }),
+        bridge: BridgeAccess.nullable(),
+      })
+      .meta({ id: 'Connected' }),
+    // A replay does not show the bridge's token again.
+    replayAs: z.object({ connection: Connection, sync: SyncRun.nullable() }),
     status: 201,
     errors: { ...CONNECT_ERRORS, 409: 'connector_already_connected: change it with PATCH' },
     handler: async ({ ctx, params, body }) => {
-      const { connection, run } = await service.connect(ctx, params.id, body);
-      return { data: { connection, sync: run }, status: 201 };
+      const { connection, run, bridge } = await service.connect(ctx, params.id, body);
+      return { data: { connection, sync: run, bridge }, status: 201 };
     },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/connectors/{id}/bridge-token',
+    summary: 'A new token for the connection’s bridge (shown once); the old one stops working at once',
+    tag: 'Connectors',
+    access: 'owner',
+    params: IdParams,
+    idempotency: 'separate',
+    response: BridgeAccess,
+    replayAs: z.object({ command: z.string() }),
+    status: 201,
+    errors: { 404: 'connector_not_connected', 409: 'connector_not_bridged' },
+    handler: async ({ ctx, params }) => ({
+      data: await service.rotateBridgeToken(ctx, params.id),
+      status: 201,
+    }),
   }),
   defineRoute({
     method: 'patch',
@@ -222,7 +254,7 @@ export const connectorRoutes = (service: ConnectorService, oauth?: OAuthFlow) =>
     errors: {
       400: 'unknown_stream',
       404: 'connector_not_connected',
-      409: 'connector_disconnected: reconnect first',
+      409: 'connector_disconnected: reconnect first; connector_pushed: its records come from its bridge or files',
     },
     handler: async ({ ctx, params, body }) => ({
       data: (await service.requestSync(ctx, params.id, body)).run,

@@ -41,6 +41,7 @@ async function connectionFor(runtime: ConnectorRuntime, ctx: Ctx): Promise<Conne
       sealed: runtime.vault.seal({ tenantId: ctx.tenantId, connectionId: id }, {}),
       webhookToken: randomBytes(24).toString('base64url'),
       frequencyMinutes: bankStatement.manifest.frequencyMinutes,
+      scheduled: false,
     });
   });
 }

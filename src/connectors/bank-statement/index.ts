@@ -3,8 +3,8 @@ import type { Connector } from '../types.ts';
 
 /**
  * Bank statements, imported as files (the API, `npx axon import bank`, or sent on WhatsApp or Telegram):
- * nothing to call, so its sync reads nothing; each import writes its lines through the same unified upsert
- * (`import.ts`).
+ * nothing to call, so the server never schedules a read; each import writes its lines through the same unified
+ * upsert (`import.ts`).
  */
 
 const config = z.object({});
@@ -35,6 +35,7 @@ export const bankStatement: Connector<typeof config, typeof credentials> = {
       'Download your statement from net banking as CSV or Excel and send it: POST it to /api/v1/connectors/bank-statement/import, run `npx axon import bank <file>`, or send the file to your Digital Employee on WhatsApp or Telegram.',
   },
   authHeaders: () => ({}),
+  pushed: () => 'files',
   async check() {},
   async *read() {},
 };

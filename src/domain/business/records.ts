@@ -188,3 +188,40 @@ export async function linkParties(
 export async function refreshStatistics(tx: Queryable, objects: readonly ObjectName[]): Promise<void> {
   for (const object of new Set(objects)) await tx.exec(`ANALYZE ${OBJECTS[object].table}`);
 }
+
+/** What a source says is still owed on one bill: the party's name and the bill's reference (`raw.bill`). */
+export interface Outstanding {
+  party_name: string;
+  bill: string;
+  balance: number;
+}
+
+/**
+ * A source's complete list of open bills (Tally's bill-wise outstanding), applied to its invoices that carry
+ * a bill reference: a listed bill owes its balance, an unlisted one is paid. Only rows that change are
+ * written; void invoices stay void.
+ */
+export async function settleOutstanding(
+  tx: Queryable,
+  connectionId: string,
+  outstanding: readonly Outstanding[],
+): Promise<number> {
+  const rows = await tx.query(
+    `WITH owed AS (
+       SELECT party_name, bill, max(balance) AS balance
+         FROM jsonb_to_recordset($2::jsonb) AS o(party_name text, bill text, balance bigint) GROUP BY 1, 2
+     ), next AS (
+       SELECT i.id, coalesce(o.balance, 0) AS balance,
+              CASE WHEN coalesce(o.balance, 0) = 0 THEN 'paid'
+                   WHEN o.balance < abs(i.total) THEN 'partially_paid' ELSE 'open' END AS status
+         FROM invoices i LEFT JOIN owed o ON o.party_name = i.party_name AND o.bill = i.raw ->> 'bill'
+        WHERE i.connection_id = $1 AND i.raw ? 'bill' AND i.status NOT IN ('void', 'draft') AND i.deleted_at IS NULL
+     )
+     UPDATE invoices i SET balance = n.balance, status = n.status, synced_at = now()
+       FROM next n
+      WHERE i.id = n.id AND (i.balance, i.status) IS DISTINCT FROM (n.balance, n.status)
+     RETURNING i.id`,
+    [connectionId, JSON.stringify(outstanding)],
+  );
+  return rows.length;
+}

@@ -15,6 +15,8 @@ export interface ConnectionRow {
   wrapped_key: string;
   credentials: string;
   webhook_token: string;
+  /** SHA-256 of the bridge's token (bridged connectors), hex. */
+  bridge_token_hash: string | null;
   frequency_minutes: number;
   next_sync_at: Date | null;
   last_synced_at: Date | null;
@@ -25,7 +27,7 @@ export interface ConnectionRow {
 }
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted';
-export type RunTrigger = 'connect' | 'schedule' | 'manual';
+export type RunTrigger = 'connect' | 'schedule' | 'manual' | 'bridge';
 
 export interface StreamCounts {
   added: number;
@@ -164,13 +166,16 @@ export interface NewConnection {
   sealed: { keyVersion: number; wrappedKey: string; ciphertext: string };
   webhookToken: string;
   frequencyMinutes: number;
+  /** False for a connection whose records are pushed (a bridge, files): the server never reads it. */
+  scheduled?: boolean;
 }
 
 export async function insertConnection(tx: Queryable, c: NewConnection): Promise<ConnectionRow> {
   const [row] = await tx.query<ConnectionRow>(
     `INSERT INTO connections (id, tenant_id, connector, status, config, key_version, wrapped_key, credentials,
                               webhook_token, frequency_minutes, next_sync_at)
-     VALUES ($1, $2, $3, 'connected', $4, $5, $6, $7, $8, $9, now() + make_interval(mins => $9::int))
+     VALUES ($1, $2, $3, 'connected', $4, $5, $6, $7, $8, $9,
+             CASE WHEN $10 THEN now() + make_interval(mins => $9::int) END)
      RETURNING *`,
     [
       c.id,
@@ -182,6 +187,7 @@ export async function insertConnection(tx: Queryable, c: NewConnection): Promise
       c.sealed.ciphertext,
       c.webhookToken,
       c.frequencyMinutes,
+      c.scheduled ?? true,
     ],
   );
   if (!row) throw new Error('connection not stored');

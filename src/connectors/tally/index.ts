@@ -1,0 +1,340 @@
+import { z } from 'zod';
+import { checkHost, hostOf } from '../../domain/net/address-policy.ts';
+import { ConnectorError, ConnectorSetupError } from '../errors.ts';
+import type { Connector, ConnectorContext, Cursor, StreamPage } from '../types.ts';
+import {
+  INVOICE_KINDS,
+  invoiceOf,
+  type OpenBills,
+  openBills,
+  PAYMENT_KINDS,
+  partyOf,
+  paymentOf,
+  taxLedgers,
+  type VoucherKind,
+  voided,
+  voucherKind,
+} from './records.ts';
+import {
+  answerErrors,
+  type CollectionRequest,
+  collectionEnvelope,
+  field,
+  findAll,
+  parseAnswer,
+  type XmlNode,
+} from './xml.ts';
+
+/**
+ * Tally Prime / Tally.ERP 9 over its XML port. Ledgers under Sundry Debtors and Creditors become parties,
+ * sales and purchase vouchers (and credit and debit notes) invoices, receipts and payments payments.
+ * Incremental by AlterID, which Tally raises on every change: a stream reads windows of AlterIDs up to
+ * the company's highest (ALTMSTID for masters, ALTVCHID for vouchers), saving its place after each.
+ *
+ * Two ways to reach it: `direct`, when the server can reach Tally's port (a LAN install, or a host the
+ * owner exposes; the address policy applies), or `bridge`, when `npx axon tally-bridge` runs on the PC
+ * with Tally, reads it there with this same code and pushes the pages (src/connectors/bridge.ts).
+ */
+
+/** AlterIDs per request: a window's answer stays a few megabytes however large the books are. */
+const WINDOW = 2000;
+
+const config = z
+  .object({
+    reach: z
+      .enum(['bridge', 'direct'])
+      .default('bridge')
+      .describe(
+        'bridge: run `npx axon tally-bridge` on the PC where Tally runs (works behind any router); direct: AxonBOS calls Tally’s port itself',
+      ),
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be Tally’s address, such as http://192.168.1.20:9000' })
+      .max(500)
+      .optional()
+      .describe('Tally’s address, for direct reach (Tally: F1 Help → Settings → Connectivity, port 9000)'),
+    company: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('The company to read, as Tally names it (needed only when several are open)'),
+  })
+  .refine((c) => c.reach === 'bridge' || c.url !== undefined, {
+    path: ['url'],
+    error: 'direct reach needs Tally’s address (or choose reach: bridge)',
+  });
+const credentials = z.object({});
+type Config = z.infer<typeof config>;
+type Ctx = ConnectorContext<Config, z.infer<typeof credentials>>;
+
+const NOT_OPEN =
+  'Tally answered with nothing: open the company in Tally (Gateway of Tally → Select Company) and keep Tally running';
+
+const TAGS: Record<string, string> = {
+  Company: 'COMPANY',
+  Group: 'GROUP',
+  Ledger: 'LEDGER',
+  VoucherType: 'VOUCHERTYPE',
+  Voucher: 'VOUCHER',
+  Bill: 'BILL',
+};
+
+/** Tally's objects for one collection export; an answer with nothing in it means no company is open. */
+async function ask(ctx: Ctx, request: CollectionRequest) {
+  const res = await ctx.http.post<unknown>('', {
+    body: { type: 'text/xml; charset=utf-8', data: collectionEnvelope(request) },
+    headers: { accept: 'text/xml, */*;q=0.5' },
+    raw: true,
+    ...(ctx.signal && { signal: ctx.signal }),
+  });
+  const bytes = Buffer.isBuffer(res.body) ? res.body : Buffer.alloc(0);
+  const answer = bytes.length === 0 ? {} : parseAnswer(bytes);
+  const errors = answerErrors(answer);
+  if (errors.length > 0) throw new ConnectorError('tally', `Tally said: ${errors[0]}`);
+  const envelope = answer.ENVELOPE;
+  if (!envelope || typeof envelope !== 'object') throw new ConnectorError('tally', NOT_OPEN);
+  return findAll(envelope, TAGS[request.type] ?? request.type.toUpperCase());
+}
+
+async function assertReachable(ctx: Ctx): Promise<void> {
+  if (ctx.allowPrivate) return;
+  const url = new URL(ctx.baseUrl);
+  const verdict = await checkHost(hostOf(url));
+  if (verdict.ok) return;
+  throw new ConnectorSetupError(
+    'tally',
+    'refused' in verdict
+      ? `Tally's address is a private one (${verdict.refused}) that AxonBOS's servers do not call: use the bridge (reach: bridge), or set CONNECTOR_ALLOW_PRIVATE=true on a server inside your network`
+      : `Tally's host ${url.hostname} could not be found`,
+  );
+}
+
+interface Company {
+  name: string;
+  /** The highest AlterID of masters and of vouchers. */
+  masters: number;
+  vouchers: number;
+}
+
+/** The company to read: the one named, or the only one open. */
+async function companyOf(ctx: Ctx): Promise<Company> {
+  await assertReachable(ctx);
+  const companies = await ask(ctx, { type: 'Company', fetch: ['NAME', 'GUID', 'ALTMSTID', 'ALTVCHID'] });
+  if (companies.length === 0) throw new ConnectorError('tally', NOT_OPEN);
+  const wanted = ctx.config.company?.toLowerCase();
+  const open = companies.map((c) => field(c, 'NAME') ?? '').filter((n) => n !== '');
+  const found = wanted
+    ? companies.find((c) => field(c, 'NAME')?.toLowerCase() === wanted)
+    : companies.length === 1
+      ? companies[0]
+      : undefined;
+  if (!found) {
+    if (wanted) {
+      throw new ConnectorError(
+        'tally',
+        `The company “${ctx.config.company}” is not open in Tally (open: ${open.join(', ')})`,
+      );
+    }
+    throw new ConnectorSetupError(
+      'tally',
+      `several companies are open in Tally (${open.join(', ')}): name the one to read in config.company`,
+    );
+  }
+  return {
+    name: field(found, 'NAME') as string,
+    masters: Number(field(found, 'ALTMSTID')) || 0,
+    vouchers: Number(field(found, 'ALTVCHID')) || 0,
+  };
+}
+
+/** NAME → PARENT of a master type (groups, ledgers, voucher types). */
+async function parentsOf(ctx: Ctx, company: string, type: 'Group' | 'Ledger' | 'VoucherType') {
+  const rows = await ask(ctx, { type, company, fetch: ['NAME', 'PARENT'] });
+  return new Map(rows.map((r) => [field(r, 'NAME') ?? '', field(r, 'PARENT') ?? '']));
+}
+
+/** Pages of one AlterID window each, from the saved one up to `highest`; a company restored to fewer starts over. */
+async function* windows(
+  cursor: Cursor | null,
+  highest: number,
+  read: (after: number, upTo: number) => Promise<unknown[]>,
+): AsyncGenerator<StreamPage> {
+  let after = Number(cursor?.alter_id) || 0;
+  if (after > highest) after = 0;
+  while (after < highest) {
+    const upTo = Math.min(highest, after + WINDOW);
+    yield { records: await read(after, upTo), cursor: { alter_id: upTo } };
+    after = upTo;
+  }
+}
+
+const alterWindow = (after: number, upTo: number) => `$AlterID > ${after} AND $AlterID <= ${upTo}`;
+const ofKinds = (kinds: VoucherKind[]) =>
+  `(${kinds.map((k) => `$$Is${k.replace(' ', '')}:$VoucherTypeName`).join(' OR ')})`;
+
+const VOUCHER_FIELDS = [
+  'GUID',
+  'ALTERID',
+  'DATE',
+  'VOUCHERTYPENAME',
+  'VOUCHERNUMBER',
+  'REFERENCE',
+  'PARTYLEDGERNAME',
+  'NARRATION',
+  'ISCANCELLED',
+  'ISOPTIONAL',
+  'ISDELETED',
+  'ALLLEDGERENTRIES.*',
+  'LEDGERENTRIES.*',
+  'ALLINVENTORYENTRIES.*',
+  'INVENTORYENTRIES.*',
+];
+
+async function* readParties(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<StreamPage> {
+  const company = await companyOf(ctx);
+  const groups = await parentsOf(ctx, company.name, 'Group');
+  yield* windows(cursor, company.masters, async (after, upTo) => {
+    const ledgers = await ask(ctx, {
+      type: 'Ledger',
+      company: company.name,
+      filter: alterWindow(after, upTo),
+      fetch: [
+        'NAME',
+        'GUID',
+        'ALTERID',
+        'PARENT',
+        'PARTYGSTIN',
+        'LEDGSTREGDETAILS.*',
+        'LEDMAILINGDETAILS.*',
+        'LEDSTATENAME',
+        'EMAIL',
+        'LEDGERPHONE',
+        'LEDGERMOBILE',
+        'INCOMETAXNUMBER',
+        'OPENINGBALANCE',
+        'CLOSINGBALANCE',
+      ],
+    });
+    return ledgers.flatMap((l) => partyOf(l, groups) ?? []);
+  });
+}
+
+async function* readVouchers(
+  ctx: Ctx,
+  company: Company,
+  cursor: Cursor | null,
+  kinds: VoucherKind[],
+  map: (v: XmlNode, kind: VoucherKind) => Record<string, unknown>,
+): AsyncGenerator<StreamPage> {
+  const types = await parentsOf(ctx, company.name, 'VoucherType');
+  yield* windows(cursor, company.vouchers, async (after, upTo) => {
+    const vouchers = await ask(ctx, {
+      type: 'Voucher',
+      company: company.name,
+      filter: `${ofKinds(kinds)} AND ${alterWindow(after, upTo)}`,
+      fetch: VOUCHER_FIELDS,
+    });
+    return vouchers.flatMap((v) => {
+      const kind = voucherKind(types, field(v, 'VOUCHERTYPENAME') ?? '');
+      return kind && kinds.includes(kind) && field(v, 'GUID') ? [map(v, kind)] : [];
+    });
+  });
+}
+
+async function* readInvoices(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<StreamPage> {
+  const company = await companyOf(ctx);
+  const bills = openBills(
+    await ask(ctx, { type: 'Bill', company: company.name, fetch: ['NAME', 'PARENT', 'CLOSINGBALANCE'] }),
+  );
+  const groups = await parentsOf(ctx, company.name, 'Group');
+  const ledgers = await parentsOf(ctx, company.name, 'Ledger');
+  const isTax = taxLedgers(new Map([...groups, ...ledgers]));
+  let last = cursor;
+  const map = (v: XmlNode, kind: VoucherKind) => invoiceInBooks(v, kind, bills.map, isTax);
+  for await (const page of readVouchers(ctx, company, cursor, INVOICE_KINDS, map)) {
+    last = page.cursor;
+    yield page;
+  }
+  // Read to the end: what Tally lists as owed now is every bill's balance, old invoices' too.
+  yield { records: [], cursor: last ?? { alter_id: 0 }, outstanding: bills.list };
+}
+
+async function* readPayments(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<StreamPage> {
+  const company = await companyOf(ctx);
+  yield* readVouchers(ctx, company, cursor, PAYMENT_KINDS, (v, kind) =>
+    paymentInBooks(v, kind, ctx.timezone),
+  );
+}
+
+function invoiceInBooks(v: XmlNode, kind: VoucherKind, open: OpenBills, isTax: (ledger: string) => boolean) {
+  const invoice = invoiceOf(v, kind, open, isTax);
+  return voided(v) ? { ...invoice, status: 'void', balance: 0 } : invoice;
+}
+
+function paymentInBooks(v: XmlNode, kind: VoucherKind, timeZone: string) {
+  const payment = paymentOf(v, kind, timeZone);
+  return voided(v) ? { ...payment, status: 'failed' } : payment;
+}
+
+export const tally: Connector<typeof config, typeof credentials> = {
+  manifest: {
+    id: 'tally',
+    name: 'Tally',
+    category: 'accounting',
+    auth: 'none',
+    description:
+      'Your books in Tally Prime or Tally.ERP 9: customers and suppliers, sales and purchase invoices, receipts and payments, and what each party still owes.',
+    config,
+    credentials,
+    streams: [
+      {
+        name: 'parties',
+        object: 'parties',
+        mode: 'incremental',
+        cursorField: 'ALTERID',
+        description: 'Ledgers under Sundry Debtors (customers) and Sundry Creditors (suppliers).',
+      },
+      {
+        name: 'invoices',
+        object: 'invoices',
+        mode: 'incremental',
+        cursorField: 'ALTERID',
+        description:
+          'Sales and purchase vouchers, credit and debit notes; balances from Tally’s bill-wise outstanding.',
+      },
+      {
+        name: 'payments',
+        object: 'payments',
+        mode: 'incremental',
+        cursorField: 'ALTERID',
+        description: 'Receipt and payment vouchers.',
+      },
+    ],
+    frequencyMinutes: 60,
+    baseUrl: 'http://localhost:9000/',
+    rateLimit: { perSecond: 5, burst: 5 },
+    setup:
+      'In Tally, switch on the XML port (TallyPrime: F1 Help → Settings → Connectivity → “TallyPrime acts as” Both, port 9000) and keep the company open. ' +
+      'Connect with reach “bridge” and run the command AxonBOS shows, `npx axon tally-bridge …`, on that PC (it keeps your books in sync through any router); ' +
+      'or, if AxonBOS runs inside your network, connect with reach “direct” and Tally’s address.',
+  },
+  authHeaders: () => ({}),
+  baseUrlFor: (c) => c.url ?? 'http://localhost:9000/',
+  pushed: (c) => (c.reach === 'bridge' ? 'bridge' : false),
+  async check(ctx) {
+    await companyOf(ctx);
+  },
+  read(ctx, stream, cursor) {
+    switch (stream) {
+      case 'parties':
+        return readParties(ctx, cursor);
+      case 'invoices':
+        return readInvoices(ctx, cursor);
+      case 'payments':
+        return readPayments(ctx, cursor);
+      default:
+        throw new Error(`tally has no stream ${stream}`);
+    }
+  },
+};

@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type ConnectorRuntime, createConnectorRuntime } from '../../src/connectors/runtime.ts';
+import { runSync } from '../../src/connectors/sync-engine.ts';
+import { tally } from '../../src/connectors/tally/index.ts';
+import { cleanAnswer, decodeAnswer, findAll, parseAnswer } from '../../src/connectors/tally/xml.ts';
+import type { Connector } from '../../src/connectors/types.ts';
+import { createVault, newMasterKey, parseMasterKey } from '../../src/connectors/vault.ts';
+import type { Db } from '../../src/db/types.ts';
+import { type ConnectionRow, getConnection, queueRun } from '../../src/domain/connections/repo.ts';
+import { type FakeTally, startFakeTally } from '../fakes/tally.ts';
+import { traderBooks } from '../fakes/tally-books.ts';
+import { connectedBusiness } from '../support/connections.ts';
+import { describeEachDb } from '../support/db.ts';
+import { capturingLogger } from '../support/logger.ts';
+
+const connector = tally as unknown as Connector;
+const vault = createVault({ current: parseMasterKey(newMasterKey(1)), retired: [] });
+
+describe('Tally answers', () => {
+  const xml =
+    '<ENVELOPE><BODY><DATA><COLLECTION><VOUCHER><GUID>g-1</GUID><PARTYLEDGERNAME>Shah &amp; Co&#4;</PARTYLEDGERNAME></VOUCHER></COLLECTION></DATA></BODY></ENVELOPE>';
+
+  it('reads UTF-16 with or without a byte-order mark, and UTF-8 with one', () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]);
+    const bare = Buffer.from(xml, 'utf16le');
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(xml, 'utf16le').swap16()]);
+    const utf8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xml, 'utf8')]);
+    for (const bytes of [le, bare, be, utf8]) expect(decodeAnswer(bytes)).toBe(xml);
+  });
+
+  it('drops the control characters XML forbids, as references or raw, and keeps the rest', () => {
+    expect(cleanAnswer('A&#4;B&#x1F;C&#9;D&#38;E\u0004F&#65;')).toBe('ABC&#9;D&#38;EF&#65;');
+    const [voucher] = findAll(parseAnswer(Buffer.from(xml)), 'VOUCHER');
+    expect(voucher?.PARTYLEDGERNAME).toBe('Shah & Co');
+  });
+
+  it('finds objects at any depth', () => {
+    const nested = parseAnswer(
+      Buffer.from(
+        '<ENVELOPE><A><B><VOUCHER><GUID>1</GUID></VOUCHER></B></A><VOUCHER><GUID>2</GUID></VOUCHER></ENVELOPE>',
+      ),
+    );
+    expect(findAll(nested, 'VOUCHER').map((v) => v.GUID)).toEqual(['1', '2']);
+  });
+});
+
+describeEachDb('Tally read directly over its XML port', (get) => {
+  let fake: FakeTally;
+  let db: Db;
+  let c: ConnectionRow;
+  const runtime = (allowPrivate = true): ConnectorRuntime =>
+    createConnectorRuntime({
+      db,
+      vault,
+      logger: capturingLogger().logger,
+      rateLimits: { tally: { perSecond: 10_000, burst: 100 } },
+      http: { timeoutMs: 5000, retries: 0, backoffMs: 10, maxWaitMs: 1000 },
+      connectors: [connector],
+      allowPrivate,
+    });
+  async function sync(allowPrivate = true) {
+    const { run } = await db.tenant(c.tenant_id, (tx) =>
+      queueRun(tx, { tenantId: c.tenant_id, connectionId: c.id }, 'manual'),
+    );
+    return runSync(runtime(allowPrivate), run.id);
+  }
+  const rows = <T>(sql: string) => db.tenant(c.tenant_id, (tx) => tx.query<T>(sql));
+  // Money as numbers, whichever database (bigint comes back as text from Postgres).
+  const invoice = async (number: string) =>
+    (
+      await db.tenant(c.tenant_id, (tx) =>
+        tx.query<Record<string, unknown>>(
+          `SELECT *, total::float8 AS total, balance::float8 AS balance, tax::float8 AS tax, subtotal::float8 AS subtotal
+             FROM invoices WHERE number = $1`,
+          [number],
+        ),
+      )
+    )[0];
+
+  beforeAll(async () => {
+    db = get().db;
+    fake = await startFakeTally();
+  });
+  beforeEach(() => {
+    fake.companies = [traderBooks()];
+    fake.open = true;
+    fake.closeAfter = null;
+    fake.encoding = 'utf8';
+    fake.requests = [];
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it('reads parties, invoices with what is still owed on each bill, and payments, from a UTF-16 Tally', async () => {
+    fake.encoding = 'utf16le';
+    c = await connectedBusiness(db, vault, '+919800000931', {
+      connector: 'tally',
+      config: { reach: 'direct', url: fake.url },
+    });
+    const run = await sync();
+    expect(run?.error).toBeNull();
+    expect(run?.status).toBe('succeeded');
+
+    const parties = await rows<{ name: string; kinds: string[]; gstin: string | null; state: string | null }>(
+      'SELECT name, kinds, gstin, state FROM parties ORDER BY name',
+    );
+    expect(parties).toEqual([
+      { name: 'Gupta Kirana', kinds: ['customer'], gstin: null, state: null },
+      { name: 'Mehta Traders', kinds: ['customer'], gstin: '23AAACM1234A1Z5', state: 'Madhya Pradesh' },
+      { name: 'Raj Suppliers', kinds: ['supplier'], gstin: null, state: null },
+    ]);
+
+    expect(await invoice('S-1')).toMatchObject({
+      direction: 'receivable',
+      party_name: 'Mehta Traders',
+      issue_date: expect.anything(),
+      status: 'partially_paid',
+      total: 1180000,
+      tax: 180000,
+      subtotal: 1000000,
+      balance: 680000,
+    });
+    const s1 = await invoice('S-1');
+    expect(new Date(s1?.due_date as Date).toISOString().slice(0, 10)).toBe('2026-12-01');
+    expect((s1?.lines as unknown[] | undefined)?.[0]).toMatchObject({
+      description: 'Basmati Rice 25kg',
+      quantity: 10,
+      amount: 1000000,
+    });
+    expect(s1?.party_id).toMatch(/^pty_/);
+    expect(await invoice('S-2')).toMatchObject({ status: 'partially_paid', balance: 531000 });
+    expect(await invoice('P-1')).toMatchObject({ direction: 'payable', status: 'paid', balance: 0 });
+    expect(await invoice('CN-1')).toMatchObject({ direction: 'receivable', total: -59000, status: 'paid' });
+    // No bill-wise details: owed in full until Tally says otherwise.
+    expect(await invoice('S-5')).toMatchObject({ status: 'open', balance: 118000 });
+    // Cancelled and optional vouchers count for nothing; a journal is not an invoice.
+    expect(await invoice('S-3')).toMatchObject({ status: 'void', balance: 0 });
+    expect(await invoice('S-4')).toMatchObject({ status: 'void', balance: 0 });
+    expect(await invoice('J-1')).toBeUndefined();
+
+    const payments = await rows<{
+      reference: string;
+      direction: string;
+      amount: number;
+      method: string;
+      paid_at: Date;
+    }>(
+      'SELECT reference, direction, amount::float8 AS amount, method, paid_at FROM payments ORDER BY reference',
+    );
+    expect(payments.map((p) => [p.reference, p.direction, p.amount, p.method])).toEqual([
+      ['PY-1', 'out', 2360000, 'cash'],
+      ['R-1', 'in', 500000, 'bank'],
+    ]);
+    // Tally's date is the business's day: midnight in Kolkata.
+    expect(new Date(payments[1]?.paid_at as Date).toISOString()).toBe('2026-11-09T18:30:00.000Z');
+
+    const vouchers = fake.requests.filter((r) => r.type === 'Voucher');
+    expect(vouchers.map((r) => r.filter)).toEqual([
+      '($$IsSales:$VoucherTypeName OR $$IsPurchase:$VoucherTypeName OR $$IsCreditNote:$VoucherTypeName OR $$IsDebitNote:$VoucherTypeName) AND $AlterID > 0 AND $AlterID <= 19',
+      '($$IsReceipt:$VoucherTypeName OR $$IsPayment:$VoucherTypeName) AND $AlterID > 0 AND $AlterID <= 19',
+    ]);
+    expect(vouchers.every((r) => r.company === 'Sharma & Sons Traders')).toBe(true);
+  });
+
+  it('reads on from the highest AlterID it saw, and settles an old bill Tally no longer lists', async () => {
+    const books = fake.companies[0];
+    books?.vouchers.push({
+      guid: 'v-r2',
+      alterId: 20,
+      date: '20261125',
+      type: 'Receipt',
+      number: 'R-2',
+      party: 'Mehta Traders',
+      entries: [
+        {
+          ledger: 'Mehta Traders',
+          amount: '6800.00',
+          bills: [{ name: 'S-1', type: 'Agst Ref', amount: '6800.00' }],
+        },
+        { ledger: 'HDFC Bank', amount: '-6800.00' },
+      ],
+    });
+    if (books) books.bills = books.bills.filter((b) => b.name !== 'S-1');
+    const run = await sync();
+    expect(run?.status).toBe('succeeded');
+    expect(run?.counts.payments).toMatchObject({ added: 1 });
+    expect(run?.counts.invoices).toMatchObject({ added: 0 });
+    expect(await invoice('S-1')).toMatchObject({ status: 'paid', balance: 0 });
+    expect(await invoice('S-2')).toMatchObject({ status: 'partially_paid', balance: 531000 });
+    const filters = fake.requests.filter((r) => r.type === 'Voucher').map((r) => r.filter);
+    expect(filters.every((f) => f?.endsWith('$AlterID > 19 AND $AlterID <= 20'))).toBe(true);
+    expect(fake.requests.some((r) => r.type === 'Ledger' && r.filter)).toBe(false);
+  });
+
+  it('says the company is not open when Tally answers with nothing: an error, not a disconnection', async () => {
+    fake.open = false;
+    const run = await sync();
+    expect(run?.status).toBe('failed');
+    expect(run?.error).toMatch(/open the company in Tally/);
+    const after = await db.tenant(c.tenant_id, (tx) => getConnection(tx, c.id));
+    expect(after?.status).toBe('error');
+    expect(after?.disconnected_at).toBeNull();
+  });
+
+  it('names the company it was told to read when Tally has another one open', async () => {
+    const other = traderBooks();
+    other.name = 'Verma Textiles';
+    fake.companies = [other];
+    await db.tenant(c.tenant_id, (tx) =>
+      tx.query(
+        'UPDATE connections SET config = config || \'{"company": "Sharma & Sons Traders"}\' WHERE id = $1',
+        [c.id],
+      ),
+    );
+    const run = await sync();
+    expect(run?.error).toBe(
+      'The company “Sharma & Sons Traders” is not open in Tally (open: Verma Textiles)',
+    );
+  });
+
+  it('asks which company to read when several are open and none is named', async () => {
+    const other = traderBooks();
+    other.name = 'Verma Textiles';
+    fake.companies.push(other);
+    const d = await connectedBusiness(db, vault, '+919800000932', {
+      connector: 'tally',
+      config: { reach: 'direct', url: fake.url },
+    });
+    const { run } = await db.tenant(d.tenant_id, (tx) =>
+      queueRun(tx, { tenantId: d.tenant_id, connectionId: d.id }, 'manual'),
+    );
+    const ended = await runSync(runtime(), run.id);
+    expect(ended?.error).toMatch(
+      /several companies are open in Tally \(Sharma & Sons Traders, Verma Textiles\)/,
+    );
+  });
+
+  it('does not call a private address unless CONNECTOR_ALLOW_PRIVATE is set', async () => {
+    const requests = fake.requests.length;
+    const run = await sync(false);
+    expect(run?.status).toBe('failed');
+    expect(run?.error).toMatch(/private one \(127\.0\.0\.1\).*use the bridge/);
+    expect(fake.requests.length).toBe(requests);
+  });
+});
