@@ -216,7 +216,9 @@ async function main(): Promise<void> {
     };
     const outcomes: Outcome[] = [];
     for (const source of SOURCES) {
-      progress(`a fake ${source.connector} with ${fmt(source.records)} ${source.unit}, in a process of its own`);
+      progress(
+        `a fake ${source.connector} with ${fmt(source.records)} ${source.unit}, in a process of its own`,
+      );
       const vendor = await spawnVendor(source.connector, source.records);
       cleanups.add(() => vendor.close());
       const runtime = createConnectorRuntime({

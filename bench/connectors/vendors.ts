@@ -8,7 +8,12 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { startFakeRazorpay } from '../../test/fakes/razorpay.ts';
-import { type FakeVoucher, standardGroups, standardVoucherTypes, startFakeTally } from '../../test/fakes/tally.ts';
+import {
+  type FakeVoucher,
+  standardGroups,
+  standardVoucherTypes,
+  startFakeTally,
+} from '../../test/fakes/tally.ts';
 import { startFakeZohoBooks } from '../../test/fakes/zoho-books.ts';
 
 export type VendorId = 'razorpay' | 'zoho-books' | 'tally';
@@ -109,7 +114,10 @@ async function tallyBooks(records: number): Promise<Started> {
   ].map((l, i) => ({ ...l, guid: `ledger-${i}`, alterId: i + 1 }));
   const start = Date.UTC(2026, 4, 1);
   const day = (i: number) =>
-    new Date(start + Math.floor((i / records) * 200) * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+    new Date(start + Math.floor((i / records) * 200) * 86_400_000)
+      .toISOString()
+      .slice(0, 10)
+      .replaceAll('-', '');
   const rupees = (paise: number) => (paise / 100).toFixed(2);
   const voucher = (i: number, alterId: number): FakeVoucher => {
     const slot = i % 20;
@@ -123,9 +131,15 @@ async function tallyBooks(records: number): Promise<Started> {
         type: 'Sales',
         number: `S-${i}`,
         party: debtor(i),
-        inventory: [{ item: `Item ${i % 300}`, qty: '10 Nos', rate: `${rupees(net / 10)}/Nos`, amount: rupees(net) }],
+        inventory: [
+          { item: `Item ${i % 300}`, qty: '10 Nos', rate: `${rupees(net / 10)}/Nos`, amount: rupees(net) },
+        ],
         entries: [
-          { ledger: debtor(i), amount: `-${rupees(gross)}`, bills: [{ name: `S-${i}`, type: 'New Ref', amount: `-${rupees(gross)}`, days: 30 }] },
+          {
+            ledger: debtor(i),
+            amount: `-${rupees(gross)}`,
+            bills: [{ name: `S-${i}`, type: 'New Ref', amount: `-${rupees(gross)}`, days: 30 }],
+          },
           { ledger: 'Sales GST 18%', amount: rupees(net) },
           { ledger: 'CGST', amount: rupees(gst) },
           { ledger: 'SGST', amount: rupees(gst) },
@@ -139,7 +153,11 @@ async function tallyBooks(records: number): Promise<Started> {
         number: `P-${i}`,
         party: creditor(i),
         entries: [
-          { ledger: creditor(i), amount: rupees(gross), bills: [{ name: `P-${i}`, type: 'New Ref', amount: rupees(gross) }] },
+          {
+            ledger: creditor(i),
+            amount: rupees(gross),
+            bills: [{ name: `P-${i}`, type: 'New Ref', amount: rupees(gross) }],
+          },
           { ledger: 'Purchase GST 18%', amount: `-${rupees(net)}` },
           { ledger: 'CGST', amount: `-${rupees(gst)}` },
           { ledger: 'SGST', amount: `-${rupees(gst)}` },
@@ -155,7 +173,11 @@ async function tallyBooks(records: number): Promise<Started> {
       number: `${receipt ? 'R' : 'PY'}-${i}`,
       party,
       entries: [
-        { ledger: party, amount: receipt ? rupees(gross) : `-${rupees(gross)}`, bills: [{ name: bill, type: 'Agst Ref', amount: rupees(gross) }] },
+        {
+          ledger: party,
+          amount: receipt ? rupees(gross) : `-${rupees(gross)}`,
+          bills: [{ name: bill, type: 'Agst Ref', amount: rupees(gross) }],
+        },
         { ledger: 'HDFC Bank', amount: receipt ? `-${rupees(gross)}` : rupees(gross) },
       ],
     };

@@ -10,6 +10,7 @@ import {
   streamStates,
 } from '../domain/connections/repo.ts';
 import { DomainError } from '../domain/errors.ts';
+import { requiredText } from '../domain/fields.ts';
 import { ConnectorError } from './errors.ts';
 import type { ConnectorRuntime } from './runtime.ts';
 import { settle, storePage, wrapUp } from './sync-engine.ts';
@@ -37,30 +38,29 @@ export function newBridgeToken(): { token: string; hash: string } {
 
 const Cursor = z.record(z.string(), z.unknown());
 
-export const BridgePage = z.strictObject({
-  stream: z.string().min(1).max(100),
-  records: z.array(z.record(z.string(), z.unknown())).max(BRIDGE_PAGE_RECORDS),
-  cursor: Cursor.meta({ description: 'Where the stream has read to after these records' }),
-  outstanding: z
-    .array(
-      z.strictObject({
-        party_name: z.string().min(1).max(300),
-        bill: z.string().min(1).max(200),
-        balance: z.number().int().min(0),
-      }),
-    )
-    .max(200_000)
-    .optional()
-    .meta({ description: 'Every bill still owed, once the invoices stream has read to its end' }),
-});
+export const BridgePage = z
+  .strictObject({
+    stream: requiredText(100),
+    records: z.array(z.record(z.string(), z.unknown())).max(BRIDGE_PAGE_RECORDS),
+    cursor: Cursor.meta({ description: 'Where the stream has read to after these records' }),
+    outstanding: z
+      .array(
+        z.strictObject({
+          party_name: requiredText(300),
+          bill: requiredText(200),
+          balance: z.number().int().min(0),
+        }),
+      )
+      .max(200_000)
+      .optional()
+      .meta({ description: 'Every bill still owed, once the invoices stream has read to its end' }),
+  })
+  // Postgres keeps no NUL in text or JSON: refused here, not met as a failed write.
+  .refine((p) => !JSON.stringify(p).includes('\\u0000'), 'must not contain NUL characters');
 export type BridgePage = z.infer<typeof BridgePage>;
 
 export const BridgeEnd = z.strictObject({
-  error: z
-    .string()
-    .trim()
-    .min(1)
-    .max(1000)
+  error: requiredText(1000)
     .optional()
     .meta({ description: 'Why the bridge could not read (Tally closed, no company open)' }),
 });

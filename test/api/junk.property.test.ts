@@ -21,6 +21,8 @@ import { describeEachDb } from '../support/db.ts';
 const RUNS = Number(process.env.JUNK_RUNS ?? 12);
 const BODY_LIMIT = '100kb';
 const BODY_LIMIT_BYTES = 100 * 1024;
+/** A bridge's page of records (src/api/routes/bridge.ts). */
+const BRIDGE_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -54,7 +56,11 @@ interface OpenApiDoc {
     string,
     Record<
       string,
-      { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }
+      {
+        parameters?: Parameter[];
+        requestBody?: { content?: Record<string, { schema?: Schema }> };
+        security?: unknown[];
+      }
     >
   >;
   components?: { schemas?: Record<string, Schema> };
@@ -71,7 +77,12 @@ interface Op {
   file: boolean;
   /** The media types its body may have. */
   accepts: string[];
+  /** Open without a person's token (sign-in; a bridge, which carries its own). */
+  open: boolean;
 }
+
+/** A route a bridge calls with its own token. */
+const bridgeRoute = (op: Op) => op.open && op.template.startsWith('/api/v1/connectors/bridge/');
 
 function deref(doc: OpenApiDoc, s: Schema): Schema {
   if (!s.$ref) return s;
@@ -101,6 +112,7 @@ function operationsOf(doc: OpenApiDoc): Op[] {
         body: schema && { ...schema, ...(properties ? { properties } : {}) },
         file: Object.keys(content).length > 0 && !body,
         accepts: Object.keys(content),
+        open: !op.security,
       });
     }
   }
@@ -656,6 +668,8 @@ interface World {
   api: TestApi;
   /** The signed-in owner's token; replaced when a failing case ended its session. */
   token: string;
+  /** The token of the owner's bridged Tally connection, for the bridge's routes. */
+  bridgeToken: string;
   ops: Op[];
   /** The route's path with a real id of the signed-in business. */
   ownPath(op: Op): string;
@@ -896,7 +910,9 @@ const CATEGORIES: Record<string, Category> = {
   'oversized bodies': (op, w) =>
     fc
       .record({
-        oversized: fc.integer({ min: BODY_LIMIT_BYTES + 1, max: 3 * BODY_LIMIT_BYTES }),
+        oversized: bridgeRoute(op)
+          ? fc.integer({ min: BRIDGE_BODY_LIMIT_BYTES + 1, max: BRIDGE_BODY_LIMIT_BYTES + BODY_LIMIT_BYTES })
+          : fc.integer({ min: BODY_LIMIT_BYTES + 1, max: 3 * BODY_LIMIT_BYTES }),
         shape: fc.constantFrom('object', 'array', 'garbage', 'chunked', 'gzip'),
       })
       .map((body) => ({ junk: 'oversized body', method: op.method, path: w.ownPath(op), body, status: 413 })),
@@ -1001,8 +1017,17 @@ describeEachDb('junk at every endpoint', (get) => {
     // A resource with no such route (made as a side effect elsewhere) gets a well-formed id of nothing.
     // Nested ids ({id}/deliveries/{delivery_id}) are resolved left to right, each under its parent's id.
     // A phone in a fixture is the business's own: a member's phone belongs to one business only.
-    async function fixtures(bearer: string, phone: string): Promise<(op: Op) => string> {
+    async function fixtures(
+      bearer: string,
+      phone: string,
+    ): Promise<{ path: (op: Op) => string; bridgeToken: string }> {
       const ids = new Map<string, string>();
+      // The bridge's routes take the token of a bridged connection, not a person's.
+      const bridged = await api.request('POST', '/api/v1/connectors/tally/connect', {
+        token: bearer,
+        body: { config: { reach: 'bridge' }, credentials: {} },
+      });
+      const bridgeToken: string = bridged.body.data.bridge.token;
       const fill = (template: string) =>
         template.replace(/\{[^}]+\}/g, (_, offset: number) => {
           const id = ids.get(template.slice(0, offset - 1));
@@ -1016,14 +1041,14 @@ describeEachDb('junk at every endpoint', (get) => {
           const create = ops.find((o) => o.method === 'POST' && o.template === collection);
           if (create) {
             const res = await api.request('POST', fill(collection), {
-              token: bearer,
+              token: create.open ? bridgeToken : bearer,
               body: Object.fromEntries(
                 Object.entries(validBody(create) ?? {}).map(([k, v]) => [k, isPhone(k) ? phone : v]),
               ),
             });
             if (res.status !== 201)
               throw new Error(`cannot create a fixture at ${collection}: ${JSON.stringify(res.body)}`);
-            ids.set(collection, res.body.data.id);
+            ids.set(collection, res.body.data.id ?? res.body.data.run_id);
           } else {
             const named = param.schema.enum?.[0];
             const shape = param.schema.pattern ? idShape(param.schema.pattern) : undefined;
@@ -1037,18 +1062,22 @@ describeEachDb('junk at every endpoint', (get) => {
           }
         }
       }
-      return (op) => fill(op.template);
+      return { path: (op) => fill(op.template), bridgeToken };
     }
-    const ownPath = await fixtures(token, '+919845099950');
-    const foreignPath = await fixtures(foreignToken, '+919845099951');
+    const own = await fixtures(token, '+919845099950');
+    const ownPath = own.path;
+    const foreignPath = (await fixtures(foreignToken, '+919845099951')).path;
 
     // Every base body passes its route's validation (a business rule may still refuse it), so a validation
     // error on a case built from one is the junk's doing. Checked in a third business, before the snapshot.
-    const scratchPath = await fixtures(scratchToken, '+919845099952');
+    const scratch = await fixtures(scratchToken, '+919845099952');
     for (const op of ops) {
       const body = validBody(op);
       if (body === undefined) continue;
-      const res = await api.request(op.method, scratchPath(op), { token: scratchToken, body });
+      const res = await api.request(op.method, scratch.path(op), {
+        token: op.open && bridgeRoute(op) ? scratch.bridgeToken : scratchToken,
+        body,
+      });
       const where = `base body of ${op.method} ${op.template}: ${res.status} ${JSON.stringify(res.body)}`;
       expect(res.status, where).toBeLessThan(500);
       expect(res.body?.error?.code, where).not.toBe('validation_error');
@@ -1062,6 +1091,7 @@ describeEachDb('junk at every endpoint', (get) => {
     world = {
       api,
       token,
+      bridgeToken: own.bridgeToken,
       ops,
       ownPath,
       foreignPath,
@@ -1093,7 +1123,7 @@ describeEachDb('junk at every endpoint', (get) => {
         covered++;
         await fc.assert(
           fc.asyncProperty(arbitrary, requestIdHeader, async (c, requestId) => {
-            const res = await send(api.url, world.token, c, requestId);
+            const res = await send(api.url, bridgeRoute(op) ? world.bridgeToken : world.token, c, requestId);
             try {
               expectErrorEnvelope(c, res);
               const after = await world.fingerprint();

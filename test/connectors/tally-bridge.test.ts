@@ -166,6 +166,8 @@ describeEachDb('Tally through the bridge', (get) => {
       cursor: {},
     });
     expect(big.status).toBe(400);
+    const nul = await page({ stream: 'invoices', records: [{ raw: { note: 'a\u0000b' } }], cursor: {} });
+    expect(nul.status).toBe(400);
     const misfit = await page({
       stream: 'invoices',
       records: [{ external_id: 'x' }],

@@ -274,11 +274,25 @@ export async function startFakeTally(): Promise<FakeTally> {
           );
         case 'Ledger': {
           const passes = filterOf(company, filter);
-          return send(wrap(company.ledgers.filter((l) => passes(l.alterId)).map(renderLedger).join('')));
+          return send(
+            wrap(
+              company.ledgers
+                .filter((l) => passes(l.alterId))
+                .map(renderLedger)
+                .join(''),
+            ),
+          );
         }
         case 'Voucher': {
           const passes = filterOf(company, filter);
-          return send(wrap(company.vouchers.filter((v) => passes(v.alterId, v.type)).map(renderVoucher).join('')));
+          return send(
+            wrap(
+              company.vouchers
+                .filter((v) => passes(v.alterId, v.type))
+                .map(renderVoucher)
+                .join(''),
+            ),
+          );
         }
         case 'Bill':
           return send(

@@ -157,6 +157,54 @@ describeEachDb('connector syncs in the scheduler', (get) => {
     expect(fake.requests.find((r) => r.path === '/v1/payments')?.query.get('skip')).toBe('100');
   });
 
+  it('never reads a connection its bridge feeds, and leaves a bridge’s stalled run to the bridge', async () => {
+    const { db } = get();
+    const owner = await ensureOwner(db, '+919800000409', 'Asia/Kolkata');
+    const ctx: Ctx = {
+      tenantId: owner.tenantId,
+      userId: owner.userId,
+      actor: 'user',
+      via: 'api',
+      timezone: 'Asia/Kolkata',
+    };
+    const { connection, run } = await createConnectorService(runtime).connect(ctx, 'tally', {
+      config: { reach: 'bridge' },
+      credentials: {},
+    });
+    expect(run).toBeNull();
+    const binding = { tenantId: ctx.tenantId, connectionId: connection.id };
+    // A bridge that stopped halfway through its run.
+    await db.tenant(ctx.tenantId, (tx) => queueRun(tx, binding, 'bridge'));
+    await db.query(
+      `UPDATE sync_runs SET status = 'running', started_at = now() - interval '1 hour',
+         heartbeat_at = now() - interval '30 minutes' WHERE connection_id = $1`,
+      [connection.id],
+    );
+    await scheduler.syncConnectors();
+    const runs = () =>
+      db.tenant(ctx.tenantId, (tx) =>
+        tx.query<{ status: string; trigger: string; error: string | null }>(
+          'SELECT status, trigger, error FROM sync_runs ORDER BY created_at',
+        ),
+      );
+    expect((await runs()).map((r) => [r.status, r.trigger])).toEqual([['interrupted', 'bridge']]);
+    // A run queued by hand all the same is ended by its worker without reaching for Tally.
+    await db.tenant(ctx.tenantId, (tx) => queueRun(tx, binding, 'manual'));
+    const before = endings.ended.length;
+    await scheduler.syncConnectors();
+    await endings.until(before + 1);
+    expect((await runs()).at(-1)).toEqual({
+      status: 'failed',
+      trigger: 'manual',
+      error: 'Tally sends its records itself; nothing to read',
+    });
+    const [c] = await db.query<{ status: string; next_sync_at: Date | null }>(
+      'SELECT status, next_sync_at FROM connections WHERE id = $1',
+      [connection.id],
+    );
+    expect(c).toEqual({ status: 'connected', next_sync_at: null });
+  });
+
   it('lets one connection that cannot sync hold back no other', async () => {
     const { db } = get();
     const broken = await ensureOwner(db, '+919800000404', 'Asia/Kolkata');

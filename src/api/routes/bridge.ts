@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import { type Bridge, BridgeEnd, BridgePage } from '../../connectors/bridge.ts';
 import { runOf } from '../../connectors/service.ts';
+import { idOf } from '../../domain/fields.ts';
 import { jsonOnly } from '../middleware/request-context.ts';
 import { defineRoute } from '../route.ts';
 import { StreamCounts, SyncRun } from './connectors.ts';
@@ -14,7 +15,7 @@ export const BRIDGE_PREFIX = '/connectors/bridge';
 /** A page of 500 vouchers with their lines, or a long list of open bills. */
 const BRIDGE_BODY_LIMIT = '8mb';
 
-const RunParams = z.strictObject({ run_id: z.string().regex(/^run_[A-Za-z0-9_-]{1,60}$/) });
+const RunParams = z.strictObject({ run_id: idOf('run') });
 
 const BridgeRun = z
   .object({
