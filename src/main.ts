@@ -16,6 +16,7 @@ import { createTurnRunner, type TurnRunner } from './agent/runner.ts';
 import { createApp } from './api/app.ts';
 import { answerClientErrors } from './api/client-errors.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { statementFromChat } from './connectors/bank-statement/chat.ts';
 import { createBridge } from './connectors/bridge.ts';
 import { connectorName } from './connectors/catalog.ts';
 import { runtimeFromConfig } from './connectors/keys.ts';
@@ -227,9 +228,16 @@ async function wire(
     connectorName,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
+  const connectors = await runtimeFromConfig(config, db, logger, opts.clock);
+  const connectorService = createConnectorService(connectors, {
+    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+  });
   const pipeline = createPipeline({
     db,
     runTurn,
+    // A statement sent as a document is imported as the API would import it.
+    documents: (principal, file, channel) =>
+      statementFromChat(connectorService.importStatement, principal, file, channel),
     log: logger,
     settings: {
       debounceMs: config.CHANNEL_DEBOUNCE_MS,
@@ -273,10 +281,6 @@ async function wire(
     userAgent: `AxonBOS-Webhooks/${VERSION}`,
   });
   opened.add(() => webhookRelay.stop());
-  const connectors = await runtimeFromConfig(config, db, logger, opts.clock);
-  const connectorService = createConnectorService(connectors, {
-    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
-  });
   const app = createApp({
     db,
     otp,

@@ -3,7 +3,7 @@
  * into one fresh business: BENCH_RECORDS (100,000) Razorpay payments (100 a page, skip paging, 200 days of
  * them), as many Zoho Books invoices (200 a page, page/per_page paging, with 1,000 contacts), and a Tally day
  * book of BENCH_TALLY_VOUCHERS (50,000) vouchers over its XML port (sales, purchases, receipts, payments
- * against bills; windows of 2,000 AlterIDs). For each:
+ * against bills; windows of 1,000 AlterIDs). For each:
  * a full sync (records per second, the process's RSS sampled through it: it must not grow with the count),
  * then 1% of the records change (half changed, half new) and an incremental sync runs: its time beside the
  * full one's, and the rows it wrote (only the changed ones).
@@ -298,7 +298,7 @@ async function main(): Promise<void> {
 
     const out: string[] = [];
     out.push(
-      'AxonBOS connectors bench: the sync engine against local fakes of Razorpay (100 a page, skip paging), Zoho Books (200 a page, page paging) and Tally (XML, 2,000 AlterIDs a request)',
+      'AxonBOS connectors bench: the sync engine against local fakes of Razorpay (100 a page, skip paging), Zoho Books (200 a page, page paging) and Tally (XML, 1,000 AlterIDs a request)',
     );
     out.push(`database     ${database.describe}`);
     out.push(`machine      ${machine()}`);

@@ -36,6 +36,17 @@ export const InboundMessage = z.object({
   messageId: z.string().min(1),
   text: z.string(),
   media: MediaKind.nullable(),
+  /**
+   * A document's file (a bank statement sent to the Digital Employee): its name and size, and its bytes when
+   * the channel fetched them (not for one larger than MAX_FILE_BYTES).
+   */
+  file: z
+    .object({
+      name: z.string().max(300),
+      size: z.number().int().min(0),
+      bytes: z.instanceof(Buffer).nullable(),
+    })
+    .optional(),
   timestamp: z.date(),
   /**
    * Present when the message was posted in a group: whether it addresses the bot (mentions it or replies to
@@ -43,6 +54,9 @@ export const InboundMessage = z.object({
    */
   group: z.object({ addressed: z.boolean(), mentions: z.array(z.string().min(1)) }).optional(),
 });
+
+/** The largest document a channel fetches: a statement file's limit. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -21,7 +21,16 @@ import type { Channel, ChannelName, InboundMessage } from '../channel.ts';
 import { createChatQueue } from './chat-queue.ts';
 import { InboundMessage as InboundSchema, textForUs } from './inbound.ts';
 import { FAILED } from './replies.ts';
-import { type Batch, commands, compose, identify, textOnly, turn } from './steps.ts';
+import {
+  type Batch,
+  commands,
+  compose,
+  type DocumentHandler,
+  documents,
+  identify,
+  textOnly,
+  turn,
+} from './steps.ts';
 
 /**
  * The one pipeline behind every channel. A message is a row before it is work (the row's unique key is the
@@ -67,6 +76,8 @@ export interface PipelineLog {
 export interface PipelineDeps {
   db: Db;
   runTurn: TurnRunner;
+  /** What a document sent in a chat becomes (a bank statement imported); without it, files get no answer of their own. */
+  documents?: DocumentHandler;
   settings?: Partial<PipelineSettings>;
   log?: PipelineLog;
 }
@@ -131,6 +142,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const failures = new Map<string, { rowId: string; count: number }>();
   const steps = compose([
     identify(db, { allowSignup: settings.allowSignup, defaultTimezone: settings.defaultTimezone }),
+    documents(deps.documents),
     commands,
     textOnly,
     turn(db, deps.runTurn),
@@ -277,6 +289,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       inGroup: m.group !== undefined,
       mentioned: m.group?.addressed ?? false,
       sentAt: m.timestamp,
+      file: m.file,
     });
     if (!fresh) {
       events.emit('duplicate', raw);

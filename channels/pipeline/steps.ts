@@ -2,14 +2,20 @@ import { hasChart, renderChart } from '../../src/agent/charts.ts';
 import type { TurnResult, TurnRunner } from '../../src/agent/runner.ts';
 import type { Db } from '../../src/db/types.ts';
 import { type Identity, type IdentitySettings, resolveSender } from '../../src/domain/channels/identity.ts';
-import { type ChatKey, type PendingInbound, setLinkConversation } from '../../src/domain/channels/repo.ts';
+import {
+  type ChatKey,
+  type InboundFile,
+  type PendingInbound,
+  setLinkConversation,
+} from '../../src/domain/channels/repo.ts';
 import { MetricAnswer } from '../../src/domain/insights/query.ts';
+import type { Principal } from '../../src/domain/tenants.ts';
 import type { ChannelName } from '../channel.ts';
 import * as say from './replies.ts';
 
 /**
  * The steps a batch of one chat's messages goes through, composed like grammY middleware: each step does
- * its part and calls `next()`, or answers and stops. identify → commands → text only → turn. (Whether a
+ * its part and calls `next()`, or answers and stops. identify → documents → commands → text only → turn. (Whether a
  * group message is for us at all is decided before it is recorded: `textForUs` in inbound.ts.)
  */
 
@@ -91,6 +97,38 @@ export const commands: Step = async (batch, next) => {
   if (rewritten) batch.text = rewritten;
   await next();
 };
+
+/** What the Digital Employee does with a document a user sent (imports a bank statement): its answer. */
+export type DocumentHandler = (
+  principal: Principal,
+  file: InboundFile,
+  channel: ChannelName,
+) => Promise<string>;
+
+/**
+ * Documents go to their handler; what else the batch says goes on to the turn, and the handler's answers
+ * come first in the reply.
+ */
+export function documents(handle: DocumentHandler | undefined): Step {
+  return async (batch, next) => {
+    const identity = batch.identity;
+    const files = batch.messages.flatMap((m) => (m.file ? [m.file] : []));
+    if (!handle || files.length === 0 || !identity || identity.kind === 'unknown') return next();
+    const answers: string[] = [];
+    for (const file of files) answers.push(await handle(identity.principal, file, batch.key.channel));
+    batch.text = batch.messages
+      .filter((m) => !m.file)
+      .map((m) => m.text)
+      .join('\n')
+      .trim();
+    if (!batch.text) {
+      batch.reply = { text: answers.join('\n\n') };
+      return;
+    }
+    await next();
+    if (batch.reply) batch.reply.text = `${answers.join('\n\n')}\n\n${batch.reply.text}`;
+  };
+}
 
 /** Voice notes, photos and files without text get a clear answer instead of a confused turn. */
 export const textOnly: Step = async (batch, next) => {

@@ -5,6 +5,7 @@ import { Bot, type Context, GrammyError, InputFile, webhookCallback } from 'gram
 import type { Message, Update } from 'grammy/types';
 import { isE164 } from '../../src/domain/phone.ts';
 import type { Channel, InboundMessage, MediaKind } from '../channel.ts';
+import { MAX_FILE_BYTES } from '../pipeline/inbound.ts';
 
 /**
  * Telegram through grammY: long polling by default, or a webhook behind our Express app. Either way an
@@ -93,9 +94,29 @@ export function createTelegramChannel(settings: TelegramSettings): TelegramChann
   let stopPolling: AbortController | null = null;
   let running = false;
 
+  /** A document's bytes, fetched as the Bot API serves files; none when too large or not to be had. */
+  async function fileOf(doc: NonNullable<Message['document']>): Promise<NonNullable<InboundMessage['file']>> {
+    const name = doc.file_name ?? 'file';
+    const size = doc.file_size ?? 0;
+    if (size > MAX_FILE_BYTES) return { name, size, bytes: null };
+    try {
+      const file = await bot.api.getFile(doc.file_id);
+      if (!file.file_path) return { name, size, bytes: null };
+      const res = await fetch(`${settings.apiRoot}/file/bot${settings.token}/${file.file_path}`);
+      if (!res.ok) throw new Error(`Telegram answered ${res.status} for the file`);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      return { name, size: bytes.length, bytes: bytes.length > MAX_FILE_BYTES ? null : bytes };
+    } catch (err) {
+      settings.log?.error({ err, file: name }, 'telegram: could not fetch a document');
+      return { name, size, bytes: null };
+    }
+  }
+
   bot.on('message', async (ctx: Context) => {
-    const message = normaliseUpdate(ctx.update, ctx.me);
-    if (!message) return;
+    const normalised = normaliseUpdate(ctx.update, ctx.me);
+    if (!normalised) return;
+    const doc = ctx.message?.document;
+    const message = doc ? { ...normalised, file: await fileOf(doc) } : normalised;
     if (!deliver) throw new Error('telegram channel is not running');
     if (settings.webhookUrl) {
       // An error answers the webhook with 500, and Telegram sends the update again.

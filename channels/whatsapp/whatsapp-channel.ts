@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WAMessage } from '@whiskeysockets/baileys';
+import { normalizeMessageContent, type WAMessage } from '@whiskeysockets/baileys';
 import type { Transcriber } from '../../src/agent/transcription.ts';
 import type { Db } from '../../src/db/types.ts';
 import type { Logger } from '../../src/log.ts';
 import type { Channel, InboundMessage, OutboundMessage } from '../channel.ts';
+import { MAX_FILE_BYTES } from '../pipeline/inbound.ts';
 import { jidForPhone, normaliseMessage } from './inbound.ts';
 import { createPacer, messageIdFor, type RetryPolicy, type Sleep, withRetry } from './outbound.ts';
 import {
@@ -115,7 +116,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   }
 
   async function deliver(raw: WAMessage, message: InboundMessage): Promise<void> {
-    const ready = await withTranscript(raw, message);
+    const ready = await withDocument(raw, await withTranscript(raw, message));
     for (let attempt = 1; ; attempt++) {
       try {
         await onMessage?.(ready);
@@ -145,6 +146,26 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     } catch (err) {
       log.warn({ err, messageId: message.messageId }, 'voice note could not be transcribed');
       return message;
+    }
+  }
+
+  /** A document's bytes (a bank statement), fetched before the message is handed on; none when too large. */
+  async function withDocument(raw: WAMessage, message: InboundMessage): Promise<InboundMessage> {
+    if (message.media !== 'document') return message;
+    const doc = normalizeMessageContent(raw.message)?.documentMessage;
+    if (!doc) return message;
+    const name = doc.fileName ?? doc.title ?? 'file';
+    const size = Number(doc.fileLength ?? 0);
+    if (size > MAX_FILE_BYTES) return { ...message, file: { name, size, bytes: null } };
+    try {
+      const bytes = await download(raw);
+      return {
+        ...message,
+        file: { name, size: bytes.length, bytes: bytes.length > MAX_FILE_BYTES ? null : bytes },
+      };
+    } catch (err) {
+      log.warn({ err, messageId: message.messageId }, 'document could not be downloaded');
+      return { ...message, file: { name, size, bytes: null } };
     }
   }
 

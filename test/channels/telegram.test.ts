@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as say from '../../channels/pipeline/replies.ts';
 import { channelOtpSender } from '../../channels/router/otp-sender.ts';
@@ -146,6 +147,33 @@ describeEachDb('Telegram channel (long polling)', (getDb) => {
 
   it('gives a voice note a clear answer', async () => {
     expect((await say_({ chatId: 503, voice: true })).text).toBe(say.TEXT_ONLY);
+  });
+
+  it('imports a bank statement an owner sends as a document, once however often it is sent', async () => {
+    const statement = readFileSync(new URL('../fixtures/bank/hdfc.csv', import.meta.url));
+    const first = await say_({
+      chatId: 503,
+      document: { name: 'Acct_Statement_APR26.csv', bytes: statement },
+    });
+    expect(first.text).toBe(
+      '🏦 Statement added: 6 entries from 1 Apr 2026 to 7 Apr 2026. 6 new, 0 already here.',
+    );
+    const token = await api.signIn(testPhone(52));
+    const lines = await api.request('GET', '/api/v1/bank-transactions?limit=100', { token });
+    expect(lines.body.data.bank_transactions).toHaveLength(6);
+    const again = await say_({ chatId: 503, document: { name: 'statement.csv', bytes: statement } });
+    expect(again.text).toContain('0 new, 6 already here');
+    const axis = readFileSync(new URL('../fixtures/bank/axis.csv', import.meta.url), 'utf8');
+    const broken = await say_({
+      chatId: 503,
+      document: { name: 'statement.csv', bytes: Buffer.from(axis.replace('8500.00', '85OO.00')) },
+    });
+    expect(broken.text).toMatch(/^I could not read “statement.csv”: /);
+    const photo = await say_({
+      chatId: 503,
+      document: { name: 'shop.jpg', bytes: Buffer.from('x'), mimeType: 'image/jpeg' },
+    });
+    expect(photo.text).toMatch(/^I can read bank statements sent as a CSV or Excel file/);
   });
 
   it('delivers a notification once per dedup key, on Telegram', async () => {

@@ -89,7 +89,7 @@ describeEachDb('Tally through the bridge', (get) => {
     for (let i = 0; i < 3; i++) {
       books?.vouchers.push({
         guid: `v-late-${i}`,
-        alterId: 30 + i * 2000,
+        alterId: 30 + i * 1000,
         date: '20261201',
         type: 'Sales',
         number: `S-L${i}`,
@@ -121,7 +121,7 @@ describeEachDb('Tally through the bridge', (get) => {
     const resumed = await bridge();
     expect(resumed.code).toBe(0);
     const windows = fake.requests.filter((r) => r.type === 'Voucher' && r.filter?.includes('IsSales'));
-    expect(windows[0]?.filter).toMatch(/\$AlterID > 2019 AND/);
+    expect(windows[0]?.filter).toMatch(/\$AlterID > 1019 AND/);
     expect((await invoices()).map((i) => i.number)).toEqual(expect.arrayContaining(['S-L1', 'S-L2']));
     expect(await connection()).toMatchObject({ status: 'connected', error: null });
   });

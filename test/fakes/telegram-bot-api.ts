@@ -30,6 +30,8 @@ export interface MessageOptions {
   text?: string;
   contact?: { phone_number: string; user_id?: number; first_name?: string };
   voice?: boolean;
+  /** A file sent as a document; fetched as the Bot API serves it (getFile, then /file/bot<token>/<path>). */
+  document?: { name: string; bytes: Buffer; mimeType?: string; caption?: string };
   updateId?: number;
   /** Posted in a group chat (chatId is the group's) rather than a private chat. */
   group?: boolean;
@@ -67,6 +69,7 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
   events.setMaxListeners(0);
   const pending: FakeUpdate[] = [];
   const failures = new Map<string, { error_code: number; description: string; retry_after?: number }>();
+  const files = new Map<string, Buffer>();
   let nextUpdateId = 1000;
   let nextMessageId = 1;
 
@@ -90,6 +93,18 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
       if (o.text !== undefined) message.text = o.text;
       if (o.contact) message.contact = { first_name: 'Owner', ...o.contact };
       if (o.voice) message.voice = { file_id: 'voice-1', file_unique_id: 'v1', duration: 3 };
+      if (o.document) {
+        const fileId = `doc-${files.size + 1}`;
+        files.set(fileId, o.document.bytes);
+        message.document = {
+          file_id: fileId,
+          file_unique_id: `u${fileId}`,
+          file_name: o.document.name,
+          mime_type: o.document.mimeType ?? 'text/csv',
+          file_size: o.document.bytes.length,
+        };
+        if (o.document.caption) message.caption = o.document.caption;
+      }
       const update_id = o.updateId ?? nextUpdateId++;
       nextUpdateId = Math.max(nextUpdateId, update_id + 1);
       return { update_id, message };
@@ -190,6 +205,13 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
   }
 
   const server: Server = createServer(async (req, res) => {
+    const download = /^\/file\/bot([^/]+)\/documents\/([\w-]+)$/.exec(req.url ?? '');
+    if (download) {
+      const bytes = download[1] === token ? files.get(download[2] as string) : undefined;
+      res.writeHead(bytes ? 200 : 404, { 'content-type': 'application/octet-stream' });
+      res.end(bytes ?? '');
+      return;
+    }
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     const raw = await buffer(req);
     if (!match || match[1] !== token) {
@@ -241,6 +263,23 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
         };
         reply(res, 200, { ok: true, result: true });
         return;
+      case 'getFile': {
+        const bytes = files.get(String(body.file_id));
+        if (!bytes) {
+          reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' });
+          return;
+        }
+        reply(res, 200, {
+          ok: true,
+          result: {
+            file_id: body.file_id,
+            file_unique_id: `u${body.file_id}`,
+            file_size: bytes.length,
+            file_path: `documents/${body.file_id}`,
+          },
+        });
+        return;
+      }
       case 'deleteWebhook':
         fake.webhook = null;
         reply(res, 200, { ok: true, result: true });

@@ -37,7 +37,7 @@ import {
  */
 
 /** AlterIDs per request: a window's answer stays a few megabytes however large the books are. */
-const WINDOW = 2000;
+const WINDOW = 1000;
 
 const config = z
   .object({

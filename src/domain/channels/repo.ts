@@ -111,14 +111,22 @@ export interface NewInbound extends ChatKey {
   inGroup: boolean;
   mentioned: boolean;
   sentAt: Date;
+  file?: InboundFile | undefined;
+}
+
+/** A document sent with a message: its bytes, unless it was too large to fetch. */
+export interface InboundFile {
+  name: string;
+  size: number;
+  bytes: Buffer | null;
 }
 
 /** Records a message; false when (channel, account, message id) was already recorded: a duplicate. */
 export async function recordInbound(db: Queryable, m: NewInbound): Promise<boolean> {
   const rows = await db.query(
     `INSERT INTO inbound_messages (channel, account, chat, message_id, sender_id, sender_phone, sender_name,
-                                   text, media, in_group, mentioned, sent_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                   text, media, in_group, mentioned, sent_at, file_name, file_size, file_bytes)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
      ON CONFLICT (channel, account, message_id) DO NOTHING RETURNING id`,
     [
       m.channel,
@@ -133,6 +141,9 @@ export async function recordInbound(db: Queryable, m: NewInbound): Promise<boole
       m.inGroup,
       m.mentioned,
       m.sentAt,
+      m.file?.name ?? null,
+      m.file?.size ?? null,
+      m.file?.bytes ?? null,
     ],
   );
   return rows.length > 0;
@@ -146,6 +157,7 @@ export interface PendingInbound {
   senderName: string | null;
   text: string;
   media: string | null;
+  file: InboundFile | null;
 }
 
 interface PendingRow {
@@ -156,12 +168,16 @@ interface PendingRow {
   sender_name: string | null;
   text: string;
   media: string | null;
+  file_name: string | null;
+  file_size: number | null;
+  file_bytes: Buffer | Uint8Array | null;
 }
 
 /** The chat's oldest unprocessed messages, in arrival order. */
 export async function pendingInbound(db: Queryable, k: ChatKey, limit: number): Promise<PendingInbound[]> {
   const rows = await db.query<PendingRow>(
-    `SELECT id::text AS id, message_id, sender_id, sender_phone, sender_name, text, media
+    `SELECT id::text AS id, message_id, sender_id, sender_phone, sender_name, text, media, file_name, file_size,
+            file_bytes
      FROM inbound_messages
      WHERE channel = $1 AND account = $2 AND chat = $3 AND processed_at IS NULL
      ORDER BY id LIMIT $4`,
@@ -175,12 +191,20 @@ export async function pendingInbound(db: Queryable, k: ChatKey, limit: number): 
     senderName: r.sender_name,
     text: r.text,
     media: r.media,
+    file:
+      r.file_name === null
+        ? null
+        : {
+            name: r.file_name,
+            size: Number(r.file_size ?? 0),
+            bytes: r.file_bytes === null ? null : Buffer.from(r.file_bytes),
+          },
   }));
 }
 
 export async function markProcessed(db: Queryable, ids: string[], turnId: string | null): Promise<void> {
   await db.query(
-    'UPDATE inbound_messages SET processed_at = now(), turn_id = $2 WHERE id = ANY($1::bigint[])',
+    'UPDATE inbound_messages SET processed_at = now(), turn_id = $2, file_bytes = NULL WHERE id = ANY($1::bigint[])',
     [ids, turnId],
   );
 }

@@ -97,6 +97,32 @@ describeEachDb('WhatsApp channel', (get) => {
     expect(received[0]).toMatchObject({ media: 'voice', text: '' });
   });
 
+  it('fetches a document’s bytes before handing it on, and none of one past the 10 MB limit', async () => {
+    const asked: string[] = [];
+    const { channel, socket, received } = await openChannel({
+      downloadMedia: async (m) => {
+        asked.push(m.key.id ?? '');
+        return Buffer.from('Date,Narration,Amount');
+      },
+    });
+    socket.upsert([
+      waMessage({
+        id: 'D1',
+        message: { documentMessage: { fileName: 'april.csv', mimetype: 'text/csv', fileLength: 21 } },
+      }),
+      waMessage({
+        id: 'D2',
+        message: { documentMessage: { fileName: 'year.xlsx', fileLength: 11 * 1024 * 1024 } },
+      }),
+    ]);
+    await until(received, 2, channel);
+    expect(received.map((m) => [m.media, m.file?.name, m.file?.bytes?.toString() ?? null])).toEqual([
+      ['document', 'april.csv', 'Date,Narration,Amount'],
+      ['document', 'year.xlsx', null],
+    ]);
+    expect(asked).toEqual(['D1']);
+  });
+
   it('retries handing a message on when the pipeline fails for a moment', async () => {
     n += 1;
     const { db } = get();
