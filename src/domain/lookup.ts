@@ -121,9 +121,16 @@ interface Term {
 const ACTION_WEIGHT = 0.5;
 const VERB_FORM = /^\p{L}{3,}(?:ed|ing)$/u;
 
+/** Money given is a payment: "Ramesh ko paisa de diya" pays Ramesh (money received is not one). */
+const MONEY_GIVEN =
+  /\b(?:paisa|paise|rupaye|rupees)\s+(?:de|dena|diya|diye|di|dedo|de diya|de diye|de di)\b/gu;
+
 export function termsOf(text: string): Term[] {
   const terms = new Map<string, Term>();
-  for (const word of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+  for (const word of text
+    .toLowerCase()
+    .replace(MONEY_GIVEN, 'pay')
+    .split(/[^\p{L}\p{N}]+/u)) {
     if (word.length < 2 || NAME_FILLERS.has(word)) continue;
     const s = stem(word);
     const groups = new Set([...(GROUPS_OF.get(word) ?? []), ...(GROUPS_OF.get(s) ?? [])]);

@@ -9,11 +9,17 @@ const SCENARIO_GROUPS = ['complete_paraphrase', 'open_tasks_question', 'reschedu
 
 /**
  * Each scenario set through the real turn runner, the offline model and the tools, on each database:
- * scenarios.json half held out, scenarios2.json (written later, with team members) held out whole.
+ * scenarios.json half held out, scenarios2.json (written later, with team members) held out whole,
+ * scenarios3.json (a third batch from a writer who never read the parser, without team members) half held out.
  */
 const FILES: { name: ScenarioFile; groups: string[]; allHeldOut: boolean }[] = [
   { name: 'scenarios', groups: SCENARIO_GROUPS, allHeldOut: false },
   { name: 'scenarios2', groups: SCENARIO_GROUPS, allHeldOut: true },
+  {
+    name: 'scenarios3',
+    groups: SCENARIO_GROUPS.filter((g) => g !== 'assign_existing'),
+    allHeldOut: false,
+  },
 ];
 
 for (const file of FILES) {

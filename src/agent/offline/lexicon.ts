@@ -439,8 +439,9 @@ export const TASK_NOUNS = [
   'to-do',
   'reminder',
   'reminders',
-  // "what's on my list": the list of them
+  // "what's on my list", "list mein kya hai": the list of them
   '(?<=(?:my|meri|mera|the) )list',
+  'list(?= (?:mein|me|main|mai|par|pe)(?:\\s|$))',
 ];
 /** What the day or a day holds: listed like tasks ("kal ka plan batao"). */
 export const PLAN_NOUNS = [
@@ -618,6 +619,15 @@ export const DONE = [
   'as completed',
   'is done',
   'are done',
+  // a state that means the work is over: "salary slips are ready", "quotation taiyar hai"
+  'is ready',
+  'are ready',
+  'ready hai',
+  'ready hain',
+  'taiyar hai',
+  'taiyar hain',
+  'taiyaar hai',
+  'taiyaar hain',
   'complete kar do',
   'complete karo',
   'complete kar diya',
