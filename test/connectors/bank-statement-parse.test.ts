@@ -141,4 +141,32 @@ describe('bank statements of Indian banks', () => {
     expect(p.count).toBe(100_000);
     expect(new Set(Array.from(p.lines(), (l) => l.external_id)).size).toBe(100_000);
   });
+
+  it('reads a long CSV piece by piece without losing a quoted narration that spans lines or quotes inside it', () => {
+    const lines = ['Date,Narration,Withdrawal Amt.,Deposit Amt.,Closing Balance'];
+    for (let i = 0; i < 4500; i++) {
+      // Around the pieces' edges (every 2,000 records): a narration over two lines with "" in it, and a
+      // stray quote in a field that is not quoted.
+      const narration =
+        i % 2000 === 1998
+          ? `"NEFT CR-SHAH ""MAIN"" BRANCH\nREF ${i}"`
+          : i % 2000 === 1999
+            ? `5" PIPES ${i}`
+            : `UPI ${i}`;
+      lines.push(`01/03/26,${narration},,"1,000.00",${i + 10_000}.00`);
+    }
+    const p = parseStatement(Buffer.from(lines.join('\r\n')));
+    expect(p.count).toBe(4500);
+    const all = [...p.lines()];
+    expect(all[1998]?.description).toBe('NEFT CR-SHAH "MAIN" BRANCH REF 1998');
+    expect(all[1999]?.description).toBe('5" PIPES 1999');
+    expect(all[3998]?.description).toBe('NEFT CR-SHAH "MAIN" BRANCH REF 3998');
+    expect(all.at(-1)?.description).toBe('UPI 4499');
+    // A row past the first piece is named by its row number in the file.
+    const broken = [...lines];
+    broken[3001] = '01/03/26,UPI X,,"1,OOO.00",1.00';
+    expect(() => parseStatement(Buffer.from(broken.join('\n')))).toThrow(
+      "Row 3002, column 'Deposit Amt.': '1,OOO.00' is not an amount.",
+    );
+  });
 });

@@ -127,7 +127,45 @@ function headerOf(row: unknown[]): Columns | null {
 }
 
 /** Rows of cells: Excel's first sheet, or CSV with its delimiter found (comma, tab, semicolon or pipe). */
-function rowsOf(bytes: Buffer): unknown[][] {
+/** A statement's rows in order, read afresh each time it is asked. */
+type Rows = () => Iterable<unknown[]>;
+
+/** Records per piece a CSV is parsed in: a 100,000-line statement never has all its rows in memory at once. */
+const CSV_PIECE = 2000;
+
+/**
+ * Where a CSV can be cut into pieces that parse alone: after a record's newline, every CSV_PIECE records.
+ * A quote opens a quoted field only at the field's start and closes it before a delimiter or a line's end
+ * (a stray quote inside a field, which relax_quotes allows, stays text), as the parser reads them.
+ */
+function pieceEnds(text: string, delimiter: string): number[] {
+  const ends: number[] = [];
+  let quoted = false;
+  let fieldStart = true;
+  let records = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c !== '"') continue;
+      if (text[i + 1] === '"') i++;
+      else quoted = false;
+      continue;
+    }
+    if (c === '"' && fieldStart) {
+      quoted = true;
+      fieldStart = false;
+    } else if (c === '\n') {
+      fieldStart = true;
+      if (++records % CSV_PIECE === 0) ends.push(i + 1);
+    } else {
+      fieldStart = c === delimiter || (c === '\r' && fieldStart);
+    }
+  }
+  ends.push(text.length);
+  return ends;
+}
+
+function rowsOf(bytes: Buffer): Rows {
   const zip = bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
   const ole = bytes.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
   if (zip || ole) {
@@ -143,33 +181,45 @@ function rowsOf(bytes: Buffer): unknown[][] {
     }
     const sheet = book.Sheets[book.SheetNames[0] ?? ''];
     if (!sheet) throw new StatementError('This Excel file has no sheet.');
-    return XLSX.utils.sheet_to_json<unknown[]>(sheet, {
+    const rows = XLSX.utils.sheet_to_json<unknown[]>(sheet, {
       header: 1,
       raw: true,
       defval: null,
       blankrows: true,
     });
+    return () => rows;
   }
   let text: string;
   if (bytes[0] === 0xff && bytes[1] === 0xfe) text = bytes.subarray(2).toString('utf16le');
   else text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (text.includes('\u0000')) throw new StatementError('This is not a CSV or Excel statement.');
   const sample = text.split(/\r?\n/, 30).join('\n');
-  const delimiter = [',', '\t', ';', '|']
-    .map((d) => [d, sample.split(d).length] as const)
-    .sort((a, b) => b[1] - a[1])[0]?.[0];
-  try {
-    return parseCsv(text, {
-      delimiter,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: false,
-      trim: true,
-      bom: true,
-    }) as unknown[][];
-  } catch (err) {
-    throw new StatementError(`This CSV could not be read: ${(err as Error).message}`);
-  }
+  const delimiter =
+    [',', '\t', ';', '|']
+      .map((d) => [d, sample.split(d).length] as const)
+      .sort((a, b) => b[1] - a[1])[0]?.[0] ?? ',';
+  const ends = pieceEnds(text, delimiter);
+  const parsePiece = (piece: string) => {
+    try {
+      return parseCsv(piece, {
+        delimiter,
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_empty_lines: false,
+        trim: true,
+        bom: true,
+      }) as unknown[][];
+    } catch (err) {
+      throw new StatementError(`This CSV could not be read: ${(err as Error).message}`);
+    }
+  };
+  return function* () {
+    let start = 0;
+    for (const end of ends) {
+      if (end > start) yield* parsePiece(text.slice(start, end));
+      start = end;
+    }
+  };
 }
 
 /** Lines that carry a balance, not a transaction. */
@@ -205,7 +255,7 @@ export interface StatementLine {
 export interface ParsedStatement {
   /** How many lines hold a transaction. */
   count: number;
-  /** The lines, read again from the file's rows each time: memory holds the rows, not every line. */
+  /** The lines, read again from the file each time: memory holds a piece of its rows, not every line. */
   lines(): Iterable<StatementLine>;
   /** The header's row number, as the owner sees it in Excel. */
   headerRow: number;
@@ -230,8 +280,9 @@ function idOf(line: Omit<StatementLine, 'external_id' | 'raw'>, seen: Map<string
     line.reference ?? '',
     line.balance ?? '',
   ].join('|');
-  const n = (seen.get(key) ?? 0) + 1;
-  seen.set(key, n);
+  // Only lines without a balance are told apart by their count: the others need no memory of the rest.
+  const n = line.balance === null ? (seen.get(key) ?? 0) + 1 : 0;
+  if (line.balance === null) seen.set(key, n);
   return createHash('sha256')
     .update(`${key}|${line.balance === null ? n : ''}`)
     .digest('base64url')
@@ -241,13 +292,18 @@ function idOf(line: Omit<StatementLine, 'external_id' | 'raw'>, seen: Map<string
 export function parseStatement(bytes: Buffer): ParsedStatement {
   if (bytes.length === 0) throw new StatementError('The statement is empty.');
   const rows = rowsOf(bytes);
-  const headerIndex = rows.slice(0, 60).findIndex((r) => headerOf(r) !== null);
+  const first: unknown[][] = [];
+  for (const row of rows()) {
+    first.push(row);
+    if (first.length === 60) break;
+  }
+  const headerIndex = first.findIndex((r) => headerOf(r) !== null);
   if (headerIndex < 0) {
     throw new StatementError(
       'No header row found: the statement needs columns for the date, the narration, and debit and credit (or an amount).',
     );
   }
-  const header = rows[headerIndex] as unknown[];
+  const header = first[headerIndex] as unknown[];
   const columns = headerOf(header) as Columns;
   const name = (role: Role) => text(header[columns[role] as number]) || role;
   const afterBalance = columns.balance === undefined ? undefined : columns.balance + 1;
@@ -260,8 +316,10 @@ export function parseStatement(bytes: Buffer): ParsedStatement {
   /** Each line in order, read from the rows again: a statement is checked whole once, then written in chunks. */
   function* linesOf(tally: { skipped: number; checking: boolean }): Generator<StatementLine> {
     const seen = new Map<string, number>();
-    for (let i = headerIndex + 1; i < rows.length; i++) {
-      const row = rows[i] as unknown[];
+    let i = -1;
+    for (const row of rows()) {
+      i++;
+      if (i <= headerIndex) continue;
       const rowNo = i + 1;
       const cell = (role: Role) => (columns[role] === undefined ? undefined : row[columns[role] as number]);
       const joined = row.map(text).join(' ');
