@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 // What a process does not use, it does not load: each of these costs tens of MB and start-up time. The
 // spreadsheet and calendar readers load with the first statement or calendar read, the chart renderer with
-// the first chart.
+// the first chart, undici with the first call to an owner's address (a calendar feed, a Tally host).
 const OPTIONAL = [
   '@whiskeysockets/baileys',
   'grammy',
@@ -14,6 +14,7 @@ const OPTIONAL = [
   'ical.js',
   'echarts',
   '@resvg/resvg-js',
+  'undici',
 ];
 
 function packagesLoaded(env: Record<string, string>): Promise<Set<string>> {

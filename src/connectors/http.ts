@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConnectorAuthError, ConnectorError } from './errors.ts';
+import { RefusedAddressError } from '../domain/net/address-policy.ts';
+import { ConnectorAuthError, ConnectorError, ConnectorSetupError } from './errors.ts';
 
 /**
  * The one way a connector talks to its vendor: JSON over fetch, at a per-connector request rate, retrying
@@ -107,6 +108,8 @@ export interface VendorClientOptions {
   /** Whether a response that is not 401 still means the credentials were refused. */
   refused?: (status: number, body: unknown) => boolean;
   waiting?: Waiting;
+  /** The fetch to call with: the address policy's own for an owner's address (guarded-fetch.ts). */
+  fetch?: typeof fetch;
 }
 
 /** Seconds (Shopify sends "2.0") or an HTTP date; undefined when absent or unreadable. */
@@ -164,7 +167,7 @@ export function createVendorClient(options: VendorClientOptions) {
     const timer = setTimeout(() => timeout.abort(), settings.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
     try {
-      return await fetch(url, { method, headers, body, signal, redirect: 'error' });
+      return await (options.fetch ?? fetch)(url, { method, headers, body, signal, redirect: 'error' });
     } finally {
       clearTimeout(timer);
     }
@@ -185,6 +188,12 @@ export function createVendorClient(options: VendorClientOptions) {
         // Only the network is retried here; a refresh made for this request has already tried its own.
         if (req.signal?.aborted || err instanceof ConnectorError || err instanceof ConnectorAuthError)
           throw err;
+        if ((err as Error).cause instanceof RefusedAddressError) {
+          throw new ConnectorSetupError(
+            connector,
+            `the address is a private one that AxonBOS does not call (${((err as Error).cause as Error).message})`,
+          );
+        }
         if (attempt >= settings.retries) {
           throw new ConnectorError(connector, `${connector} could not be reached (${(err as Error).name})`);
         }

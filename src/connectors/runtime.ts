@@ -1,6 +1,7 @@
 import type { Db } from '../db/types.ts';
 import type { Logger } from '../log.ts';
 import { CONNECTORS } from './catalog.ts';
+import { guardedFetch } from './guarded-fetch.ts';
 import {
   createRateLimiter,
   createVendorClient,
@@ -31,6 +32,8 @@ export interface ConnectorRuntime {
   logger: Logger;
   /** Owner-given addresses (a calendar feed, a Tally host) may be private or loopback ones. */
   allowPrivate: boolean;
+  /** The fetch for owner-given addresses when they may not be private: the policy applied at connect time. */
+  ownerFetch(): typeof fetch;
 }
 
 export interface ConnectorRuntimeOptions {
@@ -48,6 +51,7 @@ export interface ConnectorRuntimeOptions {
 
 export function createConnectorRuntime(o: ConnectorRuntimeOptions): ConnectorRuntime {
   const limiters = new Map<string, RateLimiter>();
+  let guarded: typeof fetch | undefined;
   const connectors = o.connectors ?? CONNECTORS;
   return {
     db: o.db,
@@ -68,6 +72,10 @@ export function createConnectorRuntime(o: ConnectorRuntimeOptions): ConnectorRun
     now: o.now ?? (() => new Date()),
     logger: o.logger,
     allowPrivate: o.allowPrivate ?? false,
+    ownerFetch: () => {
+      guarded ??= guardedFetch();
+      return guarded;
+    },
   };
 }
 
@@ -137,6 +145,7 @@ export function contextFor(
       }),
       ...(connector.errorText && { errorText: connector.errorText }),
       ...(connector.refused && { refused: connector.refused }),
+      ...(connector.ownerHosted && !runtime.allowPrivate && { fetch: runtime.ownerFetch() }),
     }),
   };
   return ctx;

@@ -111,6 +111,11 @@ export interface Connector<C extends z.ZodObject = z.ZodObject, K extends z.ZodO
    * token issued at connect (src/connectors/bridge.ts).
    */
   pushed?(config: z.infer<C>): 'bridge' | 'files' | false;
+  /**
+   * Its address is the owner's (a calendar feed, a Tally host), not a vendor's: unless CONNECTOR_ALLOW_PRIVATE,
+   * every connection it makes is checked against the address policy as it is made (guarded-fetch.ts).
+   */
+  ownerHosted?: boolean;
   /** The vendor's address for this config, when it depends on it (a data centre); the override still wins. */
   baseUrlFor?(config: z.infer<C>): string;
   /**

@@ -213,6 +213,7 @@ export const icsCalendar: Connector<typeof config, typeof credentials> = {
       'Google Calendar: Settings → your calendar → Integrate calendar → copy the “Secret address in iCal format”. ' +
       'Outlook: Settings → Calendar → Shared calendars → Publish a calendar → copy the ICS link.',
   },
+  ownerHosted: true,
   authHeaders: () => ({}),
   // A secret address that was reset answers 404 (Google) or 403: it will not work again.
   refused: (status) => status === 403 || status === 404,

@@ -319,6 +319,7 @@ export const tally: Connector<typeof config, typeof credentials> = {
       'Connect with reach “bridge” and run the command AxonBOS shows, `npx axon tally-bridge …`, on that PC (it keeps your books in sync through any router); ' +
       'or, if AxonBOS runs inside your network, connect with reach “direct” and Tally’s address.',
   },
+  ownerHosted: true,
   authHeaders: () => ({}),
   baseUrlFor: (c) => c.url ?? 'http://localhost:9000/',
   pushed: (c) => (c.reach === 'bridge' ? 'bridge' : false),
