@@ -191,6 +191,33 @@ describeEachDb('Zoho Books against its fake', (get, kind) => {
     ).toBe(3);
   });
 
+  it('stops at the first invoice older than the cursor even when Zoho does not filter by it', async () => {
+    const { db } = get();
+    const c = await connect(db, '+919800000319');
+    const runtime = runtimeFor(db);
+    await sync(runtime, c);
+    for (const i of [7, 120]) {
+      const inv = fake.invoices[i];
+      if (inv)
+        Object.assign(inv, {
+          status: 'paid',
+          balance: 0,
+          last_modified_time: `2026-02-03T09:00:0${i % 10}+0000`,
+        });
+    }
+    fake.ignoreModifiedFilter = true;
+    fake.requests.length = 0;
+    try {
+      const next = await sync(runtime, c);
+      expect(next.status).toBe('succeeded');
+      // Newest first: the first page reaches back past the cursor, so no second page is asked for.
+      expect(fake.requests.filter((r) => r.path === '/books/v3/invoices')).toHaveLength(1);
+      expect(next.counts.invoices).toMatchObject({ updated: 2, pages: 1 });
+    } finally {
+      fake.ignoreModifiedFilter = false;
+    }
+  });
+
   it('refreshes before the token expires, and once on a 401', async () => {
     const { db } = get();
     const c = await connect(db, '+919800000303');

@@ -28,6 +28,8 @@ export interface FakeZohoBooks {
   requests: { path: string; query: URLSearchParams }[];
   /** The token endpoint refuses the refresh token. */
   revoked: boolean;
+  /** Lists invoices without applying `last_modified_time` (only sorting), as an API that ignores it would. */
+  ignoreModifiedFilter: boolean;
   /** Makes every token issued so far stale (the next API call is a 401). */
   expireTokens(): void;
   /** The consent page refuses (as when the owner clicks Reject). */
@@ -136,6 +138,7 @@ export async function startFakeZohoBooks(
     issued: [],
     requests: [],
     revoked: false,
+    ignoreModifiedFilter: false,
     denyConsent: false,
     consents: [],
     expireTokens() {
@@ -242,7 +245,7 @@ export async function startFakeZohoBooks(
     const perPage = Math.min(200, Number(url.searchParams.get('per_page') ?? 200));
     const rows = selected(
       list(),
-      url.searchParams.get('last_modified_time'),
+      fake.ignoreModifiedFilter ? null : url.searchParams.get('last_modified_time'),
       url.searchParams.get('sort_column') === 'last_modified_time'
         ? url.searchParams.get('sort_order') === 'D'
           ? 'D'

@@ -287,14 +287,22 @@ async function* readPages<T>(
     const rows = res.body?.[name];
     if (!Array.isArray(rows))
       throw new ConnectorSetupError('zoho-books', `Zoho Books answered ${name} without a list`);
+    const at = (t: string | undefined) => Date.parse(instant(t) ?? '');
     for (const row of rows as { last_modified_time?: string }[]) {
       const t = row.last_modified_time;
-      if (t && (!latest || Date.parse(instant(t) ?? '') > Date.parse(instant(latest) ?? ''))) latest = t;
+      if (t && (!latest || at(t) > at(latest))) latest = t;
     }
-    const more = res.body?.page_context?.has_more_page === true;
+    // Newest first: a row older than `since` means the rest were read before, whether or not Zoho applied
+    // the filter, so the read ends here.
+    const fresh = since
+      ? (rows as { last_modified_time?: string }[]).filter(
+          (r) => !r.last_modified_time || at(r.last_modified_time) >= at(since),
+        )
+      : rows;
+    const more = res.body?.page_context?.has_more_page === true && fresh.length === rows.length;
     const through = incremental ? (latest ?? since) : undefined;
     yield {
-      records: (rows as T[]).map(map),
+      records: (fresh as T[]).map(map),
       cursor: more ? { page: page + 1, since, latest, through: state.through } : through ? { through } : {},
     };
     if (!more) return;
