@@ -25,6 +25,7 @@ import type { ConnectorRuntime } from './connectors/runtime.ts';
 import { createConnectorService } from './connectors/service.ts';
 import { openDatabase } from './db/index.ts';
 import type { Db } from './db/types.ts';
+import { createApiKeyService } from './domain/auth/api-keys.ts';
 import { createOtpService } from './domain/auth/otp.ts';
 import { logOtpSender, OtpDeliveryError, type OtpSender } from './domain/auth/otp-sender.ts';
 import { getOrCreateSecret } from './domain/auth/secrets.ts';
@@ -304,6 +305,7 @@ async function wire(
     channelWebhooks: channels.webhooks,
     connectors: connectorService,
     bridge: createBridge(connectors),
+    apiKeys: createApiKeyService(db, { live: config.NODE_ENV === 'production' }),
     oauth: createOAuthFlow(connectors, connectorService, {
       publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
       clients: config.CONNECTOR_OVERRIDES.oauthClients,

@@ -8,6 +8,7 @@ import { CALLBACK_PATH, type OAuthFlow } from '../connectors/oauth.ts';
 import type { ConnectorService } from '../connectors/service.ts';
 import { joinable } from '../db/joinable.ts';
 import type { Db } from '../db/types.ts';
+import type { ApiKeyService } from '../domain/auth/api-keys.ts';
 import type { OtpService } from '../domain/auth/otp.ts';
 import type { TokenService } from '../domain/auth/tokens.ts';
 import type { MemoryService } from '../domain/memory/service.ts';
@@ -21,6 +22,7 @@ import { type RateLimits, tenantRateLimit } from './middleware/rate-limit.ts';
 import { jsonOnly, noSniff, requestId } from './middleware/request-context.ts';
 import { buildDocument, createRegistry } from './openapi.ts';
 import { mountRoutes, refuseOtherMethods } from './route.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { bridgeBodies, bridgeRoutes } from './routes/bridge.ts';
@@ -66,6 +68,8 @@ export interface AppDeps {
   /** Chat channels' webhook routes (Telegram), outside /api/v1 and its envelope: vendors post here. */
   channelWebhooks?: { path: string; handlers: RequestHandler[] }[];
   connectors?: ConnectorService;
+  /** API keys for integrations (absent: only session tokens authenticate). */
+  apiKeys?: ApiKeyService;
   /** Where bridges on owners' PCs push what they read (Tally). */
   bridge?: Bridge;
   /** Connecting by a vendor's consent page (with `connectors`). */
@@ -110,7 +114,7 @@ export function createApp(deps: AppDeps): Express {
 
   const registry = createRegistry();
   const api = express.Router();
-  api.use(authenticate(deps.tokens));
+  api.use(authenticate(deps.tokens, deps.apiKeys));
   api.use(tenantRateLimit(deps.limits, deps.rateLimitStore));
   if (deps.connectors) {
     // A file, not JSON: ahead of the JSON-only rule.
@@ -123,6 +127,7 @@ export function createApp(deps: AppDeps): Express {
   mountRoutes(api, registry, deps.db, [
     ...authRoutes(deps.otp, deps.tokens),
     ...meRoutes(db, deps.tokens, deps.limits),
+    ...(deps.apiKeys ? apiKeyRoutes(deps.apiKeys) : []),
     ...memberRoutes(db, deps.tokens),
     ...myDayRoutes(db, deps.prioritize),
     ...complianceRoutes(db),

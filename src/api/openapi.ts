@@ -8,6 +8,14 @@ export function createRegistry(): OpenAPIRegistry {
     bearerFormat: 'JWT',
     description: 'The access_token from POST /api/v1/auth/otp/verify',
   });
+  registry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+    description:
+      'An API key from POST /api/v1/api-keys (axk_live_… / axk_test_…), as X-API-Key or as Authorization: Bearer. ' +
+      'Each operation names the scope a key needs.',
+  });
   return registry;
 }
 

@@ -2,6 +2,7 @@ import type { OpenAPIRegistry, RouteConfig, ZodRequestBody } from '@asteasolutio
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/types.ts';
+import { grants, type Scope } from '../domain/auth/api-keys.ts';
 import type { Session } from '../domain/auth/tokens.ts';
 import type { Ctx } from '../domain/context.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -62,6 +63,8 @@ interface BaseSpec<B, Q, P, R> {
   idempotency?: IdempotencyMode;
   /** What a replay returns of `response`: the first answer cut down to this schema (its secrets dropped). */
   replayAs?: z.ZodType;
+  /** The scope an API key needs, where the tag does not say it (`any`: every key may call it). */
+  scope?: Scope | 'any';
 }
 
 export type RouteSpec<B = unknown, Q = unknown, P = unknown, R = unknown> =
@@ -91,6 +94,44 @@ export function requireSession(res: Response, access: Access): Session {
   return session;
 }
 
+/** The scope an API key needs for a route, by its tag and method; null: only a person's sign-in will do. */
+const AREAS: Record<string, string> = {
+  Tasks: 'tasks',
+  'Follow-ups': 'follow-ups',
+  Memory: 'memory',
+  Connectors: 'connectors',
+  Webhooks: 'webhooks',
+};
+const WHOLE: Record<string, Scope> = {
+  Chat: 'chat',
+  Insights: 'insights',
+  'Business data': 'data:read',
+  'My day': 'tasks:read',
+};
+export function scopeOf(tag: string, method: string): Scope | null {
+  const area = AREAS[tag];
+  if (area) return `${area}:${method.toLowerCase() === 'get' ? 'read' : 'write'}` as Scope;
+  return WHOLE[tag] ?? null;
+}
+
+/** A request made with an API key must be within its scopes (`any`: every key may). */
+export function requireScope(session: Session, scope: Scope | 'any' | null): void {
+  const key = session.apiKey;
+  if (!key || scope === 'any') return;
+  if (scope === null) {
+    throw new DomainError(
+      'forbidden',
+      'insufficient_scope',
+      'This endpoint needs a person’s sign-in: an API key cannot call it.',
+    );
+  }
+  if (!grants(key.scopes, scope)) {
+    throw new DomainError('forbidden', 'insufficient_scope', `This API key lacks the scope ${scope}.`, {
+      scope,
+    });
+  }
+}
+
 export const ctxOf = (session: Session, res: Response): Ctx => ({
   tenantId: session.tenantId,
   userId: session.userId,
@@ -98,6 +139,7 @@ export const ctxOf = (session: Session, res: Response): Ctx => ({
   via: 'api',
   timezone: session.timezone,
   requestId: requestIdOf(res),
+  ...(session.apiKey && { apiKeyId: session.apiKey.id }),
 });
 
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
@@ -137,6 +179,8 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, db: Db, s
     const path = expressPath(spec.path);
     const run = async (req: Request, res: Response): Promise<Answer> => {
       const session = spec.access === 'public' ? sessionOf(res) : requireSession(res, spec.access);
+      if (session && spec.access !== 'public')
+        requireScope(session, spec.scope ?? scopeOf(spec.tag, spec.method));
       const input = {
         body: spec.body ? spec.body.parse(req.body ?? {}) : void NoBody.parse(req.body),
         query: spec.query ? spec.query.parse(req.query) : void NoQuery.parse(req.query),
@@ -182,15 +226,29 @@ function openApiEntry(spec: RouteSpec): RouteConfig {
     429: 'Rate limit exceeded',
     ...spec.errors,
   };
-  if (spec.access !== 'public') errors[401] = 'Missing, invalid or revoked token';
-  if (spec.access === 'owner') errors[403] = 'Owners only';
+  const scope = spec.scope ?? scopeOf(spec.tag, spec.method);
+  if (spec.access !== 'public') errors[401] = 'Missing, invalid or revoked token or API key';
+  if (spec.access !== 'public') {
+    errors[403] = [
+      spec.access === 'owner' ? 'forbidden: owners only' : null,
+      scope === null
+        ? 'insufficient_scope: not for API keys'
+        : 'insufficient_scope: the API key lacks the scope',
+    ]
+      .filter(Boolean)
+      .join('; ');
+  }
   return {
     method: spec.method,
     path: `/api/v1${spec.path}`,
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     tags: [spec.tag],
-    ...(spec.access !== 'public' ? { security: [{ bearerAuth: [] }] } : {}),
+    // A person's token always; an API key where the route has a scope (OpenAPI 3.1 names it as the role).
+    security:
+      spec.access === 'public'
+        ? []
+        : [{ bearerAuth: [] }, ...(scope === null ? [] : [{ apiKey: scope === 'any' ? [] : [scope] }])],
     request: {
       ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
       ...(spec.query ? { query: spec.query as z.ZodObject } : {}),

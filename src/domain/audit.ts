@@ -18,8 +18,8 @@ export const AUDIT_INSERT = `INSERT INTO audit_log (tenant_id, actor_type, actor
 
 export const auditParams = (ctx: Ctx, entry: AuditEntry): unknown[] => [
   ctx.tenantId,
-  ctx.actor,
-  ctx.userId,
+  ctx.apiKeyId ? 'api_key' : ctx.actor,
+  ctx.apiKeyId ?? ctx.userId,
   ctx.via,
   entry.action,
   entry.entity,
@@ -37,7 +37,7 @@ export async function appendAudit(tx: Queryable, ctx: Ctx, entry: AuditEntry): P
 export const AuditRecord = z
   .object({
     id: z.string(),
-    actor_type: z.enum(['user', 'agent', 'system']),
+    actor_type: z.enum(['user', 'agent', 'system', 'api_key']),
     actor_id: z.string().nullable(),
     via: z.enum(['api', 'whatsapp', 'telegram', 'console', 'job']),
     action: z.string(),

@@ -9,4 +9,6 @@ export interface Ctx {
   via: Via;
   timezone: string;
   requestId?: string | undefined;
+  /** The API key the request came with: the audit log names it. */
+  apiKeyId?: string | undefined;
 }

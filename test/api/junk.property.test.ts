@@ -112,7 +112,7 @@ function operationsOf(doc: OpenApiDoc): Op[] {
         body: schema && { ...schema, ...(properties ? { properties } : {}) },
         file: Object.keys(content).length > 0 && !body,
         accepts: Object.keys(content),
-        open: !op.security,
+        open: !op.security || op.security.length === 0,
       });
     }
   }

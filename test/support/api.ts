@@ -9,7 +9,7 @@ import { closeServer, createRuntime, type Runtime, type RuntimeOverrides } from 
 export const TEST_CODE = '123456';
 /** Fictional numbers with a fixed code, for tests that need many signed-in businesses. */
 export const testPhone = (n: number) => `+91900000${String(n).padStart(4, '0')}`;
-const TEST_PHONES = Array.from({ length: 80 }, (_, i) => `${testPhone(i)}:${TEST_CODE}`).join(',');
+const TEST_PHONES = Array.from({ length: 100 }, (_, i) => `${testPhone(i)}:${TEST_CODE}`).join(',');
 
 export interface ApiResponse<T = any> {
   status: number;

@@ -16,7 +16,7 @@ import { pageFields } from '../../domain/pagination.ts';
 import { sendData } from '../envelope.ts';
 import { HttpError } from '../errors.ts';
 import { idempotencyKeyOf } from '../middleware/idempotency.ts';
-import { ctxOf, defineRoute, requireSession, takesNoQuery } from '../route.ts';
+import { ctxOf, defineRoute, requireScope, requireSession, takesNoQuery } from '../route.ts';
 
 const IdParams = z.strictObject({
   id: z.enum(CONNECTORS.map((c) => c.manifest.id) as [string, ...string[]]),
@@ -343,6 +343,7 @@ export function registerOAuthCallback(registry: OpenAPIRegistry): void {
     path: `/api/v1${CALLBACK_PATH}`,
     summary: 'Where the vendor’s consent page sends the browser back; connects the business that asked',
     tags: ['Connectors'],
+    security: [],
     request: { query: CallbackQuery },
     responses: {
       201: { description: 'Connected (a short page for a browser, else the envelope with the connection)' },
@@ -393,6 +394,7 @@ export function statementImportHandlers(service: ConnectorService): RequestHandl
     async (req, res, next) => {
       try {
         const session = requireSession(res, 'owner');
+        requireScope(session, 'connectors:write');
         const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         sendData(res, 200, await service.importStatement(ctxOf(session, res), body));
       } catch (err) {
@@ -424,7 +426,7 @@ export function registerStatementImport(registry: OpenAPIRegistry): void {
     description:
       'HDFC, ICICI, SBI, Axis, Kotak or any statement with date, narration, debit/credit (or amount) and balance columns. Importing overlapping statements adds each line once; a file that cannot be read changes nothing and says which row and column.',
     tags: ['Connectors'],
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { apiKey: ['connectors:write'] }],
     request: {
       body: {
         content: Object.fromEntries(

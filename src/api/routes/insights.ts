@@ -10,7 +10,7 @@ import { DIMENSIONS, METRICS, MetricNameSchema } from '../../domain/insights/met
 import { CompareTo, PeriodName } from '../../domain/insights/periods.ts';
 import { MAX_ROWS, MetricAnswer, MetricCall, queryMetric } from '../../domain/insights/query.ts';
 import { requestIdOf } from '../envelope.ts';
-import { ctxOf, defineRoute, requireSession } from '../route.ts';
+import { ctxOf, defineRoute, requireScope, requireSession } from '../route.ts';
 
 /** Ask your business: the metrics catalogue, a metric call for integrators, and a question in words. */
 
@@ -108,6 +108,7 @@ export function chartHandler(db: Db): RequestHandler {
   return async (req, res, next) => {
     try {
       const session = requireSession(res, 'user');
+      requireScope(session, 'insights');
       const answer = await queryMetric(
         db,
         ctxOf(session, res),
@@ -135,7 +136,7 @@ export function registerChart(registry: OpenAPIRegistry): void {
     path: `/api/v1${CHART_PATH}`,
     summary: 'A metric call drawn as a PNG: a time series, a ranking or a comparison',
     tags: ['Insights'],
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { apiKey: ['insights'] }],
     request: { query: InsightQuery as unknown as z.ZodObject },
     responses: {
       200: {

@@ -40,6 +40,7 @@ export const meRoutes = (db: Db, tokens: TokenService, limits: RateLimits) => [
     summary: 'Who the token belongs to',
     tag: 'Auth',
     access: 'user',
+    scope: 'any',
     response: Me,
     handler: async ({ session, ctx }) => {
       const profile = await getProfile(db, { ...ctx, userId: session.userId });

@@ -15,6 +15,8 @@ export interface AccessToken {
 
 export interface Session extends Principal {
   sessionId: string;
+  /** Present when the caller is an API key: its id and the scopes it was given. */
+  apiKey?: { id: string; scopes: readonly string[] };
 }
 
 const unauthorized = (code: string, message: string) => new DomainError('unauthorized', code, message);
