@@ -28,6 +28,8 @@ export function buildDocument(registry: OpenAPIRegistry, version: string) {
       description:
         'Your Digital Employee over REST. Every response is the envelope { success, data, error, meta }. ' +
         'Rate limits per plan per minute, with X-RateLimit-* headers. Send Idempotency-Key on POSTs to retry safely.',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-AxonBOS' },
+      contact: { name: 'AxonBOS API support', email: 'api@axonbos.in' },
     },
     servers: [{ url: '/' }],
   });

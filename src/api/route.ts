@@ -46,6 +46,8 @@ interface BaseSpec<B, Q, P, R> {
   method: 'get' | 'post' | 'patch' | 'delete';
   /** OpenAPI style, relative to /api/v1: `/tasks/{id}`. */
   path: string;
+  /** The operation's stable name (`listTasks`, `createTask`): the SDK's method name. */
+  operationId: string;
   summary: string;
   description?: string;
   tag: string;
@@ -241,6 +243,7 @@ function openApiEntry(spec: RouteSpec): RouteConfig {
   return {
     method: spec.method,
     path: `/api/v1${spec.path}`,
+    operationId: spec.operationId,
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     tags: [spec.tag],

@@ -30,6 +30,7 @@ export const apiKeyRoutes = (keys: ApiKeyService) => [
   defineRoute({
     method: 'post',
     path: '/api-keys',
+    operationId: 'createApiKey',
     summary: 'Create an API key (shown once) with the scopes it may use',
     tag: 'API keys',
     access: 'owner',
@@ -45,6 +46,7 @@ export const apiKeyRoutes = (keys: ApiKeyService) => [
   defineRoute({
     method: 'get',
     path: '/api-keys',
+    operationId: 'listApiKeys',
     summary: 'The business’s API keys, newest first (never the keys themselves)',
     tag: 'API keys',
     access: 'owner',
@@ -54,6 +56,7 @@ export const apiKeyRoutes = (keys: ApiKeyService) => [
   defineRoute({
     method: 'delete',
     path: '/api-keys/{id}',
+    operationId: 'revokeApiKey',
     summary: 'Revoke an API key: it stops working at once, in every process',
     tag: 'API keys',
     access: 'owner',

@@ -7,6 +7,7 @@ export const auditRoutes = (db: Db) => [
   defineRoute({
     method: 'get',
     path: '/audit',
+    operationId: 'listAuditEntries',
     summary: "The business's audit log, newest first",
     description: 'Every change by a person, the Digital Employee or a job. Owners only.',
     tag: 'Audit',

@@ -35,6 +35,7 @@ export const authRoutes = (otp: OtpService, tokens: TokenService) => [
   defineRoute({
     method: 'post',
     path: '/auth/otp/send',
+    operationId: 'sendOtp',
     summary: "Send a one-time code to the user's phone",
     description:
       'Unknown numbers sign up on verification. A code lives 10 minutes; a new one retires the last. 30 s ' +
@@ -52,6 +53,7 @@ export const authRoutes = (otp: OtpService, tokens: TokenService) => [
   defineRoute({
     method: 'post',
     path: '/auth/otp/verify',
+    operationId: 'verifyOtp',
     summary: 'Verify the code and get an access token',
     description:
       'Errors: otp_invalid (wrong or no code), otp_expired, otp_attempts_exceeded (5 wrong tries at this ' +
@@ -72,6 +74,7 @@ export const authRoutes = (otp: OtpService, tokens: TokenService) => [
   defineRoute({
     method: 'post',
     path: '/auth/logout',
+    operationId: 'logout',
     summary: 'Revoke the access token used for this request',
     tag: 'Auth',
     access: 'user',

@@ -38,6 +38,7 @@ export const bridgeRoutes = (bridge: Bridge) => [
   defineRoute({
     method: 'post',
     path: `${BRIDGE_PREFIX}/runs`,
+    operationId: 'openBridgeRun',
     summary:
       'A bridge starts a sync run (or takes over the one it left running) and learns where each stream stopped',
     tag: 'Connectors',
@@ -51,6 +52,7 @@ export const bridgeRoutes = (bridge: Bridge) => [
   defineRoute({
     method: 'post',
     path: `${BRIDGE_PREFIX}/runs/{run_id}/pages`,
+    operationId: 'sendBridgePage',
     summary: 'A page the bridge read: its records and where the stream has read to after them',
     tag: 'Connectors',
     access: 'public',
@@ -66,6 +68,7 @@ export const bridgeRoutes = (bridge: Bridge) => [
   defineRoute({
     method: 'post',
     path: `${BRIDGE_PREFIX}/runs/{run_id}/end`,
+    operationId: 'endBridgeRun',
     summary: 'The bridge ends its run: synced, or in error with what it met (Tally closed)',
     tag: 'Connectors',
     access: 'public',

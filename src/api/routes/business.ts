@@ -51,6 +51,7 @@ export const businessRoutes = (db: Db) => [
     return defineRoute({
       method: 'get',
       path,
+      operationId: `list${key.replace(/(^|_)(\w)/g, (_, __, c: string) => c.toUpperCase())}`,
       summary: `${summary}, from every connected system, newest first`,
       description: `Live records of the unified ${OBJECTS[object].table} object; each names its source.`,
       tag: 'Business data',
@@ -67,10 +68,11 @@ export const businessRoutes = (db: Db) => [
   defineRoute({
     method: 'get',
     path: '/parties/{id}',
+    operationId: 'getParty',
     summary: 'One customer or supplier',
     tag: 'Business data',
     access: 'user',
-    params: z.strictObject({ id: idOf('pty').meta({ example: 'pty_01jq4m7v2a0000000000000000' }) }),
+    params: z.strictObject({ id: idOf('pty').meta({ example: 'pty_01jq4m7v2a000000000000' }) }),
     response: shownSchema('parties'),
     errors: { 404: 'No such party in this business' },
     handler: async ({ ctx, params }) => ({ data: await getParty(db, ctx, params.id) }),

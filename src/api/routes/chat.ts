@@ -38,6 +38,7 @@ export const chatRoutes = (db: Db, runTurn: TurnRunner) => [
   defineRoute({
     method: 'post',
     path: '/chat',
+    operationId: 'chat',
     summary: 'Send a message to your Digital Employee',
     description:
       'It acts through its tools (tasks, follow-ups, my day) and answers in plain words; `actions` lists what it did.',
@@ -69,6 +70,7 @@ export const chatRoutes = (db: Db, runTurn: TurnRunner) => [
   defineRoute({
     method: 'get',
     path: '/conversations',
+    operationId: 'listConversations',
     summary: 'Your conversations with the Digital Employee, latest first',
     tag: 'Chat',
     access: 'user',
@@ -85,6 +87,7 @@ export const chatRoutes = (db: Db, runTurn: TurnRunner) => [
   defineRoute({
     method: 'get',
     path: '/conversations/{id}',
+    operationId: 'getConversation',
     summary: 'A conversation and its turns, oldest first',
     tag: 'Chat',
     access: 'user',

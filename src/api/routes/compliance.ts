@@ -11,6 +11,7 @@ export const complianceRoutes = (db: Db) => [
   defineRoute({
     method: 'get',
     path: '/compliance',
+    operationId: 'getCompliance',
     summary: 'Compliance filings: which apply to the business, alert days and upcoming due dates',
     tag: 'Compliance',
     access: 'user',
@@ -20,6 +21,7 @@ export const complianceRoutes = (db: Db) => [
   defineRoute({
     method: 'patch',
     path: '/compliance',
+    operationId: 'updateCompliance',
     summary: 'Choose the filings that apply and how many days ahead to be alerted',
     description:
       'Alerts go to the owners as a message and a `compliance.alert` event, once per filing, due date and ' +

@@ -126,6 +126,7 @@ export const connectorRoutes = (service: ConnectorService, oauth?: OAuthFlow) =>
   defineRoute({
     method: 'get',
     path: '/connectors',
+    operationId: 'listConnectors',
     summary: 'The systems AxonBOS can connect to, with this business’s state of each',
     tag: 'Connectors',
     access: 'user',
@@ -136,6 +137,7 @@ export const connectorRoutes = (service: ConnectorService, oauth?: OAuthFlow) =>
   defineRoute({
     method: 'get',
     path: '/connectors/{id}',
+    operationId: 'getConnector',
     summary: 'One connector: what it needs, what it reads, and this business’s connection',
     tag: 'Connectors',
     access: 'user',
@@ -148,6 +150,7 @@ export const connectorRoutes = (service: ConnectorService, oauth?: OAuthFlow) =>
         defineRoute({
           method: 'post',
           path: '/connectors/{id}/authorize',
+          operationId: 'authorizeConnector',
           summary: 'Connect by the vendor’s consent page: its address, to open in a browser',
           description:
             'For connectors that sign in with OAuth (Zoho Books). Open `authorize_url`, accept there, and the vendor sends the browser back to `/api/v1/connectors/oauth/callback`, which connects this business. The link works once, for ten minutes.',
@@ -171,6 +174,7 @@ export const connectorRoutes = (service: ConnectorService, oauth?: OAuthFlow) =>
   defineRoute({
     method: 'post',
     path: '/connectors/{id}/connect',
+    operationId: 'connectConnector',
     summary:
       'Connect a system: the credentials are checked with the vendor first, then the first sync starts',
     tag: 'Connectors',
@@ -198,6 +202,7 @@ export const connectorRoutes = (service: ConnectorService, oauth?: OAuthFlow) =>
   defineRoute({
     method: 'post',
     path: '/connectors/{id}/bridge-token',
+    operationId: 'rotateBridgeToken',
     summary: 'A new token for the connection’s bridge (shown once); the old one stops working at once',
     tag: 'Connectors',
     access: 'owner',
@@ -215,6 +220,7 @@ export const connectorRoutes = (service: ConnectorService, oauth?: OAuthFlow) =>
   defineRoute({
     method: 'patch',
     path: '/connectors/{id}',
+    operationId: 'updateConnection',
     summary: 'Change a connection’s settings or credentials (checked with the vendor again); reconnects it',
     tag: 'Connectors',
     access: 'owner',
@@ -227,6 +233,7 @@ export const connectorRoutes = (service: ConnectorService, oauth?: OAuthFlow) =>
   defineRoute({
     method: 'delete',
     path: '/connectors/{id}',
+    operationId: 'disconnectConnector',
     summary: 'Disconnect: stop syncing and forget the credentials; ?purge=true also deletes its records',
     tag: 'Connectors',
     access: 'owner',
@@ -243,6 +250,7 @@ export const connectorRoutes = (service: ConnectorService, oauth?: OAuthFlow) =>
   defineRoute({
     method: 'post',
     path: '/connectors/{id}/sync',
+    operationId: 'syncConnector',
     summary: 'Sync now (or join the run already queued or running)',
     tag: 'Connectors',
     access: 'owner',
@@ -264,6 +272,7 @@ export const connectorRoutes = (service: ConnectorService, oauth?: OAuthFlow) =>
   defineRoute({
     method: 'get',
     path: '/connectors/{id}/syncs',
+    operationId: 'listConnectorSyncs',
     summary: 'A connection’s sync runs, newest first',
     tag: 'Connectors',
     access: 'user',
@@ -341,6 +350,7 @@ export function registerOAuthCallback(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: `/api/v1${CALLBACK_PATH}`,
+    operationId: 'completeConnectorOAuth',
     summary: 'Where the vendor’s consent page sends the browser back; connects the business that asked',
     tags: ['Connectors'],
     security: [],
@@ -422,6 +432,7 @@ export function registerStatementImport(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: `/api/v1${STATEMENT_IMPORT_PATH}`,
+    operationId: 'importBankStatement',
     summary: 'Import a bank statement (CSV or Excel, up to 10 MB)',
     description:
       'HDFC, ICICI, SBI, Axis, Kotak or any statement with date, narration, debit/credit (or amount) and balance columns. Importing overlapping statements adds each line once; a file that cannot be read changes nothing and says which row and column.',

@@ -29,6 +29,7 @@ export const followUpRoutes = (db: Db) => [
   defineRoute({
     method: 'get',
     path: '/follow-ups',
+    operationId: 'listFollowUps',
     summary: 'List follow-ups',
     description: 'overdue=true lists pending or snoozed follow-ups past their due time.',
     tag: 'Follow-ups',
@@ -46,6 +47,7 @@ export const followUpRoutes = (db: Db) => [
   defineRoute({
     method: 'post',
     path: '/follow-ups',
+    operationId: 'createFollowUp',
     summary: 'Create a follow-up',
     tag: 'Follow-ups',
     access: 'user',
@@ -57,6 +59,7 @@ export const followUpRoutes = (db: Db) => [
   defineRoute({
     method: 'get',
     path: '/follow-ups/{id}',
+    operationId: 'getFollowUp',
     summary: 'Get a follow-up',
     tag: 'Follow-ups',
     access: 'user',
@@ -68,6 +71,7 @@ export const followUpRoutes = (db: Db) => [
   defineRoute({
     method: 'patch',
     path: '/follow-ups/{id}',
+    operationId: 'updateFollowUp',
     summary: 'Change a follow-up',
     tag: 'Follow-ups',
     access: 'user',
@@ -80,6 +84,7 @@ export const followUpRoutes = (db: Db) => [
   defineRoute({
     method: 'delete',
     path: '/follow-ups/{id}',
+    operationId: 'deleteFollowUp',
     summary: 'Delete a follow-up',
     tag: 'Follow-ups',
     access: 'user',
@@ -94,6 +99,7 @@ export const followUpRoutes = (db: Db) => [
   defineRoute({
     method: 'post',
     path: '/follow-ups/{id}/snooze',
+    operationId: 'snoozeFollowUp',
     summary: 'Snooze a follow-up',
     tag: 'Follow-ups',
     access: 'user',
@@ -106,6 +112,7 @@ export const followUpRoutes = (db: Db) => [
   defineRoute({
     method: 'post',
     path: '/follow-ups/{id}/done',
+    operationId: 'completeFollowUp',
     summary: 'Mark a follow-up done',
     tag: 'Follow-ups',
     access: 'user',

@@ -134,6 +134,7 @@ export function registerChart(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: `/api/v1${CHART_PATH}`,
+    operationId: 'getInsightChart',
     summary: 'A metric call drawn as a PNG: a time series, a ranking or a comparison',
     tags: ['Insights'],
     security: [{ bearerAuth: [] }, { apiKey: ['insights'] }],
@@ -152,6 +153,7 @@ export const insightRoutes = (db: Db, runTurn: TurnRunner) => [
   defineRoute({
     method: 'get',
     path: '/insights/metrics',
+    operationId: 'listMetrics',
     summary: 'The metrics your questions are answered from',
     description: 'Each metric with its business rule, unit and the dimensions it can be grouped by.',
     tag: 'Insights',
@@ -172,6 +174,7 @@ export const insightRoutes = (db: Db, runTurn: TurnRunner) => [
   defineRoute({
     method: 'get',
     path: '/insights/query',
+    operationId: 'queryMetric',
     summary: 'One metric over a period, grouped and compared as asked',
     description:
       'The same metric call the assistant makes, without language. Money is integer paise (INR); dates are the business’s own.',
@@ -185,6 +188,7 @@ export const insightRoutes = (db: Db, runTurn: TurnRunner) => [
   defineRoute({
     method: 'post',
     path: '/insights',
+    operationId: 'askBusinessQuestion',
     summary: 'Ask a question about your business in plain words',
     description:
       'English or Hinglish ("who owes me the most?", "kal kitna paisa aaya?"). The answer comes from your connected systems through one metric call, shown in `query`.',

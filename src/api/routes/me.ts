@@ -37,6 +37,7 @@ export const meRoutes = (db: Db, tokens: TokenService, limits: RateLimits) => [
   defineRoute({
     method: 'get',
     path: '/me',
+    operationId: 'getMe',
     summary: 'Who the token belongs to',
     tag: 'Auth',
     access: 'user',
@@ -50,6 +51,7 @@ export const meRoutes = (db: Db, tokens: TokenService, limits: RateLimits) => [
   defineRoute({
     method: 'patch',
     path: '/me',
+    operationId: 'updateMe',
     summary: 'Change your name, time zone or morning briefing',
     description:
       'Set `briefing_time` (HH:MM, your time zone) or `briefing_enabled: false` to stop the briefing.',

@@ -23,6 +23,7 @@ export const memberRoutes = (db: Db, tokens: TokenService) => [
   defineRoute({
     method: 'post',
     path: '/members',
+    operationId: 'addMember',
     summary: 'Add a person to your business',
     description:
       'They sign in with their own phone (POST /auth/otp/send, then /auth/otp/verify) and land in this business.',
@@ -39,6 +40,7 @@ export const memberRoutes = (db: Db, tokens: TokenService) => [
   defineRoute({
     method: 'get',
     path: '/members',
+    operationId: 'listMembers',
     summary: 'List the people of your business, earliest first',
     tag: 'Members',
     access: 'owner',
@@ -55,6 +57,7 @@ export const memberRoutes = (db: Db, tokens: TokenService) => [
   defineRoute({
     method: 'delete',
     path: '/members/{id}',
+    operationId: 'removeMember',
     summary: 'Remove a person from your business',
     description:
       'Their sessions end at once, their open tasks are left unassigned, and their phone is free to sign up or ' +

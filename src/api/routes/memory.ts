@@ -35,6 +35,7 @@ export const memoryRoutes = (memory: MemoryService) => [
   defineRoute({
     method: 'get',
     path: '/memory/search',
+    operationId: 'searchMemory',
     summary: 'Search memory',
     description:
       'Hybrid search of your memories: nearest neighbours by embedding and full-text matches, fused by ' +
@@ -51,6 +52,7 @@ export const memoryRoutes = (memory: MemoryService) => [
   defineRoute({
     method: 'get',
     path: '/memory',
+    operationId: 'listMemories',
     summary: 'List memories',
     description: 'Newest first. Superseded memories only with include_superseded=true.',
     tag: 'Memory',
@@ -68,6 +70,7 @@ export const memoryRoutes = (memory: MemoryService) => [
   defineRoute({
     method: 'post',
     path: '/memory',
+    operationId: 'createMemory',
     summary: 'Remember something',
     description:
       'Stores a statement, or updates the memory it restates (outcome updated or unchanged), or replaces ' +
@@ -84,6 +87,7 @@ export const memoryRoutes = (memory: MemoryService) => [
   defineRoute({
     method: 'get',
     path: '/memory/{id}',
+    operationId: 'getMemory',
     summary: 'Get a memory',
     tag: 'Memory',
     access: 'user',
@@ -95,6 +99,7 @@ export const memoryRoutes = (memory: MemoryService) => [
   defineRoute({
     method: 'delete',
     path: '/memory/{id}',
+    operationId: 'deleteMemory',
     summary: 'Forget a memory',
     description:
       'Deletes it and the older versions it replaced; it is gone from search at once. The audit log keeps ' +

@@ -33,6 +33,7 @@ export const myDayRoutes = (db: Db, prioritize?: Prioritizer) => [
   defineRoute({
     method: 'get',
     path: '/my-day',
+    operationId: 'getMyDay',
     summary: "The user's day: due, overdue, follow-ups, compliance and priorities",
     description:
       "Dates in the user's time zone. `priorities` is ranked by the model when one is configured, else by a " +

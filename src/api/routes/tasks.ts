@@ -20,6 +20,7 @@ export const taskRoutes = (db: Db) => [
   defineRoute({
     method: 'get',
     path: '/tasks',
+    operationId: 'listTasks',
     summary: 'List tasks',
     tag: 'Tasks',
     access: 'user',
@@ -36,6 +37,7 @@ export const taskRoutes = (db: Db) => [
   defineRoute({
     method: 'post',
     path: '/tasks',
+    operationId: 'createTask',
     summary: 'Create a task',
     description: 'A due_at without a due_date sets the date in your time zone.',
     tag: 'Tasks',
@@ -48,6 +50,7 @@ export const taskRoutes = (db: Db) => [
   defineRoute({
     method: 'get',
     path: '/tasks/{id}',
+    operationId: 'getTask',
     summary: 'Get a task',
     tag: 'Tasks',
     access: 'user',
@@ -59,6 +62,7 @@ export const taskRoutes = (db: Db) => [
   defineRoute({
     method: 'patch',
     path: '/tasks/{id}',
+    operationId: 'updateTask',
     summary: 'Change a task',
     tag: 'Tasks',
     access: 'user',
@@ -71,6 +75,7 @@ export const taskRoutes = (db: Db) => [
   defineRoute({
     method: 'delete',
     path: '/tasks/{id}',
+    operationId: 'deleteTask',
     summary: 'Delete a task',
     tag: 'Tasks',
     access: 'user',
@@ -85,6 +90,7 @@ export const taskRoutes = (db: Db) => [
   defineRoute({
     method: 'post',
     path: '/tasks/{id}/complete',
+    operationId: 'completeTask',
     summary: 'Mark a task done',
     tag: 'Tasks',
     access: 'user',

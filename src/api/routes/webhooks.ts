@@ -45,6 +45,7 @@ export const webhookRoutes = (db: Db, policy: WebhookPolicy) => [
   defineRoute({
     method: 'post',
     path: '/webhooks',
+    operationId: 'createWebhook',
     summary: 'Create a webhook endpoint',
     description:
       'The signing secret (whsec_…) is in this response only: a replay of the request (same ' +
@@ -61,6 +62,7 @@ export const webhookRoutes = (db: Db, policy: WebhookPolicy) => [
   defineRoute({
     method: 'get',
     path: '/webhooks',
+    operationId: 'listWebhooks',
     summary: 'List webhook endpoints',
     tag: 'Webhooks',
     access: 'owner',
@@ -77,6 +79,7 @@ export const webhookRoutes = (db: Db, policy: WebhookPolicy) => [
   defineRoute({
     method: 'get',
     path: '/webhooks/{id}',
+    operationId: 'getWebhook',
     summary: 'Get a webhook endpoint',
     tag: 'Webhooks',
     access: 'owner',
@@ -88,6 +91,7 @@ export const webhookRoutes = (db: Db, policy: WebhookPolicy) => [
   defineRoute({
     method: 'patch',
     path: '/webhooks/{id}',
+    operationId: 'updateWebhook',
     summary: 'Change a webhook endpoint',
     description: 'Set enabled=true to resume an endpoint that was disabled (for example after a 410).',
     tag: 'Webhooks',
@@ -103,6 +107,7 @@ export const webhookRoutes = (db: Db, policy: WebhookPolicy) => [
   defineRoute({
     method: 'delete',
     path: '/webhooks/{id}',
+    operationId: 'deleteWebhook',
     summary: 'Delete a webhook endpoint',
     description: 'Its deliveries and their log go with it.',
     tag: 'Webhooks',
@@ -118,6 +123,7 @@ export const webhookRoutes = (db: Db, policy: WebhookPolicy) => [
   defineRoute({
     method: 'post',
     path: '/webhooks/{id}/rotate-secret',
+    operationId: 'rotateWebhookSecret',
     summary: 'Rotate the signing secret',
     description:
       'Returns the new secret, shown only now. For 24 hours both the old and the new secret sign each ' +
@@ -134,6 +140,7 @@ export const webhookRoutes = (db: Db, policy: WebhookPolicy) => [
   defineRoute({
     method: 'get',
     path: '/webhooks/{id}/deliveries',
+    operationId: 'listWebhookDeliveries',
     summary: 'List deliveries and their attempts',
     description: 'Newest first; each delivery carries its attempt log (status code, error, duration, time).',
     tag: 'Webhooks',
@@ -153,6 +160,7 @@ export const webhookRoutes = (db: Db, policy: WebhookPolicy) => [
   defineRoute({
     method: 'post',
     path: '/webhooks/{id}/deliveries/{delivery_id}/redeliver',
+    operationId: 'redeliverWebhookDelivery',
     summary: 'Send a delivery again',
     description:
       'One more attempt, now, with the same webhook-id. Refused while the delivery is still being retried, ' +
@@ -182,7 +190,10 @@ export function registerWebhookEvents(registry: OpenAPIRegistry): void {
     registry.registerWebhook({
       method: 'post',
       path: type,
+      operationId: `on${type.replace(/(^|[._])(\w)/g, (_, __, c: string) => c.toUpperCase())}`,
       summary: type,
+      // What an endpoint receives is signed (webhook-signature), not authenticated by a scheme of ours.
+      security: [],
       description: SIGNING,
       tags: ['Webhooks'],
       request: {

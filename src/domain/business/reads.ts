@@ -32,7 +32,7 @@ export const LIST_QUERIES = {
     source,
     direction: z.enum(['receivable', 'payable']).optional(),
     status: z.enum(['draft', 'open', 'partially_paid', 'paid', 'void']).optional(),
-    party_id: idOf('pty').optional().meta({ example: 'pty_01jq4m7v2a0000000000000000' }),
+    party_id: idOf('pty').optional().meta({ example: 'pty_01jq4m7v2a000000000000' }),
     due_before: day,
     due_after: day,
     overdue: yes.meta({
@@ -43,7 +43,7 @@ export const LIST_QUERIES = {
     ...pageFields,
     source,
     direction: z.enum(['in', 'out']).optional(),
-    party_id: idOf('pty').optional().meta({ example: 'pty_01jq4m7v2a0000000000000000' }),
+    party_id: idOf('pty').optional().meta({ example: 'pty_01jq4m7v2a000000000000' }),
     from: day.meta({ description: 'Paid on or after this day (the business’s time zone)' }),
     to: day.meta({ description: 'Paid on or before this day' }),
   }),
