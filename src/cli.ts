@@ -2,11 +2,12 @@ import { pathToFileURL } from 'node:url';
 import cliProgress from 'cli-progress';
 import { runConsoleChat } from '../channels/console/console-chat.ts';
 import { chooseEmbedder } from './agent/embeddings.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, residencyOf } from './config.ts';
 import { type CommandIo, connectorsCommand, keysCommand } from './connectors/command.ts';
 import type { Connector } from './connectors/types.ts';
 import { openDatabase } from './db/index.ts';
 import { embedderState, type ReembedProgress, reembed } from './domain/memory/index-state.ts';
+import { residentFetch } from './domain/net/residency.ts';
 import { ensureOwner } from './domain/tenants.ts';
 import { createLogger } from './log.ts';
 import { createRuntime, runServer } from './main.ts';
@@ -102,7 +103,10 @@ export async function memoryCommand(
   }
   const db = await openDatabase(config, createLogger(config.LOG_LEVEL));
   try {
-    const embedder = await chooseEmbedder(config);
+    const embedder = await chooseEmbedder({
+      ...config,
+      fetch: residentFetch(residencyOf(config), 'memories to the embeddings endpoint'),
+    });
     const configured = `${embedder.id} (${embedder.dimension} dimensions)`;
     if (sub === 'status') {
       const state = await embedderState(db);

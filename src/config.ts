@@ -3,6 +3,7 @@ import type { RateLimit } from './connectors/http.ts';
 import { type MasterKey, parseMasterKey } from './connectors/vault.ts';
 import { MAX_INDEXED_DIMENSION } from './domain/memory/embedder.ts';
 import { DEFAULT_MEMORY_SETTINGS } from './domain/memory/service.ts';
+import { type ResidencyPolicy, residencyRefusal } from './domain/net/residency.ts';
 import { isE164 } from './domain/phone.ts';
 import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './domain/webhooks/retry-schedule.ts';
 
@@ -133,6 +134,17 @@ export const configSchema = z
     // Connectors may reach private and loopback addresses (a Tally PC or a calendar on the LAN).
     CONNECTOR_ALLOW_PRIVATE: bool.default(false),
     // The vault's master key, `<version>:<base64 of 32 bytes>`; unset outside production: one kept in the db.
+    // Indian data residency: `in` sends business data only to endpoints served from India (see README).
+    DATA_RESIDENCY: z.enum(['off', 'in']).default('off'),
+    RESIDENCY_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .transform((raw) =>
+        raw
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      ),
     CONNECTOR_MASTER_KEY: masterKey.optional(),
     // Earlier master keys, comma-separated, until `axon keys rotate` has re-wrapped what they wrapped.
     CONNECTOR_MASTER_KEYS_RETIRED: z
@@ -195,6 +207,22 @@ export const configSchema = z
         message:
           'openai needs EMBEDDINGS_API_KEY or OPENAI_API_KEY, or EMBEDDINGS_BASE_URL for a local server',
       });
+    }
+    // Every endpoint this configuration would send business data to, held to the residency policy at start.
+    const policy = { mode: c.DATA_RESIDENCY, allowedHosts: c.RESIDENCY_ALLOWED_HOSTS };
+    const openAi = c.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
+    const endpoints: [string, string | undefined, string][] = [
+      ['OPENAI_BASE_URL', c.OPENAI_API_KEY ? openAi : undefined, 'conversations to the model'],
+      [
+        c.EMBEDDINGS_BASE_URL ? 'EMBEDDINGS_BASE_URL' : 'OPENAI_BASE_URL',
+        c.EMBEDDINGS_PROVIDER === 'openai' ? (c.EMBEDDINGS_BASE_URL ?? openAi) : undefined,
+        'memories to the embeddings endpoint',
+      ],
+      ['OPENAI_BASE_URL', c.OPENAI_API_KEY && c.OPENAI_TRANSCRIBE_MODEL ? openAi : undefined, 'voice notes'],
+    ];
+    for (const [setting, url, what] of endpoints) {
+      const refusal = url ? residencyRefusal(policy, url, what) : null;
+      if (refusal) ctx.addIssue({ code: 'custom', path: [setting], message: refusal });
     }
     if (c.MEMORY_SUPERSEDE_SIMILARITY > c.MEMORY_DEDUP_SIMILARITY) {
       ctx.addIssue({
@@ -272,6 +300,14 @@ function connectorOverrides(env: Record<string, string>, ctx: z.RefinementCtx): 
 
 export type Config = z.infer<typeof configSchema> & { CONNECTOR_OVERRIDES: ConnectorOverrides };
 
+/** The residency policy these settings ask for. */
+export const residencyOf = (
+  c: Pick<Config, 'DATA_RESIDENCY' | 'RESIDENCY_ALLOWED_HOSTS'>,
+): ResidencyPolicy => ({
+  mode: c.DATA_RESIDENCY,
+  allowedHosts: c.RESIDENCY_ALLOWED_HOSTS,
+});
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -284,7 +320,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(present);
   const overrides = z.record(z.string(), z.string()).transform(connectorOverrides).safeParse(present);
   const issues = [...(parsed.error?.issues ?? []), ...(overrides.error?.issues ?? [])];
-  if (!parsed.success || !overrides.success) {
+  if (parsed.success && overrides.success) {
+    const policy = { mode: parsed.data.DATA_RESIDENCY, allowedHosts: parsed.data.RESIDENCY_ALLOWED_HOSTS };
+    for (const [id, url] of Object.entries(overrides.data.baseUrls)) {
+      const refusal = residencyRefusal(policy, url, `${id} data`);
+      const key = `CONNECTOR_${id.toUpperCase().replaceAll('-', '_')}_BASE_URL`;
+      if (refusal) issues.push({ code: 'custom', path: [key], message: refusal, input: url });
+    }
+  }
+  if (!parsed.success || !overrides.success || issues.length > 0) {
     const lines = issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid settings:\n${lines.join('\n')}`);
   }

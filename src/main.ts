@@ -15,7 +15,7 @@ import { loadPrompts, type Prompts } from './agent/prompts.ts';
 import { createTurnRunner, type TurnRunner } from './agent/runner.ts';
 import { createApp } from './api/app.ts';
 import { answerClientErrors } from './api/client-errors.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, residencyOf } from './config.ts';
 import { statementFromChat } from './connectors/bank-statement/chat.ts';
 import { createBridge } from './connectors/bridge.ts';
 import { connectorName } from './connectors/catalog.ts';
@@ -34,6 +34,7 @@ import type { Embedder } from './domain/memory/embedder.ts';
 import { type MemoryExtractor, offlineExtractor } from './domain/memory/extractor-offline.ts';
 import { ensureEmbedder } from './domain/memory/index-state.ts';
 import { createMemoryService, type MemoryService } from './domain/memory/service.ts';
+import { residentFetch } from './domain/net/residency.ts';
 import { logNotifier, type Notifier } from './domain/notifier.ts';
 import type { Prioritizer } from './domain/priorities.ts';
 import { databaseKnowsZone } from './domain/profile.ts';
@@ -142,7 +143,10 @@ export interface RuntimeOverrides {
 
 /** The configured embedder, checked against the one the database's memories were built with. */
 async function readyEmbedder(config: Config, db: Db): Promise<Embedder> {
-  const embedder = await chooseEmbedder(config);
+  const embedder = await chooseEmbedder({
+    ...config,
+    fetch: residentFetch(residencyOf(config), 'memories to the embeddings endpoint'),
+  });
   // A different embedder is refused (EmbedderMismatchError) with a message to run `axon memory reembed`.
   await ensureEmbedder(db, embedder);
   return embedder;
@@ -197,7 +201,12 @@ async function wire(
     const unlisten = await db.listen?.(SESSIONS_CHANNEL, () => tokens.forget());
     if (unlisten) opened.add(unlisten);
   }
-  const chosen = opts.model ?? (await chooseModel(config));
+  const chosen =
+    opts.model ??
+    (await chooseModel({
+      ...config,
+      fetch: residentFetch(residencyOf(config), 'conversations to the model'),
+    }));
   const prompts = loadPrompts();
   const prioritize =
     chosen.model instanceof OfflineChatModel
@@ -306,6 +315,7 @@ async function wire(
     connectors: connectorService,
     bridge: createBridge(connectors),
     apiKeys: createApiKeyService(db, { live: config.NODE_ENV === 'production' }),
+    residency: config.DATA_RESIDENCY,
     oauth: createOAuthFlow(connectors, connectorService, {
       publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
       clients: config.CONNECTOR_OVERRIDES.oauthClients,

@@ -1,8 +1,9 @@
 import { openAiTranscriber } from '../../src/agent/transcription.ts';
-import type { Config } from '../../src/config.ts';
+import { type Config, residencyOf } from '../../src/config.ts';
 import { postgresAdvisoryLocks } from '../../src/db/advisory-lock.ts';
 import type { Db } from '../../src/db/types.ts';
 import type { OtpSender } from '../../src/domain/auth/otp-sender.ts';
+import { residentFetch } from '../../src/domain/net/residency.ts';
 import type { Notifier } from '../../src/domain/notifier.ts';
 import { findUserIdByPhone } from '../../src/domain/tenants.ts';
 import type { Logger } from '../../src/log.ts';
@@ -48,6 +49,7 @@ export function whatsappFromConfig(
             baseURL: config.OPENAI_BASE_URL,
             apiKey: config.OPENAI_API_KEY,
             model: config.OPENAI_TRANSCRIBE_MODEL,
+            fetch: residentFetch(residencyOf(config), 'voice notes'),
           })
         : undefined,
     async onLoggedOut(reason) {

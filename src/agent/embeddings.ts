@@ -16,6 +16,8 @@ export interface EmbeddingSettings {
   OPENAI_API_KEY?: string | undefined;
   OPENAI_BASE_URL?: string | undefined;
   OPENAI_TIMEOUT_MS: number;
+  /** The fetch the client calls with (the residency policy's). */
+  fetch?: typeof fetch;
 }
 
 export interface OpenAiEmbedderOptions {
@@ -120,5 +122,6 @@ export async function chooseEmbedder(s: EmbeddingSettings): Promise<Embedder> {
     model: s.EMBEDDINGS_MODEL,
     dimensions: s.EMBEDDINGS_DIMENSIONS,
     timeoutMs: s.OPENAI_TIMEOUT_MS,
+    ...(s.fetch ? { fetch: s.fetch } : {}),
   });
 }

@@ -6,6 +6,8 @@ export interface ModelSettings {
   OPENAI_BASE_URL?: string | undefined;
   OPENAI_MODEL: string;
   OPENAI_TIMEOUT_MS: number;
+  /** The fetch the client calls with (the residency policy's). */
+  fetch?: typeof fetch;
 }
 
 export interface ChosenModel {
@@ -27,7 +29,10 @@ export async function chooseModel(s: ModelSettings): Promise<ChosenModel> {
     temperature: 0.2,
     timeout: s.OPENAI_TIMEOUT_MS,
     maxRetries: 2,
-    ...(s.OPENAI_BASE_URL ? { configuration: { baseURL: s.OPENAI_BASE_URL } } : {}),
+    configuration: {
+      ...(s.OPENAI_BASE_URL ? { baseURL: s.OPENAI_BASE_URL } : {}),
+      ...(s.fetch ? { fetch: s.fetch } : {}),
+    },
   });
   return { model, name: s.OPENAI_MODEL };
 }

@@ -12,6 +12,8 @@ export interface TranscriberSettings {
   apiKey: string;
   model: string;
   timeoutMs?: number;
+  /** The fetch it calls with (the residency policy's). */
+  fetch?: typeof fetch;
 }
 
 const transcriptionResponse = z.object({ text: z.string() });
@@ -41,7 +43,7 @@ export function openAiTranscriber(settings: TranscriberSettings): Transcriber {
       form.append('response_format', 'json');
       let res: Response;
       try {
-        res = await fetch(url, {
+        res = await (settings.fetch ?? fetch)(url, {
           method: 'POST',
           headers: { authorization: `Bearer ${settings.apiKey}` },
           body: form,

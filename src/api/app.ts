@@ -12,6 +12,7 @@ import type { ApiKeyService } from '../domain/auth/api-keys.ts';
 import type { OtpService } from '../domain/auth/otp.ts';
 import type { TokenService } from '../domain/auth/tokens.ts';
 import type { MemoryService } from '../domain/memory/service.ts';
+import type { ResidencyMode } from '../domain/net/residency.ts';
 import type { Prioritizer } from '../domain/priorities.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { sendData, sendError } from './envelope.ts';
@@ -68,6 +69,8 @@ export interface AppDeps {
   /** Chat channels' webhook routes (Telegram), outside /api/v1 and its envelope: vendors post here. */
   channelWebhooks?: { path: string; handlers: RequestHandler[] }[];
   connectors?: ConnectorService;
+  /** DATA_RESIDENCY, reported by /me and /readyz. */
+  residency?: ResidencyMode;
   /** API keys for integrations (absent: only session tokens authenticate). */
   apiKeys?: ApiKeyService;
   /** Where bridges on owners' PCs push what they read (Tally). */
@@ -105,7 +108,11 @@ export function createApp(deps: AppDeps): Express {
   app.get('/readyz', async (_req, res) => {
     try {
       await deps.db.query('SELECT 1');
-      sendData(res, 200, { status: 'ready', database: deps.db.kind });
+      sendData(res, 200, {
+        status: 'ready',
+        database: deps.db.kind,
+        data_residency: deps.residency ?? 'off',
+      });
     } catch {
       sendError(res, 503, { code: 'not_ready', message: 'The database is not reachable.' });
     }
@@ -126,7 +133,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: deps.bodyLimit }));
   mountRoutes(api, registry, deps.db, [
     ...authRoutes(deps.otp, deps.tokens),
-    ...meRoutes(db, deps.tokens, deps.limits),
+    ...meRoutes(db, deps.tokens, deps.limits, deps.residency ?? 'off'),
     ...(deps.apiKeys ? apiKeyRoutes(deps.apiKeys) : []),
     ...memberRoutes(db, deps.tokens),
     ...myDayRoutes(db, deps.prioritize),

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RefusedAddressError } from '../domain/net/address-policy.ts';
+import { type ResidencyPolicy, residencyRefusal } from '../domain/net/residency.ts';
 import { ConnectorAuthError, ConnectorError, ConnectorSetupError } from './errors.ts';
 
 /**
@@ -110,6 +111,8 @@ export interface VendorClientOptions {
   waiting?: Waiting;
   /** The fetch to call with: the address policy's own for an owner's address (guarded-fetch.ts). */
   fetch?: typeof fetch;
+  /** Where the business's data may be sent (DATA_RESIDENCY): checked before every request. */
+  residency?: ResidencyPolicy;
 }
 
 /** Seconds (Shopify sends "2.0") or an HTTP date; undefined when absent or unreadable. */
@@ -179,6 +182,8 @@ export function createVendorClient(options: VendorClientOptions) {
     req: RequestOptions = {},
   ): Promise<VendorResponse<T>> {
     const url = urlFor(path, req.query);
+    const refusal = options.residency && residencyRefusal(options.residency, url, `${connector} data`);
+    if (refusal) throw new ConnectorSetupError(connector, refusal);
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       let res: Response;

@@ -1,4 +1,4 @@
-import type { Config } from '../config.ts';
+import { type Config, residencyOf } from '../config.ts';
 import type { Db } from '../db/types.ts';
 import { getOrCreateSecret } from '../domain/auth/secrets.ts';
 import type { Logger } from '../log.ts';
@@ -110,6 +110,7 @@ export async function runtimeFromConfig(
     baseUrls: config.CONNECTOR_OVERRIDES.baseUrls,
     rateLimits: config.CONNECTOR_OVERRIDES.rateLimits,
     allowPrivate: config.CONNECTOR_ALLOW_PRIVATE,
+    residency: residencyOf(config),
     ...(now ? { now } : {}),
   });
 }

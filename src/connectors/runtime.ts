@@ -1,4 +1,5 @@
 import type { Db } from '../db/types.ts';
+import type { ResidencyPolicy } from '../domain/net/residency.ts';
 import type { Logger } from '../log.ts';
 import { CONNECTORS } from './catalog.ts';
 import { guardedFetch } from './guarded-fetch.ts';
@@ -34,6 +35,8 @@ export interface ConnectorRuntime {
   allowPrivate: boolean;
   /** The fetch for owner-given addresses when they may not be private: the policy applied at connect time. */
   ownerFetch(): typeof fetch;
+  /** Where the business's data may be sent (DATA_RESIDENCY). */
+  residency: ResidencyPolicy;
 }
 
 export interface ConnectorRuntimeOptions {
@@ -47,6 +50,7 @@ export interface ConnectorRuntimeOptions {
   http?: HttpSettings;
   now?: () => Date;
   allowPrivate?: boolean;
+  residency?: ResidencyPolicy;
 }
 
 export function createConnectorRuntime(o: ConnectorRuntimeOptions): ConnectorRuntime {
@@ -72,6 +76,7 @@ export function createConnectorRuntime(o: ConnectorRuntimeOptions): ConnectorRun
     now: o.now ?? (() => new Date()),
     logger: o.logger,
     allowPrivate: o.allowPrivate ?? false,
+    residency: o.residency ?? { mode: 'off', allowedHosts: [] },
     ownerFetch: () => {
       guarded ??= guardedFetch();
       return guarded;
@@ -146,6 +151,7 @@ export function contextFor(
       ...(connector.errorText && { errorText: connector.errorText }),
       ...(connector.refused && { refused: connector.refused }),
       ...(connector.ownerHosted && !runtime.allowPrivate && { fetch: runtime.ownerFetch() }),
+      residency: runtime.residency,
     }),
   };
   return ctx;

@@ -181,7 +181,7 @@ describeEachDb('API contract', (get) => {
     expect(health.status).toBe(200);
     expectEnvelope(health, true);
     const ready = await api.request('GET', '/readyz');
-    expect(ready.body.data).toEqual({ status: 'ready', database: get().db.kind });
+    expect(ready.body.data).toEqual({ status: 'ready', database: get().db.kind, data_residency: 'off' });
   });
 });
 

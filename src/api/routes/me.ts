@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/types.ts';
 import type { Session, TokenService } from '../../domain/auth/tokens.ts';
+import type { ResidencyMode } from '../../domain/net/residency.ts';
 import { getProfile, type Profile, ProfileUpdate, updateProfile } from '../../domain/profile.ts';
 import { Plan, Role } from '../../domain/tenants.ts';
 import { limitFor, type RateLimits } from '../middleware/rate-limit.ts';
@@ -20,10 +21,18 @@ const Me = z
       .meta({ description: 'Local time of the morning briefing, HH:MM', example: '08:00' }),
     briefing_enabled: z.boolean(),
     rate_limit_per_minute: z.number().int(),
+    data_residency: z
+      .enum(['off', 'in'])
+      .meta({ description: '`in`: business data goes only to endpoints served from India (DATA_RESIDENCY)' }),
   })
   .meta({ id: 'Me' });
 
-const meOf = (session: Session, profile: Profile, limits: RateLimits): z.infer<typeof Me> => ({
+const meOf = (
+  session: Session,
+  profile: Profile,
+  limits: RateLimits,
+  residency: ResidencyMode,
+): z.infer<typeof Me> => ({
   user_id: session.userId,
   tenant_id: session.tenantId,
   phone: session.phone,
@@ -31,9 +40,10 @@ const meOf = (session: Session, profile: Profile, limits: RateLimits): z.infer<t
   plan: session.plan,
   ...profile,
   rate_limit_per_minute: limitFor(session, limits),
+  data_residency: residency,
 });
 
-export const meRoutes = (db: Db, tokens: TokenService, limits: RateLimits) => [
+export const meRoutes = (db: Db, tokens: TokenService, limits: RateLimits, residency: ResidencyMode) => [
   defineRoute({
     method: 'get',
     path: '/me',
@@ -45,7 +55,7 @@ export const meRoutes = (db: Db, tokens: TokenService, limits: RateLimits) => [
     response: Me,
     handler: async ({ session, ctx }) => {
       const profile = await getProfile(db, { ...ctx, userId: session.userId });
-      return { data: meOf(session, profile, limits) };
+      return { data: meOf(session, profile, limits, residency) };
     },
   }),
   defineRoute({
@@ -63,7 +73,7 @@ export const meRoutes = (db: Db, tokens: TokenService, limits: RateLimits) => [
       const profile = await updateProfile(db, { ...ctx, userId: session.userId }, body);
       // This process's next request must see the new zone and name (others hear it from the database).
       tokens.forget(session.userId);
-      return { data: meOf(session, profile, limits) };
+      return { data: meOf(session, profile, limits, residency) };
     },
   }),
 ];

@@ -32,11 +32,14 @@ export interface TokenSettings {
    * every other process; this bound covers a notification missed while a listener reconnects. 0: ask every time.
    */
   sessionCacheMs: number;
+  /** Now, in milliseconds (tests move it past a token's expiry instead of waiting for it). */
+  now?: () => number;
 }
 
 /** Bearer tokens: HS256 JWTs naming a session row, so logout can revoke a token before it expires. */
 export function createTokenService(db: Db, secret: string, settings: TokenSettings = { sessionCacheMs: 0 }) {
   const key = new TextEncoder().encode(secret);
+  const now = settings.now ?? Date.now;
   // By the token itself: the very string that verified a moment ago verifies again, so a kept token skips
   // the signature check as well as the session's query, until its session check is due or it expires.
   const checked = new Map<string, { until: number; session: Session }>();
@@ -45,7 +48,7 @@ export function createTokenService(db: Db, secret: string, settings: TokenSettin
     if (settings.sessionCacheMs <= 0) return;
     const oldest = checked.keys().next();
     if (checked.size >= MAX_CACHED && !oldest.done) checked.delete(oldest.value);
-    checked.set(token, { until: Math.min(Date.now() + settings.sessionCacheMs, expiresAt), session });
+    checked.set(token, { until: Math.min(now() + settings.sessionCacheMs, expiresAt), session });
   }
 
   async function issue(userId: string, tenantId: string): Promise<AccessToken> {
@@ -67,13 +70,17 @@ export function createTokenService(db: Db, secret: string, settings: TokenSettin
 
   async function authenticate(token: string): Promise<Session> {
     const hit = checked.get(token);
-    if (hit && hit.until > Date.now()) return hit.session;
+    if (hit && hit.until > now()) return hit.session;
     checked.delete(token);
     let sub: string | undefined;
     let jti: string | undefined;
     let exp = 0;
     try {
-      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, key, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+        currentDate: new Date(now()),
+      });
       sub = payload.sub;
       jti = payload.jti;
       exp = (payload.exp ?? 0) * 1000;
