@@ -33,11 +33,11 @@ for (const name of ['scenarios', 'scenarios2', 'scenarios3'] satisfies ScenarioF
   }
 }
 
-{
+for (const name of ['questions', 'fresh']) {
   const db = await openDatabase({ DATA_DIR: 'memory://', DATABASE_POOL_SIZE: 1 }, createLogger('silent'));
   try {
-    const scores = await evaluateInsights(db, loadQuestions('questions'));
-    const title = 'insights/questions.json (books synced from the fakes, real turns, PGlite)';
+    const scores = await evaluateInsights(db, loadQuestions(name));
+    const title = `insights/${name}.json (books synced from the fakes, real turns, PGlite)`;
     console.log(formatScore(`${title}: the metric call`, scores.call));
     console.log();
     console.log(formatScore(`${title}: the answer`, scores.answer));

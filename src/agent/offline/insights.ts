@@ -57,6 +57,31 @@ const OUTSIDE = any([
   'tankhwah',
   'maal kitna',
   'godown mein kitna',
+  'income tax',
+  'advance tax',
+  'tax liability',
+  'itr',
+]);
+
+/**
+ * Running costs and obligations the books here do not hold. Asked about, they are outside the catalogue; but
+ * they are also what tasks are made of ("kal rent dena hai"), so they alone never make a message a question.
+ */
+const RUNNING_COSTS = any([
+  'gst return',
+  'tax return',
+  'rent',
+  'kiraya',
+  'kiraye',
+  'bijli',
+  'electricity',
+  'loan',
+  'emi',
+  'interest',
+  'byaj',
+  'wages',
+  'petrol',
+  'diesel',
 ]);
 
 const FESTIVALS = any([
@@ -101,7 +126,7 @@ const METRIC_WORDS: [MetricName, RegExp][] = [
   [
     'overdue_receivables',
     re(
-      'overdue|late (?:pay\\w*|payment\\w*|hai|hain|deta|dete|karta|karte)|pays? late|der se|past due|due date (?:nikal|cross|over|gone)\\w*|time (?:pe|par) (?:nahi|nahin)|delay\\w* (?:payment|karta|karte)',
+      'overdue|late (?:pay\\w*|payment\\w*|hai|hain|deta|dete|karta|karte)|pays? late|der se|past (?:the )?due|time nikal gaya|date nikal gayi|due nikal\\w*|due date (?:nikal|cross|over|gone)\\w*|time (?:pe|par) (?:nahi|nahin)|delay\\w* (?:payment|karta|karte)',
     ),
   ],
   [
@@ -113,23 +138,33 @@ const METRIC_WORDS: [MetricName, RegExp][] = [
   [
     'receivables_outstanding',
     re(
-      'owes?|owed|owing|dues|due from|receivables?|outstanding|baaki|baki|bakaya|udhaar|udhar|(?:lena|lene|leni) (?:hai|hain|baaki|baki)|pending (?:payment|amount|paisa)|payment pending|(?:nahi|nahin) diya|not (?:yet )?paid|unpaid|credit (?:pe|par) (?:diya|hai)',
+      'owes?|owed|owing|dues|due from|receivables?|outstanding|pending from|stuck (?:with|in)|udhari|udhaari|(?:market|bazaar|bazar) (?:mein|me|main) (?:kitna|paisa)|(?:still )?to be (?:collected|received|paid)|yet to (?:collect|receive|come)|(?:fasa|phasa|atka|atki|atke) (?:hua|hai|hain|pada)|baaki|baki|bakaya|udhaar|udhar|(?:lena|lene|leni) (?:hai|hain|baaki|baki)|pending (?:payment|amount|paisa)|payment pending|(?:nahi|nahin) diya|not (?:yet )?paid|unpaid|credit (?:pe|par) (?:diya|hai)',
     ),
   ],
   // what a customer bought is a sale
-  ['sales', re('(?:customers?|buyers?|clients?|grahak) (?:\\w+ )?(?:bought|purchased|kharid\\w*)')],
+  [
+    'sales',
+    re(
+      '(?:customers?|buyers?|clients?|grahak) (?:\\w+ )?(?:bought|purchased|kharid\\w*)|billed|(?:did|do) (?:i|we) bill',
+    ),
+  ],
   ['purchases', re('purchases?|purchased|bought|kharid\\w*|maal (?:liya|mangaya|aaya)|procure\\w*')],
+  [
+    'net_cash_flow',
+    re(
+      'cash ?flow|net cash|inflow|outflow|in (?:and|vs|minus) (?:money )?out|kitna (?:aaya|aya) (?:aur |or )?kitna (?:gaya|gya)|aane jaane|aaya aur gaya',
+    ),
+  ],
   [
     'payments_made',
     re(
-      'paid (?:out|to)|payments? (?:made|out|to|diye|di|kiye|kiya)|(?:maine|humne|hamne) .*(?:diya|diye|di|bheja|bheje|kiya)|outgoing|(?:paisa|paise) gaya|gaye kitne|kitna (?:gaya|diya)',
+      'paid (?:out|to)|payments? (?:made|out|to|diye|di|kiye|kiya)|(?:we|i) (?:\\w+ )?(?:pay|paid) (?:our |my |the )?(?:suppliers?|vendors?)|(?:maine|humne|hamne) .*(?:diya|diye|di|bheja|bheje|kiya)|outgoing|(?:paisa|paise) gaya|gaye kitne|kitna (?:gaya|diya)',
     ),
   ],
-  ['net_cash_flow', re('cash ?flow|net cash|in (?:and|vs|minus) out')],
   [
     'payments_received',
     re(
-      'payments? (?:from|by)|collections?|collected|collect|received|receive|receipts?|aaya|aya|aaye|aaya hai|aayi|mila|mile|mili|jama|credit hua|came in|come in|money in|(?:paisa|paise|payment) (?:aaya|aya|aaye|mila|mile|aayi)|kitna paisa|incoming|vasooli|wasooli|vasuli',
+      'payments? (?:from|by)|(?:pay|pays|paid) (?:us|me|anything)|collections?|collected|collect|received|receive|receipts?|aaya|aya|aaye|aaya hai|aayi|mila|mile|mili|jama|credit hua|came in|come in|money in|(?:paisa|paise|payment) (?:aaya|aya|aaye|mila|mile|aayi)|kitna paisa|incoming|vasooli|wasooli|vasuli',
     ),
   ],
   [
@@ -144,7 +179,12 @@ const PARTY_RANKING = re(
   'which|who|whom|kaun|kaunsa|kaunse|kaunsi|kis|kisne|kisko|kiska|kiske|kiski|kinhone|top|best|biggest|largest|highest|most|least|lowest|smallest|sabse|party ?wise|customer ?wise|client ?wise|supplier ?wise|list',
 );
 const GROUPS: [NonNullable<MetricCall['group_by']>, RegExp][] = [
-  ['aging', re('aging|ageing|how (?:old|late)|kitne din (?:se|purana|purane)|buckets?')],
+  [
+    'aging',
+    re(
+      'aging|ageing|how (?:old|late)|how many days|days late|(?:30|60|90) din|din se (?:zyada|jyada) purana|kitne din (?:se|purana|purane)|buckets?',
+    ),
+  ],
   [
     'method',
     re(
@@ -154,7 +194,7 @@ const GROUPS: [NonNullable<MetricCall['group_by']>, RegExp][] = [
   [
     'month',
     re(
-      'month ?wise|monthly|by month|per month|mahine (?:ke )?(?:hisab|hisaab|wise)|har mahine|mahina ?wise|month by month',
+      'month ?wise|monthly|by month|per month|mahine ?war|mahina dar mahina|har month|mahine (?:ke )?(?:hisab|hisaab|wise)|har mahine|mahina ?wise|month by month',
     ),
   ],
   [
@@ -171,7 +211,7 @@ const GROUPS: [NonNullable<MetricCall['group_by']>, RegExp][] = [
 ];
 
 const COMPARE = re(
-  'vs|versus|against|compared?|comparison|mukab\\w*|muqab\\w*|tulna|se zyada|se kam|badha|ghata|growth|change',
+  'vs|versus|against|compared?|comparison|mukab\\w*|muqab\\w*|tulna|se zyada|se kam|badha|ghata|growth|change|up from|down from|more than|less than|higher than|lower than',
 );
 const LAST_YEAR = re(
   '(?:same (?:time|period|month|quarter) )?last year|pichle saal|pichhle saal|pichla saal|isi time pichle|year on year|yoy',
@@ -185,7 +225,7 @@ const PERIOD_WORDS: [Exclude<MetricCall['period'], object | undefined>, RegExp][
     'last_week',
     re('last week|previous week|pichle hafte|pichhle hafte|pichla hafta|pichle week|last hafte|pichhle week'),
   ],
-  ['this_week', re('this week|is hafte|iss hafte|is week|iss week|current week|hafte (?:mein|me|bhar)')],
+  ['this_week', re('this weeks?|is hafte|iss hafte|is week|iss week|current week|hafte (?:mein|me|bhar)')],
   [
     'last_month',
     re('last month|previous month|pichle mahine|pichhle mahine|pichla mahina|pichle month|last mahine'),
@@ -193,11 +233,11 @@ const PERIOD_WORDS: [Exclude<MetricCall['period'], object | undefined>, RegExp][
   [
     'this_month',
     re(
-      'this month|is mahine|iss mahine|is month|iss month|current month|mahine (?:mein|me|bhar)|month to date|mtd',
+      'this months?|is mahine|iss mahine|is month|iss month|current month|mahine (?:mein|me|bhar)|month to date|mtd',
     ),
   ],
   ['last_quarter', re('last quarter|previous quarter|pichle quarter|pichhle quarter|pichla quarter')],
-  ['this_quarter', re('this quarter|is quarter|iss quarter|current quarter|quarter to date|qtd')],
+  ['this_quarter', re('this quarters?|is quarter|iss quarter|current quarter|quarter to date|qtd')],
   [
     'last_fy',
     re(
@@ -250,13 +290,15 @@ const NOT_NAME = new Set(
     'biggest largest worst aging ageing mode method wise month quarter sales sale collection collections ' +
     'overdue outstanding sabse zyada jyada kaun kis kiska kiske kiski saal sabhi pichle pichhle pichla same ' +
     'time pending due lena dena baaki baki compared against versus vs every each any business businesses ' +
-    'company companies system server on in sab poore pure sare saare'
+    'company companies system server on in sab poore pure sare saare fy trend inflow outflow minus plus net ' +
+    'platform days day late many purchases purchase anything everything still be collected received ' +
+    'right now money much from most for to of by with at'
   ).split(' '),
 );
 
 /** A name as a person wrote it in a slot: the words left when the glue around it is dropped. */
 function nameIn(words: string): string | undefined {
-  const kept = words.split(' ').filter((w) => w && !NOT_NAME.has(w));
+  const kept = words.split(' ').filter((w) => w && !NOT_NAME.has(w) && !/^\d+$/.test(w));
   return kept.length > 0 && kept.length <= 5 ? kept.join(' ') : undefined;
 }
 
@@ -264,7 +306,7 @@ const PARTY_SLOTS = [
   // "ABC Traders ka kitna baaki hai", "sharma ji se kitna aaya", "XYZ ne kitna diya"
   / ((?:[\p{L}\p{N}&.]+ ){1,5}?)(?:ka|ki|ke|se|ne|wale|wala|waale) (?:(?:is|iss|pichle|pichhle|last|this|aaj|kal) \p{L}+ )?(?:kitna|kitne|kitni|total|sara|saara|baaki|baki|payment|paisa|paise|balance|udhaar|udhar|dues|bill|invoice|order|abhi|ab)/u,
   // "how much does ABC Traders owe", "has Mehta paid"
-  / (?:does|did|do|has|have|is) ((?:[\p{L}\p{N}&.]+ ){1,5}?)(?:owe|owes|pay|paid|buy|bought|order|ordered|still)/u,
+  / (?:does|did|do|has|have|is) ((?:[\p{L}\p{N}&.]+ ){1,5}?)(?:owe|owes|pay|paid|buy|bought|order|ordered|still|overdue|late|due)/u,
   // "payments from ABC Traders", "sales to XYZ this month", "dues of Sharma"
   / (?:from|to|of|by|for) ((?:[\p{L}\p{N}&.]+ ){1,5}?)(?:(?:this|last|in|during|since|so far|till|until|today|yesterday) |\? |$)/u,
 ];
@@ -316,7 +358,11 @@ function monthOf(t: string, today: string): string | undefined {
   return !m[2] && key > today.slice(0, 7) ? `${year - 1}-${key.slice(5)}` : key;
 }
 
-function periodOf(t: string, ctx: DateContext): MetricCall['period'] {
+/** "the same time last year": what a comparison is made with, not the period asked about. */
+const SAME_LAST_YEAR = / same (?:time|period|month|quarter|week|day) (?:as |of )?last year /g;
+
+function periodOf(text: string, ctx: DateContext): MetricCall['period'] {
+  const t = text.replace(SAME_LAST_YEAR, ' ');
   const today = localDate(ctx.now, ctx.timezone);
   const n = LAST_N_DAYS.exec(t);
   if (n?.[1] && n[1] !== '7' && n[1] !== '30') {
@@ -338,6 +384,8 @@ function periodOf(t: string, ctx: DateContext): MetricCall['period'] {
   return monthOf(t, today);
 }
 
+const SINCE = re('since|ke baad se|ke baad|jab se|tab se|se lekar');
+
 /** What someone asks to have done, as against a number they want: such a message is a request. */
 const REQUEST = re(
   'send|bhej\\w*|call|phone|ring|pay|paid|file|deposit|prepare|make|bana\\w*|book|order (?:karo|kar|de|do)|check|verify|email|mail|whatsapp|message|msg|remind|yaad|karo|kar do|kar dena|karna|karni|karne|kar liya|kar li|kar lia|de di|de diya|diya|ho gaya|ho gayi|ho gaye|done|completed|finished|lana|lao|le aao|collect|recover|get|take|add|create|note|save|shift|move|postpone|prepone|push|reschedule|cancel|count',
@@ -349,20 +397,39 @@ const REQUEST = re(
  */
 export function namesNumbers(norm: string): boolean {
   const t = normalise(norm);
-  if (REQUEST.test(t)) return false;
   const epoch = { now: new Date(0), timezone: 'UTC' };
-  if (FESTIVALS.test(t) || (OUTSIDE.test(t) && periodOf(t, epoch) !== undefined)) return true;
   const q = parseBusinessQuestion(norm, epoch);
+  // "total receivables pls", "overdue aging report": a total or a report of a metric is a number asked for.
+  const totalAsked = TOTAL_ASKED.test(t);
+  // "total salary paid last month": a total of what the books cannot tell is still a question.
+  if (totalAsked && OUTSIDE.test(t) && periodOf(t, epoch) !== undefined) return true;
+  // A verb of doing asks for something done, except the GST paid on purchases and what is still to be collected.
+  const asksNumber = q.kind === 'metric' && (q.call.metric === 'gst_paid' || STILL_TO_COME.test(t));
+  if (REQUEST.test(t) && !asksNumber) return false;
+  if (FESTIVALS.test(t) || (OUTSIDE.test(t) && periodOf(t, epoch) !== undefined)) return true;
   if (q.kind !== 'metric') return false;
   const { period, group_by, compare_to } = q.call;
-  return period !== undefined || group_by !== undefined || compare_to !== undefined || q.party !== undefined;
+  return (
+    totalAsked ||
+    STILL_TO_COME.test(t) ||
+    period !== undefined ||
+    group_by !== undefined ||
+    compare_to !== undefined ||
+    q.party !== undefined
+  );
 }
+
+const TOTAL_ASKED = re('total|overall|kul|report');
+const STILL_TO_COME = re('(?:still )?to be (?:collected|received)|yet to (?:collect|receive|come)');
 
 export function parseBusinessQuestion(text: string, ctx: DateContext): BusinessQuestion {
   const t = normalise(text);
   const festival = FESTIVALS.exec(t);
   if (festival) return { kind: 'ask_period', said: festival[0] };
-  if (OUTSIDE.test(t)) return { kind: 'outside' };
+  // "since the new shop opened", "dukaan khulne ke baad se": a start only the owner knows the date of.
+  const since = SINCE.exec(t);
+  if (since && periodOf(t, ctx) === undefined) return { kind: 'ask_period', said: since[0] };
+  if (OUTSIDE.test(t) || RUNNING_COSTS.test(t)) return { kind: 'outside' };
   const metric = METRIC_WORDS.find(([, words]) => words.test(t))?.[0];
   if (!metric) return { kind: 'outside' };
   const call: MetricCall = { metric };

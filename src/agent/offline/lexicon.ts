@@ -1247,6 +1247,21 @@ export const DAY_WORDS = [
  */
 export const BUSINESS_NUMBERS = [
   // English
+  'purchase',
+  'purchases',
+  'purchased',
+  'billed',
+  'did i bill',
+  'did we bill',
+  'inflow',
+  'outflow',
+  'aging',
+  'ageing',
+  'overdue amount',
+  'overdue payment',
+  'overdue payments',
+  'overdue invoices',
+  'overdue on',
   'sale',
   'sales',
   'sell',
@@ -1339,6 +1354,11 @@ export const BUSINESS_NUMBERS = [
   'ledger',
   'accounts',
   // Hinglish
+  'kharidari',
+  'kharidi',
+  'udhari',
+  'udhaar',
+  'vasooli',
   'bikri',
   'becha',
   'beche',
