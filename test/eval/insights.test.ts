@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDb } from '../support/db.ts';
+import { expectGroupsHeldOut } from './checks.ts';
 import { accuracy } from './evaluate.ts';
 import { evaluateInsights, type InsightScores, loadQuestions } from './insights/evaluate.ts';
 import { failureLines } from './report.ts';
@@ -11,6 +12,16 @@ describe('the insights questions', () => {
     expect(Math.abs(en - (set.cases.length - en))).toBeLessThanOrEqual(set.cases.length * 0.1);
     const kinds = new Set(set.cases.map((c) => c.expect.kind));
     expect([...kinds].sort()).toEqual(['ask_period', 'metric', 'outside']);
+  });
+});
+
+describe('the fresh insights questions', () => {
+  const set = loadQuestions('fresh');
+  it('are at least 150, balanced between the languages, with half of each group held out', () => {
+    expect(set.cases.length).toBeGreaterThanOrEqual(150);
+    const en = set.cases.filter((c) => c.lang === 'en').length;
+    expect(en * 2).toBe(set.cases.length);
+    expectGroupsHeldOut(set.cases, [...new Set(set.cases.map((c) => c.group))], false);
   });
 });
 
