@@ -162,18 +162,8 @@ export async function todaysCash(
     );
     return Number(r?.v ?? 0);
   };
-  // Grouped before the parties are named: three names looked up, not one per open invoice.
   const overdue = async () => {
-    const rows = await tx.query<{ party: string; amount: string; oldest: string }>(
-      `WITH top AS (
-         SELECT i.party_id, sum(i.balance)::bigint AS amount, min(i.due_date) AS oldest, min(i.party_name) AS named
-         FROM invoices i WHERE ${owedOn('receivable', true, '$1::date')}
-         GROUP BY i.party_id ORDER BY amount DESC LIMIT 3)
-       SELECT coalesce(p.name, top.named, 'A customer') AS party, top.amount, top.oldest::text AS oldest
-       FROM top LEFT JOIN parties p ON p.id = top.party_id AND p.deleted_at IS NULL
-       ORDER BY top.amount DESC, party`,
-      [today],
-    );
+    const rows = (await keptLeaders(tx, today)) ?? (await computeLeaders(tx, today));
     return rows.map((r) => ({
       party: r.party,
       amount: Number(r.amount),
@@ -194,4 +184,56 @@ export async function todaysCash(
     largest_overdue: largest,
     as_of: iso(books.as_of && new Date(books.as_of)),
   };
+}
+
+interface Leader {
+  party: string;
+  amount: string;
+  oldest: string;
+}
+
+/** The leaders kept for `today` at the books' current version (migration 030); null when stale or none. */
+async function keptLeaders(tx: Queryable, today: string): Promise<Leader[] | null> {
+  const rows = await tx.query<{ party: string; amount: string | null; oldest: string | null }>(
+    `SELECT coalesce(p.name, l.named, 'A customer') AS party, l.amount::text AS amount, l.oldest
+     FROM overdue_leaders o
+     LEFT JOIN LATERAL jsonb_to_recordset(o.leaders) AS l(party_id text, named text, amount bigint, oldest text)
+       ON true
+     LEFT JOIN parties p ON p.id = l.party_id AND p.deleted_at IS NULL
+     WHERE o.as_of = $1::date AND o.computed_version = o.books_version
+     ORDER BY l.amount DESC, party`,
+    [today],
+  );
+  if (rows.length === 0) return null;
+  // A row with no leader: kept, and nobody is overdue.
+  return rows.flatMap((r) =>
+    r.amount && r.oldest ? [{ party: r.party, amount: r.amount, oldest: r.oldest }] : [],
+  );
+}
+
+/**
+ * The three customers owing the most past due, grouped before the parties are named (three names looked
+ * up, not one per open invoice), and kept with the books' version read in the same snapshot: a sync that
+ * writes while this runs leaves them stale, never wrong.
+ */
+async function computeLeaders(tx: Queryable, today: string): Promise<Leader[]> {
+  return tx.query<Leader>(
+    `WITH top AS (
+       SELECT i.party_id, sum(i.balance)::bigint AS amount, min(i.due_date)::text AS oldest,
+              min(i.party_name) AS named
+       FROM invoices i WHERE ${owedOn('receivable', true, '$1::date')}
+       GROUP BY i.party_id ORDER BY amount DESC LIMIT 3
+     ), kept AS (
+       INSERT INTO overdue_leaders AS o (tenant_id, books_version, computed_version, as_of, leaders)
+       SELECT current_setting('app.tenant_id'), v.version, v.version, $1::date,
+              coalesce((SELECT jsonb_agg(top) FROM top), '[]'::jsonb)
+       FROM (SELECT coalesce((SELECT books_version FROM overdue_leaders), 0) AS version) v
+       ON CONFLICT (tenant_id) DO UPDATE
+         SET computed_version = excluded.computed_version, as_of = excluded.as_of, leaders = excluded.leaders
+     )
+     SELECT coalesce(p.name, top.named, 'A customer') AS party, top.amount::text AS amount, top.oldest
+     FROM top LEFT JOIN parties p ON p.id = top.party_id AND p.deleted_at IS NULL
+     ORDER BY top.amount DESC, party`,
+    [today],
+  );
 }

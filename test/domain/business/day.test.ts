@@ -172,4 +172,72 @@ describeEachDb('my-day from connected systems', (get) => {
       'Good morning! ☀️ Here is your day, Wed, 25 Mar:\nNothing due and nothing overdue. Have a good day! 👍',
     );
   });
+
+  it('keeps the largest overdue for the day, and answers anew when the invoices or the day change', async () => {
+    const { db } = get();
+    const b = await businessWithSource(db, '+919800000903', 'zoho-books');
+    const invoice = (n: string, party: string, due: string, balance: number) => ({
+      external_id: n,
+      direction: 'receivable',
+      party_external_id: party,
+      issue_date: '2026-02-01',
+      due_date: due,
+      status: balance === 0 ? 'paid' : 'open',
+      currency: 'INR',
+      total: 90_000_00,
+      balance,
+      raw: {},
+    });
+    const write = (object: 'parties' | 'invoices', records: unknown[]) =>
+      db.tenant(b.ctx.tenantId, (tx) => upsertRecords(tx, b.source, object, records));
+    const largest = async (at = now) => (await composeMyDay(db, b.ctx, at)).cash?.largest_overdue;
+    await write('parties', [
+      { external_id: 'gk', name: 'Gupta Kirana', kinds: ['customer'], raw: {} },
+      { external_id: 'mh', name: 'Mehta Hardware', kinds: ['customer'], raw: {} },
+    ]);
+    await write('invoices', [invoice('G-1', 'gk', '2026-03-20', 10_000_00)]);
+    expect(await largest()).toEqual([{ party: 'Gupta Kirana', amount: 10_000_00, days_overdue: 5 }]);
+
+    // What is kept is what is read: a leader planted without moving the books' version comes back.
+    await db.transaction((tx) =>
+      tx.query(
+        `UPDATE overdue_leaders SET leaders = '[{"party_id": null, "named": "Kept", "amount": 1, "oldest": "2026-03-24"}]'
+         WHERE tenant_id = $1`,
+        [b.ctx.tenantId],
+      ),
+    );
+    expect(await largest()).toEqual([{ party: 'Kept', amount: 1, days_overdue: 1 }]);
+
+    await write('invoices', [invoice('M-1', 'mh', '2026-03-22', 50_000_00)]);
+    expect(await largest()).toEqual([
+      { party: 'Mehta Hardware', amount: 50_000_00, days_overdue: 3 },
+      { party: 'Gupta Kirana', amount: 10_000_00, days_overdue: 5 },
+    ]);
+    await write('invoices', [invoice('M-1', 'mh', '2026-03-22', 0)]);
+    expect(await largest()).toEqual([{ party: 'Gupta Kirana', amount: 10_000_00, days_overdue: 5 }]);
+
+    // Names are read with the leaders, so a renamed party is named as it is now.
+    await write('parties', [{ external_id: 'gk', name: 'Gupta Kirana Store', kinds: ['customer'], raw: {} }]);
+    expect(await largest()).toEqual([{ party: 'Gupta Kirana Store', amount: 10_000_00, days_overdue: 5 }]);
+
+    // The next day: a bill due today becomes overdue, and every bill is a day older.
+    await write('invoices', [invoice('M-2', 'mh', '2026-03-25', 20_000_00)]);
+    expect(await largest()).toEqual([{ party: 'Gupta Kirana Store', amount: 10_000_00, days_overdue: 5 }]);
+    expect(await largest(new Date('2026-03-26T02:00:00Z'))).toEqual([
+      { party: 'Mehta Hardware', amount: 20_000_00, days_overdue: 1 },
+      { party: 'Gupta Kirana Store', amount: 10_000_00, days_overdue: 6 },
+    ]);
+
+    // A change made outside any business's transaction (an operator's fix) is seen too.
+    await db.transaction((tx) =>
+      tx.query(`UPDATE invoices SET balance = 9500000 WHERE tenant_id = $1 AND external_id = 'G-1'`, [
+        b.ctx.tenantId,
+      ]),
+    );
+    expect((await largest(new Date('2026-03-26T02:00:00Z')))?.[0]).toEqual({
+      party: 'Gupta Kirana Store',
+      amount: 95_000_00,
+      days_overdue: 6,
+    });
+  });
 });
