@@ -64,6 +64,9 @@ interface Measured {
   ms: number;
   rssBefore: number;
   rssPeak: number;
+  /** CPU this process (the sync) used, and the fake vendor's process in the same time, on the same cores. */
+  cpuSeconds: number;
+  vendorCpuSeconds: number;
 }
 
 /** A vendor whose records are synced: how many, the streams they arrive on, and the unit they are counted in. */
@@ -84,6 +87,8 @@ const SOURCES: Source[] = [
 async function sampled<T>(
   work: () => Promise<T>,
 ): Promise<{ value: T; ms: number; rssBefore: number; rssPeak: number }> {
+  // As before a sync: what the work before left for the collector is not this work's growth.
+  global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
   const timer = setInterval(() => {
@@ -130,6 +135,7 @@ async function timedSync(
   runtime: ConnectorRuntime,
   ctx: Ctx,
   source: Source,
+  vendor: VendorProcess,
   label: string,
 ): Promise<Measured> {
   const service = createConnectorService(runtime);
@@ -142,6 +148,8 @@ async function timedSync(
   const sampler = setInterval(() => {
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
   }, 50);
+  const vendorCpuBefore = await vendor.cpuSeconds();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const done = await runSync(runtime, run.id, {
     onPage: (stream, page) => {
@@ -154,9 +162,18 @@ async function timedSync(
     },
   }).finally(() => clearInterval(sampler));
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const vendorCpu = (await vendor.cpuSeconds()) - vendorCpuBefore;
   process.stderr.write('\n');
   if (done?.status !== 'succeeded') throw new Error(`${label} ${done?.status}: ${done?.error}`);
-  return { run: done, ms, rssBefore, rssPeak: Math.max(rssPeak, process.memoryUsage().rss) };
+  return {
+    run: done,
+    ms,
+    rssBefore,
+    rssPeak: Math.max(rssPeak, process.memoryUsage().rss),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    vendorCpuSeconds: vendorCpu,
+  };
 }
 
 interface Outcome {
@@ -180,14 +197,14 @@ async function measure(
     tx.query("UPDATE sync_runs SET status = 'failed' WHERE id = $1", [connected.run?.id]),
   );
   progress(`${source.connector}: full sync`);
-  const full = await timedSync(runtime, ctx, source, `${source.connector} full sync`);
+  const full = await timedSync(runtime, ctx, source, vendor, `${source.connector} full sync`);
   const added = source.streams.reduce((n, s) => n + (full.run.counts[s]?.added ?? 0), 0);
   if (added !== source.records) {
     throw new Error(`the ${source.connector} full sync added ${added} of ${source.records}`);
   }
   const changed = await vendor.change();
   progress(`${source.connector}: ${fmt(changed)} ${source.unit} changed; incremental sync`);
-  const incremental = await timedSync(runtime, ctx, source, `${source.connector} incremental sync`);
+  const incremental = await timedSync(runtime, ctx, source, vendor, `${source.connector} incremental sync`);
   return { source, full, incremental, changed };
 }
 
@@ -329,13 +346,29 @@ async function main(): Promise<void> {
           fmt(allWritten(m)),
           mb(m.rssBefore),
           mb(m.rssPeak),
+          fmt(m.cpuSeconds, 2),
+          fmt(m.vendorCpuSeconds, 2),
         ];
       }),
     );
     out.push(
       ...table(
-        [26, 18, 8, 10, 10, 10, 12, 12],
-        [['sync', 'records', 'pages', 'seconds', 'rec/s', 'rows written', 'RSS before', 'RSS peak'], ...rows],
+        [26, 18, 8, 10, 10, 10, 12, 12, 10, 12],
+        [
+          [
+            'sync',
+            'records',
+            'pages',
+            'seconds',
+            'rec/s',
+            'rows written',
+            'RSS before',
+            'RSS peak',
+            'our CPU s',
+            'vendor CPU s',
+          ],
+          ...rows,
+        ],
       ),
     );
     const totalMs = outcomes.reduce((t, o) => t + o.full.ms, 0);

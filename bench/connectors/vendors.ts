@@ -223,6 +223,8 @@ export interface VendorProcess {
   url: string;
   connect: ConnectInput;
   change(): Promise<number>;
+  /** CPU seconds the vendor's process has used so far (it shares this machine's cores with the sync). */
+  cpuSeconds(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -239,6 +241,7 @@ export async function spawnVendor(id: VendorId, records: number): Promise<Vendor
     url,
     connect,
     change: async () => (await ask<{ changed: number }>({ change: true })).changed,
+    cpuSeconds: async () => (await ask<{ cpu: number }>({ cpu: true })).cpu,
     close: async () => {
       child.kill();
       if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
@@ -249,18 +252,24 @@ export async function spawnVendor(id: VendorId, records: number): Promise<Vendor
 /** In the child: serve one vendor until killed. */
 function serve(): void {
   let started: Started | undefined;
-  process.on('message', async (message: { start?: VendorId; records?: number; change?: boolean }) => {
-    try {
-      if (message.start) {
-        started = await VENDORS[message.start](message.records ?? 0);
-        process.send?.({ url: started.url, connect: started.connect });
-      } else if (message.change && started) {
-        process.send?.({ changed: started.change() });
+  process.on(
+    'message',
+    async (message: { start?: VendorId; records?: number; change?: boolean; cpu?: boolean }) => {
+      try {
+        if (message.start) {
+          started = await VENDORS[message.start](message.records ?? 0);
+          process.send?.({ url: started.url, connect: started.connect });
+        } else if (message.change && started) {
+          process.send?.({ changed: started.change() });
+        } else if (message.cpu) {
+          const { user, system } = process.cpuUsage();
+          process.send?.({ cpu: (user + system) / 1e6 });
+        }
+      } catch (err) {
+        process.send?.({ error: err instanceof Error ? err.message : String(err) });
       }
-    } catch (err) {
-      process.send?.({ error: err instanceof Error ? err.message : String(err) });
-    }
-  });
+    },
+  );
 }
 
 if (process.send && process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) serve();

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ConnectorRuntime, createConnectorRuntime } from '../../src/connectors/runtime.ts';
 import { runSync } from '../../src/connectors/sync-engine.ts';
 import { tally } from '../../src/connectors/tally/index.ts';
-import { cleanAnswer, decodeAnswer, findAll, parseAnswer } from '../../src/connectors/tally/xml.ts';
+import {
+  cleanAnswer,
+  decodeAnswer,
+  findAll,
+  parseAnswer,
+  TallyAnswerError,
+} from '../../src/connectors/tally/xml.ts';
 import type { Connector } from '../../src/connectors/types.ts';
 import { createVault, newMasterKey, parseMasterKey } from '../../src/connectors/vault.ts';
 import type { Db } from '../../src/db/types.ts';
@@ -32,6 +38,28 @@ describe('Tally answers', () => {
     expect(cleanAnswer('A&#4;B&#x1F;C&#9;D&#38;E\u0004F&#65;')).toBe('ABC&#9;D&#38;EF&#65;');
     const [voucher] = findAll(parseAnswer(Buffer.from(xml)), 'VOUCHER');
     expect(voucher?.PARTYLEDGERNAME).toBe('Shah & Co');
+  });
+
+  it('reads attributes, text beside them, CDATA, and repeated tags as lists', () => {
+    const answer = parseAnswer(
+      Buffer.from(
+        '<ENVELOPE><VOUCHER VCHTYPE="Sales"><DATE TYPE="Date"> 20260325 </DATE><NARRATION><![CDATA[Diwali <order>]]></NARRATION>' +
+          '<ALLLEDGERENTRIES.LIST><AMOUNT>-100.00</AMOUNT></ALLLEDGERENTRIES.LIST><X>1</X><X>2</X></VOUCHER></ENVELOPE>',
+      ),
+    );
+    const [voucher] = findAll(answer, 'VOUCHER');
+    expect(voucher).toEqual({
+      '@VCHTYPE': 'Sales',
+      DATE: { '@TYPE': 'Date', '#text': '20260325' },
+      NARRATION: 'Diwali <order>',
+      'ALLLEDGERENTRIES.LIST': [{ AMOUNT: '-100.00' }],
+      X: ['1', '2'],
+    });
+  });
+
+  it('refuses an answer cut short, saying so', () => {
+    expect(() => parseAnswer(Buffer.from(xml.slice(0, 60)))).toThrow(TallyAnswerError);
+    expect(() => parseAnswer(Buffer.from(xml.slice(0, 60)))).toThrow(/could not be read/);
   });
 
   it('finds objects at any depth', () => {
@@ -85,6 +113,7 @@ describeEachDb('Tally read directly over its XML port', (get) => {
     fake.companies = [traderBooks()];
     fake.open = true;
     fake.closeAfter = null;
+    fake.cutShort = false;
     fake.encoding = 'utf8';
     fake.requests = [];
   });
@@ -201,6 +230,15 @@ describeEachDb('Tally read directly over its XML port', (get) => {
     const after = await db.tenant(c.tenant_id, (tx) => getConnection(tx, c.id));
     expect(after?.status).toBe('error');
     expect(after?.disconnected_at).toBeNull();
+  });
+
+  it('fails the run, naming why, when Tally’s answer stops halfway', async () => {
+    fake.cutShort = true;
+    const run = await sync();
+    expect(run?.status).toBe('failed');
+    expect(run?.error).toMatch(/Tally's answer could not be read/);
+    const after = await db.tenant(c.tenant_id, (tx) => getConnection(tx, c.id));
+    expect(after?.status).toBe('error');
   });
 
   it('names the company it was told to read when Tally has another one open', async () => {

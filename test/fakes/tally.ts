@@ -69,6 +69,8 @@ export interface FakeTally {
   open: boolean;
   /** After this many requests the company is closed (a sync cut off halfway); null: never. */
   closeAfter: number | null;
+  /** True: every answer stops halfway, as when Tally is closed while it writes. */
+  cutShort: boolean;
   requests: { type: string; company?: string; filter?: string }[];
   close(): Promise<void>;
 }
@@ -196,6 +198,7 @@ export async function startFakeTally(): Promise<FakeTally> {
     encoding: 'utf8',
     open: true,
     closeAfter: null,
+    cutShort: false,
     requests: [],
   };
   const server = createServer((req, res) => {
@@ -207,11 +210,12 @@ export async function startFakeTally(): Promise<FakeTally> {
           fake.encoding === 'utf16le'
             ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')])
             : Buffer.from(xml, 'utf8');
+        const sent = fake.cutShort ? body.subarray(0, Math.floor(body.length / 2)) : body;
         res.writeHead(200, {
           'content-type': `text/xml; charset=${fake.encoding === 'utf16le' ? 'UTF-16' : 'UTF-8'}`,
-          'content-length': body.length,
+          'content-length': sent.length,
         });
-        res.end(body);
+        res.end(sent);
       };
       if (req.method !== 'POST') {
         // Tally answers a browser's GET with this line.

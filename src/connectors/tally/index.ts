@@ -22,6 +22,7 @@ import {
   field,
   findAll,
   parseAnswer,
+  TallyAnswerError,
   type XmlNode,
 } from './xml.ts';
 
@@ -89,7 +90,13 @@ async function ask(ctx: Ctx, request: CollectionRequest) {
     ...(ctx.signal && { signal: ctx.signal }),
   });
   const bytes = Buffer.isBuffer(res.body) ? res.body : Buffer.alloc(0);
-  const answer = bytes.length === 0 ? {} : parseAnswer(bytes);
+  let answer: XmlNode = {};
+  try {
+    if (bytes.length > 0) answer = parseAnswer(bytes);
+  } catch (err) {
+    if (err instanceof TallyAnswerError) throw new ConnectorError('tally', err.message);
+    throw err;
+  }
   const errors = answerErrors(answer);
   if (errors.length > 0) throw new ConnectorError('tally', `Tally said: ${errors[0]}`);
   const envelope = answer.ENVELOPE;
