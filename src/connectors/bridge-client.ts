@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { count } from '../terminal.ts';
 import { BRIDGE_PAGE_RECORDS, type BridgePage, type BridgeRun } from './bridge.ts';
 import { createRateLimiter, createVendorClient, DEFAULT_HTTP_SETTINGS } from './http.ts';
-import type { Connector, ConnectorContext, Cursor } from './types.ts';
+import type { Connector, ConnectorContext, Cursor, StreamPage } from './types.ts';
 
 /**
  * The bridge's own half, run on the owner's PC (`npx axon tally-bridge`): it reads the vendor there with
@@ -82,7 +82,9 @@ export async function bridgeOnce(o: BridgeOptions): Promise<boolean> {
     for (const stream of o.connector.manifest.streams) {
       let cursor: Cursor = opened.cursors[stream.name] ?? {};
       let records = 0;
+      let last: StreamPage | undefined;
       for await (const page of o.connector.read(ctx, stream.name, opened.cursors[stream.name] ?? null)) {
+        last = page;
         // A large page goes in parts; only the last moves the stream on, so a cut leaves nothing skipped.
         const parts = Math.max(1, Math.ceil(page.records.length / BRIDGE_PAGE_RECORDS));
         for (let i = 0; i < parts; i++) {
@@ -101,6 +103,17 @@ export async function bridgeOnce(o: BridgeOptions): Promise<boolean> {
         cursor = page.cursor;
         records += page.records.length;
         if (page.records.length > 0) o.out.write(`${stream.name}: ${count(records)} read\n`);
+      }
+      // A full stream's pass ends on the server as it would there: deletes settled, the carry kept.
+      if (stream.mode === 'full') {
+        await api(`/runs/${opened.run_id}/pages`, {
+          stream: stream.name,
+          records: [],
+          cursor,
+          ...(last?.carry && { carry: last.carry }),
+          ...((last?.changesOnly || last?.unchanged) && { changes_only: true }),
+          ends_pass: true,
+        } satisfies BridgePage);
       }
     }
   } catch (err) {

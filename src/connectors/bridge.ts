@@ -13,7 +13,7 @@ import { DomainError } from '../domain/errors.ts';
 import { requiredText } from '../domain/fields.ts';
 import { ConnectorError } from './errors.ts';
 import type { ConnectorRuntime } from './runtime.ts';
-import { settle, storePage, wrapUp } from './sync-engine.ts';
+import { endPass, passOf, settle, storePage, wrapUp } from './sync-engine.ts';
 import type { Connector } from './types.ts';
 
 /**
@@ -54,6 +54,15 @@ export const BridgePage = z
       .max(200_000)
       .optional()
       .meta({ description: 'Every bill still owed, once the invoices stream has read to its end' }),
+    carry: Cursor.optional().meta({
+      description: 'A full stream: where its next pass starts once this one ends',
+    }),
+    changes_only: z.boolean().optional().meta({
+      description: 'A full stream: this pass read only what changed, so nothing is taken for deleted',
+    }),
+    ends_pass: z.boolean().optional().meta({
+      description: 'A full stream read to its end: what this pass did not see is deleted',
+    }),
   })
   // Postgres keeps no NUL in text or JSON: refused here, not met as a failed write.
   .refine((p) => !JSON.stringify(p).includes('\\u0000'), 'must not contain NUL characters');
@@ -119,7 +128,7 @@ export function createBridge(runtime: ConnectorRuntime) {
   }
 
   const streamOf = (connector: Connector, name: string) => {
-    const stream = connector.manifest.streams.find((s) => s.name === name && s.mode === 'incremental');
+    const stream = connector.manifest.streams.find((s) => s.name === name);
     if (!stream) {
       throw new DomainError(
         'invalid',
@@ -165,15 +174,26 @@ export function createBridge(runtime: ConnectorRuntime) {
         connectionId: connection.id,
         connector: connector.manifest.id,
       };
-      return storePage(
-        runtime,
-        { run, source, stream, pass: null, announce: connection.last_synced_at !== null },
-        {
-          records: page.records,
-          cursor: page.cursor,
-          ...(page.outstanding && { outstanding: page.outstanding }),
-        },
+      const state = await db.tenant(connection.tenant_id, async (tx) =>
+        (await streamStates(tx, connection.id)).get(stream.name),
       );
+      const target = {
+        run,
+        source,
+        stream,
+        pass: passOf(stream, state, run.id),
+        announce: connection.last_synced_at !== null,
+      };
+      const read = {
+        records: page.records,
+        cursor: page.cursor,
+        ...(page.outstanding && { outstanding: page.outstanding }),
+        ...(page.carry && { carry: page.carry }),
+        ...(page.changes_only && { changesOnly: true }),
+      };
+      const counts = await storePage(runtime, target, read);
+      if (page.ends_pass && stream.mode === 'full') await endPass(runtime, target, read);
+      return counts;
     },
 
     /** The run's end: the connection synced, or in error with what the bridge met. */

@@ -224,27 +224,42 @@ interface StreamRead {
   onPage: SyncWatch['onPage'];
 }
 
+/** A full read keeps the run that began it across a resume, so what it saw before the crash still counts. */
+export const passOf = (stream: StreamSpec, state: StreamState | undefined, runId: string) =>
+  stream.mode === 'full' ? (state?.pass ?? runId) : null;
+
 /** Reads a stream to its end or its failure; resolves to the records it added. */
 async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<number> {
   const { run, source, stream } = r;
-  const full = stream.mode === 'full';
-  // A full read keeps the run that began it across a resume, so what it saw before the crash still counts.
-  const pass = full ? (r.state?.pass ?? run.id) : null;
-  const runRef = { id: run.id, tenantId: source.tenantId, connectionId: source.connectionId };
+  const target: PageTarget = {
+    run,
+    source,
+    stream,
+    pass: passOf(stream, r.state, run.id),
+    announce: r.announce,
+  };
   let added = 0;
   let last: StreamPage | undefined;
   for await (const page of prefetched(r.connector.read(r.ctx, stream.name, r.state?.cursor ?? null))) {
     last = page;
-    const saved = await storePage(runtime, { run, source, stream, pass, announce: r.announce }, page);
+    const saved = await storePage(runtime, target, page);
     added += saved.added;
     r.onPage?.(stream.name, saved);
   }
-  if (!full) return added;
-  // Read to its end: the next run starts again from the beginning (or what the pass carried over), and what
-  // this pass missed is gone, unless the vendor said nothing changed.
+  if (stream.mode === 'full') await endPass(runtime, target, last);
+  return added;
+}
+
+/**
+ * A full stream read to its end: the next run starts again from the beginning (or what the pass carried
+ * over), and what this pass missed is gone, unless it saw only changes or the vendor said nothing changed.
+ */
+export async function endPass(runtime: ConnectorRuntime, t: PageTarget, last: StreamPage | undefined) {
+  const { source, stream, pass } = t;
+  const runRef = { id: t.run.id, tenantId: source.tenantId, connectionId: source.connectionId };
   await runtime.db.tenant(source.tenantId, async (tx) => {
     const deleted =
-      stream.tracksDeletes && pass && !last?.unchanged
+      stream.tracksDeletes && pass && !last?.unchanged && !last?.changesOnly
         ? await markUnseenDeleted(tx, source.connectionId, stream.object, pass)
         : 0;
     await savePage(
@@ -255,7 +270,6 @@ async function readStream(runtime: ConnectorRuntime, r: StreamRead): Promise<num
       { ...zero(), deleted },
     );
   });
-  return added;
 }
 
 /** Where a page goes: the run, the connection's stream, and whether what it settles is news. */

@@ -67,6 +67,12 @@ export interface StreamPage {
    */
   unchanged?: boolean;
   /**
+   * Full streams: this pass read only what changed since the pass that carried the cursor (a source that
+   * says what changed but never what was deleted, as Tally's AlterIDs): nothing is taken for deleted. Its
+   * next complete pass reads everything and settles deletes.
+   */
+  changesOnly?: boolean;
+  /**
    * Invoices streams of a source that keeps balances apart from its invoices (Tally's bills): every bill
    * still owed, complete, sent once the stream has read to its end. Bills it does not list are paid.
    */

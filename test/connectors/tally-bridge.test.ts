@@ -126,6 +126,27 @@ describeEachDb('Tally through the bridge', (get) => {
     expect(await connection()).toMatchObject({ status: 'connected', error: null });
   });
 
+  it('settles a voucher deleted in Tally at the next whole pass, as a pull would', async () => {
+    const books = fake.companies[0];
+    if (!books) throw new Error('no books');
+    books.vouchers = books.vouchers.filter((v) => v.number !== 'S-5');
+    // The same day only changes are read: S-5 stays.
+    expect((await bridge()).code).toBe(0);
+    expect((await invoices()).map((i) => i.number)).toContain('S-5');
+    // A day on: the last whole pass moved a day back.
+    await get().db.transaction((tx) =>
+      tx.query(
+        `UPDATE connection_streams SET cursor = cursor || '{"whole_at": "2026-01-01T00:00:00.000Z"}'::jsonb
+          WHERE stream IN ('invoices', 'payments')
+            AND connection_id IN (SELECT id FROM connections WHERE connector = 'tally')`,
+      ),
+    );
+    expect((await bridge()).code).toBe(0);
+    const left = (await invoices()).map((i) => i.number);
+    expect(left).not.toContain('S-5');
+    expect(left).toEqual(expect.arrayContaining(['S-1', 'S-L0', 'S-L2']));
+  });
+
   it('refuses a replaced token, and a token that is not one, before reading anything', async () => {
     const old = token;
     const rotated = await owner('POST', '/connectors/tally/bridge-token');

@@ -76,9 +76,12 @@ describeEachDb('Tally read directly over its XML port', (get) => {
   let fake: FakeTally;
   let db: Db;
   let c: ConnectionRow;
+  /** The runtime's clock: unset, the real one. */
+  let clock: Date | undefined;
   const runtime = (allowPrivate = true): ConnectorRuntime =>
     createConnectorRuntime({
       db,
+      now: () => clock ?? new Date(),
       vault,
       logger: capturingLogger().logger,
       rateLimits: { tally: { perSecond: 10_000, burst: 100 } },
@@ -115,6 +118,7 @@ describeEachDb('Tally read directly over its XML port', (get) => {
     fake.closeAfter = null;
     fake.cutShort = false;
     fake.encoding = 'utf8';
+    clock = undefined;
     fake.requests = [];
   });
   afterAll(async () => {
@@ -220,6 +224,49 @@ describeEachDb('Tally read directly over its XML port', (get) => {
     const filters = fake.requests.filter((r) => r.type === 'Voucher').map((r) => r.filter);
     expect(filters.every((f) => f?.endsWith('$AlterID > 19 AND $AlterID <= 20'))).toBe(true);
     expect(fake.requests.some((r) => r.type === 'Ledger' && r.filter)).toBe(false);
+  });
+
+  it('takes a voucher deleted in Tally for deleted at the next whole pass, a day on, never from a run cut short', async () => {
+    const books = fake.companies[0];
+    if (!books) throw new Error('no books');
+    const [sale] = books.vouchers.filter((v) => v.number === 'S-1');
+    if (!sale) throw new Error('no S-1');
+    // S-2 and R-1 are deleted in Tally; a new sale raises the AlterIDs past where the last run stopped.
+    books.vouchers = [
+      ...books.vouchers.filter((v) => v.number !== 'S-2' && v.number !== 'R-1'),
+      { ...sale, guid: 'v-s9', alterId: 21, number: 'S-9' },
+    ];
+    const gone = async () =>
+      (
+        await rows<{ n: string }>(
+          `SELECT number AS n FROM invoices WHERE deleted_at IS NOT NULL
+           UNION ALL SELECT reference FROM payments WHERE deleted_at IS NOT NULL ORDER BY 1`,
+        )
+      ).map((r) => r.n);
+
+    // The same day: only what changed is read, and a deletion is not a change.
+    const sameDay = await sync();
+    expect(sameDay?.status).toBe('succeeded');
+    expect(sameDay?.counts.invoices).toMatchObject({ added: 1, deleted: 0 });
+    expect(await gone()).toEqual([]);
+    const requestsPerRun = fake.requests.length;
+
+    // A day on, every voucher is read; Tally closing before the payments are read leaves R-1 alone.
+    clock = new Date(Date.now() + 25 * 3_600_000);
+    fake.requests = [];
+    fake.closeAfter = requestsPerRun - 1;
+    const cut = await sync();
+    expect(cut?.status).toBe('failed');
+    expect(await gone()).toEqual(['S-2']);
+
+    fake.open = true;
+    fake.closeAfter = null;
+    const whole = await sync();
+    expect(whole?.status).toBe('succeeded');
+    // R-2 was in the last test's books only: gone from Tally as much as R-1.
+    expect(whole?.counts.payments).toMatchObject({ deleted: 2 });
+    expect(await gone()).toEqual(['R-1', 'R-2', 'S-2']);
+    expect(await invoice('S-9')).toMatchObject({ deleted_at: null });
   });
 
   it('says the company is not open when Tally answers with nothing: an error, not a disconnection', async () => {

@@ -31,6 +31,8 @@ import {
  * sales and purchase vouchers (and credit and debit notes) invoices, receipts and payments payments.
  * Incremental by AlterID, which Tally raises on every change: a stream reads windows of AlterIDs up to
  * the company's highest (ALTMSTID for masters, ALTVCHID for vouchers), saving its place after each.
+ * AlterIDs never tell of a deleted voucher, so once a day the voucher streams read every voucher, and one
+ * no longer there is taken for deleted (the platform's full pass).
  *
  * Two ways to reach it: `direct`, when the server can reach Tally's port (a LAN install, or a host the
  * owner exposes; the address policy applies), or `bridge`, when `npx axon tally-bridge` runs on the PC
@@ -227,26 +229,60 @@ async function* readParties(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<Str
   });
 }
 
+/** How often a voucher stream reads every voucher: AlterIDs say what changed, never what was deleted. */
+const WHOLE_PASS_EVERY_MS = 24 * 3_600_000;
+
+/**
+ * Where a voucher stream's pass starts. Mid-pass (`pass` set) it goes on as it was; otherwise it reads
+ * every voucher when it never has or not for a day (deleted vouchers are settled then), and only what
+ * changed since the last pass in between.
+ */
+function voucherPass(cursor: Cursor | null, highest: number, now: Date) {
+  const after = Number(cursor?.alter_id) || 0;
+  const wholeAt = typeof cursor?.whole_at === 'string' ? cursor.whole_at : null;
+  if ((cursor?.pass === 'whole' || cursor?.pass === 'changes') && wholeAt && after <= highest) {
+    return { whole: cursor.pass === 'whole', after, wholeAt };
+  }
+  const due = !wholeAt || now.getTime() - Date.parse(wholeAt) >= WHOLE_PASS_EVERY_MS;
+  // A company restored to fewer AlterIDs starts over.
+  if (due || after > highest) return { whole: true, after: 0, wholeAt: now.toISOString() };
+  return { whole: false, after, wholeAt };
+}
+
 async function* readVouchers(
   ctx: Ctx,
   company: Company,
   cursor: Cursor | null,
   kinds: VoucherKind[],
   map: (v: XmlNode, kind: VoucherKind) => Record<string, unknown>,
+  ending: Pick<StreamPage, 'outstanding'> = {},
 ): AsyncGenerator<StreamPage> {
   const types = await parentsOf(ctx, company.name, 'VoucherType');
-  yield* windows(cursor, company.vouchers, async (after, upTo) => {
+  const pass = voucherPass(cursor, company.vouchers, ctx.now());
+  const at = (alterId: number): StreamPage => ({
+    records: [],
+    cursor: { alter_id: alterId, pass: pass.whole ? 'whole' : 'changes', whole_at: pass.wholeAt },
+    carry: { alter_id: alterId, whole_at: pass.wholeAt },
+    changesOnly: !pass.whole,
+  });
+  let after = pass.after;
+  while (after < company.vouchers) {
+    const upTo = Math.min(company.vouchers, after + WINDOW);
     const vouchers = await ask(ctx, {
       type: 'Voucher',
       company: company.name,
       filter: `${ofKinds(kinds)} AND ${alterWindow(after, upTo)}`,
       fetch: VOUCHER_FIELDS,
     });
-    return vouchers.flatMap((v) => {
+    const records = vouchers.flatMap((v) => {
       const kind = voucherKind(types, field(v, 'VOUCHERTYPENAME') ?? '');
       return kind && kinds.includes(kind) && field(v, 'GUID') ? [map(v, kind)] : [];
     });
-  });
+    yield { ...at(upTo), records };
+    after = upTo;
+  }
+  // Always a last page, so the pass ends saying what it read even when nothing changed.
+  yield { ...at(after), ...ending };
 }
 
 async function* readInvoices(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<StreamPage> {
@@ -257,14 +293,9 @@ async function* readInvoices(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<St
   const groups = await parentsOf(ctx, company.name, 'Group');
   const ledgers = await parentsOf(ctx, company.name, 'Ledger');
   const isTax = taxLedgers(new Map([...groups, ...ledgers]));
-  let last = cursor;
   const map = (v: XmlNode, kind: VoucherKind) => invoiceInBooks(v, kind, bills.map, isTax);
-  for await (const page of readVouchers(ctx, company, cursor, INVOICE_KINDS, map)) {
-    last = page.cursor;
-    yield page;
-  }
   // Read to the end: what Tally lists as owed now is every bill's balance, old invoices' too.
-  yield { records: [], cursor: last ?? { alter_id: 0 }, outstanding: bills.list };
+  yield* readVouchers(ctx, company, cursor, INVOICE_KINDS, map, { outstanding: bills.list });
 }
 
 async function* readPayments(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<StreamPage> {
@@ -305,7 +336,8 @@ export const tally: Connector<typeof config, typeof credentials> = {
       {
         name: 'invoices',
         object: 'invoices',
-        mode: 'incremental',
+        mode: 'full',
+        tracksDeletes: true,
         cursorField: 'ALTERID',
         description:
           'Sales and purchase vouchers, credit and debit notes; balances from Tally’s bill-wise outstanding.',
@@ -313,7 +345,8 @@ export const tally: Connector<typeof config, typeof credentials> = {
       {
         name: 'payments',
         object: 'payments',
-        mode: 'incremental',
+        mode: 'full',
+        tracksDeletes: true,
         cursorField: 'ALTERID',
         description: 'Receipt and payment vouchers.',
       },
