@@ -33,7 +33,7 @@ for (const name of ['scenarios', 'scenarios2', 'scenarios3'] satisfies ScenarioF
   }
 }
 
-for (const name of ['questions', 'fresh']) {
+for (const name of ['questions', 'fresh', 'tuning-hinglish']) {
   const db = await openDatabase({ DATA_DIR: 'memory://', DATABASE_POOL_SIZE: 1 }, createLogger('silent'));
   try {
     const scores = await evaluateInsights(db, loadQuestions(name));

@@ -10,7 +10,7 @@ import {
   PLAN_NOUN,
   TASK_NOUN,
 } from './entities.ts';
-import { namesNumbers } from './insights.ts';
+import { asksWhatPartyOwes, namesNumbers } from './insights.ts';
 import {
   ALL_WORDS,
   alt,
@@ -199,7 +199,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // "aaj kitni sale hui?", "what's my bank balance": the business's numbers, which no tool sees yet
   if (
     (question || has(PATTERNS.tellMe) || namesNumbers(u.norm)) &&
-    has(PATTERNS.businessNumbers) &&
+    (has(PATTERNS.businessNumbers) || (question && asksWhatPartyOwes(u.norm))) &&
     !taskNoun &&
     !followUpNoun &&
     !has(PATTERNS.strongCreate)

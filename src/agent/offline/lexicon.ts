@@ -1134,6 +1134,13 @@ export const QUESTION_WORDS = [
   'kiski',
   'kinse',
   'kinko',
+  // who did it, whose: "kisne sabse zyada payment kiya", "kiska baaki zyada hai"
+  'kisne',
+  'kiska',
+  'kinhone',
+  'kinka',
+  'kinki',
+  'kinke',
   // "how much/many" anywhere asks: "Ramesh pe kitna udhaar hai", "profit kitna hua"
   'kitna',
   'kitni',
@@ -1428,6 +1435,36 @@ export const BUSINESS_NUMBERS = [
   'kitna lena',
   'dena hai',
   'kitna dena',
+  // how much someone paid or was paid: "Iyer Stores ne kitna diya", "suppliers ko kitna bheja"
+  '(?:kitna|kitne|kitni) (?:\\S+ )?(?:diya|diye|di|bheja|bheje|chukaya)',
+  // what is still to come in or to pay off: "Sharma ka kitna pending hai", "kitna chukana hai"
+  'kitna pending',
+  'pending kitna',
+  'chukana',
+  'chukane',
+  'chukani',
+  'total baaki',
+  'baaki total',
+  '(?:zyada|jyada) baaki',
+  'baaki (?:sabse )?(?:zyada|jyada)',
+  '(?:atka|atki|atke|fasa|fasi|phasa|phasi) (?:hua|hui|hue|pada|padi)',
+  // the market as the owner's debtors: "bazaar ka total baaki", "market me kitna fasa hai"
+  'bazaar',
+  'bazar',
+  // a report of the accounts: "party wise list", "30 60 90 ka breakup", "top 5 party"
+  'party ?wise',
+  'top \\d+ part(?:y|ies)',
+  '30 60 90',
+  'breakup',
+  'due date (?:nikal|cross)\\w*',
+  '(?:ka|ki|ke) (?:kuch |koi )?overdue',
+  // sales and dues in the shop's words: "aaj kitne bill kate", "ABC ki taraf kitna nikalta hai"
+  'bills? (?:kata|kate|kaate|kaata|bana|bane|banaye|banaya)',
+  '(?:kitna|kitni|kitne) (?:\\S+ )?(?:nikalta|nikalte|nikalti|banta|bante|banti)',
+  'in (?:aur|and|or|ya|vs|minus) out',
+  // what running costs come to, which the books here cannot tell: "dukaan ka kiraya kitna hai"
+  '(?:kitna|kitni|kitne) (?:\\S+ )?(?:rent|kiraya|kiraye|bijli|electricity|emi|loan|byaj|interest|petrol|diesel|wages|bachat)',
+  '(?:rent|kiraya|kiraye|bijli|electricity|emi|loan|byaj|interest|petrol|diesel|wages|bachat) (?:\\S+ )?(?:kitna|kitni|kitne)',
 ];
 
 // ---- edges of titles and references ----
