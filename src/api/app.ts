@@ -14,7 +14,7 @@ import type { TokenService } from '../domain/auth/tokens.ts';
 import type { MemoryService } from '../domain/memory/service.ts';
 import type { ResidencyMode } from '../domain/net/residency.ts';
 import type { Prioritizer } from '../domain/priorities.ts';
-import { renderDocsPage } from './docs-page.ts';
+import { docsRoutes } from './docs-page.ts';
 import { sendData, sendError } from './envelope.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { authenticate } from './middleware/authenticate.ts';
@@ -170,10 +170,8 @@ export function createApp(deps: AppDeps): Express {
   api.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
-  const docsPage = renderDocsPage(document as Parameters<typeof renderDocsPage>[0]);
-  app.get('/docs', (_req, res) => {
-    res.type('html').send(docsPage);
-  });
+  // The reference page (Swagger UI from the package's own bundle) reading the document above.
+  app.use(docsRoutes('/api/v1/openapi.json'));
   if (deps.connectors) {
     app.post(
       '/api/v1/connectors/:id/webhook/:token',

@@ -1,65 +1,120 @@
-/** A readable, self-contained API reference rendered from the OpenAPI document: no CDN, no script. */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import express, { type Response, type Router } from 'express';
 
-interface Operation {
-  summary?: string;
-  description?: string;
-  security?: unknown[];
-  parameters?: { name: string; in: string; required?: boolean; description?: string; schema?: unknown }[];
-  requestBody?: { content: Record<string, { schema: unknown }> };
-  responses: Record<string, { description: string }>;
+/**
+ * The API reference at /docs: Swagger UI from the swagger-ui-dist package's own bundle, served by this
+ * app (no CDN, so it works offline and where only Indian endpoints are reachable), reading the served
+ * OpenAPI document. The page has no inline script or style, so its CSP allows scripts and styles from
+ * this origin only; the same paths work from dist/ because the package is resolved from node_modules.
+ */
+
+const require = createRequire(import.meta.url);
+/** The package's folder: what its own `getAbsoluteFSPath()` answers. */
+const DIST = dirname(require.resolve('swagger-ui-dist/package.json'));
+const VERSION = (JSON.parse(readFileSync(`${DIST}/package.json`, 'utf8')) as { version: string }).version;
+
+/** The only files of the package the page uses. */
+const ASSET_FILES = new Set([
+  'swagger-ui-bundle.js',
+  'swagger-ui.css',
+  'favicon-32x32.png',
+  'favicon-16x16.png',
+]);
+
+export const DOCS_PATH = '/docs';
+/** Versioned, so a new package version is a new URL and the files can be cached as immutable. */
+export const DOCS_ASSETS = `${DOCS_PATH}/assets/swagger-ui-${VERSION}`;
+
+/**
+ * Swagger UI needs nothing else: its inline SVG icons come from data: URLs in its CSS, and it sets
+ * styles through the DOM (not style attributes in markup), which `style-src 'self'` allows.
+ */
+export const DOCS_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Swagger UI's settings, in a file rather than inline so the CSP needs no 'unsafe-inline'. */
+function initScript(specUrl: string): string {
+  const config = {
+    url: specUrl,
+    dom_id: '#swagger-ui',
+    layout: 'BaseLayout',
+    deepLinking: true,
+    filter: true,
+    displayRequestDuration: true,
+    // Every method can be tried from the page, with a key or token given under Authorize.
+    supportedSubmitMethods: ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'],
+    // A key typed in is forgotten with the tab, never written to localStorage.
+    persistAuthorization: false,
+    // No call to validator.swagger.io, and no ?url= / ?configUrl= taking the page elsewhere.
+    validatorUrl: null,
+    queryConfigEnabled: false,
+    withCredentials: false,
+  };
+  return `'use strict';
+window.ui = SwaggerUIBundle(Object.assign(${JSON.stringify(config)}, {
+  presets: [SwaggerUIBundle.presets.apis],
+}));
+`;
 }
 
-interface Document {
-  info: { title: string; version: string; description?: string };
-  paths?: Record<string, Record<string, Operation>>;
-  components?: { schemas?: Record<string, unknown> };
+const STYLE = `body{margin:0;background:#fafafa}
+.swagger-ui .information-container{padding-top:8px}
+`;
+
+function page(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>AxonBOS API</title>
+<link rel="stylesheet" href="${DOCS_ASSETS}/swagger-ui.css">
+<link rel="stylesheet" href="${DOCS_PATH}/page.css">
+<link rel="icon" type="image/png" href="${DOCS_ASSETS}/favicon-32x32.png" sizes="32x32">
+<link rel="icon" type="image/png" href="${DOCS_ASSETS}/favicon-16x16.png" sizes="16x16">
+</head>
+<body>
+<noscript><p>This reference needs JavaScript. The OpenAPI document itself is at
+<a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p></noscript>
+<div id="swagger-ui"></div>
+<script src="${DOCS_ASSETS}/swagger-ui-bundle.js"></script>
+<script src="${DOCS_PATH}/init.js"></script>
+</body>
+</html>
+`;
 }
 
-const esc = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-
-const json = (v: unknown) => `<pre>${esc(JSON.stringify(v, null, 2))}</pre>`;
-
-function operation(method: string, path: string, op: Operation): string {
-  const params = (op.parameters ?? [])
-    .map(
-      (p) =>
-        `<tr><td><code>${esc(p.name)}</code></td><td>${esc(p.in)}</td><td>${p.required ? 'yes' : ''}</td><td>${esc(p.description ?? '')}</td></tr>`,
-    )
-    .join('');
-  const body = op.requestBody?.content['application/json']?.schema;
-  const responses = Object.entries(op.responses)
-    .map(([status, r]) => `<li><code>${esc(status)}</code> ${esc(r.description)}</li>`)
-    .join('');
-  return `<section id="${esc(`${method}-${path}`)}">
-<h3><span class="m ${esc(method)}">${esc(method.toUpperCase())}</span> <code>${esc(path)}</code>${op.security ? ' <small>🔒 bearer</small>' : ''}</h3>
-<p>${esc(op.summary ?? '')}</p>${op.description ? `<p class="d">${esc(op.description)}</p>` : ''}
-${params ? `<table><tr><th>parameter</th><th>in</th><th>required</th><th>about</th></tr>${params}</table>` : ''}
-${body ? `<details><summary>Request body</summary>${json(body)}</details>` : ''}
-<ul>${responses}</ul></section>`;
-}
-
-export function renderDocsPage(doc: Document): string {
-  const ops = Object.entries(doc.paths ?? {}).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => operation(method, path, op)),
-  );
-  const schemas = Object.entries(doc.components?.schemas ?? {})
-    .map(
-      ([name, schema]) =>
-        `<details id="schema-${esc(name)}"><summary>${esc(name)}</summary>${json(schema)}</details>`,
-    )
-    .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>${esc(doc.info.title)}</title><style>
-body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1d2330}
-code,pre{font:13px ui-monospace,monospace}pre{background:#f4f5f7;padding:.75rem;overflow:auto;border-radius:6px}
-section{border-top:1px solid #e3e5e8;padding:.5rem 0}.m{display:inline-block;min-width:4.5em;font-size:12px;padding:2px 6px;border-radius:4px;color:#fff;text-align:center}
-.get{background:#2f7d4f}.post{background:#2d5fa8}.patch{background:#a86a2d}.delete{background:#a82d3c}
-table{border-collapse:collapse}td,th{border:1px solid #e3e5e8;padding:2px 8px;text-align:left}.d{color:#4a5160}
-</style></head><body><h1>${esc(doc.info.title)} <small>${esc(doc.info.version)}</small></h1>
-<p>${esc(doc.info.description ?? '')}</p><p>Machine-readable: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a></p>
-<h2>Endpoints</h2>${ops.join('\n')}<h2>Schemas</h2>${schemas}</body></html>`;
+/** GET /docs, its init script and style, and the few package files they load. */
+export function docsRoutes(specUrl: string): Router {
+  const router = express.Router();
+  const html = page();
+  const init = initScript(specUrl);
+  // Small and tied to this build: revalidated (by ETag) rather than cached blind.
+  const send = (res: Response, type: string, body: string) => {
+    res.set('Cache-Control', 'no-cache').type(type).send(body);
+  };
+  router.get(DOCS_PATH, (_req, res) => {
+    res.set('Content-Security-Policy', DOCS_CSP).set('Referrer-Policy', 'no-referrer');
+    send(res, 'html', html);
+  });
+  router.get(`${DOCS_PATH}/init.js`, (_req, res) => send(res, 'text/javascript', init));
+  router.get(`${DOCS_PATH}/page.css`, (_req, res) => send(res, 'text/css', STYLE));
+  router.get(`${DOCS_ASSETS}/:file`, (req, res, next) => {
+    const file = req.params.file;
+    if (!ASSET_FILES.has(file)) return next();
+    res.sendFile(file, { root: DIST, maxAge: '365d', immutable: true }, (err) => {
+      if (err) next(err);
+    });
+  });
+  return router;
 }

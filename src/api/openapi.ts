@@ -20,7 +20,7 @@ export function createRegistry(): OpenAPIRegistry {
 }
 
 export function buildDocument(registry: OpenAPIRegistry, version: string) {
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'AxonBOS API',
@@ -33,4 +33,17 @@ export function buildDocument(registry: OpenAPIRegistry, version: string) {
     },
     servers: [{ url: '/' }],
   });
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      if (typeof operation !== 'object' || !('parameters' in operation)) continue;
+      for (const parameter of operation.parameters ?? []) {
+        // An optional filter carries no example: a reference page fills examples in, and a reader's first
+        // try would come back filtered to the example's date, usually empty.
+        if ('in' in parameter && parameter.in === 'query' && !parameter.required && parameter.schema) {
+          delete (parameter.schema as { example?: unknown }).example;
+        }
+      }
+    }
+  }
+  return document;
 }

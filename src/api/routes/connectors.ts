@@ -13,7 +13,7 @@ import {
 import { OBJECT_NAMES } from '../../domain/business/objects.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { pageFields } from '../../domain/pagination.ts';
-import { sendData } from '../envelope.ts';
+import { envelopeOf, sendData } from '../envelope.ts';
 import { HttpError } from '../errors.ts';
 import { idempotencyKeyOf } from '../middleware/idempotency.ts';
 import { ctxOf, defineRoute, requireScope, requireSession, takesNoQuery } from '../route.ts';
@@ -448,7 +448,8 @@ export function registerStatementImport(registry: OpenAPIRegistry): void {
     responses: {
       200: {
         description: 'What the import did',
-        content: { 'application/json': { schema: StatementImport } },
+        // Answered in the envelope like every other route (sendData above), so the document says so.
+        content: { 'application/json': { schema: envelopeOf(StatementImport) } },
       },
       400: { description: 'statement_unreadable: the row and column that could not be read' },
       403: { description: 'Owners only' },
