@@ -6,10 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadConfig } from '../src/config.ts';
-import { createRuntime } from '../src/main.ts';
+import { servedDocument as served } from './served-document.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SDK_SRC = 'packages/sdk/src';
@@ -21,20 +19,8 @@ export const SDK_SRC = 'packages/sdk/src';
  */
 export const NOT_REPLAYED = ['sendOtp', 'verifyOtp', 'logout'];
 
-/** The document as GET /api/v1/openapi.json serves it, from the app on an in-memory database (as `npm run openapi`). */
-export async function servedDocument(): Promise<OpenApiDocument> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: 'memory://' });
-  const runtime = await createRuntime(config);
-  const server = runtime.app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  try {
-    const { port } = server.address() as AddressInfo;
-    return (await (await fetch(`http://127.0.0.1:${port}/api/v1/openapi.json`)).json()) as OpenApiDocument;
-  } finally {
-    server.close();
-    await runtime.close();
-  }
-}
+/** The document as served (`served-document.ts`), typed as far as the generator reads it. */
+export const servedDocument = async () => (await served()) as OpenApiDocument;
 
 /** The generated files, by path from the repository root, formatted as biome would. */
 export async function generateSdk(document: OpenApiDocument): Promise<Record<string, string>> {
