@@ -12,13 +12,6 @@ import { servedDocument as served } from './served-document.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SDK_SRC = 'packages/sdk/src';
 
-/**
- * POSTs whose `Idempotency-Key` the server ignores (route idempotency `none`: a sign-in answer must never
- * be handed out twice), so the client must not retry them after a failure. The document does not say
- * which these are; a test in test/sdk pins this list to the server's behaviour.
- */
-export const NOT_REPLAYED = ['sendOtp', 'verifyOtp', 'logout'];
-
 /** The document as served (`served-document.ts`), typed as far as the generator reads it. */
 export const servedDocument = async () => (await served()) as OpenApiDocument;
 
@@ -109,7 +102,11 @@ export function operationEntries(document: OpenApiDocument): Record<string, Oper
                   maxLimit: limit,
                 }
               : null,
-          idempotent: METHOD === 'GET' || (METHOD === 'POST' && !NOT_REPLAYED.includes(op.operationId)),
+          // A POST is sent again only where the document declares its Idempotency-Key (sign-in does not).
+          idempotent:
+            METHOD === 'GET' ||
+            (METHOD === 'POST' &&
+              (op.parameters ?? []).some((p) => p.in === 'header' && p.name === 'Idempotency-Key')),
         },
       ]);
     }

@@ -15,7 +15,12 @@ import {
   requestIdOf,
   sendError,
 } from './envelope.ts';
-import { type Answer, type IdempotencyMode, withIdempotency } from './middleware/idempotency.ts';
+import {
+  type Answer,
+  IdempotencyHeader,
+  type IdempotencyMode,
+  withIdempotency,
+} from './middleware/idempotency.ts';
 
 /**
  * One declaration per endpoint drives its validation, its handler's types and its OpenAPI entry, so the
@@ -253,6 +258,7 @@ function openApiEntry(spec: RouteSpec): RouteConfig {
         ? []
         : [{ bearerAuth: [] }, ...(scope === null ? [] : [{ apiKey: scope === 'any' ? [] : [scope] }])],
     request: {
+      ...(spec.method === 'post' && spec.idempotency !== 'none' ? { headers: IdempotencyHeader } : {}),
       ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
       ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
       ...(spec.body

@@ -2554,7 +2554,10 @@ export interface operations {
   importBankStatement: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -3028,7 +3031,10 @@ export interface operations {
   createApiKey: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -3286,7 +3292,10 @@ export interface operations {
   addMember: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -3751,7 +3760,10 @@ export interface operations {
   createTask: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -4068,7 +4080,10 @@ export interface operations {
   completeTask: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -4236,7 +4251,10 @@ export interface operations {
   createFollowUp: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -4553,7 +4571,10 @@ export interface operations {
   snoozeFollowUp: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -4645,7 +4666,10 @@ export interface operations {
   completeFollowUp: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -4811,7 +4835,10 @@ export interface operations {
   chat: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -5195,7 +5222,10 @@ export interface operations {
   createMemory: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -5496,7 +5526,10 @@ export interface operations {
   createWebhook: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -5822,7 +5855,10 @@ export interface operations {
   rotateWebhookSecret: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -5984,7 +6020,10 @@ export interface operations {
   redeliverWebhookDelivery: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
         delivery_id: string;
@@ -6422,7 +6461,10 @@ export interface operations {
   authorizeConnector: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id:
           | 'razorpay'
@@ -6512,7 +6554,10 @@ export interface operations {
   connectConnector: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id:
           | 'razorpay'
@@ -6619,7 +6664,10 @@ export interface operations {
   rotateBridgeToken: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id:
           | 'razorpay'
@@ -6714,7 +6762,10 @@ export interface operations {
   syncConnector: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id:
           | 'razorpay'
@@ -7672,7 +7723,10 @@ export interface operations {
   askBusinessQuestion: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -7858,7 +7912,10 @@ export interface operations {
   openBridgeRun: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -7917,7 +7974,10 @@ export interface operations {
   sendBridgePage: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         run_id: string;
       };
@@ -8029,7 +8089,10 @@ export interface operations {
   endBridgeRun: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         run_id: string;
       };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 import { joinTransaction } from '../../db/joinable.ts';
 import type { Db } from '../../db/types.ts';
 import { type Claim, claimKey, keepAnswer, recordResponse, releaseKey } from '../../domain/idempotency.ts';
@@ -43,6 +44,17 @@ const send = (res: Response, status: number, body: unknown) => {
  * The first answer to a key (a success or a client error) is kept 24 h and replayed; the same key with
  * another body is a 409. After a server error nothing is kept, so the retry really runs.
  */
+/**
+ * The header as the OpenAPI document declares it, on every POST that can be sent again safely with it: a
+ * client (the SDK) retries exactly those.
+ */
+export const IdempotencyHeader = z.object({
+  'Idempotency-Key': z.string().regex(KEY).optional().meta({
+    description:
+      '1 to 255 visible ASCII characters, one per intended action: sent again with the same body, the first answer comes back (kept 24 h) and nothing is done twice.',
+  }),
+});
+
 /** The request's Idempotency-Key, refused when it is not one (a route that does not replay still checks it). */
 export function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.get('Idempotency-Key');

@@ -15,7 +15,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { pageFields } from '../../domain/pagination.ts';
 import { envelopeOf, sendData } from '../envelope.ts';
 import { HttpError } from '../errors.ts';
-import { idempotencyKeyOf } from '../middleware/idempotency.ts';
+import { IdempotencyHeader, idempotencyKeyOf } from '../middleware/idempotency.ts';
 import { ctxOf, defineRoute, requireScope, requireSession, takesNoQuery } from '../route.ts';
 
 const IdParams = z.strictObject({
@@ -439,6 +439,8 @@ export function registerStatementImport(registry: OpenAPIRegistry): void {
     tags: ['Connectors'],
     security: [{ bearerAuth: [] }, { apiKey: ['connectors:write'] }],
     request: {
+      // Importing twice adds nothing: safe to send again, with a key or without.
+      headers: IdempotencyHeader,
       body: {
         content: Object.fromEntries(
           STATEMENT_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
