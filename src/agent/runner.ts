@@ -34,6 +34,8 @@ export interface TurnRequest {
   message: string;
   conversationId?: string | undefined;
   requestId?: string | undefined;
+  /** The API key the turn was asked with: what the agent does is audited under it. */
+  apiKeyId?: string | undefined;
 }
 
 export interface TurnResult {
@@ -145,6 +147,7 @@ export function createTurnRunner(deps: RunnerDeps) {
       via: CHANNEL_VIA[req.channel],
       timezone: p.timezone,
       requestId: req.requestId,
+      apiKeyId: req.apiKeyId,
     };
     // Recall needs only the message: it runs beside the conversation's own reads.
     const [{ conversation, history }, recalled] = await Promise.all([

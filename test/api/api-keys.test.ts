@@ -65,6 +65,19 @@ describeEachDb('API keys', (get) => {
     expect(me.status).toBe(200);
   });
 
+  it('names the key in the audit log for what the Digital Employee does when asked by chat with it', async () => {
+    const { id, key } = await newKey(['chat']);
+    const turn = await withKey(key, 'POST', '/chat', {
+      message: 'remind me to file GSTR-3B tomorrow at 11am',
+    });
+    expect(turn.status, JSON.stringify(turn.body)).toBe(200);
+    const actions = turn.body.data.actions as { tool: string; result: { task?: { id: string } } }[];
+    const taskId = actions.find((a) => a.tool === 'create_task')?.result.task?.id;
+    expect(taskId, JSON.stringify(actions)).toBeTruthy();
+    const audit = await asOwner('GET', `/audit?entity=task&entity_id=${taskId}`);
+    expect(audit.body.data.entries[0]).toMatchObject({ actor_type: 'api_key', actor_id: id, via: 'api' });
+  });
+
   it('refuses what is outside its scopes, naming the scope, and what only a person may do', async () => {
     const { key } = await newKey(['tasks:read']);
     const write = await withKey(key, 'POST', '/tasks', { title: 'x' });

@@ -56,6 +56,7 @@ export const chatRoutes = (db: Db, runTurn: TurnRunner) => [
         message: body.message,
         conversationId: body.conversation_id,
         requestId: requestIdOf(res),
+        apiKeyId: session.apiKey?.id,
       });
       return {
         data: {
