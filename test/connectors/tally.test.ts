@@ -269,6 +269,30 @@ describeEachDb('Tally read directly over its XML port', (get) => {
     expect(await invoice('S-9')).toMatchObject({ deleted_at: null });
   });
 
+  it('applies the open bills again only when Tally lists them differently', async () => {
+    const books = fake.companies[0];
+    if (!books) throw new Error('no books');
+    const drift = (balance: number) =>
+      db.transaction((tx) =>
+        tx.query("UPDATE invoices SET balance = $1 WHERE connection_id = $2 AND number = 'S-1'", [
+          balance,
+          c.id,
+        ]),
+      );
+    // The books as the last test left them, so this run reads only changes.
+    const [sale] = books.vouchers.filter((v) => v.number === 'S-1');
+    if (!sale) throw new Error('no S-1');
+    books.vouchers.push({ ...sale, guid: 'v-s9', alterId: 21, number: 'S-9' });
+    // The same bills as the last run applied: a balance changed here is not put back.
+    await drift(100);
+    expect((await sync())?.status).toBe('succeeded');
+    expect(await invoice('S-1')).toMatchObject({ balance: 100 });
+    // Tally now lists S-1 with less owed: every invoice is settled against the new list.
+    books.bills = books.bills.map((b) => (b.name === 'S-1' ? { ...b, closing: '-1800.00' } : b));
+    expect((await sync())?.status).toBe('succeeded');
+    expect(await invoice('S-1')).toMatchObject({ balance: 180000, status: 'partially_paid' });
+  });
+
   it('says the company is not open when Tally answers with nothing: an error, not a disconnection', async () => {
     fake.open = false;
     const run = await sync();

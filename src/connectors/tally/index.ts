@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { checkHost, hostOf } from '../../domain/net/address-policy.ts';
 import { ConnectorError, ConnectorSetupError } from '../errors.ts';
@@ -255,7 +256,7 @@ async function* readVouchers(
   cursor: Cursor | null,
   kinds: VoucherKind[],
   map: (v: XmlNode, kind: VoucherKind) => Record<string, unknown>,
-  ending: Pick<StreamPage, 'outstanding'> = {},
+  ending: { outstanding?: (whole: boolean) => StreamPage['outstanding']; carry?: Cursor } = {},
 ): AsyncGenerator<StreamPage> {
   const types = await parentsOf(ctx, company.name, 'VoucherType');
   const pass = voucherPass(cursor, company.vouchers, ctx.now());
@@ -282,7 +283,9 @@ async function* readVouchers(
     after = upTo;
   }
   // Always a last page, so the pass ends saying what it read even when nothing changed.
-  yield { ...at(after), ...ending };
+  const last = at(after);
+  const outstanding = ending.outstanding?.(pass.whole);
+  yield { ...last, carry: { ...last.carry, ...ending.carry }, ...(outstanding && { outstanding }) };
 }
 
 async function* readInvoices(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<StreamPage> {
@@ -294,8 +297,20 @@ async function* readInvoices(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<St
   const ledgers = await parentsOf(ctx, company.name, 'Ledger');
   const isTax = taxLedgers(new Map([...groups, ...ledgers]));
   const map = (v: XmlNode, kind: VoucherKind) => invoiceInBooks(v, kind, bills.map, isTax);
-  // Read to the end: what Tally lists as owed now is every bill's balance, old invoices' too.
-  yield* readVouchers(ctx, company, cursor, INVOICE_KINDS, map, { outstanding: bills.list });
+  // Read to the end: what Tally lists as owed now is every bill's balance, old invoices' too. Invoices this
+  // pass writes take their balance from the list as they are mapped; the others need it only when the list
+  // changed since the last pass applied it (or on a whole pass), so an unchanged list is not sent again.
+  const seen = billsDigest(bills.list);
+  yield* readVouchers(ctx, company, cursor, INVOICE_KINDS, map, {
+    outstanding: (whole) => (whole || cursor?.bills !== seen ? bills.list : undefined),
+    carry: { bills: seen },
+  });
+}
+
+/** The open bills as a short digest, whatever order Tally lists them in. */
+function billsDigest(list: { party_name: string; bill: string; balance: number }[]): string {
+  const lines = list.map((b) => `${b.party_name}\u0000${b.bill}\u0000${b.balance}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('base64url').slice(0, 22);
 }
 
 async function* readPayments(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<StreamPage> {
