@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { Outstanding } from '../../domain/business/records.ts';
 import { checkHost, hostOf } from '../../domain/net/address-policy.ts';
 import { ConnectorError, ConnectorSetupError } from '../errors.ts';
 import type { Connector, ConnectorContext, Cursor, StreamPage } from '../types.ts';
@@ -308,7 +309,7 @@ async function* readInvoices(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<St
 }
 
 /** The open bills as a short digest, whatever order Tally lists them in. */
-function billsDigest(list: { party_name: string; bill: string; balance: number }[]): string {
+function billsDigest(list: Outstanding[]): string {
   const lines = list.map((b) => `${b.party_name}\u0000${b.bill}\u0000${b.balance}`).sort();
   return createHash('sha256').update(lines.join('\n')).digest('base64url').slice(0, 22);
 }
