@@ -17,6 +17,10 @@ const OPTIONAL = [
   'undici',
 ];
 
+// Never loaded: the agent loop is ours (src/agent/agent-loop.ts); LangChain's createAgent and its LangGraph
+// graph are the chat bench's reference only.
+const NEVER = ['langchain', '@langchain/langgraph'];
+
 function packagesLoaded(env: Record<string, string>): Promise<Set<string>> {
   const child = spawn(
     process.execPath,
@@ -46,7 +50,7 @@ describe('packages a process loads', () => {
   it('loads no channel, model client or Redis it is not configured for', { timeout: 60_000 }, async () => {
     const loaded = await packagesLoaded({});
     expect(loaded.has('express')).toBe(true);
-    expect(OPTIONAL.filter((p) => loaded.has(p))).toEqual([]);
+    expect([...OPTIONAL, ...NEVER].filter((p) => loaded.has(p))).toEqual([]);
   });
 
   it('loads Telegram’s and the model’s when they are configured', { timeout: 60_000 }, async () => {
@@ -60,5 +64,6 @@ describe('packages a process loads', () => {
       '@langchain/openai',
     ]);
     expect(loaded.has('@whiskeysockets/baileys')).toBe(false);
+    expect(NEVER.filter((p) => loaded.has(p))).toEqual([]);
   });
 });

@@ -7,7 +7,6 @@ import {
   SystemMessage,
   ToolMessage,
 } from '@langchain/core/messages';
-import { createAgent } from 'langchain';
 import type { Db } from '../db/types.ts';
 import type { Ctx, Via } from '../domain/context.ts';
 import type { Action, ConversationChannel } from '../domain/conversations/schema.ts';
@@ -15,7 +14,7 @@ import { openConversation, recordTurn } from '../domain/conversations/store.ts';
 import type { Principal } from '../domain/tenants.ts';
 import { dateFormat, localDate } from '../domain/time.ts';
 import type { Logger } from '../log.ts';
-import { runAgentLoop } from './agent-loop.ts';
+import { createAgentLoop } from './agent-loop.ts';
 import { formatTime } from './format.ts';
 import { type Prompts, renderPrompt } from './prompts.ts';
 import { createToolbox, type TurnContext } from './tools/index.ts';
@@ -121,7 +120,7 @@ export function createTurnRunner(deps: RunnerDeps) {
     logger: deps.logger,
     connectorName: deps.connectorName,
   });
-  const agent = createAgent({ model: deps.model, tools: toolbox.tools });
+  const runAgentLoop = createAgentLoop(deps.model, toolbox.tools, toolbox.run);
   const clock = deps.clock ?? (() => new Date());
 
   function systemPrompt(p: Principal, now: Date, memories: string): string {
@@ -174,7 +173,7 @@ export function createTurnRunner(deps: RunnerDeps) {
     try {
       const context: TurnContext = { ctx, now, conversationId: conversation.id };
       await withTurnClock({ now, timezone: p.timezone }, () =>
-        runAgentLoop(agent, input, context, timeout.signal, produced),
+        runAgentLoop(input, context, timeout.signal, produced),
       );
     } catch (err) {
       error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

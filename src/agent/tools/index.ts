@@ -1,4 +1,4 @@
-import { tool as langchainTool } from '@langchain/core/tools';
+import type { StructuredToolParams } from '@langchain/core/tools';
 import { ZodError, type z } from 'zod';
 import { DomainError } from '../../domain/errors.ts';
 import type { Logger } from '../../log.ts';
@@ -87,24 +87,18 @@ async function runGuarded(
   }
 }
 
-function turnContextOf(runtime: { context?: unknown }): TurnContext {
-  const turn = runtime.context as TurnContext | undefined;
-  if (!turn?.ctx) throw new Error('tool called outside a turn');
-  return turn;
-}
-
-/** The tools as LangChain tools for the agent loop; each call's turn arrives as the run's context. */
+/**
+ * The toolbox a turn runs: `tools`, what the model is shown (name, description and argument schema, as any
+ * LangChain chat model binds them), and `run`, what the agent loop calls for each tool call: its answer as
+ * the JSON the model reads.
+ */
 export function createToolbox(deps: ToolboxDeps) {
-  const run = (name: ToolName, args: unknown, turn: TurnContext) => runGuarded(deps, name, args, turn);
-  const tools = TOOLS.map((t) =>
-    langchainTool(
-      async (args: unknown, runtime) => JSON.stringify(await run(t.name, args, turnContextOf(runtime))),
-      {
-        name: t.name,
-        description: t.description,
-        schema: t.args,
-      },
-    ),
-  );
-  return { tools };
+  const run = async (name: string, args: unknown, turn: TurnContext) =>
+    JSON.stringify(await runGuarded(deps, name, args, turn));
+  const tools: StructuredToolParams[] = TOOLS.map((t) => ({
+    name: t.name,
+    description: t.description,
+    schema: t.args,
+  }));
+  return { tools, run };
 }
