@@ -57,3 +57,12 @@ export const HONORIFICS: ReadonlySet<string> = new Set([...HONORIFICS_BEFORE, ..
 
 /** "Dr.", "ji", "SAHAB" → true. */
 export const isHonorific = (word: string): boolean => HONORIFICS.has(word.toLowerCase().replace(/\.$/, ''));
+
+const TITLE_STOP = new RegExp(`(?<![\\p{L}.])(${[...HONORIFICS_BEFORE].join('|')})\\.(?=\\s)`, 'giu');
+
+/**
+ * "Dr. Menon" → "Dr Menon": the offline parser passes a title before a name without its full stop, in
+ * contact names, titles and remembered content alike (the convention of the evaluation sets it was
+ * tuned on; lookups compare names without punctuation either way). "Mr.Iyer", typed as one word, stays.
+ */
+export const withoutTitleStops = (text: string): string => text.replace(TITLE_STOP, '$1');

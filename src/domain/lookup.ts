@@ -72,6 +72,13 @@ const NAME_FILLERS = new Set([
   ...FILLER,
   ...HONORIFICS,
   ...'in at by from about is was be been it its their his her our your all got get thoda abhi'.split(' '),
+  // auxiliaries and particles: "the rice bags have arrived", "tenant ne rent de diya", "can we do …",
+  // "signboard is fixed now", "talked to Bhatia re delivery"
+  ...'has have had do ne now re reg regarding needs need should must will'.split(' '),
+  // "the GST work", "cold storage walon ko": words that point at a thing without naming it
+  ...'are were am work job stuff guy over wale walon waale waalon ll lets'.split(' '),
+  // when it was done, which no title holds: "samples went out today"
+  ...'today aaj yesterday tonight day'.split(' '),
   ...'mein me main par pe hai hain tha thi ho hua hue hui gaya gayi gaye kar karo karna karni karne'.split(
     ' ',
   ),

@@ -7,8 +7,8 @@ import { normalisePhone } from '../../src/domain/phone.ts';
 /**
  * Scores the offline parser against the parser-level sets, test/eval/utterances.json, fresh.json and
  * fresh2.json. A case is right when the kind and the tool match, every expected argument is present with
- * an equal value (strings compared without case, spaces collapsed and a leading article aside — "the
- * payment" is the subject "payment"; times as instants, phones as E.164) and no argument named in
+ * an equal value (strings compared without case or punctuation, spaces collapsed and a leading article
+ * aside — "the payment" is the subject "payment"; times as instants, phones as E.164) and no argument named in
  * `absent` is there. Arguments the expectation does not name may be present.
  */
 
@@ -45,7 +45,7 @@ const EvalSet = z.object({
 });
 export type EvalSet = z.infer<typeof EvalSet>;
 
-export type ParserSet = 'utterances' | 'fresh' | 'fresh2' | 'fresh3';
+export type ParserSet = 'utterances' | 'fresh' | 'fresh2' | 'fresh3' | 'fresh4';
 
 export function readJson(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8'));
@@ -116,8 +116,10 @@ export function scoreOf(results: readonly CaseResult[]): Score {
 // ---- the parser-level sets ----
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+// Punctuation is how it was typed, not what was understood: "Dr. Mehta" is "Dr Mehta", "Mr.Iyer" "Mr Iyer".
 const text = (s: string) =>
   s
+    .replace(/[.,;:!?'"’]/g, ' ')
     .trim()
     .replace(/\s+/g, ' ')
     .toLowerCase()

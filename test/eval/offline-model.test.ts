@@ -97,11 +97,22 @@ const FRESH_GROUPS = [
   'today_plan',
 ];
 
-// fresh.json and fresh3.json: half of each group held out; fresh2.json, written later and never tuned on: all of it.
+/**
+ * fresh.json, fresh3.json and fresh4.json: half of each group held out; fresh2.json, written later and never
+ * tuned on: all of it. fresh4.json is checked for shape and scored by `npm run eval`; it joins the floor once
+ * its held-out half reaches it (see README.md).
+ */
 for (const file of [
-  { name: 'fresh', groups: FRESH_GROUPS, allHeldOut: false },
-  { name: 'fresh2', groups: [...FRESH_GROUPS, 'assign'], allHeldOut: true },
-  { name: 'fresh3', groups: FRESH_GROUPS, allHeldOut: false },
+  { name: 'fresh', groups: FRESH_GROUPS, allHeldOut: false, partial: false, floor: true },
+  { name: 'fresh2', groups: [...FRESH_GROUPS, 'assign'], allHeldOut: true, partial: true, floor: true },
+  { name: 'fresh3', groups: FRESH_GROUPS, allHeldOut: false, partial: false, floor: true },
+  {
+    name: 'fresh4',
+    groups: ['follow_up_phone', 'honorific', 'open_tasks_question', 'today_plan'],
+    allHeldOut: false,
+    partial: true,
+    floor: false,
+  },
 ] as const) {
   describe(`fresh cases of the groups an unseen evaluation found, ${file.name}.json`, () => {
     const set = loadEvalSet(file.name);
@@ -111,10 +122,10 @@ for (const file of [
     });
 
     it('expects only arguments the tool contract accepts', () => {
-      expectValidExpectations(set, file.allHeldOut);
+      expectValidExpectations(set, file.partial);
     });
 
-    it('scores at least 90% overall and in each group', () => {
+    it.runIf(file.floor)('scores at least 90% overall and in each group', () => {
       expectAtLeast(`${file.name}.json`, evaluate(set));
     });
   });

@@ -7,8 +7,7 @@ import { evaluateScenarios, loadScenarios, type ScenarioFile } from './scenarios
 
 /**
  * `npm run eval`: the offline model's accuracy on the sets in test/eval/ (the parser-level
- * utterances.json, fresh.json, fresh2.json and fresh3.json, and scenarios.json, scenarios2.json and
- * scenarios3.json through the real
+ * utterances.json and fresh.json to fresh4.json, and scenarios.json to scenarios4.json through the real
  * turn runner, each on an in-memory database of its own; insights/questions.json over generated books
  * synced through the connector fakes), and what it got wrong. Holdout failures are counted, not shown
  * (see report.ts).
@@ -16,12 +15,12 @@ import { evaluateScenarios, loadScenarios, type ScenarioFile } from './scenarios
 
 const utterances = loadEvalSet('utterances');
 console.log(`Offline model evaluation (now ${utterances.now}, ${utterances.timezone})\n`);
-for (const name of ['utterances', 'fresh', 'fresh2', 'fresh3'] satisfies ParserSet[]) {
+for (const name of ['utterances', 'fresh', 'fresh2', 'fresh3', 'fresh4'] satisfies ParserSet[]) {
   console.log(formatScore(`${name}.json`, evaluate(loadEvalSet(name))));
   console.log();
 }
 
-for (const name of ['scenarios', 'scenarios2', 'scenarios3'] satisfies ScenarioFile[]) {
+for (const name of ['scenarios', 'scenarios2', 'scenarios3', 'scenarios4'] satisfies ScenarioFile[]) {
   const db = await openDatabase({ DATA_DIR: 'memory://', DATABASE_POOL_SIZE: 1 }, createLogger('silent'));
   try {
     console.log(

@@ -10,7 +10,8 @@ const SCENARIO_GROUPS = ['complete_paraphrase', 'open_tasks_question', 'reschedu
 /**
  * Each scenario set through the real turn runner, the offline model and the tools, on each database:
  * scenarios.json half held out, scenarios2.json (written later, with team members) held out whole,
- * scenarios3.json (a third batch from a writer who never read the parser, without team members) half held out.
+ * scenarios3.json and scenarios4.json (later batches from writers who never read the parser, without team
+ * members) half held out.
  */
 const FILES: { name: ScenarioFile; groups: string[]; allHeldOut: boolean }[] = [
   { name: 'scenarios', groups: SCENARIO_GROUPS, allHeldOut: false },
@@ -20,6 +21,7 @@ const FILES: { name: ScenarioFile; groups: string[]; allHeldOut: boolean }[] = [
     groups: SCENARIO_GROUPS.filter((g) => g !== 'assign_existing'),
     allHeldOut: false,
   },
+  { name: 'scenarios4', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false },
 ];
 
 for (const file of FILES) {

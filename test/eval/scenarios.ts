@@ -66,7 +66,7 @@ const ScenarioSet = z.object({
 });
 export type ScenarioSet = z.infer<typeof ScenarioSet>;
 
-export type ScenarioFile = 'scenarios' | 'scenarios2' | 'scenarios3';
+export type ScenarioFile = 'scenarios' | 'scenarios2' | 'scenarios3' | 'scenarios4';
 
 export const loadScenarios = (name: ScenarioFile = 'scenarios'): ScenarioSet =>
   ScenarioSet.parse(readJson(name));

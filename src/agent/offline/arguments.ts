@@ -12,13 +12,24 @@ import {
   takeChannel,
   takePhoneLabels,
   takePriority,
+  takeReach,
   title,
 } from './entities.ts';
-import { type BuiltTool, isQuestion, notYetDone, PATTERNS, saysDone } from './intents.ts';
+import {
+  ASK_ABOUT,
+  type BuiltTool,
+  COLLECT_FROM_EN,
+  isQuestion,
+  notYetDone,
+  PATTERNS,
+  saysDone,
+  TALK_VERB,
+} from './intents.ts';
 import {
   alt,
   GENERIC_WORDS,
   NEGATIONS,
+  QUESTION_WORDS,
   STATUS_ALL,
   STATUS_DONE,
   STATUS_OPEN,
@@ -49,7 +60,7 @@ const REMIND = words(
   'remind|reminder|yaad|bhoolna mat|bhool mat jana|dont forget|dont let me forget|do not forget|remember to',
 );
 const MARK = words('mark|marked|mark as|please');
-const DUE_WORDS = words('due date|due|deadline|date|time|priority');
+const DUE_WORDS = words('due date|due|deadline|date|time|priority|din|tarikh|tareekh|samay|waqt');
 
 const defined = (args: Args): Args =>
   Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined && v !== ''));
@@ -167,12 +178,21 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   const when = takeWhen(u, ctx);
   const assignee = takeAssignee(u);
   const priority = takePriority(u);
-  for (const p of [PATTERNS.reschedule, PATTERNS.doIt, DUE_WORDS]) u.takeAll(p, 'cue');
+  for (const p of [PATTERNS.reschedule, PATTERNS.notNow, PATTERNS.doIt, DUE_WORDS]) u.takeAll(p, 'cue');
   u.takeAll(TASK_NOUN, 'noun');
   if (assignee) u.takeAll(DUTY, 'noun');
   const due = when ? resolveWhen(when, ctx) : undefined;
   if (!due && !priority && !assignee) return null;
-  return defined({ task: reference(u), due_date: due?.date, due_at: due?.at, priority, assignee });
+  // "what can wait till tomorrow?": a question word names no task
+  const task = reference(u);
+  const named = task.split(/\s+/).some((w) => !QUESTION_WORDS.includes(w.toLowerCase()));
+  return defined({
+    task: named ? task : undefined,
+    due_date: due?.date,
+    due_at: due?.at,
+    priority,
+    assignee,
+  });
 }
 
 function completeTask(u: Utterance): Args {
@@ -196,10 +216,14 @@ function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   // before the channel: "phone 98450 12345" labels the number, it does not say to call
   takePhoneLabels(u);
   const channel = takeChannel(u);
+  takeReach(u);
   takePriority(u); // follow-ups carry no priority; keep the word out of the subject
-  for (const p of [PATTERNS.createFollowUp, PATTERNS.strongCreate]) u.takeAll(p, 'cue');
+  for (const p of [PATTERNS.createFollowUp, PATTERNS.strongCreate, ASK_ABOUT, TALK_VERB]) u.takeAll(p, 'cue');
   u.takeAll(FOLLOW_UP_NOUN, 'noun');
-  const { contact, subject } = contactAndSubject(u);
+  // "collect the payment from Mehta ji": the verb goes, the money is the subject, the payer the contact
+  const collect = u.find(COLLECT_FROM_EN);
+  for (const m of collect) u.use(m.from, m.from + 1, 'cue');
+  const { contact, subject } = contactAndSubject(u, collect.length > 0);
   const phone = u.tokens.find((t) => t.phone);
   const who = contact ?? phone?.raw;
   if (!who && !subject) return null;

@@ -265,12 +265,42 @@ export function mentionsWhen(u: Utterance, ctx: DateContext): boolean {
   return parseFree(u, ctx).length > 0;
 }
 
+const RETRACT = new Set(['nahi', 'nahin', 'nai', 'not', 'no', 'but', 'balki']);
+
+/**
+ * "kal nahi parso", "not monday, tuesday", "friday instead of today": a day said and taken back for
+ * another. Returns the tokens of the one taken back with its "nahi"/"not"/"instead of", or null.
+ */
+export function retractedWhen(u: Utterance, ctx: DateContext): { from: number; to: number } | null {
+  const spans = parseFree(u, ctx).flatMap((r) => u.tokenRange(r.index, r.index + r.text.length) ?? []);
+  for (let k = 0; k + 1 < spans.length; k++) {
+    const [a, b] = [spans[k], spans[k + 1]];
+    if (!a || !b) continue;
+    const between = Array.from({ length: b.from - a.to }, (_, j) => u.normOf(a.to + j));
+    const notBefore = a.from > 0 && ['not', 'nahi'].includes(u.normOf(a.from - 1)) ? a.from - 1 : -1;
+    // "on friday instead of today": the second is the one taken back
+    if (between.join(' ') === 'instead of') return { from: a.to, to: b.to };
+    if (!between.every((w) => RETRACT.has(w))) continue;
+    // English "not" stands before the day it takes back ("tomorrow, not today"), Hindi "nahi" after it
+    if (notBefore < 0 && between.includes('not')) return { from: a.to, to: b.to };
+    if (
+      between.some((w) => w === 'nahi' || w === 'nahin' || w === 'nai') ||
+      (notBefore >= 0 && between.length <= 1)
+    ) {
+      return { from: notBefore >= 0 ? notBefore : a.from, to: b.from };
+    }
+  }
+  return null;
+}
+
 /**
  * Finds when the message says, marks those words used (with the little words that tie them to the
  * sentence: "on", "by", "to", "ko", "tak", "pe"), and returns it. Several pieces combine: "kal … 5 baje"
  * is tomorrow at 17:00 even with other words between.
  */
 export function takeWhen(u: Utterance, ctx: DateContext): When | null {
+  const retracted = retractedWhen(u, ctx);
+  if (retracted) u.use(retracted.from, retracted.to, 'filler');
   const results = parseFree(u, ctx);
   if (results.length === 0) return null;
   let instant: Date | undefined;

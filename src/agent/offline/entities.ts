@@ -19,6 +19,7 @@ import {
   PRIORITY_LOW,
   PRIORITY_URGENT,
   PRONOUNS,
+  REACH_OUT,
   REFERENCE_EDGE,
   SET_IT,
   TASK_NOUNS,
@@ -65,6 +66,18 @@ export const mentionsChannel = (u: Utterance): boolean =>
 /** "bank visit ka follow up": a channel word before ka/ki/ke names a thing, not how to follow up. */
 const channelsSaid = (u: Utterance, pattern: RegExp) =>
   u.find(pattern).filter((m) => !['ka', 'ki', 'ke'].includes(u.normOf(m.to)));
+
+const REACH = words(alt(REACH_OUT));
+
+/** Someone is to be reached: a way named, or only the reaching ("contact Anil", "Iyer sir se baat karni"). */
+export const mentionsReach = (u: Utterance): boolean => mentionsChannel(u) || u.has(REACH);
+
+/** Someone is to be reached, said after token `from`: "Karthik's no is 99400 11223, call him tomorrow". */
+export const reachAfter = (u: Utterance, from: number): boolean =>
+  [...CHANNEL_PATTERNS.flatMap(([, p]) => channelsSaid(u, p)), ...u.find(REACH)].some((m) => m.from > from);
+
+/** Marks the words that only say to reach someone. */
+export const takeReach = (u: Utterance): void => void u.takeAll(REACH, 'cue');
 
 /** The first channel named: call/phone → call, whatsapp/msg → whatsapp, email/mail → email, milna/visit → visit. */
 export function takeChannel(u: Utterance): FollowUpChannel | undefined {
@@ -250,7 +263,7 @@ interface Marker {
 
 const MARKERS: Marker[] = [
   ...['with'].map((w) => ({ words: [w], role: 'contact' as const, side: 'prefix' as const })),
-  ...['about', 'regarding', 're', 'reg', 'abt', 'for', 'on', 'concerning'].map((w) => ({
+  ...['about', 'regarding', 're', 'reg', 'abt', 'for', 'on', 'concerning', 'whether', 'if'].map((w) => ({
     words: [w],
     role: 'subject' as const,
     side: 'prefix' as const,
@@ -283,6 +296,11 @@ const FOLLOW_UP_FILLERS = new Set([
   'kar',
   'hai',
   'lena',
+  'lene',
+  'leni',
+  'collect',
+  'vasool',
+  'missed',
   'set',
   'add',
   'create',
@@ -297,6 +315,8 @@ const FOLLOW_UP_FILLERS = new Set([
 // Honorifics belong to the name they follow: "Ramesh bhai", "Sharma ji", "Mehta sir".
 const FOLLOW_UP_TRAILING = new Set([...FOLLOW_UP_FILLERS].filter((w) => !HONORIFICS.has(w)));
 
+const FROM: Marker = { words: ['from'], role: 'contact', side: 'prefix' };
+
 function markerAt(u: Utterance, chunk: readonly number[], at: number): Marker | undefined {
   return MARKERS.find((m) => m.words.every((w, k) => u.normOf(chunk[at + k] ?? -1) === w));
 }
@@ -304,10 +324,13 @@ function markerAt(u: Utterance, chunk: readonly number[], at: number): Marker | 
 const GENITIVE = new Set(['ka', 'ki', 'ke']);
 const isGenitive = (m: Marker) => m.words.length === 1 && GENITIVE.has(m.words[0] ?? '');
 
-/** "tiles ke rate ka": a ka/ki/ke between two words of a phrase ties them into one ("tiles ke rate"). */
+/**
+ * "tiles ke rate ka": a ka/ki/ke between two words of a phrase ties them into one ("tiles ke rate"),
+ * unless the words before it name someone: "Arjun Das ka payment" is Arjun Das's, about the payment.
+ */
 function joinsPhrase(u: Utterance, chunk: readonly number[], at: number, run: readonly number[]): boolean {
   const marker = markerAt(u, chunk, at);
-  if (!marker || !isGenitive(marker)) return false;
+  if (!marker || !isGenitive(marker) || namesSomeone(u, run)) return false;
   return run.length > 0 && at + 1 < chunk.length && !markerAt(u, chunk, at + 1);
 }
 
@@ -326,7 +349,7 @@ const namesSomeone = (u: Utterance, indexes: readonly number[]) =>
  * inside a phrase is part of it ("tiles ke rate ka"). Words with no marker fill the contact first, then
  * the subject.
  */
-export function contactAndSubject(u: Utterance): { contact?: string; subject?: string } {
+export function contactAndSubject(u: Utterance, collecting = false): { contact?: string; subject?: string } {
   const found: { role?: Role; indexes: number[]; genitive?: boolean; byPhone?: boolean }[] = [];
   for (const chunk of u.chunks()) {
     let run: number[] = [];
@@ -347,7 +370,9 @@ export function contactAndSubject(u: Utterance): { contact?: string; subject?: s
         close(undefined, true);
         before = undefined;
       }
-      const marker = joinsPhrase(u, chunk, i, run) ? undefined : markerAt(u, chunk, i);
+      // "collect the payment from Mehta ji": whom the money comes from
+      const from = collecting && u.normOf(chunk[i] ?? -1) === 'from' ? FROM : undefined;
+      const marker = from ?? (joinsPhrase(u, chunk, i, run) ? undefined : markerAt(u, chunk, i));
       if (marker) {
         close(marker);
         before = marker;
@@ -376,5 +401,6 @@ export function contactAndSubject(u: Utterance): { contact?: string; subject?: s
   }
   const text = (f: { indexes: number[] } | undefined) =>
     f ? u.raw(trimEdges(u, f.indexes, REF_LEADING, FOLLOW_UP_TRAILING)) || undefined : undefined;
-  return { contact: text(contact), subject: text(subject) };
+  // "Karthik's no is …": whose number it is names them
+  return { contact: text(contact)?.replace(/['’]s$/u, ''), subject: text(subject) };
 }

@@ -1,12 +1,13 @@
+import { isHonorific } from '../../domain/honorifics.ts';
 import type { ToolName } from '../tools/index.ts';
 import { assignmentIntent } from './assign.ts';
 import { briefingIntent } from './briefing.ts';
-import { type DateContext, mentionsWhen, takeWhen } from './dates.ts';
+import { type DateContext, mentionsWhen, retractedWhen, takeWhen } from './dates.ts';
 import {
   FOLLOW_UP_NOUN,
   greetingLength,
-  mentionsChannel,
   mentionsPriority,
+  mentionsReach,
   PLAN_NOUN,
   TASK_NOUN,
 } from './entities.ts';
@@ -34,6 +35,7 @@ import {
   LIST_VERBS,
   MY_DAY,
   NEGATIONS,
+  NOT_NOW,
   NOT_PAST_TENSE,
   PAST_OPENERS,
   PAST_TENSE,
@@ -98,6 +100,7 @@ export const PATTERNS = {
   doneAtClauseEnd: words(alt(DONE_AT_CLAUSE_END)),
   delete: words(alt(DELETE)),
   reschedule: words(alt(RESCHEDULE)),
+  notNow: words(alt(NOT_NOW)),
   snooze: words(alt(SNOOZE)),
   doIt: words(alt(DO_IT)),
   list: words(alt(LIST_VERBS)),
@@ -189,7 +192,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   const when = mentionsWhen(u, ctx);
   const has = (p: RegExp) => u.has(p);
   const question = isQuestion(u);
-  const isDone = saysDone(u) || (!question && reportsPast(u));
+  const isDone = saysDone(u) || (!question && reportsPast(u, !when));
   const tool = (name: BuiltTool): Intent => ({ kind: 'tool', tool: name });
 
   // "tell Ravi to send the invoice", "GST wala kaam Ravi ko de do": work for someone in the team
@@ -202,7 +205,9 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     (has(PATTERNS.businessNumbers) || (question && asksWhatPartyOwes(u.norm))) &&
     !taskNoun &&
     !followUpNoun &&
-    !has(PATTERNS.strongCreate)
+    !has(PATTERNS.strongCreate) &&
+    !(when && (has(MOVE_IT) || has(MOVED) || (!question && retractedWhen(u, ctx) !== null))) &&
+    !(!question && (has(PATTERNS.followUpDone) || has(PAID_TO)))
   ) {
     return { kind: 'business_question' };
   }
@@ -225,10 +230,17 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     return tool('create_follow_up');
   }
 
+  // "Gupta sahab ka payment lena hai friday tak", "Rajesh bhaiya ko yaad dilana ki …", "Mr Gill se baat
+  // karni hai", "ask Nandini madam about the GST number": someone to reach, not a thing to do alone
+  // (unless a task is being moved: "Jain se cheque lena saturday ko kar dena")
+  const movesTask =
+    has(PATTERNS.reschedule) || has(PATTERNS.notNow) || retractedWhen(u, ctx) !== null || setsTime(u, ctx);
+  if (!question && !movesTask && reachesSomeone(u, ctx, isDone)) return tool('create_follow_up');
+
   // "Ramesh ko 98450 12345 pe kal call karna", "Sharma ji ko kal call karna payment ke liye": a call or
   // message to someone at a number, or (in Hinglish) about something, is a follow-up, the one thing that
   // keeps a phone number and a subject; a bare "call Ramesh" and a reminder to call stay tasks
-  const reachesOut = mentionsChannel(u) && (u.phones().length > 0 || has(PATTERNS.aboutSomething));
+  const reachesOut = mentionsReach(u) && (u.phones().length > 0 || has(PATTERNS.aboutSomething));
   if (reachesOut && !question && !isDone && !has(PATTERNS.strongCreate)) return tool('create_follow_up');
 
   const stillToDo = has(PATTERNS.pendingWords) || notYetDone(u) || (question && has(PATTERNS.all) && isDone);
@@ -252,16 +264,109 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   if (isDone) return tool('complete_task');
   if (has(PATTERNS.delete)) return tool('delete_task');
   const priority = mentionsPriority(u);
-  if (
-    (has(PATTERNS.reschedule) || (taskNoun && has(PATTERNS.doIt)) || setsTime(u, ctx)) &&
-    (when || priority)
-  ) {
+  if ((movesTask || (taskNoun && has(PATTERNS.doIt))) && (when || priority)) {
     return tool('update_task');
   }
   if (has(PATTERNS.question) || u.endsWithQuestion) return { kind: 'unknown' };
   if (has(PATTERNS.weakCreate) || when || priority) return tool('create_task');
   return { kind: 'unknown' };
 }
+
+const PAYMENT_WORDS = alt([
+  ...['payment', 'paisa', 'paise', 'rupaye', 'rupees', 'dues', 'baaki', 'bakaya', 'udhaar', 'udhar'],
+  ...['balance', 'amount', 'advance', 'cheque', 'rent', 'kiraya', 'fees'],
+]);
+/**
+ * Whose money to collect: "Gupta sahab ka 1,20,000 ka payment lena hai", "Verma ji se baaki paise lene
+ * hain", "Mehta uncle ka cheque collect karna", "collect the payment from Mehta ji".
+ */
+export const COLLECT_FROM = words(
+  `(?:ka|ki|ke|se)\\s+(?:\\S+\\s+){0,3}?${PAYMENT_WORDS}\\s+(?:lena|leni|lene|le lena|le lo|collect|vasool|vasoolna|maangna|mangna)`,
+);
+export const COLLECT_FROM_EN = words(
+  `(?:collect|recover|take|get)\\s+(?:the\\s+)?(?:\\S+\\s+)?${PAYMENT_WORDS}\\s+from`,
+);
+/**
+ * "Rajesh bhaiya ko yaad dilana", "Harpreet aunty ko order ke liye yaad dilana": reminding them, not me
+ * ("Sharma ji ko call karna yaad dilana" reminds me of a call).
+ */
+const REMIND_VERB = '(?:dila|dilana|dilao|dila do|dila dena|dila dijiye|dilaana|karana)';
+export const REMIND_THEM = words(
+  `ko\\s+(?:(?:\\S+\\s+){1,3}(?:ke liye|ke baare mein|ke baare me|ke bare mein)\\s+)?yaad\\s+${REMIND_VERB}`,
+);
+/** "yaad dilana Rajesh bhai ko ki …": the same, the name after ("… ko call karna" would be my call). */
+const REMIND_THEM_AFTER = words(`yaad\\s+${REMIND_VERB}\\s+(?:\\S+\\s+){1,3}?ko\\s+ki`);
+/** The verbs of a talk or a question to have with someone: "baat karni hai", "puchna hai". */
+export const TALK_VERB = words(
+  'baat\\s+(?:karni|karna|karne|kar lena|kar lo|karo|kar ni)|puchna|poochna|puchhna|puch lena|pooch lena|puchh lena',
+);
+/** "Mr Gill se baat karni hai", "Joshi madam se sample ke baare mein puchna hai": a talk, after who. */
+const TALK_TO = words(`se\\s+(?:\\S+\\s+){0,5}?(?:${TALK_VERB.source})`);
+/**
+ * "ask Nandini madam about the GST number", "remind Anand bhai about the bill", "ask Mr Sen whether the
+ * stock reached" (not "ask Priya to …" nor "remind me …": the work is hers, the reminder mine).
+ */
+export const ASK_ABOUT = words(
+  '(?<=^\\s*|(?:please|kindly)\\s+)(?:ask|remind)(?!\\s+(?:me|us)(?:\\s|$))(?=\\s+(?:\\S+\\s+){1,4}(?:about|regarding|re|reg|abt|whether|if)(?:\\s|$))',
+);
+const NOT_THEM = new Set([
+  'mujhe',
+  'mujh',
+  'mere',
+  'mera',
+  'hum',
+  'hume',
+  'humko',
+  'ham',
+  'me',
+  'aap',
+  'us',
+  'un',
+]);
+
+/**
+ * Someone to reach about something, with no "follow up" said: money to collect from them, a reminder for
+ * them (not "me"), a talk to have with them, or a question to ask them. The time words go first, so they
+ * may stand anywhere ("Smt Savitri Devi ka payment 3 tarikh ko lena hai"). A "remind me …" keeps a task,
+ * except the reminder that is theirs; a question asked of them may hold a past tense ("whether the stock
+ * reached") that reports nothing done.
+ */
+function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolean {
+  const probe = u.copy();
+  takeWhen(probe, ctx);
+  if (probe.has(ASK_ABOUT)) return true;
+  if (isDone) return false;
+  // a name (any word but "me" or "us") stands right before the postposition at `i`; before a ka/ki/ke,
+  // one that reads as a person ("Mehta uncle ka cheque", not "dukaan ka rent")
+  const namedBefore = (i: number) => i > 0 && probe.isFree(i - 1) && !NOT_THEM.has(probe.normOf(i - 1));
+  const personBefore = (i: number) =>
+    namedBefore(i) && (isHonorific(probe.normOf(i - 1)) || /^\p{Lu}/u.test(probe.tokens[i - 1]?.raw ?? ''));
+  if (probe.find(REMIND_THEM).some((m) => namedBefore(m.from))) return true;
+  if (probe.find(REMIND_THEM_AFTER).some((m) => !NOT_THEM.has(probe.normOf(m.from + 2)))) return true;
+  if (probe.has(PATTERNS.strongCreate)) return false;
+  return (
+    probe
+      .find(COLLECT_FROM)
+      .some((m) => (probe.normOf(m.from) === 'se' ? namedBefore : personBefore)(m.from)) ||
+    probe.find(COLLECT_FROM_EN).some((m) => namedBefore(m.to + 1)) ||
+    probe.find(TALK_TO).some((m) => namedBefore(m.from))
+  );
+}
+
+/**
+ * "delay the february GST payment by a week", "postpone GST payment to friday", "AC bill payment can be
+ * pushed to 30th": a task moved (the verb opening the message, or said of it), not a question about the
+ * GST ("change in sales", "delay in payments" ask about numbers).
+ */
+const MOVED = words(
+  '(?:be|been|get|gets)\\s+(?:pushed|moved|shifted|postponed|preponed|delayed|rescheduled)',
+);
+const MOVE_IT = words(
+  '^\\s*(?:(?:please|kindly|can you|could you|can we|could we|lets)\\s+)?(?:move|shift|postpone|prepone|push|delay|reschedule|bump|extend)(?!\\s+(?:in|of)(?:\\s|$))',
+);
+
+/** "spoke to Meenakshi about the payment", "cold storage walon ko paise de diye": a report, not a question. */
+const PAID_TO = words('ko\\s+(?:\\S+\\s+){0,3}(?:de diya|de diye|de di|dediya|bhej diya|bhej diye|bhej di)');
 
 function everyWord(u: Utterance, test: (w: string) => boolean): boolean {
   return u.tokens.every((t) => test(t.norm));
@@ -276,7 +381,8 @@ function doneWords(u: Utterance) {
 }
 
 const TO_BE_DONE = words('karna|karni|karne|krna|hona|hone');
-const TO_BE = words('to(?: be| get)?');
+// "to be done", "can be done on monday": still ahead
+const TO_BE = words('to(?: be| get)?|(?:can|could|will|should|must|may) (?:be|get)');
 
 /**
  * A done-word that says the opposite: negated ("haven't been done", "not finished", "nahi ho gaya") or
@@ -330,20 +436,29 @@ function setsTime(u: Utterance, ctx: DateContext): boolean {
 
 const isPastTense = (w: string) =>
   PAST_TENSE.includes(w) || (/^[a-z]{3,}ed$/.test(w) && !w.endsWith('eed') && !NOT_PAST_TENSE.has(w));
-const REPORT_TIES = new Set(['to', 'from', 'for', 'with', 'in', 'at', 'on', 'by', 'into']);
+const HAS = new Set(['has', 'have', 'had']);
+const OBJECT_OPENERS = new Set(['the', 'his', 'her', 'their', 'my', 'our', 'its', 'all', 'a', 'an']);
+// "signboard is fixed now": a report closes with "now" as well as with a tie
+const REPORT_TIES = new Set(['to', 'from', 'for', 'with', 'in', 'at', 'on', 'by', 'into', 'now', 'already']);
 
 /**
  * An English report that something was done: a past tense opening the message ("deposited all the
  * cheques", "I have paid the staff") or closing what it names ("power bill paid", "quotation sent to
  * Kapoor"), not turned around ("rent not paid").
  */
-function reportsPast(u: Utterance): boolean {
+function reportsPast(u: Utterance, noDay: boolean): boolean {
   const free = u.freeIndexes();
   return free.some((i, k) => {
     if (!isPastTense(u.normOf(i))) return false;
     const before = free.slice(0, k);
     const after = free.slice(k + 1);
     if (before.slice(-2).some((j) => NEGATIONS.includes(u.normOf(j)))) return false;
+    // with no day said ("Sharma ji has asked for the quote by friday" is something to do): a perfect tense
+    // wherever it stands ("the CA has received the documents"), or one after a short subject opening the
+    // message, before what it acts on ("Arora gave the cheque", "CA got the docs")
+    if (noDay && HAS.has(u.normOf(before.at(-1) ?? -1))) return true;
+    const object = after[0] !== undefined && OBJECT_OPENERS.has(u.normOf(after[0]));
+    if (noDay && before.length > 0 && before.length <= 2 && before[0] === 0 && object) return true;
     const opens = before.every((j) => PAST_OPENERS.has(u.normOf(j)));
     if (opens) return after.length > 0;
     const next = after[0];

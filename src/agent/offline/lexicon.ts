@@ -356,7 +356,7 @@ export const PRIORITY_HIGH = ['important', 'very important', 'imp', 'high priori
 // ---- follow-up channels ----
 export const CHANNELS = {
   call: ['call', 'phone', 'ring', 'calling'],
-  whatsapp: ['whatsapp', 'wa', 'msg', 'message', 'text', 'sms'],
+  whatsapp: ['whatsapp', 'wa', 'msg', 'message', 'text', 'sms', 'ping'],
   email: ['email', 'e-mail', 'mail'],
   visit: [
     'visit',
@@ -378,14 +378,23 @@ export const CHANNELS = {
   ],
 } as const;
 export const CHANNEL_BEFORE = ['on', 'via', 'by', 'over', 'to'];
+/** Reaching someone with no way said: "contact Anil 98765 12345", "reach out to …", "… se baat karni hai". */
+export const REACH_OUT = [
+  'reach out to',
+  'reach out',
+  'get in touch with',
+  'get in touch',
+  'contact',
+  'baat',
+];
 /** Words that label a phone number: "mob: 98450 12345", "phone no 98450 12345". */
 export const PHONE_LABELS = new Set(
   'number numbers no num nmbr numbr mob mobile ph phone cell contact tel telephone is hai'.split(' '),
 );
 /** Whose number it is, before its label: "Ramesh ka number", "his no", "uska mobile". */
 export const PHONE_OWNERS = new Set('ka ki ke his her their uska uski unka unki iska inka'.split(' '));
-/** A word tying a bare number in: "Ramesh at 98450 12345", "on 98450 12345". */
-export const PHONE_BEFORE = new Set(['at', 'on', 'pe', 'par']);
+/** A word tying a bare number in: "Ramesh at 98450 12345", "on 98450 12345", "missed call from 98450 12345". */
+export const PHONE_BEFORE = new Set(['at', 'on', 'pe', 'par', 'from']);
 /** Words tying a number in after it: "98450 12345 pe", "uska number 98450 12345 hai". */
 export const PHONE_AFTER = new Set(['pe', 'par', 'per', 'pr', 'hai']);
 /** Words pointing back at someone named already: "kal usse payment ke liye follow up karna". */
@@ -406,6 +415,8 @@ export const PRONOUNS = [
   'them',
 ];
 export const CHANNEL_AFTER = [
+  // "call back Deepak on …"
+  'back',
   'pe',
   'par',
   'karke',
@@ -481,9 +492,9 @@ export const DAY_PLAN_NOUNS = [
   'brief',
   'priorities',
 ];
-/** Words that may stand around a day's plan named bare: "mera aaj ka poora schedule please". */
+/** Words that may stand around a day's plan named bare: "mera aaj ka poora schedule please", "quick rundown for today". */
 export const DAY_PLAN_FILLERS = new Set(
-  'my mera mere meri for the of ka ke ki liye pura poora full whole entire bhar please do de do bhejo bhai ji sir boss bro kya hai'.split(
+  'my mera mere meri for the of ka ke ki liye pura poora full whole entire bhar please do de do bhejo bhai ji sir boss bro kya hai a quick short'.split(
     ' ',
   ),
 );
@@ -646,6 +657,24 @@ export const DONE = [
   'le aaye',
   'le aya',
   'le ayi',
+  'taken care of',
+  'is taken care of',
+  'has been taken care of',
+  'took care of',
+  'went through',
+  'gone through',
+  'up to date',
+  // arrived: "bulbs are here"
+  'is here',
+  'are here',
+  // sent on its way: "the courier has gone out", "samples went out today"
+  'gone out',
+  'has gone out',
+  'have gone out',
+  'went out',
+  'on the way',
+  'on their way',
+  'on its way',
 ];
 /**
  * Any verb in the completed form ("bhej diya", "de di", "mangwa liya", "pahunch gaya", "payment kiya"),
@@ -663,6 +692,7 @@ export const DONE_VERB_FORMS = [
  */
 export const PAST_TENSE = [
   'paid',
+  'gone',
   'sent',
   'gave',
   'given',
@@ -686,6 +716,8 @@ export const PAST_TENSE = [
 ];
 /** Words ending in -ed that are not a past tense, or not one that reports a task done. */
 export const NOT_PAST_TENSE = new Set([
+  // "missed call from Suresh, call back at 6": nothing done
+  'missed',
   'need',
   'needed',
   'related',
@@ -700,6 +732,9 @@ export const NOT_PAST_TENSE = new Set([
   'expected',
   'delayed',
   'postponed',
+  'preponed',
+  'pushed',
+  'bumped',
   'shifted',
   'moved',
   'rescheduled',
@@ -782,6 +817,44 @@ export const RESCHEDULE = [
   'taal de',
   'peeche kar do',
   'aage badhao',
+  // "bump the meeting to tomorrow", "monday tak khiska do", "aage sarka do"
+  'bump',
+  'push back',
+  'khiska do',
+  'khiska de',
+  'khiska dena',
+  'khiskao',
+  'sarka do',
+  'sarka de',
+  'sarka dena',
+  'sarkao',
+  'le jao',
+  'le jaao',
+  'le jaiye',
+  'badal ke',
+  'badal kar',
+  'badalke',
+  // "stall booking can wait till monday", "salary wala kaam thoda late karte hain, 2 april"
+  'can wait',
+  'can be done',
+  // said of the task: "AC bill payment can be pushed to 30th", "visit — make it thursday"
+  'pushed',
+  'moved',
+  'shifted',
+  'postponed',
+  'preponed',
+  'delayed',
+  'rescheduled',
+  'bumped',
+  'make it',
+  'extend',
+  'late kar do',
+  'late karo',
+  'late kar dena',
+  'late karte hai',
+  'late karenge',
+  // "can we do the bank meeting on friday instead" (not "instead of", which swaps the thing)
+  'instead(?! of)',
   'badha do',
   'badha de',
   'badhao',
@@ -814,6 +887,8 @@ export const DO_IT = [
   'kar lunga',
   'kar lena',
   'kar lo',
+  // any verb in "we/I will" after the time: "audit documents next week bhejenge", "bill kal bharunga"
+  '\\S+(?:enge|unga|ungi)',
 ];
 export const LIST_VERBS = [
   'what all',
@@ -917,6 +992,17 @@ export const STILL_TO_DO = [
   'nahi hui',
   'nahi kiya',
   'karna baaki',
+];
+/** "… 3 tarikh ko kar dena, abhi nahi": not now, so later: with a new time, a task put off. */
+export const NOT_NOW = [
+  'abhi nahi',
+  'abhi nahin',
+  'abhi nai',
+  'abhi mat',
+  'abhi mat karo',
+  'abhi mat karna',
+  'not now',
+  'not today',
 ];
 /** A word that turns a done-word around: "haven't been done", "nahi hua". */
 export const NEGATIONS = [
@@ -1044,6 +1130,9 @@ export const MY_DAY = [
   'day ka plan',
   'plan the day',
   'plan my day',
+  // "give me a quick rundown", "day overview": with no other day, today's
+  'rundown',
+  'overview',
 ];
 export const HELP = [
   'help',
@@ -1488,6 +1577,8 @@ export const LEADING_FILLERS = new Set([
   'sir',
   'mujhe',
   'mujhko',
+  'mere ko',
+  'humko',
   'i',
   'to',
   'that',

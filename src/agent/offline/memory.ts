@@ -1,7 +1,8 @@
+import { withoutTitleStops } from '../../domain/honorifics.ts';
 import { analyseStatement, explicitStatement } from '../../domain/memory/extractor-offline.ts';
 import type { ToolName } from '../tools/index.ts';
 import { type DateContext, mentionsWhen } from './dates.ts';
-import { FOLLOW_UP_NOUN, TASK_NOUN, trimEdges } from './entities.ts';
+import { FOLLOW_UP_NOUN, reachAfter, TASK_NOUN, trimEdges } from './entities.ts';
 import type { BuiltTool } from './intents.ts';
 import { isQuestion } from './intents.ts';
 import { alt, CREATE_TASK_STRONG, LEADING_FILLERS, TRAILING_FILLERS, words } from './lexicon.ts';
@@ -138,6 +139,9 @@ const STANDING = words(
     'stays closed',
     'remains closed',
     'is open',
+    'opens',
+    'closes',
+    'shuts',
     'is shut',
     'is based',
     'is allergic',
@@ -243,8 +247,24 @@ const QUERY_FILLERS = new Set([
 
 export const MEMORY_TOOLS: ReadonlySet<ToolName> = new Set(['search_memory', 'remember', 'forget']);
 
-/** The message as typed, without a greeting the intent step set aside ("hi, remember …"). */
-const textOf = (u: Utterance) => u.raw(u.tokens.flatMap((_, i) => (u.usedAs(i) === 'filler' ? [] : [i])));
+/**
+ * The message as typed, punctuation kept ("Gupta ji pays by cheque, never UPI"), from its first word past
+ * a greeting the intent step set aside ("hi, remember …"); a title's full stop goes, as in every name.
+ */
+function textOf(u: Utterance): string {
+  const first = u.tokens.find((_, i) => u.usedAs(i) !== 'filler');
+  const text = first
+    ? u.text
+        .slice(first.at)
+        .replace(/^[^\p{L}\p{N}]+/u, '')
+        .trim()
+    : '';
+  return withoutTitleStops(text);
+}
+
+/** The message's words without their punctuation, past a greeting. */
+const plainTextOf = (u: Utterance) =>
+  u.raw(u.tokens.flatMap((_, i) => (u.usedAs(i) === 'filler' ? [] : [i])));
 
 /** A remember the offline parser should make of this message, with its content, or null. */
 function statementToKeep(u: Utterance, ctx: DateContext): string | null {
@@ -253,15 +273,23 @@ function statementToKeep(u: Utterance, ctx: DateContext): string | null {
   if (explicit) {
     const kind = analyseStatement(explicit).kind;
     const saysThat = /^(?:(?:please|pls|ok)\s+)*(?:remember that|note that|keep in mind)\b/i.test(text);
-    // "kal GST bharna yaad rakhna": a plain action with a day or time is a reminder.
-    if (kind === 'fact' && !saysThat && mentionsWhen(new Utterance(explicit), ctx)) return null;
+    // "kal GST bharna yaad rakhna": a plain action with a day or time is a reminder; a standing fact
+    // keeps its day ("remember Dr. Pillai's birthday is on 14th April")
+    const said = new Utterance(explicit);
+    if (kind === 'fact' && !saysThat && mentionsWhen(said, ctx) && !said.has(STANDING)) return null;
     return explicit;
   }
   if (u.has(STRONG_CREATE) || u.has(FOLLOW_UP_NOUN) || u.endsWithQuestion) return null;
-  const c = analyseStatement(text);
+  // read as typed, or with the punctuation aside ("Gupta ji pays by cheque, never UPI" is a pattern); the
+  // content stays as typed
+  const typed = analyseStatement(text);
+  const c = typed.kind === 'fact' ? { ...analyseStatement(plainTextOf(u)), content: typed.content } : typed;
   // "I prefer reminders at 9am": what a preference is about may be a task word.
   if (c.kind === 'preference') return c.attribute !== null ? c.content : null;
   if (u.has(TASK_NOUN)) return null;
+  // "Karthik's no is 99400 11223, call him tomorrow 3pm": the number comes with a request to reach them
+  const phoneAt = u.tokens.findIndex((t) => t.phone);
+  if (c.kind === 'contact' && phoneAt >= 0 && reachAfter(u, phoneAt)) return null;
   if (c.kind === 'contact' || c.kind === 'pattern') return c.content;
   // a standing fact about someone named ("Dr Khan's clinic is closed on Sundays"), not a request
   const aboutSomeone = c.subject !== null && isQuestion(u) === false;

@@ -35,7 +35,11 @@ import { Utterance } from './utterance.ts';
  *   becomes contact_phone in E.164; the words before it name whose it is, its labels ("mob:", "uska no.")
  *   are neither. A call, message or visit to someone at a number, or in Hinglish about something
  *   ("Sharma ji ko kal call karna payment ke liye"), is a follow-up without the words "follow up"; in
- *   English "call X about Y" stays a task.
+ *   English "call X about Y" stays a task. So is someone to reach with no channel said: money to collect
+ *   ("Gupta sahab ka payment lena hai", "collect the payment from Mehta ji"), a reminder for them, not me
+ *   ("Rajesh bhaiya ko yaad dilana ki …"), a talk ("Mr Gill se baat karni hai"), a question for them ("ask
+ *   Nandini madam about the GST number"), or a number with a request ("Karthik's no is …, call him …");
+ *   "X ka payment" with X a name is X's follow-up about the payment.
  * - A standing fact about someone named ("Dr Khan's clinic is closed on Sundays", "Mehta sahab ko subah
  *   call pasand hai") is remembered, its day part of the fact.
  * - Titles keep the user's words (and capitalisation) minus the scheduling words and the little words
@@ -51,10 +55,15 @@ import { Utterance } from './utterance.ts';
  *   when two match about equally.
  * - Done: a done word ("done", "ho gaya", "bhej diya", "complete" at a clause end) not turned around
  *   ("not done", "nahi hua", "to be done", "khatam karna"), or an English past tense opening the message
- *   ("paid the staff") or closing what it names ("power bill paid", "quotation sent to Kapoor").
- * - Reschedule: move/shift/push/postpone/prepone/delay/change, "aage badha do", "kal pe daal do",
- *   "taal do", or a plain "kar do"/"rakh do" right after the new time ("meeting ko 6 baje kar do"), with
- *   a day or time. A shift "by 2 days"/"2 din aage" counts from today.
+ *   ("paid the staff") or closing what it names ("power bill paid", "quotation sent to Kapoor", "signboard
+ *   is fixed now"); with no day said, also a perfect tense ("the CA has received the documents") or a past
+ *   tense after a short subject ("Arora gave the cheque"). A state says it too: "taken care of", "gone
+ *   out", "on its way", "is here", "up to date".
+ * - Reschedule: move/shift/push/postpone/prepone/delay/change/bump/extend, "aage badha do", "kal pe daal
+ *   do", "taal do", "khiska do", "can wait till", "… instead", a plain "kar do"/"rakh do" or a "we will"
+ *   ("bhejenge") right after the new time ("meeting ko 6 baje kar do"), "abhi nahi" or a day taken back
+ *   ("kal nahi parso", "friday instead of today"), with a day or time. A shift "by 2 days"/"2 din aage"
+ *   counts from today.
  * - Snooze for a span ("for 2 hours", "1 ghante ke liye", "2 ghante baad") → minutes; to a moment
  *   ("till tomorrow", "kal tak", "to monday 11am") → until (10:00 when no time); neither → both left out.
  * - complete_follow_up: the words after the first clause break (or after "done"/"ho gaya") are the outcome.
@@ -68,7 +77,9 @@ import { Utterance } from './utterance.ts';
  *   are the plan asked with no day ("what's the plan?") and today's plan named bare ("aaj ka routine").
  * - A question about the business's numbers (sales, dues, balances, collections, GST, stock, customers)
  *   is business_question: never a task or follow-up.
- * - Honorifics (src/domain/honorifics.ts) stay with the name: "Dr. Menon", "Bhatia ji", "Kishore bhai".
+ * - Honorifics (src/domain/honorifics.ts) stay with the name: "Dr Menon", "Bhatia ji", "Kishore bhai";
+ *   a title's full stop is left out of names, titles and remembered content alike ("Dr. Menon" → "Dr
+ *   Menon", the earlier sets' labels), while remembered content keeps the rest of its punctuation.
  */
 
 export type ParsedIntent =

@@ -17,6 +17,8 @@ export interface Token {
   norm: string;
   /** Offset of `norm` in `Utterance.norm`. */
   start: number;
+  /** Offset of the typed word (its punctuation included) in `Utterance.text`. */
+  at: number;
   /** E.164, when the token is a phone number. */
   phone?: string;
   /** A comma, full stop, colon, dash or question mark follows it: a clause ends here. */
@@ -46,6 +48,8 @@ const CLAUSE_END = /[,.;:!?\-–—]$/;
 export class Utterance {
   readonly tokens: Token[];
   readonly norm: string;
+  /** The message as typed (quotes and spaces normalised): what a memory keeps, punctuation and all. */
+  readonly text: string;
   readonly endsWithQuestion: boolean;
   private readonly uses: (Use | undefined)[];
 
@@ -55,6 +59,7 @@ export class Utterance {
       .replace(/[‘’`´]/g, "'")
       .replace(/[“”]/g, '"')
       .replace(/(\p{Sc})\s+(?=\d)/gu, '$1');
+    this.text = cleaned;
     this.endsWithQuestion = /\?\s*$/.test(cleaned);
     this.tokens = tokenise(cleaned);
     let offset = 0;
@@ -202,30 +207,39 @@ function tokenise(text: string): Token[] {
   const tokens: Token[] = [];
   let last = 0;
   for (const phone of findPhones(text)) {
-    pushWords(tokens, text.slice(last, phone.start));
-    tokens.push({ raw: phone.raw, norm: '#phone', start: 0, phone: phone.e164, breakAfter: false });
+    pushWords(tokens, text.slice(last, phone.start), last);
+    tokens.push({
+      raw: phone.raw,
+      norm: '#phone',
+      start: 0,
+      at: phone.start,
+      phone: phone.e164,
+      breakAfter: false,
+    });
     last = phone.end;
   }
-  pushWords(tokens, text.slice(last));
+  pushWords(tokens, text.slice(last), last);
   return tokens;
 }
 
-function pushWords(tokens: Token[], text: string): void {
+function pushWords(tokens: Token[], text: string, base: number): void {
   if (/^\s*[,.;:!?\-–—]/.test(text)) markBreak(tokens);
-  for (const piece of text.split(/\s+/)) {
-    if (piece === '') continue;
+  for (const m of text.matchAll(/\S+/g)) {
+    const piece = m[0];
     const raw = piece === '&' ? '&' : piece.replace(EDGE_PUNCTUATION, '');
     if (raw === '') {
       if (CLAUSE_END.test(piece)) markBreak(tokens);
       continue;
     }
     const lower = raw.toLowerCase().replace(/'/g, '').replace(CURRENCY, '');
-    // "Dr. Menon": the full stop of a title before a name ends no clause
+    // "Dr. Menon": the full stop of a title before a name ends no clause (and, as all edge punctuation, is
+    // left out of `raw`: names and titles pass "Dr Menon", see withoutTitleStops)
     const title = HONORIFICS_BEFORE.has(lower) && piece.endsWith('.');
     tokens.push({
       raw,
       norm: SPELLING[lower] ?? lower,
       start: 0,
+      at: base + m.index,
       breakAfter: !title && CLAUSE_END.test(piece),
     });
   }

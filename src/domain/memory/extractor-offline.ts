@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HONORIFICS } from '../honorifics.ts';
+import { HONORIFICS, HONORIFICS_BEFORE } from '../honorifics.ts';
 import { normalisePhone } from '../phone.ts';
 import { lexicalTokens } from './lexical-embedder.ts';
 import { MAX_CONTENT, MAX_SUBJECT, type MemoryKind } from './schema.ts';
@@ -221,8 +221,14 @@ function leadingName(content: string): string | null {
     const capital = /^[\p{Lu}\p{N}][\p{L}\p{N}&.'’-]*$/u.test(bare);
     if (taken.length === 0 && (!capital || NOT_SUBJECTS.has(bare.toLowerCase()))) return null;
     if (capital && !NOT_SUBJECTS.has(bare.toLowerCase())) taken.push(bare.replace(/['’]s$/, ''));
-    else if (taken.length > 0 && HONORIFICS.has(bare.toLowerCase())) taken.push(bare);
-    else break;
+    else if (taken.length > 0 && HONORIFICS.has(bare.toLowerCase().replace(/['’]s$/, ''))) {
+      taken.push(bare.replace(/['’]s$/, '')); // "Kohli sir's anniversary"
+    } else break;
+    // "Dr. Pillai": a title's full stop is part of the name, as typed, and ends nothing
+    if (w === `${bare}.` && HONORIFICS_BEFORE.has(bare.toLowerCase())) {
+      taken[taken.length - 1] = w;
+      continue;
+    }
     if (bare !== w || taken.length >= 4) break;
   }
   return taken.length ? taken.join(' ').slice(0, MAX_SUBJECT) : null;
@@ -263,7 +269,8 @@ export function analyseStatement(
 // ---- finding statements in a chat message ----
 
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|ok|okay|bhai|bhaiya|sir|and|also)[\s,]+)*`;
-const KEEP_CUE = String.raw`(?:remember|note that|keep in mind|yaad\s+rakh(?:na|o|ie|iye|\s+lo|\s+lena|\s+lijiye))`;
+// "note: …", "note down that …", "make a note - …": a note given as such is kept, not made a task
+const KEEP_CUE = String.raw`(?:remember|note that|(?:make a )?note(?: down)?(?=\s*(?:that\b|[:\-–]))|keep in mind|yaad\s+rakh(?:na|o|ie|iye|\s+lo|\s+lena|\s+lijiye))`;
 
 /** "remember (that) X", "yaad rakhna (ki) X", "note that X". */
 const KEEP_BEFORE = new RegExp(
