@@ -819,7 +819,7 @@ async function main(): Promise<void> {
         'db ms: wall time with a db call of the turn outstanding, pool waits and event-loop waits for',
       );
       out.push('  the reply included; model ms: inside the offline model');
-      out.push('rest ms: turn − db − model: LangChain agent graph, tool wrappers, zod, JSON, and, under');
+      out.push('rest ms: turn − db − model: the agent loop, the model call, zod, JSON, and, under');
       out.push('  concurrency, waiting for the event loop while other turns run (one Node process)');
     } else {
       out.push(
