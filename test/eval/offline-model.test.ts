@@ -242,6 +242,17 @@ describe('phones', () => {
     expect(toolCall('remind me to call 98450 12345 tomorrow').args.title).toBe('Call 98450 12345');
   });
 
+  it('takes who called, not "from", as the contact of a missed call', () => {
+    expect(toolCall('missed call from Ravi Menon 98470 22113, call him back tomorrow 11am')).toMatchObject({
+      tool: 'create_follow_up',
+      args: {
+        contact_name: 'Ravi Menon',
+        contact_phone: '+919847022113',
+        due_at: '2026-03-26T11:00:00+05:30',
+      },
+    });
+  });
+
   it('keeps the rupee sign of an amount, spaced or not', () => {
     expect(toolCall('remind me to pay GST of ₹1,25,000 tomorrow').args.title).toBe('Pay GST of ₹1,25,000');
     expect(toolCall('collect ₹ 5000 from Ramesh kal').args.title).toBe('Collect ₹5000 from Ramesh');

@@ -300,7 +300,9 @@ const FOLLOW_UP_FILLERS = new Set([
   'leni',
   'collect',
   'vasool',
+  // "missed call from Suresh 98450 12345": who called
   'missed',
+  'from',
   'set',
   'add',
   'create',
