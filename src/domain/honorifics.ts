@@ -51,6 +51,18 @@ export const HONORIFICS_AFTER: ReadonlySet<string> = new Set([
   'seth',
   'sethji',
   'garu',
+  // the south and east's words of kinship ("Murugan anna", "Lakshmi akka", "Bose dada", "Raju boss")
+  'anna',
+  'akka',
+  'amma',
+  'chechi',
+  'chetta',
+  'chettan',
+  'dada',
+  'mama',
+  'mausi',
+  'boss',
+  'saar',
 ]);
 
 export const HONORIFICS: ReadonlySet<string> = new Set([...HONORIFICS_BEFORE, ...HONORIFICS_AFTER]);

@@ -18,11 +18,14 @@ import {
 import {
   ASK_ABOUT,
   type BuiltTool,
+  CALLBACK_ASKED,
   COLLECT_FROM_EN,
+  DISCUSS_WITH,
   isQuestion,
   notYetDone,
   PATTERNS,
   saysDone,
+  TALK_TO_EN,
   TALK_VERB,
 } from './intents.ts';
 import {
@@ -215,10 +218,14 @@ function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   const when = takeWhen(u, ctx);
   // before the channel: "phone 98450 12345" labels the number, it does not say to call
   takePhoneLabels(u);
+  // "Joseph sir asked for a call back": the asking goes, the call stays the channel;
+  // "discuss the rates with Mr Shah": the verb goes, the rates are the subject
+  for (const m of [...u.find(CALLBACK_ASKED), ...u.find(DISCUSS_WITH)]) u.use(m.from, m.from + 1, 'cue');
   const channel = takeChannel(u);
   takeReach(u);
   takePriority(u); // follow-ups carry no priority; keep the word out of the subject
-  for (const p of [PATTERNS.createFollowUp, PATTERNS.strongCreate, ASK_ABOUT, TALK_VERB]) u.takeAll(p, 'cue');
+  for (const p of [PATTERNS.createFollowUp, PATTERNS.strongCreate, ASK_ABOUT, TALK_VERB, TALK_TO_EN])
+    u.takeAll(p, 'cue');
   u.takeAll(FOLLOW_UP_NOUN, 'noun');
   // "collect the payment from Mehta ji": the verb goes, the money is the subject, the payer the contact
   const collect = u.find(COLLECT_FROM_EN);

@@ -28,12 +28,15 @@ import {
   NEXT_WORDS,
   NUMBER_WORDS,
   QUARTER_WORDS,
+  SHORT_WEEKEND,
   WEEK_UNITS,
   WEEK_WORDS,
   WEEKDAYS,
   words,
 } from './lexicon.ts';
 import type { Utterance } from './utterance.ts';
+
+const SHORT = alt(Object.keys(SHORT_WEEKEND));
 
 /**
  * Dates and times, through chrono-node in the user's time zone. chrono's English casual parsers do the
@@ -200,6 +203,12 @@ const hinglishParsers: Parser[] = [
     (m, todayDate) => ({
       date: nextWeekday(todayDate, WEEKDAYS[m[1] ?? ''] ?? 1),
     }),
+  ),
+  // "by sat", "next sun", "sat tak", "sat 11am": the short forms left out of WEEKDAYS ("sun lo" is
+  // "listen"), only with a tie word or a time after
+  parser(
+    `(?:on|this|next|coming|by|till|until|before)\\s+(${SHORT})|(${SHORT})(?=\\s+(?:tak|ko|se pehle|\\d|${DAY_PART}))`,
+    (m, todayDate) => ({ date: nextWeekday(todayDate, SHORT_WEEKEND[m[1] ?? m[2] ?? ''] ?? 6) }),
   ),
   // "30 tarikh", "on the 1st" → the next such day of the month, today included
   parser(

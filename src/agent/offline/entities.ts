@@ -300,8 +300,18 @@ const FOLLOW_UP_FILLERS = new Set([
   'leni',
   'collect',
   'vasool',
-  // "missed call from Suresh 98450 12345": who called
+  // "missed call from Suresh 98450 12345", "missed call aaya tha Shabnam ka …": who called
   'missed',
+  'aaya',
+  'aya',
+  'aayi',
+  'tha',
+  'thi',
+  // "Verma ji ne callback manga hai", "Rajiv called from …": who asked, who called
+  'ne',
+  'called',
+  // "Pillai sir ko remind kar dena sample ke liye"
+  'dena',
   'from',
   'set',
   'add',
@@ -334,6 +344,13 @@ function joinsPhrase(u: Utterance, chunk: readonly number[], at: number, run: re
   const marker = markerAt(u, chunk, at);
   if (!marker || !isGenitive(marker) || namesSomeone(u, run)) return false;
   return run.length > 0 && at + 1 < chunk.length && !markerAt(u, chunk, at + 1);
+}
+
+/** "Balwinder ka missed call", "Kapoor madam ki missed call": whose call it was names the contact. */
+function missedCallOf(u: Utterance, chunk: readonly number[], at: number): Marker | undefined {
+  const marker = markerAt(u, chunk, at);
+  if (!marker || !isGenitive(marker) || u.normOf(chunk[at + 1] ?? -1) !== 'missed') return undefined;
+  return { ...marker, role: 'contact' };
 }
 
 /** A phone number stands between two tokens. */
@@ -374,7 +391,10 @@ export function contactAndSubject(u: Utterance, collecting = false): { contact?:
       }
       // "collect the payment from Mehta ji": whom the money comes from
       const from = collecting && u.normOf(chunk[i] ?? -1) === 'from' ? FROM : undefined;
-      const marker = from ?? (joinsPhrase(u, chunk, i, run) ? undefined : markerAt(u, chunk, i));
+      const marker =
+        from ??
+        missedCallOf(u, chunk, i) ??
+        (joinsPhrase(u, chunk, i, run) ? undefined : markerAt(u, chunk, i));
       if (marker) {
         close(marker);
         before = marker;

@@ -1,4 +1,4 @@
-import { isHonorific } from '../../domain/honorifics.ts';
+import { isHonorific, withoutTitleStops } from '../../domain/honorifics.ts';
 import type { ToolName } from '../tools/index.ts';
 import { assignmentIntent } from './assign.ts';
 import { briefingIntent } from './briefing.ts';
@@ -16,6 +16,7 @@ import {
   ALL_WORDS,
   alt,
   BUSINESS_NUMBERS,
+  CHANNELS,
   CREATE_TASK_STRONG,
   CREATE_TASK_WEAK,
   DAY_PARTS,
@@ -39,11 +40,13 @@ import {
   NOT_PAST_TENSE,
   PAST_OPENERS,
   PAST_TENSE,
+  PHONE_BEFORE,
   PRIORITY_HIGH,
   PRIORITY_URGENT,
   QUESTION_LEAD_INS,
   QUESTION_OPENERS,
   QUESTION_WORDS,
+  REACH_OUT,
   RESCHEDULE,
   SEND_ME,
   SET_IT,
@@ -192,7 +195,10 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   const when = mentionsWhen(u, ctx);
   const has = (p: RegExp) => u.has(p);
   const question = isQuestion(u);
-  const isDone = saysDone(u) || (!question && reportsPast(u, !when));
+  // "Joseph sir asked for a call back", "Rajiv called from 98111 22334, call him back": a call to return,
+  // not a report of something done
+  const callBack = has(CALLBACK_ASKED) || (u.phones().length > 0 && has(CALL_BACK));
+  const isDone = saysDone(u) || (!question && !callBack && reportsPast(u, !when));
   const tool = (name: BuiltTool): Intent => ({ kind: 'tool', tool: name });
 
   // "tell Ravi to send the invoice", "GST wala kaam Ravi ko de do": work for someone in the team
@@ -240,8 +246,11 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // "Ramesh ko 98450 12345 pe kal call karna", "Sharma ji ko kal call karna payment ke liye": a call or
   // message to someone at a number, or (in Hinglish) about something, is a follow-up, the one thing that
   // keeps a phone number and a subject; a bare "call Ramesh" and a reminder to call stay tasks
+  // (a number given for someone named wins over "remind me to": "remind me to call Harish on 98450 12345")
   const reachesOut = mentionsReach(u) && (u.phones().length > 0 || has(PATTERNS.aboutSomething));
-  if (reachesOut && !question && !isDone && !has(PATTERNS.strongCreate)) return tool('create_follow_up');
+  if (reachesOut && !question && !isDone && (numberOfSomeone(u) || !has(PATTERNS.strongCreate))) {
+    return tool('create_follow_up');
+  }
 
   const stillToDo = has(PATTERNS.pendingWords) || notYetDone(u) || (question && has(PATTERNS.all) && isDone);
   // "what's on" is today's unless another day is said ("what's on tomorrow" lists tomorrow's)
@@ -278,10 +287,11 @@ const PAYMENT_WORDS = alt([
 ]);
 /**
  * Whose money to collect: "Gupta sahab ka 1,20,000 ka payment lena hai", "Verma ji se baaki paise lene
- * hain", "Mehta uncle ka cheque collect karna", "collect the payment from Mehta ji".
+ * hain", "Prakash anna ka 15000 baaki hai, monday ko lena hai", "Mehta uncle ka cheque collect karna",
+ * "collect the payment from Mehta ji".
  */
 export const COLLECT_FROM = words(
-  `(?:ka|ki|ke|se)\\s+(?:\\S+\\s+){0,3}?${PAYMENT_WORDS}\\s+(?:lena|leni|lene|le lena|le lo|collect|vasool|vasoolna|maangna|mangna)`,
+  `(?:ka|ki|ke|se)\\s+(?:\\S+\\s+){0,3}?${PAYMENT_WORDS}\\s+(?:hai\\s+)?(?:lena|leni|lene|le lena|le lo|collect|vasool|vasoolna|maangna|mangna)`,
 );
 export const COLLECT_FROM_EN = words(
   `(?:collect|recover|take|get)\\s+(?:the\\s+)?(?:\\S+\\s+)?${PAYMENT_WORDS}\\s+from`,
@@ -291,8 +301,12 @@ export const COLLECT_FROM_EN = words(
  * ("Sharma ji ko call karna yaad dilana" reminds me of a call).
  */
 const REMIND_VERB = '(?:dila|dilana|dilao|dila do|dila dena|dila dijiye|dilaana|karana)';
+// "ko remind karna hai", "ko remind kar dena": the English verb, said the Hinglish way
+const REMIND_EN_VERB = 'remind\\s+(?:karna|karni|karo|kar do|kar dena|kardo|kardena|karwana|karana)';
+// "ko reminder bhejna": a reminder sent to them
+const REMINDER_SENT = 'reminder\\s+(?:bhejna|bhejni|bhejo|bhej do|bhej dena|dena|de dena|de do)';
 export const REMIND_THEM = words(
-  `ko\\s+(?:(?:\\S+\\s+){1,3}(?:ke liye|ke baare mein|ke baare me|ke bare mein)\\s+)?yaad\\s+${REMIND_VERB}`,
+  `ko\\s+(?:(?:\\S+\\s+){1,3}(?:ke liye|ke baare mein|ke baare me|ke bare mein)\\s+)?(?:yaad\\s+${REMIND_VERB}|${REMIND_EN_VERB}|${REMINDER_SENT})`,
 );
 /** "yaad dilana Rajesh bhai ko ki …": the same, the name after ("… ko call karna" would be my call). */
 const REMIND_THEM_AFTER = words(`yaad\\s+${REMIND_VERB}\\s+(?:\\S+\\s+){1,3}?ko\\s+ki`);
@@ -300,8 +314,22 @@ const REMIND_THEM_AFTER = words(`yaad\\s+${REMIND_VERB}\\s+(?:\\S+\\s+){1,3}?ko\
 export const TALK_VERB = words(
   'baat\\s+(?:karni|karna|karne|kar lena|kar lo|karo|kar ni)|puchna|poochna|puchhna|puch lena|pooch lena|puchh lena',
 );
+/**
+ * "Pinto uncle ko call karke rates puchna", "Gopal bhaiya ko phone karke bolna hai": a call that carries
+ * something to ask or say, after who.
+ */
+const CALL_AND_SAY = words(
+  'ko\\s+(?:\\S+\\s+){0,3}?(?:call|phone|fone)\\s+(?:karke|kar ke|karkar|lagake|laga ke)\\s+(?:\\S+\\s+){0,5}?(?:puchna|poochna|puchhna|puch lena|bolna|bol dena|batana|bata dena|kehna|kahna|confirm karna)',
+);
 /** "Mr Gill se baat karni hai", "Joshi madam se sample ke baare mein puchna hai": a talk, after who. */
 const TALK_TO = words(`se\\s+(?:\\S+\\s+){0,5}?(?:${TALK_VERB.source})`);
+/**
+ * "talk to Iyer sir about the AMC", "speak with Anil re the lease": a talk, before who (a person must
+ * follow: not "talk to me", nor "talk to the bank").
+ */
+export const TALK_TO_EN = words('(?:talk|speak)\\s+(?:to|with)');
+/** "discuss the rates with Mr Shah": the same talk, what about said first. */
+export const DISCUSS_WITH = words('discuss(?:\\s+\\S+){0,4}?\\s+with');
 /**
  * "ask Nandini madam about the GST number", "remind Anand bhai about the bill", "ask Mr Sen whether the
  * stock reached" (not "ask Priya to …" nor "remind me …": the work is hers, the reminder mine).
@@ -339,6 +367,13 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
   // a name (any word but "me" or "us") stands right before the postposition at `i`; before a ka/ki/ke,
   // one that reads as a person ("Mehta uncle ka cheque", not "dukaan ka rent")
   const namedBefore = (i: number) => i > 0 && probe.isFree(i - 1) && !NOT_THEM.has(probe.normOf(i - 1));
+  // a person right after `i`: an honorific or a capital ("talk to Iyer sir", "speak with Anil")
+  const namedAfter = (i: number) =>
+    probe.isFree(i) &&
+    !NOT_THEM.has(probe.normOf(i)) &&
+    (isHonorific(probe.normOf(i)) ||
+      isHonorific(probe.normOf(i + 1)) ||
+      /^\p{Lu}/u.test(probe.tokens[i]?.raw ?? ''));
   const personBefore = (i: number) =>
     namedBefore(i) && (isHonorific(probe.normOf(i - 1)) || /^\p{Lu}/u.test(probe.tokens[i - 1]?.raw ?? ''));
   if (probe.find(REMIND_THEM).some((m) => namedBefore(m.from))) return true;
@@ -349,8 +384,31 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
       .find(COLLECT_FROM)
       .some((m) => (probe.normOf(m.from) === 'se' ? namedBefore : personBefore)(m.from)) ||
     probe.find(COLLECT_FROM_EN).some((m) => namedBefore(m.to + 1)) ||
-    probe.find(TALK_TO).some((m) => namedBefore(m.from))
+    probe.find(TALK_TO).some((m) => namedBefore(m.from)) ||
+    probe.find(CALL_AND_SAY).some((m) => namedBefore(m.from)) ||
+    probe.find(TALK_TO_EN).some((m) => namedAfter(m.to)) ||
+    probe.find(DISCUSS_WITH).some((m) => namedAfter(m.to))
   );
+}
+
+/** The one-word ways to reach someone ("call", "ring", "whatsapp"): "call 98450 12345" names no one. */
+const REACH_WORDS = new Set(
+  [...Object.values(CHANNELS).flat(), ...REACH_OUT].filter((w) => /^[a-z]+$/.test(w)),
+);
+
+/**
+ * A number given for someone named, in the request's sentence: "remind me to call Harish on 98450 12345",
+ * "… call Anil tomorrow 11am, number 98450 12345" (not "call 98450 12345", nor "… at 5pm. Sharma ji ka
+ * number is 98450 12345", a detail stated apart).
+ */
+function numberOfSomeone(u: Utterance): boolean {
+  return u.tokens.some((t, at) => {
+    if (!t.phone) return false;
+    const before = PHONE_BEFORE.has(u.normOf(at - 1)) ? at - 2 : at - 1;
+    const word = u.tokens[before];
+    if (word === undefined || REACH_WORDS.has(word.norm)) return false;
+    return !/[.!?]\s+\S/.test(withoutTitleStops(u.text.slice(0, t.at)));
+  });
 }
 
 /**
@@ -363,6 +421,12 @@ const MOVED = words(
 );
 const MOVE_IT = words(
   '^\\s*(?:(?:please|kindly|can you|could you|can we|could we|lets)\\s+)?(?:move|shift|postpone|prepone|push|delay|reschedule|bump|extend)(?!\\s+(?:in|of)(?:\\s|$))',
+);
+
+/** A call to return, said with the number to call: "call him back", "callback". */
+const CALL_BACK = words('call\\s+(?:\\S+\\s+)?back|callback');
+export const CALLBACK_ASKED = words(
+  '(?:asked|requested|wanted|wants|want)\\s+(?:for\\s+)?(?:a\\s+)?(?:call back|callback|call|a call)',
 );
 
 /** "spoke to Meenakshi about the payment", "cold storage walon ko paise de diye": a report, not a question. */

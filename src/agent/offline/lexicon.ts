@@ -40,6 +40,9 @@ export const SPELLING: Readonly<Record<string, string>> = {
   mng: 'morning',
   morng: 'morning',
   evng: 'evening',
+  eve: 'evening',
+  aftn: 'afternoon',
+  aftrn: 'afternoon',
   hrs: 'hours',
   hr: 'hour',
   mins: 'minutes',
@@ -57,6 +60,8 @@ export const SPELLING: Readonly<Record<string, string>> = {
   'follow-ups': 'follow ups',
   folowup: 'follow up',
   'f/u': 'follow up',
+  // "w/ Mr Gill": the slash is edge punctuation, so "w/" arrives as "w"
+  w: 'with',
   fup: 'follow up',
   whatsap: 'whatsapp',
   watsapp: 'whatsapp',
@@ -288,6 +293,9 @@ export const WEEKDAYS: Readonly<Record<string, number>> = {
   shanivar: 6,
 };
 
+/** "sat"/"sun", read as days only with a tie word or a time ("by sat", "sat tak", "sat 11am"): see dates.ts. */
+export const SHORT_WEEKEND: Readonly<Record<string, number>> = { sun: 0, sat: 6 };
+
 export const DAY_OFFSET_WORDS: Readonly<Record<string, number>> = {
   aaj: 0,
   kal: 1,
@@ -355,7 +363,7 @@ export const PRIORITY_HIGH = ['important', 'very important', 'imp', 'high priori
 
 // ---- follow-up channels ----
 export const CHANNELS = {
-  call: ['call', 'phone', 'ring', 'calling'],
+  call: ['call', 'phone', 'ring', 'calling', 'callback'],
   whatsapp: ['whatsapp', 'wa', 'msg', 'message', 'text', 'sms', 'ping'],
   email: ['email', 'e-mail', 'mail'],
   visit: [
@@ -415,8 +423,9 @@ export const PRONOUNS = [
   'them',
 ];
 export const CHANNEL_AFTER = [
-  // "call back Deepak on …"
+  // "call back Deepak on …", "ring up Manoj"
   'back',
+  'up',
   'pe',
   'par',
   'karke',

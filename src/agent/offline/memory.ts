@@ -287,9 +287,10 @@ function statementToKeep(u: Utterance, ctx: DateContext): string | null {
   // "I prefer reminders at 9am": what a preference is about may be a task word.
   if (c.kind === 'preference') return c.attribute !== null ? c.content : null;
   if (u.has(TASK_NOUN)) return null;
-  // "Karthik's no is 99400 11223, call him tomorrow 3pm": the number comes with a request to reach them
+  // "Karthik's no is 99400 11223, call him tomorrow 3pm", "Pradeep 88000 11223 wants a callback": the
+  // number comes with a request to reach them
   const phoneAt = u.tokens.findIndex((t) => t.phone);
-  if (c.kind === 'contact' && phoneAt >= 0 && reachAfter(u, phoneAt)) return null;
+  if (phoneAt >= 0 && reachAfter(u, phoneAt)) return null;
   if (c.kind === 'contact' || c.kind === 'pattern') return c.content;
   // a standing fact about someone named ("Dr Khan's clinic is closed on Sundays"), not a request
   const aboutSomeone = c.subject !== null && isQuestion(u) === false;

@@ -270,16 +270,25 @@ export function analyseStatement(
 
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|ok|okay|bhai|bhaiya|sir|and|also)[\s,]+)*`;
 // "note: …", "note down that …", "make a note - …": a note given as such is kept, not made a task
-const KEEP_CUE = String.raw`(?:remember|note that|(?:make a )?note(?: down)?(?=\s*(?:that\b|[:\-–]))|keep in mind|yaad\s+rakh(?:na|o|ie|iye|\s+lo|\s+lena|\s+lijiye))`;
+// "remember", and its common misspellings ("remeber", "rember", "remembr")
+const REMEMBER = '(?:remember|remeber|rember|remembr|rememebr|rememeber|remembar|remmber|rmbr)';
+// "yaad rakhna", and "dhyan (mein) rakhna", the same said as "keep in mind"
+const YAAD_RAKH = String.raw`(?:yaad|dhyan(?:\s+(?:me|mein|main))?)\s+rakh(?:na|o|ie|iye|\s+lo|\s+lena|\s+lijiye)`;
+// "note kar lo", "note karo", "note kar lena", "note karke rakho": the Hinglish "note it"
+const NOTE_KAR = String.raw`note\s+(?:kar(?:o|lo|\s+lo|\s+lena|\s+le|\s+lijiye|\s+dena|\s+do)|karke\s+rakh(?:o|na|\s+lo))`;
+// a bare "note" or "remember" closes a message only after a stop or a "please" ("…, note", "pls remember"):
+// "credit note" is a thing, "I don't remember" says nothing to keep
+const ALONE = String.raw`(?<=[,.;:!\-–]\s*|(?:please|pls|plz|kindly)\s+)(?:note(?: down)?|${REMEMBER})`;
+const KEEP_CUE = String.raw`(?:${REMEMBER}|fyi|for your info(?:rmation)?|note that|(?:make a )?note(?: (?:this|it))?(?: down)?(?=\s*(?:that\b|[:\-–]))|keep in mind|${YAAD_RAKH}|${NOTE_KAR})`;
 
 /** "remember (that) X", "yaad rakhna (ki) X", "note that X". */
 const KEEP_BEFORE = new RegExp(
   String.raw`^${POLITE}${KEEP_CUE}(?:\s*(?:that|this|ki|:|-|,))?\s+(\S.*)$`,
   'iu',
 );
-/** "X, yaad rakhna", "X — remember that". */
+/** "X, yaad rakhna", "X — remember that", "X. pls remember", "X, note it", "X - note karo". */
 const KEEP_AFTER = new RegExp(
-  String.raw`^(\S.*?)[\s,.;:!-]+${POLITE}(?:remember (?:that|this|it)|keep (?:that|this|it) in mind|yaad\s+rakh(?:na|o|ie|iye|\s+lo|\s+lena|\s+lijiye))[\s.!]*$`,
+  String.raw`^(\S.*?)[\s,.;:!-]+${POLITE}(?:${REMEMBER} (?:that|this|it)|note (?:that|this|it)(?: down)?|${ALONE}|keep (?:that|this|it) in mind|${YAAD_RAKH}|${NOTE_KAR})[\s.!]*$`,
   'iu',
 );
 /** "remember to call …" asks for a reminder, not a memory. */
