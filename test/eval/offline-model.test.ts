@@ -249,6 +249,14 @@ describe('phones', () => {
     expect(toolCall('remind me to call 98450 12345 tomorrow').args.title).toBe('Call 98450 12345');
   });
 
+  it('keeps a request to speak with someone about the accounts a request, not a question', () => {
+    expect(toolCall('speak to CA about GST filing tomorrow')).toMatchObject({
+      tool: 'create_follow_up',
+      args: { contact_name: 'CA', subject: 'GST filing' },
+    });
+    expect(toolCall('discuss receivables with the accountant on monday').tool).toBe('create_task');
+  });
+
   it('takes who called, not "from", as the contact of a missed call', () => {
     expect(toolCall('missed call from Ravi Menon 98470 22113, call him back tomorrow 11am')).toMatchObject({
       tool: 'create_follow_up',
