@@ -257,11 +257,26 @@ engine.refiners = engine.refiners.filter((r) => !REPLACED.has(r.constructor.name
 
 const BARE_MONTH = /^(?:in |of |during )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$/;
 
+/**
+ * chrono's reading of the words still free, at the turn's moment. The intent and argument steps ask it of
+ * the same words several times a message (is a time said, is one taken back, which is it), so the last
+ * few readings are kept; they are only read, never changed.
+ */
+const readings = new Map<string, ParsedResult[]>();
+const READINGS_KEPT = 8;
+
 function parseFree(u: Utterance, ctx: DateContext): ParsedResult[] {
   const text = u.freeNorm;
   if (text.trim() === '') return [];
+  const key = `${ctx.now.getTime()} ${ctx.timezone} ${text}`;
+  const kept = readings.get(key);
+  if (kept) return kept;
   const reference = { instant: ctx.now, timezone: offsetMinutes(ctx.now, ctx.timezone) };
-  return engine.parse(text, reference).filter((r) => !BARE_MONTH.test(r.text.trim()));
+  const read = engine.parse(text, reference).filter((r) => !BARE_MONTH.test(r.text.trim()));
+  readings.set(key, read);
+  const oldest = readings.size > READINGS_KEPT ? readings.keys().next().value : undefined;
+  if (oldest !== undefined) readings.delete(oldest);
+  return read;
 }
 
 // ---- reading results ----
