@@ -269,7 +269,6 @@ export function analyseStatement(
 // ---- finding statements in a chat message ----
 
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|ok|okay|bhai|bhaiya|sir|and|also)[\s,]+)*`;
-// "note: …", "note down that …", "make a note - …": a note given as such is kept, not made a task
 // "remember", and its common misspellings ("remeber", "rember", "remembr")
 const REMEMBER = '(?:remember|remeber|rember|remembr|rememebr|rememeber|remembar|remmber|rmbr)';
 // "yaad rakhna", and "dhyan (mein) rakhna", the same said as "keep in mind"
@@ -279,6 +278,7 @@ const NOTE_KAR = String.raw`note\s+(?:kar(?:o|lo|\s+lo|\s+lena|\s+le|\s+lijiye|\
 // a bare "note" or "remember" closes a message only after a stop or a "please" ("…, note", "pls remember"):
 // "credit note" is a thing, "I don't remember" says nothing to keep
 const ALONE = String.raw`(?<=[,.;:!\-–]\s*|(?:please|pls|plz|kindly)\s+)(?:note(?: down)?|${REMEMBER})`;
+// "note: …", "note down that …", "make a note - …": a note given as such is kept, not made a task
 const KEEP_CUE = String.raw`(?:${REMEMBER}|fyi|for your info(?:rmation)?|note that|(?:make a )?note(?: (?:this|it))?(?: down)?(?=\s*(?:that\b|[:\-–]))|keep in mind|${YAAD_RAKH}|${NOTE_KAR})`;
 
 /** "remember (that) X", "yaad rakhna (ki) X", "note that X". */
