@@ -6,10 +6,12 @@
  * separate business and owner, each sending a realistic mix of messages in sequence on one conversation:
  * first as a closed loop (the next message the instant the reply lands: a throughput test, every level's
  * turns always in flight), then paced (each conversation writes again 0.5–1.5 s after its reply, as a
- * person does). In the same run it drives LangChain's createAgent with a no-op model and tool the same way
- * (closed loop, 10 conversations, the same system prompt + history + message shape of input): the agent
- * framework alone, which turns ran on until our own loop replaced it; and that loop alone (src/agent/
- * agent-loop.ts), with the same no-op model and tool. Targets, on what the product controls (the
+ * person does). In the same run, in a child process of its own (reference-loops.ts), it drives LangChain's
+ * createAgent with a no-op model and tool the same way (closed loop, 10 conversations, the same system
+ * prompt + history + message shape of input): the agent framework alone, which turns ran on until our own
+ * loop replaced it; and that loop alone (src/agent/agent-loop.ts), with the same no-op model and tool. The
+ * targets are measured on a run of the 10-conversation level without the per-turn accounting (whose
+ * AsyncLocalStorage costs every promise a hook under Node 20). Targets, on what the product controls (the
  * framework's own cost measures the machine, not us), at 10 concurrent conversations on real Postgres:
  * closed-loop throughput ≥ 0.7 × the framework-only loop's; our own CPU per turn ≤ 1.5 ms (the process's
  * CPU per turn times our share of a CPU profile sampled over that level, the framework's and the offline
@@ -31,23 +33,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import {
-  AIMessage,
-  type BaseMessage,
-  HumanMessage,
-  SystemMessage,
-  ToolMessage,
-} from '@langchain/core/messages';
+import type { BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
-import { tool } from '@langchain/core/tools';
-import { z } from 'zod';
-import { createAgentLoop } from '../../src/agent/agent-loop.ts';
 import { OfflineChatModel } from '../../src/agent/offline/model.ts';
 import type { TurnResult, TurnRunner } from '../../src/agent/runner.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/index.ts';
-import type { Db, Queryable, QueryOptions } from '../../src/db/types.ts';
+import type { Db, QueryOptions, Tx } from '../../src/db/types.ts';
 import { ensureOwner, type Principal } from '../../src/domain/tenants.ts';
 import { createLogger } from '../../src/log.ts';
 import { createRuntime } from '../../src/main.ts';
@@ -63,6 +55,7 @@ import {
   table,
 } from '../support.ts';
 import { type CpuShares, startCpuAttribution } from './cpu-attribution.ts';
+import { referenceLoops } from './reference-loops.ts';
 
 const TARGET_LEVEL = 10;
 const TARGET_THROUGHPUT_RATIO = 0.7;
@@ -137,6 +130,11 @@ const turnStore = new AsyncLocalStorage<TurnStats>();
 /** Db calls outside a turn (set-up, warm-up bookkeeping) land here and are never reported. */
 let outside = newTurnStats();
 const current = () => turnStore.getStore() ?? outside;
+/**
+ * Whether turns are accounted for now (BENCH_BREAKDOWN). The targets are measured with it off: the
+ * accounting's own AsyncLocalStorage puts a hook on every promise under Node 20, which the product has not.
+ */
+let accounting = BREAKDOWN;
 
 /**
  * What a transaction was for, from its first statement (see src/domain/conversations/store.ts and
@@ -157,6 +155,7 @@ function instrument(db: Db): Db {
     trips: () => number,
     statements: () => number,
   ): Promise<T> {
+    if (!accounting) return fn();
     const s = current();
     const started = performance.now();
     if (s.active++ === 0) s.busySince = started;
@@ -174,8 +173,9 @@ function instrument(db: Db): Db {
     }
   }
   const tx =
-    (open: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>, commitTrip = 1) =>
-    <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+    (open: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, commitTrip = 1) =>
+    <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+      if (!accounting) return open(fn);
       let first: string | undefined;
       let statements = 2; // `BEGIN; prelude` and COMMIT (or ROLLBACK)
       let trips = commitTrip;
@@ -186,10 +186,16 @@ function instrument(db: Db): Db {
         if (outstanding++ === 0) trips++;
         return run().finally(() => outstanding--);
       };
-      const inner = (q: Queryable): Queryable => ({
+      const inner = (q: Tx): Tx => ({
         query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
           send(sql, () => q.query<R>(sql, params, options)),
         exec: (sql) => send(sql, () => q.exec(sql)),
+        // Waited for with whatever follows it (the next statement or the COMMIT): no trip of its own.
+        queue: (sql, params, options) => {
+          first ??= sql;
+          statements++;
+          q.queue(sql, params, options);
+        },
       });
       current().transactions++;
       return timed(
@@ -227,10 +233,11 @@ function instrument(db: Db): Db {
 
 /** The offline model itself, timed: the same class the product runs with no key, plus a stopwatch. */
 class TimedOfflineChatModel extends OfflineChatModel {
-  override async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+  override async _generate(messages: BaseMessage[], options: this['ParsedCallOptions']): Promise<ChatResult> {
+    if (!accounting) return super._generate(messages, options);
     const started = performance.now();
     try {
-      return await super._generate(messages);
+      return await super._generate(messages, options);
     } finally {
       const s = current();
       s.modelMs += performance.now() - started;
@@ -302,7 +309,7 @@ async function sendOne(runTurn: TurnRunner, c: Conversation): Promise<Sample> {
   const turn = () =>
     runTurn({ principal: c.principal, channel: CHANNEL, message: text, conversationId: c.conversationId });
   try {
-    result = await (BREAKDOWN ? turnStore.run(stats, turn) : turn());
+    result = await (accounting ? turnStore.run(stats, turn) : turn());
   } catch (err) {
     thrown = err;
   }
@@ -376,117 +383,6 @@ async function runLevel(
 }
 
 const levelName = (r: LevelRun) => (r.thinkMs > 0 ? `${r.concurrency} paced` : String(r.concurrency));
-
-/** A model that asks for the one tool once, then answers: the agent loop with nothing of ours inside. */
-class NoopChatModel extends BaseChatModel {
-  private calls = 0;
-  _llmType() {
-    return 'noop';
-  }
-  override bindTools(): this {
-    return this;
-  }
-  async _generate(messages: BaseMessage[]): Promise<ChatResult> {
-    const message = ToolMessage.isInstance(messages.at(-1))
-      ? new AIMessage('done')
-      : new AIMessage({ content: '', tool_calls: [{ id: `noop_${this.calls++}`, name: 'noop', args: {} }] });
-    return { generations: [{ text: '', message }] };
-  }
-}
-
-interface FrameworkRun {
-  turns: number;
-  turnsPerSecond: number;
-  cpuMsPerTurn: number;
-}
-
-type Loop = 'createAgent' | 'ours';
-
-interface StreamingAgent {
-  stream(
-    input: { messages: BaseMessage[] },
-    options: { context: object; streamMode: 'updates'; recursionLimit: number; signal: AbortSignal },
-  ): Promise<AsyncIterable<Record<string, { messages?: BaseMessage[] } | undefined>>>;
-}
-
-/**
- * LangChain's createAgent, loaded by a name the type checker does not follow: LangGraph's typings augment
- * zod's `ZodType` for the whole program, which breaks how the API's zod schemas type-check.
- */
-async function loadCreateAgent(): Promise<
-  (options: { model: BaseChatModel; tools: unknown[] }) => StreamingAgent
-> {
-  const name = 'langchain';
-  return (await import(name)).createAgent;
-}
-
-/**
- * A loop with a model and a tool that do nothing (model → tool → model), driven like a closed-loop level:
- * its own throughput and CPU per turn in this process. `createAgent` is LangChain's agent (a LangGraph graph,
- * streamed by step as turns once ran it): the framework alone. `ours` is the agent loop every turn now runs
- * (src/agent/agent-loop.ts): the floor under any turn of ours.
- */
-async function frameworkLoop(
-  loop: Loop,
-  concurrency: number,
-  ms: number,
-  toolWaits: boolean,
-  warmup = 300,
-): Promise<FrameworkRun> {
-  // A tool that waits one I/O turn, as every real tool does (its query), before answering.
-  const ioTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-  const noop = async () => {
-    if (toolWaits) await ioTurn();
-    return '{}';
-  };
-  const schema = { name: 'noop', description: 'does nothing', schema: z.object({}) };
-  const model = new NoopChatModel({});
-  // The input our turns give it: a system prompt, the history, the message.
-  const history = Array.from({ length: HISTORY_TURNS }, (_, i) => [
-    new HumanMessage(`message ${i}`),
-    new AIMessage(`reply ${i}`),
-  ]).flat();
-  const input = () => [new SystemMessage('system'), ...history, new HumanMessage('hi')];
-  const once = await (async () => {
-    if (loop === 'ours') {
-      const run = createAgentLoop(model, [schema], noop);
-      return () => run(input(), {}, new AbortController().signal, []);
-    }
-    const agent = (await loadCreateAgent())({ model, tools: [tool(noop, schema)] });
-    // With a context and a signal to cut it off, streamed by step so each step's messages are kept.
-    return async () => {
-      const produced: BaseMessage[] = [];
-      const stream = await agent.stream(
-        { messages: input() },
-        { context: {}, streamMode: 'updates', recursionLimit: 12, signal: new AbortController().signal },
-      );
-      for await (const update of stream) {
-        for (const node of Object.values(update)) {
-          if (node?.messages) produced.push(...node.messages);
-        }
-      }
-    };
-  })();
-  for (let i = 0; i < warmup; i++) await once();
-  let turns = 0;
-  const before = process.cpuUsage();
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (!stopping && performance.now() - started < ms) {
-        await once();
-        turns++;
-      }
-    }),
-  );
-  const wallMs = performance.now() - started;
-  const cpu = process.cpuUsage(before);
-  return {
-    turns,
-    turnsPerSecond: (turns * 1000) / wallMs,
-    cpuMsPerTurn: (cpu.user + cpu.system) / 1000 / Math.max(1, turns),
-  };
-}
 
 /** The database's own floor, one call at a time before any load: what a round trip and a commit cost here. */
 async function probeDatabase(
@@ -575,17 +471,6 @@ async function main(): Promise<void> {
     offScriptExamples.length = 0;
     outside = newTurnStats();
 
-    const frameworkMs = (TURNS > 0 ? 10 : DURATION) * 1000;
-    progress(
-      `the framework alone: createAgent with a no-op model and tool, ${TARGET_LEVEL} conversations, ` +
-        `closed loop, ${frameworkMs / 1000} s`,
-    );
-    const framework = await frameworkLoop('createAgent', TARGET_LEVEL, frameworkMs, false);
-    progress('the framework alone again, its tool waiting one I/O turn before it answers');
-    const frameworkWaiting = await frameworkLoop('createAgent', TARGET_LEVEL, frameworkMs, true);
-    progress('our agent loop alone: the same no-op model and tool, its tool waiting one I/O turn');
-    const ourLoop = await frameworkLoop('ours', TARGET_LEVEL, frameworkMs, true);
-
     const budget = TURNS > 0 ? { turns: TURNS } : { ms: DURATION * 1000 };
     const plan = [
       ...LEVELS.map((concurrency) => ({ concurrency, thinkMs: THINK_MS, budget })),
@@ -602,7 +487,7 @@ async function main(): Promise<void> {
         `${concurrency} concurrent conversation(s)${thinkMs > 0 ? `, ${thinkMs} ms ±50% between turns` : ''}: ` +
           ('turns' in budget ? `${budget.turns} turns` : `${budget.ms / 1000} s`),
       );
-      const attributing = concurrency === TARGET_LEVEL && thinkMs === 0;
+      const attributing = concurrency === TARGET_LEVEL && thinkMs === 0 && !accounting;
       const attribution = attributing ? await startCpuAttribution() : undefined;
       const run = await runLevel(runtime.runTurn, conversations.slice(0, concurrency), budget, thinkMs);
       const shares = await attribution?.();
@@ -612,6 +497,31 @@ async function main(): Promise<void> {
         `  ${run.samples.length} turns, p50 ${fmt(percentile(ms, 50), 1)} ms, p99 ${fmt(percentile(ms, 99), 1)} ms`,
       );
     }
+    let bareTarget: LevelRun | undefined;
+    if (accounting && LEVELS.includes(TARGET_LEVEL) && !stopping) {
+      progress(
+        `${TARGET_LEVEL} concurrent conversations again, without the per-turn accounting, for the targets`,
+      );
+      accounting = false;
+      turnStore.disable();
+      const attribution = await startCpuAttribution();
+      const run = await runLevel(runtime.runTurn, conversations.slice(0, TARGET_LEVEL), budget, 0);
+      bareTarget = { concurrency: TARGET_LEVEL, thinkMs: 0, ...run, shares: await attribution() };
+      accounting = BREAKDOWN;
+    }
+    if (stopping) return;
+
+    const frameworkMs = (TURNS > 0 ? 10 : DURATION) * 1000;
+    progress(
+      `the reference loops, in a process of their own: createAgent with a no-op model and tool (its tool ` +
+        `answering at once, then waiting one I/O turn), then our agent loop alone, ${TARGET_LEVEL} ` +
+        `conversations, closed loop, ${frameworkMs / 1000} s each`,
+    );
+    const { framework, frameworkWaiting, ourLoop } = await referenceLoops({
+      concurrency: TARGET_LEVEL,
+      ms: frameworkMs,
+      historyTurns: HISTORY_TURNS,
+    });
     if (stopping) return;
 
     // ---- the report --------------------------------------------------------------------------------
@@ -704,7 +614,7 @@ async function main(): Promise<void> {
     out.push('call the expected tool or whose tool answered ok: false (the mix is built to have none)');
     for (const e of offScriptExamples) out.push(`  e.g. ${e}`);
     out.push('');
-    const atTarget = runs.find((r) => r.concurrency === TARGET_LEVEL && r.thinkMs === 0);
+    const atTarget = bareTarget ?? runs.find((r) => r.concurrency === TARGET_LEVEL && r.thinkMs === 0);
     const pacedAtTarget = runs.find((r) => r.concurrency === TARGET_LEVEL && r.thinkMs > 0);
     out.push(
       `the framework alone (createAgent, no-op model and tool, ${TARGET_LEVEL} conversations, closed loop): ` +
@@ -722,8 +632,17 @@ async function main(): Promise<void> {
     );
     out.push(
       `targets at ${TARGET_LEVEL} concurrent conversations` +
-        (rawDb.kind === 'pglite' ? ' (but this is PGlite, not the target setup)' : ''),
+        (rawDb.kind === 'pglite' ? ' (but this is PGlite, not the target setup)' : '') +
+        (bareTarget ? ', measured on a run of that level without the per-turn accounting' : ''),
     );
+    if (bareTarget) {
+      const ms = bareTarget.samples.map((x) => x.ms);
+      out.push(
+        `  that run: ${fmt(ms.length)} turns, p50 ${fmt(percentile(ms, 50), 1)} ms, p99 ` +
+          `${fmt(percentile(ms, 99), 1)} ms, errors ${fmt(bareTarget.samples.filter((x) => x.error).length)}, ` +
+          `off-script ${fmt(bareTarget.samples.filter((x) => x.offScript).length)}`,
+      );
+    }
     const verdict = (what: string, value: number | undefined, shown: string, ok: (v: number) => boolean) =>
       out.push(
         value === undefined
@@ -837,7 +756,7 @@ async function main(): Promise<void> {
     }
     out.push("cpu ms: this process's CPU time (user+system) per turn; max t/s = 1000 / cpu ms, the ceiling");
     out.push('  one Node process can reach however many conversations; loop p99: event-loop delay p99 in ms');
-    const at = atTarget ?? runs[0];
+    const at = runs.find((r) => r.concurrency === TARGET_LEVEL && r.thinkMs === 0) ?? runs[0];
     if (BREAKDOWN && at) {
       out.push('open/memory/tools/record ms: time in db calls by step: openConversation (with its history),');
       out.push("  the memory recall, the tool's own transactions (parallel ones add up), recordTurn");

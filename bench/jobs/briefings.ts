@@ -11,7 +11,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Db, Queryable, QueryOptions } from '../../src/db/types.ts';
+import type { Db, Queryable, QueryOptions, Tx } from '../../src/db/types.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { Notifier } from '../../src/domain/notifier.ts';
 import { addDays, localDate } from '../../src/domain/time.ts';
@@ -106,9 +106,16 @@ function counting(db: Db, counts: () => DbCounts): Db {
       return q.exec(sql);
     },
   });
+  const wrapTx = (q: Tx): Tx => ({
+    ...wrap(q),
+    queue: (sql, params, options) => {
+      counts().statements++;
+      q.queue(sql, params, options);
+    },
+  });
   const tx =
-    (open: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>) =>
-    async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+    (open: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>) =>
+    async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
       const c = counts();
       c.transactions++;
       const asked = performance.now();
@@ -118,7 +125,7 @@ function counting(db: Db, counts: () => DbCounts): Db {
         return await open(async (q) => {
           began = performance.now();
           try {
-            return await fn(wrap(q));
+            return await fn(wrapTx(q));
           } finally {
             ended = performance.now();
           }

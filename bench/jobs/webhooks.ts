@@ -130,7 +130,9 @@ export async function runWebhookBench(
     kit.progress(`webhooks latency: ${o.latencyEvents} events, one per transaction, ${o.gapMs} ms apart`);
     const committedAt = new Map<string, number>();
     for (let i = 0; i < o.latencyEvents && !stopping(); i++) {
-      const id = await db.tenant(ctx.tenantId, (tx) => emitEvent(tx, ctx, 'reminder.triggered', data(i)));
+      const id = await db.tenant(ctx.tenantId, async (tx) =>
+        emitEvent(tx, ctx, 'reminder.triggered', data(i)),
+      );
       committedAt.set(id, performance.now());
       if (o.gapMs > 0) await delay(o.gapMs);
     }
@@ -146,7 +148,7 @@ export async function runWebhookBench(
     for (let done = 0; done < o.burstEvents && !stopping(); done += BATCH) {
       await db.tenant(ctx.tenantId, async (tx) => {
         for (let i = done; i < Math.min(done + BATCH, o.burstEvents); i++) {
-          await emitEvent(tx, ctx, 'reminder.triggered', data(i));
+          emitEvent(tx, ctx, 'reminder.triggered', data(i));
           burst++;
         }
       });

@@ -52,7 +52,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type pg from 'pg';
 import { openDatabase } from '../../src/db/index.ts';
-import type { Db, Queryable } from '../../src/db/types.ts';
+import type { Db, Queryable, Tx } from '../../src/db/types.ts';
 import type { Ctx } from '../../src/domain/context.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { vectorLiteral } from '../../src/domain/memory/embedder.ts';
@@ -569,7 +569,7 @@ interface Captured {
 
 /** A Db whose tenant transactions note every statement, so a service call's own SQL can be explained. */
 function capturing(db: Db, log: Captured[]): Db {
-  const noting = (tx: Queryable): Queryable => ({
+  const noting = (tx: Tx): Tx => ({
     query: (sql, params, options) => {
       log.push({ sql, params });
       return tx.query(sql, params, options);
@@ -577,6 +577,10 @@ function capturing(db: Db, log: Captured[]): Db {
     exec: (sql) => {
       log.push({ sql, params: undefined });
       return tx.exec(sql);
+    },
+    queue: (sql, params, options) => {
+      log.push({ sql, params });
+      tx.queue(sql, params, options);
     },
   });
   const one = db.tenantStatement;

@@ -1,6 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, type BaseMessage, ToolMessage } from '@langchain/core/messages';
 import type { StructuredToolParams } from '@langchain/core/tools';
+import type { Clock } from './turn-clock.ts';
 
 /** Model calls a turn may make: a model that keeps asking for tools is cut off after this many. */
 export const MAX_MODEL_CALLS = 6;
@@ -8,10 +9,19 @@ export const MAX_MODEL_CALLS = 6;
 /** Runs one tool call for a turn and answers what the model is told (JSON); it never throws. */
 export type ToolRunner<C> = (name: string, args: unknown, context: C) => Promise<string>;
 
+/**
+ * What every model call of a turn is given: the turn's signal, and its clock for a model that reads it.
+ * Passed as call options, not through async context: Node 20's AsyncLocalStorage taxes every promise.
+ */
+export interface ModelCall {
+  signal: AbortSignal;
+  clock?: Clock;
+}
+
 export type AgentLoop<C> = (
   messages: BaseMessage[],
   context: C,
-  signal: AbortSignal,
+  call: ModelCall,
   produced: BaseMessage[],
 ) => Promise<void>;
 
@@ -35,15 +45,16 @@ export function createAgentLoop<C>(
 ): AgentLoop<C> {
   if (!model.bindTools) throw new Error(`${model._llmType()} cannot call tools`);
   const bound = model.bindTools(tools);
-  return async (messages, context, signal, produced) => {
+  return async (messages, context, call, produced) => {
+    const { signal } = call;
     const conversation = [...messages];
     const add = (...m: BaseMessage[]) => {
       conversation.push(...m);
       produced.push(...m);
     };
-    for (let call = 0; call < MAX_MODEL_CALLS; call++) {
+    for (let calls = 0; calls < MAX_MODEL_CALLS; calls++) {
       // A provider's client cut off by the signal says only that it was aborted: the turn's reason is why.
-      const reply = await bound.invoke(conversation, { signal }).catch((err: unknown) => {
+      const reply = await bound.invoke(conversation, call).catch((err: unknown) => {
         throw signal.aborted ? signal.reason : err;
       });
       add(reply);

@@ -18,7 +18,6 @@ import { createAgentLoop } from './agent-loop.ts';
 import { formatTime } from './format.ts';
 import { type Prompts, renderPrompt } from './prompts.ts';
 import { createToolbox, type TurnContext } from './tools/index.ts';
-import { withTurnClock } from './turn-clock.ts';
 import {
   extractForTurn,
   learnFromTurn,
@@ -172,9 +171,7 @@ export function createTurnRunner(deps: RunnerDeps) {
     );
     try {
       const context: TurnContext = { ctx, now, conversationId: conversation.id };
-      await withTurnClock({ now, timezone: p.timezone }, () =>
-        runAgentLoop(input, context, timeout.signal, produced),
-      );
+      await runAgentLoop(input, context, { signal: timeout.signal, clock: { now, timezone: p.timezone } }, produced);
     } catch (err) {
       error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     } finally {

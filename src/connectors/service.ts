@@ -378,7 +378,7 @@ export function createConnectorService(
             });
         const bridge =
           pushed === 'bridge' ? bridgeAccess(connector, await issueBridgeToken(tx, row.id)) : null;
-        await appendAudit(tx, ctx, {
+        appendAudit(tx, ctx, {
           action: 'connector.connected',
           entity: 'connection',
           entityId: row.id,
@@ -404,7 +404,7 @@ export function createConnectorService(
       }
       return db.tenant(ctx.tenantId, async (tx) => {
         const access = bridgeAccess(connector, await issueBridgeToken(tx, row.id));
-        await appendAudit(tx, ctx, {
+        appendAudit(tx, ctx, {
           action: 'connector.bridge_token_rotated',
           entity: 'connection',
           entityId: row.id,
@@ -428,7 +428,7 @@ export function createConnectorService(
       const sealed = runtime.vault.seal(binding, settings.credentials);
       return db.tenant(ctx.tenantId, async (tx) => {
         const updated = await storeSettings(tx, row.id, settings.config, sealed, !pushed);
-        await appendAudit(tx, ctx, {
+        appendAudit(tx, ctx, {
           action: 'connector.updated',
           entity: 'connection',
           entityId: row.id,
@@ -463,7 +463,7 @@ export function createConnectorService(
             [row.id],
           );
         }
-        await appendAudit(tx, ctx, {
+        appendAudit(tx, ctx, {
           action: 'connector.disconnected',
           entity: 'connection',
           entityId: row.id,

@@ -374,7 +374,7 @@ export async function settle(
     );
     // Once per incident: a connection already disconnected before this run says nothing new.
     if (refused && after && before?.disconnected_at === null) {
-      await emitEvent(tx, tenantId, 'connector.disconnected', {
+      emitEvent(tx, tenantId, 'connector.disconnected', {
         connector: connection.connector,
         connection_id: connection.id,
         reason: message,

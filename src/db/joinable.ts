@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type Db, inTenant, type Queryable } from './types.ts';
+import { type Db, inTenant, type Tx } from './types.ts';
 
 interface Joined {
   tenantId: string;
-  tx: Queryable;
+  tx: Tx;
 }
 
 const joined = new AsyncLocalStorage<Joined>();
@@ -13,10 +13,10 @@ const joined = new AsyncLocalStorage<Joined>();
  * writes commits or rolls back with what the caller writes in `tx` (an idempotency key and its saved
  * answer, together with the write the answer describes).
  */
-export const joinTransaction = <T>(tenantId: string, tx: Queryable, fn: () => Promise<T>): Promise<T> =>
+export const joinTransaction = <T>(tenantId: string, tx: Tx, fn: () => Promise<T>): Promise<T> =>
   joined.run({ tenantId, tx }, fn);
 
-function current(tenantId?: string): Queryable | undefined {
+function current(tenantId?: string): Tx | undefined {
   const j = joined.getStore();
   if (!j) return undefined;
   if (tenantId !== undefined && tenantId !== j.tenantId) {

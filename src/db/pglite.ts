@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { lockDataDir } from './data-dir-lock.ts';
-import { type Db, oneStatement, type Queryable, tenantPrelude, UNSCOPED_PRELUDE } from './types.ts';
+import { type Db, oneStatement, type Tx, tenantPrelude, UNSCOPED_PRELUDE, writeQueue } from './types.ts';
 
 // Dates stay 'YYYY-MM-DD' strings: a calendar date has no time zone to get wrong.
 const parsers = { [types.DATE]: (v: string) => v };
@@ -64,17 +64,27 @@ export async function openPglite(
   const query = async <R>(sql: string, params?: readonly unknown[]) =>
     (await pg.query<R>(sql, params as unknown[] | undefined)).rows;
 
-  async function inTransaction<T>(prelude: string | null, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async function inTransaction<T>(prelude: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
     // PGlite is one connection; `transaction` serialises callers, which is what an embedded db needs.
     return pg.transaction(async (tx) => {
       if (prelude) await tx.exec(prelude);
-      return fn({
-        query: async <R>(sql: string, params?: readonly unknown[]) =>
-          (await tx.query<R>(sql, params as unknown[] | undefined)).rows,
-        exec: async (sql) => {
-          await tx.exec(sql);
-        },
-      });
+      const query = async <R>(sql: string, params?: readonly unknown[]) =>
+        (await tx.query<R>(sql, params as unknown[] | undefined)).rows;
+      const writes = writeQueue(query);
+      try {
+        const result = await fn({
+          query,
+          exec: async (sql) => {
+            await tx.exec(sql);
+          },
+          queue: writes.queue,
+        });
+        await writes.settled();
+        return result;
+      } catch (err) {
+        await writes.drained();
+        throw err;
+      }
     });
   }
 
@@ -88,8 +98,7 @@ export async function openPglite(
     transaction: (fn) => inTransaction(null, fn),
     tenant: (tenantId, fn) => inTransaction(tenantPrelude(tenantId), fn),
     // One connection, no round trips to save: only the one-statement rule, kept so tests catch a breach.
-    tenantStatement: (tenantId, fn) =>
-      inTransaction(tenantPrelude(tenantId), (tx) => fn(oneStatement(tx.query))),
+    tenantStatement: (tenantId, fn) => inTransaction(tenantPrelude(tenantId), (tx) => fn(oneStatement(tx))),
     unscoped: (fn) => inTransaction(UNSCOPED_PRELUDE, fn),
     async listen(channel, onNotify) {
       const stop = await pg.listen(channel, () => onNotify());

@@ -5,16 +5,27 @@ import type { Logger } from 'pino';
 import {
   type Db,
   oneStatement,
-  type Queryable,
   type QueryOptions,
+  type Tx,
   tenantPrelude,
+  together,
   UNSCOPED_PRELUDE,
+  writeQueue,
 } from './types.ts';
 
 // Dates stay 'YYYY-MM-DD' strings, as on PGlite.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 const statementNames = new Map<string, string>();
+
+/**
+ * COMMIT in a transaction a failed statement aborted only rolls back, and says so: a caller that caught
+ * that failure and went on must not take its other writes as kept.
+ */
+function assertCommitted(commit: pg.QueryResult | undefined): void {
+  if (commit?.command === 'ROLLBACK')
+    throw new Error('the transaction was rolled back: one of its statements failed');
+}
 
 /** `prepare` names the statement by its text's hash: one text, one statement per connection, planned once. */
 function statement(sql: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined) {
@@ -46,33 +57,44 @@ export function openPostgres(url: string, poolSize: number, logger: Logger): Db 
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', (err) => logger.warn({ err }, 'an idle database connection failed; the pool replaces it'));
 
-  /**
-   * A statement's result is handed over only once the transaction's start has succeeded too, so nothing read
-   * outside the tenant's binding can reach the caller.
-   */
-  const asQueryable = (client: pg.PoolClient, begun: Promise<unknown>): Queryable => ({
-    query: async <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
-      const [, result] = await Promise.all([begun, client.query(statement(sql, params, options))]);
-      return result.rows as R[];
-    },
-    exec: async (sql) => {
-      await Promise.all([begun, client.query(sql)]);
-    },
-  });
-
-  async function inTransaction<T>(prelude: string | null, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
+  /** Sends a statement on `client`; those sent in the same tick leave in one write. */
+  const sender = (client: pg.PoolClient) => (q: string | pg.QueryConfig) => {
     batchWritesThisTick(client);
-    const begun = client.query(prelude ? `BEGIN; ${prelude}` : 'BEGIN');
+    return client.query(q);
+  };
+
+  async function inTransaction<T>(prelude: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    const send = sender(client);
+    const begun = send(prelude ? `BEGIN; ${prelude}` : 'BEGIN');
     // A transaction that fails before it queries still rolls back below; its start's error is not news.
     begun.catch(() => {});
+    const writes = writeQueue((sql, params, options) => send(statement(sql, params, options)));
+    let commit: Promise<pg.QueryResult> | undefined;
     try {
-      const result = await fn(asQueryable(client, begun));
-      await begun;
-      await client.query('COMMIT');
+      const result = await fn({
+        // A result is handed over only once the transaction's start has succeeded too, so nothing read
+        // outside the tenant's binding can reach the caller.
+        query: async <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
+          const [, rows] = await Promise.all([begun, send(statement(sql, params, options))]);
+          return rows.rows as R[];
+        },
+        exec: async (sql) => {
+          await Promise.all([begun, send(sql)]);
+        },
+        queue: writes.queue,
+      });
+      // COMMIT leaves now, with the writes still queued: a failure among them leaves the transaction
+      // aborted, and COMMIT then only rolls back.
+      commit = send('COMMIT');
+      const [, , committed] = await together(begun, writes.settled(), commit);
+      assertCommitted(committed);
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
+      if (!commit) {
+        await writes.drained();
+        await client.query('ROLLBACK').catch(() => {});
+      }
       throw err;
     } finally {
       client.release();
@@ -84,31 +106,46 @@ export function openPostgres(url: string, poolSize: number, logger: Logger): Db 
    * transaction aborted, and its COMMIT then only rolls back; the rows are handed over once all three
    * have succeeded.
    */
-  async function inOneStatement<T>(prelude: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async function inOneStatement<T>(prelude: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await pool.connect();
-    const pending: Promise<unknown>[] = [];
-    // Each is awaited below; a failure that lands before then is not an unhandled rejection.
-    const send = (p: Promise<unknown>) => {
+    const send = sender(client);
+    const sent: Promise<pg.QueryResult>[] = [];
+    const sendKept = (q: string | pg.QueryConfig) => {
+      const p = send(q);
+      // Each is waited for below; a failure that lands before then is not an unhandled rejection.
       p.catch(() => {});
-      pending.push(p);
+      sent.push(p);
+      return p;
     };
-    batchWritesThisTick(client);
-    send(client.query(`BEGIN; ${prelude}`));
-    const tx = oneStatement(async <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
-      const result = client.query(statement(sql, params, options));
-      send(result);
-      send(client.query('COMMIT'));
-      await Promise.all(pending);
-      return (await result).rows as R[];
+    const settle = async () => assertCommitted((await together(...sent)).at(-1));
+    sendKept(`BEGIN; ${prelude}`);
+    const withCommit = (sql: string, params?: readonly unknown[], options?: QueryOptions) => {
+      const result = sendKept(statement(sql, params, options));
+      sendKept('COMMIT');
+      return result;
+    };
+    const tx = oneStatement({
+      query: async <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
+        const result = withCommit(sql, params, options);
+        await settle();
+        return (await result).rows as R[];
+      },
+      exec: async (sql) => {
+        withCommit(sql);
+        await settle();
+      },
+      queue: (sql, params, options) => {
+        withCommit(sql, params, options);
+      },
     });
     try {
       const value = await fn(tx);
-      if (pending.length === 1) send(client.query('COMMIT'));
-      await Promise.all(pending);
+      if (sent.length === 1) sendKept('COMMIT');
+      await settle();
       return value;
     } catch (err) {
       // Once its COMMIT is out the transaction ends on its own, committed or not.
-      if (pending.length > 1) await Promise.allSettled(pending);
+      if (sent.length > 1) await Promise.allSettled(sent);
       else await client.query('ROLLBACK').catch(() => {});
       throw err;
     } finally {

@@ -27,12 +27,22 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/** A transaction: a `Queryable` that can also queue writes. */
+export interface Tx extends Queryable {
+  /**
+   * Sends a write whose rows nobody reads, without waiting for it: the transaction waits for it before it
+   * commits, and its failure fails the transaction. Statements still run in the order they were sent, and
+   * on pipelined Postgres the writes a transaction ends with leave with its COMMIT, in one round trip.
+   */
+  queue(sql: string, params?: readonly unknown[], options?: QueryOptions): void;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** A transaction as the schema owner: for system work (auth, migrations, jobs) that is not tenant data. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** A transaction as the restricted app role with `app.tenant_id` set, so row-level security binds it. */
-  tenant<T>(tenantId: string, fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  tenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
    * A tenant transaction of one statement: on Postgres its BEGIN, the prelude, the statement and COMMIT go
    * out together, one round trip. `fn` may send one statement; a second is refused, since it could not be in
@@ -40,9 +50,9 @@ export interface Db extends Queryable {
    * undo it, so it suits a read, or a write whose result needs no check. Optional so that wrappers may leave
    * it out (`inTenant` then falls back to `tenant`).
    */
-  tenantStatement?<T>(tenantId: string, fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  tenantStatement?<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs a statement as the restricted role with no tenant set (used to prove RLS hides everything). */
-  unscoped<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  unscoped<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
    * Calls `onNotify` for each NOTIFY on `channel` once its transaction commits; resolves to a stop function.
    * Optional so that wrappers (benchmarks' instrumented Db) may leave it out; listeners then poll.
@@ -73,23 +83,51 @@ export function tenantPrelude(tenantId: string): string {
 export const UNSCOPED_PRELUDE = `SET LOCAL ROLE ${APP_ROLE}`;
 
 /** `db.tenantStatement` where the database has it, else an ordinary tenant transaction. */
-export function inTenant<T>(db: Db, tenantId: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+export function inTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.tenantStatement ? db.tenantStatement(tenantId, fn) : db.tenant(tenantId, fn);
 }
 
-/** Guards a one-statement transaction: the first statement is sent, a second throws. */
-export function oneStatement(send: Queryable['query']): Queryable {
+/** Guards a one-statement transaction: the first statement is sent (queued or not), a second throws. */
+export function oneStatement(tx: Tx): Tx {
   let sent = false;
-  const once: Queryable['query'] = (sql, params, options) => {
-    if (sent) return Promise.reject(new Error('a one-statement transaction was given a second statement'));
+  const guard = () => {
+    if (sent) throw new Error('a one-statement transaction was given a second statement');
     sent = true;
-    return send(sql, params, options);
   };
   return {
-    query: once,
-    exec: async (sql) => {
-      await once(sql);
+    query: async (sql, params, options) => {
+      guard();
+      return tx.query(sql, params, options);
     },
+    exec: async (sql) => {
+      guard();
+      await tx.query(sql);
+    },
+    queue: (sql, params, options) => {
+      guard();
+      tx.queue(sql, params, options);
+    },
+  };
+}
+
+/**
+ * The writes queued in a transaction (`Tx.queue`): each is started at once by `send` and kept; `settled`
+ * waits for them all and throws the first failure.
+ */
+export function writeQueue(
+  send: (sql: string, params?: readonly unknown[], options?: QueryOptions) => Promise<unknown>,
+) {
+  const pending: Promise<unknown>[] = [];
+  return {
+    queue: (sql: string, params?: readonly unknown[], options?: QueryOptions) => {
+      const write = send(sql, params, options);
+      // Waited for by `settled`; a failure that lands before then is not an unhandled rejection.
+      write.catch(() => {});
+      pending.push(write);
+    },
+    settled: () => together(...pending),
+    /** Waits for them all without throwing: before a rollback, so none runs after its transaction. */
+    drained: () => Promise.allSettled(pending),
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Db, inTenant, PREPARED, type Queryable } from '../db/types.ts';
+import { type Db, inTenant, PREPARED, type Tx } from '../db/types.ts';
 import type { Ctx } from './context.ts';
 import { text } from './fields.ts';
 import { fetchPage, type Page, pageFields } from './pagination.ts';
@@ -30,8 +30,8 @@ export const auditParams = (ctx: Ctx, entry: AuditEntry): unknown[] => [
 ];
 
 /** Appends one audit row inside the caller's transaction, so the record and the change commit together. */
-export async function appendAudit(tx: Queryable, ctx: Ctx, entry: AuditEntry): Promise<void> {
-  await tx.query(AUDIT_INSERT, auditParams(ctx, entry), PREPARED);
+export function appendAudit(tx: Tx, ctx: Ctx, entry: AuditEntry): void {
+  tx.queue(AUDIT_INSERT, auditParams(ctx, entry), PREPARED);
 }
 
 export const AuditRecord = z

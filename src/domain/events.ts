@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PREPARED, type Queryable } from '../db/types.ts';
+import { PREPARED, type Tx } from '../db/types.ts';
 import { AUDIT_INSERT, type AuditEntry, auditParams } from './audit.ts';
 import type { Ctx } from './context.ts';
 import { FollowUp } from './follow-ups/schema.ts';
@@ -37,15 +37,15 @@ export const eventId = () => newId('evt');
  * describes commits (and never when that rolls back). Delivery to webhooks happens later, from the outbox.
  * Pass the domain `Ctx`, or a tenant id for system work (jobs) that has no acting user.
  */
-export async function emitEvent<T extends EventType>(
-  tx: Queryable,
+export function emitEvent<T extends EventType>(
+  tx: Tx,
   who: Ctx | string,
   type: T,
   data: EventData<T>,
-): Promise<string> {
+): string {
   const id = eventId();
   const tenantId = typeof who === 'string' ? who : who.tenantId;
-  await tx.query('INSERT INTO events (id, tenant_id, type, payload) VALUES ($1, $2, $3, $4)', [
+  tx.queue('INSERT INTO events (id, tenant_id, type, payload) VALUES ($1, $2, $3, $4)', [
     id,
     tenantId,
     type,
@@ -58,15 +58,15 @@ export async function emitEvent<T extends EventType>(
  * Audits a change and announces it as the event of the same name, in one statement: one round trip instead
  * of two, inside the caller's transaction like `appendAudit` and `emitEvent`.
  */
-export async function auditAndEmit<T extends EventType>(
-  tx: Queryable,
+export function auditAndEmit<T extends EventType>(
+  tx: Tx,
   ctx: Ctx,
   type: T,
   entry: Omit<AuditEntry, 'action'>,
   data: EventData<T>,
-): Promise<string> {
+): string {
   const id = eventId();
-  await tx.query(
+  tx.queue(
     `WITH audited AS (${AUDIT_INSERT})
      INSERT INTO events (id, tenant_id, type, payload) VALUES ($11, $1, $12, $13)`,
     [...auditParams(ctx, { ...entry, action: type }), id, type, JSON.stringify(data)],

@@ -103,7 +103,7 @@ export async function updateProfile(
     );
     const [after] = await tx.query<Profile>(SELECT_PROFILE, [ctx.userId]);
     if (!after) throw notFound('user', ctx.userId);
-    await appendAudit(tx, ctx, {
+    appendAudit(tx, ctx, {
       action: 'user.updated',
       entity: 'user',
       entityId: ctx.userId,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db, Queryable } from '../db/types.ts';
+import type { Db, Queryable, Tx } from '../db/types.ts';
 import { appendAudit } from './audit.ts';
 import { newId } from './ids.ts';
 
@@ -43,7 +43,7 @@ export async function findUserIdByPhone(
 
 /** A new business with this phone as its owner: what an unknown phone gets on its first verified sign-in. */
 export async function signUpOwner(
-  tx: Queryable,
+  tx: Tx,
   phone: string,
   timezone: string,
   requestId?: string,
@@ -60,7 +60,7 @@ export async function signUpOwner(
     tenantId,
     phone,
   ]);
-  await appendAudit(
+  appendAudit(
     tx,
     { tenantId, userId, actor: 'system', via: 'api', timezone, requestId },
     {

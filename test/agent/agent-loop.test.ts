@@ -62,7 +62,7 @@ describe('the agent loop', () => {
       return JSON.stringify({ ok: true, said: say });
     });
     const produced: BaseMessage[] = [];
-    await loop(input(), { who: 'owner' }, new AbortController().signal, produced);
+    await loop(input(), { who: 'owner' }, { signal: new AbortController().signal }, produced);
 
     expect(model.bound).toEqual([echo]);
     expect(ran).toEqual(['owner:echo:a', 'owner:echo:b']);
@@ -84,7 +84,7 @@ describe('the agent loop', () => {
       return '{}';
     });
     const produced: BaseMessage[] = [];
-    await expect(loop(input(), {}, new AbortController().signal, produced)).rejects.toBeInstanceOf(
+    await expect(loop(input(), {}, { signal: new AbortController().signal }, produced)).rejects.toBeInstanceOf(
       AgentStepLimitError,
     );
     expect(model.seen).toHaveLength(MAX_MODEL_CALLS);
@@ -100,7 +100,7 @@ describe('the agent loop', () => {
       return '{"ok":true}';
     });
     const produced: BaseMessage[] = [];
-    await expect(loop(input(), {}, timeout.signal, produced)).rejects.toThrow('the turn took too long');
+    await expect(loop(input(), {}, { signal: timeout.signal }, produced)).rejects.toThrow('the turn took too long');
     expect(model.seen).toHaveLength(1);
     expect(produced.map((m) => m.type)).toEqual(['ai', 'tool']);
   });
@@ -114,7 +114,7 @@ describe('the agent loop', () => {
     const timeout = new AbortController();
     timeout.abort(new DOMException('the turn took too long', 'TimeoutError'));
     const loop = createAgentLoop(new Hanging(() => ({ text: '' })), [echo], async () => '{}');
-    await expect(loop(input(), {}, timeout.signal, [])).rejects.toThrow('the turn took too long');
+    await expect(loop(input(), {}, { signal: timeout.signal }, [])).rejects.toThrow('the turn took too long');
   });
 
   it('refuses a model that cannot call tools', () => {

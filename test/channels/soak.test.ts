@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { createPipeline, type Pipeline } from '../../channels/pipeline/pipeline.ts';
-import type { Db, Queryable } from '../../src/db/types.ts';
+import type { Db, Queryable, Tx } from '../../src/db/types.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
 import { describeEachDb } from '../support/db.ts';
 import { type MemoryChannel, memoryChannel } from '../support/memory-channel.ts';
@@ -43,6 +43,13 @@ function killableDb(db: Db): { db: Db; kill(): void } {
       await q.exec(sql);
     },
   });
+  const wrapTx = (tx: Tx): Tx => ({
+    ...wrap(tx),
+    queue: (sql, params, options) => {
+      guard();
+      tx.queue(sql, params, options);
+    },
+  });
   return {
     kill: () => {
       dead = true;
@@ -52,15 +59,15 @@ function killableDb(db: Db): { db: Db; kill(): void } {
       ...wrap(db),
       transaction: async (fn) => {
         guard();
-        return db.transaction((tx) => fn(wrap(tx)));
+        return db.transaction((tx) => fn(wrapTx(tx)));
       },
       tenant: async (id, fn) => {
         guard();
-        return db.tenant(id, (tx) => fn(wrap(tx)));
+        return db.tenant(id, (tx) => fn(wrapTx(tx)));
       },
       unscoped: async (fn) => {
         guard();
-        return db.unscoped((tx) => fn(wrap(tx)));
+        return db.unscoped((tx) => fn(wrapTx(tx)));
       },
     },
   };

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,22 @@ import { together } from '../../src/db/types.ts';
 import { createLogger } from '../../src/log.ts';
 import { describeEachDb } from '../support/db.ts';
 
-describeEachDb('database', (get) => {
+/** Counts the writes to sockets (each a system call) until `stop`. */
+function countSocketWrites(): { count: number; stop(): void } {
+  const proto = Socket.prototype as unknown as Record<'_write' | '_writev', (...a: unknown[]) => unknown>;
+  const originals = { _write: proto._write, _writev: proto._writev };
+  const counter = { count: 0, stop: () => Object.assign(proto, originals) };
+  for (const name of ['_write', '_writev'] as const) {
+    const original = originals[name];
+    proto[name] = function (this: unknown, ...args: unknown[]) {
+      counter.count++;
+      return original.apply(this, args);
+    };
+  }
+  return counter;
+}
+
+describeEachDb('database', (get, kind) => {
   it('records every migration once and re-running applies nothing', async () => {
     const { db } = get();
     const rows = await db.query<{ version: number }>(
@@ -106,6 +122,95 @@ describeEachDb('database', (get) => {
     );
     expect([a, b]).toEqual([[{ n: 1 }], [{ n: 2 }]]);
   });
+
+  it('queued writes commit with their transaction, run in order, and a failing one keeps nothing', async () => {
+    const { db } = get();
+    await db.query("INSERT INTO tenants (id, name) VALUES ('ten_q', 'Q') ON CONFLICT DO NOTHING");
+    const insert = (id: string) =>
+      `INSERT INTO tasks (id, tenant_id, title, source) VALUES ('${id}', 'ten_q', 't', 'api')`;
+    const seen = await db.tenant('ten_q', async (tx) => {
+      tx.queue(insert('task_q_1'));
+      // A statement sent after a queued write runs after it.
+      return tx.query<{ n: number }>("SELECT count(*)::int AS n FROM tasks WHERE id = 'task_q_1'");
+    });
+    expect(seen).toEqual([{ n: 1 }]);
+    await db.tenant('ten_q', async (tx) => {
+      await tx.query(insert('task_q_2'));
+      tx.queue(insert('task_q_3'));
+    });
+    await expect(
+      db.tenant('ten_q', async (tx) => {
+        tx.queue(insert('task_q_4'));
+        tx.queue(insert('task_q_1'));
+        return 'answered before the failure was known';
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    await expect(
+      db.tenant('ten_q', async (tx) => {
+        tx.queue(insert('task_q_5'));
+        throw new Error('the caller gave up');
+      }),
+    ).rejects.toThrow('the caller gave up');
+    const kept = await db.query<{ id: string }>("SELECT id FROM tasks WHERE id LIKE 'task_q_%' ORDER BY id");
+    expect(kept.map((r) => r.id)).toEqual(['task_q_1', 'task_q_2', 'task_q_3']);
+    // A queued write in a one-statement transaction is its statement.
+    const one = db.tenantStatement;
+    if (!one) throw new Error('both databases implement tenantStatement');
+    await one('ten_q', async (tx) => tx.queue(insert('task_q_6')));
+    await expect(
+      one('ten_q', async (tx) => {
+        tx.queue(insert('task_q_7'));
+        await tx.query('SELECT 1');
+      }),
+    ).rejects.toThrow(/second statement/);
+    const last = await db.query<{ id: string }>("SELECT id FROM tasks WHERE id = 'task_q_6'");
+    expect(last).toEqual([{ id: 'task_q_6' }]);
+  });
+
+  it.runIf(kind === 'postgres')(
+    'a transaction whose failed statement was caught does not commit the rest',
+    async () => {
+      const { db } = get();
+      await db.query("INSERT INTO tenants (id, name) VALUES ('ten_caught', 'C') ON CONFLICT DO NOTHING");
+      await expect(
+        db.tenant('ten_caught', async (tx) => {
+          await tx.query(
+            "INSERT INTO tasks (id, tenant_id, title, source) VALUES ('task_caught', 'ten_caught', 't', 'api')",
+          );
+          await tx.query('SELECT 1 / 0').catch(() => 'swallowed');
+          return 'done';
+        }),
+      ).rejects.toThrow(/rolled back/);
+      expect(await db.query("SELECT id FROM tasks WHERE id = 'task_caught'")).toEqual([]);
+    },
+  );
+
+  it.runIf(kind === 'postgres')(
+    'the writes a transaction ends with leave with its COMMIT: one write to the server for both',
+    async () => {
+      const { db } = get();
+      await db.query("INSERT INTO tenants (id, name) VALUES ('ten_w', 'W') ON CONFLICT DO NOTHING");
+      const insert = (id: string) =>
+        `INSERT INTO tasks (id, tenant_id, title, source) VALUES ('${id}', 'ten_w', 't', 'api')`;
+      await db.tenant('ten_w', (tx) => tx.query('SELECT 1'));
+      const writes = countSocketWrites();
+      try {
+        await db.tenant('ten_w', async (tx) => {
+          await tx.query(insert('task_w_1'));
+          tx.queue(insert('task_w_2'));
+          tx.queue(insert('task_w_3'));
+        });
+      } finally {
+        writes.stop();
+      }
+      // BEGIN with the first insert; the two queued inserts with COMMIT.
+      expect(writes.count).toBe(2);
+      const kept = await db.query<{ id: string }>(
+        "SELECT id FROM tasks WHERE id LIKE 'task_w_%' ORDER BY id",
+      );
+      expect(kept.map((r) => r.id)).toEqual(['task_w_1', 'task_w_2', 'task_w_3']);
+    },
+  );
 
   it('a one-statement transaction binds the tenant, commits its write, and keeps nothing of a failure', async () => {
     const { db } = get();

@@ -57,7 +57,7 @@ describeEachDb('events outbox', (get) => {
     const ctx = await business();
     await expect(
       db.tenant(ctx.tenantId, async (tx) => {
-        await emitEvent(tx, ctx, 'compliance.alert', { filing: 'GSTR-3B', due_date: '2026-04-20' });
+        emitEvent(tx, ctx, 'compliance.alert', { filing: 'GSTR-3B', due_date: '2026-04-20' });
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
@@ -66,13 +66,13 @@ describeEachDb('events outbox', (get) => {
 
   it('a job can emit for a tenant by id; row-level security keeps events inside their tenant', async () => {
     const [a, b] = [await business(), await business()];
-    await db.tenant(a.tenantId, (tx) =>
+    await db.tenant(a.tenantId, async (tx) =>
       emitEvent(tx, a.tenantId, 'reminder.triggered', { entity: 'task', id: 'task_x', late: false }),
     );
     const seenByB = await db.tenant(b.tenantId, (tx) => tx.query('SELECT id FROM events'));
     expect(seenByB).toEqual([]);
     await expect(
-      db.tenant(b.tenantId, (tx) =>
+      db.tenant(b.tenantId, async (tx) =>
         emitEvent(tx, a.tenantId, 'connector.disconnected', { connector: 'tally' }),
       ),
     ).rejects.toThrow();

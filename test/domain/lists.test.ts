@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Db, Queryable, QueryOptions } from '../../src/db/types.ts';
+import type { Db, QueryOptions, Tx } from '../../src/db/types.ts';
 import { AuditQuery, listAudit } from '../../src/domain/audit.ts';
 import { LIST_QUERIES, listRecords } from '../../src/domain/business/reads.ts';
 import type { Ctx } from '../../src/domain/context.ts';
@@ -33,7 +33,7 @@ interface Calls {
 /** The database, counting how each list reaches it; `take()` returns the counts since the last take. */
 function counting(db: Db): { db: Db; take(): Calls } {
   let calls: Calls = { tenantStatement: 0, statements: 0, other: 0 };
-  const inner = (tx: Queryable): Queryable => ({
+  const inner = (tx: Tx): Tx => ({
     query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
       calls.statements++;
       return tx.query<R>(sql, params, options);
@@ -41,6 +41,10 @@ function counting(db: Db): { db: Db; take(): Calls } {
     exec: (sql) => {
       calls.statements++;
       return tx.exec(sql);
+    },
+    queue: (sql, params, options) => {
+      calls.statements++;
+      tx.queue(sql, params, options);
     },
   });
   const other = <T>(run: () => Promise<T>) => {

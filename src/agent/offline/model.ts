@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { BaseChatModel, type BaseChatModelCallOptions } from '@langchain/core/language_models/chat_models';
 import { AIMessage, type BaseMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
 import type { ToolName, ToolResult } from '../tools/index.ts';
-import { type Clock, currentClock } from '../turn-clock.ts';
+import { type Clock, wallClock } from '../turn-clock.ts';
 import { parseBusinessQuestion } from './insights.ts';
 import { parseUtterance } from './parse.ts';
 import { askPeriod, GREETING, HELP, NOT_UNDERSTOOD, OUTSIDE_CATALOGUE, replyFor } from './replies.ts';
@@ -36,7 +36,12 @@ const OTHER_KIND: Partial<Record<ToolName, (ref: unknown) => [ToolName, Record<s
   complete_task: (ref) => ['complete_follow_up', { follow_up: ref }],
 };
 
-export class OfflineChatModel extends BaseChatModel {
+/** The turn's clock comes with each call (see agent-loop.ts); a call without one reads the wall clock. */
+export interface OfflineCallOptions extends BaseChatModelCallOptions {
+  clock?: Clock;
+}
+
+export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
   static override lc_name() {
     return 'OfflineChatModel';
   }
@@ -50,8 +55,8 @@ export class OfflineChatModel extends BaseChatModel {
     return this;
   }
 
-  async _generate(messages: BaseMessage[]): Promise<ChatResult> {
-    const clock = currentClock();
+  async _generate(messages: BaseMessage[], options: this['ParsedCallOptions']): Promise<ChatResult> {
+    const clock = options.clock ?? wallClock();
     const last = messages.at(-1);
     if (last && ToolMessage.isInstance(last)) {
       const next = otherKind(messages) ?? queryForParty(messages, clock);

@@ -133,7 +133,7 @@ export function createApiKeyService(db: Db, settings: { live: boolean }) {
             body.expires_at ?? null,
           ],
         );
-        await appendAudit(tx, ctx, {
+        appendAudit(tx, ctx, {
           action: 'api_key.created',
           entity: 'api_key',
           entityId: id,
@@ -159,7 +159,7 @@ export function createApiKeyService(db: Db, settings: { live: boolean }) {
           [id],
         );
         if (!row) throw notFound('api_key', id);
-        await appendAudit(tx, ctx, {
+        appendAudit(tx, ctx, {
           action: 'api_key.revoked',
           entity: 'api_key',
           entityId: id,

@@ -1,5 +1,5 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import type { Db, Queryable } from '../../db/types.ts';
+import type { Db, Queryable, Tx } from '../../db/types.ts';
 import { DomainError } from '../errors.ts';
 import { findUserIdByPhone, lockSignup, signUpOwner } from '../tenants.ts';
 import { OtpDeliveryError, type OtpSender } from './otp-sender.ts';
@@ -159,11 +159,7 @@ export function createOtpService(db: Db, sender: OtpSender, settings: OtpSetting
     return (await newest())[0];
   }
 
-  async function signIn(
-    tx: Queryable,
-    phone: string,
-    requestId?: string,
-  ): Promise<VerifiedOtp | DomainError> {
+  async function signIn(tx: Tx, phone: string, requestId?: string): Promise<VerifiedOtp | DomainError> {
     // The lock every path that gives a phone a user takes (a member being added, a chat sign-up).
     await lockSignup(tx, phone);
     const existing = await findUserIdByPhone(tx, phone);

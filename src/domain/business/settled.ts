@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/types.ts';
+import type { Queryable, Tx } from '../../db/types.ts';
 import { emitEvent } from '../events.ts';
 import type { Source } from './records.ts';
 
@@ -53,7 +53,7 @@ export async function markHistoryAnnounced(tx: Queryable, connectionId: string):
 
 /** Announces the records among `ids` that are settled and not yet announced; returns how many were. */
 export async function announceSettled(
-  tx: Queryable,
+  tx: Tx,
   source: Source,
   object: SettlingObject,
   ids: string[],
@@ -62,7 +62,7 @@ export async function announceSettled(
   const spec = SETTLED[object];
   const rows = await tx.query<SettledRow>(spec.sql, [ids]);
   for (const r of rows) {
-    await emitEvent(tx, source.tenantId, 'transaction.settled', {
+    emitEvent(tx, source.tenantId, 'transaction.settled', {
       object: spec.kind,
       id: r.id,
       amount: Number(r.amount),

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../../db/types.ts';
+import type { Db, Tx } from '../../db/types.ts';
 import { appendAudit } from '../audit.ts';
 import { emitEvent } from '../events.ts';
 import { dateFormat, localDate } from '../time.ts';
@@ -62,7 +62,7 @@ export async function openTenantAlerts(
 }
 
 async function insertAlert(
-  tx: Queryable,
+  tx: Tx,
   t: OptedTenant & { timezone: string },
   d: Deadline,
   threshold: number,
@@ -88,12 +88,12 @@ async function insertAlert(
     alert_days_before: threshold,
     at: now.toISOString(),
   };
-  await appendAudit(
+  appendAudit(
     tx,
     { tenantId: t.tenant_id, userId: null, actor: 'system', via: 'job', timezone: t.timezone },
     { action: 'compliance.alert', entity: 'compliance', entityId: d.code, after: detail },
   );
-  await emitEvent(tx, t.tenant_id, 'compliance.alert', detail);
+  emitEvent(tx, t.tenant_id, 'compliance.alert', detail);
   return row;
 }
 

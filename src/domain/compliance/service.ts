@@ -94,7 +94,7 @@ export async function updateCompliance(
        ON CONFLICT (tenant_id) DO UPDATE SET filings = $2, alert_days = $3, updated_at = now()`,
       [ctx.tenantId, next.filings, next.alertDays],
     );
-    await appendAudit(tx, ctx, {
+    appendAudit(tx, ctx, {
       action: 'compliance.updated',
       entity: 'compliance',
       entityId: ctx.tenantId,

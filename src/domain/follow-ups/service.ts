@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type Db, inTenant, type Queryable, together } from '../../db/types.ts';
+import { type Db, inTenant, type Queryable } from '../../db/types.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { auditAndEmit } from '../events.ts';
@@ -56,15 +56,13 @@ export async function createFollowUp(
       outcome: null,
       task_id: input.task_id ?? null,
     });
-    await together(
-      syncFollowUpReminder(tx, ctx, followUp),
-      auditAndEmit(
-        tx,
-        ctx,
-        'follow_up.created',
-        { entity: 'follow_up', entityId: followUp.id, after: followUp },
-        followUp,
-      ),
+    syncFollowUpReminder(tx, ctx, followUp);
+    auditAndEmit(
+      tx,
+      ctx,
+      'follow_up.created',
+      { entity: 'follow_up', entityId: followUp.id, after: followUp },
+      followUp,
     );
     return followUp;
   });
@@ -112,10 +110,8 @@ async function change(
     if (!fields) return before;
     await assertTask(tx, fields.task_id !== before.task_id ? fields.task_id : null);
     const after = await updateFollowUpRow(tx, id, fields);
-    await together(
-      syncFollowUpReminder(tx, ctx, after),
-      auditAndEmit(tx, ctx, action, { entity: 'follow_up', entityId: id, before, after }, after),
-    );
+    syncFollowUpReminder(tx, ctx, after);
+    auditAndEmit(tx, ctx, action, { entity: 'follow_up', entityId: id, before, after }, after);
     return after;
   });
 }
@@ -184,10 +180,9 @@ export async function deleteFollowUp(db: Db, ctx: Ctx, id: string): Promise<void
   await db.tenant(ctx.tenantId, async (tx) => {
     const before = await findFollowUp(tx, id, true);
     if (!before) throw notFound('follow_up', id);
-    await together(
-      deleteFollowUpRow(tx, id),
-      cancelFollowUpReminder(tx, id),
-      auditAndEmit(tx, ctx, 'follow_up.deleted', { entity: 'follow_up', entityId: id, before }, before),
-    );
+    const deleted = deleteFollowUpRow(tx, id);
+    cancelFollowUpReminder(tx, id);
+    auditAndEmit(tx, ctx, 'follow_up.deleted', { entity: 'follow_up', entityId: id, before }, before);
+    await deleted;
   });
 }

@@ -1,4 +1,4 @@
-import { PREPARED, type Queryable } from '../../db/types.ts';
+import { PREPARED, type Queryable, type Tx } from '../../db/types.ts';
 import type { Ctx } from '../context.ts';
 import type { Task } from '../tasks/schema.ts';
 
@@ -12,15 +12,10 @@ import type { Task } from '../tasks/schema.ts';
 export const ASSIGNMENTS_CHANNEL = 'axon_assignments';
 
 /** Writes the notice when this change hands the task to someone new who is not the one acting. */
-export async function noteAssignment(
-  tx: Queryable,
-  ctx: Ctx,
-  before: Task | null,
-  after: Task,
-): Promise<void> {
+export function noteAssignment(tx: Tx, ctx: Ctx, before: Task | null, after: Task): void {
   const to = after.assignee_id;
   if (!to || to === before?.assignee_id || to === ctx.userId || after.status !== 'open') return;
-  await tx.query(
+  tx.queue(
     'INSERT INTO assignment_notices (tenant_id, task_id, user_id, assigned_by) VALUES ($1, $2, $3, $4)',
     [ctx.tenantId, after.id, to, ctx.userId],
     PREPARED,

@@ -46,7 +46,7 @@ export async function addMember(db: Db, ctx: Ctx, input: MemberCreate): Promise<
         'This phone number already uses AxonBOS with another business. They must leave it first.',
       );
     }
-    await appendAudit(tx, ctx, {
+    appendAudit(tx, ctx, {
       action: 'member.added',
       entity: 'member',
       entityId: member.id,
@@ -96,18 +96,15 @@ export async function removeMember(db: Db, ctx: Ctx, id: string): Promise<Remova
     const removedAt = await markRemoved(tx, id);
     const unassigned = (await unassignOpenTasks(tx, ctx, id)).map((t) => t.id);
     // After the tasks: a reminder they moved to the one acting is released too when that is the leaver.
-    await together(
-      revokeSessions(tx, id),
-      deleteChannelLinks(tx, id),
-      releaseReminders(tx, id),
-      appendAudit(tx, ctx, {
-        action: 'member.removed',
-        entity: 'member',
-        entityId: id,
-        before: member,
-        after: { removed_at: removedAt, unassigned_task_ids: unassigned },
-      }),
-    );
+    const released = together(revokeSessions(tx, id), deleteChannelLinks(tx, id), releaseReminders(tx, id));
+    appendAudit(tx, ctx, {
+      action: 'member.removed',
+      entity: 'member',
+      entityId: id,
+      before: member,
+      after: { removed_at: removedAt, unassigned_task_ids: unassigned },
+    });
+    await released;
     return { member, removed_at: removedAt, unassigned_task_ids: unassigned };
   });
 }

@@ -187,7 +187,7 @@ export function createMemoryService(deps: {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`memory:${ctx.tenantId}:${userId}`]);
       const done = async (m: StoredMemory, outcome: WriteOutcome, supersedes: string | null = null) => {
         if (outcome !== 'unchanged') {
-          await appendAudit(tx, ctx, {
+          appendAudit(tx, ctx, {
             action: `memory.${outcome}`,
             entity: 'memory',
             entityId: m.id,
@@ -365,7 +365,7 @@ export function createMemoryService(deps: {
         if (!m) throw notFound('memory', id);
         const removed = await deleteMemoryChain(tx, userId, id);
         // That it happened and what kind of thing it was; never the content.
-        await appendAudit(tx, ctx, {
+        appendAudit(tx, ctx, {
           action: 'memory.forgotten',
           entity: 'memory',
           entityId: id,

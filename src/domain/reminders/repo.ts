@@ -1,4 +1,4 @@
-import { PREPARED, type Queryable } from '../../db/types.ts';
+import { PREPARED, type Queryable, type Tx } from '../../db/types.ts';
 import { newId } from '../ids.ts';
 
 /** SQL for reminders. The domain writes them with the record they belong to; the jobs layer fires them. */
@@ -31,8 +31,8 @@ export interface ReminderRow {
  * Upserts the one reminder of a record. A new due time makes it pending again; an edit that keeps the due
  * time of a reminder that already fired leaves it fired, so renaming a task never repeats its reminder.
  */
-export async function upsertReminder(tx: Queryable, t: ReminderTarget & { dueAt: string }): Promise<void> {
-  await tx.query(
+export function upsertReminder(tx: Tx, t: ReminderTarget & { dueAt: string }): void {
+  tx.queue(
     `INSERT INTO reminders (id, tenant_id, kind, entity_id, user_id, title, due_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (kind, entity_id) DO UPDATE SET
@@ -47,8 +47,8 @@ export async function upsertReminder(tx: Queryable, t: ReminderTarget & { dueAt:
   );
 }
 
-export async function cancelReminder(tx: Queryable, kind: ReminderKind, entityId: string): Promise<void> {
-  await tx.query(
+export function cancelReminder(tx: Tx, kind: ReminderKind, entityId: string): void {
+  tx.queue(
     `UPDATE reminders SET status = 'cancelled', updated_at = now()
      WHERE kind = $1 AND entity_id = $2 AND status = 'pending'`,
     [kind, entityId],

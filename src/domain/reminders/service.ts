@@ -29,12 +29,12 @@ export async function fireReminder(
       fired_at: now.toISOString(),
       late: r.late === true,
     };
-    await appendAudit(
+    appendAudit(
       tx,
       { tenantId: r.tenant_id, userId: null, actor: 'system', via: 'job', timezone: r.timezone },
       { action: 'reminder.triggered', entity: r.kind, entityId: r.entity_id, after: detail },
     );
-    await emitEvent(tx, r.tenant_id, 'reminder.triggered', detail);
+    emitEvent(tx, r.tenant_id, 'reminder.triggered', detail);
     return r;
   });
 }

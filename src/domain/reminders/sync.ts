@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/types.ts';
+import type { Tx } from '../../db/types.ts';
 import type { Ctx } from '../context.ts';
 import type { FollowUp } from '../follow-ups/schema.ts';
 import type { Task } from '../tasks/schema.ts';
@@ -9,9 +9,12 @@ import { cancelReminder, upsertReminder } from './repo.ts';
  * exactly when the change that asked for it commits, and the scheduler turns pending rows into jobs.
  */
 
-export async function syncTaskReminder(tx: Queryable, ctx: Ctx, task: Task): Promise<void> {
-  if (task.status !== 'open' || !task.remind_at) return cancelReminder(tx, 'task', task.id);
-  await upsertReminder(tx, {
+export function syncTaskReminder(tx: Tx, ctx: Ctx, task: Task): void {
+  if (task.status !== 'open' || !task.remind_at) {
+    cancelReminder(tx, 'task', task.id);
+    return;
+  }
+  upsertReminder(tx, {
     tenantId: ctx.tenantId,
     kind: 'task',
     entityId: task.id,
@@ -22,9 +25,12 @@ export async function syncTaskReminder(tx: Queryable, ctx: Ctx, task: Task): Pro
   });
 }
 
-export async function syncFollowUpReminder(tx: Queryable, ctx: Ctx, f: FollowUp): Promise<void> {
-  if (f.status === 'done' || f.status === 'cancelled') return cancelReminder(tx, 'follow_up', f.id);
-  await upsertReminder(tx, {
+export function syncFollowUpReminder(tx: Tx, ctx: Ctx, f: FollowUp): void {
+  if (f.status === 'done' || f.status === 'cancelled') {
+    cancelReminder(tx, 'follow_up', f.id);
+    return;
+  }
+  upsertReminder(tx, {
     tenantId: ctx.tenantId,
     kind: 'follow_up',
     entityId: f.id,
@@ -34,5 +40,5 @@ export async function syncFollowUpReminder(tx: Queryable, ctx: Ctx, f: FollowUp)
   });
 }
 
-export const cancelTaskReminder = (tx: Queryable, id: string) => cancelReminder(tx, 'task', id);
-export const cancelFollowUpReminder = (tx: Queryable, id: string) => cancelReminder(tx, 'follow_up', id);
+export const cancelTaskReminder = (tx: Tx, id: string) => cancelReminder(tx, 'task', id);
+export const cancelFollowUpReminder = (tx: Tx, id: string) => cancelReminder(tx, 'follow_up', id);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type Db, inTenant, type Queryable, together } from '../../db/types.ts';
+import { type Db, inTenant, type Queryable, type Tx } from '../../db/types.ts';
 import { appendAudit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
@@ -60,11 +60,9 @@ export async function createTask(db: Db, ctx: Ctx, input: NewTask, source: Sourc
       remind_at: f.remind_at ?? null,
       assignee_id: f.assignee_id ?? null,
     });
-    await together(
-      syncTaskReminder(tx, ctx, task),
-      auditAndEmit(tx, ctx, 'task.created', { entity: 'task', entityId: task.id, after: task }, task),
-      noteAssignment(tx, ctx, null, task),
-    );
+    syncTaskReminder(tx, ctx, task);
+    auditAndEmit(tx, ctx, 'task.created', { entity: 'task', entityId: task.id, after: task }, task);
+    noteAssignment(tx, ctx, null, task);
     return task;
   });
 }
@@ -99,7 +97,7 @@ export async function updateTask(db: Db, ctx: Ctx, id: string, patch: TaskUpdate
 }
 
 /** Applies a patch to a task already read under its row lock, and audits it in the same transaction. */
-async function applyUpdate(tx: Queryable, ctx: Ctx, before: Task, patch: TaskUpdate): Promise<Task> {
+async function applyUpdate(tx: Tx, ctx: Ctx, before: Task, patch: TaskUpdate): Promise<Task> {
   await assertAssignee(tx, patch.assignee_id);
   // A new due time re-derives the date unless the caller names the date too.
   const dueMoved = typeof patch.due_at === 'string' && patch.due_date === undefined;
@@ -117,13 +115,10 @@ async function applyUpdate(tx: Queryable, ctx: Ctx, before: Task, patch: TaskUpd
   const after = await updateTaskRow(tx, before.id, fields);
   const completed = before.status !== 'done' && after.status === 'done';
   const change = { entity: 'task', entityId: before.id, before, after };
-  await together(
-    syncTaskReminder(tx, ctx, after),
-    completed
-      ? auditAndEmit(tx, ctx, 'task.completed', change, after)
-      : appendAudit(tx, ctx, { action: 'task.updated', ...change }),
-    noteAssignment(tx, ctx, before, after),
-  );
+  syncTaskReminder(tx, ctx, after);
+  if (completed) auditAndEmit(tx, ctx, 'task.completed', change, after);
+  else appendAudit(tx, ctx, { action: 'task.updated', ...change });
+  noteAssignment(tx, ctx, before, after);
   return after;
 }
 
@@ -131,7 +126,7 @@ async function applyUpdate(tx: Queryable, ctx: Ctx, before: Task, patch: TaskUpd
  * Leaves the open tasks of a member who is leaving with no assignee, each change audited and its reminder
  * moved to the one acting, inside the caller's transaction (the member's removal).
  */
-export async function unassignOpenTasks(tx: Queryable, ctx: Ctx, userId: string): Promise<Task[]> {
+export async function unassignOpenTasks(tx: Tx, ctx: Ctx, userId: string): Promise<Task[]> {
   const tasks = await selectOpenTasksAssignedTo(tx, userId);
   const unassigned: Task[] = [];
   for (const task of tasks) unassigned.push(await applyUpdate(tx, ctx, task, { assignee_id: null }));
@@ -162,10 +157,9 @@ export async function deleteTask(db: Db, ctx: Ctx, id: string): Promise<void> {
   await db.tenant(ctx.tenantId, async (tx) => {
     const before = await findTask(tx, id, true);
     if (!before) throw notFound('task', id);
-    await together(
-      deleteTaskRow(tx, id),
-      cancelTaskReminder(tx, id),
-      appendAudit(tx, ctx, { action: 'task.deleted', entity: 'task', entityId: id, before }),
-    );
+    const deleted = deleteTaskRow(tx, id);
+    cancelTaskReminder(tx, id);
+    appendAudit(tx, ctx, { action: 'task.deleted', entity: 'task', entityId: id, before });
+    await deleted;
   });
 }

@@ -63,7 +63,7 @@ export async function createWebhook(
       description: input.description ?? null,
       enabled: input.enabled,
     });
-    await appendAudit(tx, ctx, {
+    appendAudit(tx, ctx, {
       action: 'webhook.created',
       entity: 'webhook',
       entityId: created.id,
@@ -101,7 +101,7 @@ export async function updateWebhook(
       description: patch.description !== undefined ? patch.description : before.description,
       enabled: patch.enabled ?? before.enabled,
     });
-    await appendAudit(tx, ctx, { action: 'webhook.updated', entity: 'webhook', entityId: id, before, after });
+    appendAudit(tx, ctx, { action: 'webhook.updated', entity: 'webhook', entityId: id, before, after });
     return after;
   });
 }
@@ -111,7 +111,7 @@ export async function deleteWebhook(db: Db, ctx: Ctx, id: string): Promise<void>
     const before = await findEndpoint(tx, id, true);
     if (!before) throw notFound('webhook', id);
     await deleteEndpointRow(tx, id);
-    await appendAudit(tx, ctx, { action: 'webhook.deleted', entity: 'webhook', entityId: id, before });
+    appendAudit(tx, ctx, { action: 'webhook.deleted', entity: 'webhook', entityId: id, before });
   });
 }
 
@@ -121,7 +121,7 @@ export async function rotateWebhookSecret(db: Db, ctx: Ctx, id: string): Promise
     const current = await findEndpoint(tx, id, true);
     if (!current) throw notFound('webhook', id);
     await replaceSecret(tx, id, secret, ROTATION_GRACE_SECONDS);
-    await appendAudit(tx, ctx, { action: 'webhook.secret_rotated', entity: 'webhook', entityId: id });
+    appendAudit(tx, ctx, { action: 'webhook.secret_rotated', entity: 'webhook', entityId: id });
     return current;
   });
   return { ...webhook, secret };
@@ -161,7 +161,7 @@ export async function redeliver(
       );
     }
     const requeued = await requeueDelivery(tx, deliveryId);
-    await appendAudit(tx, ctx, {
+    appendAudit(tx, ctx, {
       action: 'webhook.redelivered',
       entity: 'webhook_delivery',
       entityId: deliveryId,
