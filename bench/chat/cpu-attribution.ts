@@ -7,6 +7,7 @@
  * reply, counts as ours). Garbage collection, V8's own work and Node's event-loop glue (microtasks, promise
  * hooks) with neither side above are shared in proportion.
  */
+import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 
 interface ProfileNode {
@@ -73,6 +74,9 @@ export async function startCpuAttribution(): Promise<() => Promise<CpuShares>> {
   return async () => {
     const { profile } = (await session.post('Profiler.stop')) as { profile: Profile };
     session.disconnect();
+    // For a closer look (Chrome DevTools, speedscope): the profile this verdict was drawn from.
+    const keep = process.env.BENCH_CPU_PROFILE;
+    if (keep) await writeFile(keep, JSON.stringify(profile));
     const owners = ownersOf(profile);
     const time: Record<Owner, number> = { framework: 0, model: 0, ours: 0, shared: 0, idle: 0 };
     profile.samples.forEach((id, i) => {

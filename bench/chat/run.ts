@@ -27,7 +27,8 @@
  * e.g. 1000 for people typing, each pause 50–150% of it), BENCH_PACED_LEVELS ("10,50"; "" for none) run
  * after those with BENCH_PACED_MS (1000) between turns for BENCH_PACED_DURATION s (20) each,
  * BENCH_BREAKDOWN=0 (runs without the per-turn
- * accounting, to see what the accounting itself costs), DATABASE_POOL_SIZE (10), AGENT_HISTORY_TURNS (10).
+ * accounting, to see what the accounting itself costs), DATABASE_POOL_SIZE (10), AGENT_HISTORY_TURNS (10),
+ * BENCH_CPU_PROFILE=<file> (writes the V8 CPU profile the CPU target was judged on, for a closer look).
  * Prints figures only; it never fails on the target.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
