@@ -1,12 +1,14 @@
-import { addDays, dateFormat, localDate } from '../domain/time.ts';
+import { addDays, localDate, zonedFormat } from '../domain/time.ts';
 
 /** How dates, times and money read to an owner in India: "Thu, 26 Mar", "5:00 pm", "₹1,25,000". */
 
 /** "Thu, 26 Mar". */
-export const dayName = (date: string) =>
-  dateFormat('en-IN', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
-    new Date(`${date}T00:00:00Z`),
-  );
+const dayNameFormat = zonedFormat('en-IN', { weekday: 'short', day: 'numeric', month: 'short' });
+const timeFormat = zonedFormat('en-IN', { hour: 'numeric', minute: '2-digit', hour12: true });
+/** "Thursday". */
+export const weekdayFormat = zonedFormat('en-IN', { weekday: 'long' });
+
+export const dayName = (date: string) => dayNameFormat('UTC').format(new Date(`${date}T00:00:00Z`));
 
 export function formatDay(date: string, now: Date, timeZone: string): string {
   const today = localDate(now, timeZone);
@@ -17,7 +19,7 @@ export function formatDay(date: string, now: Date, timeZone: string): string {
 }
 
 export function formatTime(instant: Date, timeZone: string): string {
-  return dateFormat('en-IN', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone })
+  return timeFormat(timeZone)
     .format(instant)
     .replace(/\s?(am|pm)$/i, (m) => ` ${m.trim().toLowerCase()}`);
 }

@@ -12,10 +12,10 @@ import type { Ctx, Via } from '../domain/context.ts';
 import type { Action, ConversationChannel } from '../domain/conversations/schema.ts';
 import { openConversation, recordTurn } from '../domain/conversations/store.ts';
 import type { Principal } from '../domain/tenants.ts';
-import { dateFormat, localDate } from '../domain/time.ts';
+import { localDate } from '../domain/time.ts';
 import type { Logger } from '../log.ts';
 import { createAgentLoop } from './agent-loop.ts';
-import { formatTime } from './format.ts';
+import { formatTime, weekdayFormat } from './format.ts';
 import { type Prompts, renderPrompt } from './prompts.ts';
 import { createToolbox, type TurnContext } from './tools/index.ts';
 import {
@@ -129,7 +129,7 @@ export function createTurnRunner(deps: RunnerDeps) {
       user_name: p.userName ?? 'the owner',
       user_role: p.role,
       now: `${localDate(now, p.timezone)} ${formatTime(now, p.timezone)}`,
-      weekday: dateFormat('en-IN', { weekday: 'long', timeZone: p.timezone }).format(now),
+      weekday: weekdayFormat(p.timezone).format(now),
       timezone: p.timezone,
     });
   }
@@ -171,7 +171,12 @@ export function createTurnRunner(deps: RunnerDeps) {
     );
     try {
       const context: TurnContext = { ctx, now, conversationId: conversation.id };
-      await runAgentLoop(input, context, { signal: timeout.signal, clock: { now, timezone: p.timezone } }, produced);
+      await runAgentLoop(
+        input,
+        context,
+        { signal: timeout.signal, clock: { now, timezone: p.timezone } },
+        produced,
+      );
     } catch (err) {
       error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     } finally {

@@ -1,23 +1,28 @@
-const formats = new Map<string, Intl.DateTimeFormat>();
-
 /**
- * A date-time format, made once per locale and options: building one costs far more than using it, and
- * every turn formats several dates.
+ * A date-time format of one locale and options, made once per time zone: building one costs far more than
+ * using it, and every turn formats several dates. Declared once per use, so a call only looks up the zone.
  */
-export function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale} ${JSON.stringify(options)}`;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale, options);
-    formats.set(key, f);
-  }
-  return f;
+export function zonedFormat(
+  locale: string,
+  options: Omit<Intl.DateTimeFormatOptions, 'timeZone'>,
+): (timeZone: string) => Intl.DateTimeFormat {
+  const byZone = new Map<string, Intl.DateTimeFormat>();
+  return (timeZone) => {
+    let f = byZone.get(timeZone);
+    if (!f) {
+      f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+      byZone.set(timeZone, f);
+    }
+    return f;
+  };
 }
+
+// en-CA formats as YYYY-MM-DD.
+const dayFormat = zonedFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** The calendar date (YYYY-MM-DD) an instant falls on in a time zone. */
 export function localDate(instant: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return dateFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return dayFormat(timeZone).format(instant);
 }
 
 export const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);

@@ -1,4 +1,4 @@
-import { dateFormat, localDate } from './time.ts';
+import { localDate, zonedFormat } from './time.ts';
 
 /**
  * Wall-clock arithmetic in an IANA time zone, with only Intl: which calendar day and clock time an
@@ -16,17 +16,15 @@ export interface WallTime {
   second: number;
 }
 
-const formatter = (timeZone: string): Intl.DateTimeFormat =>
-  dateFormat('en-CA', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+const formatter = zonedFormat('en-CA', {
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
 
 export function wallTime(instant: Date, timeZone: string): WallTime {
   const parts: Record<string, string> = {};

@@ -1,7 +1,7 @@
 import type { Db, Tx } from '../../db/types.ts';
 import { appendAudit } from '../audit.ts';
 import { emitEvent } from '../events.ts';
-import { dateFormat, localDate } from '../time.ts';
+import { localDate, zonedFormat } from '../time.ts';
 import { type Deadline, daysBetween, deadlinesBetween, horizon, thresholdReached } from './calendar.ts';
 
 /** Alerts go out once the business's local day has reached this hour, not at midnight. */
@@ -32,6 +32,8 @@ export async function optedTenants(db: Db): Promise<OptedTenant[]> {
   );
 }
 
+const hourFormat = zonedFormat('en-GB', { hour: '2-digit', hourCycle: 'h23' });
+
 /**
  * Opens the alerts one opted-in business is owed now: for each upcoming due date, the threshold it has
  * reached (3 or 1 days before, by default), unless that or a nearer one was already sent. Each alert row,
@@ -43,9 +45,7 @@ export async function openTenantAlerts(
   now: Date,
   describe: (d: Deadline, daysLeft: number, timezone: string) => string,
 ): Promise<ComplianceAlert[]> {
-  const hour = Number(
-    dateFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: t.timezone }).format(now),
-  );
+  const hour = Number(hourFormat(t.timezone).format(now));
   if (hour < ALERT_HOUR) return [];
   const today = localDate(now, t.timezone);
   const opened: ComplianceAlert[] = [];
