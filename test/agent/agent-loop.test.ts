@@ -84,9 +84,9 @@ describe('the agent loop', () => {
       return '{}';
     });
     const produced: BaseMessage[] = [];
-    await expect(loop(input(), {}, { signal: new AbortController().signal }, produced)).rejects.toBeInstanceOf(
-      AgentStepLimitError,
-    );
+    await expect(
+      loop(input(), {}, { signal: new AbortController().signal }, produced),
+    ).rejects.toBeInstanceOf(AgentStepLimitError);
     expect(model.seen).toHaveLength(MAX_MODEL_CALLS);
     expect(runs).toBe(MAX_MODEL_CALLS);
     expect(produced.filter((m) => ToolMessage.isInstance(m))).toHaveLength(MAX_MODEL_CALLS);
@@ -100,7 +100,9 @@ describe('the agent loop', () => {
       return '{"ok":true}';
     });
     const produced: BaseMessage[] = [];
-    await expect(loop(input(), {}, { signal: timeout.signal }, produced)).rejects.toThrow('the turn took too long');
+    await expect(loop(input(), {}, { signal: timeout.signal }, produced)).rejects.toThrow(
+      'the turn took too long',
+    );
     expect(model.seen).toHaveLength(1);
     expect(produced.map((m) => m.type)).toEqual(['ai', 'tool']);
   });

@@ -15,7 +15,15 @@ import { evaluateScenarios, loadScenarios, type ScenarioFile } from './scenarios
 
 const utterances = loadEvalSet('utterances');
 console.log(`Offline model evaluation (now ${utterances.now}, ${utterances.timezone})\n`);
-for (const name of ['utterances', 'fresh', 'fresh2', 'fresh3', 'fresh4', 'fresh5'] satisfies ParserSet[]) {
+for (const name of [
+  'utterances',
+  'fresh',
+  'fresh2',
+  'fresh3',
+  'fresh4',
+  'fresh5',
+  'fresh6',
+] satisfies ParserSet[]) {
   console.log(formatScore(`${name}.json`, evaluate(loadEvalSet(name))));
   console.log();
 }

@@ -20,13 +20,14 @@ import {
   type BuiltTool,
   CALLBACK_ASKED,
   COLLECT_FROM_EN,
+  COLLECT_VERB,
   DISCUSS_WITH,
   isQuestion,
   notYetDone,
   PATTERNS,
   saysDone,
-  TALK_TO_EN,
   TALK_VERB,
+  TELL_VERB,
 } from './intents.ts';
 import {
   alt,
@@ -214,6 +215,9 @@ function deleteTask(u: Utterance): Args {
   return defined({ task: reference(u) });
 }
 
+/** Words that only ask for a follow-up ("remind me to", "ask", "baat karni", "bolna"); talks: takeReach. */
+const FOLLOW_UP_CUES = [PATTERNS.createFollowUp, PATTERNS.strongCreate, ASK_ABOUT, TALK_VERB, TELL_VERB];
+
 function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   const when = takeWhen(u, ctx);
   // before the channel: "phone 98450 12345" labels the number, it does not say to call
@@ -224,12 +228,12 @@ function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   const channel = takeChannel(u);
   takeReach(u);
   takePriority(u); // follow-ups carry no priority; keep the word out of the subject
-  for (const p of [PATTERNS.createFollowUp, PATTERNS.strongCreate, ASK_ABOUT, TALK_VERB, TALK_TO_EN])
-    u.takeAll(p, 'cue');
+  for (const p of FOLLOW_UP_CUES) u.takeAll(p, 'cue');
   u.takeAll(FOLLOW_UP_NOUN, 'noun');
   // "collect the payment from Mehta ji": the verb goes, the money is the subject, the payer the contact
   const collect = u.find(COLLECT_FROM_EN);
-  for (const m of collect) u.use(m.from, m.from + 1, 'cue');
+  const starts = new Set(collect.map((m) => m.from));
+  for (const verb of u.find(COLLECT_VERB)) if (starts.has(verb.from)) u.useMatch(verb, 'cue');
   const { contact, subject } = contactAndSubject(u, collect.length > 0);
   const phone = u.tokens.find((t) => t.phone);
   const who = contact ?? phone?.raw;

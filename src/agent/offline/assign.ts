@@ -14,9 +14,9 @@ import type { Match, Utterance } from './utterance.ts';
 
 /** "tell Ravi to …", "ask Priya to …": a new task for the one named. */
 const ASK_TO = words('(?:tell|ask|get|remind|request)');
-/** "Ravi ko bolo (ki) …", "Priya se kaho …". */
+/** "Ravi ko bolo (ki) …", "Priya se kaho …", "Ravi ko bolna hai ki …". */
 const TELL_HINDI = words(
-  `(?:ko|se)\\s+${alt(['bolo', 'bol do', 'bol dena', 'bolna', 'bol de', 'kaho', 'keh do', 'kah do', 'kehna', 'kahna', 'keh dena'])}(?:\\s+ki)?`,
+  `(?:ko|se)\\s+${alt(['bolo', 'bol do', 'bol dena', 'bolna', 'bol de', 'kaho', 'keh do', 'kah do', 'kehna', 'kahna', 'keh dena'])}(?:\\s+hai)?(?:\\s+ki)?`,
 );
 /** "assign … to Ravi", "give the GST task to Ravi", "hand over … to me". */
 const GIVE_TO = words(
@@ -181,6 +181,8 @@ const NOT_A_NAME = new Set([
   'ke',
   'ko',
   'se',
+  // "get back to Mr Shah …" reaches him, it asks no one to do anything
+  'back',
 ]);
 
 export type Assignment = { tool: 'create_task' | 'update_task'; person: string };

@@ -27,7 +27,9 @@ import {
   MINUTE_UNITS,
   NEXT_WORDS,
   NUMBER_WORDS,
+  QUANTITY_UNITS,
   QUARTER_WORDS,
+  SHORT_HINDI_WEEKDAYS,
   SHORT_WEEKEND,
   WEEK_UNITS,
   WEEK_WORDS,
@@ -37,6 +39,13 @@ import {
 import type { Utterance } from './utterance.ts';
 
 const SHORT = alt(Object.keys(SHORT_WEEKEND));
+/** Every weekday name, the short ones too: after "next week" none of them is anything but a day. */
+const ANY_WEEKDAY: Readonly<Record<string, number>> = {
+  ...WEEKDAYS,
+  ...SHORT_WEEKEND,
+  ...SHORT_HINDI_WEEKDAYS,
+};
+const NEXT_WEEK = `${alt(NEXT_WORDS)}\\s+${alt(WEEK_WORDS)}`;
 
 /**
  * Dates and times, through chrono-node in the user's time zone. chrono's English casual parsers do the
@@ -70,6 +79,8 @@ const UNIT = alt([...HOUR_UNITS, ...MINUTE_UNITS, ...DAY_UNITS, ...WEEK_UNITS]);
 const CLOCK_DIGITS = `(?:${QUARTER}\\s+)?\\d{1,2}(?:[:.]\\d{2})?`;
 const CLOCK_WORDS = `(?:${QUARTER}\\s+)?${NUMBER}(?:[:.]\\d{2})?`;
 const OCLOCK = '(?:baje|oclock|o clock)';
+/** A number that a unit follows is an amount or a span, not a time of day. */
+const NOT_AN_AMOUNT = `(?!\\s+${alt([...QUANTITY_UNITS, ...HOUR_UNITS, ...MINUTE_UNITS, ...DAY_UNITS, ...WEEK_UNITS])}(?:\\s|$))`;
 
 interface Spec {
   date?: LocalDate;
@@ -77,6 +88,8 @@ interface Spec {
   minute?: number;
   /** A span from now: minutes for clock units, days for calendar units. */
   after?: { minutes?: number; days?: number };
+  /** The hour is a day part's own ("shaam" 18:00), which a clock time said beside it overrides. */
+  partHour?: boolean;
 }
 
 /** A chrono parser over one whole-token pattern; `extract` gets the user's today. */
@@ -96,6 +109,9 @@ function referenceDate(context: ParsingContext): LocalDate {
   return new Date(context.reference.instant.getTime() + offset * 60_000).toISOString().slice(0, 10);
 }
 
+/** The tag of a day part's own hour, which a clock time said beside it overrides (see takeWhen). */
+const PART_HOUR = 'offline/part-hour';
+
 function toComponents(context: ParsingContext, spec: Spec): ParsingComponents {
   if (spec.after) {
     const duration =
@@ -114,7 +130,7 @@ function toComponents(context: ParsingContext, spec: Spec): ParsingComponents {
       .assign('minute', spec.minute ?? 0)
       .assign('meridiem', spec.hour >= 12 ? 1 : 0);
   }
-  return c.addTag('offline/spec');
+  return c.addTag(spec.partHour ? PART_HOUR : 'offline/spec');
 }
 
 /** The 24-hour clock hour for an hour as said, given the day part said with it (if any). */
@@ -156,7 +172,7 @@ function readClock(text: string): { hour: number; minute: number } | null {
 function timeOf(clock: string | undefined, partWord: string | undefined, todayDate: LocalDate): Spec | null {
   const part = partWord ? DAY_PARTS[partWord] : undefined;
   const date = part === 'tonight' ? todayDate : undefined;
-  if (!clock) return part ? { date, hour: DAY_PART_HOUR[part], minute: 0 } : null;
+  if (!clock) return part ? { date, hour: DAY_PART_HOUR[part], minute: 0, partHour: true } : null;
   const said = readClock(clock);
   if (!said) return null;
   return { date, hour: clockHour(said.hour, part), minute: said.minute };
@@ -193,6 +209,12 @@ const hinglishParsers: Parser[] = [
   parser(alt(Object.keys(DAY_OFFSET_WORDS)), (m, todayDate) => ({
     date: addDays(todayDate, DAY_OFFSET_WORDS[m[0]] ?? 0),
   })),
+  // "next week tuesday", "agle hafte mangal ko", "friday next week" → that day of next week (the longer
+  // reading wins over "next week" alone)
+  parser(
+    `${NEXT_WEEK}\\s+(?:(?:ka|ke|ki|on)\\s+)?(${alt(Object.keys(ANY_WEEKDAY))})|(${alt(Object.keys(ANY_WEEKDAY))})\\s+(?:of\\s+)?${NEXT_WEEK}`,
+    (m, todayDate) => ({ date: dayOfNextWeek(todayDate, ANY_WEEKDAY[m[1] ?? m[2] ?? ''] ?? 1) }),
+  ),
   // "agle hafte", "next week" → next Monday
   parser(`${alt(NEXT_WORDS)}\\s+${alt(WEEK_WORDS)}(?:\\s+(?:mein|me|main))?`, (_m, todayDate) => ({
     date: nextWeekday(todayDate, 1),
@@ -226,6 +248,9 @@ const hinglishParsers: Parser[] = [
   parser(`(${CLOCK_DIGITS})\\s+(?:in\\s+the\\s+|at\\s+)?(${DAY_PART})`, (m, todayDate) =>
     timeOf(m[1], m[2], todayDate),
   ),
+  // "kal saade 4", "sawa 11": a quarter word makes a bare number a clock time, unless an amount or a span
+  // follows ("saade 4 lakh", "sawa 2 ghante")
+  parser(`(${QUARTER}\\s+${NUMBER})${NOT_AN_AMOUNT}`, (m, todayDate) => timeOf(m[1], undefined, todayDate)),
   // "dedh baje", "dhai baje"
   parser(`(${alt(Object.keys(HALF_PAST_WORDS))})\\s*baje(?:\\s+(${DAY_PART}))?`, (m) => {
     const said = HALF_PAST_WORDS[m[1] ?? ''];
@@ -234,6 +259,11 @@ const hinglishParsers: Parser[] = [
     return { hour: clockHour(said.hour, part), minute: said.minute };
   }),
 ];
+
+/** `weekday` (0 = Sunday) of the week that starts next Monday. */
+function dayOfNextWeek(todayDate: LocalDate, weekday: number): LocalDate {
+  return addDays(nextWeekday(todayDate, 1), (weekday + 6) % 7);
+}
 
 function dayOfMonth(day: number, todayDate: LocalDate): Spec | null {
   const [year, month, todayDay] = splitDate(todayDate);
@@ -330,6 +360,8 @@ export function takeWhen(u: Utterance, ctx: DateContext): When | null {
   let instant: Date | undefined;
   let date: LocalDate | undefined;
   let clock: { hour: number; minute: number } | undefined;
+  // "kal shaam 7:30pm", "tonight 8pm": the clock said wins over the day part's hour
+  let partClock: { hour: number; minute: number } | undefined;
   for (const r of results) {
     const s = r.start;
     const tags = r.tags();
@@ -340,13 +372,18 @@ export function takeWhen(u: Utterance, ctx: DateContext): When | null {
       }
       if (s.isCertain('hour')) {
         const hour = s.get('hour') ?? 0;
-        const minute = s.get('minute') ?? 0;
-        clock ??= { hour: s.isCertain('meridiem') ? hour : clockHour(hour, undefined), minute };
+        const said = {
+          hour: s.isCertain('meridiem') ? hour : clockHour(hour, undefined),
+          minute: s.get('minute') ?? 0,
+        };
+        if (tags.has(PART_HOUR)) partClock ??= said;
+        else clock ??= said;
       }
     }
     const range = u.tokenRange(r.index, r.index + r.text.length);
     if (range) markWithTies(u, range.from, range.to);
   }
+  clock ??= partClock;
   if (instant) return { kind: 'instant', instant };
   if (!date && !clock) return null;
   return { kind: 'local', date, hour: clock?.hour, minute: clock?.minute };

@@ -10,6 +10,7 @@ import {
   FOLLOW_UP_VERBS,
   GREETING_WORDS,
   LEADING_FILLERS,
+  OWES,
   PHONE_AFTER,
   PHONE_BEFORE,
   PHONE_LABELS,
@@ -23,7 +24,9 @@ import {
   REFERENCE_EDGE,
   SET_IT,
   TASK_NOUNS,
+  TOPIC_MARKERS,
   TRAILING_FILLERS,
+  TRAILING_WORDS,
   words,
 } from './lexicon.ts';
 import type { Utterance } from './utterance.ts';
@@ -63,9 +66,15 @@ const CHANNEL_PATTERNS = (Object.entries(CHANNELS) as [FollowUpChannel, readonly
 export const mentionsChannel = (u: Utterance): boolean =>
   CHANNEL_PATTERNS.some(([, pattern]) => channelsSaid(u, pattern).length > 0);
 
-/** "bank visit ka follow up": a channel word before ka/ki/ke names a thing, not how to follow up. */
+const CHANNEL_WORDS: ReadonlySet<string> = new Set(Object.values(CHANNELS).flat());
+/**
+ * "bank visit ka follow up": a channel word before ka/ki/ke names a thing, not how to follow up ("message
+ * karna ki cake ready hai" says what to tell).
+ */
 const channelsSaid = (u: Utterance, pattern: RegExp) =>
-  u.find(pattern).filter((m) => !['ka', 'ki', 'ke'].includes(u.normOf(m.to)));
+  u
+    .find(pattern)
+    .filter((m) => !(['ka', 'ki', 'ke'].includes(u.normOf(m.to)) && CHANNEL_WORDS.has(u.normOf(m.to - 1))));
 
 const REACH = words(alt(REACH_OUT));
 
@@ -244,7 +253,8 @@ const EMPTY_WORDS = new Set([
 /** What is left of a "make a task" message, phone numbers included: its title ("" when nothing is). */
 export function title(u: Utterance): string {
   const left = u.tokens.flatMap((_, i) => (u.isFree(i) || u.usedAs(i) === 'phone' ? [i] : []));
-  const kept = trimEdges(u, left, TITLE_LEADING, TRAILING_FILLERS);
+  // a Hinglish imperative stays as typed ("pack karo"); only a trailing "hai" and the like go
+  const kept = trimEdges(u, left, TITLE_LEADING, TRAILING_WORDS);
   return kept.some((i) => !EMPTY_WORDS.has(u.normOf(i))) ? capitalise(u.raw(kept)) : '';
 }
 
@@ -263,12 +273,13 @@ interface Marker {
 
 const MARKERS: Marker[] = [
   ...['with'].map((w) => ({ words: [w], role: 'contact' as const, side: 'prefix' as const })),
-  ...['about', 'regarding', 're', 'reg', 'abt', 'for', 'on', 'concerning', 'whether', 'if'].map((w) => ({
+  ...[...TOPIC_MARKERS, 'for', 'on'].map((w) => ({
     words: [w],
     role: 'subject' as const,
     side: 'prefix' as const,
   })),
-  ...['se', 'ko', 'ke saath', 'ke sath'].map((w) => ({
+  // "Naidu sir still owes 1.5 lakh": who owes it is whom to follow up
+  ...['se', 'ko', 'ke saath', 'ke sath', ...OWES].map((w) => ({
     words: w.split(' '),
     role: 'contact' as const,
     side: 'suffix' as const,
@@ -322,12 +333,24 @@ const FOLLOW_UP_FILLERS = new Set([
   'me',
   'a',
   'please',
+  // "need to ask Kavya about …", "we must talk to …": the owner's need, not who
+  'we',
+  'need',
+  'must',
+  'should',
 ]);
 
 // Honorifics belong to the name they follow: "Ramesh bhai", "Sharma ji", "Mehta sir".
 const FOLLOW_UP_TRAILING = new Set([...FOLLOW_UP_FILLERS].filter((w) => !HONORIFICS.has(w)));
+const CONTACT_TRAILING = new Set([...FOLLOW_UP_TRAILING, ...PHONE_LABELS]);
 
 const FROM: Marker = { words: ['from'], role: 'contact', side: 'prefix' };
+/**
+ * "Call Smt Kamala Devi to confirm the pickup", "message Mrs Rego that the curtains are ready": after who,
+ * what for or what to say ("follow up to Ayesha" names her).
+ */
+const SAYING = new Set(['to', 'that']);
+const saying = (w: string): Marker => ({ words: [w], role: 'subject', side: 'prefix' });
 
 function markerAt(u: Utterance, chunk: readonly number[], at: number): Marker | undefined {
   return MARKERS.find((m) => m.words.every((w, k) => u.normOf(chunk[at + k] ?? -1) === w));
@@ -346,10 +369,14 @@ function joinsPhrase(u: Utterance, chunk: readonly number[], at: number, run: re
   return run.length > 0 && at + 1 < chunk.length && !markerAt(u, chunk, at + 1);
 }
 
-/** "Balwinder ka missed call", "Kapoor madam ki missed call": whose call it was names the contact. */
-function missedCallOf(u: Utterance, chunk: readonly number[], at: number): Marker | undefined {
+/**
+ * "Balwinder ka missed call", "Yusuf ka 15k baaki hai": whose call it was, or whose money is due, names
+ * the contact.
+ */
+function ownerOf(u: Utterance, chunk: readonly number[], at: number): Marker | undefined {
   const marker = markerAt(u, chunk, at);
-  if (!marker || !isGenitive(marker) || u.normOf(chunk[at + 1] ?? -1) !== 'missed') return undefined;
+  const next = u.normOf(chunk[at + 1] ?? -1);
+  if (!marker || !isGenitive(marker) || !(next === 'missed' || /^\d/.test(next))) return undefined;
   return { ...marker, role: 'contact' };
 }
 
@@ -389,11 +416,14 @@ export function contactAndSubject(u: Utterance, collecting = false): { contact?:
         close(undefined, true);
         before = undefined;
       }
+      const word = u.normOf(chunk[i] ?? -1);
       // "collect the payment from Mehta ji": whom the money comes from
-      const from = collecting && u.normOf(chunk[i] ?? -1) === 'from' ? FROM : undefined;
+      const from = collecting && word === 'from' ? FROM : undefined;
+      const says = run.length > 0 && SAYING.has(word) ? saying(word) : undefined;
       const marker =
         from ??
-        missedCallOf(u, chunk, i) ??
+        says ??
+        ownerOf(u, chunk, i) ??
         (joinsPhrase(u, chunk, i, run) ? undefined : markerAt(u, chunk, i));
       if (marker) {
         close(marker);
@@ -421,8 +451,8 @@ export function contactAndSubject(u: Utterance, collecting = false): { contact?:
     if (!contact) contact = f;
     else if (!subject) subject = f;
   }
-  const text = (f: { indexes: number[] } | undefined) =>
-    f ? u.raw(trimEdges(u, f.indexes, REF_LEADING, FOLLOW_UP_TRAILING)) || undefined : undefined;
-  // "Karthik's no is …": whose number it is names them
-  return { contact: text(contact)?.replace(/['’]s$/u, ''), subject: text(subject) };
+  const text = (f: { indexes: number[] } | undefined, trailing = FOLLOW_UP_TRAILING) =>
+    f ? u.raw(trimEdges(u, f.indexes, REF_LEADING, trailing)) || undefined : undefined;
+  // "Karthik's no is …", "98450 22331 is Mohan's number": whose number it is names them
+  return { contact: text(contact, CONTACT_TRAILING)?.replace(/['’]s$/u, ''), subject: text(subject) };
 }

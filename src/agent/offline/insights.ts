@@ -596,9 +596,12 @@ const SINCE = re(
   'since|ke baad se|ke baad|jab se|tab se|se lekar|se pehle|ever since|from the day|from when|(?:after|before|during) (?:the|we|our|my|it|they)',
 );
 
-/** What someone asks to have done, as against a number they want: such a message is a request. */
+/**
+ * What someone asks to have done, as against a number they want: such a message is a request. Money
+ * still owed, said without a question, is one to collect ("Mr Kamath owes us 18k", "… kal maangna").
+ */
 const REQUEST = re(
-  'send|bhej\\w*|call|phone|ring|speak|talk|discuss|meet|visit|ask|follow up|pay|paid|file|deposit|prepare|make|bana\\w*|book|order (?:karo|kar|de|do)|check|verify|email|mail|whatsapp|message|msg|remind|yaad|karo|kar do|kar dena|karna|karni|karne|kar liya|kar li|kar lia|de di|de diya|diya|ho gaya|ho gayi|ho gaye|done|completed|finished|lana|lao|le aao|collect|recover|get|take|add|create|note|save|shift|move|postpone|prepone|push|reschedule|cancel|count',
+  'owes|owe (?:us|me)|maang\\w*|vasool\\w*|lena|lene|leni|meeting|milna|send|bhej\\w*|call|phone|ring|speak|talk|discuss|meet|visit|ask|follow up|pay|paid|file|deposit|prepare|make|bana\\w*|book|order (?:karo|kar|de|do)|check|verify|email|mail|whatsapp|message|msg|remind|yaad|karo|kar do|kar dena|karna|karni|karne|kar liya|kar li|kar lia|de di|de diya|diya|ho gaya|ho gayi|ho gaye|done|completed|finished|lana|lao|le aao|collect|recover|get|take|add|create|note|save|shift|move|postpone|prepone|push|reschedule|cancel|count',
 );
 
 /**

@@ -34,10 +34,12 @@ import {
   HELP,
   INFINITIVE_HAI,
   LIST_VERBS,
+  MONEY_UNITS,
   MY_DAY,
   NEGATIONS,
   NOT_NOW,
   NOT_PAST_TENSE,
+  OWES,
   PAST_OPENERS,
   PAST_TENSE,
   PHONE_BEFORE,
@@ -55,7 +57,9 @@ import {
   STATUS_DONE,
   STATUS_OPEN,
   STILL_TO_DO,
+  TALKS,
   TELL_ME,
+  TOPIC_MARKERS,
   WHEN_OVERDUE,
   WHEN_THIS_WEEK,
   WHEN_TODAY,
@@ -64,7 +68,7 @@ import {
   words,
 } from './lexicon.ts';
 import { memoryIntent } from './memory.ts';
-import type { Utterance } from './utterance.ts';
+import type { Match, Utterance } from './utterance.ts';
 
 /**
  * What the owner wants, from the shape of the message: which object it is about (a follow-up, a task,
@@ -101,7 +105,8 @@ export const PATTERNS = {
   done: words(alt([...DONE, ...DONE_VERB_FORMS])),
   doneVerbForm: words(alt(DONE_VERB_FORMS)),
   doneAtClauseEnd: words(alt(DONE_AT_CLAUSE_END)),
-  delete: words(alt(DELETE)),
+  /** A verb, not the noun after an article: "follow up … about the scrap pickup". */
+  delete: words(`(?<!(?:^|\\s)(?:the|a|an)\\s)${alt(DELETE)}`),
   reschedule: words(alt(RESCHEDULE)),
   notNow: words(alt(NOT_NOW)),
   snooze: words(alt(SNOOZE)),
@@ -134,10 +139,7 @@ export const PATTERNS = {
     alt([...Object.keys(DAY_PARTS), 'the day', 'my day', 'this day', 'din', 'abhi', 'now', 'right now']),
   ),
   dayPlan: words(alt(DAY_PLAN_NOUNS)),
-  /**
-   * What a call or message is about, the Hinglish way: "payment ke liye", "order ke baare mein". (In
-   * English, "call the CA about ITR" is a task; owners say "follow up" when they mean one.)
-   */
+  /** What a call or message is about, the Hinglish way: "payment ke liye", "order ke baare mein". */
   aboutSomething: words(
     '\\S+\\s+(?:ke liye|ke baare mein|ke baare me|ke bare mein|ke bare me|ke sambandh mein)',
   ),
@@ -187,7 +189,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   if (briefing) return { kind: 'tool', tool: briefing };
 
   // "remember …", "what is Ramesh's number", "forget …": memory first, before task words can claim them
-  const memory = memoryIntent(u, ctx);
+  const memory = memoryIntent(u);
   if (memory) return { kind: 'tool', tool: memory };
 
   const taskNoun = u.has(TASK_NOUN);
@@ -246,9 +248,11 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // "Ramesh ko 98450 12345 pe kal call karna", "Sharma ji ko kal call karna payment ke liye": a call or
   // message to someone at a number, or (in Hinglish) about something, is a follow-up, the one thing that
   // keeps a phone number and a subject; a bare "call Ramesh" and a reminder to call stay tasks
-  // (a number given for someone named wins over "remind me to": "remind me to call Harish on 98450 12345")
-  const reachesOut = mentionsReach(u) && (u.phones().length > 0 || has(PATTERNS.aboutSomething));
-  if (reachesOut && !question && !isDone && (numberOfSomeone(u) || !has(PATTERNS.strongCreate))) {
+  // (a number given for someone named, or what the call is for, wins over "remind me to": "remind me to
+  // call Harish on 98450 12345", "yaad dilana Sharma ji ko payment ke liye call karna")
+  const about = has(PATTERNS.aboutSomething);
+  const reachesOut = mentionsReach(u) && (u.phones().length > 0 || about);
+  if (reachesOut && !question && !isDone && (about || numberOfSomeone(u) || !has(PATTERNS.strongCreate))) {
     return tool('create_follow_up');
   }
 
@@ -285,17 +289,24 @@ const PAYMENT_WORDS = alt([
   ...['payment', 'paisa', 'paise', 'rupaye', 'rupees', 'dues', 'baaki', 'bakaya', 'udhaar', 'udhar'],
   ...['balance', 'amount', 'advance', 'cheque', 'rent', 'kiraya', 'fees'],
 ]);
+/** Money named by its amount: "15k", "₹40,000" (the sign is dropped), "1.5 lakh". */
+const AMOUNT = alt(['\\d[\\d,.]*k?', ...MONEY_UNITS]);
+const MONEY = `(?:${PAYMENT_WORDS}|${AMOUNT})`;
 /**
  * Whose money to collect: "Gupta sahab ka 1,20,000 ka payment lena hai", "Verma ji se baaki paise lene
  * hain", "Prakash anna ka 15000 baaki hai, monday ko lena hai", "Mehta uncle ka cheque collect karna",
  * "collect the payment from Mehta ji".
  */
 export const COLLECT_FROM = words(
-  `(?:ka|ki|ke|se)\\s+(?:\\S+\\s+){0,3}?${PAYMENT_WORDS}\\s+(?:hai\\s+)?(?:lena|leni|lene|le lena|le lo|collect|vasool|vasoolna|maangna|mangna)`,
+  `(?:ka|ki|ke|se)\\s+(?:\\S+\\s+){0,3}?${MONEY}\\s+(?:hai\\s+)?(?:lena|leni|lene|le lena|le lo|collect|vasool|vasoolna|maangna|mangna)`,
 );
-export const COLLECT_FROM_EN = words(
-  `(?:collect|recover|take|get)\\s+(?:the\\s+)?(?:\\S+\\s+)?${PAYMENT_WORDS}\\s+from`,
-);
+/** "collect 15k from Imran bhai", "get the cheque from Mr Rao", "pick up the advance from …". */
+export const COLLECT_VERB = words('collect|recover|take|get|pick up');
+export const COLLECT_FROM_EN = words(`${COLLECT_VERB.source}\\s+(?:the\\s+)?(?:\\S+\\s+)?${MONEY}\\s+from`);
+/** "Naidu sir still owes 1.5 lakh", "Joseph is yet to pay": money still to come from them, who first. */
+const OWED_BY = words(alt(OWES));
+/** "Sushma didi ka 12k baaki hai": money of theirs still due, who first. */
+const DUE_FROM = words(`(?:ka|ki|ke)\\s+(?:\\S+\\s+){0,2}?(?:baaki|bakaya|udhaar|udhar|due|pending)\\s+hai`);
 /**
  * "Rajesh bhaiya ko yaad dilana", "Harpreet aunty ko order ke liye yaad dilana": reminding them, not me
  * ("Sharma ji ko call karna yaad dilana" reminds me of a call).
@@ -310,16 +321,27 @@ export const REMIND_THEM = words(
 );
 /** "yaad dilana Rajesh bhai ko ki …": the same, the name after ("… ko call karna" would be my call). */
 const REMIND_THEM_AFTER = words(`yaad\\s+${REMIND_VERB}\\s+(?:\\S+\\s+){1,3}?ko\\s+ki`);
+/** Asking and telling them: "puchna", "bolna", "batana". */
+const ASK_VERBS = 'puchna|poochna|puchhna|puch lena|pooch lena|puchh lena';
+const TELL_VERBS = 'bolna|bol dena|batana|bata dena|kehna|kahna';
+const SAY_VERB = `${ASK_VERBS}|${TELL_VERBS}|confirm karna`;
+/** "… bolna ki bill bhej diya": the telling, not what is told. */
+export const TELL_VERB = words(TELL_VERBS);
 /** The verbs of a talk or a question to have with someone: "baat karni hai", "puchna hai". */
-export const TALK_VERB = words(
-  'baat\\s+(?:karni|karna|karne|kar lena|kar lo|karo|kar ni)|puchna|poochna|puchhna|puch lena|pooch lena|puchh lena',
+export const TALK_VERB = words(`baat\\s+(?:karni|karna|karne|kar lena|kar lo|karo|kar ni)|${ASK_VERBS}`);
+/** "… poochna ki …", "… puchna hai ki …": what follows is the question to put to them. */
+const ASK_THEM = words(`(?:${ASK_VERBS}|poochke|puchke|pooch ke|puch ke)\\s+(?:hai\\s+)?ki`);
+/** The one-word ways to reach someone ("call", "ring", "whatsapp"): "call 98450 12345" names no one. */
+const REACH_WORDS = new Set(
+  [...Object.values(CHANNELS).flat(), ...REACH_OUT].filter((w) => /^[a-z]+$/.test(w)),
 );
 /**
- * "Pinto uncle ko call karke rates puchna", "Gopal bhaiya ko phone karke bolna hai": a call that carries
- * something to ask or say, after who.
+ * "Pinto uncle ko call karke rates puchna", "Pinto aunty ko whatsapp karke bolna ki order ready hai",
+ * "Gill sahab ko whatsapp pe bolna ki …", "Lobo aunty ko message karna ki cake ready hai": a call or a
+ * message that carries something to ask or say, after who.
  */
 const CALL_AND_SAY = words(
-  'ko\\s+(?:\\S+\\s+){0,3}?(?:call|phone|fone)\\s+(?:karke|kar ke|karkar|lagake|laga ke)\\s+(?:\\S+\\s+){0,5}?(?:puchna|poochna|puchhna|puch lena|bolna|bol dena|batana|bata dena|kehna|kahna|confirm karna)',
+  `ko\\s+(?:\\S+\\s+){0,3}?${alt([...REACH_WORDS])}\\s+(?:(?:pe|par)\\s+)?(?:(?:karke|kar ke|karkar|lagake|laga ke)\\s+(?:\\S+\\s+){0,5}?(?:${SAY_VERB})|(?:${SAY_VERB})|(?:karna|karo|kar do|kar dena)\\s+(?:hai\\s+)?ki)`,
 );
 /** "Mr Gill se baat karni hai", "Joshi madam se sample ke baare mein puchna hai": a talk, after who. */
 const TALK_TO = words(`se\\s+(?:\\S+\\s+){0,5}?(?:${TALK_VERB.source})`);
@@ -327,43 +349,65 @@ const TALK_TO = words(`se\\s+(?:\\S+\\s+){0,5}?(?:${TALK_VERB.source})`);
  * "talk to Iyer sir about the AMC", "speak with Anil re the lease": a talk, before who (a person must
  * follow: not "talk to me", nor "talk to the bank").
  */
-export const TALK_TO_EN = words('(?:talk|speak)\\s+(?:to|with)');
+const TALK_TO_EN = words(alt(TALKS));
 /** "discuss the rates with Mr Shah": the same talk, what about said first. */
 export const DISCUSS_WITH = words('discuss(?:\\s+\\S+){0,4}?\\s+with');
 /**
  * "ask Nandini madam about the GST number", "remind Anand bhai about the bill", "ask Mr Sen whether the
- * stock reached" (not "ask Priya to …" nor "remind me …": the work is hers, the reminder mine).
+ * stock reached", "remind me to ask Mr Ali about the rent", "need to ask …" (not "ask Priya to …" nor
+ * "remind me …": the work is hers, the reminder mine).
  */
 export const ASK_ABOUT = words(
-  '(?<=^\\s*|(?:please|kindly)\\s+)(?:ask|remind)(?!\\s+(?:me|us)(?:\\s|$))(?=\\s+(?:\\S+\\s+){1,4}(?:about|regarding|re|reg|abt|whether|if)(?:\\s|$))',
+  '(?<=^\\s*|(?:please|kindly|to)\\s+)(?:ask|remind)(?!\\s+(?:me|us)(?:\\s|$))(?=\\s+(?:\\S+\\s+){1,4}(?:about|regarding|re|reg|abt|whether|if)(?:\\s|$))',
 );
+/** Words that name no one to reach: the owner ("mujhe", "me"), a pronoun, an article ("the CA" is a role). */
 const NOT_THEM = new Set([
-  'mujhe',
-  'mujh',
-  'mere',
-  'mera',
-  'hum',
-  'hume',
-  'humko',
-  'ham',
-  'me',
-  'aap',
-  'us',
-  'un',
+  ...'mujhe mujh mere mera hum hume humko ham me aap us un'.split(' '),
+  ...'the a an my our your his her their its this that him them it'.split(' '),
 ]);
+/** The English ways to reach someone, before who: "call", "whatsapp", "ping", "check with", "get back to". */
+const REACH_EN = words(
+  `${alt([...REACH_WORDS, ...REACH_OUT.filter((w) => w.includes(' '))])}(?:\\s+(?:to|back|up))?`,
+);
+/** What a reach is for, after who: a topic ("about", "re", "if"), or a "for", "to" or "that" after a name. */
+const TOPIC = new Set(TOPIC_MARKERS);
+const PURPOSE = new Set([...TOPIC_MARKERS, 'for', 'to', 'that']);
+/** The words between a reach and its purpose that may name who: "Smt Kamala Devi", "Murugan anna". */
+const MAX_NAME_WORDS = 5;
+
+/** A person as typed: an honorific among the words ("chatterjee babu" is not), or a capitalised name. */
+const namesAPerson = (u: Utterance, indexes: readonly number[]) =>
+  indexes.some((i) => isHonorific(u.normOf(i)) || /^\p{Lu}\p{Ll}/u.test(u.tokens[i]?.raw ?? ''));
+
+/**
+ * An English reach with a purpose: "call Smt Kamala Devi today 4pm to confirm the pickup", "ping Murugan
+ * anna regarding the rates", "check with chatterjee babu if the proofs are final", "get back to Mr Shah
+ * about the insurance". Who comes right after the verb; "the CA", "my CA", "him" are no one to follow up
+ * ("call the CA about ITR" is a task). After a "for" or a "to" the words must read as a person ("mail GST
+ * docs to the CA" sends a thing).
+ */
+function reachWithPurpose(probe: Utterance): Match | undefined {
+  return probe.find(REACH_EN).find((m) => {
+    const after = probe.freeIndexes(m.to).slice(0, MAX_NAME_WORDS + 1);
+    const at = after.findIndex((i) => PURPOSE.has(probe.normOf(i)));
+    const who = after.slice(0, Math.max(at, 0));
+    if (who.length === 0 || NOT_THEM.has(probe.normOf(who[0] ?? -1))) return false;
+    return TOPIC.has(probe.normOf(after[at] ?? -1)) || namesAPerson(probe, who);
+  });
+}
 
 /**
  * Someone to reach about something, with no "follow up" said: money to collect from them, a reminder for
- * them (not "me"), a talk to have with them, or a question to ask them. The time words go first, so they
- * may stand anywhere ("Smt Savitri Devi ka payment 3 tarikh ko lena hai"). A "remind me …" keeps a task,
- * except the reminder that is theirs; a question asked of them may hold a past tense ("whether the stock
- * reached") that reports nothing done.
+ * them (not "me"), a talk to have with them, a question to ask them, or a call or message with a purpose.
+ * The time words go first, so they may stand anywhere ("Smt Savitri Devi ka payment 3 tarikh ko lena
+ * hai"). A question asked of them, or what to tell them, may hold a past tense or a state ("whether the
+ * stock reached", "bolna ki order ready hai") that reports nothing done. A reach with a purpose is a
+ * follow-up even after "remind me to"; money to collect too, unless the reminder opens the message
+ * ("remind me to collect the cheque from Sharma ji" is the owner's errand).
  */
 function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolean {
   const probe = u.copy();
   takeWhen(probe, ctx);
-  if (probe.has(ASK_ABOUT)) return true;
-  if (isDone) return false;
   // a name (any word but "me" or "us") stands right before the postposition at `i`; before a ka/ki/ke,
   // one that reads as a person ("Mehta uncle ka cheque", not "dukaan ka rent")
   const namedBefore = (i: number) => i > 0 && probe.isFree(i - 1) && !NOT_THEM.has(probe.normOf(i - 1));
@@ -376,25 +420,32 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
       /^\p{Lu}/u.test(probe.tokens[i]?.raw ?? ''));
   const personBefore = (i: number) =>
     namedBefore(i) && (isHonorific(probe.normOf(i - 1)) || /^\p{Lu}/u.test(probe.tokens[i - 1]?.raw ?? ''));
+  if (probe.has(ASK_ABOUT) || probe.find(CALL_AND_SAY).some((m) => namedBefore(m.from))) return true;
+  // a reach that opens the message is a request, whatever its purpose says ("message Mrs Rego that the
+  // curtains are ready"); one further in may be a report ("Ramesh ko call kar diya about the rent")
+  const reach = reachWithPurpose(probe);
+  if (reach && (!isDone || reach.from === probe.freeIndexes()[0])) return true;
+  const reminder = probe.find(PATTERNS.strongCreate)[0];
+  // a talk to have, or a question to put ("Bose babu se poochna ki proofs ready hai"), is still ahead
+  if (!reminder && probe.find(TALK_TO).some((m) => namedBefore(m.from))) return true;
+  if (isDone) return false;
   if (probe.find(REMIND_THEM).some((m) => namedBefore(m.from))) return true;
   if (probe.find(REMIND_THEM_AFTER).some((m) => !NOT_THEM.has(probe.normOf(m.from + 2)))) return true;
-  if (probe.has(PATTERNS.strongCreate)) return false;
-  return (
+  // money said before any reminder cue: "Pappu bhaiya ka 8k payment lena hai, parso 5 baje yaad dilana"
+  const owed = (m: Match) => !reminder || reminder.from > m.from;
+  const collects =
     probe
       .find(COLLECT_FROM)
-      .some((m) => (probe.normOf(m.from) === 'se' ? namedBefore : personBefore)(m.from)) ||
-    probe.find(COLLECT_FROM_EN).some((m) => namedBefore(m.to + 1)) ||
-    probe.find(TALK_TO).some((m) => namedBefore(m.from)) ||
-    probe.find(CALL_AND_SAY).some((m) => namedBefore(m.from)) ||
+      .some((m) => owed(m) && (probe.normOf(m.from) === 'se' ? namedBefore : personBefore)(m.from)) ||
+    probe.find(COLLECT_FROM_EN).some((m) => owed(m) && namedBefore(m.to + 1)) ||
+    [...probe.find(OWED_BY), ...probe.find(DUE_FROM)].some((m) => owed(m) && personBefore(m.from));
+  if (collects) return true;
+  if (reminder) return false;
+  return (
     probe.find(TALK_TO_EN).some((m) => namedAfter(m.to)) ||
     probe.find(DISCUSS_WITH).some((m) => namedAfter(m.to))
   );
 }
-
-/** The one-word ways to reach someone ("call", "ring", "whatsapp"): "call 98450 12345" names no one. */
-const REACH_WORDS = new Set(
-  [...Object.values(CHANNELS).flat(), ...REACH_OUT].filter((w) => /^[a-z]+$/.test(w)),
-);
 
 /**
  * A number given for someone named, in the request's sentence: "remind me to call Harish on 98450 12345",
@@ -512,6 +563,8 @@ const REPORT_TIES = new Set(['to', 'from', 'for', 'with', 'in', 'at', 'on', 'by'
  */
 function reportsPast(u: Utterance, noDay: boolean): boolean {
   const free = u.freeIndexes();
+  // "get the sofa polished for Mrs Banerjee": a thing to have done, not one done
+  if (u.normOf(free[0] ?? -1) === 'get') return false;
   return free.some((i, k) => {
     if (!isPastTense(u.normOf(i))) return false;
     const before = free.slice(0, k);
@@ -535,9 +588,14 @@ function reportsPast(u: Utterance, noDay: boolean): boolean {
  * maybe after a day or a filler ("aaj kitna kaam hai", "so am i free today").
  */
 export function isQuestion(u: Utterance): boolean {
-  if (u.endsWithQuestion || u.has(PATTERNS.question)) return true;
+  // "Bose babu se poochna ki proofs ready hai kya?": from there on, the question is theirs to answer
+  const theirs = u.find(ASK_THEM)[0]?.to ?? u.length;
+  if (theirs === u.length && u.endsWithQuestion) return true;
+  if (u.find(PATTERNS.question).some((m) => m.from < theirs)) return true;
   const first = u.freeIndexes().find((i) => !QUESTION_LEAD_INS.has(u.normOf(i)));
-  return first !== undefined && u.find(PATTERNS.questionOpener).some((m) => m.from === first);
+  // "98450 22331 is Mohan's number, …": a number first, so no question opens with "is"
+  const opens = first !== undefined && !u.tokens.slice(0, first).some((t) => t.phone);
+  return opens && u.find(PATTERNS.questionOpener).some((m) => m.from === first);
 }
 
 /** The indexes of the tokens some match covers. */

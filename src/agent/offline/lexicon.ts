@@ -23,6 +23,9 @@ export const SPELLING: Readonly<Record<string, string>> = {
   tommorow: 'tomorrow',
   tommorrow: 'tomorrow',
   tomorro: 'tomorrow',
+  tomm: 'tomorrow',
+  tmw: 'tomorrow',
+  tomo: 'tomorrow',
   '2moro': 'tomorrow',
   '2morrow': 'tomorrow',
   '2mrw': 'tomorrow',
@@ -59,6 +62,10 @@ export const SPELLING: Readonly<Record<string, string>> = {
   'follow-up': 'follow up',
   'follow-ups': 'follow ups',
   folowup: 'follow up',
+  folow: 'follow',
+  follw: 'follow',
+  folllow: 'follow',
+  foloow: 'follow',
   'f/u': 'follow up',
   // "w/ Mr Gill": the slash is edge punctuation, so "w/" arrives as "w"
   w: 'with',
@@ -252,6 +259,11 @@ export const DAY_PARTS: Readonly<Record<string, DayPart>> = {
   eod: 'eod',
   'end of day': 'eod',
   'end of the day': 'eod',
+  // "din khatam hone tak", "din ke end tak": the end of the day, said in Hindi
+  'din khatam hone': 'eod',
+  'din khatam hote hi': 'eod',
+  'din ke end': 'eod',
+  'din ke aakhir': 'eod',
 };
 
 /** The hour a day part means when no hour is given. */
@@ -295,6 +307,16 @@ export const WEEKDAYS: Readonly<Record<string, number>> = {
 
 /** "sat"/"sun", read as days only with a tie word or a time ("by sat", "sat tak", "sat 11am"): see dates.ts. */
 export const SHORT_WEEKEND: Readonly<Record<string, number>> = { sun: 0, sat: 6 };
+/**
+ * Hindi weekdays said short ("agle hafte mangal ko"), read as days only after "next week": alone they are
+ * names and words too ("Mangal ko call karna"). "Som", "Guru" and "Ravi" are first names: left out.
+ */
+export const SHORT_HINDI_WEEKDAYS: Readonly<Record<string, number>> = {
+  mangal: 2,
+  budh: 3,
+  shukra: 5,
+  shani: 6,
+};
 
 export const DAY_OFFSET_WORDS: Readonly<Record<string, number>> = {
   aaj: 0,
@@ -312,6 +334,40 @@ export const HOUR_UNITS = ['ghante', 'hours', 'hour'];
 export const MINUTE_UNITS = ['minutes', 'minute', 'mint', 'mints'];
 export const DAY_UNITS = ['din', 'dino', 'days', 'day'];
 export const WEEK_UNITS = ['hafte', 'hafta', 'weeks', 'week'];
+/** Words of money after a number: "1.5 lakh", "15 k", "40 hazaar". */
+export const MONEY_UNITS = [
+  'k',
+  'lakh',
+  'lakhs',
+  'lac',
+  'lacs',
+  'crore',
+  'cr',
+  'hazaar',
+  'hazar',
+  'thousand',
+  'rupees',
+  'rupaye',
+];
+/** Amounts and measures after a number: "saade 4 lakh", "dhai kilo" are no time of day. */
+export const QUANTITY_UNITS = [
+  ...MONEY_UNITS,
+  ...[
+    'kilo',
+    'kg',
+    'kgs',
+    'gram',
+    'litre',
+    'liter',
+    'meter',
+    'metre',
+    'feet',
+    'foot',
+    'packet',
+    'box',
+    'dozen',
+  ],
+];
 
 /** Words that tie a time expression to the sentence and go with it when it is removed. */
 export const BEFORE_WHEN = [
@@ -385,7 +441,10 @@ export const CHANNELS = {
     'jana',
   ],
 } as const;
-export const CHANNEL_BEFORE = ['on', 'via', 'by', 'over', 'to'];
+// "drop a message to Kavita madam", "send a whatsapp to …": the verb around the channel is part of it
+export const CHANNEL_BEFORE = ['on', 'via', 'by', 'over', 'to', 'send a', 'drop a', 'give a', 'shoot a'];
+/** A talk, before who: "talk to Iyer sir", "speak with Anil". */
+export const TALKS = ['talk to', 'talk with', 'speak to', 'speak with'];
 /** Reaching someone with no way said: "contact Anil 98765 12345", "reach out to …", "… se baat karni hai". */
 export const REACH_OUT = [
   'reach out to',
@@ -394,6 +453,23 @@ export const REACH_OUT = [
   'get in touch',
   'contact',
   'baat',
+  // "check with Bose babu if …", "get back to Mr Shah about …", "touch base with …"
+  'check with',
+  'get back to',
+  'touch base with',
+  ...TALKS,
+];
+/** Words opening what a follow-up is about: "… about the rates", "re: the bill", "… if the proofs are ok". */
+export const TOPIC_MARKERS = ['about', 'abt', 'regarding', 're', 'reg', 'concerning', 'whether', 'if'];
+/** Money someone still has to pay: "Naidu sir still owes 1.5 lakh", "Joseph is yet to pay". */
+export const OWES = [
+  'owes',
+  'still owes',
+  'owes us',
+  'owes me',
+  'is yet to pay',
+  'has yet to pay',
+  'still has to pay',
 ];
 /** Words that label a phone number: "mob: 98450 12345", "phone no 98450 12345". */
 export const PHONE_LABELS = new Set(
@@ -423,9 +499,10 @@ export const PRONOUNS = [
   'them',
 ];
 export const CHANNEL_AFTER = [
-  // "call back Deepak on …", "ring up Manoj"
+  // "call back Deepak on …", "ring up Manoj", "message to Kavita madam"
   'back',
   'up',
+  'to',
   'pe',
   'par',
   'karke',
@@ -547,7 +624,8 @@ export const CREATE_TASK_STRONG = [
   'remind me of',
   // "remind me what's on my list" asks to be told, not reminded later
   'remind me(?! (?:what|whats|which|how|kya|kaun|kaunse|kitne)(?:\\s|$))',
-  'remind(?! me (?:what|whats|which|how|kya|kaun|kaunse|kitne)(?:\\s|$))',
+  // "mujhe remind karna 3 baje, …": the English verb said the Hinglish way, all of it the cue
+  'remind(?: karna| kar dena| kardena| kar do| karo)?(?! me(?:\\s|$))',
   'set a reminder for',
   'set a reminder to',
   'set a reminder',
@@ -1628,13 +1706,9 @@ export const SET_IT = [
   'add karo',
   'add kar do',
 ];
-export const TRAILING_FILLERS = new Set([
-  ...SET_IT,
+/** Words that close a message without adding to it: "… hai", "… please", "… bhi". */
+export const TRAILING_WORDS = new Set([
   'hai',
-  'kar do',
-  'karo',
-  'kar dena',
-  'kar lena',
   'please',
   'na',
   'yaar',
@@ -1645,6 +1719,15 @@ export const TRAILING_FILLERS = new Set([
   'also',
   'bhi',
   'zaroor',
+]);
+/** …and the verbs that only say "do it" or "put it down", which name nothing in a reference or a query. */
+export const TRAILING_FILLERS = new Set([
+  ...SET_IT,
+  ...TRAILING_WORDS,
+  'kar do',
+  'karo',
+  'kar dena',
+  'kar lena',
 ]);
 /** Extra edge words for references to an existing task or follow-up ("the GST wala task ko"). */
 export const REFERENCE_EDGE = new Set([

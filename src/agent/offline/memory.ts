@@ -1,12 +1,11 @@
 import { withoutTitleStops } from '../../domain/honorifics.ts';
 import { analyseStatement, explicitStatement } from '../../domain/memory/extractor-offline.ts';
 import type { ToolName } from '../tools/index.ts';
-import { type DateContext, mentionsWhen } from './dates.ts';
 import { FOLLOW_UP_NOUN, reachAfter, TASK_NOUN, trimEdges } from './entities.ts';
 import type { BuiltTool } from './intents.ts';
 import { isQuestion } from './intents.ts';
 import { alt, CREATE_TASK_STRONG, LEADING_FILLERS, TRAILING_FILLERS, words } from './lexicon.ts';
-import { Utterance } from './utterance.ts';
+import type { Utterance } from './utterance.ts';
 
 /**
  * The offline model's understanding of memory: "remember (that) …", "yaad rakhna …" and plain statements
@@ -14,8 +13,9 @@ import { Utterance } from './utterance.ts';
  * prefer reminders at 9am") → remember; "what is Ramesh's number", "Ramesh ka number kya hai", "what do you
  * know about X" → search_memory; "forget …", "… bhool jao" → forget.
  *
- * A "remember"/"yaad rakhna" that names a day or a time for a plain action ("kal GST bharna yaad rakhna")
- * is a reminder, and is left to the task rules.
+ * A "remember"/"yaad rakhna" that opens with "to" or a day ("remember to call …", "yaad rakhna kal GST
+ * bharna hai") asks for a reminder, and is left to the task rules; any other keeps the time, number or
+ * instruction it holds ("remember Mrs Kohli pays only after the 10th").
  */
 
 const FORGET = words(
@@ -267,18 +267,12 @@ const plainTextOf = (u: Utterance) =>
   u.raw(u.tokens.flatMap((_, i) => (u.usedAs(i) === 'filler' ? [] : [i])));
 
 /** A remember the offline parser should make of this message, with its content, or null. */
-function statementToKeep(u: Utterance, ctx: DateContext): string | null {
+function statementToKeep(u: Utterance): string | null {
   const text = textOf(u);
+  // "remember …", "yaad rakhna …": kept as said, a time, a number or an instruction in it included
+  // ("remember to …", "yaad rakhna ki kal …" ask for a reminder: see explicitStatement)
   const explicit = explicitStatement(text);
-  if (explicit) {
-    const kind = analyseStatement(explicit).kind;
-    const saysThat = /^(?:(?:please|pls|ok)\s+)*(?:remember that|note that|keep in mind)\b/i.test(text);
-    // "kal GST bharna yaad rakhna": a plain action with a day or time is a reminder; a standing fact
-    // keeps its day ("remember Dr. Pillai's birthday is on 14th April")
-    const said = new Utterance(explicit);
-    if (kind === 'fact' && !saysThat && mentionsWhen(said, ctx) && !said.has(STANDING)) return null;
-    return explicit;
-  }
+  if (explicit) return explicit;
   if (u.has(STRONG_CREATE) || u.has(FOLLOW_UP_NOUN) || u.endsWithQuestion) return null;
   // read as typed, or with the punctuation aside ("Gupta ji pays by cheque, never UPI" is a pattern); the
   // content stays as typed
@@ -298,12 +292,12 @@ function statementToKeep(u: Utterance, ctx: DateContext): string | null {
 }
 
 /** Which memory tool a message asks for, if any. Runs before the task and follow-up rules. */
-export function memoryIntent(u: Utterance, ctx: DateContext): BuiltTool | null {
+export function memoryIntent(u: Utterance): BuiltTool | null {
   if (u.has(FORGET) && !u.has(DONT_FORGET)) return 'forget';
   if (u.has(RECALL)) return 'search_memory';
   const asksDetail = u.has(DETAIL) && (u.has(ASKING) || u.endsWithQuestion) && u.phones().length === 0;
   if (asksDetail && !u.has(TASK_NOUN) && !u.has(FOLLOW_UP_NOUN)) return 'search_memory';
-  if (statementToKeep(u, ctx)) return 'remember';
+  if (statementToKeep(u)) return 'remember';
   return null;
 }
 
@@ -315,8 +309,8 @@ function subjectWords(u: Utterance, cues: RegExp[]): string {
 }
 
 export const MEMORY_BUILDERS = {
-  remember(u: Utterance, ctx: DateContext): Record<string, unknown> | null {
-    const content = statementToKeep(u, ctx);
+  remember(u: Utterance): Record<string, unknown> | null {
+    const content = statementToKeep(u);
     if (!content) return null;
     // "Mr Bose's number is …": who it is about, honorific and all, as an LLM would pass it
     const subject = analyseStatement(content).subject;

@@ -17,15 +17,18 @@ import { Utterance } from './utterance.ts';
  * - A task with a day but no time → due_date only; with a time → due_at only.
  * - A follow-up with a day but no time → due_at 10:00 that day; with no day at all → tomorrow 10:00.
  * - A time with no day → the next time the clock shows it (today if still ahead, else tomorrow).
- * - subah/morning 09:00, dopahar/afternoon 14:00, noon 12:00, shaam/evening/eod 18:00,
- *   raat/night/tonight 21:00 — unless an hour is given: "shaam 6 baje" → 18:00, "subah 10 baje" → 10:00.
+ * - subah/morning 09:00, dopahar/afternoon 14:00, noon 12:00, shaam/evening/eod/"din khatam hone tak"
+ *   18:00, raat/night/tonight 21:00 — unless an hour is given: "shaam 6 baje" → 18:00, "tonight 8pm" →
+ *   20:00.
  *   A bare hour ("5 baje", "at 4") follows shop hours: 1–7 → pm, 8–11 → am, 12 → noon.
- *   "saade 5" 5:30, "sawa 5" 5:15, "paune 5" 4:45, "dedh baje" 13:30, "dhai baje" 14:30.
+ *   "saade 5" 5:30, "sawa 5" 5:15, "paune 5" 4:45 (with or without "baje"), "dedh baje" 13:30, "dhai
+ *   baje" 14:30.
  * - "kal" = tomorrow (its rarer "yesterday" is ignored), "parso" = the day after tomorrow, "aaj" = today;
- *   "agle hafte"/"next week" = next Monday; a weekday name (also "next friday", "agle somvar") = the next
- *   such day after today; "30 tarikh"/"the 1st" = the next such day of the month, today included;
- *   "dd/mm" is day first. "in 2 hours"/"2 ghante baad" = now + 2 h (to the minute); "in 3 days"/"3 din
- *   baad" = that day (a date, no time).
+ *   "agle hafte"/"next week" = next Monday, "next week tuesday"/"agle hafte mangal ko" that week's
+ *   Tuesday; a weekday name (also "next friday", "agle somvar") = the next such day after today; "30
+ *   tarikh"/"the 1st" = the next such day of the month, today included; "dd/mm" is day first. "in 2
+ *   hours"/"2 ghante baad" = now + 2 h (to the minute); "in 3 days"/"3 din baad" = that day (a date, no
+ *   time).
  * - Priority: urgent/zaroori/jaldi/asap/turant → urgent; important/imp/high priority → high;
  *   low priority/no rush/"jaldi nahi" → low; otherwise left out.
  * - Follow-up channel: call/phone → call, whatsapp/msg/message → whatsapp, email/mail → email,
@@ -33,19 +36,24 @@ import { Utterance } from './utterance.ts';
  * - Follow-up contact and subject: "with X", "X se/ko" name the contact; "about/regarding/re/for/on Y",
  *   "Y ke liye/ke baare mein/ka" the subject; with no subject it is "Follow up with X". A phone number
  *   becomes contact_phone in E.164; the words before it name whose it is, its labels ("mob:", "uska no.")
- *   are neither. A call, message or visit to someone at a number, or in Hinglish about something
- *   ("Sharma ji ko kal call karna payment ke liye"), is a follow-up without the words "follow up"; in
- *   English "call X about Y" stays a task. So is someone to reach with no channel said: money to collect
- *   ("Gupta sahab ka payment lena hai", "collect the payment from Mehta ji"), a reminder for them, not me
- *   ("Rajesh bhaiya ko yaad dilana ki …"), a talk ("Mr Gill se baat karni hai"), a question for them ("ask
- *   Nandini madam about the GST number"), or a number with a request ("Karthik's no is …, call him …");
- *   "X ka payment" with X a name is X's follow-up about the payment.
+ *   are neither. A call, message or visit to someone at a number, or with a purpose ("Sharma ji ko kal
+ *   call karna payment ke liye", "ping Murugan anna regarding the rates", "call Smt Kamala Devi to
+ *   confirm the pickup", "check with Bose babu if …", "… whatsapp karke bolna ki …"), is a follow-up
+ *   without the words "follow up", after "remind me to" as well; a bare call at a time, and a role behind
+ *   an article ("call the CA about ITR"), stay tasks. So is someone to reach with no channel said: money
+ *   to collect ("Gupta sahab ka payment lena hai", "collect 15k from Imran bhai", "Naidu sir still owes 1.5
+ *   lakh"; not when "remind me to" opens the message), a reminder for them, not me ("Rajesh bhaiya ko yaad
+ *   dilana ki …"), a talk ("Mr Gill se baat karni hai"), a question for them ("ask Nandini madam about the
+ *   GST number"), or a number with a request ("Karthik's no is …, call him …"); "X ka payment" with X a
+ *   name is X's follow-up about the payment.
  * - A standing fact about someone named ("Dr Khan's clinic is closed on Sundays", "Mehta sahab ko subah
- *   call pasand hai") is remembered, its day part of the fact.
+ *   call pasand hai") is remembered, its day part of the fact. So is a statement given with a memory cue
+ *   ("remember …", "note that …", "for future: …", "…, yaad rakhna"), whatever time, number or
+ *   instruction it holds; its content is the fact without the cue and a "that"/"ki" after it.
  * - Titles keep the user's words (and capitalisation) minus the scheduling words and the little words
  *   tying them in ("on", "by", "ko", "tak"), cue phrases ("remind me to", "add task", "yaad dilana ki"),
  *   priority words, leading fillers ("please", "mujhe", "the") and a trailing "hai". Verbs stay:
- *   "kal GST file karna hai" → "GST file karna".
+ *   "kal GST file karna hai" → "GST file karna", "order pack karo" → "order pack karo".
  * - References to an existing task or follow-up are the user's words naming it without the command verb
  *   (delete, move, mark, done, "ho gaya", "kar diya"), the noun ("task", "kaam", "follow up") and edge
  *   particles ("wala", "ka", "ko", "the"): "bank wala task hata do" → "bank". A verb that says what was

@@ -268,27 +268,30 @@ export function analyseStatement(
 
 // ---- finding statements in a chat message ----
 
-const POLITE = String.raw`(?:(?:please|pls|plz|kindly|ok|okay|bhai|bhaiya|sir|and|also)[\s,]+)*`;
+// "pls", "just", "ek baat", "ye": words that lead into a cue ("ek baat yaad rakhna, …")
+const POLITE = String.raw`(?:(?:please|pls|plz|kindly|just|ok|okay|bhai|bhaiya|sir|and|also|ek baat|ye|yeh)[\s,]+)*`;
 // "remember", and its common misspellings ("remeber", "rember", "remembr")
 const REMEMBER = '(?:remember|remeber|rember|remembr|rememebr|rememeber|remembar|remmber|rmbr)';
 // "yaad rakhna", and "dhyan (mein) rakhna", the same said as "keep in mind"
-const YAAD_RAKH = String.raw`(?:yaad|dhyan(?:\s+(?:me|mein|main))?)\s+rakh(?:na|o|ie|iye|\s+lo|\s+lena|\s+lijiye)`;
+const YAAD_RAKH = String.raw`(?:yaa?d|dhyan(?:\s+(?:me|mein|main))?)\s+ra?kh(?:na|o|ie|iye|iyo|\s+lo|\s+lena|\s+lijiye)`;
+// "for later", "for future reference": a note for the record, not a reminder
+const FOR_LATER = String.raw`for\s+(?:later|(?:the\s+)?future(?:\s+reference)?|reference|(?:the\s+)?record)`;
 // "note kar lo", "note karo", "note kar lena", "note karke rakho": the Hinglish "note it"
 const NOTE_KAR = String.raw`note\s+(?:kar(?:o|lo|\s+lo|\s+lena|\s+le|\s+lijiye|\s+dena|\s+do)|karke\s+rakh(?:o|na|\s+lo))`;
 // a bare "note" or "remember" closes a message only after a stop or a "please" ("…, note", "pls remember"):
 // "credit note" is a thing, "I don't remember" says nothing to keep
-const ALONE = String.raw`(?<=[,.;:!\-–]\s*|(?:please|pls|plz|kindly)\s+)(?:note(?: down)?|${REMEMBER})`;
-// "note: …", "note down that …", "make a note - …": a note given as such is kept, not made a task
-const KEEP_CUE = String.raw`(?:${REMEMBER}|fyi|for your info(?:rmation)?|note that|(?:make a )?note(?: (?:this|it))?(?: down)?(?=\s*(?:that\b|[:\-–]))|keep in mind|${YAAD_RAKH}|${NOTE_KAR})`;
+const ALONE = String.raw`(?<=[,.;:!\-–(]\s*|(?:please|pls|plz|kindly)\s+)(?:note(?: down)?|${REMEMBER}|fyi|${FOR_LATER})`;
+// "note: …", "note down that …", "make a note - …", "save this - …": a note given as such is kept, not a task
+const KEEP_CUE = String.raw`(?:${REMEMBER}|(?:fyi|for your info(?:rmation)?)(?:[\s,]+${FOR_LATER})?|${FOR_LATER}(?=\s*[:\-–])|note that|(?:make a )?(?:note|save)(?: (?:this|it))?(?: down)?(?=\s*(?:that\b|[:\-–]))|keep in mind|${YAAD_RAKH}|${NOTE_KAR})`;
 
-/** "remember (that) X", "yaad rakhna (ki) X", "note that X". */
+/** "remember (that) X", "yaad rakhna (ki) X", "note that X", "keep in mind: that X". */
 const KEEP_BEFORE = new RegExp(
-  String.raw`^${POLITE}${KEEP_CUE}(?:\s*(?:that|this|ki|:|-|,))?\s+(\S.*)$`,
+  String.raw`^${POLITE}${KEEP_CUE}(?:\s*[:\-–,])?(?:\s*(?:that|this|ki)\b)?(?:\s*[:\-–,])?\s+(\S.*)$`,
   'iu',
 );
-/** "X, yaad rakhna", "X — remember that", "X. pls remember", "X, note it", "X - note karo". */
+/** "X, yaad rakhna", "X — remember that", "X. pls remember", "X, note it", "X - note karo", "X (fyi)". */
 const KEEP_AFTER = new RegExp(
-  String.raw`^(\S.*?)[\s,.;:!-]+${POLITE}(?:${REMEMBER} (?:that|this|it)|note (?:that|this|it)(?: down)?|${ALONE}|keep (?:that|this|it) in mind|${YAAD_RAKH}|${NOTE_KAR})[\s.!]*$`,
+  String.raw`^(\S.*?)[\s,.;:!(-]+${POLITE}(?:${REMEMBER} (?:that|this|it)|note (?:that|this|it)(?: down)?|${ALONE}|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})[\s.!)]*$`,
   'iu',
 );
 /** "remember to call …" asks for a reminder, not a memory. */
@@ -312,10 +315,18 @@ function clauses(message: string): string[] {
 /** The explicit memory in a message ("remember that …"), or null. Shared with the offline chat model. */
 export function explicitStatement(message: string): string | null {
   const text = message.trim();
-  const m = text.match(KEEP_BEFORE) ?? text.match(KEEP_AFTER);
+  const m = text.match(KEEP_BEFORE) ?? text.match(KEEP_AFTER) ?? noteOfDetail(text);
   const said = m?.[1] ? cleanContent(m[1]) : '';
   if (!said || TASK_LIKE.test(said)) return null;
   return said;
+}
+
+/** "note Rekha didi ka naya number …": a bare "note" opens a detail ("note down the stock" is a task). */
+const NOTE_BARE = new RegExp(String.raw`^${POLITE}note(?:\s+down)?\s+(\S.*)$`, 'iu');
+
+function noteOfDetail(text: string): RegExpMatchArray | null {
+  const m = text.match(NOTE_BARE);
+  return m?.[1] && analyseStatement(m[1]).kind !== 'fact' ? m : null;
 }
 
 /**

@@ -84,6 +84,31 @@ describe('offline memory extractor', () => {
     });
   });
 
+  it('takes a note given with a cue, at either end, without the cue and a "that"/"ki" after it', () => {
+    const content = (message: string) => brief(message).map((c) => c.content);
+    const notes: [string, string][] = [
+      ['for future: Mrs Bedi wants her invoices in Hindi', 'Mrs Bedi wants her invoices in Hindi'],
+      ['FYI for later - Lobo bhai pays on the 5th', 'Lobo bhai pays on the 5th'],
+      ['keep in mind: that Bhalla ji takes delivery after 7 pm', 'Bhalla ji takes delivery after 7 pm'],
+      [
+        'Joseph uncle gives cheques only on Fridays (for future reference)',
+        'Joseph uncle gives cheques only on Fridays',
+      ],
+      [
+        'Sethi madam ka godown Sunday ko band rehta hai, keep in mind',
+        'Sethi madam ka godown Sunday ko band rehta hai',
+      ],
+      ['yaad rkhna Grewal sahab udhaar nahi lete', 'Grewal sahab udhaar nahi lete'],
+      ['ek baat yaad rakhiyo, Rathi ji ko sirf GST bill chahiye', 'Rathi ji ko sirf GST bill chahiye'],
+      ['note Rekha didi ka naya number 98765 11223 hai', 'Rekha didi ka naya number 98765 11223 hai'],
+    ];
+    for (const [message, kept] of notes) {
+      expect(content(message), message).toEqual([kept]);
+    }
+    // a bare "note" that opens no detail is a thing to do
+    expect(brief('note down the stock count')).toEqual([]);
+  });
+
   it('several statements in one message, without the words joining them', () => {
     expect(
       brief("ABC Traders always pays late. Also Ramesh's number is now 98450 99999").map((c) => c.content),
