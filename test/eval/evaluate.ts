@@ -45,7 +45,15 @@ const EvalSet = z.object({
 });
 export type EvalSet = z.infer<typeof EvalSet>;
 
-export type ParserSet = 'utterances' | 'fresh' | 'fresh2' | 'fresh3' | 'fresh4' | 'fresh5' | 'fresh6';
+export type ParserSet =
+  | 'utterances'
+  | 'fresh'
+  | 'fresh2'
+  | 'fresh3'
+  | 'fresh4'
+  | 'fresh5'
+  | 'fresh6'
+  | 'fresh7';
 
 export function readJson(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8'));
