@@ -19,6 +19,7 @@ import {
   ASK_ABOUT,
   type BuiltTool,
   CALLBACK_ASKED,
+  CHECK_VERB,
   COLLECT_FROM_EN,
   COLLECT_VERB,
   DISCUSS_WITH,
@@ -216,7 +217,14 @@ function deleteTask(u: Utterance): Args {
 }
 
 /** Words that only ask for a follow-up ("remind me to", "ask", "baat karni", "bolna"); talks: takeReach. */
-const FOLLOW_UP_CUES = [PATTERNS.createFollowUp, PATTERNS.strongCreate, ASK_ABOUT, TALK_VERB, TELL_VERB];
+const FOLLOW_UP_CUES = [
+  PATTERNS.createFollowUp,
+  PATTERNS.strongCreate,
+  ASK_ABOUT,
+  TALK_VERB,
+  TELL_VERB,
+  CHECK_VERB,
+];
 
 function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   const when = takeWhen(u, ctx);

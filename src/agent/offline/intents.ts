@@ -324,11 +324,16 @@ const REMIND_THEM_AFTER = words(`yaad\\s+${REMIND_VERB}\\s+(?:\\S+\\s+){1,3}?ko\
 /** Asking and telling them: "puchna", "bolna", "batana". */
 const ASK_VERBS = 'puchna|poochna|puchhna|puch lena|pooch lena|puchh lena';
 const TELL_VERBS = 'bolna|bol dena|batana|bata dena|kehna|kahna';
-const SAY_VERB = `${ASK_VERBS}|${TELL_VERBS}|confirm karna`;
+/** Checking something with them: "Dr Fernandes se results check karna hai", "Rao ji se rate confirm kar lena". */
+const CHECK_VERBS = '(?:check|confirm)\\s+(?:karna|karni|karne|kar lena|kar lo|karo)';
+const SAY_VERB = `${ASK_VERBS}|${TELL_VERBS}|${CHECK_VERBS}`;
+/** "Rekha bhabhi ko bolna ki kapda le aaye": a message to pass on to them, after who. */
+const TELL_THEM = words(`ko\\s+(?:${TELL_VERBS})\\s+(?:hai\\s+)?ki`);
 /** "… bolna ki bill bhej diya": the telling, not what is told. */
 export const TELL_VERB = words(TELL_VERBS);
 /** The verbs of a talk or a question to have with someone: "baat karni hai", "puchna hai". */
 export const TALK_VERB = words(`baat\\s+(?:karni|karna|karne|kar lena|kar lo|karo|kar ni)|${ASK_VERBS}`);
+export const CHECK_VERB = words(CHECK_VERBS);
 /** "… poochna ki …", "… puchna hai ki …": what follows is the question to put to them. */
 const ASK_THEM = words(`(?:${ASK_VERBS}|poochke|puchke|pooch ke|puch ke)\\s+(?:hai\\s+)?ki`);
 /** The one-word ways to reach someone ("call", "ring", "whatsapp"): "call 98450 12345" names no one. */
@@ -345,6 +350,8 @@ const CALL_AND_SAY = words(
 );
 /** "Mr Gill se baat karni hai", "Joshi madam se sample ke baare mein puchna hai": a talk, after who. */
 const TALK_TO = words(`se\\s+(?:\\S+\\s+){0,5}?(?:${TALK_VERB.source})`);
+/** "Dr Fernandes se results check karna hai": a check with someone, after who (not "register se check karna"). */
+const CHECK_WITH = words(`se\\s+(?:\\S+\\s+){0,5}?(?:${CHECK_VERBS})`);
 /**
  * "talk to Iyer sir about the AMC", "speak with Anil re the lease": a talk, before who (a person must
  * follow: not "talk to me", nor "talk to the bank").
@@ -408,9 +415,13 @@ function reachWithPurpose(probe: Utterance): Match | undefined {
 function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolean {
   const probe = u.copy();
   takeWhen(probe, ctx);
-  // a name (any word but "me" or "us") stands right before the postposition at `i`; before a ka/ki/ke,
-  // one that reads as a person ("Mehta uncle ka cheque", not "dukaan ka rent")
-  const namedBefore = (i: number) => i > 0 && probe.isFree(i - 1) && !NOT_THEM.has(probe.normOf(i - 1));
+  // a name (any word but "me" or "us") stands right before the postposition at `i`, or before their
+  // number there ("Kamla aunty 99887 76655 ko …"); before a ka/ki/ke, one that reads as a person ("Mehta
+  // uncle ka cheque", not "dukaan ka rent")
+  const namedBefore = (i: number) => {
+    const at = probe.tokens[i - 1]?.phone ? i - 1 : i;
+    return at > 0 && probe.isFree(at - 1) && !NOT_THEM.has(probe.normOf(at - 1));
+  };
   // a person right after `i`: an honorific or a capital ("talk to Iyer sir", "speak with Anil")
   const namedAfter = (i: number) =>
     probe.isFree(i) &&
@@ -428,6 +439,9 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
   const reminder = probe.find(PATTERNS.strongCreate)[0];
   // a talk to have, or a question to put ("Bose babu se poochna ki proofs ready hai"), is still ahead
   if (!reminder && probe.find(TALK_TO).some((m) => namedBefore(m.from))) return true;
+  if (!reminder && probe.find(CHECK_WITH).some((m) => personBefore(m.from))) return true;
+  // what to tell them may be a state ("bolna ki frame ready hai"): it reports nothing done
+  if (probe.find(TELL_THEM).some((m) => namedBefore(m.from))) return true;
   if (isDone) return false;
   if (probe.find(REMIND_THEM).some((m) => namedBefore(m.from))) return true;
   if (probe.find(REMIND_THEM_AFTER).some((m) => !NOT_THEM.has(probe.normOf(m.from + 2)))) return true;

@@ -43,9 +43,11 @@ import { Utterance } from './utterance.ts';
  *   an article ("call the CA about ITR"), stay tasks. So is someone to reach with no channel said: money
  *   to collect ("Gupta sahab ka payment lena hai", "collect 15k from Imran bhai", "Naidu sir still owes 1.5
  *   lakh"; not when "remind me to" opens the message), a reminder for them, not me ("Rajesh bhaiya ko yaad
- *   dilana ki …"), a talk ("Mr Gill se baat karni hai"), a question for them ("ask Nandini madam about the
- *   GST number"), or a number with a request ("Karthik's no is …, call him …"); "X ka payment" with X a
- *   name is X's follow-up about the payment.
+ *   dilana ki …", their number may stand before "ko"), a talk ("Mr Gill se baat karni hai"), a check with a
+ *   person ("Dr Fernandes se results check karna hai"), a message to pass on ("Rekha bhabhi ko bolna ki …";
+ *   with a deadline in it, "Ravi ko bolna hai ki kal tak …", it is Ravi's task), a question for them
+ *   ("ask Nandini madam about the GST number"), or a number with a request ("Karthik's no is …, call him
+ *   …"); "X ka payment" with X a name is X's follow-up about the payment.
  * - A standing fact about someone named ("Dr Khan's clinic is closed on Sundays", "Mehta sahab ko subah
  *   call pasand hai") is remembered, its day part of the fact. So is a statement given with a memory cue
  *   ("remember …", "note that …", "for future: …", "…, yaad rakhna"), whatever time, number or

@@ -83,6 +83,9 @@ const PHONE = String.raw`(\+?\d[\d\s\-().]{7,17}\d)`;
 const EMAIL = String.raw`([^\s@]+@[^\s@]+\.[^\s@]+)`;
 const NUMBER_WORD = String.raw`(?:phone|mobile|contact|whatsapp|cell)?\s*(?:number|no\.?|num|phone|mobile|contact)`;
 
+/** After a shop or office, a thing it has ("X's shop licence", "office rent"): no address follows. */
+const OF_THE_SHOP = String.raw`(?!\s+(?:licen[cs]es?|rent|lease|bills?|insurance|registration|renewal|keys?|signboard|board|audit|inspection|repairs?)\b)`;
+
 interface Rule {
   pattern: RegExp;
   read(m: RegExpMatchArray, content: string): Omit<MemoryCandidate, 'content'> | null;
@@ -160,10 +163,10 @@ const RULES: Rule[] = [
     ),
     read: (m) => contact(m[1], 'email', m[2]?.toLowerCase().replace(/[.,;]+$/, '') ?? null),
   },
-  // Ramesh's address is … / Ramesh ki dukaan … par hai
+  // Ramesh's address is … / Ramesh ki dukaan … par hai (not "Renew Deshpande sir's shop licence")
   {
     pattern: new RegExp(
-      String.raw`${NAME}(?:['’]s|\s+(?:ka|ki))\s+(?:new\s+|naya\s+|nayi\s+)?(?:address|shop|office|godown|dukaan|dukan)\s+(?:is\s+)?(?:now\s+)?(?:at\s+|in\s+)?(.{3,200})`,
+      String.raw`${NAME}(?:['’]s|\s+(?:ka|ki))\s+(?:new\s+|naya\s+|nayi\s+)?(?:address|(?:shop|office|godown|dukaan|dukan)${OF_THE_SHOP})\s+(?:is\s+)?(?:now\s+)?(?:at\s+|in\s+)?(.{3,200})`,
       'iu',
     ),
     read: (m) => contact(m[1], 'address', m[2] ? lexicalTokens(m[2]).join(' ') : null),

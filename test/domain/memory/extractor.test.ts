@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { extractMemories, shapeKey, subjectKey } from '../../../src/domain/memory/extractor-offline.ts';
+import {
+  analyseStatement,
+  extractMemories,
+  shapeKey,
+  subjectKey,
+} from '../../../src/domain/memory/extractor-offline.ts';
 
 const brief = (message: string) =>
   extractMemories(message).map((c) => ({
@@ -53,6 +58,15 @@ describe('offline memory extractor', () => {
       attribute: 'email',
       value: 'suresh@example.in',
     });
+  });
+
+  it('reads where a shop is as an address, not a thing it has ("X\'s shop licence")', () => {
+    expect(analyseStatement("Naik sahab's office is near the station")).toMatchObject({
+      kind: 'contact',
+      subject: 'Naik sahab',
+      attribute: 'address',
+    });
+    expect(analyseStatement("Renew Deshpande sir's shop licence on Friday at 4pm").kind).toBe('fact');
   });
 
   it('Hinglish: "ka number … hai", "yaad rakhna", "hamesha"', () => {
