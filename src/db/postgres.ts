@@ -46,7 +46,8 @@ function statement(sql: string, params: readonly unknown[] | undefined, options:
  */
 function batchWritesThisTick(client: pg.PoolClient): void {
   const socket = (client as unknown as { connection?: { stream?: Partial<Socket> } }).connection?.stream;
-  if (!socket?.cork || !socket.uncork) return;
+  // Already held this tick: pg's own cork is released before it returns, so only ours is left.
+  if (!socket?.cork || !socket.uncork || socket.writableCorked) return;
   socket.cork();
   process.nextTick(() => socket.uncork?.());
 }
@@ -108,31 +109,31 @@ export function openPostgres(url: string, poolSize: number, logger: Logger): Db 
    */
   async function inOneStatement<T>(prelude: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await pool.connect();
-    const send = sender(client);
     const sent: Promise<pg.QueryResult>[] = [];
-    const sendKept = (q: string | pg.QueryConfig) => {
-      const p = send(q);
+    const send = (q: string | pg.QueryConfig) => {
+      const p = client.query(q);
       // Each is waited for below; a failure that lands before then is not an unhandled rejection.
       p.catch(() => {});
       sent.push(p);
       return p;
     };
-    const settle = async () => assertCommitted((await together(...sent)).at(-1));
-    sendKept(`BEGIN; ${prelude}`);
+    const settled = async () => assertCommitted((await Promise.all(sent)).at(-1));
+    batchWritesThisTick(client);
+    send(`BEGIN; ${prelude}`);
     const withCommit = (sql: string, params?: readonly unknown[], options?: QueryOptions) => {
-      const result = sendKept(statement(sql, params, options));
-      sendKept('COMMIT');
+      const result = send(statement(sql, params, options));
+      send('COMMIT');
       return result;
     };
     const tx = oneStatement({
       query: async <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
         const result = withCommit(sql, params, options);
-        await settle();
+        await settled();
         return (await result).rows as R[];
       },
       exec: async (sql) => {
         withCommit(sql);
-        await settle();
+        await settled();
       },
       queue: (sql, params, options) => {
         withCommit(sql, params, options);
@@ -140,8 +141,8 @@ export function openPostgres(url: string, poolSize: number, logger: Logger): Db 
     });
     try {
       const value = await fn(tx);
-      if (sent.length === 1) sendKept('COMMIT');
-      await settle();
+      if (sent.length === 1) send('COMMIT');
+      await settled();
       return value;
     } catch (err) {
       // Once its COMMIT is out the transaction ends on its own, committed or not.

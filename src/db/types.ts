@@ -90,21 +90,20 @@ export function inTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>
 /** Guards a one-statement transaction: the first statement is sent (queued or not), a second throws. */
 export function oneStatement(tx: Tx): Tx {
   let sent = false;
-  const guard = () => {
-    if (sent) throw new Error('a one-statement transaction was given a second statement');
+  const second = () => new Error('a one-statement transaction was given a second statement');
+  const once: Tx['query'] = (sql, params, options) => {
+    if (sent) return Promise.reject(second());
     sent = true;
+    return tx.query(sql, params, options);
   };
   return {
-    query: async (sql, params, options) => {
-      guard();
-      return tx.query(sql, params, options);
-    },
+    query: once,
     exec: async (sql) => {
-      guard();
-      await tx.query(sql);
+      await once(sql);
     },
     queue: (sql, params, options) => {
-      guard();
+      if (sent) throw second();
+      sent = true;
       tx.queue(sql, params, options);
     },
   };
