@@ -99,8 +99,8 @@ const FRESH_GROUPS = [
 
 /**
  * fresh.json and fresh3.json to fresh7.json: half of each group held out; fresh2.json, written later and
- * never tuned on: all of it. fresh4.json, fresh5.json and fresh7.json are checked for shape and scored by `npm run eval`;
- * each joins the floor once its held-out half reaches it, as fresh6.json has (see README.md).
+ * never tuned on: all of it. fresh4.json and fresh5.json are checked for shape and scored by `npm run eval`;
+ * each joins the floor once its held-out half reaches it, as fresh6.json and fresh7.json have (see README.md).
  */
 for (const file of [
   { name: 'fresh', groups: FRESH_GROUPS, allHeldOut: false, partial: false, floor: true },
@@ -132,7 +132,7 @@ for (const file of [
     groups: ['follow_up_phone', 'honorific'],
     allHeldOut: false,
     partial: true,
-    floor: false,
+    floor: true,
   },
 ] as const) {
   describe(`fresh cases of the groups an unseen evaluation found, ${file.name}.json`, () => {
