@@ -482,6 +482,22 @@ async function main(): Promise<void> {
       })),
     ];
     const runs: LevelRun[] = [];
+    /**
+     * The target level again, right after its accounted run (the same database, the same conversations),
+     * without the accounting: what the targets are judged on.
+     */
+    let bareTarget: LevelRun | undefined;
+    const runBareTarget = async (budget: { turns: number } | { ms: number }) => {
+      progress(
+        `${TARGET_LEVEL} concurrent conversations again, without the per-turn accounting, for the targets`,
+      );
+      accounting = false;
+      turnStore.disable();
+      const attribution = await startCpuAttribution();
+      const run = await runLevel(runtime.runTurn, conversations.slice(0, TARGET_LEVEL), budget, 0);
+      bareTarget = { concurrency: TARGET_LEVEL, thinkMs: 0, ...run, shares: await attribution() };
+      accounting = BREAKDOWN;
+    };
     for (const { concurrency, thinkMs, budget } of plan) {
       if (stopping) break;
       progress(
@@ -497,18 +513,8 @@ async function main(): Promise<void> {
       progress(
         `  ${run.samples.length} turns, p50 ${fmt(percentile(ms, 50), 1)} ms, p99 ${fmt(percentile(ms, 99), 1)} ms`,
       );
-    }
-    let bareTarget: LevelRun | undefined;
-    if (accounting && LEVELS.includes(TARGET_LEVEL) && !stopping) {
-      progress(
-        `${TARGET_LEVEL} concurrent conversations again, without the per-turn accounting, for the targets`,
-      );
-      accounting = false;
-      turnStore.disable();
-      const attribution = await startCpuAttribution();
-      const run = await runLevel(runtime.runTurn, conversations.slice(0, TARGET_LEVEL), budget, 0);
-      bareTarget = { concurrency: TARGET_LEVEL, thinkMs: 0, ...run, shares: await attribution() };
-      accounting = BREAKDOWN;
+      if (concurrency === TARGET_LEVEL && thinkMs === 0 && accounting && !stopping)
+        await runBareTarget(budget);
     }
     if (stopping) return;
 
