@@ -1,5 +1,5 @@
 import { HONORIFICS_AFTER, HONORIFICS_BEFORE, isHonorific } from '../../domain/honorifics.ts';
-import { FOLLOW_UP_NOUN, TASK_NOUN } from './entities.ts';
+import { FOLLOW_UP_NOUN, isCapitalised, readsAsName, TASK_NOUN } from './entities.ts';
 import { alt, DAY_OFFSET_WORDS, DAY_PARTS, WEEKDAYS, words } from './lexicon.ts';
 import type { Match, Utterance } from './utterance.ts';
 
@@ -231,7 +231,6 @@ function handedOver(u: Utterance): Assignment | null {
 }
 
 // "Ravi", not "GST": a code in capitals is what the work is about, never part of a name
-const isCapitalised = (u: Utterance, i: number) => /^\p{Lu}\p{Ll}/u.test(u.tokens[i]?.raw ?? '');
 
 /** The name that ends just before `end` ("Ravi", "Ravi bhai", "Mr Ravi Kumar"): its first index, or -1. */
 function nameBefore(u: Utterance, end: number): number {
@@ -413,7 +412,7 @@ function giveHindi(u: Utterance): Assignment | null {
 
 /** A name the message spells as one: capitalised, or with an honorific ("Priya", "Suresh bhai"). */
 function spelledAsName(u: Utterance, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (isCapitalised(u, i) || isHonorific(u.normOf(i))) return true;
+  for (let i = from; i < to; i++) if (readsAsName(u, i)) return true;
   return false;
 }
 

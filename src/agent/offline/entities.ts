@@ -1,5 +1,5 @@
 import type { FollowUpChannel } from '../../domain/follow-ups/schema.ts';
-import { HONORIFICS } from '../../domain/honorifics.ts';
+import { HONORIFICS, isHonorific } from '../../domain/honorifics.ts';
 import type { Priority } from '../../domain/tasks/schema.ts';
 import {
   alt,
@@ -383,6 +383,12 @@ function ownerOf(u: Utterance, chunk: readonly number[], at: number): Marker | u
 /** A phone number stands between two tokens. */
 const phoneBetween = (u: Utterance, a: number, b: number) =>
   u.tokens.slice(a + 1, b).some((t) => t.phone !== undefined);
+
+/** A word capitalised as a name is ("Priya"; not "GST", nor "priya"). */
+export const isCapitalised = (u: Utterance, i: number) => /^\p{Lu}\p{Ll}/u.test(u.tokens[i]?.raw ?? '');
+
+/** A word of a name as the message spells it: capitalised, or an honorific ("Priya", "bhai"). */
+export const readsAsName = (u: Utterance, i: number) => isCapitalised(u, i) || isHonorific(u.normOf(i));
 
 /** Words that read as a person: an honorific among them ("Ramesh ji"), or a capital past the first word. */
 const namesSomeone = (u: Utterance, indexes: readonly number[]) =>

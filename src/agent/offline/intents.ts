@@ -9,6 +9,7 @@ import {
   mentionsPriority,
   mentionsReach,
   PLAN_NOUN,
+  readsAsName,
   TASK_NOUN,
 } from './entities.ts';
 import { asksWhatPartyOwes, namesNumbers } from './insights.ts';
@@ -382,10 +383,6 @@ const PURPOSE = new Set([...TOPIC_MARKERS, 'for', 'to', 'that']);
 /** The words between a reach and its purpose that may name who: "Smt Kamala Devi", "Murugan anna". */
 const MAX_NAME_WORDS = 5;
 
-/** A person as typed: an honorific among the words ("chatterjee babu" is not), or a capitalised name. */
-const namesAPerson = (u: Utterance, indexes: readonly number[]) =>
-  indexes.some((i) => isHonorific(u.normOf(i)) || /^\p{Lu}\p{Ll}/u.test(u.tokens[i]?.raw ?? ''));
-
 /**
  * An English reach with a purpose: "call Smt Kamala Devi today 4pm to confirm the pickup", "ping Murugan
  * anna regarding the rates", "check with chatterjee babu if the proofs are final", "get back to Mr Shah
@@ -399,7 +396,7 @@ function reachWithPurpose(probe: Utterance): Match | undefined {
     const at = after.findIndex((i) => PURPOSE.has(probe.normOf(i)));
     const who = after.slice(0, Math.max(at, 0));
     if (who.length === 0 || NOT_THEM.has(probe.normOf(who[0] ?? -1))) return false;
-    return TOPIC.has(probe.normOf(after[at] ?? -1)) || namesAPerson(probe, who);
+    return TOPIC.has(probe.normOf(after[at] ?? -1)) || who.some((i) => readsAsName(probe, i));
   });
 }
 
