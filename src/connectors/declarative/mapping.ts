@@ -1,3 +1,4 @@
+import { localDate } from '../../domain/time.ts';
 import { instantAt } from '../../domain/wall-clock.ts';
 import { toPaise } from '../money.ts';
 import type { ValueSpec } from './manifest.ts';
@@ -35,7 +36,7 @@ function date(value: unknown, timeZone: string): string | undefined {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value.trim())) return value.trim();
   const at = instant(value, timeZone);
   if (!at) return undefined;
-  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(at));
+  return localDate(new Date(at), timeZone);
 }
 
 type Conversion = Exclude<ValueSpec, string>['as'];
