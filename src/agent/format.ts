@@ -37,12 +37,17 @@ export function formatWhen(
   return when.due_date ? formatDay(when.due_date, now, timeZone) : null;
 }
 
-export function formatRupees(amount: number): string {
-  const fraction = Number.isInteger(amount) ? 0 : 2;
-  return new Intl.NumberFormat('en-IN', {
+const rupees = (fraction: number) =>
+  new Intl.NumberFormat('en-IN', {
     style: 'currency',
     currency: 'INR',
     minimumFractionDigits: fraction,
     maximumFractionDigits: fraction,
-  }).format(amount);
+  });
+/** Whole rupees, and rupees with paise: made once, as a date format is. */
+const WHOLE_RUPEES = rupees(0);
+const RUPEES_AND_PAISE = rupees(2);
+
+export function formatRupees(amount: number): string {
+  return (Number.isInteger(amount) ? WHOLE_RUPEES : RUPEES_AND_PAISE).format(amount);
 }
