@@ -668,13 +668,18 @@ async function main(): Promise<void> {
     );
     const cpuPerTurn = atTarget && atTarget.cpuMs / Math.max(1, atTarget.samples.length);
     const shares = atTarget?.shares;
+    const offCpuNote = (s: CpuShares | undefined) =>
+      s?.offCpuMs === undefined
+        ? "the thread's own CPU time is not known here, so time it spent preempted counts where it was sampled"
+        : `${fmt(s.offCpuMs, 0)} ms of the profile's ${fmt(s.busyMs, 0)} ms were the thread preempted, not ` +
+          'running (its own CPU time says so), taken out of the socket writes it was preempted in';
     const ownCpu = cpuPerTurn !== undefined && shares ? cpuPerTurn * shares.ours : undefined;
     verdict(
       `our own CPU per turn (the framework's and the stand-in model's excluded) ≤ ${TARGET_OWN_CPU_MS} ms`,
       ownCpu,
       `${fmt(ownCpu ?? 0, 2)} ms of ${fmt(cpuPerTurn ?? 0, 2)} ms by CPU profile ` +
         `(framework ${fmt((shares?.framework ?? 0) * 100, 0)}%, offline model ${fmt((shares?.model ?? 0) * 100, 0)}%, ` +
-        `ours ${fmt((shares?.ours ?? 0) * 100, 0)}%; with the offline model counted as ours ` +
+        `ours ${fmt((shares?.ours ?? 0) * 100, 0)}%; ${offCpuNote(shares)}; with the offline model counted as ours ` +
         `${fmt((cpuPerTurn ?? 0) * ((shares?.ours ?? 0) + (shares?.model ?? 0)), 2)} ms; by subtraction, ` +
         `everything minus our loop's own CPU alone, ${fmt((cpuPerTurn ?? 0) - ourLoop.cpuMsPerTurn, 2)} ms)`,
       (v) => v <= TARGET_OWN_CPU_MS,
