@@ -53,7 +53,8 @@ export type ParserSet =
   | 'fresh4'
   | 'fresh5'
   | 'fresh6'
-  | 'fresh7';
+  | 'fresh7'
+  | 'fresh8';
 
 export function readJson(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8'));

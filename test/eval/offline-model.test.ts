@@ -134,6 +134,13 @@ for (const file of [
     partial: true,
     floor: true,
   },
+  {
+    name: 'fresh8',
+    groups: ['follow_up_phone', 'honorific'],
+    allHeldOut: false,
+    partial: true,
+    floor: false,
+  },
 ] as const) {
   describe(`fresh cases of the groups an unseen evaluation found, ${file.name}.json`, () => {
     const set = loadEvalSet(file.name);
