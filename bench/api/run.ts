@@ -50,7 +50,7 @@ const POOL_SIZE = kit.intEnv('DATABASE_POOL_SIZE', 10, 1);
 interface DbStats {
   /**
    * Round trips: each query, plus BEGIN+prelude and COMMIT for every transaction; a one-statement tenant
-   * transaction (`tenantStatement`) pipelines BEGIN, its statement and COMMIT, so it counts once.
+   * transaction (`tenantBatch`) pipelines BEGIN, its statement and COMMIT, so it counts once.
    */
   roundTrips: number;
   /** Wall time inside outermost db calls (a whole transaction counts once, pool waits included). */
@@ -90,7 +90,7 @@ function instrument(db: Db, stats: () => DbStats): Db {
       stats().roundTrips += 2; // `BEGIN; prelude` in one, COMMIT in another
       return timed(() => open((t) => fn(inner(t))) as Promise<T>, tenant);
     };
-  const one = db.tenantStatement;
+  const one = db.tenantBatch;
   return {
     kind: db.kind,
     driver: db.driver,
@@ -105,7 +105,7 @@ function instrument(db: Db, stats: () => DbStats): Db {
     transaction: (fn) => tx((f) => db.transaction(f))(fn),
     tenant: (tenantId, fn) => tx((f) => db.tenant(tenantId, f), true)(fn),
     ...(one && {
-      tenantStatement: <T>(tenantId: string, fn: (tx: Tx) => Promise<T>) => {
+      tenantBatch: <T>(tenantId: string, fn: (tx: Tx) => Promise<T>) => {
         stats().roundTrips++;
         return timed(() => one(tenantId, fn), true);
       },

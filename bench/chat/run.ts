@@ -139,7 +139,8 @@ let accounting = BREAKDOWN;
 
 /**
  * What a transaction was for, from its first statement (see src/domain/conversations/store.ts and
- * src/domain/memory/repo.ts): the memory tools' own searches count as memory too.
+ * src/domain/memory/repo.ts): a turn's memory search goes out with the conversation's reads and counts as
+ * open; memory on its own (the memory tools' searches, a search through the indexes) as memory.
  */
 function phaseOf(firstSql: string | undefined): Phase {
   const sql = (firstSql ?? '').replace(/\s+/g, ' ');
@@ -206,7 +207,7 @@ function instrument(db: Db): Db {
         () => statements,
       );
     };
-  const one = db.tenantStatement;
+  const one = db.tenantBatch;
   return {
     kind: db.kind,
     driver: db.driver,
@@ -226,7 +227,7 @@ function instrument(db: Db): Db {
       ),
     transaction: (fn) => tx((f) => db.transaction(f))(fn),
     tenant: (tenantId, fn) => tx((f) => db.tenant(tenantId, f))(fn),
-    ...(one && { tenantStatement: (tenantId, fn) => tx((f) => one(tenantId, f), 0)(fn) }),
+    ...(one && { tenantBatch: (tenantId, fn) => tx((f) => one(tenantId, f), 0)(fn) }),
     unscoped: (fn) => tx((f) => db.unscoped(f))(fn),
     close: () => db.close(),
   };
@@ -770,8 +771,13 @@ async function main(): Promise<void> {
     out.push('  one Node process can reach however many conversations; loop p99: event-loop delay p99 in ms');
     const at = runs.find((r) => r.concurrency === TARGET_LEVEL && r.thinkMs === 0) ?? runs[0];
     if (BREAKDOWN && at) {
-      out.push('open/memory/tools/record ms: time in db calls by step: openConversation (with its history),');
-      out.push("  the memory recall, the tool's own transactions (parallel ones add up), recordTurn");
+      out.push(
+        'open/memory/tools/record ms: time in db calls by step: openConversation (with its history and',
+      );
+      out.push(
+        '  the memory search sent with it), memory on its own (the memory tools, an indexed search), the',
+      );
+      out.push("  tool's own transactions (parallel ones add up), recordTurn");
       const s = at.samples.map((x) => x.stats);
       out.push('');
       out.push(`db round trips per turn at ${at.concurrency} concurrent, by step (mean)`);

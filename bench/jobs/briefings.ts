@@ -137,14 +137,14 @@ function counting(db: Db, counts: () => DbCounts): Db {
         c.commitMs += done - ended;
       }
     };
-  const one = db.tenantStatement;
+  const one = db.tenantBatch;
   return {
     kind: db.kind,
     driver: db.driver,
     ...wrap(db),
     transaction: (fn) => tx((f) => db.transaction(f))(fn),
     tenant: (tenantId, fn) => tx((f) => db.tenant(tenantId, f))(fn),
-    ...(one && { tenantStatement: (tenantId, fn) => tx((f) => one(tenantId, f))(fn) }),
+    ...(one && { tenantBatch: (tenantId, fn) => tx((f) => one(tenantId, f))(fn) }),
     unscoped: (fn) => tx((f) => db.unscoped(f))(fn),
     close: () => db.close(),
   };

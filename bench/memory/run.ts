@@ -583,11 +583,11 @@ function capturing(db: Db, log: Captured[]): Db {
       tx.queue(sql, params, options);
     },
   });
-  const one = db.tenantStatement;
+  const one = db.tenantBatch;
   return {
     ...db,
     tenant: (tenantId, fn) => db.tenant(tenantId, (tx) => fn(noting(tx))),
-    ...(one && { tenantStatement: (tenantId, fn) => one(tenantId, (tx) => fn(noting(tx))) }),
+    ...(one && { tenantBatch: (tenantId, fn) => one(tenantId, (tx) => fn(noting(tx))) }),
   };
 }
 

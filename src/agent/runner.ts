@@ -7,10 +7,11 @@ import {
   SystemMessage,
   ToolMessage,
 } from '@langchain/core/messages';
-import type { Db } from '../db/types.ts';
+import type { Db, Queryable } from '../db/types.ts';
 import type { Ctx, Via } from '../domain/context.ts';
 import type { Action, ConversationChannel } from '../domain/conversations/schema.ts';
 import { openConversation, recordTurn } from '../domain/conversations/store.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { Principal } from '../domain/tenants.ts';
 import { localDate } from '../domain/time.ts';
 import type { Logger } from '../log.ts';
@@ -20,8 +21,9 @@ import { type Prompts, renderPrompt } from './prompts.ts';
 import { createToolbox, type TurnContext } from './tools/index.ts';
 import {
   extractForTurn,
+  finishRecall,
   learnFromTurn,
-  recallForTurn,
+  prepareRecall,
   renderMemories,
   type TurnMemory,
 } from './turn-memory.ts';
@@ -134,6 +136,34 @@ export function createTurnRunner(deps: RunnerDeps) {
     });
   }
 
+  /**
+   * The conversation with its history, and the memories for the message, in one round trip. A memory
+   * search that fails costs the turn its memories, never its answer: the conversation is then opened alone.
+   */
+  async function openTurn(req: TurnRequest, ctx: Ctx) {
+    const search = await prepareRecall(deps.memory, ctx, req.message, deps.logger);
+    const open = <B>(beside?: (tx: Queryable) => Promise<B>) =>
+      openConversation(deps.db, ctx, req.channel, req.conversationId, deps.historyTurns, beside);
+    if (search) {
+      try {
+        const opened = await open(search.send);
+        return {
+          ...opened,
+          recalled: await finishRecall(search, opened.beside ?? null, deps.logger),
+          search,
+        };
+      } catch (err) {
+        // The conversation's own refusal (not found) is the turn's; anything else may be the search's.
+        if (err instanceof DomainError) throw err;
+        deps.logger?.warn(
+          { err },
+          'opening the turn with its memory search failed; opening it without memories',
+        );
+      }
+    }
+    return { ...(await open()), recalled: [], search: undefined };
+  }
+
   return async function runTurn(req: TurnRequest): Promise<TurnResult> {
     const started = performance.now();
     const now = clock();
@@ -147,11 +177,7 @@ export function createTurnRunner(deps: RunnerDeps) {
       requestId: req.requestId,
       apiKeyId: req.apiKeyId,
     };
-    // Recall needs only the message: it runs beside the conversation's own reads.
-    const [{ conversation, history }, recalled] = await Promise.all([
-      openConversation(deps.db, ctx, req.channel, req.conversationId, deps.historyTurns),
-      recallForTurn(deps.memory, ctx, req.message, deps.logger),
-    ]);
+    const { conversation, history, recalled, search } = await openTurn(req, ctx);
     // Started once the conversation exists (no model call for a turn refused above), beside the agent loop.
     const extracted = extractForTurn(deps.memory, req.message, deps.logger);
     const input: BaseMessage[] = [
@@ -187,16 +213,22 @@ export function createTurnRunner(deps: RunnerDeps) {
     const final = produced.findLast((m) => AIMessage.isInstance(m) && !(m.tool_calls?.length ?? 0));
     const reply = (!error && final && textOf(final).trim()) || PROVIDER_DOWN;
     const usage = usageOf(produced);
-    const turn = await recordTurn(deps.db, ctx, conversation.id, {
-      userMessage: req.message,
-      reply,
-      actions,
-      model: deps.modelName,
-      inputTokens: usage.input,
-      outputTokens: usage.output,
-      latencyMs: Math.round(performance.now() - started),
-      error: error ?? (final ? null : 'the model gave no final answer'),
-    });
+    const turn = await recordTurn(
+      deps.db,
+      ctx,
+      conversation.id,
+      {
+        userMessage: req.message,
+        reply,
+        actions,
+        model: deps.modelName,
+        inputTokens: usage.input,
+        outputTokens: usage.output,
+        latencyMs: Math.round(performance.now() - started),
+        error: error ?? (final ? null : 'the model gave no final answer'),
+      },
+      search && recalled.length > 0 ? (tx) => search.countRecalled(tx, recalled) : undefined,
+    );
     await learnFromTurn(
       deps.memory,
       ctx,

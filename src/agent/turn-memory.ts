@@ -41,16 +41,33 @@ export function renderMemories(hits: readonly ScoredHit[], timezone: string): st
     .join('\n');
 }
 
-/** The memories for this message's context, or none when memory is off or failing. */
-export async function recallForTurn(
+/** A turn's memory search, ready to go out beside the conversation's reads (`MemoryService.prepareRecall`). */
+export type RecallSearch = NonNullable<Awaited<ReturnType<MemoryService['prepareRecall']>>>;
+
+/** The turn's memory search with the message embedded; none when memory is off or the embedder fails. */
+export async function prepareRecall(
   memory: TurnMemory | undefined,
   ctx: Ctx,
   message: string,
   logger?: Logger,
-): Promise<ScoredHit[]> {
-  if (!memory || memory.contextLimit === 0) return [];
+): Promise<RecallSearch | undefined> {
+  if (!memory || memory.contextLimit === 0) return undefined;
   try {
-    return await memory.service.recall(ctx, message, memory.contextLimit);
+    return await memory.service.prepareRecall(ctx, message, memory.contextLimit);
+  } catch (err) {
+    logger?.warn({ err }, 'memory recall failed; the turn goes on without memories');
+    return undefined;
+  }
+}
+
+/** The hits of a search sent with the conversation's reads (null: declined, done through the indexes). */
+export async function finishRecall(
+  search: RecallSearch,
+  found: ScoredHit[] | null,
+  logger?: Logger,
+): Promise<ScoredHit[]> {
+  try {
+    return await search.finish(found);
   } catch (err) {
     logger?.warn({ err }, 'memory recall failed; the turn goes on without memories');
     return [];

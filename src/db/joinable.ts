@@ -40,7 +40,7 @@ export function joinable(db: Db): Db {
       const tx = current(tenantId);
       return tx ? fn(tx) : db.tenant(tenantId, fn);
     },
-    tenantStatement: (tenantId, fn) => {
+    tenantBatch: (tenantId, fn) => {
       const tx = current(tenantId);
       return tx ? fn(tx) : inTenant(db, tenantId, fn);
     },

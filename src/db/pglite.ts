@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { lockDataDir } from './data-dir-lock.ts';
-import { type Db, oneStatement, type Tx, tenantPrelude, UNSCOPED_PRELUDE, writeQueue } from './types.ts';
+import { type Db, sentAtOnce, type Tx, tenantPrelude, UNSCOPED_PRELUDE, writeQueue } from './types.ts';
 
 // Dates stay 'YYYY-MM-DD' strings: a calendar date has no time zone to get wrong.
 const parsers = { [types.DATE]: (v: string) => v };
@@ -97,8 +97,16 @@ export async function openPglite(
     },
     transaction: (fn) => inTransaction(null, fn),
     tenant: (tenantId, fn) => inTransaction(tenantPrelude(tenantId), fn),
-    // One connection, no round trips to save: only the one-statement rule, kept so tests catch a breach.
-    tenantStatement: (tenantId, fn) => inTransaction(tenantPrelude(tenantId), (tx) => fn(oneStatement(tx))),
+    // One connection, no round trips to save: only the batch's rule, kept so tests catch a breach.
+    tenantBatch: (tenantId, fn) =>
+      inTransaction(tenantPrelude(tenantId), (tx) => {
+        const batch = sentAtOnce(tx);
+        try {
+          return fn(batch.tx);
+        } finally {
+          batch.close();
+        }
+      }),
     unscoped: (fn) => inTransaction(UNSCOPED_PRELUDE, fn),
     async listen(channel, onNotify) {
       const stop = await pg.listen(channel, () => onNotify());

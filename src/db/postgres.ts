@@ -4,8 +4,8 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import {
   type Db,
-  oneStatement,
   type QueryOptions,
+  sentAtOnce,
   type Tx,
   tenantPrelude,
   together,
@@ -103,11 +103,11 @@ export function openPostgres(url: string, poolSize: number, logger: Logger): Db 
   }
 
   /**
-   * BEGIN with the prelude, the statement and COMMIT, sent back to back. A failed statement leaves the
-   * transaction aborted, and its COMMIT then only rolls back; the rows are handed over once all three
-   * have succeeded.
+   * BEGIN with the prelude, the statements `fn` sends as it is called, and COMMIT, sent back to back. A
+   * failed statement leaves the transaction aborted, and its COMMIT then only rolls back; rows are handed
+   * over once every statement and the COMMIT have succeeded.
    */
-  async function inOneStatement<T>(prelude: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async function inBatch<T>(prelude: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     const sent: Promise<pg.QueryResult>[] = [];
     const send = (q: string | pg.QueryConfig) => {
@@ -117,37 +117,49 @@ export function openPostgres(url: string, poolSize: number, logger: Logger): Db 
       sent.push(p);
       return p;
     };
-    const settled = async () => assertCommitted((await Promise.all(sent)).at(-1));
+    let sealBatch = () => {};
+    const sealed = new Promise<void>((resolve) => {
+      sealBatch = resolve;
+    });
+    // Waits for the end of the batch too: a result is never handed over before its COMMIT has succeeded.
+    const settled = async () => {
+      await sealed;
+      assertCommitted((await Promise.all(sent)).at(-1));
+    };
     batchWritesThisTick(client);
     send(`BEGIN; ${prelude}`);
-    const withCommit = (sql: string, params?: readonly unknown[], options?: QueryOptions) => {
-      const result = send(statement(sql, params, options));
-      send('COMMIT');
-      return result;
-    };
-    const tx = oneStatement({
+    const batch = sentAtOnce({
       query: async <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
-        const result = withCommit(sql, params, options);
+        const result = send(statement(sql, params, options));
         await settled();
         return (await result).rows as R[];
       },
       exec: async (sql) => {
-        withCommit(sql);
+        send(sql);
         await settled();
       },
       queue: (sql, params, options) => {
-        withCommit(sql, params, options);
+        send(statement(sql, params, options));
       },
     });
+    let running: Promise<T>;
+    let failedAtOnce = false;
     try {
-      const value = await fn(tx);
-      if (sent.length === 1) send('COMMIT');
+      running = fn(batch.tx);
+    } catch (err) {
+      failedAtOnce = true;
+      running = Promise.reject(err);
+    }
+    batch.close();
+    send(failedAtOnce ? 'ROLLBACK' : 'COMMIT');
+    sealBatch();
+    try {
+      const value = await running;
       await settled();
       return value;
     } catch (err) {
       // Once its COMMIT is out the transaction ends on its own, committed or not.
-      if (sent.length > 1) await Promise.allSettled(sent);
-      else await client.query('ROLLBACK').catch(() => {});
+      await Promise.allSettled(sent);
       throw err;
     } finally {
       client.release();
@@ -164,7 +176,7 @@ export function openPostgres(url: string, poolSize: number, logger: Logger): Db 
     },
     transaction: (fn) => inTransaction(null, fn),
     tenant: (tenantId, fn) => inTransaction(tenantPrelude(tenantId), fn),
-    tenantStatement: (tenantId, fn) => inOneStatement(tenantPrelude(tenantId), fn),
+    tenantBatch: (tenantId, fn) => inBatch(tenantPrelude(tenantId), fn),
     unscoped: (fn) => inTransaction(UNSCOPED_PRELUDE, fn),
     listen: (channel, onNotify) => listenOn(url, channel, onNotify, logger),
     close: () => pool.end(),

@@ -44,13 +44,14 @@ export interface Db extends Queryable {
   /** A transaction as the restricted app role with `app.tenant_id` set, so row-level security binds it. */
   tenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
-   * A tenant transaction of one statement: on Postgres its BEGIN, the prelude, the statement and COMMIT go
-   * out together, one round trip. `fn` may send one statement; a second is refused, since it could not be in
-   * the transaction. The statement commits as it returns: what `fn` does after it (a not-found check) cannot
-   * undo it, so it suits a read, or a write whose result needs no check. Optional so that wrappers may leave
-   * it out (`inTenant` then falls back to `tenant`).
+   * A tenant transaction of the statements `fn` sends as it is called, before its first await: on Postgres
+   * they go out with BEGIN, the prelude and COMMIT, one round trip, and each result is handed over once the
+   * COMMIT has succeeded. A statement sent after that is refused, since the transaction has ended by then.
+   * The statements commit as they return: what `fn` does after them (a not-found check) cannot undo them, so
+   * it suits reads, or writes whose results need no check. Optional so that wrappers may leave it out
+   * (`inTenant` then falls back to `tenant`).
    */
-  tenantStatement?<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  tenantBatch?<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs a statement as the restricted role with no tenant set (used to prove RLS hides everything). */
   unscoped<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
@@ -82,29 +83,30 @@ export function tenantPrelude(tenantId: string): string {
 
 export const UNSCOPED_PRELUDE = `SET LOCAL ROLE ${APP_ROLE}`;
 
-/** `db.tenantStatement` where the database has it, else an ordinary tenant transaction. */
+/** `db.tenantBatch` where the database has it, else an ordinary tenant transaction. */
 export function inTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.tenantStatement ? db.tenantStatement(tenantId, fn) : db.tenant(tenantId, fn);
+  return db.tenantBatch ? db.tenantBatch(tenantId, fn) : db.tenant(tenantId, fn);
 }
 
-/** Guards a one-statement transaction: the first statement is sent (queued or not), a second throws. */
-export function oneStatement(tx: Tx): Tx {
-  let sent = false;
-  const second = () => new Error('a one-statement transaction was given a second statement');
-  const once: Tx['query'] = (sql, params, options) => {
-    if (sent) return Promise.reject(second());
-    sent = true;
-    return tx.query(sql, params, options);
-  };
+/**
+ * Guards a batch transaction (`Db.tenantBatch`): `tx` as it is until `close`, called once the batch has been
+ * sent; a statement after that is refused.
+ */
+export function sentAtOnce(tx: Tx): { tx: Tx; close: () => void } {
+  let open = true;
+  const late = () =>
+    new Error('a statement came after its batch transaction was sent: send them all before the first await');
   return {
-    query: once,
-    exec: async (sql) => {
-      await once(sql);
+    tx: {
+      query: (sql, params, options) => (open ? tx.query(sql, params, options) : Promise.reject(late())),
+      exec: (sql) => (open ? tx.exec(sql) : Promise.reject(late())),
+      queue: (sql, params, options) => {
+        if (!open) throw late();
+        tx.queue(sql, params, options);
+      },
     },
-    queue: (sql, params, options) => {
-      if (sent) throw second();
-      sent = true;
-      tx.queue(sql, params, options);
+    close: () => {
+      open = false;
     },
   };
 }

@@ -3,10 +3,11 @@ import { OfflineChatModel } from '../../src/agent/offline/model.ts';
 import { loadPrompts } from '../../src/agent/prompts.ts';
 import { createTurnRunner } from '../../src/agent/runner.ts';
 import type { Db } from '../../src/db/types.ts';
+import { listConversations } from '../../src/domain/conversations/store.ts';
 import type { Embedder } from '../../src/domain/memory/embedder.ts';
 import { offlineExtractor } from '../../src/domain/memory/extractor-offline.ts';
 import { createLexicalEmbedder } from '../../src/domain/memory/lexical-embedder.ts';
-import { createMemoryService } from '../../src/domain/memory/service.ts';
+import { createMemoryService, type MemorySettings } from '../../src/domain/memory/service.ts';
 import { ensureOwner } from '../../src/domain/tenants.ts';
 import { type ChatRequestBody, type FakeOpenAI, modelSettings, startFakeOpenAI } from '../fakes/openai.ts';
 import { startTestApi, type TestApi, testPhone } from '../support/api.ts';
@@ -233,7 +234,7 @@ describeEachDb('a failing memory never fails a turn', (get) => {
     },
   };
 
-  const runnerWith = (embedder: Embedder, extractor = offlineExtractor) =>
+  const runnerWith = (embedder: Embedder, extractor = offlineExtractor, settings?: Partial<MemorySettings>) =>
     createTurnRunner({
       db,
       model: new OfflineChatModel({}),
@@ -241,7 +242,7 @@ describeEachDb('a failing memory never fails a turn', (get) => {
       prompts: loadPrompts(),
       historyTurns: 5,
       turnTimeoutMs: 30_000,
-      memory: { service: createMemoryService({ db, embedder }), extractor, contextLimit: 5 },
+      memory: { service: createMemoryService({ db, embedder, settings }), extractor, contextLimit: 5 },
     });
 
   describe('', () => {
@@ -250,6 +251,39 @@ describeEachDb('a failing memory never fails a turn', (get) => {
       const turn = await runnerWith(broken)({ principal, channel: 'api', message: 'show my tasks' });
       expect(turn.error).toBeNull();
       expect(turn.actions.map((a) => a.tool)).toEqual(['list_tasks']);
+    });
+
+    it("with the search failing in the database, beside the conversation's reads, the turn still answers in its conversation", async () => {
+      const principal = await ensureOwner(db, '+919100000903', 'Asia/Kolkata');
+      // Not a number where the search's SQL needs one: the database refuses the statement, and with it the
+      // batch it shares with the conversation's reads.
+      const runTurn = runnerWith(createLexicalEmbedder(), offlineExtractor, { exactSearchMax: Number.NaN });
+      const first = await runTurn({
+        principal,
+        channel: 'api',
+        message: 'add task: renew the trade licence',
+      });
+      expect(first.error).toBeNull();
+      expect(first.actions.map((a) => a.tool)).toEqual(['create_task']);
+      const second = await runTurn({
+        principal,
+        channel: 'api',
+        message: 'show my tasks',
+        conversationId: first.conversation_id,
+      });
+      expect(second.error).toBeNull();
+      expect(second.conversation_id).toBe(first.conversation_id);
+      const ctx = { tenantId: principal.tenantId, userId: principal.userId };
+      const page = await listConversations(
+        db,
+        { ...ctx, actor: 'user', via: 'api', timezone: 'Asia/Kolkata' },
+        {
+          page: 1,
+          limit: 10,
+        },
+      );
+      // The first batch's new conversation was rolled back with the search; the retry made the only one.
+      expect(page.items.map((c) => [c.id, c.turn_count])).toEqual([[first.conversation_id, 2]]);
     });
 
     it('with the extractor throwing, the turn still answers', async () => {

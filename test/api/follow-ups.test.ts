@@ -347,6 +347,39 @@ describeEachDb('follow-ups API', (get) => {
     expect((await b.subjects('status=done')).sort()).toEqual(['No outcome', 'Snoozed first']);
   });
 
+  it('completes once under concurrent requests; again with no new outcome changes nothing, with one it records it', async () => {
+    const b = await business(36);
+    const fu = await b.create({ subject: 'Raced' });
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, () => b.call<FollowUp>('POST', `/follow-ups/${fu.id}/done`)),
+    );
+    expect(replies.map((r) => r.status)).toEqual(Array(6).fill(200));
+    expect(new Set(replies.map((r) => r.body.data.completed_at)).size).toBe(1);
+    expect((await b.audit(fu.id)).map((e) => e.action)).toEqual(['follow_up.completed', 'follow_up.created']);
+
+    const again = await b.call<FollowUp>('POST', `/follow-ups/${fu.id}/done`);
+    expect(again.body.data).toEqual(replies[0]?.body.data);
+    const withOutcome = await b.call<FollowUp>('POST', `/follow-ups/${fu.id}/done`, {
+      outcome: 'Paid in cash',
+    });
+    expect(withOutcome.body.data).toMatchObject({
+      status: 'done',
+      outcome: 'Paid in cash',
+      completed_at: replies[0]?.body.data.completed_at,
+    });
+    const sameOutcome = await b.call<FollowUp>('POST', `/follow-ups/${fu.id}/done`, {
+      outcome: 'Paid in cash',
+    });
+    expect(sameOutcome.body.data).toEqual(withOutcome.body.data);
+    const audit = await b.audit(fu.id);
+    expect(audit.map((e) => e.action)).toEqual([
+      'follow_up.completed',
+      'follow_up.completed',
+      'follow_up.created',
+    ]);
+    expect(audit[0]?.before).toMatchObject({ status: 'done', outcome: null });
+  });
+
   it('PATCH changes only the named fields', async () => {
     const b = await business(36);
     const fu = await b.create({ contact_phone: '9845012345', notes: 'first note', channel: 'visit' });

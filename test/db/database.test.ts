@@ -153,16 +153,10 @@ describeEachDb('database', (get, kind) => {
     ).rejects.toThrow('the caller gave up');
     const kept = await db.query<{ id: string }>("SELECT id FROM tasks WHERE id LIKE 'task_q_%' ORDER BY id");
     expect(kept.map((r) => r.id)).toEqual(['task_q_1', 'task_q_2', 'task_q_3']);
-    // A queued write in a one-statement transaction is its statement.
-    const one = db.tenantStatement;
-    if (!one) throw new Error('both databases implement tenantStatement');
-    await one('ten_q', async (tx) => tx.queue(insert('task_q_6')));
-    await expect(
-      one('ten_q', async (tx) => {
-        tx.queue(insert('task_q_7'));
-        await tx.query('SELECT 1');
-      }),
-    ).rejects.toThrow(/second statement/);
+    // A queued write in a batch transaction is one of its statements.
+    const batch = db.tenantBatch;
+    if (!batch) throw new Error('both databases implement tenantBatch');
+    await batch('ten_q', async (tx) => tx.queue(insert('task_q_6')));
     const last = await db.query<{ id: string }>("SELECT id FROM tasks WHERE id = 'task_q_6'");
     expect(last).toEqual([{ id: 'task_q_6' }]);
   });
@@ -212,10 +206,35 @@ describeEachDb('database', (get, kind) => {
     },
   );
 
-  it('a one-statement transaction binds the tenant, commits its write, and keeps nothing of a failure', async () => {
+  it.runIf(kind === 'postgres')(
+    'a batch transaction is one write to the server: BEGIN, its statements and COMMIT',
+    async () => {
+      const { db } = get();
+      const batch = db.tenantBatch;
+      if (!batch) throw new Error('Postgres implements tenantBatch');
+      await db.query("INSERT INTO tenants (id, name) VALUES ('ten_bw', 'B') ON CONFLICT DO NOTHING");
+      await batch('ten_bw', (tx) => tx.query('SELECT 1'));
+      const writes = countSocketWrites();
+      try {
+        await batch('ten_bw', (tx) =>
+          Promise.all([
+            tx.query(
+              "INSERT INTO tasks (id, tenant_id, title, source) VALUES ('task_bw', 'ten_bw', 't', 'api')",
+            ),
+            tx.query('SELECT count(*) FROM tasks'),
+          ]),
+        );
+      } finally {
+        writes.stop();
+      }
+      expect(writes.count).toBe(1);
+    },
+  );
+
+  it('a batch transaction binds the tenant, commits its write, and keeps nothing of a failure', async () => {
     const { db } = get();
-    const one = db.tenantStatement;
-    if (!one) throw new Error('both databases implement tenantStatement');
+    const one = db.tenantBatch;
+    if (!one) throw new Error('both databases implement tenantBatch');
     await db.query(
       "INSERT INTO tenants (id, name) VALUES ('ten_one_a', 'A'), ('ten_one_b', 'B') ON CONFLICT DO NOTHING",
     );
@@ -252,19 +271,40 @@ describeEachDb('database', (get, kind) => {
     expect(owner?.tenant ?? null).toBeNull();
   });
 
-  it('a one-statement transaction refuses a second statement, and one that sends none still ends', async () => {
+  it('a batch transaction runs the statements sent at once, in order and all or none, and refuses a late one', async () => {
     const { db } = get();
-    const one = db.tenantStatement;
-    if (!one) throw new Error('both databases implement tenantStatement');
+    const batch = db.tenantBatch;
+    if (!batch) throw new Error('both databases implement tenantBatch');
     await db.query("INSERT INTO tenants (id, name) VALUES ('ten_one_c', 'C') ON CONFLICT DO NOTHING");
+    const insert = (id: string) =>
+      `INSERT INTO tasks (id, tenant_id, title, source) VALUES ('${id}', 'ten_one_c', 't', 'api') RETURNING id`;
+    const count = "SELECT count(*)::int AS n FROM tasks WHERE id LIKE 'task_c_%'";
+    // Sent together, run in order: the count sees the insert sent before it.
+    const [inserted, counted] = await batch('ten_one_c', (tx) =>
+      Promise.all([tx.query<{ id: string }>(insert('task_c_1')), tx.query<{ n: number }>(count)]),
+    );
+    expect(inserted).toEqual([{ id: 'task_c_1' }]);
+    expect(counted).toEqual([{ n: 1 }]);
+    // One failure keeps nothing of the batch, and no result is handed over.
     await expect(
-      one('ten_one_c', async (tx) => {
+      batch('ten_one_c', (tx) => Promise.all([tx.query(insert('task_c_2')), tx.query('SELECT 1 / 0')])),
+    ).rejects.toThrow(/division by zero/);
+    expect(await db.query(count)).toEqual([{ n: 1 }]);
+    // A statement after the first await would not be in the transaction: refused, and nothing of it runs.
+    await expect(
+      batch('ten_one_c', async (tx) => {
         await tx.query('SELECT 1');
-        await tx.query('SELECT 2');
+        await tx.query(insert('task_c_3'));
       }),
-    ).rejects.toThrow(/second statement/);
-    expect(await one('ten_one_c', async () => 'nothing sent')).toBe('nothing sent');
-    expect(await one('ten_one_c', (tx) => tx.query<{ n: number }>('SELECT 3 AS n'))).toEqual([{ n: 3 }]);
+    ).rejects.toThrow(/after its batch transaction was sent/);
+    await expect(
+      batch('ten_one_c', async (tx) => {
+        await Promise.resolve();
+        tx.queue(insert('task_c_4'));
+      }),
+    ).rejects.toThrow(/after its batch transaction was sent/);
+    expect(await db.query(count)).toEqual([{ n: 1 }]);
+    expect(await batch('ten_one_c', async () => 'nothing sent')).toBe('nothing sent');
   });
 
   it('refuses to update or delete the audit log', async () => {

@@ -24,7 +24,7 @@ import { describeEachDb } from '../support/db.ts';
 // one one-statement tenant transaction (a single round trip on Postgres).
 
 interface Calls {
-  tenantStatement: number;
+  tenantBatch: number;
   statements: number;
   /** Anything else: db.tenant, db.transaction, db.unscoped, a bare db.query or db.exec. */
   other: number;
@@ -32,7 +32,7 @@ interface Calls {
 
 /** The database, counting how each list reaches it; `take()` returns the counts since the last take. */
 function counting(db: Db): { db: Db; take(): Calls } {
-  let calls: Calls = { tenantStatement: 0, statements: 0, other: 0 };
+  let calls: Calls = { tenantBatch: 0, statements: 0, other: 0 };
   const inner = (tx: Tx): Tx => ({
     query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
       calls.statements++;
@@ -51,7 +51,7 @@ function counting(db: Db): { db: Db; take(): Calls } {
     calls.other++;
     return run();
   };
-  const one = db.tenantStatement;
+  const one = db.tenantBatch;
   if (!one) throw new Error('both databases have one-statement transactions');
   return {
     db: {
@@ -61,8 +61,8 @@ function counting(db: Db): { db: Db; take(): Calls } {
       exec: (sql) => other(() => db.exec(sql)),
       transaction: (fn) => other(() => db.transaction((tx) => fn(inner(tx)))),
       tenant: (id, fn) => other(() => db.tenant(id, (tx) => fn(inner(tx)))),
-      tenantStatement: (id, fn) => {
-        calls.tenantStatement++;
+      tenantBatch: (id, fn) => {
+        calls.tenantBatch++;
         return one(id, (tx) => fn(inner(tx)));
       },
       unscoped: (fn) => other(() => db.unscoped((tx) => fn(inner(tx)))),
@@ -70,7 +70,7 @@ function counting(db: Db): { db: Db; take(): Calls } {
     },
     take() {
       const seen = calls;
-      calls = { tenantStatement: 0, statements: 0, other: 0 };
+      calls = { tenantBatch: 0, statements: 0, other: 0 };
       return seen;
     },
   };
@@ -78,7 +78,7 @@ function counting(db: Db): { db: Db; take(): Calls } {
 
 const N = 7;
 const LIMIT = 3;
-const ONE_ROUND_TRIP: Calls = { tenantStatement: 1, statements: 1, other: 0 };
+const ONE_ROUND_TRIP: Calls = { tenantBatch: 1, statements: 1, other: 0 };
 
 interface List {
   /** The ids in list order: all of them, and those the filter keeps (when the list has one). */

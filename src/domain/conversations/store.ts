@@ -1,4 +1,4 @@
-import { type Db, inTenant, PREPARED } from '../../db/types.ts';
+import { type Db, inTenant, PREPARED, type Queryable, type Tx } from '../../db/types.ts';
 import type { Ctx } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -75,47 +75,77 @@ export interface Exchange {
   reply: string;
 }
 
+/** A conversation opened for a turn, with its history and what the caller's own read beside it found. */
+export interface OpenedConversation<B> {
+  conversation: Conversation;
+  history: Exchange[];
+  beside: B;
+}
+
 /**
  * The conversation a message belongs to (the one named, or a new one) and its last `limit` exchanges, oldest
- * first: the history the next turn sees. One statement in one round trip, as a turn's first step.
+ * first: the history the next turn sees. One statement, sent in one round trip with `beside`, the caller's
+ * other first read (a turn's memory search), which must send its statement at once (see `Db.tenantBatch`).
  */
-export async function openConversation(
+export async function openConversation<B = undefined>(
   db: Db,
   ctx: Ctx,
   channel: ConversationChannel,
   id: string | undefined,
   limit: number,
-): Promise<{ conversation: Conversation; history: Exchange[] }> {
-  return inTenant(db, ctx.tenantId, async (tx) => {
-    if (!id) {
-      const [row] = await tx.query<ConversationRow>(
-        `INSERT INTO conversations (id, tenant_id, user_id, channel) VALUES ($1, $2, $3, $4)
-         RETURNING id, channel, turn_count, created_at, updated_at`,
-        [newId('conv'), ctx.tenantId, ctx.userId, channel],
-      );
-      return { conversation: toConversation(row as ConversationRow), history: [] };
-    }
-    const [row] = await tx.query<ConversationRow & { history: [string, string][] }>(
-      `SELECT c.id, c.channel, c.turn_count, c.created_at, c.updated_at,
-         (SELECT coalesce(json_agg(json_build_array(h.user_message, h.reply) ORDER BY h.seq), '[]'::json)
-          FROM (SELECT seq, user_message, reply FROM turns WHERE conversation_id = c.id
-                ORDER BY seq DESC LIMIT $3) h) AS history
-       FROM conversations c WHERE c.id = $1 AND c.user_id = $2`,
-      [id, ctx.userId, limit],
-      PREPARED,
-    );
-    if (!row) throw notFound('conversation', id);
-    return {
-      conversation: toConversation(row),
-      history: row.history.map(([user_message, reply]) => ({ user_message, reply })),
-    };
-  });
+  beside?: (tx: Queryable) => Promise<B>,
+): Promise<OpenedConversation<B | undefined>> {
+  const [opened, found] = await inTenant(db, ctx.tenantId, (tx) =>
+    Promise.all([conversationFor(tx, ctx, channel, id, limit), beside?.(tx)]),
+  );
+  if (!opened) throw notFound('conversation', id ?? '');
+  return { ...opened, beside: found };
 }
 
-/** Appends a turn and counts it on its conversation, in one statement. */
-export async function recordTurn(db: Db, ctx: Ctx, conversationId: string, t: NewTurn): Promise<Turn> {
-  const [row] = await inTenant(db, ctx.tenantId, (tx) =>
-    tx.query<{ id: string; seq: number; created_at: Date }>(
+async function conversationFor(
+  tx: Queryable,
+  ctx: Ctx,
+  channel: ConversationChannel,
+  id: string | undefined,
+  limit: number,
+): Promise<{ conversation: Conversation; history: Exchange[] } | undefined> {
+  if (!id) {
+    const [row] = await tx.query<ConversationRow>(
+      `INSERT INTO conversations (id, tenant_id, user_id, channel) VALUES ($1, $2, $3, $4)
+       RETURNING id, channel, turn_count, created_at, updated_at`,
+      [newId('conv'), ctx.tenantId, ctx.userId, channel],
+    );
+    return { conversation: toConversation(row as ConversationRow), history: [] };
+  }
+  const [row] = await tx.query<ConversationRow & { history: [string, string][] }>(
+    `SELECT c.id, c.channel, c.turn_count, c.created_at, c.updated_at,
+       (SELECT coalesce(json_agg(json_build_array(h.user_message, h.reply) ORDER BY h.seq), '[]'::json)
+        FROM (SELECT seq, user_message, reply FROM turns WHERE conversation_id = c.id
+              ORDER BY seq DESC LIMIT $3) h) AS history
+     FROM conversations c WHERE c.id = $1 AND c.user_id = $2`,
+    [id, ctx.userId, limit],
+    PREPARED,
+  );
+  if (!row) return undefined;
+  return {
+    conversation: toConversation(row),
+    history: row.history.map(([user_message, reply]) => ({ user_message, reply })),
+  };
+}
+
+/**
+ * Appends a turn and counts it on its conversation, in one statement, with `beside` queuing the turn's other
+ * closing writes (its memories' recall count) in the same round trip.
+ */
+export async function recordTurn(
+  db: Db,
+  ctx: Ctx,
+  conversationId: string,
+  t: NewTurn,
+  beside?: (tx: Tx) => void,
+): Promise<Turn> {
+  const [row] = await inTenant(db, ctx.tenantId, (tx) => {
+    const recorded = tx.query<{ id: string; seq: number; created_at: Date }>(
       `WITH counted AS (
          UPDATE conversations SET turn_count = turn_count + 1, updated_at = now() WHERE id = $3
          RETURNING turn_count
@@ -138,8 +168,10 @@ export async function recordTurn(db: Db, ctx: Ctx, conversationId: string, t: Ne
         t.error,
       ],
       PREPARED,
-    ),
-  );
+    );
+    beside?.(tx);
+    return recorded;
+  });
   if (!row) throw notFound('conversation', conversationId);
   return toTurn({
     ...row,

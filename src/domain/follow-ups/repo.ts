@@ -24,10 +24,13 @@ interface FollowUpRow {
   completed_at: Date | null;
 }
 
-// Overdue is derived at read time, never stored, so it cannot go stale.
-const OVERDUE = "(status IN ('pending', 'snoozed') AND due_at < now())";
-const COLUMNS = `id, contact_name, contact_phone, subject, due_at, channel, status, ${OVERDUE} AS overdue, notes, outcome,
-  task_id, source, created_at, updated_at, completed_at`;
+// Overdue is derived at read time, never stored, so it cannot go stale. `t` qualifies the columns ('f.').
+const overdueOf = (t: string) => `(${t}status IN ('pending', 'snoozed') AND ${t}due_at < now())`;
+const OVERDUE = overdueOf('');
+const columnsOf = (t: string) =>
+  `${t}id, ${t}contact_name, ${t}contact_phone, ${t}subject, ${t}due_at, ${t}channel, ${t}status, ${overdueOf(t)} AS overdue,
+  ${t}notes, ${t}outcome, ${t}task_id, ${t}source, ${t}created_at, ${t}updated_at, ${t}completed_at`;
+const COLUMNS = columnsOf('');
 
 const toFollowUp = (r: FollowUpRow): FollowUp => ({
   id: r.id,
@@ -110,6 +113,35 @@ export async function selectOpenFollowUpsLike(
     PREPARED,
   );
   return rows.map(toFollowUp);
+}
+
+/**
+ * Completes a follow-up in one statement: the row is locked and read as it was, and changed unless it was
+ * cancelled, or done already with no new outcome. Null when there is no such follow-up; `after` null when
+ * nothing changed.
+ */
+export async function completeFollowUpRow(
+  tx: Queryable,
+  id: string,
+  outcome: string | null,
+): Promise<{ before: FollowUp; after: FollowUp | null } | null> {
+  const rows = await tx.query<FollowUpRow & { changed: boolean }>(
+    `WITH before AS (SELECT ${COLUMNS} FROM follow_ups WHERE id = $1 FOR UPDATE),
+     done AS (
+       UPDATE follow_ups f SET status = 'done', outcome = coalesce($2::text, b.outcome), updated_at = now(),
+         completed_at = coalesce(f.completed_at, now())
+       FROM before b
+       WHERE f.id = b.id AND b.status <> 'cancelled'
+         AND (b.status <> 'done' OR ($2::text IS NOT NULL AND $2::text IS DISTINCT FROM b.outcome))
+       RETURNING ${columnsOf('f.')}
+     )
+     SELECT false AS changed, before.* FROM before UNION ALL SELECT true, done.* FROM done`,
+    [id, outcome],
+    PREPARED,
+  );
+  const before = rows.find((r) => !r.changed);
+  const after = rows.find((r) => r.changed);
+  return before ? { before: toFollowUp(before), after: after ? toFollowUp(after) : null } : null;
 }
 
 export async function updateFollowUpRow(tx: Queryable, id: string, f: FollowUpFields): Promise<FollowUp> {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type Db, inTenant, type Queryable } from '../../db/types.ts';
+import { type Db, inTenant, type Queryable, type Tx } from '../../db/types.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { auditAndEmit } from '../events.ts';
@@ -9,6 +9,7 @@ import { CANDIDATES, namePatterns, rankByName } from '../lookup.ts';
 import type { Page } from '../pagination.ts';
 import { cancelFollowUpReminder, syncFollowUpReminder } from '../reminders/sync.ts';
 import {
+  completeFollowUpRow,
   deleteFollowUpRow,
   type FollowUpFields,
   findFollowUp,
@@ -26,6 +27,8 @@ import type {
 } from './schema.ts';
 
 const DEFAULT_SNOOZE_MINUTES = 60;
+
+type Action = 'follow_up.updated' | 'follow_up.snoozed' | 'follow_up.completed';
 
 async function assertTask(tx: Queryable, taskId: string | null | undefined): Promise<void> {
   if (!taskId) return;
@@ -100,7 +103,7 @@ async function change(
   db: Db,
   ctx: Ctx,
   id: string,
-  action: 'follow_up.updated' | 'follow_up.snoozed' | 'follow_up.completed',
+  action: Action,
   next: (current: FollowUp) => FollowUpFields | null,
 ): Promise<FollowUp> {
   return db.tenant(ctx.tenantId, async (tx) => {
@@ -110,10 +113,15 @@ async function change(
     if (!fields) return before;
     await assertTask(tx, fields.task_id !== before.task_id ? fields.task_id : null);
     const after = await updateFollowUpRow(tx, id, fields);
-    syncFollowUpReminder(tx, ctx, after);
-    auditAndEmit(tx, ctx, action, { entity: 'follow_up', entityId: id, before, after }, after);
+    recordChange(tx, ctx, action, before, after);
     return after;
   });
+}
+
+/** What follows every change of a follow-up, queued in its transaction: its reminder, audit and event. */
+function recordChange(tx: Tx, ctx: Ctx, action: Action, before: FollowUp, after: FollowUp): void {
+  syncFollowUpReminder(tx, ctx, after);
+  auditAndEmit(tx, ctx, action, { entity: 'follow_up', entityId: after.id, before, after }, after);
 }
 
 const fieldsOf = (f: FollowUp): FollowUpFields => ({
@@ -161,18 +169,26 @@ export function snoozeFollowUp(
   });
 }
 
+/**
+ * Done, with the outcome if one is given; idempotent on a done follow-up with no new outcome, and a cancelled
+ * one is refused. Read and changed in one statement under the row lock (see `completeFollowUpRow`).
+ */
 export function completeFollowUp(
   db: Db,
   ctx: Ctx,
   id: string,
   outcome: string | undefined,
 ): Promise<FollowUp> {
-  return change(db, ctx, id, 'follow_up.completed', (current) => {
-    if (current.status === 'cancelled') {
+  return db.tenant(ctx.tenantId, async (tx) => {
+    const change = await completeFollowUpRow(tx, id, outcome ?? null);
+    if (!change) throw notFound('follow_up', id);
+    const { before, after } = change;
+    if (before.status === 'cancelled') {
       throw new DomainError('conflict', 'follow_up_closed', 'This follow-up was cancelled.');
     }
-    if (current.status === 'done' && (outcome === undefined || outcome === current.outcome)) return null;
-    return { ...fieldsOf(current), status: 'done', outcome: outcome ?? current.outcome };
+    if (!after) return before;
+    recordChange(tx, ctx, 'follow_up.completed', before, after);
+    return after;
   });
 }
 

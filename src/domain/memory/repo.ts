@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/types.ts';
+import type { Queryable, Tx } from '../../db/types.ts';
 import { fetchPage, type Page } from '../pagination.ts';
 import { iso } from '../time.ts';
 import type { Memory, MemoryHit, MemoryKind, MemoryListQuery, MemorySource } from './schema.ts';
@@ -269,9 +269,10 @@ export async function attachTurn(
   );
 }
 
-export async function markRecalled(tx: Queryable, userId: string, ids: string[]): Promise<void> {
+/** Queued: a count for ranking that nobody reads back in the transaction. */
+export function markRecalled(tx: Tx, userId: string, ids: string[]): void {
   if (ids.length === 0) return;
-  await tx.query(
+  tx.queue(
     `UPDATE memories SET recall_count = recall_count + 1, last_recalled_at = now()
      WHERE user_id = $1 AND id = ANY($2::text[])`,
     [userId, ids],

@@ -1,4 +1,4 @@
-import { type Db, inTenant, type Queryable } from '../../db/types.ts';
+import { type Db, inTenant, type Queryable, type Tx } from '../../db/types.ts';
 import { appendAudit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
@@ -252,12 +252,8 @@ export function createMemoryService(deps: {
     });
   }
 
-  /**
-   * Most users take the exact pass, one statement in one round trip. It declines for a user with more
-   * memories than `exactSearchMax`, whose search then goes through the indexes in a transaction of its own.
-   */
-  async function searchIn(ctx: Ctx, userId: string, q: SearchInput, embedding: string) {
-    // Each list is deeper than the page, so fusion has something to fuse.
+  /** Each list is deeper than the page, so fusion has something to fuse. */
+  function hitQuery(userId: string, q: SearchInput, embedding: string) {
     const depth = Math.min(200, Math.max(40, q.limit * 3));
     const ranking: Ranking = {
       rrfK: RRF_K,
@@ -270,13 +266,25 @@ export function createMemoryService(deps: {
       recallBoost: RECALL_BOOST,
       recallsForFullBoost: RECALLS_FOR_FULL_BOOST,
     };
-    const query = { userId, embedding, text: q.q, kind: q.kind ?? null, depth, limit: q.limit, ranking };
-    const hits = await inTenant(db, ctx.tenantId, (tx) => searchExact(tx, query, settings.exactSearchMax));
-    if (hits) return hits;
+    return { userId, embedding, text: q.q, kind: q.kind ?? null, depth, limit: q.limit, ranking };
+  }
+
+  /** The search through the indexes, in a transaction of its own, for a user the exact pass declines. */
+  function searchThroughIndexes(ctx: Ctx, query: ReturnType<typeof hitQuery>) {
     return db.tenant(ctx.tenantId, async (tx) => {
-      await useIterativeScan(tx, depth);
+      await useIterativeScan(tx, query.depth);
       return searchIndexed(tx, query);
     });
+  }
+
+  /**
+   * Most users take the exact pass, one statement in one round trip. It declines for a user with more
+   * memories than `exactSearchMax`, whose search then goes through the indexes.
+   */
+  async function searchIn(ctx: Ctx, userId: string, q: SearchInput, embedding: string) {
+    const query = hitQuery(userId, q, embedding);
+    const hits = await inTenant(db, ctx.tenantId, (tx) => searchExact(tx, query, settings.exactSearchMax));
+    return hits ?? searchThroughIndexes(ctx, query);
   }
 
   const service = {
@@ -324,21 +332,35 @@ export function createMemoryService(deps: {
 
     /** What the agent should have in mind for a message: the search's top hits, counted as recalled. */
     async recall(ctx: Ctx, text: string, limit: number, kind?: MemoryKind): Promise<ScoredHit[]> {
-      const userId = userOf(ctx);
-      if (limit < 1 || !text.trim()) return [];
-      const embedding = await embedOne(text);
-      const hits = await searchIn(ctx, userId, { q: text, limit, kind }, embedding);
+      const search = await service.prepareRecall(ctx, text, limit, kind);
+      if (!search) return [];
+      const hits = await search.finish(await inTenant(db, ctx.tenantId, search.send));
       // A count for ranking, not a record: it need not share the search's transaction.
-      if (hits.length > 0) {
-        await inTenant(db, ctx.tenantId, (tx) =>
+      if (hits.length > 0) await inTenant(db, ctx.tenantId, async (tx) => search.countRecalled(tx, hits));
+      return hits;
+    },
+
+    /**
+     * `recall` in parts, so a turn can send its search beside its other first reads, one round trip for
+     * all: the message is embedded now, outside any transaction; `send` puts the exact search in the
+     * caller's transaction, `finish` turns what it found into the hits (through the indexes, in a
+     * transaction of its own, when the exact pass declined), and `countRecalled` queues the recall count
+     * in a later transaction of the caller's. Undefined when there is nothing to search for.
+     */
+    async prepareRecall(ctx: Ctx, text: string, limit: number, kind?: MemoryKind) {
+      const userId = userOf(ctx);
+      if (limit < 1 || !text.trim()) return undefined;
+      const query = hitQuery(userId, { q: text, limit, kind }, await embedOne(text));
+      return {
+        send: (tx: Queryable) => searchExact(tx, query, settings.exactSearchMax),
+        finish: async (found: ScoredHit[] | null) => found ?? searchThroughIndexes(ctx, query),
+        countRecalled: (tx: Tx, hits: readonly ScoredHit[]) =>
           markRecalled(
             tx,
             userId,
             hits.map((h) => h.id),
           ),
-        );
-      }
-      return hits;
+      };
     },
 
     /**

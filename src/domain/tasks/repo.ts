@@ -23,8 +23,22 @@ interface TaskRow {
   completed_at: Date | null;
 }
 
-const COLUMNS =
-  'id, title, notes, due_date, due_at, priority, status, remind_at, assignee_id, source, created_at, updated_at, completed_at';
+const COLUMN_NAMES = [
+  'id',
+  'title',
+  'notes',
+  'due_date',
+  'due_at',
+  'priority',
+  'status',
+  'remind_at',
+  'assignee_id',
+  'source',
+  'created_at',
+  'updated_at',
+  'completed_at',
+];
+const COLUMNS = COLUMN_NAMES.join(', ');
 
 export const toTask = (r: TaskRow): Task => ({
   id: r.id,
@@ -119,6 +133,30 @@ export async function updateTaskRow(tx: Queryable, id: string, f: TaskFields): P
     PREPARED,
   );
   return toTask(r as TaskRow);
+}
+
+/**
+ * Completes a task if it is open, in one statement: the row is locked and read as it was, and changed only
+ * if open. Null when there is no such task; `after` null when it was not open (done or cancelled).
+ */
+export async function completeOpenTaskRow(
+  tx: Queryable,
+  id: string,
+): Promise<{ before: Task; after: Task | null } | null> {
+  const rows = await tx.query<TaskRow & { changed: boolean }>(
+    `WITH before AS (SELECT ${COLUMNS} FROM tasks WHERE id = $1 FOR UPDATE),
+     done AS (
+       UPDATE tasks t SET status = 'done', updated_at = now(), completed_at = coalesce(t.completed_at, now())
+       FROM before b WHERE t.id = b.id AND b.status = 'open'
+       RETURNING ${COLUMN_NAMES.map((c) => `t.${c}`).join(', ')}
+     )
+     SELECT false AS changed, before.* FROM before UNION ALL SELECT true, done.* FROM done`,
+    [id],
+    PREPARED,
+  );
+  const before = rows.find((r) => !r.changed);
+  const after = rows.find((r) => r.changed);
+  return before ? { before: toTask(before), after: after ? toTask(after) : null } : null;
 }
 
 export async function deleteTaskRow(tx: Queryable, id: string): Promise<void> {

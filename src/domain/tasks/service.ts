@@ -12,6 +12,7 @@ import type { Page } from '../pagination.ts';
 import { cancelTaskReminder, syncTaskReminder } from '../reminders/sync.ts';
 import { localDate } from '../time.ts';
 import {
+  completeOpenTaskRow,
   deleteTaskRow,
   findTask,
   insertTask,
@@ -113,13 +114,18 @@ async function applyUpdate(tx: Tx, ctx: Ctx, before: Task, patch: TaskUpdate): P
   };
   const fields = dueMoved ? withDueDate({ ...merged, due_date: null }, ctx.timezone) : merged;
   const after = await updateTaskRow(tx, before.id, fields);
+  recordChange(tx, ctx, before, after);
+  return after;
+}
+
+/** What follows every change of a task, queued in its transaction: its reminder, audit, event and notice. */
+function recordChange(tx: Tx, ctx: Ctx, before: Task, after: Task): void {
   const completed = before.status !== 'done' && after.status === 'done';
   const change = { entity: 'task', entityId: before.id, before, after };
   syncTaskReminder(tx, ctx, after);
   if (completed) auditAndEmit(tx, ctx, 'task.completed', change, after);
   else appendAudit(tx, ctx, { action: 'task.updated', ...change });
   noteAssignment(tx, ctx, before, after);
-  return after;
 }
 
 /**
@@ -135,21 +141,23 @@ export async function unassignOpenTasks(tx: Tx, ctx: Ctx, userId: string): Promi
 
 /**
  * Idempotent on a done task; a cancelled one is refused. The status is read under the row lock in the same
- * transaction as the change, so a concurrent cancel or complete cannot slip between the check and the write.
+ * statement as the change, so a concurrent cancel or complete cannot slip between the check and the write.
  */
 export async function completeTask(db: Db, ctx: Ctx, id: string): Promise<Task> {
   return db.tenant(ctx.tenantId, async (tx) => {
-    const current = await findTask(tx, id, true);
-    if (!current) throw notFound('task', id);
-    if (current.status === 'done') return current;
-    if (current.status === 'cancelled') {
+    const change = await completeOpenTaskRow(tx, id);
+    if (!change) throw notFound('task', id);
+    const { before, after } = change;
+    if (before.status === 'cancelled') {
       throw new DomainError(
         'conflict',
         'task_cancelled',
         'This task was cancelled; reopen it before completing it.',
       );
     }
-    return applyUpdate(tx, ctx, current, { status: 'done' });
+    if (!after) return before;
+    recordChange(tx, ctx, before, after);
+    return after;
   });
 }
 
