@@ -7,14 +7,23 @@ interface Joined {
 }
 
 const joined = new AsyncLocalStorage<Joined>();
+let running = 0;
 
 /**
  * Runs `fn` so that every tenant transaction it opens through a `joinable` db is `tx` itself: what `fn`
  * writes commits or rolls back with what the caller writes in `tx` (an idempotency key and its saved
  * answer, together with the write the answer describes).
  */
-export const joinTransaction = <T>(tenantId: string, tx: Tx, fn: () => Promise<T>): Promise<T> =>
-  joined.run({ tenantId, tx }, fn);
+export async function joinTransaction<T>(tenantId: string, tx: Tx, fn: () => Promise<T>): Promise<T> {
+  running++;
+  try {
+    return await joined.run({ tenantId, tx }, fn);
+  } finally {
+    // While enabled, the storage puts a hook on every promise of the process (Node 20), chat turns' too:
+    // it is on only while a joined transaction runs.
+    if (--running === 0) joined.disable();
+  }
+}
 
 function current(tenantId?: string): Tx | undefined {
   const j = joined.getStore();
