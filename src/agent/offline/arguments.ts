@@ -4,6 +4,7 @@ import { assignmentIntent, DUTY, HAND_OVER_NOW, takeAssignee } from './assign.ts
 import { briefingArgs } from './briefing.ts';
 import { type DateContext, resolveWhen, takeSpan, takeWhen, tomorrowAt } from './dates.ts';
 import {
+  contactAndMessage,
   contactAndSubject,
   FOLLOW_UP_NOUN,
   PLAN_NOUN,
@@ -22,6 +23,7 @@ import {
   CHECK_VERB,
   COLLECT_FROM_EN,
   COLLECT_VERB,
+  DISCUSS_VERB,
   DISCUSS_WITH,
   isQuestion,
   notYetDone,
@@ -29,6 +31,7 @@ import {
   saysDone,
   TALK_VERB,
   TELL_VERB,
+  toldWho,
 } from './intents.ts';
 import {
   alt,
@@ -232,17 +235,28 @@ function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   takePhoneLabels(u);
   // "Joseph sir asked for a call back": the asking goes, the call stays the channel;
   // "discuss the rates with Mr Shah": the verb goes, the rates are the subject
-  for (const m of [...u.find(CALLBACK_ASKED), ...u.find(DISCUSS_WITH)]) u.use(m.from, m.from + 1, 'cue');
+  for (const m of u.find(CALLBACK_ASKED)) u.use(m.from, m.from + 1, 'cue');
+  for (const m of u.find(DISCUSS_WITH))
+    u.useMatch(
+      u.find(DISCUSS_VERB).find((v) => v.from === m.from),
+      'cue',
+    );
   const channel = takeChannel(u);
   takeReach(u);
   takePriority(u); // follow-ups carry no priority; keep the word out of the subject
+  // "tell Mrs Kapoor (that) her order is ready", "remind Mr Shah that …": who is told, then what (before the
+  // cues, which take "remind")
+  const told = toldWho(u);
+  for (const cue of told?.cues ?? []) u.useMatch(cue, 'cue');
   for (const p of FOLLOW_UP_CUES) u.takeAll(p, 'cue');
   u.takeAll(FOLLOW_UP_NOUN, 'noun');
   // "collect the payment from Mehta ji": the verb goes, the money is the subject, the payer the contact
   const collect = u.find(COLLECT_FROM_EN);
   const starts = new Set(collect.map((m) => m.from));
   for (const verb of u.find(COLLECT_VERB)) if (starts.has(verb.from)) u.useMatch(verb, 'cue');
-  const { contact, subject } = contactAndSubject(u, collect.length > 0);
+  const { contact, subject } = told
+    ? contactAndMessage(u, told.from, told.to)
+    : contactAndSubject(u, collect.length > 0);
   const phone = u.tokens.find((t) => t.phone);
   const who = contact ?? phone?.raw;
   if (!who && !subject) return null;

@@ -1,5 +1,6 @@
 import type { FollowUpChannel } from '../../domain/follow-ups/schema.ts';
 import { HONORIFICS, isHonorific } from '../../domain/honorifics.ts';
+import { LONE_OPENERS, OPENERS } from '../../domain/memory/extractor-offline.ts';
 import type { Priority } from '../../domain/tasks/schema.ts';
 import {
   alt,
@@ -170,6 +171,31 @@ export function greetingLength(u: Utterance): number {
     run.some((w) => STRONG_GREETINGS.has(w)) ||
     /(?:^|\s)(?:good (?:morning|afternoon|evening|night)|ram ram|take care)(?:\s|$)/.test(run.join(' '));
   return greets ? n : 0;
+}
+
+const ANY_OPENER = alt([...OPENERS, ...LONE_OPENERS]);
+const OPENER_RUN = new RegExp(`^${ANY_OPENER}(?: ${ANY_OPENER})*$`);
+const LONE_OPENER_END = new RegExp(`(?:^| )${alt(LONE_OPENERS)}$`);
+/** The most words an opening runs to: "ok one more thing,", "acha bhai sun,". */
+const MAX_OPENING = 6;
+
+/**
+ * How many tokens from `from` only open the message: "ok one thing, …", "acha sun, …", "one more thing -
+ * …", up to a clause break, or "btw …" with none (0 if none). Set aside like a greeting, they are no part of
+ * a title, a name or a fact.
+ */
+export function openerLength(u: Utterance, from = 0): number {
+  let n = 0;
+  for (let i = from; i < Math.min(u.length - 1, from + MAX_OPENING); i++) {
+    const run = u.tokens
+      .slice(from, i + 1)
+      .map((t) => t.norm)
+      .join(' ');
+    const opens = OPENER_RUN.test(run);
+    if (opens && (u.tokens[i]?.breakAfter || LONE_OPENER_END.test(run))) n = i + 1 - from;
+    else if (u.tokens[i]?.breakAfter) break;
+  }
+  return n;
 }
 
 // ---- phrases left over ----
@@ -394,6 +420,23 @@ export const readsAsName = (u: Utterance, i: number) => isCapitalised(u, i) || i
 const namesSomeone = (u: Utterance, indexes: readonly number[]) =>
   indexes.some((i) => HONORIFICS.has(u.normOf(i))) ||
   indexes.some((i) => i > 0 && /^\p{Lu}/u.test(u.tokens[i]?.raw ?? ''));
+
+const SAID_LEADING = new Set([...REF_LEADING, ...TOPIC_MARKERS]);
+
+/**
+ * "tell Mrs Kapoor (that) her order is ready", "let Dr Rao know about the reports": who is told, the words
+ * from `from` to `to`, and what, the free words after them as said, without the "that" or "about" opening
+ * them ("need to" before the telling is neither).
+ */
+export function contactAndMessage(
+  u: Utterance,
+  from: number,
+  to: number,
+): { contact?: string; subject?: string } {
+  const contact = u.raw(u.freeIndexes(from, to));
+  const said = trimEdges(u, u.freeIndexes(to), SAID_LEADING, FOLLOW_UP_TRAILING);
+  return { contact: contact || undefined, subject: u.raw(said) || undefined };
+}
 
 /**
  * Splits what is left of a follow-up message into who and what. English marks them with prepositions

@@ -8,6 +8,7 @@ import {
   greetingLength,
   mentionsPriority,
   mentionsReach,
+  openerLength,
   PLAN_NOUN,
   readsAsName,
   TASK_NOUN,
@@ -44,6 +45,7 @@ import {
   PAST_OPENERS,
   PAST_TENSE,
   PHONE_BEFORE,
+  PLACES,
   PRIORITY_HIGH,
   PRIORITY_URGENT,
   QUESTION_LEAD_INS,
@@ -58,8 +60,10 @@ import {
   STATUS_DONE,
   STATUS_OPEN,
   STILL_TO_DO,
+  TAKE_AWAY,
   TALKS,
   TELL_ME,
+  TELLS,
   TOPIC_MARKERS,
   WHEN_OVERDUE,
   WHEN_THIS_WEEK,
@@ -149,6 +153,9 @@ export const PATTERNS = {
   all: words(alt(ALL_WORDS)),
 };
 
+/** "can you …", "could you please …": a request asked as a question. */
+const ASKS_TO_DO = words('^\\s*(?:(?:please|pls|kindly)\\s+)?(?:can|could|will|would)\\s+you');
+
 /** Words that can stand around the noun in a bare list request ("my overdue tasks for today"). */
 const LIST_FILLERS = new Set([
   'my',
@@ -182,8 +189,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   if (greeting === u.length || (greeting > 0 && everyWord(u, (w) => GREETING_WORDS.has(w)))) {
     return { kind: 'greeting' };
   }
-  // "hi, remind me …": the greeting is not part of the request
-  u.use(0, greeting, 'filler');
+  // "hi, remind me …", "acha sun, kal …": the greeting and the opener are not part of the request
+  u.use(0, greeting + openerLength(u, greeting), 'filler');
 
   // "send my briefing at 7", "briefing band karo": the briefing's settings, before "briefing" means my day
   const briefing = briefingIntent(u, ctx);
@@ -214,6 +221,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     (has(PATTERNS.businessNumbers) || (question && asksWhatPartyOwes(u.norm))) &&
     !taskNoun &&
     !followUpNoun &&
+    !passesWordOn(u) &&
     !has(PATTERNS.strongCreate) &&
     !(when && (has(MOVE_IT) || has(MOVED) || (!question && retractedWhen(u, ctx) !== null))) &&
     !(!question && (has(PATTERNS.followUpDone) || has(PAID_TO)))
@@ -239,12 +247,18 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     return tool('create_follow_up');
   }
 
+  // "can you tell Mrs Kapoor her order is ready?", "could you call Mr Shah about the rates?": a request,
+  // asked as a question
+  const request = !question || u.has(ASKS_TO_DO);
+  // "tell Mrs Kapoor that her order is ready", "let Mr Shah know about the delay": what to tell them may
+  // be a state or a change, which reports nothing done and moves nothing
+  if (request && toldWho(u)) return tool('create_follow_up');
   // "Gupta sahab ka payment lena hai friday tak", "Rajesh bhaiya ko yaad dilana ki …", "Mr Gill se baat
   // karni hai", "ask Nandini madam about the GST number": someone to reach, not a thing to do alone
   // (unless a task is being moved: "Jain se cheque lena saturday ko kar dena")
   const movesTask =
     has(PATTERNS.reschedule) || has(PATTERNS.notNow) || retractedWhen(u, ctx) !== null || setsTime(u, ctx);
-  if (!question && !movesTask && reachesSomeone(u, ctx, isDone)) return tool('create_follow_up');
+  if (request && !movesTask && reachesSomeone(u, ctx, isDone)) return tool('create_follow_up');
 
   // "Ramesh ko 98450 12345 pe kal call karna", "Sharma ji ko kal call karna payment ke liye": a call or
   // message to someone at a number, or (in Hinglish) about something, is a follow-up, the one thing that
@@ -276,7 +290,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   if ((taskNoun && isBareList(u, TASK_NOUN)) || (planNoun && isBareList(u, PLAN_NOUN)))
     return tool('list_tasks');
   if (isDone) return tool('complete_task');
-  if (has(PATTERNS.delete)) return tool('delete_task');
+  if (has(PATTERNS.delete)) return tool(takesAway(u, ctx) ? 'create_task' : 'delete_task');
   const priority = mentionsPriority(u);
   if ((movesTask || (taskNoun && has(PATTERNS.doIt))) && (when || priority)) {
     return tool('update_task');
@@ -320,16 +334,31 @@ const REMINDER_SENT = 'reminder\\s+(?:bhejna|bhejni|bhejo|bhej do|bhej dena|dena
 export const REMIND_THEM = words(
   `ko\\s+(?:(?:\\S+\\s+){1,3}(?:ke liye|ke baare mein|ke baare me|ke bare mein)\\s+)?(?:yaad\\s+${REMIND_VERB}|${REMIND_EN_VERB}|${REMINDER_SENT})`,
 );
-/** "yaad dilana Rajesh bhai ko ki …": the same, the name after ("… ko call karna" would be my call). */
-const REMIND_THEM_AFTER = words(`yaad\\s+${REMIND_VERB}\\s+(?:\\S+\\s+){1,3}?ko\\s+ki`);
+/**
+ * "yaad dilana Rajesh bhai ko ki …", "remind karna Sharma ji ko ki …": the same, the name after (its first
+ * word captured; "… ko call karna" would be my call).
+ */
+const REMIND_THEM_AFTER = words(
+  `(?:yaad\\s+${REMIND_VERB}|${REMIND_EN_VERB})\\s+(\\S+)\\s+(?:\\S+\\s+){0,2}?ko\\s+ki`,
+);
 /** Asking and telling them: "puchna", "bolna", "batana". */
 const ASK_VERBS = 'puchna|poochna|puchhna|puch lena|pooch lena|puchh lena';
-const TELL_VERBS = 'bolna|bol dena|batana|bata dena|kehna|kahna';
-/** Checking something with them: "Dr Fernandes se results check karna hai", "Rao ji se rate confirm kar lena". */
-const CHECK_VERBS = '(?:check|confirm)\\s+(?:karna|karni|karne|kar lena|kar lo|karo)';
+const TELL_VERBS =
+  'bolna|bol dena|batana|bata dena|bata do|bata dijiye|kehna|kahna|inform karna|inform kar dena|inform kar do|inform karo';
+/**
+ * Checking or settling something with them: "Dr Fernandes se results check karna hai", "Rao ji se rate
+ * confirm kar lena", "Shah ji se rates pakka karne hain".
+ */
+const CHECK_VERBS =
+  '(?:check|confirm|pakka|final|verify)\\s+(?:karna|karni|karne|kar lena|kar lo|karo|karwana|karwa lena)';
 const SAY_VERB = `${ASK_VERBS}|${TELL_VERBS}|${CHECK_VERBS}`;
-/** "Rekha bhabhi ko bolna ki kapda le aaye": a message to pass on to them, after who. */
-const TELL_THEM = words(`ko\\s+(?:${TELL_VERBS})\\s+(?:hai\\s+)?ki`);
+/**
+ * "Rekha bhabhi ko bolna ki kapda le aaye", "Sharma ji ko 98450 12345 pe bata do ki …": a message to pass on
+ * to them, after who (and maybe where to reach them).
+ */
+const TELL_THEM = words(`ko\\s+(?:(?:\\S+\\s+)?(?:pe|par)\\s+)?(?:${TELL_VERBS})\\s+(?:hai\\s+)?ki`);
+/** "bata dena Kapoor ji ko ki order ready hai": the same, who after the verb (their first word captured). */
+const TELL_THEM_AFTER = words(`(?:${TELL_VERBS})\\s+(\\S+)\\s+(?:\\S+\\s+){0,2}?ko\\s+ki`);
 /** "… bolna ki bill bhej diya": the telling, not what is told. */
 export const TELL_VERB = words(TELL_VERBS);
 /** The verbs of a talk or a question to have with someone: "baat karni hai", "puchna hai". */
@@ -351,15 +380,23 @@ const CALL_AND_SAY = words(
 );
 /** "Mr Gill se baat karni hai", "Joshi madam se sample ke baare mein puchna hai": a talk, after who. */
 const TALK_TO = words(`se\\s+(?:\\S+\\s+){0,5}?(?:${TALK_VERB.source})`);
-/** "Dr Fernandes se results check karna hai": a check with someone, after who (not "register se check karna"). */
-const CHECK_WITH = words(`se\\s+(?:\\S+\\s+){0,5}?(?:${CHECK_VERBS})`);
+/**
+ * "Dr Fernandes se results check karna hai", "Shah ji ke saath rates confirm karne hain": a check with
+ * someone, after who (not "register se check karna").
+ */
+const CHECK_WITH = words(`(?:se|ke saath|ke sath)\\s+(?:\\S+\\s+){0,5}?(?:${CHECK_VERBS})`);
 /**
  * "talk to Iyer sir about the AMC", "speak with Anil re the lease": a talk, before who (a person must
  * follow: not "talk to me", nor "talk to the bank").
  */
 const TALK_TO_EN = words(alt(TALKS));
-/** "discuss the rates with Mr Shah": the same talk, what about said first. */
-export const DISCUSS_WITH = words('discuss(?:\\s+\\S+){0,4}?\\s+with');
+/**
+ * "discuss the rates with Mr Shah", "confirm the order with Rao ji", "finalise the design with Mrs Iyer": a
+ * talk or a check, what about said first.
+ */
+const DISCUSS_VERBS = 'discuss|confirm|finali[sz]e|clarify|settle|sort out|verify';
+export const DISCUSS_VERB = words(DISCUSS_VERBS);
+export const DISCUSS_WITH = words(`(?:${DISCUSS_VERBS})(?:\\s+\\S+){0,4}?\\s+with`);
 /**
  * "ask Nandini madam about the GST number", "remind Anand bhai about the bill", "ask Mr Sen whether the
  * stock reached", "remind me to ask Mr Ali about the rent", "need to ask …" (not "ask Priya to …" nor
@@ -400,6 +437,69 @@ function reachWithPurpose(probe: Utterance): Match | undefined {
   });
 }
 
+const TELL_EN = words(alt(TELLS));
+/** "let Dr Rao know (that) …": a telling too, who between the words. */
+const LET = words('let');
+const KNOW = words('know');
+/** What may stand between who is told and what: "that", "about", "ki". */
+const TOLD_WHAT = new Set([...TOPIC_MARKERS, 'that', 'ki']);
+
+/** Who is told something (tokens `from` to `to`), and the words that say to tell them. */
+export interface Told {
+  cues: Match[];
+  from: number;
+  to: number;
+}
+
+/**
+ * A message to pass on, in English, who after the verb: "tell Mrs Kapoor that her order is ready", "inform
+ * Sharma ji about the delay", "let Dr Rao know the reports are in", "tell kapoor ji her order is ready". Who
+ * must read as a person, or be followed by a topic, and something must be left to tell: "tell me …", "let me
+ * know", "inform the bank …" tell no one ("tell Ravi to …", work handed over, is assign.ts's).
+ */
+export function toldWho(u: Utterance): Told | undefined {
+  const someone = (who: number[], marker?: number) =>
+    who.length > 0 &&
+    !NOT_THEM.has(u.normOf(who[0] ?? -1)) &&
+    (TOPIC.has(u.normOf(marker ?? -1)) || who.some((i) => readsAsName(u, i)));
+  const saysMore = (to: number) => u.freeIndexes(to).length > 0;
+  for (const cue of u.find(TELL_EN)) {
+    // "remind karna Sharma ji ko ki …": the English verb said the Hinglish way, whom with "ko" (see
+    // REMIND_THEM_AFTER, TELL_THEM_AFTER)
+    if (u.normOf(cue.to).startsWith('kar')) continue;
+    const after = u.freeIndexes(cue.to).slice(0, MAX_NAME_WORDS + 1);
+    const at = after.findIndex((i) => TOLD_WHAT.has(u.normOf(i)));
+    const who = at > 0 ? after.slice(0, at) : nameRun(u, after);
+    const to = (who.at(-1) ?? -1) + 1;
+    if (someone(who, after[at]) && saysMore(to)) return { cues: [cue], from: who[0] ?? to, to };
+  }
+  for (const know of u.find(KNOW)) {
+    const cue = u.find(LET).findLast((m) => m.to < know.from);
+    const who = cue ? u.freeIndexes(cue.to, know.from) : [];
+    if (cue && who.length <= MAX_NAME_WORDS && someone(who) && saysMore(know.to)) {
+      return { cues: [cue, know], from: cue.to, to: know.from };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The words opening `indexes` that spell a name, one after another in a clause: capitalised or an
+ * honorific ("Mrs Kapoor"), or a name typed in lower case before an honorific ("kapoor ji"); not a
+ * possessive ("tell Ramesh's number" asks for it).
+ */
+function nameRun(u: Utterance, indexes: readonly number[]): number[] {
+  const run: number[] = [];
+  for (const i of indexes) {
+    const prev = run.at(-1);
+    if (prev !== undefined && (i !== prev + 1 || u.tokens[prev]?.breakAfter)) break;
+    if (!readsAsName(u, i) && !isHonorific(u.normOf(i + 1))) break;
+    if (/'s$/.test(u.tokens[i]?.raw ?? '')) break;
+    run.push(i);
+  }
+  return run;
+}
+
 /**
  * Someone to reach about something, with no "follow up" said: money to collect from them, a reminder for
  * them (not "me"), a talk to have with them, a question to ask them, or a call or message with a purpose.
@@ -415,8 +515,9 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
   // a name (any word but "me" or "us") stands right before the postposition at `i`, or before their
   // number there ("Kamla aunty 99887 76655 ko …"); before a ka/ki/ke, one that reads as a person ("Mehta
   // uncle ka cheque", not "dukaan ka rent")
+  const nameEnd = (i: number) => (probe.tokens[i - 1]?.phone ? i - 1 : i);
   const namedBefore = (i: number) => {
-    const at = probe.tokens[i - 1]?.phone ? i - 1 : i;
+    const at = nameEnd(i);
     return at > 0 && probe.isFree(at - 1) && !NOT_THEM.has(probe.normOf(at - 1));
   };
   // a person right after `i`: an honorific or a capital ("talk to Iyer sir", "speak with Anil")
@@ -426,8 +527,12 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
     (isHonorific(probe.normOf(i)) ||
       isHonorific(probe.normOf(i + 1)) ||
       /^\p{Lu}/u.test(probe.tokens[i]?.raw ?? ''));
-  const personBefore = (i: number) =>
-    namedBefore(i) && (isHonorific(probe.normOf(i - 1)) || /^\p{Lu}/u.test(probe.tokens[i - 1]?.raw ?? ''));
+  const personBefore = (i: number) => {
+    const last = nameEnd(i) - 1;
+    return (
+      namedBefore(i) && (isHonorific(probe.normOf(last)) || /^\p{Lu}/u.test(probe.tokens[last]?.raw ?? ''))
+    );
+  };
   if (probe.has(ASK_ABOUT) || probe.find(CALL_AND_SAY).some((m) => namedBefore(m.from))) return true;
   // a reach that opens the message is a request, whatever its purpose says ("message Mrs Rego that the
   // curtains are ready"); one further in may be a report ("Ramesh ko call kar diya about the rent")
@@ -439,9 +544,10 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
   if (!reminder && probe.find(CHECK_WITH).some((m) => personBefore(m.from))) return true;
   // what to tell them may be a state ("bolna ki frame ready hai"): it reports nothing done
   if (probe.find(TELL_THEM).some((m) => namedBefore(m.from))) return true;
+  if (probe.find(TELL_THEM_AFTER).some((m) => !NOT_THEM.has(m.groups[0] ?? ''))) return true;
   if (isDone) return false;
   if (probe.find(REMIND_THEM).some((m) => namedBefore(m.from))) return true;
-  if (probe.find(REMIND_THEM_AFTER).some((m) => !NOT_THEM.has(probe.normOf(m.from + 2)))) return true;
+  if (probe.find(REMIND_THEM_AFTER).some((m) => !NOT_THEM.has(m.groups[0] ?? ''))) return true;
   // money said before any reminder cue: "Pappu bhaiya ka 8k payment lena hai, parso 5 baje yaad dilana"
   const owed = (m: Match) => !reminder || reminder.from > m.from;
   const collects =
@@ -457,6 +563,12 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
     probe.find(DISCUSS_WITH).some((m) => namedAfter(m.to))
   );
 }
+
+/**
+ * A message to pass on to someone, whatever numbers it names: "tell Mr Shah that his balance is pending",
+ * "Mehta ji ko bolna ki balance payment bhej de".
+ */
+const passesWordOn = (u: Utterance) => toldWho(u) !== undefined || u.has(TELL_THEM) || u.has(TELL_THEM_AFTER);
 
 /**
  * A number given for someone named, in the request's sentence: "remind me to call Harish on 98450 12345",
@@ -544,6 +656,32 @@ function saysAll(u: Utterance): boolean {
     const acted = cue.some((p) => u.find(p).some((c) => c.from === next));
     return next >= u.length || acted || u.has(TASK_NOUN) || u.has(FOLLOW_UP_NOUN);
   });
+}
+
+const TAKE_AWAY_VERBS: ReadonlySet<string> = new Set(TAKE_AWAY);
+/** Where a thing is taken from or left: "at Shetty anna's shop", "from the godown", "drop off", "godown se". */
+const PLACE = words(`at|from|outside|inside|near|behind|off|${alt(PLACES)}\\s+(?:se|pe|par|mein|me|ke)`);
+/** Words tying a day to a thing, not to doing it: "kal ka order", "kal wala meeting". */
+const WHICH_ONE = new Set(['ka', 'ki', 'ke', 'wala', 'wali', 'wale']);
+
+/**
+ * A delete verb that takes a thing away, used for a chore: "remove the old signboard at Shetty anna's shop
+ * on saturday", "drop the samples at Dr Rao's clinic tomorrow", "godown se purana maal hata do". A day, a
+ * time or a place is said with it, and no task is named as one ("remove the AC task", "rent wala reminder
+ * hata do"), nor by its day ("remove tomorrow's delivery", "kal ka order hata do").
+ */
+function takesAway(u: Utterance, ctx: DateContext): boolean {
+  if (!u.find(PATTERNS.delete).every((m) => TAKE_AWAY_VERBS.has(m.text))) return false;
+  if (u.has(TASK_NOUN) || u.has(FOLLOW_UP_NOUN) || u.has(PLAN_NOUN)) return false;
+  const probe = u.copy();
+  const when = takeWhen(probe, ctx) !== null;
+  const namesWhich = probe.tokens.some(
+    (t, i) =>
+      probe.usedAs(i) === 'when' &&
+      (/'s$/.test(t.raw) || WHICH_ONE.has(t.norm) || WHICH_ONE.has(probe.normOf(i + 1))),
+  );
+  if (namesWhich) return false;
+  return when || probe.has(PLACE);
 }
 
 /**

@@ -12,8 +12,33 @@ export const alt = (entries: readonly string[]): string =>
 /** Whole-token matcher over the normalised text (tokens are separated by single spaces). */
 export const words = (source: string): RegExp => new RegExp(`(?<=^|\\s)(?:${source})(?=\\s|$)`, 'g');
 
+/**
+ * Hindi weekdays as owners type them, "-war", "-waar" or "-vaar" after the day's stem ("somwar", "mangalvaar")
+ * or after a stem of its own ("shukarwar", "shukarvar"), folded to the "-var" of WEEKDAYS.
+ */
+const WEEKDAY_SPELLINGS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries({
+    som: 'som',
+    mangal: 'mangal',
+    budh: 'budh',
+    guru: 'guru',
+    veer: 'veer',
+    brihaspati: 'brihaspati',
+    shukra: 'shukra',
+    shukar: 'shukra',
+    shani: 'shani',
+    ravi: 'ravi',
+  }).flatMap(([typed, stem]) =>
+    ['war', 'waar', 'vaar', ...(typed === stem ? [] : ['var'])].map((end) => [
+      `${typed}${end}`,
+      `${stem}var`,
+    ]),
+  ),
+);
+
 /** One-word spellings folded to the form the rest of the lexicon uses. */
 export const SPELLING: Readonly<Record<string, string>> = {
+  ...WEEKDAY_SPELLINGS,
   // English shorthand
   tmrw: 'tomorrow',
   tmr: 'tomorrow',
@@ -153,13 +178,6 @@ export const SPELLING: Readonly<Record<string, string>> = {
   btao: 'batao',
   bataao: 'batao',
   bare: 'baare',
-  somwar: 'somvar',
-  mangalwar: 'mangalvar',
-  budhwar: 'budhvar',
-  guruwar: 'guruvar',
-  shukrawar: 'shukravar',
-  shaniwar: 'shanivar',
-  raviwar: 'ravivar',
   itwar: 'ravivar',
   itvaar: 'ravivar',
   itwaar: 'ravivar',
@@ -417,6 +435,12 @@ export const PRIORITY_URGENT = [
 ];
 export const PRIORITY_HIGH = ['important', 'very important', 'imp', 'high priority', 'priority high'];
 
+/** Places a thing is at or an errand goes to: "Gupta ji ki dukaan", "godown se". */
+export const PLACES = [
+  ...['ghar', 'dukaan', 'dukan', 'office', 'shop', 'godown', 'factory', 'site', 'clinic', 'showroom'],
+  ...['store', 'warehouse', 'counter', 'gate', 'deewar', 'diwar', 'wall', 'bahar', 'andar', 'upar'],
+];
+
 // ---- follow-up channels ----
 export const CHANNELS = {
   call: ['call', 'phone', 'ring', 'calling', 'callback'],
@@ -432,7 +456,7 @@ export const CHANNELS = {
     'milkar',
     'mil kar',
     // "Ramesh ke ghar jaake", "Gupta ji ki dukaan pe jaake": going to their place
-    '(?:ke|ki) (?:ghar|dukaan|dukan|office|shop|godown|factory|site)(?: (?:pe|par))? (?:jaake|jakar|jaakar|ja ke|ja kar|jaana|jana)',
+    `(?:ke|ki) ${alt(PLACES)}(?: (?:pe|par))? (?:jaake|jakar|jaakar|ja ke|ja kar|jaana|jana)`,
     'jaake',
     'jaakar',
     'jakar',
@@ -445,6 +469,11 @@ export const CHANNELS = {
 export const CHANNEL_BEFORE = ['on', 'via', 'by', 'over', 'to', 'send a', 'drop a', 'give a', 'shoot a'];
 /** A talk, before who: "talk to Iyer sir", "speak with Anil". */
 export const TALKS = ['talk to', 'talk with', 'speak to', 'speak with'];
+/**
+ * Passing word on, before who: "tell Mrs Kapoor that …", "inform Sharma ji about …", "remind Mr Shah that
+ * …" (and "let X know …").
+ */
+export const TELLS = ['tell', 'inform', 'notify', 'intimate', 'remind'];
 /** Reaching someone with no way said: "contact Anil 98765 12345", "reach out to …", "… se baat karni hai". */
 export const REACH_OUT = [
   'reach out to',
@@ -863,25 +892,23 @@ export const FOLLOW_UP_DONE = [
   'mil liya',
   'mil aaya',
 ];
-export const DELETE = [
-  'delete',
+/**
+ * Delete verbs that also take a thing away: "remove the old signboard at …", "drop the samples at Dr Rao's
+ * clinic", "godown se purana maal hata do". Said with a day, a time or a place they are a chore.
+ */
+export const TAKE_AWAY = [
   'remove',
-  'cancel',
+  'drop',
+  'discard',
+  'scrap',
   'hata do',
   'hata de',
   'hata dena',
   'hatao',
-  'mita do',
-  'mita de',
-  'mitao',
   'nikal do',
   'nikal de',
-  'drop',
-  'discard',
-  'erase',
-  'scrap',
-  'rehne do',
 ];
+export const DELETE = ['delete', 'cancel', 'mita do', 'mita de', 'mitao', 'erase', 'rehne do', ...TAKE_AWAY];
 export const RESCHEDULE = [
   'reschedule',
   're-schedule',
@@ -1115,8 +1142,9 @@ export const QUESTION_OPENERS = [
   'did',
   'is',
   'are',
-  'have',
-  'has',
+  // "have to tell Joshi ji …" says what must be done
+  'have(?! to(?:\\s|$))',
+  'has(?! to(?:\\s|$))',
   'koi',
   'kuch',
   'kitna',
@@ -1731,6 +1759,9 @@ export const TRAILING_FILLERS = new Set([
 ]);
 /** Extra edge words for references to an existing task or follow-up ("the GST wala task ko"). */
 export const REFERENCE_EDGE = new Set([
+  // "remove the reminder about rent": what the task is about names it
+  'about',
+  'regarding',
   'wala',
   'ka',
   'ki',

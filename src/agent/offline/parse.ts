@@ -47,11 +47,21 @@ import { Utterance } from './utterance.ts';
  *   person ("Dr Fernandes se results check karna hai"), a message to pass on ("Rekha bhabhi ko bolna ki …";
  *   with a deadline in it, "Ravi ko bolna hai ki kal tak …", it is Ravi's task), a question for them
  *   ("ask Nandini madam about the GST number"), or a number with a request ("Karthik's no is …, call him
- *   …"); "X ka payment" with X a name is X's follow-up about the payment.
+ *   …"); "X ka payment" with X a name is X's follow-up about the payment. Word to pass on is a follow-up
+ *   whatever state or change it names ("tell Mrs Kapoor that her order is ready", "inform Sharma ji about
+ *   the delay", "let Dr Rao know …", "remind Mr Shah that …", "bata dena Kapoor ji ko ki …"), never a
+ *   completion nor a business question; so is something settled with someone ("confirm the rates with Mr
+ *   Shah", "Shah ji se rates pakka karne hain"). A request asked as a question ("can you tell …?") is one.
+ * - A delete verb that also takes a thing away (remove, drop, discard, "hata do", "nikal do"), said with a
+ *   day, a time or a place and no task named as one, is a chore: "remove the old signboard at Shetty anna's
+ *   shop on saturday" is a task titled as said; "remove the AC task", "rent wala reminder hata do" delete.
+ * - Words that only open a message ("ok one thing,", "acha sun,", "and btw,", "one more thing -") are set
+ *   aside like a greeting: they are no part of a title, a name or a remembered fact.
  * - A standing fact about someone named ("Dr Khan's clinic is closed on Sundays", "Mehta sahab ko subah
  *   call pasand hai") is remembered, its day part of the fact. So is a statement given with a memory cue
- *   ("remember …", "note that …", "for future: …", "…, yaad rakhna"), whatever time, number or
- *   instruction it holds; its content is the fact without the cue and a "that"/"ki" after it.
+ *   ("remember …", "note that …", "for future reference, …", "FYI", "just so you know", "heads up:", "…,
+ *   yaad rakhna", "…, dhyan rakhna", "…, note it down"), whatever time, number or instruction it holds;
+ *   its content is the fact without the opener, the cue and a "that"/"ki" after it.
  * - Titles keep the user's words (and capitalisation) minus the scheduling words and the little words
  *   tying them in ("on", "by", "ko", "tak"), cue phrases ("remind me to", "add task", "yaad dilana ki"),
  *   priority words, leading fillers ("please", "mujhe", "the") and a trailing "hai". Verbs stay:

@@ -83,8 +83,11 @@ const PHONE = String.raw`(\+?\d[\d\s\-().]{7,17}\d)`;
 const EMAIL = String.raw`([^\s@]+@[^\s@]+\.[^\s@]+)`;
 const NUMBER_WORD = String.raw`(?:phone|mobile|contact|whatsapp|cell)?\s*(?:number|no\.?|num|phone|mobile|contact)`;
 
-/** After a shop or office, a thing it has ("X's shop licence", "office rent"): no address follows. */
-const OF_THE_SHOP = String.raw`(?!\s+(?:licen[cs]es?|rent|lease|bills?|insurance|registration|renewal|keys?|signboard|board|audit|inspection|repairs?)\b)`;
+/**
+ * After a shop or office, a thing it has ("X's shop licence", "office rent") or an errand there ("X ki dukaan
+ * se board hata do", "… dukaan pe parcel dena hai"): no address follows.
+ */
+const OF_THE_SHOP = String.raw`(?!\s+(?:licen[cs]es?|rent|lease|bills?|insurance|registration|renewal|keys?|signboard|board|audit|inspection|repairs?|se|pe|par|tak)\b)`;
 
 interface Rule {
   pattern: RegExp;
@@ -271,21 +274,44 @@ export function analyseStatement(
 
 // ---- finding statements in a chat message ----
 
-// "pls", "just", "ek baat", "ye": words that lead into a cue ("ek baat yaad rakhna, …")
-const POLITE = String.raw`(?:(?:please|pls|plz|kindly|just|ok|okay|bhai|bhaiya|sir|and|also|ek baat|ye|yeh)[\s,]+)*`;
+/**
+ * Words that open a message before what it says, a stop after them: "ok one thing,", "and btw,", "one more
+ * thing -", "acha sun,", "aur haan,", "bhai sun,", "suno,". The offline parser sets them aside as well.
+ */
+export const OPENERS = [
+  ...['ok', 'okay', 'so', 'and', 'also', 'aur', 'haan', 'han', 'listen', 'yaar', 'dekho', 'bhai', 'bhaiya'],
+  ...['one thing', 'one more thing', 'ek baat', 'ek aur baat', 'ek baat aur', 'sir'],
+  ...['acha', 'accha', 'achha', 'acchha', 'sun', 'sun lo', 'suno', 'sunno', 'suniye'],
+];
+/** Openers that never start what is said, so need no stop after them: "btw Shinde saheb ki dukaan …". */
+export const LONE_OPENERS = ['btw', 'by the way', 'ps'];
+const OPENER = `(?:${[...OPENERS, ...LONE_OPENERS].join('|')})`;
+const STOP = String.raw`[,.;:!\-–—]`;
+// a run of openers closed by a stop or a lone opener, before a fact whose cue comes at its end ("suno, X,
+// yaad rakhna", "btw X, yaad rakhna")
+const OPENING = String.raw`(?:${OPENER}\s+)*(?:${OPENER}\s*${STOP}+|${LONE_OPENERS.join('|')})\s*`;
+// "pls", "just", "ye baat", "isko" and the openers: words that lead into a cue ("ek baat yaad rakhna, …",
+// "acha sun, yaad rakhna ki …", "one more thing - remember …", "…, isko yaad rakhna")
+const POLITE = String.raw`(?:(?:please|pls|plz|kindly|just|(?:ye|yeh)(?: baat)?|isko|ise|is baat (?:ko|ka)|${OPENER})(?:\s|${STOP})+)*`;
 // "remember", and its common misspellings ("remeber", "rember", "remembr")
 const REMEMBER = '(?:remember|remeber|rember|remembr|rememebr|rememeber|remembar|remmber|rmbr)';
-// "yaad rakhna", and "dhyan (mein) rakhna", the same said as "keep in mind"
-const YAAD_RAKH = String.raw`(?:yaa?d|dhyan(?:\s+(?:me|mein|main))?)\s+ra?kh(?:na|o|ie|iye|iyo|\s+lo|\s+lena|\s+lijiye)`;
-// "for later", "for future reference": a note for the record, not a reminder
-const FOR_LATER = String.raw`for\s+(?:later|(?:the\s+)?future(?:\s+reference)?|reference|(?:the\s+)?record)`;
+// "yaad rakhna (hai)", and "dhyan (mein) rakhna", "dhyan rahe", the same said as "keep in mind"
+const YAAD_RAKH = String.raw`(?:(?:yaa?d|dhyan(?:\s+(?:me|mein|main))?)\s+ra?kh(?:na(?:\s+hai)?|o|ie|iye|iyo|iyega|\s+lo|\s+lena|\s+lijiye)|(?:yaa?d|dhyan)\s+rahe)`;
+// "for later", "for future reference", "for your knowledge": a note for the record, not a reminder
+const FOR_LATER = String.raw`for\s+(?:later|(?:the\s+)?future(?:\s+reference)?|(?:(?:your|ur)\s+)?(?:reference|knowledge|info(?:rmation)?)|(?:the\s+)?record)`;
+// "just so you know": told to be known, as "fyi" is
+const SO_YOU_KNOW = String.raw`(?:just\s+)?so\s+(?:that\s+)?you\s+know`;
 // "note kar lo", "note karo", "note kar lena", "note karke rakho": the Hinglish "note it"
 const NOTE_KAR = String.raw`note\s+(?:kar(?:o|lo|\s+lo|\s+lena|\s+le|\s+lijiye|\s+dena|\s+do)|karke\s+rakh(?:o|na|\s+lo))`;
+// "make a note", "take note", "keep a note": a note asked for
+const TAKE_NOTE = String.raw`(?:(?:make|take|keep)\s+(?:a\s+)?)?note`;
 // a bare "note" or "remember" closes a message only after a stop or a "please" ("…, note", "pls remember"):
 // "credit note" is a thing, "I don't remember" says nothing to keep
-const ALONE = String.raw`(?<=[,.;:!\-–(]\s*|(?:please|pls|plz|kindly)\s+)(?:note(?: down)?|${REMEMBER}|fyi|${FOR_LATER})`;
-// "note: …", "note down that …", "make a note - …", "save this - …": a note given as such is kept, not a task
-const KEEP_CUE = String.raw`(?:${REMEMBER}|(?:fyi|for your info(?:rmation)?)(?:[\s,]+${FOR_LATER})?|${FOR_LATER}(?=\s*[:\-–])|note that|(?:make a )?(?:note|save)(?: (?:this|it))?(?: down)?(?=\s*(?:that\b|[:\-–]))|keep in mind|${YAAD_RAKH}|${NOTE_KAR})`;
+const ALONE = String.raw`(?<=[,.;:!\-–(]\s*|(?:please|pls|plz|kindly)\s+)(?:${TAKE_NOTE}(?: down)?|${REMEMBER}|fyi|${FOR_LATER}|${SO_YOU_KNOW})`;
+// "note: …", "note down that …", "make a note - …", "save this, …": a note given as such is kept, not a task;
+// "for future reference, …" and "heads up: …" as well, a stop after them ("for the record the GST …" may be a
+// task's words)
+const KEEP_CUE = String.raw`(?:${REMEMBER}|(?:fyi|for (?:your|ur) info(?:rmation)?)(?:[\s,]+${FOR_LATER})?|(?:${FOR_LATER}|heads up)(?=\s*[:\-–,])|${SO_YOU_KNOW}|note that|(?:${TAKE_NOTE}|save)(?: (?:of )?(?:this|it))?(?: down)?(?=\s*(?:that\b|[:\-–,]))|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})`;
 
 /** "remember (that) X", "yaad rakhna (ki) X", "note that X", "keep in mind: that X". */
 const KEEP_BEFORE = new RegExp(
@@ -294,7 +320,7 @@ const KEEP_BEFORE = new RegExp(
 );
 /** "X, yaad rakhna", "X — remember that", "X. pls remember", "X, note it", "X - note karo", "X (fyi)". */
 const KEEP_AFTER = new RegExp(
-  String.raw`^(\S.*?)[\s,.;:!(-]+${POLITE}(?:${REMEMBER} (?:that|this|it)|note (?:that|this|it)(?: down)?|${ALONE}|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})[\s.!)]*$`,
+  String.raw`^(?:${OPENING})?(\S.*?)[\s,.;:!(-]+${POLITE}(?:${REMEMBER} (?:that|this|it)|note (?:that|this|it)(?: down)?|${ALONE}|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})[\s.!)]*$`,
   'iu',
 );
 /** "remember to call …" asks for a reminder, not a memory. */
