@@ -54,7 +54,8 @@ export type ParserSet =
   | 'fresh5'
   | 'fresh6'
   | 'fresh7'
-  | 'fresh8';
+  | 'fresh8'
+  | 'fresh9';
 
 export function readJson(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8'));

@@ -139,6 +139,13 @@ for (const file of [
     groups: ['follow_up_phone', 'honorific'],
     allHeldOut: false,
     partial: true,
+    floor: true,
+  },
+  {
+    name: 'fresh9',
+    groups: ['honorific'],
+    allHeldOut: false,
+    partial: true,
     floor: false,
   },
 ] as const) {
