@@ -49,8 +49,8 @@ const POOL_SIZE = kit.intEnv('DATABASE_POOL_SIZE', 10, 1);
 
 interface DbStats {
   /**
-   * Round trips: each query, plus BEGIN+prelude and COMMIT for every transaction; a one-statement tenant
-   * transaction (`tenantBatch`) pipelines BEGIN, its statement and COMMIT, so it counts once.
+   * Round trips: each query, plus BEGIN+prelude and COMMIT for every transaction; a batch tenant
+   * transaction (`tenantBatch`) pipelines BEGIN, its statements and COMMIT, so it counts once.
    */
   roundTrips: number;
   /** Wall time inside outermost db calls (a whole transaction counts once, pool waits included). */
@@ -431,7 +431,7 @@ async function main(): Promise<void> {
       ),
     );
     out.push(
-      'db trips: round trips (a tenant transaction is BEGIN+prelude, its queries, COMMIT; a one-statement one is 1);',
+      'db trips: round trips (a tenant transaction is BEGIN+prelude, its queries, COMMIT; a batch one is 1);',
     );
     out.push('db ms: wall time awaiting the db, pool waits included; rls tx ms: the part inside db.tenant;');
     out.push('other ms: mean latency minus db ms (Node work and event-loop queueing)');

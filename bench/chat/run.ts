@@ -92,7 +92,7 @@ interface TurnStats {
   statements: number;
   /**
    * Round trips waited for: statements sent together on the pipelined connection (BEGIN with the first
-   * query, queries sent while another of the transaction is outstanding, a one-statement transaction's
+   * query, queries sent while another of the transaction is outstanding, a batch transaction's
    * COMMIT) share one.
    */
   roundTrips: number;

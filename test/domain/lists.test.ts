@@ -21,7 +21,7 @@ import { describeEachDb } from '../support/db.ts';
 
 // Every paginated list, on every page (past the end too), with and without a filter: the total is the
 // number of matching rows, the pages together are those rows in order, and each call is one statement in
-// one one-statement tenant transaction (a single round trip on Postgres).
+// one batch tenant transaction (a single round trip on Postgres).
 
 interface Calls {
   tenantBatch: number;
@@ -52,7 +52,7 @@ function counting(db: Db): { db: Db; take(): Calls } {
     return run();
   };
   const one = db.tenantBatch;
-  if (!one) throw new Error('both databases have one-statement transactions');
+  if (!one) throw new Error('both databases have batch transactions');
   return {
     db: {
       kind: db.kind,
@@ -364,7 +364,7 @@ describeEachDb('paginated lists', (get) => {
     count.take();
   });
 
-  /** Calls one page and checks it was one statement in one one-statement transaction. */
+  /** Calls one page and checks it was one statement in one batch transaction. */
   async function onePage(call: () => Promise<Page<{ id: string }>>) {
     count.take();
     const page = await call();
