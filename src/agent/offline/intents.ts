@@ -53,6 +53,8 @@ import {
   QUESTION_WORDS,
   REACH_OUT,
   RESCHEDULE,
+  RESTATED_DOING,
+  RESTATING,
   SEND_ME,
   SET_IT,
   SNOOZE,
@@ -191,6 +193,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   }
   // "hi, remind me …", "acha sun, kal …": the greeting and the opener are not part of the request
   u.use(0, greeting + openerLength(u, greeting), 'filler');
+  setAsideRestatement(u, ctx);
 
   // "send my briefing at 7", "briefing band karo": the briefing's settings, before "briefing" means my day
   const briefing = briefingIntent(u, ctx);
@@ -403,7 +406,7 @@ export const DISCUSS_WITH = words(`(?:${DISCUSS_VERBS})(?:\\s+\\S+){0,4}?\\s+wit
  * "remind me …": the work is hers, the reminder mine).
  */
 export const ASK_ABOUT = words(
-  '(?<=^\\s*|(?:please|kindly|to)\\s+)(?:ask|remind)(?!\\s+(?:me|us)(?:\\s|$))(?=\\s+(?:\\S+\\s+){1,4}(?:about|regarding|re|reg|abt|whether|if)(?:\\s|$))',
+  `(?<=^\\s*|(?:please|kindly|to)\\s+)(?:ask|remind)(?!\\s+(?:me|us)(?:\\s|$))(?=\\s+(?:\\S+\\s+){1,4}${alt(TOPIC_MARKERS)}(?:\\s|$))`,
 );
 /** Words that name no one to reach: the owner ("mujhe", "me"), a pronoun, an article ("the CA" is a role). */
 const NOT_THEM = new Set([
@@ -696,6 +699,29 @@ function setsTime(u: Utterance, ctx: DateContext): boolean {
   return probe
     .find(PATTERNS.doIt)
     .some((m) => probe.usedAs(m.from - 1) === 'when' && first !== undefined && first < m.from);
+}
+
+const RESTATES = new Set(RESTATING);
+const DOES = new Set(RESTATED_DOING);
+const NAMES_A_TASK = words(`${TASK_NOUN.source}|wala|wali|wale`);
+
+/**
+ * "Update the rate list for Gupta uncle's shop, do it by thursday", "Sharma ji ka order pack karna, kar
+ * dena friday tak": a last clause that only says to do the first by a time. Its words (the time aside) are
+ * set aside, so they are no part of the title and do not read as a reschedule or a "done". Not when the
+ * message names a task already there ("Agarwal ji wala task, kal tak kar do" moves it).
+ */
+function setAsideRestatement(u: Utterance, ctx: DateContext): void {
+  const lastBreak = u.tokens.findLastIndex((t, i) => t.breakAfter && i < u.length - 1);
+  if (lastBreak < 0 || u.freeIndexes(0, lastBreak + 1).length === 0 || u.has(NAMES_A_TASK)) return;
+  const probe = u.copy();
+  takeWhen(probe, ctx);
+  const timed = probe.tokens.some((_, i) => i > lastBreak && probe.usedAs(i) === 'when');
+  const rest = probe.freeIndexes(lastBreak + 1);
+  const said = rest.flatMap((i) => probe.normOf(i).split(' '));
+  if ((timed || said.some((w) => DOES.has(w))) && said.every((w) => RESTATES.has(w))) {
+    for (const i of rest) u.use(i, i + 1, 'filler');
+  }
 }
 
 const isPastTense = (w: string) =>

@@ -58,6 +58,8 @@ export const SPELLING: Readonly<Record<string, string>> = {
   '2day': 'today',
   tonite: 'tonight',
   '2nite': 'tonight',
+  // "w.r.t.": with respect to, a topic marker
+  'w.r.t': 'wrt',
   pls: 'please',
   plz: 'please',
   plss: 'please',
@@ -488,8 +490,22 @@ export const REACH_OUT = [
   'touch base with',
   ...TALKS,
 ];
-/** Words opening what a follow-up is about: "… about the rates", "re: the bill", "… if the proofs are ok". */
-export const TOPIC_MARKERS = ['about', 'abt', 'regarding', 're', 'reg', 'concerning', 'whether', 'if'];
+/**
+ * Words opening what a follow-up is about: "… about the rates", "re: the bill", "… wrt the rent agreement"
+ * (with respect to), "… if the proofs are ok".
+ */
+export const TOPIC_MARKERS = [
+  'about',
+  'abt',
+  'regarding',
+  're',
+  'reg',
+  'regd',
+  'wrt',
+  'concerning',
+  'whether',
+  'if',
+];
 /** Money someone still has to pay: "Naidu sir still owes 1.5 lakh", "Joseph is yet to pay". */
 export const OWES = [
   'owes',
@@ -983,6 +999,21 @@ export const RESCHEDULE = [
   'pehle kar dena',
 ];
 export const SNOOZE = [...RESCHEDULE, 'snooze'];
+/**
+ * The words of a second clause that only says the first again with its deadline: "…, do it by thursday",
+ * "…, get it done by friday", "…, finish it by monday", "…, kar dena friday tak", "…, ho jana chahiye monday
+ * tak", "…, pls do it kal tak". It holds one of `RESTATED_DOING`, or a time: a bare "…, done" or "…, ready"
+ * reports the first done.
+ */
+export const RESTATED_DOING = ['do', 'finish', 'get', 'kar', 'karo', 'karna', 'ho', 'hona'];
+export const RESTATING = [
+  ...RESTATED_DOING,
+  // not "make": "chennai supplier visit — make it thursday" moves it
+  ...['it', 'this', 'that', 'done', 'complete', 'ready', 'have', 'be', 'to', 'need', 'needs'],
+  ...['must', 'should', 'isko', 'ise', 'please', 'kindly', 'just', 'bas', 'na', 'zaroor', 'ok', 'and'],
+  ...['dena', 'de', 'do', 'lena', 'lo', 'jana', 'jaana', 'jaye', 'jaaye', 'chahiye', 'hai', 'ye', 'yeh'],
+  ...['latest', 'max'],
+];
 /** Plain "do it" verbs that reschedule when they come with a time and a reference to an existing item. */
 export const DO_IT = [
   'kar do',

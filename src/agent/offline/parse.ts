@@ -55,13 +55,16 @@ import { Utterance } from './utterance.ts';
  * - A delete verb that also takes a thing away (remove, drop, discard, "hata do", "nikal do"), said with a
  *   day, a time or a place and no task named as one, is a chore: "remove the old signboard at Shetty anna's
  *   shop on saturday" is a task titled as said; "remove the AC task", "rent wala reminder hata do" delete.
- * - Words that only open a message ("ok one thing,", "acha sun,", "and btw,", "one more thing -") are set
- *   aside like a greeting: they are no part of a title, a name or a remembered fact.
+ * - Words that only open a message ("ok one thing,", "acha sun,", "and btw,", "one more thing -", and with
+ *   no stop "ok so", "haan toh", "arre", "ek kaam karo") are set aside like a greeting: they are no part of a
+ *   title, a name or a remembered fact. So is a last clause that only restates the doing with its deadline
+ *   ("…, do it by thursday", "…, kar dena friday tak", "…, ho jana chahiye monday tak").
  * - A standing fact about someone named ("Dr Khan's clinic is closed on Sundays", "Mehta sahab ko subah
  *   call pasand hai") is remembered, its day part of the fact. So is a statement given with a memory cue
- *   ("remember …", "note that …", "for future reference, …", "FYI", "just so you know", "heads up:", "…,
- *   yaad rakhna", "…, dhyan rakhna", "…, note it down"), whatever time, number or instruction it holds;
- *   its content is the fact without the opener, the cue and a "that"/"ki" after it.
+ *   ("remember …", "note that …", "pls note …", "for future reference, …", "FYI", "just so you know", "heads
+ *   up:", "…, yaad rakhna", "…, dhyan rakhna", "…, note it down", or between commas in the middle: "X, please
+ *   note, Y"), whatever time, number or instruction it holds; its content is the fact without the opener,
+ *   the cue and a "that"/"ki" after it.
  * - Titles keep the user's words (and capitalisation) minus the scheduling words and the little words
  *   tying them in ("on", "by", "ko", "tak"), cue phrases ("remind me to", "add task", "yaad dilana ki"),
  *   priority words, leading fillers ("please", "mujhe", "the") and a trailing "hai". Verbs stay:

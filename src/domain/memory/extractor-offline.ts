@@ -211,12 +211,18 @@ function preference(object: string | undefined) {
   return { kind: 'preference' as const, subject: null, attribute: word ? `pref:${word}` : null, value: null };
 }
 
-/** Ignored as a subject at the start of a plain fact: sentence openers, not names. */
-const NOT_SUBJECTS = new Set(
-  'i me my we our us you your the a an this that these those it its there here he she they please remember note ok okay yes no main mera meri mere hum humara hamara aaj kal abhi agar jab'.split(
+/**
+ * Ignored as a subject at the start of a plain fact: sentence openers, not names; and days and months, which
+ * end a name ("Bhalla ji Tuesday ko …" is about Bhalla ji).
+ */
+const NOT_SUBJECTS = new Set([
+  ...'i me my we our us you your the a an this that these those it its there here he she they please remember note ok okay yes no main mera meri mere hum humara hamara aaj kal abhi agar jab'.split(
     ' ',
   ),
-);
+  ...'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december'.split(
+    ' ',
+  ),
+]);
 
 /** A plain fact's subject: the capitalised words it opens with ("GST filing …" → GST, "Sharma ji …"). */
 function leadingName(content: string): string | null {
@@ -279,17 +285,25 @@ export function analyseStatement(
  * thing -", "acha sun,", "aur haan,", "bhai sun,", "suno,". The offline parser sets them aside as well.
  */
 export const OPENERS = [
-  ...['ok', 'okay', 'so', 'and', 'also', 'aur', 'haan', 'han', 'listen', 'yaar', 'dekho', 'bhai', 'bhaiya'],
-  ...['one thing', 'one more thing', 'ek baat', 'ek aur baat', 'ek baat aur', 'sir'],
-  ...['acha', 'accha', 'achha', 'acchha', 'sun', 'sun lo', 'suno', 'sunno', 'suniye'],
+  ...['also', 'aur', 'haan', 'han', 'listen', 'dekho', 'dekh', 'dekhiye', 'bhai', 'bhaiya', 'chalo', 'ji'],
+  ...['one thing', 'one more thing', 'ek baat', 'ek aur baat', 'ek baat aur', 'sir', 'ek kaam hai', 'right'],
+  ...['sun', 'sun lo', 'suno', 'sunno', 'suniye', 'alright', 'yeah', 'yes', 'theek hai', 'thik hai'],
 ];
-/** Openers that never start what is said, so need no stop after them: "btw Shinde saheb ki dukaan …". */
-export const LONE_OPENERS = ['btw', 'by the way', 'ps'];
+/**
+ * Openers that never start what is said, so need no stop after them: "btw Shinde saheb ki dukaan …", "ok so
+ * ping Kapoor uncle …", "haan toh Rao sir ka cheque …", "ek kaam karo Sharma ji ka bill banao …".
+ */
+export const LONE_OPENERS = [
+  ...['btw', 'by the way', 'ps', 'ok', 'okay', 'ok so', 'okay so', 'so', 'hmm', 'hmm ok', 'yaar', 'arre'],
+  ...['arey', 'acha', 'accha', 'achha', 'acchha', 'haan toh', 'haan to', 'han toh', 'toh', 'ek kaam karo'],
+  ...['ek kaam kar', 'ek kaam kijiye', 'and', 'oh', 'oh and', 'actually', 'basically'],
+];
 const OPENER = `(?:${[...OPENERS, ...LONE_OPENERS].join('|')})`;
 const STOP = String.raw`[,.;:!\-–—]`;
 // a run of openers closed by a stop or a lone opener, before a fact whose cue comes at its end ("suno, X,
-// yaad rakhna", "btw X, yaad rakhna")
-const OPENING = String.raw`(?:${OPENER}\s+)*(?:${OPENER}\s*${STOP}+|${LONE_OPENERS.join('|')})\s*`;
+// yaad rakhna", "btw X, yaad rakhna", "ok so X, remember that"); a lone opener is a whole word ("So" is
+// not the start of "Sonu")
+const OPENING = String.raw`(?:${OPENER}\s+)*(?:${OPENER}\s*${STOP}+|(?:${LONE_OPENERS.join('|')})\s+)\s*`;
 // "pls", "just", "ye baat", "isko" and the openers: words that lead into a cue ("ek baat yaad rakhna, …",
 // "acha sun, yaad rakhna ki …", "one more thing - remember …", "…, isko yaad rakhna")
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|just|(?:ye|yeh)(?: baat)?|isko|ise|is baat (?:ko|ka)|${OPENER})(?:\s|${STOP})+)*`;
@@ -308,19 +322,34 @@ const TAKE_NOTE = String.raw`(?:(?:make|take|keep)\s+(?:a\s+)?)?note`;
 // a bare "note" or "remember" closes a message only after a stop or a "please" ("…, note", "pls remember"):
 // "credit note" is a thing, "I don't remember" says nothing to keep
 const ALONE = String.raw`(?<=[,.;:!\-–(]\s*|(?:please|pls|plz|kindly)\s+)(?:${TAKE_NOTE}(?: down)?|${REMEMBER}|fyi|${FOR_LATER}|${SO_YOU_KNOW})`;
+// "pls note Iyer aunty is allergic …", "noted that …": a note asked for politely, or taken ("please note down
+// the stock" is a chore)
+const PLEASE_NOTE = String.raw`(?:(?:please|pls|plz|kindly)\s+note(?!\s+down)|noted(?=\s*(?:that\b|[:\-–,])))`;
 // "note: …", "note down that …", "make a note - …", "save this, …": a note given as such is kept, not a task;
 // "for future reference, …" and "heads up: …" as well, a stop after them ("for the record the GST …" may be a
 // task's words)
-const KEEP_CUE = String.raw`(?:${REMEMBER}|(?:fyi|for (?:your|ur) info(?:rmation)?)(?:[\s,]+${FOR_LATER})?|(?:${FOR_LATER}|heads up)(?=\s*[:\-–,])|${SO_YOU_KNOW}|note that|(?:${TAKE_NOTE}|save)(?: (?:of )?(?:this|it))?(?: down)?(?=\s*(?:that\b|[:\-–,]))|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})`;
+const KEEP_CUE = String.raw`(?:${REMEMBER}|${PLEASE_NOTE}|(?:fyi|for (?:your|ur) info(?:rmation)?)(?:[\s,]+${FOR_LATER})?|(?:${FOR_LATER}|heads up)(?=\s*[:\-–,])|${SO_YOU_KNOW}|note that|(?:${TAKE_NOTE}|save)(?: (?:of )?(?:this|it))?(?: down)?(?=\s*(?:that\b|[:\-–,]))|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})`;
 
 /** "remember (that) X", "yaad rakhna (ki) X", "note that X", "keep in mind: that X". */
 const KEEP_BEFORE = new RegExp(
   String.raw`^${POLITE}${KEEP_CUE}(?:\s*[:\-–,])?(?:\s*(?:that|this|ki)\b)?(?:\s*[:\-–,])?\s+(\S.*)$`,
   'iu',
 );
+/** A polite word after a closing cue: "…, yaad rakhna please", "…, dhyan rakhna pls". */
+const PLEASE_AFTER = String.raw`(?:[\s,]+(?:please|pls|plz|na|ji))?`;
 /** "X, yaad rakhna", "X — remember that", "X. pls remember", "X, note it", "X - note karo", "X (fyi)". */
 const KEEP_AFTER = new RegExp(
-  String.raw`^(?:${OPENING})?(\S.*?)[\s,.;:!(-]+${POLITE}(?:${REMEMBER} (?:that|this|it)|note (?:that|this|it)(?: down)?|${ALONE}|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})[\s.!)]*$`,
+  String.raw`^(?:${OPENING})?(\S.*?)[\s,.;:!(-]+${POLITE}(?:${REMEMBER} (?:that|this|it)|note (?:that|this|it)(?: down)?|${ALONE}|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})${PLEASE_AFTER}[\s.!)]*$`,
+  'iu',
+);
+/** A cue that stands in the middle of a fact: "X, please note, Y", "X — remember — Y", "X, yaad rahe, Y". */
+const MID_CUE = `(?:${REMEMBER}|note(?: (?:this|that|it)(?: down)?)?|${NOTE_KAR}|${YAAD_RAKH}|keep (?:(?:that|this|it) )?in mind|fyi|${FOR_LATER}|${SO_YOU_KNOW})`;
+/**
+ * "Bhalla uncle's shop, please note, stays closed …", "Sharma aunty (please note) doesn't eat onion": the
+ * fact is the words on both sides of the cue.
+ */
+const KEEP_WITHIN = new RegExp(
+  String.raw`^(?:${OPENING})?(\S.*?)(?:\s*[,;(]|\s+[\-–—]+)\s*${POLITE}${MID_CUE}\s*(?:[,;)]|[\-–—]+(?=\s))\s*(\S.*)$`,
   'iu',
 );
 /** "remember to call …" asks for a reminder, not a memory. */
@@ -344,8 +373,9 @@ function clauses(message: string): string[] {
 /** The explicit memory in a message ("remember that …"), or null. Shared with the offline chat model. */
 export function explicitStatement(message: string): string | null {
   const text = message.trim();
-  const m = text.match(KEEP_BEFORE) ?? text.match(KEEP_AFTER) ?? noteOfDetail(text);
-  const said = m?.[1] ? cleanContent(m[1]) : '';
+  const within = text.match(KEEP_WITHIN);
+  const m = text.match(KEEP_BEFORE) ?? text.match(KEEP_AFTER) ?? within ?? noteOfDetail(text);
+  const said = m?.[1] ? cleanContent(m === within ? `${m[1]} ${m[2]}` : m[1]) : '';
   if (!said || TASK_LIKE.test(said)) return null;
   return said;
 }
