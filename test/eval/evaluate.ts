@@ -55,7 +55,8 @@ export type ParserSet =
   | 'fresh6'
   | 'fresh7'
   | 'fresh8'
-  | 'fresh9';
+  | 'fresh9'
+  | 'fresh10';
 
 export function readJson(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8'));
