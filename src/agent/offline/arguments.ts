@@ -28,6 +28,10 @@ import {
   isQuestion,
   notYetDone,
   PATTERNS,
+  REMINDER_SENT_VERB,
+  SEND_REMINDER_TO,
+  SEND_THEM_REMINDER,
+  SENT_REMINDER,
   saysDone,
   TALK_VERB,
   TELL_VERB,
@@ -246,6 +250,7 @@ function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   takePriority(u); // follow-ups carry no priority; keep the word out of the subject
   // "tell Mrs Kapoor (that) her order is ready", "remind Mr Shah that …": who is told, then what (before the
   // cues, which take "remind")
+  takeSentReminder(u);
   const told = toldWho(u);
   for (const cue of told?.cues ?? []) u.useMatch(cue, 'cue');
   for (const p of FOLLOW_UP_CUES) u.takeAll(p, 'cue');
@@ -267,6 +272,19 @@ function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
     due_at: when ? resolveWhen(when, ctx, FOLLOW_UP_HOUR).at : tomorrowAt(ctx, FOLLOW_UP_HOUR),
     channel,
   });
+}
+
+/**
+ * "send Mr Joshi a reminder about the invoice", "Gupta ji ko rent ka reminder bhejna": the sending and the
+ * reminder go, leaving who and what about; "send a payment reminder to Rekha madam": all before who goes.
+ */
+function takeSentReminder(u: Utterance): void {
+  u.takeAll(REMINDER_SENT_VERB, 'cue');
+  u.takeAll(SEND_REMINDER_TO, 'cue');
+  const sends = u.find(SEND_THEM_REMINDER);
+  if (sends.length === 0) return;
+  for (const m of sends) u.use(m.from, m.from + 1, 'cue');
+  u.takeAll(SENT_REMINDER, 'cue');
 }
 
 function snoozeFollowUp(u: Utterance, ctx: DateContext): Args {

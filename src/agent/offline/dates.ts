@@ -79,6 +79,9 @@ const UNIT = alt([...HOUR_UNITS, ...MINUTE_UNITS, ...DAY_UNITS, ...WEEK_UNITS]);
 const CLOCK_DIGITS = `(?:${QUARTER}\\s+)?\\d{1,2}(?:[:.]\\d{2})?`;
 const CLOCK_WORDS = `(?:${QUARTER}\\s+)?${NUMBER}(?:[:.]\\d{2})?`;
 const OCLOCK = '(?:baje|oclock|o clock)';
+/** An hour of the clock said bare: "5", "11:30". */
+const BARE_HOUR = '(?:1[0-2]|0?[1-9])(?:[:.][0-5]\\d)?';
+const MONTH_NAME = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*';
 /** A number that a unit follows is an amount or a span, not a time of day. */
 const NOT_AN_AMOUNT = `(?!\\s+${alt([...QUANTITY_UNITS, ...HOUR_UNITS, ...MINUTE_UNITS, ...DAY_UNITS, ...WEEK_UNITS])}(?:\\s|$))`;
 
@@ -247,6 +250,12 @@ const hinglishParsers: Parser[] = [
   // "6 in the evening", "10 subah"
   parser(`(${CLOCK_DIGITS})\\s+(?:in\\s+the\\s+|at\\s+)?(${DAY_PART})`, (m, todayDate) =>
     timeOf(m[1], m[2], todayDate),
+  ),
+  // "by 5", "by 5 pls", "till 11:30", "4 tak": a bare hour after "by" or before "tak" is a clock time in shop
+  // hours (not the 5th: "5 tarikh tak", "april 5 tak" name a day; "by 6 pm", "by 5 shaam" are read whole)
+  parser(
+    `(?:by|till|until)\\s+(${BARE_HOUR})${NOT_AN_AMOUNT}(?!\\s*(?:[ap]\\.?m\\.?|${OCLOCK}|${DAY_PART}|${MONTH_NAME})(?:\\s|$))|(?<!${MONTH_NAME}\\s+)(${BARE_HOUR})\\s+tak`,
+    (m, todayDate) => timeOf(m[1] ?? m[2], undefined, todayDate),
   ),
   // "kal saade 4", "sawa 11": a quarter word makes a bare number a clock time, unless an amount or a span
   // follows ("saade 4 lakh", "sawa 2 ghante")

@@ -276,11 +276,19 @@ const EMPTY_WORDS = new Set([
   'kuch',
 ]);
 
+/**
+ * "note down the stock count", "note kar lena stock count": writing it down is the chore, so "note" stays
+ * in its title.
+ */
+const NOTE_DOWN = words('note (?:down|kar)');
+const NOTE_DOWN_LEADING = new Set([...TITLE_LEADING].filter((w) => w !== 'note'));
+
 /** What is left of a "make a task" message, phone numbers included: its title ("" when nothing is). */
 export function title(u: Utterance): string {
   const left = u.tokens.flatMap((_, i) => (u.isFree(i) || u.usedAs(i) === 'phone' ? [i] : []));
+  const leading = u.has(NOTE_DOWN) ? NOTE_DOWN_LEADING : TITLE_LEADING;
   // a Hinglish imperative stays as typed ("pack karo"); only a trailing "hai" and the like go
-  const kept = trimEdges(u, left, TITLE_LEADING, TRAILING_WORDS);
+  const kept = trimEdges(u, left, leading, TRAILING_WORDS);
   return kept.some((i) => !EMPTY_WORDS.has(u.normOf(i))) ? capitalise(u.raw(kept)) : '';
 }
 

@@ -67,6 +67,7 @@ import {
   TELL_ME,
   TELLS,
   TOPIC_MARKERS,
+  TRAILING_WORDS,
   WHEN_OVERDUE,
   WHEN_THIS_WEEK,
   WHEN_TODAY,
@@ -332,11 +333,25 @@ const DUE_FROM = words(`(?:ka|ki|ke)\\s+(?:\\S+\\s+){0,2}?(?:baaki|bakaya|udhaar
 const REMIND_VERB = '(?:dila|dilana|dilao|dila do|dila dena|dila dijiye|dilaana|karana)';
 // "ko remind karna hai", "ko remind kar dena": the English verb, said the Hinglish way
 const REMIND_EN_VERB = 'remind\\s+(?:karna|karni|karo|kar do|kar dena|kardo|kardena|karwana|karana)';
-// "ko reminder bhejna": a reminder sent to them
-const REMINDER_SENT = 'reminder\\s+(?:bhejna|bhejni|bhejo|bhej do|bhej dena|dena|de dena|de do)';
+// "ko reminder bhejna", "ko payment ka reminder bhej dena", "ko reminder daal dena": a reminder sent to them
+const REMINDER_VERB =
+  'reminder\\s+(?:bhejna|bhejni|bhejo|bhej do|bhej dena|dena|de dena|de do|daal do|daal dena|daalna|dal do|dal dena|dalna)';
+const REMINDER_SENT = `(?:(?:\\S+\\s+){1,2}?(?:ka|ki|ke)\\s+)?${REMINDER_VERB}`;
+/** "reminder bhej dena": the sending, which is no part of what the reminder is about. */
+export const REMINDER_SENT_VERB = words(REMINDER_VERB);
 export const REMIND_THEM = words(
   `ko\\s+(?:(?:\\S+\\s+){1,3}(?:ke liye|ke baare mein|ke baare me|ke bare mein)\\s+)?(?:yaad\\s+${REMIND_VERB}|${REMIND_EN_VERB}|${REMINDER_SENT})`,
 );
+/**
+ * "send Mr Joshi a reminder about the invoice", "send a payment reminder to Rekha madam": a reminder
+ * sent to them (who right after "send", or after "to"), not one for me ("send me a reminder").
+ */
+export const SEND_REMINDER_TO = words('send\\s+(?:a|the)\\s+(?:\\S+\\s+)?reminders?\\s+to');
+export const SEND_THEM_REMINDER = words(
+  'send(?=\\s+(?:\\S+\\s+){1,4}?(?:a|the)\\s+(?:\\S+\\s+)?reminders?(?:\\s|$))',
+);
+/** The reminder itself in such a request, with its article: "a reminder", "the payment reminder". */
+export const SENT_REMINDER = words('(?:a|the)(?=\\s+(?:\\S+\\s+)?reminders?(?:\\s|$))|reminders?');
 /**
  * "yaad dilana Rajesh bhai ko ki …", "remind karna Sharma ji ko ki …": the same, the name after (its first
  * word captured; "… ko call karna" would be my call).
@@ -551,6 +566,9 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
   if (isDone) return false;
   if (probe.find(REMIND_THEM).some((m) => namedBefore(m.from))) return true;
   if (probe.find(REMIND_THEM_AFTER).some((m) => !NOT_THEM.has(m.groups[0] ?? ''))) return true;
+  if (reachThenPurpose(probe, namedBefore, namedAfter)) return true;
+  if (probe.find(SEND_REMINDER_TO).some((m) => namedAfter(m.to))) return true;
+  if (probe.find(SEND_THEM_REMINDER).some((m) => namedAfter(m.to))) return true;
   // money said before any reminder cue: "Pappu bhaiya ka 8k payment lena hai, parso 5 baje yaad dilana"
   const owed = (m: Match) => !reminder || reminder.from > m.from;
   const collects =
@@ -565,6 +583,39 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
     probe.find(TALK_TO_EN).some((m) => namedAfter(m.to)) ||
     probe.find(DISCUSS_WITH).some((m) => namedAfter(m.to))
   );
+}
+
+/** "Rakesh bhai ko whatsapp kar dena": a reach, who before it. */
+const REACH_THEM_HI = words(`ko\\s+${alt([...REACH_WORDS])}`);
+/** Words that leave a clause saying nothing of its own: "…, urgent hai", "…, pls". */
+const EMPTY_CLAUSE = words(
+  alt([...PRIORITY_HIGH, ...PRIORITY_URGENT, ...TRAILING_WORDS, 'please', 'pls', 'plz']),
+);
+/** "…, then pack the order", "…, phir bill banana": a second chore, not what the reach is for. */
+const NEXT_CHORE = new Set(['then', 'and', 'also', 'phir', 'fir', 'aur', 'after']);
+/**
+ * "call Mr Sen tomorrow, need the invoice copy", "Rakesh bhai ko whatsapp kar dena kal subah, rates bhejne
+ * hain": a reach to someone named in the first clause, what it is for in the next (a clause of two words or
+ * more beyond an "urgent" or a "pls", not opening a next chore).
+ */
+function reachThenPurpose(
+  probe: Utterance,
+  namedBefore: (i: number) => boolean,
+  namedAfter: (i: number) => boolean,
+): boolean {
+  const end = probe.firstClauseBreak();
+  if (end < 0) return false;
+  const reaches =
+    probe
+      .find(REACH_EN)
+      .some((m) => m.from === probe.freeIndexes()[0] && m.from <= end && namedAfter(m.to)) ||
+    probe.find(REACH_THEM_HI).some((m) => m.to <= end + 1 && namedBefore(m.from));
+  if (!reaches) return false;
+  const rest = probe.copy();
+  rest.use(0, end + 1, 'filler');
+  rest.takeAll(EMPTY_CLAUSE, 'filler');
+  const said = rest.freeIndexes();
+  return said.length >= 2 && !NEXT_CHORE.has(rest.normOf(said[0] ?? -1));
 }
 
 /**
