@@ -252,7 +252,7 @@ export function createMemoryService(deps: {
     });
   }
 
-  /** Each list is deeper than the page, so fusion has something to fuse. */
+  /** The search for `q`: each of its lists deeper than the page, so fusion has something to fuse. */
   function hitQuery(userId: string, q: SearchInput, embedding: string) {
     const depth = Math.min(200, Math.max(40, q.limit * 3));
     const ranking: Ranking = {
