@@ -8,8 +8,15 @@ import { HONORIFICS } from './honorifics.ts';
  * ranked by how much of what was said a record covers (`rankByName`).
  */
 
+/**
+ * Words that say what kind of record is meant ("the GST task", "Ramesh wala follow up"), not which one;
+ * unless a name holds them too ("Follow up with Khanna on Diwali order").
+ */
+const KIND_WORDS: ReadonlySet<string> = new Set(['task', 'tasks', 'todo', 'follow', 'up', 'followup']);
+
 // Words that name the kind of thing or glue a sentence together, in English and Hinglish.
 const FILLER = new Set([
+  ...KIND_WORDS,
   'the',
   'a',
   'an',
@@ -20,12 +27,6 @@ const FILLER = new Set([
   'on',
   'my',
   'and',
-  'task',
-  'tasks',
-  'todo',
-  'follow',
-  'up',
-  'followup',
   'wala',
   'wali',
   'waala',
@@ -132,13 +133,14 @@ const VERB_FORM = /^\p{L}{3,}(?:ed|ing)$/u;
 const MONEY_GIVEN =
   /\b(?:paisa|paise|rupaye|rupees)\s+(?:de|dena|diya|diye|di|dedo|de diya|de diye|de di)\b/gu;
 
-export function termsOf(text: string): Term[] {
+/** The words of a name as they are matched; with `withKinds`, the words of a record's kind as well. */
+export function termsOf(text: string, withKinds = false): Term[] {
   const terms = new Map<string, Term>();
   for (const word of text
     .toLowerCase()
     .replace(MONEY_GIVEN, 'pay')
     .split(/[^\p{L}\p{N}]+/u)) {
-    if (word.length < 2 || NAME_FILLERS.has(word)) continue;
+    if (word.length < 2 || (NAME_FILLERS.has(word) && !(withKinds && KIND_WORDS.has(word)))) continue;
     const s = stem(word);
     const groups = new Set([...(GROUPS_OF.get(word) ?? []), ...(GROUPS_OF.get(s) ?? [])]);
     const kinds = [...groups].map((n) => GLOSSARY[n]?.action);
@@ -213,10 +215,12 @@ const CLOSE = 0.1;
 export function rankByName<T>(ref: string, items: readonly T[], nameOf: (item: T) => string): T[] {
   const said = termsOf(ref);
   if (said.length === 0) return [];
+  const saidWhole = termsOf(ref, true);
   const scored = items
     .map((item) => {
       const name = termsOf(nameOf(item));
-      return { item, score: coverage(said, name), whole: coverage(name, said, true) === 1 };
+      const all = coverage(saidWhole, termsOf(nameOf(item), true));
+      return { item, score: coverage(said, name), whole: coverage(name, said, true) === 1, all };
     })
     .filter((s) => s.score >= MATCH_AT)
     .sort((a, b) => b.score - a.score);
@@ -224,7 +228,13 @@ export function rankByName<T>(ref: string, items: readonly T[], nameOf: (item: T
   if (!best) return [];
   const close = scored.filter((s) => s.score >= best.score - CLOSE);
   const whole = close.filter((s) => s.whole);
-  return (whole.length === 1 ? whole : close).map((s) => s.item);
+  if (whole.length === 1) return whole.map((s) => s.item);
+  // the words said in another order, the kind words among them ("Diwali order follow up"): the one name that
+  // holds clearly more of them is meant ("Follow up with Khanna on Diwali order", not "Place Diwali
+  // decoration order")
+  const most = Math.max(...close.map((s) => s.all));
+  const fullest = close.filter((s) => s.all >= most - CLOSE);
+  return (fullest.length === 1 ? fullest : close).map((s) => s.item);
 }
 
 /** A condition that the text of `columns` matches one of `patterns` (ILIKE), as $1. */

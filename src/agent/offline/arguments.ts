@@ -14,6 +14,7 @@ import {
   takePhoneLabels,
   takePriority,
   takeReach,
+  takeReminderTies,
   title,
 } from './entities.ts';
 import {
@@ -83,6 +84,11 @@ function createTask(u: Utterance, ctx: DateContext): Args | null {
   const assignee = takeAssignee(u);
   const priority = takePriority(u);
   u.takeAll(PATTERNS.strongCreate, 'cue');
+  // "mujhe reminder bhej dena kal bank jaane ka": the reminder words and their tie are no part of the chore
+  if (remind) {
+    u.takeAll(REMINDER_SENT_VERB, 'cue');
+    takeReminderTies(u);
+  }
   const due = when ? resolveWhen(when, ctx) : undefined;
   return defined({
     title: title(u),

@@ -21,6 +21,8 @@ import {
   DAY_PARTS,
   DAY_UNITS,
   type DayPart,
+  DEADLINE_AFTER,
+  DEADLINE_BEFORE,
   FRACTION_WORDS,
   HALF_PAST_WORDS,
   HOUR_UNITS,
@@ -251,10 +253,11 @@ const hinglishParsers: Parser[] = [
   parser(`(${CLOCK_DIGITS})\\s+(?:in\\s+the\\s+|at\\s+)?(${DAY_PART})`, (m, todayDate) =>
     timeOf(m[1], m[2], todayDate),
   ),
-  // "by 5", "by 5 pls", "till 11:30", "4 tak": a bare hour after "by" or before "tak" is a clock time in shop
-  // hours (not the 5th: "5 tarikh tak", "april 5 tak" name a day; "by 6 pm", "by 5 shaam" are read whole)
+  // "by 5", "by 5 pls", "till 11:30", "before 4", "4 tak", "4 se pehle": a bare hour in a deadline is a clock
+  // time in shop hours (not the 5th: "5 tarikh tak", "april 5 tak" name a day; "by 6 pm", "by 5 shaam" are
+  // read whole)
   parser(
-    `(?:by|till|until)\\s+(${BARE_HOUR})${NOT_AN_AMOUNT}(?!\\s*(?:[ap]\\.?m\\.?|${OCLOCK}|${DAY_PART}|${MONTH_NAME})(?:\\s|$))|(?<!${MONTH_NAME}\\s+)(${BARE_HOUR})\\s+tak`,
+    `${alt(DEADLINE_BEFORE)}\\s+(${BARE_HOUR})${NOT_AN_AMOUNT}(?!\\s*(?:[ap]\\.?m\\.?|${OCLOCK}|${DAY_PART}|${MONTH_NAME})(?:\\s|$))|(?<!${MONTH_NAME}\\s+)(${BARE_HOUR})\\s+${alt(DEADLINE_AFTER)}`,
     (m, todayDate) => timeOf(m[1] ?? m[2], undefined, todayDate),
   ),
   // "kal saade 4", "sawa 11": a quarter word makes a bare number a clock time, unless an amount or a span

@@ -25,6 +25,7 @@ import {
   REFERENCE_EDGE,
   SET_IT,
   TASK_NOUNS,
+  THING_PRONOUNS,
   TOPIC_MARKERS,
   TRAILING_FILLERS,
   TRAILING_WORDS,
@@ -231,13 +232,22 @@ export function trimEdges(
 const REF_LEADING = new Set([...LEADING_FILLERS, ...REFERENCE_EDGE]);
 const REF_TRAILING = new Set([...TRAILING_FILLERS, ...REFERENCE_EDGE]);
 
-/** The words left in a range, as the user typed them, without fillers at the ends: names a task or follow-up. */
+const POINTS_BACK: ReadonlySet<string> = new Set([...THING_PRONOUNS.en, ...THING_PRONOUNS.hi]);
+
+/**
+ * The words left in a range, as the user typed them, without fillers at the ends: names a task or follow-up
+ * ("Rao ji's order, move it to friday": the pronoun only points back at the words naming it).
+ */
 export function reference(u: Utterance, from = 0, to = u.length): string {
-  return u.raw(trimEdges(u, u.freeIndexes(from, to), REF_LEADING, REF_TRAILING));
+  const named = trimEdges(u, u.freeIndexes(from, to), REF_LEADING, REF_TRAILING);
+  const said = named.filter((i) => !POINTS_BACK.has(u.normOf(i)));
+  return u.raw(said.length > 0 ? said : named);
 }
 
 const TITLE_LEADING = new Set([
   ...LEADING_FILLERS,
+  // "remind me about the GST": what the reminder is about, not a word of the chore
+  'about',
   'add',
   'note',
   'task',
@@ -283,13 +293,95 @@ const EMPTY_WORDS = new Set([
 const NOTE_DOWN = words('note (?:down|kar)');
 const NOTE_DOWN_LEADING = new Set([...TITLE_LEADING].filter((w) => w !== 'note'));
 
+/** "Sharma ji ka", "bank jaane ka": a ka/ki/ke ties the words before it to what follows. */
+const GENITIVE: ReadonlySet<string> = new Set(['ka', 'ki', 'ke']);
+const TIE = words(alt([...GENITIVE, 'ke liye']));
+
+/**
+ * "mujhe reminder bhej dena kal bank jaane ka", "dawai lene ki yaad dila dena", "kal 10 baje ka reminder laga
+ * do": the ka/ki/ke tying the chore or the time to the reminder words (standing right after the time, right
+ * before the reminder words, or closing its clause) goes with them.
+ */
+export function takeReminderTies(u: Utterance): void {
+  for (const m of u.find(TIE)) {
+    const clauseEnd = u.firstClauseBreak(m.from);
+    const closes = u.freeIndexes(m.to, clauseEnd < 0 ? u.length : clauseEnd + 1).length === 0;
+    const beside = u.usedAs(m.from - 1) === 'when' || u.usedAs(m.to) === 'cue';
+    if (closes || beside) u.useMatch(m, 'cue');
+  }
+}
+
+/**
+ * "bank jaane" of "bank jaane ka reminder": an oblique infinitive whose tie was taken is said as a title says
+ * a chore, "bank jaana" (not "phone", "machine": English words ending in "ne").
+ */
+const OBLIQUE = /(?<=\p{L}[^oi\s])ne$/u;
+const plainAtEnd = (u: Utterance, kept: readonly number[]) => {
+  const last = kept.at(-1) ?? -1;
+  const tied = GENITIVE.has(u.normOf(last + 1)) && u.usedAs(last + 1) === 'cue';
+  const typed = kept.map((i) => u.tokens[i]?.raw ?? '');
+  if (tied && OBLIQUE.test(typed.at(-1) ?? '')) typed.push(typed.pop()?.replace(OBLIQUE, 'na') ?? '');
+  return typed.filter((w) => w !== '').join(' ');
+};
+
+const POINTS_BACK_HI: ReadonlySet<string> = new Set(THING_PRONOUNS.hi);
+const THING_OPENERS = new Set('the this that these those our my his her their a an'.split(' '));
+// "the AC is broken, get it repaired": a clause of its own, not a thing named
+const CLAUSE_VERBS = new Set('is are was were has have had hai hain tha thi'.split(' '));
+/** The most words a thing named ahead of its doing runs to: "the invoices for Rao ji's new shop". */
+const MAX_THING_WORDS = 6;
+
+/**
+ * "Mehta ji's order", "the GST file", "Sharma ji ka order": words that name a thing, not a clause with a verb
+ * of its own ("pack the order"): an article or a possessive opens them, the possessive after one name (with
+ * its honorifics).
+ */
+function namesAThing(u: Utterance, head: readonly number[]): boolean {
+  if (head.length === 0 || head.length > MAX_THING_WORDS) return false;
+  if (head.some((i) => CLAUSE_VERBS.has(u.normOf(i)))) return false;
+  if (THING_OPENERS.has(u.normOf(head[0] ?? -1))) return true;
+  const raw = (i: number) => u.tokens[i]?.raw ?? '';
+  const honorific = (i: number) => isHonorific(raw(i).replace(/'s$/u, '').toLowerCase());
+  return head.slice(0, 3).some((i, k) => {
+    const owner = head.slice(0, k + 1);
+    const possessive = /'s$/u.test(raw(i)) || GENITIVE.has(u.normOf(i + 1));
+    return (
+      possessive &&
+      owner.every((j) => honorific(j) || isCapitalised(u, j)) &&
+      owner.filter((j) => !honorific(j)).length === 1
+    );
+  });
+}
+
+/**
+ * "Mehta ji's order, deliver it by friday", "the GST file — submit it by monday": a thing named, then a
+ * clause doing something to it by a pronoun. The title is the doing with the thing in the pronoun's place
+ * ("Deliver Mehta ji's order"); a Hindi pronoun ("Mehta ji ka order, isko kal tak deliver kar dena") only
+ * goes, the thing already standing before its verb. `left` are the title's words in order; undefined if
+ * there is no such clause.
+ */
+function thingThenDoing(u: Utterance, left: readonly number[]): number[] | undefined {
+  const p = left.find((i) => POINTS_BACK.has(u.normOf(i)) && u.tokens.slice(0, i).some((t) => t.breakAfter));
+  if (p === undefined) return undefined;
+  const start = u.tokens.findLastIndex((t, i) => t.breakAfter && i < p) + 1;
+  const head = left.filter((i) => i < start);
+  const tail = left.filter((i) => i >= start && i !== p);
+  const at = left.indexOf(p) - head.length;
+  if (head.length === 0) return undefined;
+  if (POINTS_BACK_HI.has(u.normOf(p))) return at === 0 ? [...head, ...tail] : undefined;
+  // a verb (maybe after a "pls") before the pronoun: "deliver it", "pls get it printed"
+  if (at < 1 || at > 2 || !namesAThing(u, head)) return undefined;
+  return [...tail.slice(0, at), ...head, ...tail.slice(at)];
+}
+
 /** What is left of a "make a task" message, phone numbers included: its title ("" when nothing is). */
 export function title(u: Utterance): string {
-  const left = u.tokens.flatMap((_, i) => (u.isFree(i) || u.usedAs(i) === 'phone' ? [i] : []));
+  const said = u.tokens.flatMap((_, i) => (u.isFree(i) || u.usedAs(i) === 'phone' ? [i] : []));
+  const left = thingThenDoing(u, said) ?? said;
   const leading = u.has(NOTE_DOWN) ? NOTE_DOWN_LEADING : TITLE_LEADING;
   // a Hinglish imperative stays as typed ("pack karo"); only a trailing "hai" and the like go
   const kept = trimEdges(u, left, leading, TRAILING_WORDS);
-  return kept.some((i) => !EMPTY_WORDS.has(u.normOf(i))) ? capitalise(u.raw(kept)) : '';
+  return kept.some((i) => !EMPTY_WORDS.has(u.normOf(i))) ? capitalise(plainAtEnd(u, kept)) : '';
 }
 
 /** A title reads as a heading: "Call ABC Traders", whatever case the message was typed in. */
@@ -390,7 +482,6 @@ function markerAt(u: Utterance, chunk: readonly number[], at: number): Marker | 
   return MARKERS.find((m) => m.words.every((w, k) => u.normOf(chunk[at + k] ?? -1) === w));
 }
 
-const GENITIVE = new Set(['ka', 'ki', 'ke']);
 const isGenitive = (m: Marker) => m.words.length === 1 && GENITIVE.has(m.words[0] ?? '');
 
 /**

@@ -18,6 +18,8 @@ import {
   ALL_WORDS,
   alt,
   BUSINESS_NUMBERS,
+  CANCEL,
+  CANCELLED_THINGS,
   CHANNELS,
   CREATE_TASK_STRONG,
   CREATE_TASK_WEAK,
@@ -66,6 +68,7 @@ import {
   TALKS,
   TELL_ME,
   TELLS,
+  THING_PRONOUNS,
   TOPIC_MARKERS,
   TRAILING_WORDS,
   WHEN_OVERDUE,
@@ -294,7 +297,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   if ((taskNoun && isBareList(u, TASK_NOUN)) || (planNoun && isBareList(u, PLAN_NOUN)))
     return tool('list_tasks');
   if (isDone) return tool('complete_task');
-  if (has(PATTERNS.delete)) return tool(takesAway(u, ctx) ? 'create_task' : 'delete_task');
+  if (has(PATTERNS.delete)) return tool(deleteVerbForChore(u, ctx) ? 'create_task' : 'delete_task');
   const priority = mentionsPriority(u);
   if ((movesTask || (taskNoun && has(PATTERNS.doIt))) && (when || priority)) {
     return tool('update_task');
@@ -388,13 +391,15 @@ const ASK_THEM = words(`(?:${ASK_VERBS}|poochke|puchke|pooch ke|puch ke)\\s+(?:h
 const REACH_WORDS = new Set(
   [...Object.values(CHANNELS).flat(), ...REACH_OUT].filter((w) => /^[a-z]+$/.test(w)),
 );
+/** The reach asked for, not reported: "ko whatsapp kar dena" ("ko call kar diya" was made). */
+const REACH_ASKED = 'karna|karni|karo|kar do|kar dena';
 /**
  * "Pinto uncle ko call karke rates puchna", "Pinto aunty ko whatsapp karke bolna ki order ready hai",
  * "Gill sahab ko whatsapp pe bolna ki …", "Lobo aunty ko message karna ki cake ready hai": a call or a
  * message that carries something to ask or say, after who.
  */
 const CALL_AND_SAY = words(
-  `ko\\s+(?:\\S+\\s+){0,3}?${alt([...REACH_WORDS])}\\s+(?:(?:pe|par)\\s+)?(?:(?:karke|kar ke|karkar|lagake|laga ke)\\s+(?:\\S+\\s+){0,5}?(?:${SAY_VERB})|(?:${SAY_VERB})|(?:karna|karo|kar do|kar dena)\\s+(?:hai\\s+)?ki)`,
+  `ko\\s+(?:\\S+\\s+){0,3}?${alt([...REACH_WORDS])}\\s+(?:(?:pe|par)\\s+)?(?:(?:karke|kar ke|karkar|lagake|laga ke)\\s+(?:\\S+\\s+){0,5}?(?:${SAY_VERB})|(?:${SAY_VERB})|(?:${REACH_ASKED})\\s+(?:hai\\s+)?ki)`,
 );
 /** "Mr Gill se baat karni hai", "Joshi madam se sample ke baare mein puchna hai": a talk, after who. */
 const TALK_TO = words(`se\\s+(?:\\S+\\s+){0,5}?(?:${TALK_VERB.source})`);
@@ -498,6 +503,18 @@ export function toldWho(u: Utterance): Told | undefined {
       return { cues: [cue, know], from: cue.to, to: know.from };
     }
   }
+  // "whatsapp Mr Rao, the quotation is ready", "message Kavita ji the samples are ready": a reach opening
+  // the message, with a statement after who, passes the statement on (a purpose marker after who is
+  // reachWithPurpose's); the statement says more than a bare "done" ("call Mr Rao, done" reports the call)
+  const first = u.tokens.findIndex((_, i) => u.usedAs(i) !== 'filler');
+  const reach = u.find(REACH_EN, { all: true }).find((m) => m.from === first);
+  if (reach) {
+    const who = nameRun(u, u.freeIndexes(reach.to).slice(0, MAX_NAME_WORDS));
+    const to = (who.at(-1) ?? -1) + 1;
+    if (someone(who) && !PURPOSE.has(u.normOf(u.freeIndexes(to)[0] ?? -1)) && statesMore(u, to)) {
+      return { cues: [reach], from: who[0] ?? to, to };
+    }
+  }
   return undefined;
 }
 
@@ -563,10 +580,10 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
   // what to tell them may be a state ("bolna ki frame ready hai"): it reports nothing done
   if (probe.find(TELL_THEM).some((m) => namedBefore(m.from))) return true;
   if (probe.find(TELL_THEM_AFTER).some((m) => !NOT_THEM.has(m.groups[0] ?? ''))) return true;
+  if (reachThenPurpose(probe, namedBefore, namedAfter, isDone)) return true;
   if (isDone) return false;
   if (probe.find(REMIND_THEM).some((m) => namedBefore(m.from))) return true;
   if (probe.find(REMIND_THEM_AFTER).some((m) => !NOT_THEM.has(m.groups[0] ?? ''))) return true;
-  if (reachThenPurpose(probe, namedBefore, namedAfter)) return true;
   if (probe.find(SEND_REMINDER_TO).some((m) => namedAfter(m.to))) return true;
   if (probe.find(SEND_THEM_REMINDER).some((m) => namedAfter(m.to))) return true;
   // money said before any reminder cue: "Pappu bhaiya ka 8k payment lena hai, parso 5 baje yaad dilana"
@@ -587,6 +604,7 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
 
 /** "Rakesh bhai ko whatsapp kar dena": a reach, who before it. */
 const REACH_THEM_HI = words(`ko\\s+${alt([...REACH_WORDS])}`);
+const REACH_ASKED_NEXT = words(REACH_ASKED);
 /** Words that leave a clause saying nothing of its own: "…, urgent hai", "…, pls". */
 const EMPTY_CLAUSE = words(
   alt([...PRIORITY_HIGH, ...PRIORITY_URGENT, ...TRAILING_WORDS, 'please', 'pls', 'plz']),
@@ -602,20 +620,25 @@ function reachThenPurpose(
   probe: Utterance,
   namedBefore: (i: number) => boolean,
   namedAfter: (i: number) => boolean,
+  isDone: boolean,
 ): boolean {
   const end = probe.firstClauseBreak();
   if (end < 0) return false;
+  // with a state in the next clause ("…, order ready hai", word to pass on), only a reach asked for counts:
+  // "Ramesh ko call kar diya, payment aa gaya" reports one
+  const asked = (m: Match) => !isDone || probe.find(REACH_ASKED_NEXT).some((a) => a.from === m.to);
   const reaches =
     probe
       .find(REACH_EN)
       .some((m) => m.from === probe.freeIndexes()[0] && m.from <= end && namedAfter(m.to)) ||
-    probe.find(REACH_THEM_HI).some((m) => m.to <= end + 1 && namedBefore(m.from));
+    probe.find(REACH_THEM_HI).some((m) => m.to <= end + 1 && namedBefore(m.from) && asked(m));
   if (!reaches) return false;
   const rest = probe.copy();
   rest.use(0, end + 1, 'filler');
   rest.takeAll(EMPTY_CLAUSE, 'filler');
   const said = rest.freeIndexes();
-  return said.length >= 2 && !NEXT_CHORE.has(rest.normOf(said[0] ?? -1));
+  const purpose = said.length >= 2 && !NEXT_CHORE.has(rest.normOf(said[0] ?? -1));
+  return purpose && (!isDone || statesMore(probe, end + 1));
 }
 
 /**
@@ -695,6 +718,19 @@ export const saysDone = (u: Utterance): boolean => doneWords(u).some((d) => !isT
 /** Something is said not to be done yet. */
 export const notYetDone = (u: Utterance): boolean => doneWords(u).some((d) => isTurned(u, d));
 
+/**
+ * The words from token `from` on state something ("the quotation is ready", "the stock has arrived") and
+ * say more than the done words themselves ("…, done", "ho gaya" only report).
+ */
+function statesMore(u: Utterance, from: number): boolean {
+  const rest = u.copy();
+  rest.use(0, from, 'filler');
+  const done = doneWords(rest);
+  const covered = tokensOf(done);
+  const states = done.some((d) => !isTurned(rest, d)) || reportsPast(rest, true);
+  return states && rest.freeIndexes().some((i) => !covered.has(i));
+}
+
 const ALL_OF = new Set(['the', 'my', 'mere', 'of', 'these', 'those']);
 const MARK_WORD = words('as|mark|marked');
 
@@ -713,29 +749,34 @@ function saysAll(u: Utterance): boolean {
 }
 
 const TAKE_AWAY_VERBS: ReadonlySet<string> = new Set(TAKE_AWAY);
+const CANCELLED = words(alt(CANCELLED_THINGS));
 /** Where a thing is taken from or left: "at Shetty anna's shop", "from the godown", "drop off", "godown se". */
 const PLACE = words(`at|from|outside|inside|near|behind|off|${alt(PLACES)}\\s+(?:se|pe|par|mein|me|ke)`);
 /** Words tying a day to a thing, not to doing it: "kal ka order", "kal wala meeting". */
 const WHICH_ONE = new Set(['ka', 'ki', 'ke', 'wala', 'wali', 'wale']);
 
 /**
- * A delete verb that takes a thing away, used for a chore: "remove the old signboard at Shetty anna's shop
- * on saturday", "drop the samples at Dr Rao's clinic tomorrow", "godown se purana maal hata do". A day, a
- * time or a place is said with it, and no task is named as one ("remove the AC task", "rent wala reminder
- * hata do"), nor by its day ("remove tomorrow's delivery", "kal ka order hata do").
+ * A delete verb used for a chore: one that takes a thing away ("remove the old signboard at Shetty anna's
+ * shop on saturday", "drop the samples at Dr Rao's clinic tomorrow", "godown se purana maal hata do") said
+ * with a day, a time or a place, or a "cancel" of a booking, an order, an appointment ("cancel the hotel
+ * booking and rebook for Sunday", "Mr Shah ka order cancel karke naya bhejna hai"). No task is named as one
+ * ("remove the AC task", "rent wala reminder hata do", "cancel my reminder for the bank"), nor by its day
+ * ("remove tomorrow's delivery", "kal ka order hata do").
  */
-function takesAway(u: Utterance, ctx: DateContext): boolean {
-  if (!u.find(PATTERNS.delete).every((m) => TAKE_AWAY_VERBS.has(m.text))) return false;
+function deleteVerbForChore(u: Utterance, ctx: DateContext): boolean {
+  const verbs = u.find(PATTERNS.delete);
+  const cancels = verbs.every((m) => m.text === CANCEL) && u.has(CANCELLED);
+  if (!cancels && !verbs.every((m) => TAKE_AWAY_VERBS.has(m.text))) return false;
   if (u.has(TASK_NOUN) || u.has(FOLLOW_UP_NOUN) || u.has(PLAN_NOUN)) return false;
   const probe = u.copy();
   const when = takeWhen(probe, ctx) !== null;
+  // a day tied to a thing ("kal ka order", "kal wala"), not to the doing ("sunday ke liye")
+  const tie = (i: number) => WHICH_ONE.has(probe.normOf(i)) && probe.usedAs(i + 1) !== 'when';
   const namesWhich = probe.tokens.some(
-    (t, i) =>
-      probe.usedAs(i) === 'when' &&
-      (/'s$/.test(t.raw) || WHICH_ONE.has(t.norm) || WHICH_ONE.has(probe.normOf(i + 1))),
+    (t, i) => probe.usedAs(i) === 'when' && (/'s$/.test(t.raw) || tie(i) || tie(i + 1)),
   );
   if (namesWhich) return false;
-  return when || probe.has(PLACE);
+  return cancels || when || probe.has(PLACE);
 }
 
 /**
@@ -778,6 +819,7 @@ function setAsideRestatement(u: Utterance, ctx: DateContext): void {
 const isPastTense = (w: string) =>
   PAST_TENSE.includes(w) || (/^[a-z]{3,}ed$/.test(w) && !w.endsWith('eed') && !NOT_PAST_TENSE.has(w));
 const HAS = new Set(['has', 'have', 'had']);
+const HAVE_DONE = new Set(['get', 'have']);
 const OBJECT_OPENERS = new Set(['the', 'his', 'her', 'their', 'my', 'our', 'its', 'all', 'a', 'an']);
 // "signboard is fixed now": a report closes with "now" as well as with a tie
 const REPORT_TIES = new Set(['to', 'from', 'for', 'with', 'in', 'at', 'on', 'by', 'into', 'now', 'already']);
@@ -796,6 +838,9 @@ function reportsPast(u: Utterance, noDay: boolean): boolean {
     const before = free.slice(0, k);
     const after = free.slice(k + 1);
     if (before.slice(-2).some((j) => NEGATIONS.includes(u.normOf(j)))) return false;
+    // "the new banner, get it printed by friday": a thing to have done
+    const [had, it] = before.slice(-2).map((j) => u.normOf(j));
+    if (HAVE_DONE.has(had ?? '') && THING_PRONOUNS.en.includes(it ?? '')) return false;
     // with no day said ("Sharma ji has asked for the quote by friday" is something to do): a perfect tense
     // wherever it stands ("the CA has received the documents"), or one after a short subject opening the
     // message, before what it acts on ("Arora gave the cheque", "CA got the docs")

@@ -133,6 +133,8 @@ export const SPELLING: Readonly<Record<string, string>> = {
   dupahar: 'dopahar',
   dophar: 'dopahar',
   dopehar: 'dopahar',
+  pahle: 'pehle',
+  pehele: 'pehle',
   bje: 'baje',
   baaje: 'baje',
   bajey: 'baje',
@@ -389,32 +391,13 @@ export const QUANTITY_UNITS = [
   ],
 ];
 
+/** A deadline's tie words: "by 6", "till 7", "before 4", "6 tak", "4 se pehle" (a bare hour: a time). */
+export const DEADLINE_BEFORE = ['by', 'till', 'until', 'untill', 'before'];
+export const DEADLINE_AFTER = ['tak', 'tk', 'se pehle', 'ke pehle'];
 /** Words that tie a time expression to the sentence and go with it when it is removed. */
-export const BEFORE_WHEN = [
-  'on',
-  'at',
-  'by',
-  'for',
-  'till',
-  'until',
-  'untill',
-  'before',
-  'from',
-  'to',
-  'around',
-];
-export const AFTER_WHEN = [
-  'ko',
-  'tak',
-  'tk',
-  'pe',
-  'par',
-  'ke liye',
-  'se pehle',
-  'ke pehle',
-  'ke baad',
-  'wala',
-];
+export const BEFORE_WHEN = [...DEADLINE_BEFORE, 'on', 'at', 'for', 'from', 'to', 'around'];
+// "6 sharp": the hour said exactly, no part of a title
+export const AFTER_WHEN = [...DEADLINE_AFTER, 'ko', 'pe', 'par', 'ke liye', 'ke baad', 'wala', 'sharp'];
 
 // ---- priorities ----
 export const PRIORITY_LOW = ['low priority', 'not urgent', 'no rush', 'koi jaldi nahi', 'jaldi nahi'];
@@ -543,6 +526,14 @@ export const PRONOUNS = [
   'her',
   'them',
 ];
+/**
+ * Words pointing back at a thing named in the clause before: "Mehta ji's order, deliver it by friday",
+ * "GST file, ise monday tak submit karna".
+ */
+export const THING_PRONOUNS = {
+  en: ['it', 'them', 'this', 'these'],
+  hi: ['isko', 'ise', 'usko', 'inko', 'inhe'],
+};
 export const CHANNEL_AFTER = [
   // "call back Deepak on …", "ring up Manoj", "message to Kavita madam"
   'back',
@@ -556,6 +547,9 @@ export const CHANNEL_AFTER = [
   'karna',
   'karo',
   'kar',
+  // "Kavita ji ko message kar do, samples aa gaye": the whole verb, so "do" names nothing
+  'kar do',
+  'kar dena',
   'se',
   'jaana',
   'jana',
@@ -677,6 +671,11 @@ export const CREATE_TASK_STRONG = [
   'set reminder for',
   'set reminder to',
   'set reminder',
+  // "send me a reminder tomorrow to go to the bank": a reminder for me (one sent to someone is a follow-up)
+  'send me a reminder to',
+  'send me a reminder about',
+  'send me a reminder for',
+  'send me a reminder',
   'add a new task to',
   'add a new task',
   'add a task to',
@@ -704,6 +703,8 @@ export const CREATE_TASK_STRONG = [
   'yaad karana',
   'yaad rakhna',
   'reminder laga do',
+  'reminder laga dena',
+  'reminder lagana',
   'reminder lagao',
   'reminder set karo',
   'reminder set kar do',
@@ -924,7 +925,17 @@ export const TAKE_AWAY = [
   'nikal do',
   'nikal de',
 ];
-export const DELETE = ['delete', 'cancel', 'mita do', 'mita de', 'mitao', 'erase', 'rehne do', ...TAKE_AWAY];
+/**
+ * Things outside the owner's list that get cancelled: "cancel the hotel booking and rebook for Sunday", "Mr
+ * Shah ka order cancel karke naya bhejna hai". Cancelling one is a chore, not a task deleted.
+ */
+export const CANCELLED_THINGS = [
+  ...['booking', 'bookings', 'ticket', 'tickets', 'reservation', 'reservations', 'flight', 'train', 'hotel'],
+  ...['order', 'orders', 'appointment', 'appointments', 'subscription', 'subscriptions', 'membership'],
+  ...['cheque', 'cheques', 'policy', 'registration', 'pickup', 'courier', 'cab'],
+];
+export const CANCEL = 'cancel';
+export const DELETE = ['delete', CANCEL, 'mita do', 'mita de', 'mitao', 'erase', 'rehne do', ...TAKE_AWAY];
 export const RESCHEDULE = [
   'reschedule',
   're-schedule',

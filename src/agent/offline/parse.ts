@@ -20,7 +20,8 @@ import { Utterance } from './utterance.ts';
  * - subah/morning 09:00, dopahar/afternoon 14:00, noon 12:00, shaam/evening/eod/"din khatam hone tak"
  *   18:00, raat/night/tonight 21:00 — unless an hour is given: "shaam 6 baje" → 18:00, "tonight 8pm" →
  *   20:00.
- *   A bare hour ("5 baje", "at 4") follows shop hours: 1–7 → pm, 8–11 → am, 12 → noon.
+ *   A bare hour ("5 baje", "at 4", and in a deadline: "by 6", "till 7", "before 4", "6 tak", "4 se pehle")
+ *   follows shop hours: 1–7 → pm, 8–11 → am, 12 → noon.
  *   "saade 5" 5:30, "sawa 5" 5:15, "paune 5" 4:45 (with or without "baje"), "dedh baje" 13:30, "dhai
  *   baje" 14:30.
  * - "kal" = tomorrow (its rarer "yesterday" is ignored), "parso" = the day after tomorrow, "aaj" = today;
@@ -49,16 +50,23 @@ import { Utterance } from './utterance.ts';
  *   ("ask Nandini madam about the GST number"), or a number with a request ("Karthik's no is …, call him
  *   …"); "X ka payment" with X a name is X's follow-up about the payment. Word to pass on is a follow-up
  *   whatever state or change it names ("tell Mrs Kapoor that her order is ready", "inform Sharma ji about
- *   the delay", "let Dr Rao know …", "remind Mr Shah that …", "bata dena Kapoor ji ko ki …"), never a
- *   completion nor a business question; so is something settled with someone ("confirm the rates with Mr
- *   Shah", "Shah ji se rates pakka karne hain"). A request asked as a question ("can you tell …?") is one.
+ *   the delay", "let Dr Rao know …", "remind Mr Shah that …", "bata dena Kapoor ji ko ki …", and a reach
+ *   opening the message with a statement after who: "whatsapp Mr Rao, the quotation is ready", "Naidu ji ko
+ *   whatsapp kar dena, order ready hai"), never a completion nor a business question; so is something
+ *   settled with someone ("confirm the rates with Mr Shah", "Shah ji se rates pakka karne hain"). A request
+ *   asked as a question ("can you tell …?") is one.
  * - A delete verb that also takes a thing away (remove, drop, discard, "hata do", "nikal do"), said with a
  *   day, a time or a place and no task named as one, is a chore: "remove the old signboard at Shetty anna's
  *   shop on saturday" is a task titled as said; "remove the AC task", "rent wala reminder hata do" delete.
+ *   So is a "cancel" of a booking, a ticket, an order, an appointment ("cancel the hotel booking and rebook
+ *   for Sunday", "Mr Shah ka order cancel karke naya bhejna hai"); "cancel my reminder for the bank" deletes.
  * - Words that only open a message ("ok one thing,", "acha sun,", "and btw,", "one more thing -", and with
  *   no stop "ok so", "haan toh", "arre", "ek kaam karo") are set aside like a greeting: they are no part of a
  *   title, a name or a remembered fact. So is a last clause that only restates the doing with its deadline
- *   ("…, do it by thursday", "…, kar dena friday tak", "…, ho jana chahiye monday tak").
+ *   ("…, do it by thursday", "…, kar dena friday tak", "…, ho jana chahiye monday tak"). A last clause doing
+ *   the thing named before it to a pronoun has the thing in the pronoun's place ("Mehta ji's order, deliver
+ *   it by friday" → "Deliver Mehta ji's order"; "GST file, ise monday tak submit karna" → "GST file submit
+ *   karna").
  * - A standing fact about someone named ("Dr Khan's clinic is closed on Sundays", "Mehta sahab ko subah
  *   call pasand hai") is remembered, its day part of the fact. So is a statement given with a memory cue
  *   ("remember …", "note that …", "pls note …", "for future reference, …", "FYI", "just so you know", "heads
@@ -67,7 +75,9 @@ import { Utterance } from './utterance.ts';
  *   the cue and a "that"/"ki" after it.
  * - Titles keep the user's words (and capitalisation) minus the scheduling words and the little words
  *   tying them in ("on", "by", "ko", "tak"), cue phrases ("remind me to", "add task", "yaad dilana ki"),
- *   priority words, leading fillers ("please", "mujhe", "the") and a trailing "hai". Verbs stay:
+ *   priority words, leading fillers ("please", "mujhe", "the") and a trailing "hai"; a reminder's words go
+ *   with the ka/ki/ke tying the chore to them, its oblique infinitive made plain ("mujhe reminder bhej dena
+ *   kal bank jaane ka" → "bank jaana", "stock check ka reminder laga do" → "stock check"). Verbs stay:
  *   "kal GST file karna hai" → "GST file karna", "order pack karo" → "order pack karo".
  * - References to an existing task or follow-up are the user's words naming it without the command verb
  *   (delete, move, mark, done, "ho gaya", "kar diya"), the noun ("task", "kaam", "follow up") and edge
