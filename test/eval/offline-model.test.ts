@@ -98,8 +98,8 @@ const FRESH_GROUPS = [
 ];
 
 /**
- * fresh.json and fresh3.json to fresh10.json: half of each group held out; fresh2.json, written later and
- * never tuned on: all of it. fresh4.json, fresh5.json, fresh9.json and fresh10.json are checked for shape
+ * fresh.json and fresh3.json to fresh11.json: half of each group held out; fresh2.json, written later and
+ * never tuned on: all of it. fresh4.json, fresh5.json, fresh9.json, fresh10.json and fresh11.json are checked for shape
  * and scored by `npm run eval`; each joins the floor once its held-out half reaches it, as fresh6.json to
  * fresh8.json have (see README.md).
  */
@@ -156,6 +156,13 @@ for (const file of [
     partial: true,
     floor: false,
   },
+  {
+    name: 'fresh11',
+    groups: ['follow_up_phone', 'honorific'],
+    allHeldOut: false,
+    partial: true,
+    floor: false,
+  },
 ] as const) {
   describe(`fresh cases of the groups an unseen evaluation found, ${file.name}.json`, () => {
     const set = loadEvalSet(file.name);
@@ -166,6 +173,14 @@ for (const file of [
 
     it('expects only arguments the tool contract accepts', () => {
       expectValidExpectations(set, file.partial);
+    });
+
+    it('keeps its writer’s label, and names the convention, wherever a case was relabelled', () => {
+      for (const c of set.cases.filter((c) => c.written || c.convention || c.written_absent)) {
+        expect(c.convention, c.text).toMatch(/\w/);
+        expect(c.written, c.text).toBeDefined();
+        expect([c.written, c.written_absent], c.text).not.toEqual([c.expect, c.absent]);
+      }
     });
 
     it.runIf(file.floor)('scores at least 90% overall and in each group', () => {

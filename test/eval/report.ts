@@ -49,3 +49,15 @@ export function formatScore(title: string, score: Score): string {
   out.push(failures.length ? `Failures (${score.failures.length}):\n${failures.join('\n')}` : 'No failures.');
   return out.join('\n');
 }
+
+/** The same set scored on its writer's own labels, where some were brought in line with a later convention. */
+export function formatAsWritten(relabelledCases: number, score: Score): string {
+  return [
+    `  as its writer labelled it (${relabelledCases} case${relabelledCases === 1 ? '' : 's'} relabelled to the conventions):`,
+    line('  overall', score),
+    line('  holdout (untuned)', score.holdout),
+    ...Object.entries(score.byGroup).map(
+      ([name, g]) => `    ${name.padEnd(24)} ${cell(g.all)} holdout ${cell(g.holdout)}`,
+    ),
+  ].join('\n');
+}

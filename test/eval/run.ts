@@ -1,13 +1,13 @@
 import { openDatabase } from '../../src/db/index.ts';
 import { createLogger } from '../../src/log.ts';
-import { evaluate, loadEvalSet, type ParserSet } from './evaluate.ts';
+import { asWritten, evaluate, loadEvalSet, type ParserSet, relabelled } from './evaluate.ts';
 import { evaluateInsights, loadQuestions } from './insights/evaluate.ts';
-import { formatScore } from './report.ts';
+import { formatAsWritten, formatScore } from './report.ts';
 import { evaluateScenarios, loadScenarios, type ScenarioFile } from './scenarios.ts';
 
 /**
  * `npm run eval`: the offline model's accuracy on the sets in test/eval/ (the parser-level
- * utterances.json and fresh.json to fresh10.json, and scenarios.json to scenarios4.json through the real
+ * utterances.json and fresh.json to fresh11.json, and scenarios.json to scenarios4.json through the real
  * turn runner, each on an in-memory database of its own; insights/questions.json over generated books
  * synced through the connector fakes), and what it got wrong. Holdout failures are counted, not shown
  * (see report.ts).
@@ -27,8 +27,11 @@ for (const name of [
   'fresh8',
   'fresh9',
   'fresh10',
+  'fresh11',
 ] satisfies ParserSet[]) {
-  console.log(formatScore(`${name}.json`, evaluate(loadEvalSet(name))));
+  const set = loadEvalSet(name);
+  console.log(formatScore(`${name}.json`, evaluate(set)));
+  if (relabelled(set) > 0) console.log(formatAsWritten(relabelled(set), evaluate(asWritten(set))));
   console.log();
 }
 
