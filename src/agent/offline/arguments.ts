@@ -30,12 +30,14 @@ import {
   notYetDone,
   PATTERNS,
   REMINDER_SENT_VERB,
+  reachedBack,
   SEND_REMINDER_TO,
   SEND_THEM_REMINDER,
   SENT_REMINDER,
   saysDone,
   TALK_VERB,
   TELL_VERB,
+  toldAfterNews,
   toldWho,
 } from './intents.ts';
 import {
@@ -241,6 +243,8 @@ const FOLLOW_UP_CUES = [
 
 function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   const when = takeWhen(u, ctx);
+  // before the reach's words are taken: "Mr Khan needs the invoice, email him"
+  const back = reachedBack(u);
   // before the channel: "phone 98450 12345" labels the number, it does not say to call
   takePhoneLabels(u);
   // "Joseph sir asked for a call back": the asking goes, the call stays the channel;
@@ -257,7 +261,7 @@ function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   // "tell Mrs Kapoor (that) her order is ready", "remind Mr Shah that …": who is told, then what (before the
   // cues, which take "remind")
   takeSentReminder(u);
-  const told = toldWho(u);
+  const told = toldWho(u) ?? toldAfterNews(u);
   for (const cue of told?.cues ?? []) u.useMatch(cue, 'cue');
   for (const p of FOLLOW_UP_CUES) u.takeAll(p, 'cue');
   u.takeAll(FOLLOW_UP_NOUN, 'noun');
@@ -266,8 +270,8 @@ function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   const starts = new Set(collect.map((m) => m.from));
   for (const verb of u.find(COLLECT_VERB)) if (starts.has(verb.from)) u.useMatch(verb, 'cue');
   const { contact, subject } = told
-    ? contactAndMessage(u, told.from, told.to)
-    : contactAndSubject(u, collect.length > 0);
+    ? contactAndMessage(u, told)
+    : contactAndSubject(u, collect.length > 0, back);
   const phone = u.tokens.find((t) => t.phone);
   const who = contact ?? phone?.raw;
   if (!who && !subject) return null;

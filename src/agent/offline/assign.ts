@@ -19,10 +19,15 @@ const TELL_HINDI = words(
   `(?:ko|se)\\s+${alt(['bolo', 'bol do', 'bol dena', 'bolna', 'bol de', 'kaho', 'keh do', 'kah do', 'kehna', 'kahna', 'keh dena'])}(?:\\s+hai)?(?:\\s+ki)?`,
 );
 /**
- * "Rekha bhabhi ko bolna ki kapda le aaye": a message the owner is to pass on (a follow-up), not work
- * handed over; a deadline in it ("Ravi ko bolna hai ki kal tak invoice bhej de") makes it their work.
+ * "Rekha bhabhi ko bolna ki kapda le aaye", "payment mil gayi, Rekha madam ko shaam ko bol dena": a message the
+ * owner is to pass on (a follow-up; said before, with nothing after the telling), not work handed over; a
+ * deadline in it ("Ravi ko bolna hai ki kal tak invoice bhej de") makes it their work.
  */
-const PASS_ON = /^(?:ko|se)\s+(?:bolna|bol dena|kehna|kahna|keh dena)(?:\s+hai)?\s+ki$/;
+const PASS_ON = /^(?:ko|se)\s+(?:bolna|bol dena|kehna|kahna|keh dena)(?:\s+hai)?(\s+ki)?$/;
+const passesOn = (u: Utterance, cue: Match) => {
+  const m = PASS_ON.exec(cue.text);
+  return m !== null && (m[1] !== undefined || u.freeIndexes(cue.to).every((i) => u.normOf(i) === 'please'));
+};
 const DEADLINE = words('tak');
 /** "assign … to Ravi", "give the GST task to Ravi", "hand over … to me". */
 const GIVE_TO = words(
@@ -290,7 +295,7 @@ function askTo(u: Utterance): Assignment | null {
 /** "Ravi ko bolo kal tak invoice bhej de", "Priya se kaho ki Mehta ko call kare". */
 function tellHindi(u: Utterance): Assignment | null {
   for (const cue of u.find(TELL_HINDI)) {
-    if (PASS_ON.test(cue.text) && !u.has(DEADLINE, { all: true })) continue;
+    if (passesOn(u, cue) && !u.has(DEADLINE, { all: true })) continue;
     const from = nameBefore(u, cue.from);
     if (from < 0) continue;
     const who = person(u, from, cue.from);

@@ -177,13 +177,14 @@ export function greetingLength(u: Utterance): number {
 const ANY_OPENER = alt([...OPENERS, ...LONE_OPENERS]);
 const OPENER_RUN = new RegExp(`^${ANY_OPENER}(?: ${ANY_OPENER})*$`);
 const LONE_OPENER_END = new RegExp(`(?:^| )${alt(LONE_OPENERS)}$`);
+const LONE_OPENER_START = new RegExp(`^${alt(LONE_OPENERS)}(?: |$)`);
 /** The most words an opening runs to: "ok one more thing,", "acha bhai sun,". */
 const MAX_OPENING = 6;
 
 /**
  * How many tokens from `from` only open the message: "ok one thing, …", "acha sun, …", "one more thing -
- * …", up to a clause break, or "btw …" with none (0 if none). Set aside like a greeting, they are no part of
- * a title, a name or a fact.
+ * …", up to a clause break, or with none a run closed or opened by a lone opener ("btw …", "haan toh woh …",
+ * "acha ek baat …"); 0 if none. Set aside like a greeting, they are no part of a title, a name or a fact.
  */
 export function openerLength(u: Utterance, from = 0): number {
   let n = 0;
@@ -193,7 +194,8 @@ export function openerLength(u: Utterance, from = 0): number {
       .map((t) => t.norm)
       .join(' ');
     const opens = OPENER_RUN.test(run);
-    if (opens && (u.tokens[i]?.breakAfter || LONE_OPENER_END.test(run))) n = i + 1 - from;
+    const closed = u.tokens[i]?.breakAfter || LONE_OPENER_END.test(run) || LONE_OPENER_START.test(run);
+    if (opens && closed) n = i + 1 - from;
     else if (u.tokens[i]?.breakAfter) break;
   }
   return n;
@@ -426,7 +428,7 @@ const MARKERS: Marker[] = [
 
 const FOLLOW_UP_FILLERS = new Set([
   ...LEADING_FILLERS,
-  ...PRONOUNS,
+  ...Object.values(PRONOUNS).flat(),
   'karna',
   'karni',
   'karo',
@@ -459,6 +461,9 @@ const FOLLOW_UP_FILLERS = new Set([
   'me',
   'a',
   'please',
+  // "… asked for the rates so call her back", "… late hai toh unko call karna": joining the reach on
+  'so',
+  'toh',
   // "need to ask Kavya about …", "we must talk to …": the owner's need, not who
   'we',
   'need',
@@ -525,15 +530,18 @@ const SAID_LEADING = new Set([...REF_LEADING, ...TOPIC_MARKERS]);
 /**
  * "tell Mrs Kapoor (that) her order is ready", "let Dr Rao know about the reports": who is told, the words
  * from `from` to `to`, and what, the free words after them as said, without the "that" or "about" opening
- * them ("need to" before the telling is neither).
+ * them ("need to" before the telling is neither); with nothing after, the news said before the telling
+ * ("the cake is ready, tell Lobo aunty", "maal aa gaya, Yadav ji ko bata dena").
  */
 export function contactAndMessage(
   u: Utterance,
-  from: number,
-  to: number,
+  told: { cues: readonly { from: number }[]; from: number; to: number },
 ): { contact?: string; subject?: string } {
-  const contact = u.raw(u.freeIndexes(from, to));
-  const said = trimEdges(u, u.freeIndexes(to), SAID_LEADING, FOLLOW_UP_TRAILING);
+  const contact = u.raw(u.freeIndexes(told.from, told.to));
+  const after = trimEdges(u, u.freeIndexes(told.to), SAID_LEADING, FOLLOW_UP_TRAILING);
+  const start = Math.min(told.from, ...told.cues.map((c) => c.from));
+  const said =
+    after.length > 0 ? after : trimEdges(u, u.freeIndexes(0, start), SAID_LEADING, FOLLOW_UP_TRAILING);
   return { contact: contact || undefined, subject: u.raw(said) || undefined };
 }
 
@@ -541,9 +549,22 @@ export function contactAndMessage(
  * Splits what is left of a follow-up message into who and what. English marks them with prepositions
  * ("with Ramesh about the payment"), Hinglish with postpositions ("Ramesh se payment ke liye"); a ka/ki/ke
  * inside a phrase is part of it ("tiles ke rate ka"). Words with no marker fill the contact first, then
- * the subject.
+ * the subject. Someone reached back by a pronoun (`who`: "Mr Khan needs the invoice, email him") is the
+ * contact, and what was said of them the subject unless a marker names one.
  */
-export function contactAndSubject(u: Utterance, collecting = false): { contact?: string; subject?: string } {
+export function contactAndSubject(
+  u: Utterance,
+  collecting = false,
+  who?: { from: number; to: number },
+): { contact?: string; subject?: string } {
+  if (who) {
+    const named = u.raw(u.freeIndexes(who.from, who.to)).replace(/['’]s$/u, '');
+    u.use(who.from, who.to, 'marker');
+    const rest = contactAndSubject(u, collecting);
+    // "… wants the revised quote, call him about it": the thing pointed at is what was said
+    const pointsBack = rest.subject !== undefined && POINTS_BACK.has(rest.subject.toLowerCase());
+    return { contact: named, subject: (pointsBack ? undefined : rest.subject) ?? rest.contact };
+  }
   const found: { role?: Role; indexes: number[]; genitive?: boolean; byPhone?: boolean }[] = [];
   for (const chunk of u.chunks()) {
     let run: number[] = [];

@@ -37,6 +37,7 @@ import {
   GREETING_WORDS,
   HELP,
   INFINITIVE_HAI,
+  LEADING_FILLERS,
   LIST_VERBS,
   MONEY_UNITS,
   MY_DAY,
@@ -50,6 +51,7 @@ import {
   PLACES,
   PRIORITY_HIGH,
   PRIORITY_URGENT,
+  PRONOUNS,
   QUESTION_LEAD_INS,
   QUESTION_OPENERS,
   QUESTION_WORDS,
@@ -215,7 +217,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // "Joseph sir asked for a call back", "Rajiv called from 98111 22334, call him back": a call to return,
   // not a report of something done
   const callBack = has(CALLBACK_ASKED) || (u.phones().length > 0 && has(CALL_BACK));
-  const isDone = saysDone(u) || (!question && !callBack && reportsPast(u, !when));
+  const isDone = saysDone(u) || (!question && !callBack && reportsPast(withoutWhen(u, ctx), !when));
   const tool = (name: BuiltTool): Intent => ({ kind: 'tool', tool: name });
 
   // "tell Ravi to send the invoice", "GST wala kaam Ravi ko de do": work for someone in the team
@@ -228,7 +230,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     (has(PATTERNS.businessNumbers) || (question && asksWhatPartyOwes(u.norm))) &&
     !taskNoun &&
     !followUpNoun &&
-    !passesWordOn(u) &&
+    !passesWordOn(u, ctx) &&
     !has(PATTERNS.strongCreate) &&
     !(when && (has(MOVE_IT) || has(MOVED) || (!question && retractedWhen(u, ctx) !== null))) &&
     !(!question && (has(PATTERNS.followUpDone) || has(PAID_TO)))
@@ -329,6 +331,8 @@ export const COLLECT_FROM_EN = words(`${COLLECT_VERB.source}\\s+(?:the\\s+)?(?:\
 const OWED_BY = words(alt(OWES));
 /** "Sushma didi ka 12k baaki hai": money of theirs still due, who first. */
 const DUE_FROM = words(`(?:ka|ki|ke)\\s+(?:\\S+\\s+){0,2}?(?:baaki|bakaya|udhaar|udhar|due|pending)\\s+hai`);
+/** Where to reach them, between "ko" and the verb: "Jain uncle ko 77384 56789 pe yaad dilana ki …". */
+const AT_NUMBER = '(?:(?:\\S+\\s+)?(?:pe|par)\\s+)?';
 /**
  * "Rajesh bhaiya ko yaad dilana", "Harpreet aunty ko order ke liye yaad dilana": reminding them, not me
  * ("Sharma ji ko call karna yaad dilana" reminds me of a call).
@@ -342,9 +346,10 @@ const REMINDER_VERB =
 const REMINDER_SENT = `(?:(?:\\S+\\s+){1,2}?(?:ka|ki|ke)\\s+)?${REMINDER_VERB}`;
 /** "reminder bhej dena": the sending, which is no part of what the reminder is about. */
 export const REMINDER_SENT_VERB = words(REMINDER_VERB);
-export const REMIND_THEM = words(
-  `ko\\s+(?:(?:\\S+\\s+){1,3}(?:ke liye|ke baare mein|ke baare me|ke bare mein)\\s+)?(?:yaad\\s+${REMIND_VERB}|${REMIND_EN_VERB}|${REMINDER_SENT})`,
-);
+const REMIND_THEM_SOURCE = `ko\\s+${AT_NUMBER}(?:(?:\\S+\\s+){1,3}(?:ke liye|ke baare mein|ke baare me|ke bare mein)\\s+)?(?:yaad\\s+${REMIND_VERB}|${REMIND_EN_VERB}|${REMINDER_SENT})`;
+const REMIND_THEM = words(REMIND_THEM_SOURCE);
+/** "… ko yaad dilana ki order ready hai": what they are reminded of may be a state, which reports nothing done. */
+const REMIND_THEM_THAT = words(`${REMIND_THEM_SOURCE}\\s+(?:hai\\s+)?ki`);
 /**
  * "send Mr Joshi a reminder about the invoice", "send a payment reminder to Rekha madam": a reminder
  * sent to them (who right after "send", or after "to"), not one for me ("send me a reminder").
@@ -377,7 +382,9 @@ const SAY_VERB = `${ASK_VERBS}|${TELL_VERBS}|${CHECK_VERBS}`;
  * "Rekha bhabhi ko bolna ki kapda le aaye", "Sharma ji ko 98450 12345 pe bata do ki …": a message to pass on
  * to them, after who (and maybe where to reach them).
  */
-const TELL_THEM = words(`ko\\s+(?:(?:\\S+\\s+)?(?:pe|par)\\s+)?(?:${TELL_VERBS})\\s+(?:hai\\s+)?ki`);
+const TELL_THEM = words(`ko\\s+${AT_NUMBER}(?:${TELL_VERBS})\\s+(?:hai\\s+)?ki`);
+/** "…, Yadav bhaiya ko parso bata dena": whom to tell, the news said before them (see toldAfterNews). */
+const TELL_THEM_BARE = words(`ko\\s+${AT_NUMBER}(?:${TELL_VERBS})`);
 /** "bata dena Kapoor ji ko ki order ready hai": the same, who after the verb (their first word captured). */
 const TELL_THEM_AFTER = words(`(?:${TELL_VERBS})\\s+(\\S+)\\s+(?:\\S+\\s+){0,2}?ko\\s+ki`);
 /** "… bolna ki bill bhej diya": the telling, not what is told. */
@@ -485,7 +492,10 @@ export function toldWho(u: Utterance): Told | undefined {
     who.length > 0 &&
     !NOT_THEM.has(u.normOf(who[0] ?? -1)) &&
     (TOPIC.has(u.normOf(marker ?? -1)) || who.some((i) => readsAsName(u, i)));
-  const saysMore = (to: number) => u.freeIndexes(to).length > 0;
+  // what to tell follows who, or stands first, in a clause of its own: "the new rates are out, let Mr Shah
+  // know tomorrow", "the cake is ready, tell Lobo aunty"
+  const saysMore = (to: number, cue: Match) =>
+    u.freeIndexes(to).length > 0 || newsBefore(u, cue) !== undefined;
   for (const cue of u.find(TELL_EN)) {
     // "remind karna Sharma ji ko ki …": the English verb said the Hinglish way, whom with "ko" (see
     // REMIND_THEM_AFTER, TELL_THEM_AFTER)
@@ -494,12 +504,12 @@ export function toldWho(u: Utterance): Told | undefined {
     const at = after.findIndex((i) => TOLD_WHAT.has(u.normOf(i)));
     const who = at > 0 ? after.slice(0, at) : nameRun(u, after);
     const to = (who.at(-1) ?? -1) + 1;
-    if (someone(who, after[at]) && saysMore(to)) return { cues: [cue], from: who[0] ?? to, to };
+    if (someone(who, after[at]) && saysMore(to, cue)) return { cues: [cue], from: who[0] ?? to, to };
   }
   for (const know of u.find(KNOW)) {
     const cue = u.find(LET).findLast((m) => m.to < know.from);
     const who = cue ? u.freeIndexes(cue.to, know.from) : [];
-    if (cue && who.length <= MAX_NAME_WORDS && someone(who) && saysMore(know.to)) {
+    if (cue && who.length <= MAX_NAME_WORDS && someone(who) && saysMore(know.to, cue)) {
       return { cues: [cue, know], from: cue.to, to: know.from };
     }
   }
@@ -514,6 +524,87 @@ export function toldWho(u: Utterance): Told | undefined {
     if (someone(who) && !PURPOSE.has(u.normOf(u.freeIndexes(to)[0] ?? -1)) && statesMore(u, to)) {
       return { cues: [reach], from: who[0] ?? to, to };
     }
+  }
+  return undefined;
+}
+
+/**
+ * The news said before a telling in English, in a clause of its own ("the stock is in, tell Mr Rao"): the
+ * free words before the clause the telling's first word stands in, or undefined.
+ */
+function newsBefore(u: Utterance, telling: { from: number }): number[] | undefined {
+  const opens = u.tokens.findLastIndex((t, i) => t.breakAfter && i < telling.from);
+  const news = opens < 0 ? [] : u.freeIndexes(0, opens + 1);
+  return news.length > 0 ? news : undefined;
+}
+
+const POINTS_AT_THEM: ReadonlySet<string> = new Set(PRONOUNS.en);
+/** Words that lead into a reach asked for, after what was said of them: "…, so call her back", "…, pls ping him". */
+const ASKS_NEXT = new Set(['so', 'toh', 'to', 'and', 'then', 'phir', 'please', 'just']);
+/** "…, follow up with him": the follow-up itself, to someone pointed at. */
+const FOLLOW_UP_WITH = words('follow up with');
+/** "…, unko kal call karna", "… usko whatsapp karke …", "… unse follow up karna": a reach back, who by a pronoun. */
+const REACH_THEM_BACK = words(
+  `${alt(PRONOUNS.hi)}\\s+(?:\\S+\\s+){0,3}?${alt([...REACH_WORDS, 'follow up'])}\\s+(?:(?:pe|par)\\s+)?(?:${REACH_ASKED}|karke|kar ke|kar lena)`,
+);
+
+/**
+ * A reach asked for, to someone pointed at by a pronoun: "…, call her back tomorrow", "… so email him", "…,
+ * follow up with him", "…, unko kal call karna". The pronoun's place, or undefined.
+ */
+export function reachBackAt(u: Utterance): number | undefined {
+  const asked = (at: number) => {
+    const prev = u.freeIndexes(0, at).at(-1);
+    return prev === undefined || u.tokens[at - 1]?.breakAfter === true || ASKS_NEXT.has(u.normOf(prev));
+  };
+  const en = [...u.find(REACH_EN), ...u.find(FOLLOW_UP_WITH)]
+    .filter((m) => POINTS_AT_THEM.has(u.normOf(u.freeIndexes(m.to)[0] ?? -1)) && asked(m.from))
+    .map((m) => u.freeIndexes(m.to)[0] ?? m.to);
+  return [...en, ...u.find(REACH_THEM_BACK).map((m) => m.from)].sort((a, b) => a - b)[0];
+}
+
+/**
+ * Someone named, then a reach asked for back to them by a pronoun: "Pereira aunty asked for the rate card, call
+ * her back tomorrow", "Mr Khan needs the invoice so email him", "Verma ji ka order late hai, unko kal call
+ * karna". Returns who (the first name said before the pronoun, an honorific in it or a capital past the
+ * message's first word: "Stock aa gaya, unko call karna" names no one), or undefined. What was said of them is
+ * what the reach is for, even a past tense or a state ("asked for", "late hai").
+ */
+export function reachedBack(u: Utterance): { from: number; to: number } | undefined {
+  const pointer = reachBackAt(u);
+  if (pointer === undefined) return undefined;
+  // only the first name said ("Kavita from Sharma Traders called, call her back" is about Kavita); a reach
+  // capitalised to open the message names no one ("Email Mrs Das the quote and call her")
+  const said = u.freeIndexes(0, pointer);
+  const at = said.find(
+    (i) => readsAsName(u, i) && !NOT_THEM.has(u.normOf(i)) && !REACH_WORDS.has(u.normOf(i)),
+  );
+  if (at === undefined) return undefined;
+  const run = nameRun(u, u.freeIndexes(at, pointer));
+  // "Mrs Kapoor's blouse is stitched, call her": whose thing it is names them
+  const next = (run.at(-1) ?? at - 1) + 1;
+  if (next < pointer && u.isFree(next) && /'s$/u.test(u.tokens[next]?.raw ?? '')) run.push(next);
+  const bare = (i: number) => (u.tokens[i]?.raw ?? '').replace(/'s$/u, '').toLowerCase();
+  const person = at !== u.freeIndexes()[0] || run.some((i) => isHonorific(bare(i)));
+  const last = run.at(-1);
+  return last !== undefined && person ? { from: at, to: last + 1 } : undefined;
+}
+
+/**
+ * A message to pass on in Hinglish, the news first and whom to tell after: "Tiles ka naya maal aa gaya, Yadav
+ * bhaiya ko parso bata dena", "stock aa gaya Rao ji ko 98450 12345 pe bol dena". Who is the name ending right
+ * before "ko" (their number may stand after it); the news, words before it. Read with the time taken out.
+ */
+export function toldAfterNews(u: Utterance): Told | undefined {
+  for (const cue of u.find(TELL_THEM_BARE)) {
+    const end = u.tokens[cue.from - 1]?.phone ? cue.from - 1 : cue.from;
+    let from = end - 1;
+    const partOfName = (i: number) =>
+      u.isFree(i) && !u.tokens[i]?.breakAfter && (readsAsName(u, i) || isHonorific(u.normOf(i + 1)));
+    while (from > 0 && partOfName(from - 1)) from--;
+    if (from < 0 || !u.isFree(from) || NOT_THEM.has(u.normOf(from))) continue;
+    const news = u.freeIndexes(0, from).some((i) => !LEADING_FILLERS.has(u.normOf(i)));
+    if (news) return { cues: [cue], from, to: end };
   }
   return undefined;
 }
@@ -577,8 +668,12 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
   // a talk to have, or a question to put ("Bose babu se poochna ki proofs ready hai"), is still ahead
   if (!reminder && probe.find(TALK_TO).some((m) => namedBefore(m.from))) return true;
   if (!reminder && probe.find(CHECK_WITH).some((m) => personBefore(m.from))) return true;
-  // what to tell them may be a state ("bolna ki frame ready hai"): it reports nothing done
-  if (probe.find(TELL_THEM).some((m) => namedBefore(m.from))) return true;
+  // what to tell them may be a state ("bolna ki frame ready hai", "tiles aa gaye, Yadav ji ko bata dena"):
+  // it reports nothing done
+  if ([...probe.find(TELL_THEM), ...probe.find(REMIND_THEM_THAT)].some((m) => namedBefore(m.from)))
+    return true;
+  if (toldAfterNews(probe)) return true;
+  if (reachedBack(probe)) return true;
   if (probe.find(TELL_THEM_AFTER).some((m) => !NOT_THEM.has(m.groups[0] ?? ''))) return true;
   if (reachThenPurpose(probe, namedBefore, namedAfter, isDone)) return true;
   if (isDone) return false;
@@ -643,9 +738,13 @@ function reachThenPurpose(
 
 /**
  * A message to pass on to someone, whatever numbers it names: "tell Mr Shah that his balance is pending",
- * "Mehta ji ko bolna ki balance payment bhej de".
+ * "Mehta ji ko kal bolna ki balance payment bhej de", "naya maal aa gaya, Yadav ji ko bata dena".
  */
-const passesWordOn = (u: Utterance) => toldWho(u) !== undefined || u.has(TELL_THEM) || u.has(TELL_THEM_AFTER);
+function passesWordOn(u: Utterance, ctx: DateContext): boolean {
+  if (toldWho(u)) return true;
+  const probe = withoutWhen(u, ctx);
+  return toldAfterNews(probe) !== undefined || probe.has(TELL_THEM) || probe.has(TELL_THEM_AFTER);
+}
 
 /**
  * A number given for someone named, in the request's sentence: "remind me to call Harish on 98450 12345",
@@ -824,6 +923,13 @@ const OBJECT_OPENERS = new Set(['the', 'his', 'her', 'their', 'my', 'our', 'its'
 // "signboard is fixed now": a report closes with "now" as well as with a tie
 const REPORT_TIES = new Set(['to', 'from', 'for', 'with', 'in', 'at', 'on', 'by', 'into', 'now', 'already']);
 
+/** A copy with the time words marked: "by thursday get the insurance renewed" opens with its doing. */
+function withoutWhen(u: Utterance, ctx: DateContext): Utterance {
+  const probe = u.copy();
+  takeWhen(probe, ctx);
+  return probe;
+}
+
 /**
  * An English report that something was done: a past tense opening the message ("deposited all the
  * cheques", "I have paid the staff") or closing what it names ("power bill paid", "quotation sent to
@@ -838,6 +944,8 @@ function reportsPast(u: Utterance, noDay: boolean): boolean {
     const before = free.slice(0, k);
     const after = free.slice(k + 1);
     if (before.slice(-2).some((j) => NEGATIONS.includes(u.normOf(j)))) return false;
+    // "the shop insurance has to be renewed", "the order should be packed": still to be done
+    if (u.normOf(before.at(-1) ?? -1) === 'be') return false;
     // "the new banner, get it printed by friday": a thing to have done
     const [had, it] = before.slice(-2).map((j) => u.normOf(j));
     if (HAVE_DONE.has(had ?? '') && THING_PRONOUNS.en.includes(it ?? '')) return false;

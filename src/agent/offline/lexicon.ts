@@ -96,6 +96,19 @@ export const SPELLING: Readonly<Record<string, string>> = {
   'f/u': 'follow up',
   // "w/ Mr Gill": the slash is edge punctuation, so "w/" arrives as "w"
   w: 'with',
+  // the little words marking who and what, as fast thumbs misspell them: "folow up wth Dr Kamat abut …"
+  wth: 'with',
+  wiht: 'with',
+  wtih: 'with',
+  witth: 'with',
+  wid: 'with',
+  abut: 'about',
+  abot: 'about',
+  abuot: 'about',
+  regardng: 'regarding',
+  regrding: 'regarding',
+  regading: 'regarding',
+  reguarding: 'regarding',
   fup: 'follow up',
   whatsap: 'whatsapp',
   watsapp: 'whatsapp',
@@ -509,23 +522,14 @@ export const PHONE_OWNERS = new Set('ka ki ke his her their uska uski unka unki 
 export const PHONE_BEFORE = new Set(['at', 'on', 'pe', 'par', 'from']);
 /** Words tying a number in after it: "98450 12345 pe", "uska number 98450 12345 hai". */
 export const PHONE_AFTER = new Set(['pe', 'par', 'per', 'pr', 'hai']);
-/** Words pointing back at someone named already: "kal usse payment ke liye follow up karna". */
-export const PRONOUNS = [
-  'usse',
-  'unse',
-  'usko',
-  'unko',
-  'use',
-  'unhe',
-  'unhein',
-  'uske saath',
-  'unke saath',
-  'uske sath',
-  'unke sath',
-  'him',
-  'her',
-  'them',
-];
+/**
+ * Words pointing back at someone named already: "kal usse payment ke liye follow up karna", "…, call her back".
+ */
+export const PRONOUNS = {
+  hi: ['usse', 'unse', 'usko', 'unko', 'use', 'unhe', 'unhein'],
+  hiPhrases: ['uske saath', 'unke saath', 'uske sath', 'unke sath'],
+  en: ['him', 'her', 'them'],
+};
 /**
  * Words pointing back at a thing named in the clause before: "Mehta ji's order, deliver it by friday",
  * "GST file, ise monday tak submit karna".

@@ -3,8 +3,15 @@ import { analyseStatement, explicitStatement } from '../../domain/memory/extract
 import type { ToolName } from '../tools/index.ts';
 import { FOLLOW_UP_NOUN, reachAfter, TASK_NOUN, trimEdges } from './entities.ts';
 import type { BuiltTool } from './intents.ts';
-import { isQuestion } from './intents.ts';
-import { alt, CREATE_TASK_STRONG, LEADING_FILLERS, TRAILING_FILLERS, words } from './lexicon.ts';
+import { isQuestion, reachBackAt } from './intents.ts';
+import {
+  alt,
+  CREATE_TASK_STRONG,
+  INFINITIVE_HAI,
+  LEADING_FILLERS,
+  TRAILING_FILLERS,
+  words,
+} from './lexicon.ts';
 import type { Utterance } from './utterance.ts';
 
 /**
@@ -111,6 +118,7 @@ const ASKING = words(
   ]),
 );
 const STRONG_CREATE = words(alt(CREATE_TASK_STRONG));
+const CHORE = words(INFINITIVE_HAI);
 /**
  * How a standing fact about someone is said, as against a thing to do: "Mrs Iyer prefers WhatsApp", "Dr
  * Khan's clinic is closed on Sundays", "Mehta sahab ko subah call pasand hai", "Dr Rao ki clinic mangalvar
@@ -273,7 +281,9 @@ function statementToKeep(u: Utterance): string | null {
   // ("remember to …", "yaad rakhna ki kal …" ask for a reminder: see explicitStatement)
   const explicit = explicitStatement(text);
   if (explicit) return explicit;
-  if (u.has(STRONG_CREATE) || u.has(FOLLOW_UP_NOUN) || u.endsWithQuestion) return null;
+  // "Mehta ji wants the revised quote, call him tomorrow": what they want is why to reach them
+  const reachBack = reachBackAt(u) !== undefined;
+  if (u.has(STRONG_CREATE) || u.has(FOLLOW_UP_NOUN) || u.endsWithQuestion || reachBack) return null;
   // read as typed, or with the punctuation aside ("Gupta ji pays by cheque, never UPI" is a pattern); the
   // content stays as typed
   const typed = analyseStatement(text);
@@ -281,6 +291,9 @@ function statementToKeep(u: Utterance): string | null {
   // "I prefer reminders at 9am": what a preference is about may be a task word.
   if (c.kind === 'preference') return c.attribute !== null ? c.content : null;
   if (u.has(TASK_NOUN)) return null;
+  // "Somvar tak Poddar ji ki dukaan ka insurance renew karwana hai": a chore said the Hinglish way, not a fact
+  // about the shop (a number or an email given stays one)
+  if (u.has(CHORE) && !(c.kind === 'contact' && c.attribute !== 'address')) return null;
   // "Karthik's no is 99400 11223, call him tomorrow 3pm", "Pradeep 88000 11223 wants a callback": the
   // number comes with a request to reach them
   const phoneAt = u.tokens.findIndex((t) => t.phone);

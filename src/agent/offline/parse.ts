@@ -52,27 +52,31 @@ import { Utterance } from './utterance.ts';
  *   whatever state or change it names ("tell Mrs Kapoor that her order is ready", "inform Sharma ji about
  *   the delay", "let Dr Rao know …", "remind Mr Shah that …", "bata dena Kapoor ji ko ki …", and a reach
  *   opening the message with a statement after who: "whatsapp Mr Rao, the quotation is ready", "Naidu ji ko
- *   whatsapp kar dena, order ready hai"), never a completion nor a business question; so is something
- *   settled with someone ("confirm the rates with Mr Shah", "Shah ji se rates pakka karne hain"). A request
- *   asked as a question ("can you tell …?") is one.
+ *   whatsapp kar dena, order ready hai", or the news first: "the cake is ready, tell Lobo aunty", "tiles aa
+ *   gaye, Yadav bhaiya ko parso bata dena"), never a completion nor a business question; so is something
+ *   settled with someone ("confirm the rates with Mr Shah", "Shah ji se rates pakka karne hain"), and a reach
+ *   back to someone named by a pronoun ("Pereira aunty asked for the rates, call her back tomorrow", "Verma ji
+ *   ka order late hai, unko kal call karna": Pereira aunty, Verma ji). A request asked as a question ("can
+ *   you tell …?") is one.
  * - A delete verb that also takes a thing away (remove, drop, discard, "hata do", "nikal do"), said with a
  *   day, a time or a place and no task named as one, is a chore: "remove the old signboard at Shetty anna's
  *   shop on saturday" is a task titled as said; "remove the AC task", "rent wala reminder hata do" delete.
  *   So is a "cancel" of a booking, a ticket, an order, an appointment ("cancel the hotel booking and rebook
  *   for Sunday", "Mr Shah ka order cancel karke naya bhejna hai"); "cancel my reminder for the bank" deletes.
  * - Words that only open a message ("ok one thing,", "acha sun,", "and btw,", "one more thing -", and with
- *   no stop "ok so", "haan toh", "arre", "ek kaam karo") are set aside like a greeting: they are no part of a
- *   title, a name or a remembered fact. So is a last clause that only restates the doing with its deadline
- *   ("…, do it by thursday", "…, kar dena friday tak", "…, ho jana chahiye monday tak"). A last clause doing
- *   the thing named before it to a pronoun has the thing in the pronoun's place ("Mehta ji's order, deliver
- *   it by friday" → "Deliver Mehta ji's order"; "GST file, ise monday tak submit karna" → "GST file submit
- *   karna").
+ *   no stop "ok so", "haan toh woh", "so the thing is", "acha ek baat", "ek kaam karo") are set aside like a
+ *   greeting: they are no part of a title, a name or a remembered fact. So is a last clause that only
+ *   restates the doing with its deadline ("…, do it by thursday", "…, kar dena friday tak", "…, ho jana
+ *   chahiye monday tak"). A last clause doing the thing named before it to a pronoun has the thing in the
+ *   pronoun's place ("Mehta ji's order, deliver it by friday" → "Deliver Mehta ji's order"; "GST file, ise
+ *   monday tak submit karna" → "GST file submit karna").
  * - A standing fact about someone named ("Dr Khan's clinic is closed on Sundays", "Mehta sahab ko subah
  *   call pasand hai") is remembered, its day part of the fact. So is a statement given with a memory cue
  *   ("remember …", "note that …", "pls note …", "for future reference, …", "FYI", "just so you know", "heads
- *   up:", "…, yaad rakhna", "…, dhyan rakhna", "…, note it down", or between commas in the middle: "X, please
- *   note, Y"), whatever time, number or instruction it holds; its content is the fact without the opener,
- *   the cue and a "that"/"ki" after it.
+ *   up:", "…, yaad rakhna", "…, dhyan rakhna", "…, note it down (for future)", after an emoji: "X 📲 pls yaad
+ *   rakhna", or between commas in the middle: "X, please note, Y"), whatever time, number or instruction it
+ *   holds; its content is the fact without the opener, the cue and a "that"/"ki" after it. A Hinglish chore
+ *   ("Somvar tak Poddar ji ki dukaan ka insurance renew karwana hai") is no fact, whatever place it names.
  * - Titles keep the user's words (and capitalisation) minus the scheduling words and the little words
  *   tying them in ("on", "by", "ko", "tak"), cue phrases ("remind me to", "add task", "yaad dilana ki"),
  *   priority words, leading fillers ("please", "mujhe", "the") and a trailing "hai"; a reminder's words go

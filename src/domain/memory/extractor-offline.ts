@@ -84,10 +84,11 @@ const EMAIL = String.raw`([^\s@]+@[^\s@]+\.[^\s@]+)`;
 const NUMBER_WORD = String.raw`(?:phone|mobile|contact|whatsapp|cell)?\s*(?:number|no\.?|num|phone|mobile|contact)`;
 
 /**
- * After a shop or office, a thing it has ("X's shop licence", "office rent") or an errand there ("X ki dukaan
- * se board hata do", "… dukaan pe parcel dena hai"): no address follows.
+ * After a shop or office, a thing it has ("X's shop licence", "office rent", "X ki dukaan ka insurance"), a
+ * need ("X's shop needs a new board") or an errand there ("X ki dukaan se board hata do", "… dukaan pe parcel
+ * dena hai"): no address follows.
  */
-const OF_THE_SHOP = String.raw`(?!\s+(?:licen[cs]es?|rent|lease|bills?|insurance|registration|renewal|keys?|signboard|board|audit|inspection|repairs?|se|pe|par|tak)\b)`;
+const OF_THE_SHOP = String.raw`(?!\s+(?:(?:ka|ki|ke)\s+)?(?:needs?|has\s+to|must|should|licen[cs]es?|rent|lease|bills?|insurance|registration|renewal|keys?|signboard|board|audit|inspection|repairs?|se|pe|par|tak)\b)`;
 
 interface Rule {
   pattern: RegExp;
@@ -288,22 +289,28 @@ export const OPENERS = [
   ...['also', 'aur', 'haan', 'han', 'listen', 'dekho', 'dekh', 'dekhiye', 'bhai', 'bhaiya', 'chalo', 'ji'],
   ...['one thing', 'one more thing', 'ek baat', 'ek aur baat', 'ek baat aur', 'sir', 'ek kaam hai', 'right'],
   ...['sun', 'sun lo', 'suno', 'sunno', 'suniye', 'alright', 'yeah', 'yes', 'theek hai', 'thik hai'],
+  // "haan toh woh Sharma ji ka …": the "that" of a run-on opening, which names nothing
+  ...['woh', 'wo'],
 ];
 /**
- * Openers that never start what is said, so need no stop after them: "btw Shinde saheb ki dukaan …", "ok so
- * ping Kapoor uncle …", "haan toh Rao sir ka cheque …", "ek kaam karo Sharma ji ka bill banao …".
+ * Openers that never start what is said, so need no stop after them, nor do the openers after them: "btw
+ * Shinde saheb ki dukaan …", "ok so ping Kapoor uncle …", "haan toh Rao sir ka cheque …", "ek kaam karo
+ * Sharma ji ka bill banao …", "so the thing is Pereira aunty …", "acha ek baat Gupta ji ko …".
  */
 export const LONE_OPENERS = [
   ...['btw', 'by the way', 'ps', 'ok', 'okay', 'ok so', 'okay so', 'so', 'hmm', 'hmm ok', 'yaar', 'arre'],
   ...['arey', 'acha', 'accha', 'achha', 'acchha', 'haan toh', 'haan to', 'han toh', 'toh', 'ek kaam karo'],
   ...['ek kaam kar', 'ek kaam kijiye', 'and', 'oh', 'oh and', 'actually', 'basically'],
+  ...['the thing is', 'thing is', 'the point is', 'baat ye hai ki', 'baat yeh hai ki', 'baat ye hai'],
+  ...['baat yeh hai', 'woh kya hai ki', 'wo kya hai ki'],
 ];
 const OPENER = `(?:${[...OPENERS, ...LONE_OPENERS].join('|')})`;
+const LONE_OPENER = `(?:${LONE_OPENERS.join('|')})`;
 const STOP = String.raw`[,.;:!\-–—]`;
-// a run of openers closed by a stop or a lone opener, before a fact whose cue comes at its end ("suno, X,
-// yaad rakhna", "btw X, yaad rakhna", "ok so X, remember that"); a lone opener is a whole word ("So" is
-// not the start of "Sonu")
-const OPENING = String.raw`(?:${OPENER}\s+)*(?:${OPENER}\s*${STOP}+|(?:${LONE_OPENERS.join('|')})\s+)\s*`;
+// a run of openers closed by a stop or a lone opener, or opened by a lone opener, before a fact whose cue
+// comes at its end ("suno, X, yaad rakhna", "btw X, yaad rakhna", "ok so X, remember that", "acha ek baat
+// X, yaad rakhna"); a lone opener is a whole word ("So" is not the start of "Sonu")
+const OPENING = String.raw`(?:(?:${OPENER}\s+)*(?:${OPENER}\s*${STOP}+|${LONE_OPENER}\s+)|${LONE_OPENER}\s+(?:${OPENER}\s+)*)\s*`;
 // "pls", "just", "ye baat", "isko" and the openers: words that lead into a cue ("ek baat yaad rakhna, …",
 // "acha sun, yaad rakhna ki …", "one more thing - remember …", "…, isko yaad rakhna")
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|just|(?:ye|yeh)(?: baat)?|isko|ise|is baat (?:ko|ka)|${OPENER})(?:\s|${STOP})+)*`;
@@ -311,35 +318,43 @@ const POLITE = String.raw`(?:(?:please|pls|plz|kindly|just|(?:ye|yeh)(?: baat)?|
 const REMEMBER = '(?:remember|remeber|rember|remembr|rememebr|rememeber|remembar|remmber|rmbr)';
 // "yaad rakhna (hai)", and "dhyan (mein) rakhna", "dhyan rahe", the same said as "keep in mind"
 const YAAD_RAKH = String.raw`(?:(?:yaa?d|dhyan(?:\s+(?:me|mein|main))?)\s+ra?kh(?:na(?:\s+hai)?|o|ie|iye|iyo|iyega|\s+lo|\s+lena|\s+lijiye)|(?:yaa?d|dhyan)\s+rahe)`;
+const FUTURE = String.raw`(?:the\s+)?future(?:\s+ref(?:erence)?)?`;
 // "for later", "for future reference", "for your knowledge": a note for the record, not a reminder
-const FOR_LATER = String.raw`for\s+(?:later|(?:the\s+)?future(?:\s+reference)?|(?:(?:your|ur)\s+)?(?:reference|knowledge|info(?:rmation)?)|(?:the\s+)?record)`;
+const FOR_LATER = String.raw`for\s+(?:later|${FUTURE}|(?:(?:your|ur)\s+)?(?:ref(?:erence)?|knowledge|info(?:rmation)?)|(?:the\s+)?record)`;
+// "for future Mr Lal takes …": the future, unlike "the record" or "later", opens no chore's words, so needs no stop
+const FOR_FUTURE = String.raw`for\s+${FUTURE}`;
 // "just so you know": told to be known, as "fyi" is
 const SO_YOU_KNOW = String.raw`(?:just\s+)?so\s+(?:that\s+)?you\s+know`;
 // "note kar lo", "note karo", "note kar lena", "note karke rakho": the Hinglish "note it"
 const NOTE_KAR = String.raw`note\s+(?:kar(?:o|lo|\s+lo|\s+lena|\s+le|\s+lijiye|\s+dena|\s+do)|karke\s+rakh(?:o|na|\s+lo))`;
 // "make a note", "take note", "keep a note": a note asked for
 const TAKE_NOTE = String.raw`(?:(?:make|take|keep)\s+(?:a\s+)?)?note`;
+// an emoji closes what is said as a stop does: "X 📲 pls yaad rakhna", "X 👍 note it down"
+const EMOJI = String.raw`\p{Extended_Pictographic}\u{FE0F}\u{200D}`;
 // a bare "note" or "remember" closes a message only after a stop or a "please" ("…, note", "pls remember"):
 // "credit note" is a thing, "I don't remember" says nothing to keep
-const ALONE = String.raw`(?<=[,.;:!\-–(]\s*|(?:please|pls|plz|kindly)\s+)(?:${TAKE_NOTE}(?: down)?|${REMEMBER}|fyi|${FOR_LATER}|${SO_YOU_KNOW})`;
+const ALONE = String.raw`(?<=[,.;:!\-–(${EMOJI}]\s*|(?:please|pls|plz|kindly)\s+)(?:${TAKE_NOTE}(?: down)?|${REMEMBER}|fyi|${FOR_LATER}|${SO_YOU_KNOW})`;
 // "pls note Iyer aunty is allergic …", "noted that …": a note asked for politely, or taken ("please note down
 // the stock" is a chore)
 const PLEASE_NOTE = String.raw`(?:(?:please|pls|plz|kindly)\s+note(?!\s+down)|noted(?=\s*(?:that\b|[:\-–,])))`;
 // "note: …", "note down that …", "make a note - …", "save this, …": a note given as such is kept, not a task;
 // "for future reference, …" and "heads up: …" as well, a stop after them ("for the record the GST …" may be a
-// task's words)
-const KEEP_CUE = String.raw`(?:${REMEMBER}|${PLEASE_NOTE}|(?:fyi|for (?:your|ur) info(?:rmation)?)(?:[\s,]+${FOR_LATER})?|(?:${FOR_LATER}|heads up)(?=\s*[:\-–,])|${SO_YOU_KNOW}|note that|(?:${TAKE_NOTE}|save)(?: (?:of )?(?:this|it))?(?: down)?(?=\s*(?:that\b|[:\-–,]))|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})`;
+// task's words) unless it is the future
+const KEEP_CUE = String.raw`(?:${REMEMBER}|${PLEASE_NOTE}|(?:fyi|for (?:your|ur) info(?:rmation)?)(?:[\s,]+${FOR_LATER})?|(?:${FOR_LATER}|heads up)(?=\s*[:\-–,])|${FOR_FUTURE}|${SO_YOU_KNOW}|note that|(?:${TAKE_NOTE}|save)(?: (?:of )?(?:this|it))?(?: down)?(?=\s*(?:that\b|[:\-–,]))|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})`;
 
 /** "remember (that) X", "yaad rakhna (ki) X", "note that X", "keep in mind: that X". */
 const KEEP_BEFORE = new RegExp(
   String.raw`^${POLITE}${KEEP_CUE}(?:\s*[:\-–,])?(?:\s*(?:that|this|ki)\b)?(?:\s*[:\-–,])?\s+(\S.*)$`,
   'iu',
 );
-/** A polite word after a closing cue: "…, yaad rakhna please", "…, dhyan rakhna pls". */
-const PLEASE_AFTER = String.raw`(?:[\s,]+(?:please|pls|plz|na|ji))?`;
+/**
+ * A polite word or what the note is for after a closing cue: "…, yaad rakhna please", "…, dhyan rakhna pls",
+ * "…, note it down for future".
+ */
+const PLEASE_AFTER = String.raw`(?:[\s,]+(?:please|pls|plz|na|ji|${FOR_LATER}))?`;
 /** "X, yaad rakhna", "X — remember that", "X. pls remember", "X, note it", "X - note karo", "X (fyi)". */
 const KEEP_AFTER = new RegExp(
-  String.raw`^(?:${OPENING})?(\S.*?)[\s,.;:!(-]+${POLITE}(?:${REMEMBER} (?:that|this|it)|note (?:that|this|it)(?: down)?|${ALONE}|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})${PLEASE_AFTER}[\s.!)]*$`,
+  String.raw`^(?:${OPENING})?(\S.*?)[\s,.;:!(${EMOJI}-]+${POLITE}(?:${REMEMBER} (?:that|this|it)|note (?:that|this|it)(?: down)?|${ALONE}|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})${PLEASE_AFTER}[\s.!)${EMOJI}]*$`,
   'iu',
 );
 /** A cue that stands in the middle of a fact: "X, please note, Y", "X — remember — Y", "X, yaad rahe, Y". */
