@@ -65,7 +65,8 @@ export type ParserSet =
   | 'fresh8'
   | 'fresh9'
   | 'fresh10'
-  | 'fresh11';
+  | 'fresh11'
+  | 'fresh12';
 
 export function readJson(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8'));
