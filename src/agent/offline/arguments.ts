@@ -30,6 +30,7 @@ import {
   notYetDone,
   PATTERNS,
   REMINDER_SENT_VERB,
+  reachedAfterNews,
   reachedBack,
   SEND_REMINDER_TO,
   SEND_THEM_REMINDER,
@@ -244,7 +245,7 @@ const FOLLOW_UP_CUES = [
 function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   const when = takeWhen(u, ctx);
   // before the reach's words are taken: "Mr Khan needs the invoice, email him"
-  const back = reachedBack(u);
+  const back = reachedBack(u) ?? reachedAfterNews(u);
   // before the channel: "phone 98450 12345" labels the number, it does not say to call
   takePhoneLabels(u);
   // "Joseph sir asked for a call back": the asking goes, the call stays the channel;

@@ -380,7 +380,9 @@ export function takeWhen(u: Utterance, ctx: DateContext): When | null {
     if (tags.has('result/relativeDateAndTime')) instant ??= s.date();
     else {
       if (s.isCertain('day') || s.isCertain('weekday') || s.isCertain('month')) {
-        date ??= makeDate(s.get('year') ?? 0, s.get('month') ?? 0, s.get('day') ?? 0) ?? undefined;
+        const day = makeDate(s.get('year') ?? 0, s.get('month') ?? 0, s.get('day') ?? 0) ?? undefined;
+        // "Deepak called yesterday …, get back to him on friday": a day gone by is background to one ahead
+        if (date === undefined || (date < today(ctx.now, ctx.timezone) && day && day >= date)) date = day;
       }
       if (s.isCertain('hour')) {
         const hour = s.get('hour') ?? 0;

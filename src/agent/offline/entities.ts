@@ -514,8 +514,9 @@ function ownerOf(u: Utterance, chunk: readonly number[], at: number): Marker | u
 const phoneBetween = (u: Utterance, a: number, b: number) =>
   u.tokens.slice(a + 1, b).some((t) => t.phone !== undefined);
 
-/** A word capitalised as a name is ("Priya"; not "GST", nor "priya"). */
-export const isCapitalised = (u: Utterance, i: number) => /^\p{Lu}\p{Ll}/u.test(u.tokens[i]?.raw ?? '');
+/** A word capitalised as a name is ("Priya", an initial "K."; not "GST", nor "priya"). */
+export const isCapitalised = (u: Utterance, i: number) =>
+  u.tokens[i]?.initial === true || /^\p{Lu}\p{Ll}/u.test(u.tokens[i]?.raw ?? '');
 
 /** A word of a name as the message spells it: capitalised, or an honorific ("Priya", "bhai"). */
 export const readsAsName = (u: Utterance, i: number) => isCapitalised(u, i) || isHonorific(u.normOf(i));

@@ -6,6 +6,7 @@ import { type DateContext, mentionsWhen, retractedWhen, takeWhen } from './dates
 import {
   FOLLOW_UP_NOUN,
   greetingLength,
+  isCapitalised,
   mentionsPriority,
   mentionsReach,
   openerLength,
@@ -41,6 +42,7 @@ import {
   LIST_VERBS,
   MONEY_UNITS,
   MY_DAY,
+  NEEDS_TO,
   NEGATIONS,
   NOT_NOW,
   NOT_PAST_TENSE,
@@ -62,6 +64,7 @@ import {
   SEND_ME,
   SET_IT,
   SNOOZE,
+  SO_THEN,
   STATUS_ALL,
   STATUS_DONE,
   STATUS_OPEN,
@@ -231,6 +234,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     !taskNoun &&
     !followUpNoun &&
     !passesWordOn(u, ctx) &&
+    !reachedAfterNews(u.copy()) &&
     !has(PATTERNS.strongCreate) &&
     !(when && (has(MOVE_IT) || has(MOVED) || (!question && retractedWhen(u, ctx) !== null))) &&
     !(!question && (has(PATTERNS.followUpDone) || has(PAID_TO)))
@@ -543,9 +547,12 @@ const POINTS_AT_THEM: ReadonlySet<string> = new Set(PRONOUNS.en);
 const ASKS_NEXT = new Set(['so', 'toh', 'to', 'and', 'then', 'phir', 'please', 'just']);
 /** "…, follow up with him": the follow-up itself, to someone pointed at. */
 const FOLLOW_UP_WITH = words('follow up with');
-/** "…, unko kal call karna", "… usko whatsapp karke …", "… unse follow up karna": a reach back, who by a pronoun. */
+/**
+ * "…, unko kal call karna", "… usko whatsapp karke …", "… unse follow up karna", "… toh unko 98290 11223 pe
+ * yaad dilana hai": a reach back or a reminder for them, who by a pronoun.
+ */
 const REACH_THEM_BACK = words(
-  `${alt(PRONOUNS.hi)}\\s+(?:\\S+\\s+){0,3}?${alt([...REACH_WORDS, 'follow up'])}\\s+(?:(?:pe|par)\\s+)?(?:${REACH_ASKED}|karke|kar ke|kar lena)`,
+  `${alt(PRONOUNS.hi)}\\s+(?:\\S+\\s+){0,3}?(?:${alt([...REACH_WORDS, 'follow up'])}\\s+(?:(?:pe|par)\\s+)?(?:${REACH_ASKED}|karke|kar ke|kar lena)|yaad\\s+${REMIND_VERB}|${REMIND_EN_VERB})`,
 );
 
 /**
@@ -585,9 +592,35 @@ export function reachedBack(u: Utterance): { from: number; to: number } | undefi
   const next = (run.at(-1) ?? at - 1) + 1;
   if (next < pointer && u.isFree(next) && /'s$/u.test(u.tokens[next]?.raw ?? '')) run.push(next);
   const bare = (i: number) => (u.tokens[i]?.raw ?? '').replace(/'s$/u, '').toLowerCase();
-  const person = at !== u.freeIndexes()[0] || run.some((i) => isHonorific(bare(i)));
+  // opening the message, a name needs an honorific or a surname ("Deepak Jain called, …")
+  const person =
+    at !== u.freeIndexes()[0] ||
+    run.some((i) => isHonorific(bare(i))) ||
+    run.filter((i) => isCapitalised(u, i)).length > 1;
   const last = run.at(-1);
   return last !== undefined && person ? { from: at, to: last + 1 } : undefined;
+}
+
+/** "… so i need to call Mr Rao", "… so have to whatsapp Gupta uncle": the reach the news leads to. */
+const REACH_NEEDED = words(`${alt(SO_THEN)}\\s+${alt(NEEDS_TO)}`);
+
+/**
+ * The news first and someone to reach because of it after: "the tiles came in the wrong shade so i need to
+ * call Gupta uncle tomorrow and tell him …". Who is the name right after the reach (the news names no one;
+ * with nothing else said of them, it is what the reach is about), or undefined.
+ */
+export function reachedAfterNews(u: Utterance): { from: number; to: number } | undefined {
+  for (const need of u.find(REACH_NEEDED)) {
+    if (u.freeIndexes(0, need.from).length === 0) continue;
+    const reach = u.find(REACH_EN).find((m) => m.from === u.freeIndexes(need.to)[0]);
+    const who = reach ? nameRun(u, u.freeIndexes(reach.to).slice(0, MAX_NAME_WORDS)) : [];
+    const last = who.at(-1);
+    if (last !== undefined && !NOT_THEM.has(u.normOf(who[0] ?? -1))) {
+      u.useMatch(need, 'filler');
+      return { from: who[0] ?? last, to: last + 1 };
+    }
+  }
+  return undefined;
 }
 
 /**

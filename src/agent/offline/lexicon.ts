@@ -733,20 +733,15 @@ export const CREATE_TASK_STRONG = [
   'do not forget to',
   'remember to',
 ];
+/** The owner saying what they must do: "i need to", "have to". */
+export const NEEDS_TO = ['i need to', 'need to', 'i have to', 'have to', 'i must', 'i should'];
+/**
+ * Words tying the news said first to what must be done because of it: "the tiles came in the wrong shade
+ * so i need to call …".
+ */
+export const SO_THEN = ['so', 'and so', 'hence', 'therefore'];
 /** Weaker cues: they make a task only when nothing else claims the sentence. */
-export const CREATE_TASK_WEAK = [
-  'i need to',
-  'need to',
-  'i have to',
-  'have to',
-  'i must',
-  'i should',
-  'todo',
-  'task',
-  'add',
-  'note',
-  'mujhe',
-];
+export const CREATE_TASK_WEAK = [...NEEDS_TO, 'todo', 'task', 'add', 'note', 'mujhe'];
 /** Hindi infinitive + "hai": "karna hai", "bharna hai", "karwani hai" — "I have to …". */
 export const INFINITIVE_HAI = '\\S+(?:na|ni|ne) hai';
 
@@ -1024,7 +1019,8 @@ export const RESTATED_DOING = ['do', 'finish', 'get', 'kar', 'karo', 'karna', 'h
 export const RESTATING = [
   ...RESTATED_DOING,
   // not "make": "chennai supplier visit — make it thursday" moves it
-  ...['it', 'this', 'that', 'done', 'complete', 'ready', 'have', 'be', 'to', 'need', 'needs'],
+  ...['it', 'this', 'that', 'done', 'complete', 'ready', 'have', 'has', 'got', 'gotta', 'be', 'to'],
+  ...['need', 'needs'],
   ...['must', 'should', 'isko', 'ise', 'please', 'kindly', 'just', 'bas', 'na', 'zaroor', 'ok', 'and'],
   ...['dena', 'de', 'do', 'lena', 'lo', 'jana', 'jaana', 'jaye', 'jaaye', 'chahiye', 'hai', 'ye', 'yeh'],
   ...['latest', 'max'],

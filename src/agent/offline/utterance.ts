@@ -23,6 +23,8 @@ export interface Token {
   phone?: string;
   /** A comma, full stop, colon, dash or question mark follows it: a clause ends here. */
   breakAfter: boolean;
+  /** A name's initial, typed as a capital and a full stop ("K." of "Mr. K. R. Nair"). */
+  initial?: boolean;
 }
 
 /** Why a token was taken out of the free text. Phones and fillers do not split a phrase in two. */
@@ -44,6 +46,8 @@ const PHONE_CANDIDATE = /(?<![\w+])\+?\d[\d\s\-().]{7,17}\d(?!\w)/g;
 const EDGE_PUNCTUATION = /^[^\p{L}\p{N}\p{Sc}&+#@]+|[^\p{L}\p{N}&%]+$/gu;
 const CURRENCY = /^\p{Sc}+/u;
 const CLAUSE_END = /[,.;:!?\-–—]$/;
+// A capital letter and its full stop, as in a name's initials.
+const INITIAL = /^\p{Lu}\.$/u;
 
 export class Utterance {
   readonly tokens: Token[];
@@ -235,12 +239,15 @@ function pushWords(tokens: Token[], text: string, base: number): void {
     // "Dr. Menon": the full stop of a title before a name ends no clause (and, as all edge punctuation, is
     // left out of `raw`: names and titles pass "Dr Menon", see withoutTitleStops)
     const title = HONORIFICS_BEFORE.has(lower) && piece.endsWith('.');
+    // nor does an initial's ("Mr. K. R. Nair")
+    const initial = INITIAL.test(piece);
     tokens.push({
       raw,
       norm: SPELLING[lower] ?? lower,
       start: 0,
       at: base + m.index,
-      breakAfter: !title && CLAUSE_END.test(piece),
+      breakAfter: !title && !initial && CLAUSE_END.test(piece),
+      ...(initial ? { initial } : {}),
     });
   }
 }

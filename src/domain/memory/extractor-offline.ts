@@ -237,8 +237,9 @@ function leadingName(content: string): string | null {
     else if (taken.length > 0 && HONORIFICS.has(bare.toLowerCase().replace(/['’]s$/, ''))) {
       taken.push(bare.replace(/['’]s$/, '')); // "Kohli sir's anniversary"
     } else break;
-    // "Dr. Pillai": a title's full stop is part of the name, as typed, and ends nothing
-    if (w === `${bare}.` && HONORIFICS_BEFORE.has(bare.toLowerCase())) {
+    // "Dr. Pillai", "K. R. Nair": a title's or an initial's full stop is part of the name, as typed, and
+    // ends nothing
+    if (w === `${bare}.` && (HONORIFICS_BEFORE.has(bare.toLowerCase()) || /^\p{Lu}$/u.test(bare))) {
       taken[taken.length - 1] = w;
       continue;
     }
