@@ -66,7 +66,8 @@ export type ParserSet =
   | 'fresh9'
   | 'fresh10'
   | 'fresh11'
-  | 'fresh12';
+  | 'fresh12'
+  | 'fresh13';
 
 export function readJson(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8'));
