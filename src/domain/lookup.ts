@@ -215,12 +215,10 @@ const CLOSE = 0.1;
 export function rankByName<T>(ref: string, items: readonly T[], nameOf: (item: T) => string): T[] {
   const said = termsOf(ref);
   if (said.length === 0) return [];
-  const saidWhole = termsOf(ref, true);
   const scored = items
     .map((item) => {
       const name = termsOf(nameOf(item));
-      const all = coverage(saidWhole, termsOf(nameOf(item), true));
-      return { item, score: coverage(said, name), whole: coverage(name, said, true) === 1, all };
+      return { item, score: coverage(said, name), whole: coverage(name, said, true) === 1 };
     })
     .filter((s) => s.score >= MATCH_AT)
     .sort((a, b) => b.score - a.score);
@@ -232,8 +230,10 @@ export function rankByName<T>(ref: string, items: readonly T[], nameOf: (item: T
   // the words said in another order, the kind words among them ("Diwali order follow up"): the one name that
   // holds clearly more of them is meant ("Follow up with Khanna on Diwali order", not "Place Diwali
   // decoration order")
-  const most = Math.max(...close.map((s) => s.all));
-  const fullest = close.filter((s) => s.all >= most - CLOSE);
+  const saidWhole = termsOf(ref, true);
+  const fullness = close.map((s) => coverage(saidWhole, termsOf(nameOf(s.item), true)));
+  const most = Math.max(...fullness);
+  const fullest = close.filter((_, k) => (fullness[k] ?? 0) >= most - CLOSE);
   return (fullest.length === 1 ? fullest : close).map((s) => s.item);
 }
 

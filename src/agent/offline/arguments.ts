@@ -245,7 +245,11 @@ const FOLLOW_UP_CUES = [
 function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   const when = takeWhen(u, ctx);
   // before the reach's words are taken: "Mr Khan needs the invoice, email him"
-  const back = reachedBack(u) ?? reachedAfterNews(u);
+  const pointedAt = reachedBack(u);
+  const afterNews = pointedAt ? undefined : reachedAfterNews(u);
+  // the "so i need to" leading to the reach is no part of what it is about
+  if (afterNews) u.useMatch(afterNews.need, 'filler');
+  const back = pointedAt ?? afterNews;
   // before the channel: "phone 98450 12345" labels the number, it does not say to call
   takePhoneLabels(u);
   // "Joseph sir asked for a call back": the asking goes, the call stays the channel;

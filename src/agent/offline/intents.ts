@@ -234,7 +234,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     !taskNoun &&
     !followUpNoun &&
     !passesWordOn(u, ctx) &&
-    !reachedAfterNews(u.copy()) &&
+    !reachedAfterNews(u) &&
     !has(PATTERNS.strongCreate) &&
     !(when && (has(MOVE_IT) || has(MOVED) || (!question && retractedWhen(u, ctx) !== null))) &&
     !(!question && (has(PATTERNS.followUpDone) || has(PAID_TO)))
@@ -607,17 +607,17 @@ const REACH_NEEDED = words(`${alt(SO_THEN)}\\s+${alt(NEEDS_TO)}`);
 /**
  * The news first and someone to reach because of it after: "the tiles came in the wrong shade so i need to
  * call Gupta uncle tomorrow and tell him …". Who is the name right after the reach (the news names no one;
- * with nothing else said of them, it is what the reach is about), or undefined.
+ * with nothing else said of them, it is what the reach is about), and `need`, the "so i need to" leading to
+ * it; or undefined.
  */
-export function reachedAfterNews(u: Utterance): { from: number; to: number } | undefined {
+export function reachedAfterNews(u: Utterance): { from: number; to: number; need: Match } | undefined {
   for (const need of u.find(REACH_NEEDED)) {
     if (u.freeIndexes(0, need.from).length === 0) continue;
     const reach = u.find(REACH_EN).find((m) => m.from === u.freeIndexes(need.to)[0]);
     const who = reach ? nameRun(u, u.freeIndexes(reach.to).slice(0, MAX_NAME_WORDS)) : [];
     const last = who.at(-1);
     if (last !== undefined && !NOT_THEM.has(u.normOf(who[0] ?? -1))) {
-      u.useMatch(need, 'filler');
-      return { from: who[0] ?? last, to: last + 1 };
+      return { from: who[0] ?? last, to: last + 1, need };
     }
   }
   return undefined;

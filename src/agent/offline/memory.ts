@@ -281,9 +281,9 @@ function statementToKeep(u: Utterance): string | null {
   // ("remember to …", "yaad rakhna ki kal …" ask for a reminder: see explicitStatement)
   const explicit = explicitStatement(text);
   if (explicit) return explicit;
+  if (u.has(STRONG_CREATE) || u.has(FOLLOW_UP_NOUN) || u.endsWithQuestion) return null;
   // "Mehta ji wants the revised quote, call him tomorrow": what they want is why to reach them
-  const reachBack = reachBackAt(u) !== undefined;
-  if (u.has(STRONG_CREATE) || u.has(FOLLOW_UP_NOUN) || u.endsWithQuestion || reachBack) return null;
+  if (reachBackAt(u) !== undefined) return null;
   // read as typed, or with the punctuation aside ("Gupta ji pays by cheque, never UPI" is a pattern); the
   // content stays as typed
   const typed = analyseStatement(text);
