@@ -53,21 +53,24 @@ const EvalSet = z.object({
 });
 export type EvalSet = z.infer<typeof EvalSet>;
 
-export type ParserSet =
-  | 'utterances'
-  | 'fresh'
-  | 'fresh2'
-  | 'fresh3'
-  | 'fresh4'
-  | 'fresh5'
-  | 'fresh6'
-  | 'fresh7'
-  | 'fresh8'
-  | 'fresh9'
-  | 'fresh10'
-  | 'fresh11'
-  | 'fresh12'
-  | 'fresh13';
+/** The parser-level sets, in the order `npm run eval` prints them. */
+export const PARSER_SETS = [
+  'utterances',
+  'fresh',
+  'fresh2',
+  'fresh3',
+  'fresh4',
+  'fresh5',
+  'fresh6',
+  'fresh7',
+  'fresh8',
+  'fresh9',
+  'fresh10',
+  'fresh11',
+  'fresh12',
+  'fresh13',
+] as const;
+export type ParserSet = (typeof PARSER_SETS)[number];
 
 export function readJson(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8'));

@@ -1,6 +1,6 @@
 import { openDatabase } from '../../src/db/index.ts';
 import { createLogger } from '../../src/log.ts';
-import { asWritten, evaluate, loadEvalSet, type ParserSet, relabelled } from './evaluate.ts';
+import { asWritten, evaluate, loadEvalSet, PARSER_SETS, relabelled } from './evaluate.ts';
 import { evaluateInsights, loadQuestions } from './insights/evaluate.ts';
 import { formatAsWritten, formatScore } from './report.ts';
 import { evaluateScenarios, loadScenarios, type ScenarioFile } from './scenarios.ts';
@@ -15,22 +15,7 @@ import { evaluateScenarios, loadScenarios, type ScenarioFile } from './scenarios
 
 const utterances = loadEvalSet('utterances');
 console.log(`Offline model evaluation (now ${utterances.now}, ${utterances.timezone})\n`);
-for (const name of [
-  'utterances',
-  'fresh',
-  'fresh2',
-  'fresh3',
-  'fresh4',
-  'fresh5',
-  'fresh6',
-  'fresh7',
-  'fresh8',
-  'fresh9',
-  'fresh10',
-  'fresh11',
-  'fresh12',
-  'fresh13',
-] satisfies ParserSet[]) {
+for (const name of PARSER_SETS) {
   const set = loadEvalSet(name);
   console.log(formatScore(`${name}.json`, evaluate(set)));
   if (relabelled(set) > 0) console.log(formatAsWritten(relabelled(set), evaluate(asWritten(set))));
