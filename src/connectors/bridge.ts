@@ -47,6 +47,7 @@ export const BridgePage = z
       .array(
         z.strictObject({
           party_name: requiredText(300),
+          party_external_id: requiredText(200).optional(),
           bill: requiredText(200),
           balance: z.number().int().min(0),
         }),

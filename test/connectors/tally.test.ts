@@ -13,7 +13,7 @@ import type { Connector } from '../../src/connectors/types.ts';
 import { createVault, newMasterKey, parseMasterKey } from '../../src/connectors/vault.ts';
 import type { Db } from '../../src/db/types.ts';
 import { type ConnectionRow, getConnection, queueRun } from '../../src/domain/connections/repo.ts';
-import { type FakeTally, startFakeTally } from '../fakes/tally.ts';
+import { type FakeCompany, type FakeTally, startFakeTally } from '../fakes/tally.ts';
 import { traderBooks } from '../fakes/tally-books.ts';
 import { connectedBusiness } from '../support/connections.ts';
 import { describeEachDb } from '../support/db.ts';
@@ -291,6 +291,117 @@ describeEachDb('Tally read directly over its XML port', (get) => {
     books.bills = books.bills.map((b) => (b.name === 'S-1' ? { ...b, closing: '-1800.00' } : b));
     expect((await sync())?.status).toBe('succeeded');
     expect(await invoice('S-1')).toMatchObject({ balance: 180000, status: 'partially_paid' });
+  });
+
+  describe('parties keyed by their ledger’s GUID', () => {
+    let d: ConnectionRow;
+    const syncBooks = async () => {
+      const { run } = await db.tenant(d.tenant_id, (tx) =>
+        queueRun(tx, { tenantId: d.tenant_id, connectionId: d.id }, 'manual'),
+      );
+      return runSync(runtime(), run.id);
+    };
+    const ofBooks = <T>(sql: string, params: unknown[] = []) =>
+      db.tenant(d.tenant_id, (tx) => tx.query<T>(sql, [d.id, ...params]));
+    const parties = () =>
+      ofBooks<{ id: string; name: string; deleted: boolean }>(
+        'SELECT id, name, deleted_at IS NOT NULL AS deleted FROM parties WHERE connection_id = $1 ORDER BY name, deleted',
+      );
+    const sale = async (number: string) =>
+      (
+        await ofBooks<{ party_id: string; party_name: string; balance: number; status: string }>(
+          `SELECT party_id, party_name, balance::float8 AS balance, status FROM invoices
+            WHERE connection_id = $1 AND number = $2`,
+          [number],
+        )
+      )[0];
+    /** A rename in Tally: the ledger's AlterID rises; its vouchers and bills take the new name, their AlterIDs do not. */
+    const rename = (books: FakeCompany, from: string, to: string, alterId: number) => {
+      for (const l of books.ledgers) if (l.name === from) Object.assign(l, { name: to, alterId });
+      for (const v of books.vouchers) {
+        if (v.party === from) v.party = to;
+        for (const e of v.entries) if (e.ledger === from) e.ledger = to;
+      }
+      for (const b of books.bills) if (b.party === from) b.party = to;
+    };
+    const walkIn = { guid: 'l-9', alterId: 9, name: 'Walk-in Customers', parent: 'Sundry Debtors' };
+
+    it('keeps a ledger renamed in Tally one party with its bills still owed, and deletes one gone from Tally at the next whole pass', async () => {
+      const books = fake.companies[0] as FakeCompany;
+      books.ledgers.push(walkIn);
+      d = await connectedBusiness(db, vault, '+919800000933', {
+        connector: 'tally',
+        config: { reach: 'direct', url: fake.url },
+      });
+      expect((await syncBooks())?.status).toBe('succeeded');
+      const mehta = (await parties()).find((p) => p.name === 'Mehta Traders');
+      expect(await sale('S-1')).toMatchObject({
+        party_id: mehta?.id,
+        balance: 680000,
+        status: 'partially_paid',
+      });
+
+      rename(books, 'Mehta Traders', 'Mehta Traders Pvt Ltd', 10);
+      const sameDay = await syncBooks();
+      expect(sameDay?.status).toBe('succeeded');
+      expect(sameDay?.counts.parties).toMatchObject({ added: 0, updated: 1, deleted: 0 });
+      expect((await parties()).filter((p) => p.name.startsWith('Mehta'))).toEqual([
+        { id: mehta?.id, name: 'Mehta Traders Pvt Ltd', deleted: false },
+      ]);
+      // The open bills now name the new ledger: S-1, written under the old name, is still owed.
+      expect(await sale('S-1')).toMatchObject({
+        party_id: mehta?.id,
+        balance: 680000,
+        status: 'partially_paid',
+      });
+
+      books.ledgers = books.ledgers.filter((l) => l.guid !== walkIn.guid);
+      clock = new Date(Date.now() + 25 * 3_600_000);
+      const whole = await syncBooks();
+      expect(whole?.status).toBe('succeeded');
+      expect(whole?.counts.parties).toMatchObject({ deleted: 1 });
+      expect((await parties()).map((p) => [p.name, p.deleted])).toEqual([
+        ['Gupta Kirana', false],
+        ['Mehta Traders Pvt Ltd', false],
+        ['Raj Suppliers', false],
+        ['Walk-in Customers', true],
+      ]);
+      expect(await sale('S-1')).toMatchObject({
+        party_id: mehta?.id,
+        party_name: 'Mehta Traders Pvt Ltd',
+        balance: 680000,
+      });
+    });
+
+    it('moves books synced when parties were keyed by name onto GUIDs in one whole pass, nothing owed lost', async () => {
+      // What the name-keyed connector left: parties and the records naming them keyed by ledger name, and
+      // cursors that say nothing of keys.
+      for (const sql of [
+        'UPDATE parties SET external_id = name WHERE connection_id = $1 AND deleted_at IS NULL',
+        'UPDATE invoices SET party_external_id = party_name WHERE connection_id = $1',
+        'UPDATE payments SET party_external_id = party_name WHERE connection_id = $1',
+        "UPDATE connection_streams SET cursor = cursor - 'keys' WHERE connection_id = $1",
+      ])
+        await ofBooks(sql);
+      const books = fake.companies[0] as FakeCompany;
+      rename(books, 'Mehta Traders', 'Mehta Traders Pvt Ltd', 10);
+      const run = await syncBooks();
+      expect(run?.status).toBe('succeeded');
+      const live = (await parties()).filter((p) => !p.deleted);
+      expect(live.map((p) => p.name)).toEqual(['Gupta Kirana', 'Mehta Traders Pvt Ltd', 'Raj Suppliers']);
+      const mehta = live.find((p) => p.name.startsWith('Mehta'));
+      expect(await sale('S-1')).toMatchObject({
+        party_id: mehta?.id,
+        balance: 680000,
+        status: 'partially_paid',
+      });
+      expect(await sale('S-2')).toMatchObject({ balance: 531000, status: 'partially_paid' });
+      const keys = await ofBooks<{ n: number }>(
+        `SELECT count(*)::int AS n FROM invoices i JOIN parties p ON p.id = i.party_id
+          WHERE i.connection_id = $1 AND i.party_external_id <> p.external_id`,
+      );
+      expect(keys[0]?.n).toBe(0);
+    });
   });
 
   it('says the company is not open when Tally answers with nothing: an error, not a disconnection', async () => {

@@ -7997,6 +7997,7 @@ export interface operations {
           /** @description Every bill still owed, once the invoices stream has read to its end */
           outstanding?: {
             party_name: string;
+            party_external_id?: string;
             bill: string;
             balance: number;
           }[];

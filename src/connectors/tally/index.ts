@@ -10,6 +10,7 @@ import {
   type OpenBills,
   openBills,
   PAYMENT_KINDS,
+  type PartyKey,
   partyOf,
   paymentOf,
   taxLedgers,
@@ -33,8 +34,9 @@ import {
  * sales and purchase vouchers (and credit and debit notes) invoices, receipts and payments payments.
  * Incremental by AlterID, which Tally raises on every change: a stream reads windows of AlterIDs up to
  * the company's highest (ALTMSTID for masters, ALTVCHID for vouchers), saving its place after each.
- * AlterIDs never tell of a deleted voucher, so once a day the voucher streams read every voucher, and one
- * no longer there is taken for deleted (the platform's full pass).
+ * AlterIDs never tell of a deletion, so once a day each stream reads everything, and a ledger or voucher
+ * no longer there is taken for deleted (the platform's full pass). Parties are keyed by their ledger's
+ * GUID, which a rename keeps; vouchers and bills name their party, and are linked through that name's GUID.
  *
  * Two ways to reach it: `direct`, when the server can reach Tally's port (a LAN install, or a host the
  * owner exposes; the address policy applies), or `bridge`, when `npx axon tally-bridge` runs on the PC
@@ -159,25 +161,23 @@ async function companyOf(ctx: Ctx): Promise<Company> {
   };
 }
 
-/** NAME → PARENT of a master type (groups, ledgers, voucher types). */
-async function parentsOf(ctx: Ctx, company: string, type: 'Group' | 'Ledger' | 'VoucherType') {
+/** NAME → PARENT of a master type (groups, voucher types). */
+async function parentsOf(ctx: Ctx, company: string, type: 'Group' | 'VoucherType') {
   const rows = await ask(ctx, { type, company, fetch: ['NAME', 'PARENT'] });
   return new Map(rows.map((r) => [field(r, 'NAME') ?? '', field(r, 'PARENT') ?? '']));
 }
 
-/** Pages of one AlterID window each, from the saved one up to `highest`; a company restored to fewer starts over. */
-async function* windows(
-  cursor: Cursor | null,
-  highest: number,
-  read: (after: number, upTo: number) => Promise<unknown[]>,
-): AsyncGenerator<StreamPage> {
-  let after = Number(cursor?.alter_id) || 0;
-  if (after > highest) after = 0;
-  while (after < highest) {
-    const upTo = Math.min(highest, after + WINDOW);
-    yield { records: await read(after, upTo), cursor: { alter_id: upTo } };
-    after = upTo;
-  }
+/** Every ledger by name: its PARENT (which ledgers are tax), and its GUID (the key of a party it names). */
+async function ledgersOf(
+  ctx: Ctx,
+  company: string,
+): Promise<{ parents: Map<string, string>; key: PartyKey }> {
+  const rows = await ask(ctx, { type: 'Ledger', company, fetch: ['NAME', 'PARENT', 'GUID'] });
+  const guids = new Map(rows.map((r) => [field(r, 'NAME') ?? '', field(r, 'GUID')]));
+  return {
+    parents: new Map(rows.map((r) => [field(r, 'NAME') ?? '', field(r, 'PARENT') ?? ''])),
+    key: (name) => guids.get(name),
+  };
 }
 
 const alterWindow = (after: number, upTo: number) => `$AlterID > ${after} AND $AlterID <= ${upTo}`;
@@ -205,7 +205,7 @@ const VOUCHER_FIELDS = [
 async function* readParties(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<StreamPage> {
   const company = await companyOf(ctx);
   const groups = await parentsOf(ctx, company.name, 'Group');
-  yield* windows(cursor, company.masters, async (after, upTo) => {
+  yield* readPass(ctx, cursor, company.masters, async (after, upTo) => {
     const ledgers = await ask(ctx, {
       type: 'Ledger',
       company: company.name,
@@ -231,56 +231,61 @@ async function* readParties(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<Str
   });
 }
 
-/** How often a voucher stream reads every voucher: AlterIDs say what changed, never what was deleted. */
+/** How often a stream reads everything: AlterIDs say what changed, never what was deleted. */
 const WHOLE_PASS_EVERY_MS = 24 * 3_600_000;
 
 /**
- * Where a voucher stream's pass starts. Mid-pass (`pass` set) it goes on as it was; otherwise it reads
- * every voucher when it never has or not for a day (deleted vouchers are settled then), and only what
- * changed since the last pass in between.
+ * How records are keyed (parties by GUID, and vouchers name them so): a cursor saved under another
+ * (parties by name, before) starts a whole pass, which rewrites every record under the new keys.
  */
-function voucherPass(cursor: Cursor | null, highest: number, now: Date) {
+const KEYS = 'guid';
+
+/**
+ * Where a stream's pass starts. Mid-pass (`pass` set) it goes on as it was; otherwise it reads everything
+ * when it never has or not for a day (deletions are settled then), and only what changed since the last
+ * pass in between.
+ */
+function passOf(cursor: Cursor | null, highest: number, now: Date) {
   const after = Number(cursor?.alter_id) || 0;
   const wholeAt = typeof cursor?.whole_at === 'string' ? cursor.whole_at : null;
-  if ((cursor?.pass === 'whole' || cursor?.pass === 'changes') && wholeAt && after <= highest) {
+  const keyed = cursor?.keys === KEYS;
+  if ((cursor?.pass === 'whole' || cursor?.pass === 'changes') && wholeAt && keyed && after <= highest) {
     return { whole: cursor.pass === 'whole', after, wholeAt };
   }
-  const due = !wholeAt || now.getTime() - Date.parse(wholeAt) >= WHOLE_PASS_EVERY_MS;
+  const due = !wholeAt || !keyed || now.getTime() - Date.parse(wholeAt) >= WHOLE_PASS_EVERY_MS;
   // A company restored to fewer AlterIDs starts over.
   if (due || after > highest) return { whole: true, after: 0, wholeAt: now.toISOString() };
   return { whole: false, after, wholeAt };
 }
 
-async function* readVouchers(
+/** What a pass adds to its last page. */
+interface PassEnding {
+  outstanding?: (whole: boolean) => StreamPage['outstanding'];
+  carry?: Cursor;
+}
+
+/**
+ * One pass of a stream over AlterID windows up to `highest`, a page per window, saving its place after
+ * each; `ending` adds to the last page.
+ */
+async function* readPass(
   ctx: Ctx,
-  company: Company,
   cursor: Cursor | null,
-  kinds: VoucherKind[],
-  map: (v: XmlNode, kind: VoucherKind) => Record<string, unknown>,
-  ending: { outstanding?: (whole: boolean) => StreamPage['outstanding']; carry?: Cursor } = {},
+  highest: number,
+  read: (after: number, upTo: number) => Promise<unknown[]>,
+  ending: PassEnding = {},
 ): AsyncGenerator<StreamPage> {
-  const types = await parentsOf(ctx, company.name, 'VoucherType');
-  const pass = voucherPass(cursor, company.vouchers, ctx.now());
+  const pass = passOf(cursor, highest, ctx.now());
   const at = (alterId: number): StreamPage => ({
     records: [],
-    cursor: { alter_id: alterId, pass: pass.whole ? 'whole' : 'changes', whole_at: pass.wholeAt },
-    carry: { alter_id: alterId, whole_at: pass.wholeAt },
+    cursor: { alter_id: alterId, pass: pass.whole ? 'whole' : 'changes', whole_at: pass.wholeAt, keys: KEYS },
+    carry: { alter_id: alterId, whole_at: pass.wholeAt, keys: KEYS },
     changesOnly: !pass.whole,
   });
   let after = pass.after;
-  while (after < company.vouchers) {
-    const upTo = Math.min(company.vouchers, after + WINDOW);
-    const vouchers = await ask(ctx, {
-      type: 'Voucher',
-      company: company.name,
-      filter: `${ofKinds(kinds)} AND ${alterWindow(after, upTo)}`,
-      fetch: VOUCHER_FIELDS,
-    });
-    const records = vouchers.flatMap((v) => {
-      const kind = voucherKind(types, field(v, 'VOUCHERTYPENAME') ?? '');
-      return kind && kinds.includes(kind) && field(v, 'GUID') ? [map(v, kind)] : [];
-    });
-    yield { ...at(upTo), records };
+  while (after < highest) {
+    const upTo = Math.min(highest, after + WINDOW);
+    yield { ...at(upTo), records: await read(after, upTo) };
     after = upTo;
   }
   // Always a last page, so the pass ends saying what it read even when nothing changed.
@@ -289,15 +294,45 @@ async function* readVouchers(
   yield { ...last, carry: { ...last.carry, ...ending.carry }, ...(outstanding && { outstanding }) };
 }
 
+async function* readVouchers(
+  ctx: Ctx,
+  company: Company,
+  cursor: Cursor | null,
+  kinds: VoucherKind[],
+  map: (v: XmlNode, kind: VoucherKind) => Record<string, unknown>,
+  ending?: PassEnding,
+): AsyncGenerator<StreamPage> {
+  const types = await parentsOf(ctx, company.name, 'VoucherType');
+  yield* readPass(
+    ctx,
+    cursor,
+    company.vouchers,
+    async (after, upTo) => {
+      const vouchers = await ask(ctx, {
+        type: 'Voucher',
+        company: company.name,
+        filter: `${ofKinds(kinds)} AND ${alterWindow(after, upTo)}`,
+        fetch: VOUCHER_FIELDS,
+      });
+      return vouchers.flatMap((v) => {
+        const kind = voucherKind(types, field(v, 'VOUCHERTYPENAME') ?? '');
+        return kind && kinds.includes(kind) && field(v, 'GUID') ? [map(v, kind)] : [];
+      });
+    },
+    ending,
+  );
+}
+
 async function* readInvoices(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<StreamPage> {
   const company = await companyOf(ctx);
+  const ledgers = await ledgersOf(ctx, company.name);
   const bills = openBills(
     await ask(ctx, { type: 'Bill', company: company.name, fetch: ['NAME', 'PARENT', 'CLOSINGBALANCE'] }),
+    ledgers.key,
   );
   const groups = await parentsOf(ctx, company.name, 'Group');
-  const ledgers = await parentsOf(ctx, company.name, 'Ledger');
-  const isTax = taxLedgers(new Map([...groups, ...ledgers]));
-  const map = (v: XmlNode, kind: VoucherKind) => invoiceInBooks(v, kind, bills.map, isTax);
+  const isTax = taxLedgers(new Map([...groups, ...ledgers.parents]));
+  const map = (v: XmlNode, kind: VoucherKind) => invoiceInBooks(v, kind, bills.map, isTax, ledgers.key);
   // Read to the end: what Tally lists as owed now is every bill's balance, old invoices' too. Invoices this
   // pass writes take their balance from the list as they are mapped; the others need it only when the list
   // changed since the last pass applied it (or on a whole pass), so an unchanged list is not sent again.
@@ -316,18 +351,25 @@ function billsDigest(list: Outstanding[]): string {
 
 async function* readPayments(ctx: Ctx, cursor: Cursor | null): AsyncGenerator<StreamPage> {
   const company = await companyOf(ctx);
+  const ledgers = await ledgersOf(ctx, company.name);
   yield* readVouchers(ctx, company, cursor, PAYMENT_KINDS, (v, kind) =>
-    paymentInBooks(v, kind, ctx.timezone),
+    paymentInBooks(v, kind, ctx.timezone, ledgers.key),
   );
 }
 
-function invoiceInBooks(v: XmlNode, kind: VoucherKind, open: OpenBills, isTax: (ledger: string) => boolean) {
-  const invoice = invoiceOf(v, kind, open, isTax);
+function invoiceInBooks(
+  v: XmlNode,
+  kind: VoucherKind,
+  open: OpenBills,
+  isTax: (ledger: string) => boolean,
+  partyKey: PartyKey,
+) {
+  const invoice = invoiceOf(v, kind, open, isTax, partyKey);
   return voided(v) ? { ...invoice, status: 'void', balance: 0 } : invoice;
 }
 
-function paymentInBooks(v: XmlNode, kind: VoucherKind, timeZone: string) {
-  const payment = paymentOf(v, kind, timeZone);
+function paymentInBooks(v: XmlNode, kind: VoucherKind, timeZone: string, partyKey: PartyKey) {
+  const payment = paymentOf(v, kind, timeZone, partyKey);
   return voided(v) ? { ...payment, status: 'failed' } : payment;
 }
 
@@ -345,7 +387,8 @@ export const tally: Connector<typeof config, typeof credentials> = {
       {
         name: 'parties',
         object: 'parties',
-        mode: 'incremental',
+        mode: 'full',
+        tracksDeletes: true,
         cursorField: 'ALTERID',
         description: 'Ledgers under Sundry Debtors (customers) and Sundry Creditors (suppliers).',
       },

@@ -75,11 +75,17 @@ function partyEntry(v: XmlNode, party: string | undefined): XmlNode | undefined 
   );
 }
 
+/**
+ * A party ledger's key, by the name vouchers and bills call it by: its GUID, which a rename keeps, so a
+ * party renamed in Tally stays one party with its invoices and payments.
+ */
+export type PartyKey = (ledgerName: string) => string | undefined;
+
 /** Open bills by party and bill name; a bill Tally no longer lists is settled. */
 export type OpenBills = Map<string, number>;
 export const billKey = (party: string, bill: string) => `${party}\u0000${bill}`;
 
-export function openBills(bills: XmlNode[]): { map: OpenBills; list: Outstanding[] } {
+export function openBills(bills: XmlNode[], partyKey: PartyKey): { map: OpenBills; list: Outstanding[] } {
   const map: OpenBills = new Map();
   const list: Outstanding[] = [];
   for (const b of bills) {
@@ -88,7 +94,8 @@ export function openBills(bills: XmlNode[]): { map: OpenBills; list: Outstanding
     const balance = Math.abs(tallyAmount(field(b, 'CLOSINGBALANCE')));
     if (!party || !bill || balance === 0) continue;
     map.set(billKey(party, bill), balance);
-    list.push({ party_name: party, bill, balance });
+    const key = partyKey(party);
+    list.push({ party_name: party, ...(key && { party_external_id: key }), bill, balance });
   }
   return { map, list };
 }
@@ -117,6 +124,7 @@ export function invoiceOf(
   kind: VoucherKind,
   open: OpenBills,
   isTax: (ledger: string) => boolean,
+  partyKey: PartyKey,
 ): Record<string, unknown> {
   const party = field(v, 'PARTYLEDGERNAME');
   const entry = partyEntry(v, party);
@@ -148,7 +156,7 @@ export function invoiceOf(
     raw: { ...b.raw, ...(bill && !note && { bill }) },
     direction: kind === 'Sales' || kind === 'Credit Note' ? 'receivable' : 'payable',
     number: field(v, 'VOUCHERNUMBER') ?? null,
-    party_external_id: partyName ?? null,
+    party_external_id: (partyName && partyKey(partyName)) ?? null,
     party_name: partyName ?? null,
     issue_date: issued ?? null,
     due_date: issued ? addDays(issued, days ?? 0) : null,
@@ -162,7 +170,12 @@ export function invoiceOf(
   };
 }
 
-export function paymentOf(v: XmlNode, kind: VoucherKind, timeZone: string): Record<string, unknown> {
+export function paymentOf(
+  v: XmlNode,
+  kind: VoucherKind,
+  timeZone: string,
+  partyKey: PartyKey,
+): Record<string, unknown> {
   const party = field(v, 'PARTYLEDGERNAME');
   const entry = partyEntry(v, party);
   const partyName = party ?? (entry && field(entry, 'LEDGERNAME'));
@@ -181,7 +194,7 @@ export function paymentOf(v: XmlNode, kind: VoucherKind, timeZone: string): Reco
     ...b,
     raw: { ...b.raw, ...(account && { account }), ...(bills.length > 0 && { bills }) },
     direction: kind === 'Receipt' ? 'in' : 'out',
-    party_external_id: partyName ?? null,
+    party_external_id: (partyName && partyKey(partyName)) ?? null,
     party_name: partyName ?? null,
     paid_at: day ? instantAt(day, 0, 0, timeZone).toISOString() : undefined,
     method: account ? (/cash/i.test(account) ? 'cash' : 'bank') : null,
@@ -195,21 +208,20 @@ export function paymentOf(v: XmlNode, kind: VoucherKind, timeZone: string): Reco
 const GSTIN = /^[0-9]{2}[A-Z0-9]{13}$/;
 const PAN = /^[A-Z]{5}[0-9]{4}[A-Z]$/;
 
-/** A ledger under Sundry Debtors or Creditors as a party, known by its name; any other ledger is not one. */
+/** A ledger under Sundry Debtors or Creditors as a party, keyed by its GUID; any other ledger is not one. */
 export function partyOf(l: XmlNode, groups: Map<string, string>): Record<string, unknown> | undefined {
   const name = field(l, 'NAME');
+  const guid = field(l, 'GUID');
   const parent = field(l, 'PARENT');
   const group = parent && rootOf(groups, parent, PARTY_GROUPS);
-  if (!name || !group) return undefined;
+  if (!name || !guid || !group) return undefined;
   const registration = listOf(l, 'LEDGSTREGDETAILS.LIST')[0];
   const mailing = listOf(l, 'LEDMAILINGDETAILS.LIST')[0];
   const gstin = (field(l, 'PARTYGSTIN') ?? (registration && field(registration, 'GSTIN')))?.toUpperCase();
   const pan = field(l, 'INCOMETAXNUMBER')?.toUpperCase();
-  // Vouchers name their party by its ledger's name, unique in a company: that is what links them.
   return {
-    external_id: name,
+    external_id: guid,
     raw: {
-      guid: field(l, 'GUID'),
       group: parent,
       alter_id: Number(field(l, 'ALTERID')) || null,
       opening_balance: tallyAmount(field(l, 'OPENINGBALANCE')),

@@ -189,9 +189,13 @@ export async function refreshStatistics(tx: Queryable, objects: readonly ObjectN
   for (const object of new Set(objects)) await tx.exec(`ANALYZE ${OBJECTS[object].table}`);
 }
 
-/** What a source says is still owed on one bill: the party's name and the bill's reference (`raw.bill`). */
+/**
+ * What a source says is still owed on one bill: the party (by its key when the source gives one, which a
+ * rename keeps; else by name) and the bill's reference (`raw.bill`).
+ */
 export interface Outstanding {
   party_name: string;
+  party_external_id?: string;
   bill: string;
   balance: number;
 }
@@ -208,13 +212,15 @@ export async function settleOutstanding(
 ): Promise<number> {
   const rows = await tx.query(
     `WITH owed AS (
-       SELECT party_name, bill, max(balance) AS balance
-         FROM jsonb_to_recordset($2::jsonb) AS o(party_name text, bill text, balance bigint) GROUP BY 1, 2
+       SELECT party_name, party_external_id, bill, max(balance) AS balance
+         FROM jsonb_to_recordset($2::jsonb) AS o(party_name text, party_external_id text, bill text, balance bigint)
+        GROUP BY 1, 2, 3
      ), next AS (
        SELECT i.id, coalesce(o.balance, 0) AS balance,
               CASE WHEN coalesce(o.balance, 0) = 0 THEN 'paid'
                    WHEN o.balance < abs(i.total) THEN 'partially_paid' ELSE 'open' END AS status
-         FROM invoices i LEFT JOIN owed o ON o.party_name = i.party_name AND o.bill = i.raw ->> 'bill'
+         FROM invoices i LEFT JOIN owed o ON o.bill = i.raw ->> 'bill'
+          AND coalesce(o.party_external_id = i.party_external_id, o.party_name = i.party_name)
         WHERE i.connection_id = $1 AND i.raw ? 'bill' AND i.status NOT IN ('void', 'draft') AND i.deleted_at IS NULL
      )
      UPDATE invoices i SET balance = n.balance, status = n.status, synced_at = now()
