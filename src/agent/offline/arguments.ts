@@ -20,6 +20,7 @@ import {
 import {
   ASK_ABOUT,
   type BuiltTool,
+  CALL_BACK,
   CALLBACK_ASKED,
   CHECK_VERB,
   COLLECT_FROM_EN,
@@ -242,13 +243,15 @@ const FOLLOW_UP_CUES = [
   CHECK_VERB,
 ];
 
+const BACK = new Set(['back', 'wapas', 'vapas', 'waapas']);
+
 function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   const when = takeWhen(u, ctx);
   // before the reach's words are taken: "Mr Khan needs the invoice, email him"
   const pointedAt = reachedBack(u);
   const afterNews = pointedAt ? undefined : reachedAfterNews(u);
   // the "so i need to" leading to the reach is no part of what it is about
-  if (afterNews) u.useMatch(afterNews.need, 'filler');
+  if (afterNews?.need) u.use(afterNews.need.from, afterNews.need.to, 'filler');
   const back = pointedAt ?? afterNews;
   // before the channel: "phone 98450 12345" labels the number, it does not say to call
   takePhoneLabels(u);
@@ -260,6 +263,9 @@ function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
       u.find(DISCUSS_VERB).find((v) => v.from === m.from),
       'cue',
     );
+  // "call her back", "unko wapas call karna": returning the call says nothing of what it is about
+  for (const m of u.find(CALL_BACK))
+    for (const i of [m.from, m.to - 1]) if (BACK.has(u.normOf(i))) u.use(i, i + 1, 'cue');
   const channel = takeChannel(u);
   takeReach(u);
   takePriority(u); // follow-ups carry no priority; keep the word out of the subject

@@ -283,6 +283,7 @@ function askTo(u: Utterance): Assignment | null {
     if (to < 0 || u.normOf(to) !== 'to' || to + 1 >= u.length) continue;
     const who = person(u, cue.to, to);
     if (who === 'me') continue; // "remind me to …" is the user's own task
+    if (remindsSomeoneOutside(u, cue, to)) continue;
     // "tell Ravi to handle the GST returns": taking on work that is there already, when no time is set
     const takesOver = u.find(TAKE_ON).some((v) => v.from === to + 1) && !moneyOrTime(u);
     mark(u, [cue, { from: cue.to, to: to + 1 }]);
@@ -290,6 +291,17 @@ function askTo(u: Utterance): Assignment | null {
     return { tool: takesOver ? 'update_task' : 'create_task', person: who };
   }
   return null;
+}
+
+/**
+ * "remind Gupta uncle to send the agreement", "remind Dr Sinha to sign the lease": a reminder meant for
+ * someone called with respect, a customer or a supplier, not a member handed work ("remind Anil to collect
+ * the cheque"): a follow-up (see toldWho).
+ */
+function remindsSomeoneOutside(u: Utterance, cue: Match, to: number): boolean {
+  if (cue.text !== 'remind') return false;
+  for (let i = cue.to; i < to; i++) if (isHonorific(u.normOf(i))) return true;
+  return false;
 }
 
 /** "Ravi ko bolo kal tak invoice bhej de", "Priya se kaho ki Mehta ko call kare". */

@@ -29,6 +29,7 @@ import {
   MINUTE_UNITS,
   NEXT_WORDS,
   NUMBER_WORDS,
+  PAST_AFTER_DAY,
   QUANTITY_UNITS,
   QUARTER_WORDS,
   SHORT_HINDI_WEEKDAYS,
@@ -210,10 +211,16 @@ const hinglishParsers: Parser[] = [
       return after ? { after } : null;
     },
   ),
-  // "aaj", "kal", "parso", "day after tomorrow"
-  parser(alt(Object.keys(DAY_OFFSET_WORDS)), (m, todayDate) => ({
-    date: addDays(todayDate, DAY_OFFSET_WORDS[m[0]] ?? 0),
-  })),
+  // "aaj", "kal", "parso", "day after tomorrow"; with a past tense after it ("kal aaya tha") a day gone by
+  parser(
+    `(${alt(Object.keys(DAY_OFFSET_WORDS))})${PAST_AFTER_DAY}|${alt(Object.keys(DAY_OFFSET_WORDS))}`,
+    (m, todayDate) => ({
+      date: addDays(
+        todayDate,
+        m[1] === undefined ? (DAY_OFFSET_WORDS[m[0]] ?? 0) : -(DAY_OFFSET_WORDS[m[1]] ?? 0),
+      ),
+    }),
+  ),
   // "next week tuesday", "agle hafte mangal ko", "friday next week" → that day of next week (the longer
   // reading wins over "next week" alone)
   parser(
@@ -398,6 +405,8 @@ export function takeWhen(u: Utterance, ctx: DateContext): When | null {
     if (range) markWithTies(u, range.from, range.to);
   }
   clock ??= partClock;
+  // "Gupta ji ka cheque kal aaya tha, bank mein jama karna hai": a day gone by, said alone, is background
+  if (date !== undefined && date < today(ctx.now, ctx.timezone)) date = undefined;
   if (instant) return { kind: 'instant', instant };
   if (!date && !clock) return null;
   return { kind: 'local', date, hour: clock?.hour, minute: clock?.minute };

@@ -11,6 +11,8 @@ import {
   FOLLOW_UP_VERBS,
   GREETING_WORDS,
   LEADING_FILLERS,
+  NEXT_CHORE,
+  NEXT_CHORE_JOINED,
   OWES,
   PHONE_AFTER,
   PHONE_BEFORE,
@@ -329,7 +331,9 @@ const plainAtEnd = (u: Utterance, kept: readonly number[]) => {
 const POINTS_BACK_HI: ReadonlySet<string> = new Set(THING_PRONOUNS.hi);
 const THING_OPENERS = new Set('the this that these those our my his her their a an'.split(' '));
 // "the AC is broken, get it repaired": a clause of its own, not a thing named
-const CLAUSE_VERBS = new Set('is are was were has have had hai hain tha thi'.split(' '));
+export const CLAUSE_VERBS: ReadonlySet<string> = new Set(
+  'is are was were has have had hai hain tha thi'.split(' '),
+);
 /** The most words a thing named ahead of its doing runs to: "the invoices for Rao ji's new shop". */
 const MAX_THING_WORDS = 6;
 
@@ -514,9 +518,9 @@ function ownerOf(u: Utterance, chunk: readonly number[], at: number): Marker | u
 const phoneBetween = (u: Utterance, a: number, b: number) =>
   u.tokens.slice(a + 1, b).some((t) => t.phone !== undefined);
 
-/** A word capitalised as a name is ("Priya", an initial "K."; not "GST", nor "priya"). */
+/** A word capitalised as a name is ("Priya", "D'Souza", an initial "K."; not "GST", nor "priya"). */
 export const isCapitalised = (u: Utterance, i: number) =>
-  u.tokens[i]?.initial === true || /^\p{Lu}\p{Ll}/u.test(u.tokens[i]?.raw ?? '');
+  u.tokens[i]?.initial === true || /^\p{Lu}(?:'\p{Lu})?\p{Ll}/u.test(u.tokens[i]?.raw ?? '');
 
 /** A word of a name as the message spells it: capitalised, or an honorific ("Priya", "bhai"). */
 export const readsAsName = (u: Utterance, i: number) => isCapitalised(u, i) || isHonorific(u.normOf(i));
@@ -527,6 +531,24 @@ const namesSomeone = (u: Utterance, indexes: readonly number[]) =>
   indexes.some((i) => i > 0 && /^\p{Lu}/u.test(u.tokens[i]?.raw ?? ''));
 
 const SAID_LEADING = new Set([...REF_LEADING, ...TOPIC_MARKERS]);
+
+const OPENS_NEXT_CHORE: ReadonlySet<string> = new Set(NEXT_CHORE);
+const NEXT_CHORE_JOIN = words(alt(NEXT_CHORE_JOINED));
+
+/**
+ * What a follow-up is about ends where a second chore begins: "the rates and then pack the Sharma order" →
+ * "the rates", "her order is ready, also update the register" → "her order is ready".
+ */
+function beforeNextChore(u: Utterance, indexes: readonly number[]): number[] {
+  const joins = new Set(u.find(NEXT_CHORE_JOIN, { all: true }).map((m) => m.from));
+  const at = indexes.findIndex(
+    (i, k) =>
+      k > 0 &&
+      (joins.has(i) ||
+        (u.tokens[indexes[k - 1] ?? -1]?.breakAfter === true && OPENS_NEXT_CHORE.has(u.normOf(i)))),
+  );
+  return at < 0 ? [...indexes] : indexes.slice(0, at);
+}
 
 /**
  * "tell Mrs Kapoor (that) her order is ready", "let Dr Rao know about the reports": who is told, the words
@@ -539,7 +561,7 @@ export function contactAndMessage(
   told: { cues: readonly { from: number }[]; from: number; to: number },
 ): { contact?: string; subject?: string } {
   const contact = u.raw(u.freeIndexes(told.from, told.to));
-  const after = trimEdges(u, u.freeIndexes(told.to), SAID_LEADING, FOLLOW_UP_TRAILING);
+  const after = trimEdges(u, beforeNextChore(u, u.freeIndexes(told.to)), SAID_LEADING, FOLLOW_UP_TRAILING);
   const start = Math.min(told.from, ...told.cues.map((c) => c.from));
   const said =
     after.length > 0 ? after : trimEdges(u, u.freeIndexes(0, start), SAID_LEADING, FOLLOW_UP_TRAILING);
@@ -622,7 +644,7 @@ export function contactAndSubject(
     else if (!subject) subject = f;
   }
   const text = (f: { indexes: number[] } | undefined, trailing = FOLLOW_UP_TRAILING) =>
-    f ? u.raw(trimEdges(u, f.indexes, REF_LEADING, trailing)) || undefined : undefined;
+    f ? u.raw(trimEdges(u, beforeNextChore(u, f.indexes), REF_LEADING, trailing)) || undefined : undefined;
   // "Karthik's no is …", "98450 22331 is Mohan's number": whose number it is names them
   return { contact: text(contact, CONTACT_TRAILING)?.replace(/['’]s$/u, ''), subject: text(subject) };
 }

@@ -4,6 +4,7 @@ import { assignmentIntent } from './assign.ts';
 import { briefingIntent } from './briefing.ts';
 import { type DateContext, mentionsWhen, retractedWhen, takeWhen } from './dates.ts';
 import {
+  CLAUSE_VERBS,
   FOLLOW_UP_NOUN,
   greetingLength,
   isCapitalised,
@@ -17,6 +18,7 @@ import {
 import { asksWhatPartyOwes, namesNumbers } from './insights.ts';
 import {
   ALL_WORDS,
+  ASKED_OF_YOU,
   alt,
   BUSINESS_NUMBERS,
   CANCEL,
@@ -44,6 +46,7 @@ import {
   MY_DAY,
   NEEDS_TO,
   NEGATIONS,
+  NEXT_CHORE,
   NOT_NOW,
   NOT_PAST_TENSE,
   OWES,
@@ -164,8 +167,13 @@ export const PATTERNS = {
   all: words(alt(ALL_WORDS)),
 };
 
+/** A polite "just" (SPELLING folds "jara", "zra"). */
+const ZARA = words('zara');
+
 /** "can you …", "could you please …": a request asked as a question. */
 const ASKS_TO_DO = words('^\\s*(?:(?:please|pls|kindly)\\s+)?(?:can|could|will|would)\\s+you');
+/** The "kya aap" of "kya aap … kar denge?", which asks for the request, not about something. */
+const KYA_YOU = words(ASKED_OF_YOU);
 
 /** Words that can stand around the noun in a bare list request ("my overdue tasks for today"). */
 const LIST_FILLERS = new Set([
@@ -202,6 +210,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   }
   // "hi, remind me …", "acha sun, kal …": the greeting and the opener are not part of the request
   u.use(0, greeting + openerLength(u, greeting), 'filler');
+  // "zara Rekha didi ko whatsapp kar dena", "Rao ji ko zara call karna": a polite "just", wherever it stands
+  if (u.norm.includes('zara')) u.takeAll(ZARA, 'filler');
   setAsideRestatement(u, ctx);
 
   // "send my briefing at 7", "briefing band karo": the briefing's settings, before "briefing" means my day
@@ -217,6 +227,13 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   const when = mentionsWhen(u, ctx);
   const has = (p: RegExp) => u.has(p);
   const question = isQuestion(u);
+  // "can you tell Mrs Kapoor her order is ready?", "could you call Mr Shah about the rates?", "kya tum Nanda
+  // bhabhi ko yaad dila doge?": a request, asked as a question
+  // (set aside, so what is asked reads as the request: "will you whatsapp Mrs Das that …" as "whatsapp Mrs
+  // Das that …")
+  const askedOfYou = u.tokens.some((t) => t.asked);
+  if (askedOfYou) u.takeAll(KYA_YOU, 'filler');
+  const asksToDo = (u.norm.includes('you') && u.take(ASKS_TO_DO, 'filler') !== undefined) || askedOfYou;
   // "Joseph sir asked for a call back", "Rajiv called from 98111 22334, call him back": a call to return,
   // not a report of something done
   const callBack = has(CALLBACK_ASKED) || (u.phones().length > 0 && has(CALL_BACK));
@@ -237,7 +254,10 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     !reachedAfterNews(u) &&
     !has(PATTERNS.strongCreate) &&
     !(when && (has(MOVE_IT) || has(MOVED) || (!question && retractedWhen(u, ctx) !== null))) &&
-    !(!question && (has(PATTERNS.followUpDone) || has(PAID_TO)))
+    !(!question && (has(PATTERNS.followUpDone) || has(PAID_TO))) &&
+    // "kya aap Gupta ji se kal payment le lenge?": someone to reach, asked as a question (not "kya aap bata
+    // sakte ho Gupta ji ka kitna baaki hai?", "can you find out how much Sharma owes?")
+    !(asksToDo && !has(PATTERNS.tellMe) && !has(PATTERNS.question) && reachesSomeone(u, ctx, false))
   ) {
     return { kind: 'business_question' };
   }
@@ -260,9 +280,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     return tool('create_follow_up');
   }
 
-  // "can you tell Mrs Kapoor her order is ready?", "could you call Mr Shah about the rates?": a request,
-  // asked as a question
-  const request = !question || u.has(ASKS_TO_DO);
+  const request = !question || asksToDo;
   // "tell Mrs Kapoor that her order is ready", "let Mr Shah know about the delay": what to tell them may
   // be a state or a change, which reports nothing done and moves nothing
   if (request && toldWho(u)) return tool('create_follow_up');
@@ -280,7 +298,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // call Harish on 98450 12345", "yaad dilana Sharma ji ko payment ke liye call karna")
   const about = has(PATTERNS.aboutSomething);
   const reachesOut = mentionsReach(u) && (u.phones().length > 0 || about);
-  if (reachesOut && !question && !isDone && (about || numberOfSomeone(u) || !has(PATTERNS.strongCreate))) {
+  if (reachesOut && request && !isDone && (about || numberOfSomeone(u) || !has(PATTERNS.strongCreate))) {
     return tool('create_follow_up');
   }
 
@@ -308,7 +326,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   if ((movesTask || (taskNoun && has(PATTERNS.doIt))) && (when || priority)) {
     return tool('update_task');
   }
-  if (has(PATTERNS.question) || u.endsWithQuestion) return { kind: 'unknown' };
+  if (!asksToDo && (has(PATTERNS.question) || u.endsWithQuestion)) return { kind: 'unknown' };
   if (has(PATTERNS.weakCreate) || when || priority) return tool('create_task');
   return { kind: 'unknown' };
 }
@@ -603,24 +621,65 @@ export function reachedBack(u: Utterance): { from: number; to: number } | undefi
 
 /** "… so i need to call Mr Rao", "… so have to whatsapp Gupta uncle": the reach the news leads to. */
 const REACH_NEEDED = words(`${alt(SO_THEN)}\\s+${alt(NEEDS_TO)}`);
+/** "…, so call Mr Joshi tomorrow": a plain "so" leading to it. */
+const SO = words(alt(SO_THEN));
 
 /**
  * The news first and someone to reach because of it after: "the tiles came in the wrong shade so i need to
- * call Gupta uncle tomorrow and tell him …". Who is the name right after the reach (the news names no one;
- * with nothing else said of them, it is what the reach is about), and `need`, the "so i need to" leading to
- * it; or undefined.
+ * call Gupta uncle tomorrow and tell him …", "the quotation is ready, call Mr Rao at 4", "the samples came in
+ * today so call Mr Joshi tomorrow". Who is the name right after the reach (the news names no one; with
+ * nothing else said of them, it is what the reach is about), and `need`, the "so (i need to)" leading to it;
+ * or undefined. Without "need to", the news must report something done or come about ("pay the rent, call
+ * Mr Rao at 4" is two chores).
  */
-export function reachedAfterNews(u: Utterance): { from: number; to: number; need: Match } | undefined {
-  for (const need of u.find(REACH_NEEDED)) {
-    if (u.freeIndexes(0, need.from).length === 0) continue;
-    const reach = u.find(REACH_EN).find((m) => m.from === u.freeIndexes(need.to)[0]);
+export function reachedAfterNews(
+  u: Utterance,
+): { from: number; to: number; need?: { from: number; to: number } } | undefined {
+  const reachAt = (at: number | undefined) => u.find(REACH_EN).find((m) => m.from === at);
+  const whoAfter = (reach: Match | undefined) => {
     const who = reach ? nameRun(u, u.freeIndexes(reach.to).slice(0, MAX_NAME_WORDS)) : [];
     const last = who.at(-1);
-    if (last !== undefined && !NOT_THEM.has(u.normOf(who[0] ?? -1))) {
-      return { from: who[0] ?? last, to: last + 1, need };
+    return last !== undefined && !NOT_THEM.has(u.normOf(who[0] ?? -1))
+      ? { from: who[0] ?? last, to: last + 1 }
+      : undefined;
+  };
+  for (const need of u.find(REACH_NEEDED)) {
+    if (u.freeIndexes(0, need.from).length === 0) continue;
+    const who = whoAfter(reachAt(u.freeIndexes(need.to)[0]));
+    if (who) return { ...who, need };
+  }
+  // a reach opening a clause after the news, or after a "so"
+  for (const reach of u.find(REACH_EN)) {
+    const so = u.find(SO).find((m) => m.to === reach.from);
+    const lead = so ?? reach;
+    if (!u.tokens[lead.from - 1]?.breakAfter && !so) continue;
+    const who = whoAfter(reach);
+    if (who && reportsNews(u, lead.from)) return so ? { ...who, need: so } : who;
+  }
+  // the Hinglish way, who before the reach: "stock aa gaya hai, Sharma ji ko kal call karna"
+  for (const reach of u.find(REACH_THEM_HI)) {
+    if (!u.find(REACH_ASKED_NEXT).some((m) => m.from === reach.to)) continue;
+    const who = nameBeforeKo(u, reach.from);
+    const so = who && u.find(SO).find((m) => m.to === who.from);
+    const lead = so || who;
+    if (lead && (so || u.tokens[lead.from - 1]?.breakAfter) && reportsNews(u, lead.from)) {
+      return so ? { ...who, need: so } : who;
     }
   }
   return undefined;
+}
+
+/**
+ * The words before token `to` report something done, come about or as it is ("the quotation is ready", "the
+ * cheque bounced", "the new tiles have arrived", "the AC is not working"): news, not a chore.
+ */
+function reportsNews(u: Utterance, to: number): boolean {
+  const news = u.copy();
+  news.use(to, u.length, 'filler');
+  const said = news.freeIndexes();
+  // "bank jaana hai, …" is a chore
+  if (said.length < 2 || news.has(PATTERNS.weakCreate)) return false;
+  return said.some((i) => CLAUSE_VERBS.has(news.normOf(i))) || saysDone(news) || reportsPast(news, true);
 }
 
 /**
@@ -630,16 +689,23 @@ export function reachedAfterNews(u: Utterance): { from: number; to: number; need
  */
 export function toldAfterNews(u: Utterance): Told | undefined {
   for (const cue of u.find(TELL_THEM_BARE)) {
-    const end = u.tokens[cue.from - 1]?.phone ? cue.from - 1 : cue.from;
-    let from = end - 1;
-    const partOfName = (i: number) =>
-      u.isFree(i) && !u.tokens[i]?.breakAfter && (readsAsName(u, i) || isHonorific(u.normOf(i + 1)));
-    while (from > 0 && partOfName(from - 1)) from--;
-    if (from < 0 || !u.isFree(from) || NOT_THEM.has(u.normOf(from))) continue;
-    const news = u.freeIndexes(0, from).some((i) => !LEADING_FILLERS.has(u.normOf(i)));
-    if (news) return { cues: [cue], from, to: end };
+    const who = nameBeforeKo(u, cue.from);
+    if (!who) continue;
+    const news = u.freeIndexes(0, who.from).some((i) => !LEADING_FILLERS.has(u.normOf(i)));
+    if (news) return { cues: [cue], ...who };
   }
   return undefined;
+}
+
+/** The name ending right before the "ko" at `at`, maybe with their number between: "Yadav bhaiya ko". */
+function nameBeforeKo(u: Utterance, at: number): { from: number; to: number } | undefined {
+  const end = u.tokens[at - 1]?.phone ? at - 1 : at;
+  let from = end - 1;
+  const partOfName = (i: number) =>
+    u.isFree(i) && !u.tokens[i]?.breakAfter && (readsAsName(u, i) || isHonorific(u.normOf(i + 1)));
+  while (from > 0 && partOfName(from - 1)) from--;
+  if (from < 0 || !u.isFree(from) || NOT_THEM.has(u.normOf(from))) return undefined;
+  return { from, to: end };
 }
 
 /**
@@ -707,6 +773,8 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
     return true;
   if (toldAfterNews(probe)) return true;
   if (reachedBack(probe)) return true;
+  // the news first, then a call: "the quotation is ready, call Mr Rao at 4"
+  if (reachedAfterNews(probe)) return true;
   if (probe.find(TELL_THEM_AFTER).some((m) => !NOT_THEM.has(m.groups[0] ?? ''))) return true;
   if (reachThenPurpose(probe, namedBefore, namedAfter, isDone)) return true;
   if (isDone) return false;
@@ -738,7 +806,7 @@ const EMPTY_CLAUSE = words(
   alt([...PRIORITY_HIGH, ...PRIORITY_URGENT, ...TRAILING_WORDS, 'please', 'pls', 'plz']),
 );
 /** "…, then pack the order", "…, phir bill banana": a second chore, not what the reach is for. */
-const NEXT_CHORE = new Set(['then', 'and', 'also', 'phir', 'fir', 'aur', 'after']);
+const NEXT_CHORE_WORDS: ReadonlySet<string> = new Set(NEXT_CHORE);
 /**
  * "call Mr Sen tomorrow, need the invoice copy", "Rakesh bhai ko whatsapp kar dena kal subah, rates bhejne
  * hain": a reach to someone named in the first clause, what it is for in the next (a clause of two words or
@@ -765,7 +833,7 @@ function reachThenPurpose(
   rest.use(0, end + 1, 'filler');
   rest.takeAll(EMPTY_CLAUSE, 'filler');
   const said = rest.freeIndexes();
-  const purpose = said.length >= 2 && !NEXT_CHORE.has(rest.normOf(said[0] ?? -1));
+  const purpose = said.length >= 2 && !NEXT_CHORE_WORDS.has(rest.normOf(said[0] ?? -1));
   return purpose && (!isDone || statesMore(probe, end + 1));
 }
 
@@ -806,8 +874,10 @@ const MOVE_IT = words(
   '^\\s*(?:(?:please|kindly|can you|could you|can we|could we|lets)\\s+)?(?:move|shift|postpone|prepone|push|delay|reschedule|bump|extend)(?!\\s+(?:in|of)(?:\\s|$))',
 );
 
-/** A call to return, said with the number to call: "call him back", "callback". */
-const CALL_BACK = words('call\\s+(?:\\S+\\s+)?back|callback');
+/** A call to return: "call him back", "ring Mr Rao back", "callback", "unko wapas call karna". */
+export const CALL_BACK = words(
+  '(?:call|ring|phone)\\s+(?:\\S+\\s+){0,2}?back|callback|(?:wapas|vapas|waapas)\\s+(?:call|phone)',
+);
 export const CALLBACK_ASKED = words(
   '(?:asked|requested|wanted|wants|want)\\s+(?:for\\s+)?(?:a\\s+)?(?:call back|callback|call|a call)',
 );
@@ -845,8 +915,28 @@ function isTurned(u: Utterance, done: { from: number; to: number }): boolean {
   );
 }
 
+const GET = words('get|getting');
+/** The most words a thing to have done runs to: "get the photocopy of the lease papers done". */
+const MAX_GOT_DONE = 6;
+
+/**
+ * "get the photocopy done of …", "get it done by 5": a thing to have done, still ahead, "get" and the done
+ * word in one clause ("got it done" reports it).
+ */
+function toHaveDone(u: Utterance, done: { from: number }): boolean {
+  return u
+    .find(GET, { all: true })
+    .some(
+      (g) =>
+        g.to < done.from &&
+        done.from - g.to <= MAX_GOT_DONE &&
+        !u.tokens.slice(g.from, done.from).some((t) => t.breakAfter),
+    );
+}
+
 /** Something is said to be done, and not turned around. */
-export const saysDone = (u: Utterance): boolean => doneWords(u).some((d) => !isTurned(u, d));
+export const saysDone = (u: Utterance): boolean =>
+  doneWords(u).some((d) => !isTurned(u, d) && !toHaveDone(u, d));
 /** Something is said not to be done yet. */
 export const notYetDone = (u: Utterance): boolean => doneWords(u).some((d) => isTurned(u, d));
 
@@ -970,8 +1060,8 @@ function withoutWhen(u: Utterance, ctx: DateContext): Utterance {
  */
 function reportsPast(u: Utterance, noDay: boolean): boolean {
   const free = u.freeIndexes();
-  // "get the sofa polished for Mrs Banerjee": a thing to have done, not one done
-  if (u.normOf(free[0] ?? -1) === 'get') return false;
+  // "get the sofa polished for Mrs Banerjee", "pls get the cheque deposited": a thing to have done
+  if (u.normOf(free.find((i) => !LEADING_FILLERS.has(u.normOf(i))) ?? -1) === 'get') return false;
   return free.some((i, k) => {
     if (!isPastTense(u.normOf(i))) return false;
     const before = free.slice(0, k);

@@ -60,6 +60,9 @@ export const SPELLING: Readonly<Record<string, string>> = {
   '2nite': 'tonight',
   // "w.r.t.": with respect to, a topic marker
   'w.r.t': 'wrt',
+  jara: 'zara',
+  zra: 'zara',
+  zaraa: 'zara',
   pls: 'please',
   plz: 'please',
   plss: 'please',
@@ -204,6 +207,37 @@ export const SPELLING: Readonly<Record<string, string>> = {
   hain: 'hai',
   hein: 'hai',
 };
+
+/**
+ * A request asked as a question, the Hinglish way: "kya tum … yaad dila doge?", "… call karoge?", "… bata
+ * sakte ho?", "kya aap … bhej denge?". The verb's "will you" or "can you" form is read as the plain request
+ * ("dila dena", "call karna", "bata do", "bhej dena"), so every rule that knows the request knows the
+ * question (see Utterance). "-oge"/"-ogi" is said only to "you", and so is "sakte ho"; the forms "we" says
+ * too ("denge", "karenge": "bill kal bhej denge" is a new time, see DO_IT) only after "kya aap"/"kya tum".
+ */
+export const YOU_WILL = /^(\p{L}+?)(?:oge|ogi)$/u;
+/** "doge" → "dena", "loge" → "lena", "sakoge"/"paoge" (can you) → "do"; other stems take "-na" ("karoge"). */
+export const YOU_WILL_STEMS: Readonly<Record<string, string>> = { d: 'dena', l: 'lena', sak: 'do', pa: 'do' };
+/** The forms "aap" shares with "we", and "sakte"/"sakti" (with a "ho" after, or after "kya aap"). */
+export const YOU_MAY: Readonly<Record<string, string>> = {
+  denge: 'dena',
+  dengi: 'dena',
+  lenge: 'lena',
+  lengi: 'lena',
+  karenge: 'karna',
+  karengi: 'karna',
+  sakenge: 'do',
+  sakengi: 'do',
+  payenge: 'do',
+  sakte: 'do',
+  sakti: 'do',
+};
+/** "kar sakte ho": the "ho" (or "hai") after "sakte" goes with it. */
+export const YOU_CAN_TAIL: ReadonlySet<string> = new Set(['ho', 'hai']);
+/** "kya aap …", "kya tum …": a yes-or-no question put to the assistant (over the normalised text). */
+export const ASKED_OF_YOU = 'kya (?:tum|aap|ap)';
+/** A cheap first look: none of these, no request asked as a question. */
+export const MAY_ASK = /og[ei]\b|sak|eng[ei]\b/i;
 
 /** Number words used with "baje", "ghante", "din" ("do ghante baad", "paanch baje"). */
 export const NUMBER_WORDS: Readonly<Record<string, number>> = {
@@ -362,6 +396,12 @@ export const DAY_OFFSET_WORDS: Readonly<Record<string, number>> = {
   'day after tmrw': 2,
   overmorrow: 2,
 };
+
+/**
+ * A Hindi past tense in the few words after a day word: "kal aaya tha", "kal unka order diya tha", "parso
+ * aaye the". The day is gone by: "kal" is yesterday, "parso" the day before.
+ */
+export const PAST_AFTER_DAY = '(?=(?:\\s+\\S+){0,5}?\\s+(?:tha|thi|\\S+(?:ye|ae)\\s+the)(?:\\s|$))';
 
 export const NEXT_WORDS = ['next', 'agle', 'agla', 'agli', 'coming', 'aane wala', 'aane wale'];
 export const WEEK_WORDS = ['week', 'hafte', 'hafta', 'hapte'];
@@ -739,7 +779,7 @@ export const NEEDS_TO = ['i need to', 'need to', 'i have to', 'have to', 'i must
  * Words tying the news said first to what must be done because of it: "the tiles came in the wrong shade
  * so i need to call …".
  */
-export const SO_THEN = ['so', 'and so', 'hence', 'therefore'];
+export const SO_THEN = ['so', 'and so', 'hence', 'therefore', 'toh', 'isliye'];
 /** Weaker cues: they make a task only when nothing else claims the sentence. */
 export const CREATE_TASK_WEAK = [...NEEDS_TO, 'todo', 'task', 'add', 'note', 'mujhe'];
 /** Hindi infinitive + "hai": "karna hai", "bharna hai", "karwani hai" — "I have to …". */
@@ -1024,6 +1064,21 @@ export const RESTATING = [
   ...['must', 'should', 'isko', 'ise', 'please', 'kindly', 'just', 'bas', 'na', 'zaroor', 'ok', 'and'],
   ...['dena', 'de', 'do', 'lena', 'lo', 'jana', 'jaana', 'jaye', 'jaaye', 'chahiye', 'hai', 'ye', 'yeh'],
   ...['latest', 'max'],
+];
+/**
+ * Words opening a second chore after a first, at the start of a clause ("…, then pack the order", "…, also
+ * order more hooks", "…, phir bill banana"), and those that open one inside a clause ("… about the rates and
+ * then pack the order", "… aur phir bank jaana").
+ */
+export const NEXT_CHORE = ['then', 'and', 'also', 'phir', 'fir', 'aur', 'after'];
+export const NEXT_CHORE_JOINED = [
+  'then',
+  'and then',
+  'and also',
+  'aur phir',
+  'aur fir',
+  'after that',
+  'uske baad',
 ];
 /** Plain "do it" verbs that reschedule when they come with a time and a reference to an existing item. */
 export const DO_IT = [

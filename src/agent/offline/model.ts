@@ -5,7 +5,7 @@ import type { ChatResult } from '@langchain/core/outputs';
 import type { ToolName, ToolResult } from '../tools/index.ts';
 import { type Clock, wallClock } from '../turn-clock.ts';
 import { parseBusinessQuestion } from './insights.ts';
-import { parseUtterance } from './parse.ts';
+import { parseAs, parseUtterance } from './parse.ts';
 import { askPeriod, GREETING, HELP, NOT_UNDERSTOOD, OUTSIDE_CATALOGUE, replyFor } from './replies.ts';
 
 /**
@@ -27,13 +27,23 @@ const call = (name: ToolName, args: Record<string, unknown>): ChatResult => {
   return { generations: [{ text: '', message }] };
 };
 
+type Call = [ToolName, Record<string, unknown>];
+
 /**
  * "spoke to Ramesh" when what is open is the task "Call Ramesh", "Ramesh ko call kar diya" when it is a
- * follow-up: a completion that finds nothing of one kind is tried once on the other.
+ * follow-up: a completion that finds nothing of one kind is tried once on the other. So is a follow-up moved
+ * to a day that finds none: "push the Holi order follow up to friday" moves the task "Follow up with Sinha
+ * on Holi order", the message read again as moving a task.
  */
-const OTHER_KIND: Partial<Record<ToolName, (ref: unknown) => [ToolName, Record<string, unknown>]>> = {
-  complete_follow_up: (ref) => ['complete_task', { task: ref }],
-  complete_task: (ref) => ['complete_follow_up', { follow_up: ref }],
+const OTHER_KIND: Partial<
+  Record<ToolName, (args: Record<string, unknown>, said: string, clock: Clock) => Call | null>
+> = {
+  complete_follow_up: (args) => ['complete_task', { task: args.follow_up }],
+  complete_task: (args) => ['complete_follow_up', { follow_up: args.task }],
+  snooze_follow_up: (args, said, clock) => {
+    const moved = args.until === undefined ? null : parseAs(said, 'update_task', clock);
+    return moved?.kind === 'tool' && moved.args.task !== undefined ? [moved.tool, moved.args] : null;
+  },
 };
 
 /** The turn's clock comes with each call (see agent-loop.ts); a call without one reads the wall clock. */
@@ -59,7 +69,7 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
     const clock = options.clock ?? wallClock();
     const last = messages.at(-1);
     if (last && ToolMessage.isInstance(last)) {
-      const next = otherKind(messages) ?? queryForParty(messages, clock);
+      const next = otherKind(messages, clock) ?? queryForParty(messages, clock);
       return next ? call(...next) : answer(this.summarise(messages, clock));
     }
 
@@ -96,9 +106,10 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
   }
 }
 
-/** The other kind's completion, when this turn's only call was a completion that found nothing. */
-function otherKind(messages: BaseMessage[]): [ToolName, Record<string, unknown>] | null {
-  const turn = messages.slice(messages.findLastIndex((m) => HumanMessage.isInstance(m)) + 1);
+/** The call on the other kind, when this turn's only call was a completion or a snooze that found nothing. */
+function otherKind(messages: BaseMessage[], clock: Clock): Call | null {
+  const asked = messages.findLastIndex((m) => HumanMessage.isInstance(m));
+  const turn = messages.slice(asked + 1);
   const calls = turn.filter((m) => AIMessage.isInstance(m) && (m.tool_calls?.length ?? 0) > 0) as AIMessage[];
   const only = calls.length === 1 ? calls[0]?.tool_calls : undefined;
   const tc = only?.length === 1 ? only[0] : undefined;
@@ -107,7 +118,7 @@ function otherKind(messages: BaseMessage[]): [ToolName, Record<string, unknown>]
   const result = turn.find((m) => ToolMessage.isInstance(m) && m.tool_call_id === tc.id);
   try {
     const r = JSON.parse(textOf(result)) as ToolResult;
-    return !r.ok && r.error === 'not_found' ? retry(tc.args.task ?? tc.args.follow_up) : null;
+    return !r.ok && r.error === 'not_found' ? retry(tc.args, textOf(messages[asked]), clock) : null;
   } catch {
     return null;
   }

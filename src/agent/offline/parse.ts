@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { type ToolName, toolArgs } from '../tools/index.ts';
 import { BUILDERS } from './arguments.ts';
 import type { DateContext } from './dates.ts';
-import { detectIntent } from './intents.ts';
+import { type BuiltTool, detectIntent } from './intents.ts';
 import { Utterance } from './utterance.ts';
 
 /**
@@ -24,7 +24,9 @@ import { Utterance } from './utterance.ts';
  *   follows shop hours: 1–7 → pm, 8–11 → am, 12 → noon.
  *   "saade 5" 5:30, "sawa 5" 5:15, "paune 5" 4:45 (with or without "baje"), "dedh baje" 13:30, "dhai
  *   baje" 14:30.
- * - "kal" = tomorrow (its rarer "yesterday" is ignored), "parso" = the day after tomorrow, "aaj" = today;
+ * - "kal" = tomorrow, "parso" = the day after tomorrow, "aaj" = today; with a Hindi past tense after them
+ *   ("kal aaye the", "kal order diya tha") "kal" is yesterday and "parso" the day before, and a day gone by
+ *   is background to the day the request names, no due day when it is the only one;
  *   "agle hafte"/"next week" = next Monday, "next week tuesday"/"agle hafte mangal ko" that week's
  *   Tuesday; a weekday name (also "next friday", "agle somvar") = the next such day after today; "30
  *   tarikh"/"the 1st" = the next such day of the month, today included; "dd/mm" is day first. "in 2
@@ -47,17 +49,23 @@ import { Utterance } from './utterance.ts';
  *   dilana ki …", their number may stand before "ko"), a talk ("Mr Gill se baat karni hai"), a check with a
  *   person ("Dr Fernandes se results check karna hai"), a message to pass on ("Rekha bhabhi ko bolna ki …";
  *   with a deadline in it, "Ravi ko bolna hai ki kal tak …", it is Ravi's task), a question for them
- *   ("ask Nandini madam about the GST number"), or a number with a request ("Karthik's no is …, call him
- *   …"); "X ka payment" with X a name is X's follow-up about the payment. Word to pass on is a follow-up
- *   whatever state or change it names ("tell Mrs Kapoor that her order is ready", "inform Sharma ji about
- *   the delay", "let Dr Rao know …", "remind Mr Shah that …", "bata dena Kapoor ji ko ki …", and a reach
- *   opening the message with a statement after who: "whatsapp Mr Rao, the quotation is ready", "Naidu ji ko
- *   whatsapp kar dena, order ready hai", or the news first: "the cake is ready, tell Lobo aunty", "tiles aa
- *   gaye, Yadav bhaiya ko parso bata dena"), never a completion nor a business question; so is something
- *   settled with someone ("confirm the rates with Mr Shah", "Shah ji se rates pakka karne hain"), and a reach
- *   back to someone named by a pronoun ("Pereira aunty asked for the rates, call her back tomorrow", "Verma ji
- *   ka order late hai, unko kal call karna": Pereira aunty, Verma ji). A request asked as a question ("can
- *   you tell …?") is one.
+ *   ("ask Nandini madam about the GST number"), a reminder meant for someone called with respect ("remind
+ *   Gupta uncle to send the agreement"; "remind Anil to …" hands a member work), or a number with a request
+ *   ("Karthik's no is …, call him …"); "X ka payment" with X a name is X's follow-up about the payment.
+ *   Word to pass on is a follow-up whatever state or change it names ("tell Mrs Kapoor that her order is
+ *   ready", "inform Sharma ji about the delay", "let Dr Rao know …", "remind Mr Shah that …", "bata dena
+ *   Kapoor ji ko ki …", and a reach opening the message with a statement after who: "whatsapp Mr Rao, the
+ *   quotation is ready", "Naidu ji ko whatsapp kar dena, order ready hai", or the news first: "the cake is
+ *   ready, tell Lobo aunty", "tiles aa gaye, Yadav bhaiya ko parso bata dena"), never a completion nor a
+ *   business question; so is something settled with someone ("confirm the rates with Mr Shah", "Shah ji se
+ *   rates pakka karne hain"), and a reach back to someone named by a pronoun ("Pereira aunty asked for the
+ *   rates, call her back tomorrow", "Verma ji ka order late hai, unko kal call karna": Pereira aunty, Verma
+ *   ji), and a call asked for after the news ("the quotation is ready, call Mr Rao at 4", "stock aa gaya,
+ *   Sharma ji ko kal call karna"), the news what it is about. What a follow-up is about ends where a next
+ *   chore begins ("… about the rates and then pack the order"); the "back" of a call returned is no part of
+ *   it. A request asked as a question ("can you tell …?", "kya tum … yaad dila doge?", "… call kar sakte
+ *   ho?", "kya aap … bhej denge?") is one, the Hinglish verb read as the plain request ("kar dena"); a
+ *   follow-up moved that finds none moves the task of that name (model.ts).
  * - A delete verb that also takes a thing away (remove, drop, discard, "hata do", "nikal do"), said with a
  *   day, a time or a place and no task named as one, is a chore: "remove the old signboard at Shetty anna's
  *   shop on saturday" is a task titled as said; "remove the AC task", "rent wala reminder hata do" delete.
@@ -65,7 +73,8 @@ import { Utterance } from './utterance.ts';
  *   for Sunday", "Mr Shah ka order cancel karke naya bhejna hai"); "cancel my reminder for the bank" deletes.
  * - Words that only open a message ("ok one thing,", "acha sun,", "and btw,", "one more thing -", and with
  *   no stop "ok so", "haan toh woh", "so the thing is", "acha ek baat", "ek kaam karo") are set aside like a
- *   greeting: they are no part of a title, a name or a remembered fact. So is a last clause that only
+ *   greeting: they are no part of a title, a name or a remembered fact, and so is a polite "zara" wherever
+ *   it stands (an emoji ends a clause as a stop does). So is a last clause that only
  *   restates the doing with its deadline ("…, do it by thursday", "…, kar dena friday tak", "…, ho jana
  *   chahiye monday tak"). A last clause doing the thing named before it to a pronoun has the thing in the
  *   pronoun's place ("Mehta ji's order, deliver it by friday" → "Deliver Mehta ji's order"; "GST file, ise
@@ -75,7 +84,9 @@ import { Utterance } from './utterance.ts';
  *   ("remember …", "note that …", "pls note …", "for future reference, …", "FYI", "just so you know", "heads
  *   up:", "…, yaad rakhna", "…, dhyan rakhna", "…, note it down (for future)", after an emoji: "X 📲 pls yaad
  *   rakhna", or between commas in the middle: "X, please note, Y"), whatever time, number or instruction it
- *   holds; its content is the fact without the opener, the cue and a "that"/"ki" after it. A Hinglish chore
+ *   holds; its content is the fact without the opener, the cue, a "that"/"ki" after it and any emoji.
+ *   Writing a thing down by a time ("note kar lena meter reading 6 tak") is a chore, as "note down …" is. A
+ *   Hinglish chore
  *   ("Somvar tak Poddar ji ki dukaan ka insurance renew karwana hai") is no fact, whatever place it names.
  * - Titles keep the user's words (and capitalisation) minus the scheduling words and the little words
  *   tying them in ("on", "by", "ko", "tak"), cue phrases ("remind me to", "add task", "yaad dilana ki"),
@@ -95,7 +106,7 @@ import { Utterance } from './utterance.ts';
  *   ("paid the staff") or closing what it names ("power bill paid", "quotation sent to Kapoor", "signboard
  *   is fixed now"); with no day said, also a perfect tense ("the CA has received the documents") or a past
  *   tense after a short subject ("Arora gave the cheque"). A state says it too: "taken care of", "gone
- *   out", "on its way", "is here", "up to date".
+ *   out", "on its way", "is here", "up to date". A thing to get done ("get the photocopy done of …") is none.
  * - Reschedule: move/shift/push/postpone/prepone/delay/change/bump/extend, "aage badha do", "kal pe daal
  *   do", "taal do", "khiska do", "can wait till", "… instead", a plain "kar do"/"rakh do" or a "we will"
  *   ("bhejenge") right after the new time ("meeting ko 6 baje kar do"), "abhi nahi" or a day taken back
@@ -132,10 +143,24 @@ export function parseUtterance(text: string, opts: ParseOptions): ParsedIntent {
   const u = new Utterance(text);
   const intent = detectIntent(u, opts);
   if (intent.kind !== 'tool') return intent;
-  const raw = BUILDERS[intent.tool](u, opts);
+  return build(u, intent.tool, opts);
+}
+
+/**
+ * The message read as a call to `tool`, whatever its words asked first: "push the Holi order follow up to
+ * friday", a snooze that found no follow-up, read again as moving the task of that name (model.ts).
+ */
+export function parseAs(text: string, tool: BuiltTool, opts: ParseOptions): ParsedIntent {
+  const u = new Utterance(text);
+  detectIntent(u, opts); // sets the greeting and the openers aside
+  return build(u, tool, opts);
+}
+
+function build(u: Utterance, tool: BuiltTool, opts: ParseOptions): ParsedIntent {
+  const raw = BUILDERS[tool](u, opts);
   if (!raw) return { kind: 'unknown' };
-  const schema: z.ZodType = toolArgs[intent.tool];
+  const schema: z.ZodType = toolArgs[tool];
   const checked = schema.safeParse(raw);
   if (!checked.success) return { kind: 'unknown' };
-  return { kind: 'tool', tool: intent.tool, args: checked.data as Record<string, unknown> };
+  return { kind: 'tool', tool, args: checked.data as Record<string, unknown> };
 }

@@ -1,6 +1,14 @@
 import { HONORIFICS_BEFORE } from '../../domain/honorifics.ts';
 import { normalisePhone } from '../../domain/phone.ts';
-import { SPELLING } from './lexicon.ts';
+import {
+  ASKED_OF_YOU,
+  MAY_ASK,
+  SPELLING,
+  YOU_CAN_TAIL,
+  YOU_MAY,
+  YOU_WILL,
+  YOU_WILL_STEMS,
+} from './lexicon.ts';
 
 /**
  * A message split into tokens. Every token keeps the words as the user typed them (`raw`, for titles and
@@ -25,6 +33,8 @@ export interface Token {
   breakAfter: boolean;
   /** A name's initial, typed as a capital and a full stop ("K." of "Mr. K. R. Nair"). */
   initial?: boolean;
+  /** A verb's "will you"/"can you" form, read as the plain request ("dila doge" → "dila dena"). */
+  asked?: boolean;
 }
 
 /** Why a token was taken out of the free text. Phones and fillers do not split a phrase in two. */
@@ -45,7 +55,8 @@ const PHONE_CANDIDATE = /(?<![\w+])\+?\d[\d\s\-().]{7,17}\d(?!\w)/g;
 // A leading ₹ stays in the raw text (titles keep "₹1,25,000"), out of the normalised form.
 const EDGE_PUNCTUATION = /^[^\p{L}\p{N}\p{Sc}&+#@]+|[^\p{L}\p{N}&%]+$/gu;
 const CURRENCY = /^\p{Sc}+/u;
-const CLAUSE_END = /[,.;:!?\-–—]$/;
+// an emoji closes a clause as a stop does: "Mrs Rao's order is ready 🎉 call her tomorrow"
+const CLAUSE_END = /[,.;:!?\-–—\p{Extended_Pictographic}][\u{FE0F}\p{Emoji_Modifier}]*$/u;
 // A capital letter and its full stop, as in a name's initials.
 const INITIAL = /^\p{Lu}\.$/u;
 
@@ -65,7 +76,7 @@ export class Utterance {
       .replace(/(\p{Sc})\s+(?=\d)/gu, '$1');
     this.text = cleaned;
     this.endsWithQuestion = /\?\s*$/.test(cleaned);
-    this.tokens = tokenise(cleaned);
+    this.tokens = foldAskedOfYou(tokenise(cleaned), cleaned);
     let offset = 0;
     for (const token of this.tokens) {
       token.start = offset;
@@ -250,6 +261,43 @@ function pushWords(tokens: Token[], text: string, base: number): void {
       ...(initial ? { initial } : {}),
     });
   }
+}
+
+const KYA_YOU = new RegExp(` ${ASKED_OF_YOU} `);
+
+/** The plain request a "will you"/"can you" form stands for, or undefined (see YOU_WILL). */
+function plainRequest(word: string, next: string | undefined, kya: boolean): string | undefined {
+  const stem = YOU_WILL.exec(word)?.[1];
+  if (stem !== undefined) return YOU_WILL_STEMS[stem] ?? (stem.length > 1 ? `${stem}na` : undefined);
+  const plain = YOU_MAY[word];
+  if (plain !== 'do') return kya ? plain : undefined;
+  return next === 'ho' || (kya && next !== undefined && YOU_CAN_TAIL.has(next)) ? plain : undefined;
+}
+
+/**
+ * "kya tum … yaad dila doge?", "… bata sakte ho?": a request asked as a question. The verb's "will you" or
+ * "can you" form is said as the plain request, a "ho" after "sakte" going with it, so a title reads as one
+ * ("Sharma ji ko call kar dena"), and is marked `asked`; not after a "kya" asking what ("tum kya kya kar
+ * sakte ho" asks what the assistant does).
+ */
+function foldAskedOfYou(tokens: Token[], text: string): Token[] {
+  if (!MAY_ASK.test(text)) return tokens;
+  const kya = KYA_YOU.test(` ${tokens.map((t) => t.norm).join(' ')} `);
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as Token;
+    const next = tokens[i + 1];
+    const plain = plainRequest(token.norm, next?.norm, kya);
+    const what = [tokens[i - 1], tokens[i - 2]].some((t) => t?.norm === 'kya');
+    if (plain === undefined || what) {
+      out.push(token);
+      continue;
+    }
+    const tail = plain === 'do' && next !== undefined && YOU_CAN_TAIL.has(next.norm) ? next : undefined;
+    out.push({ ...token, raw: plain, norm: plain, asked: true, breakAfter: (tail ?? token).breakAfter });
+    if (tail) i++;
+  }
+  return out;
 }
 
 function markBreak(tokens: Token[]): void {

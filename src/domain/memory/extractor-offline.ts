@@ -32,10 +32,18 @@ const MAX_PER_MESSAGE = 5;
 
 // ---- normal forms ----
 
-/** Content as stored: trimmed, single-spaced, without a trailing full stop. */
+// an emoji, with its variation selector, joiner and skin tone
+const EMOJI = String.raw`\p{Extended_Pictographic}\u{FE0F}\u{200D}\p{Emoji_Modifier}`;
+const EMOJI_RUN = new RegExp(`[${EMOJI}]+`, 'gu');
+
+/**
+ * Content as stored: trimmed, single-spaced, without a trailing full stop, and without emoji ("… is on 14
+ * april 🎂"), which say how it was felt, not what it is.
+ */
 export function cleanContent(text: string): string {
   return text
     .normalize('NFKC')
+    .replace(EMOJI_RUN, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/[\s.;,!]+$/u, '')
@@ -330,10 +338,9 @@ const SO_YOU_KNOW = String.raw`(?:just\s+)?so\s+(?:that\s+)?you\s+know`;
 const NOTE_KAR = String.raw`note\s+(?:kar(?:o|lo|\s+lo|\s+lena|\s+le|\s+lijiye|\s+dena|\s+do)|karke\s+rakh(?:o|na|\s+lo))`;
 // "make a note", "take note", "keep a note": a note asked for
 const TAKE_NOTE = String.raw`(?:(?:make|take|keep)\s+(?:a\s+)?)?note`;
-// an emoji closes what is said as a stop does: "X 📲 pls yaad rakhna", "X 👍 note it down"
-const EMOJI = String.raw`\p{Extended_Pictographic}\u{FE0F}\u{200D}`;
 // a bare "note" or "remember" closes a message only after a stop or a "please" ("…, note", "pls remember"):
-// "credit note" is a thing, "I don't remember" says nothing to keep
+// "credit note" is a thing, "I don't remember" says nothing to keep; an emoji closes what is said as a stop
+// does ("X 📲 pls yaad rakhna", "X 👍 note it down")
 const ALONE = String.raw`(?<=[,.;:!\-–(${EMOJI}]\s*|(?:please|pls|plz|kindly)\s+)(?:${TAKE_NOTE}(?: down)?|${REMEMBER}|fyi|${FOR_LATER}|${SO_YOU_KNOW})`;
 // "pls note Iyer aunty is allergic …", "noted that …": a note asked for politely, or taken ("please note down
 // the stock" is a chore)
@@ -368,6 +375,11 @@ const KEEP_WITHIN = new RegExp(
   String.raw`^(?:${OPENING})?(\S.*?)(?:\s*[,;(]|\s+[\-–—]+)\s*${POLITE}${MID_CUE}\s*(?:[,;)]|[\-–—]+(?=\s))\s*(\S.*)$`,
   'iu',
 );
+/** "note kar lena meter reading 6 tak": writing a thing down by a time is a chore, as "note down …" is. */
+const NOTE_BY = new RegExp(
+  String.raw`^${POLITE}${NOTE_KAR}\s.*\s(?:tak|se\s+pehle|(?:by|before)(?:\s+\S+){1,2})[\s.!]*$`,
+  'iu',
+);
 /** "remember to call …" asks for a reminder, not a memory. */
 const TASK_LIKE = /^(?:to\s|ki\s+(?:kal|aaj|parso)\b|(?:kal|aaj|parso|tomorrow|today)\b)/i;
 
@@ -389,6 +401,7 @@ function clauses(message: string): string[] {
 /** The explicit memory in a message ("remember that …"), or null. Shared with the offline chat model. */
 export function explicitStatement(message: string): string | null {
   const text = message.trim();
+  if (NOTE_BY.test(text)) return null;
   const within = text.match(KEEP_WITHIN);
   const m = text.match(KEEP_BEFORE) ?? text.match(KEEP_AFTER) ?? within ?? noteOfDetail(text);
   const said = m?.[1] ? cleanContent(m === within ? `${m[1]} ${m[2]}` : m[1]) : '';
