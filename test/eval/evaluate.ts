@@ -69,6 +69,8 @@ export const PARSER_SETS = [
   'fresh11',
   'fresh12',
   'fresh13',
+  'fresh14',
+  'fresh15',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 
