@@ -2,8 +2,9 @@
  * The honorifics Indian owners put before a name ("Mr Bose", "Dr. Khanna", "Shri Harish", "Smt Lata") or
  * after it ("Sharma ji", "Ramesh bhai", "Chawla sahab", "Anita madam"): part of how a person is called,
  * never a name on its own. One list for the memory extractor, the offline parser and name lookups.
- * Lower case, without a full stop. Words that are also common first names (Babu, Ben, Lala, Seth) are left
- * out: a person called only that must stay findable.
+ * Lower case, without a full stop. Words that are also common first names (Babu, Ben, Lala) are left out: a
+ * person called only that must stay findable; so are roles that name a task's person (CA, advocate, pandit:
+ * "CA wala kaam" names the CA).
  */
 
 /** Titles that stand before a name; owners often write them with a full stop ("Dr.", "Smt."). */
@@ -20,6 +21,18 @@ export const HONORIFICS_BEFORE: ReadonlySet<string> = new Set([
   'shrimati',
   'kumari',
   'sushri',
+  // "Sh. Ram Lal": Shri, as formal letters shorten it
+  'sh',
+  // designations said as titles: "Adv. Bhasin", "Col. Bhandari", "Capt. Mehra", "Maj. Rathore", "Lt. Gill",
+  // "Brig. Dhillon", "Er. Kulkarni" (an engineer), "Justice Reddy"
+  'adv',
+  'col',
+  'capt',
+  'maj',
+  'lt',
+  'brig',
+  'er',
+  'justice',
 ]);
 
 /** Words of respect or kinship that follow a name. */
@@ -63,6 +76,21 @@ export const HONORIFICS_AFTER: ReadonlySet<string> = new Set([
   'mausi',
   'boss',
   'saar',
+  // the west's, the north's and Bengal's: "Sunita tai", "Gill paaji", "Ratan da", "Mitra boudi", "Gupta
+  // bhaisaab", and aunts and uncles by kin ("Verma chachi", "Joshi kaki")
+  'tai',
+  'paaji',
+  'paji',
+  'sardarji',
+  'da',
+  'boudi',
+  'bhaisaab',
+  'bhaisahab',
+  'chachi',
+  'chachaji',
+  'mami',
+  'mamaji',
+  'kaki',
 ]);
 
 export const HONORIFICS: ReadonlySet<string> = new Set([...HONORIFICS_BEFORE, ...HONORIFICS_AFTER]);

@@ -2,7 +2,7 @@ import { isHonorific } from '../../domain/honorifics.ts';
 import { isActionWord } from '../../domain/lookup.ts';
 import { assignmentIntent, DUTY, HAND_OVER_NOW, takeAssignee } from './assign.ts';
 import { briefingArgs } from './briefing.ts';
-import { type DateContext, resolveWhen, takeSpan, takeWhen, tomorrowAt } from './dates.ts';
+import { type DateContext, resolveWhen, takeSpan, takeWhen, tomorrowAt, type When } from './dates.ts';
 import {
   contactAndMessage,
   contactAndSubject,
@@ -38,6 +38,7 @@ import {
   SENT_REMINDER,
   saysDone,
   TALK_VERB,
+  TELL_BACK,
   TELL_VERB,
   toldAfterNews,
   toldWho,
@@ -245,7 +246,21 @@ const FOLLOW_UP_CUES = [
 
 const BACK = new Set(['back', 'wapas', 'vapas', 'waapas']);
 
+/**
+ * "the brochures came in today, let Mr Rao know tomorrow at 3", "kapda aaj aaya, Ahuja ji ko kal bata dena": a
+ * day said in the news (the words before `newsEnd`) is when it came about; the request's own day, when it says
+ * one, is when to reach them. `said` is the message before any word was taken.
+ */
+function whenAsked(said: Utterance, u: Utterance, newsEnd: number, ctx: DateContext): When | null {
+  if (!u.tokens.slice(0, newsEnd).some((_, i) => u.usedAs(i) === 'when')) return null;
+  const request = said.copy();
+  request.use(0, newsEnd, 'filler');
+  const own = takeWhen(request, ctx);
+  return own?.kind === 'instant' || own?.date !== undefined ? own : null;
+}
+
 function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
+  const said = u.copy();
   const when = takeWhen(u, ctx);
   // before the reach's words are taken: "Mr Khan needs the invoice, email him"
   const pointedAt = reachedBack(u);
@@ -268,6 +283,8 @@ function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
     for (const i of [m.from, m.to - 1]) if (BACK.has(u.normOf(i))) u.use(i, i + 1, 'cue');
   const channel = takeChannel(u);
   takeReach(u);
+  // "…, tell her tomorrow", "…, let him know": the telling, which says nothing of what about
+  if (pointedAt) u.takeAll(TELL_BACK, 'cue');
   takePriority(u); // follow-ups carry no priority; keep the word out of the subject
   // "tell Mrs Kapoor (that) her order is ready", "remind Mr Shah that …": who is told, then what (before the
   // cues, which take "remind")
@@ -286,11 +303,18 @@ function createFollowUp(u: Utterance, ctx: DateContext): Args | null {
   const phone = u.tokens.find((t) => t.phone);
   const who = contact ?? phone?.raw;
   if (!who && !subject) return null;
+  // the news ends where the clause asking begins, or at the "so" leading to it
+  const asked = told
+    ? Math.min(told.from, ...told.cues.map((c) => c.from))
+    : (pointedAt?.pointer ?? back?.from);
+  const clauseStart = u.tokens.findLastIndex((t, i) => t.breakAfter && i < (asked ?? 0)) + 1;
+  const newsEnd = afterNews?.need?.from ?? clauseStart;
+  const due = (when && newsEnd > 0 && whenAsked(said, u, newsEnd, ctx)) || when;
   return defined({
     contact_name: contact,
     contact_phone: phone?.phone,
     subject: subject ?? `Follow up with ${who}`,
-    due_at: when ? resolveWhen(when, ctx, FOLLOW_UP_HOUR).at : tomorrowAt(ctx, FOLLOW_UP_HOUR),
+    due_at: due ? resolveWhen(due, ctx, FOLLOW_UP_HOUR).at : tomorrowAt(ctx, FOLLOW_UP_HOUR),
     channel,
   });
 }

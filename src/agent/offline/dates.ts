@@ -34,6 +34,8 @@ import {
   QUARTER_WORDS,
   SHORT_HINDI_WEEKDAYS,
   SHORT_WEEKEND,
+  START_AFTER,
+  START_BEFORE,
   WEEK_UNITS,
   WEEK_WORDS,
   WEEKDAYS,
@@ -244,10 +246,12 @@ const hinglishParsers: Parser[] = [
     `(?:on|this|next|coming|by|till|until|before)\\s+(${SHORT})|(${SHORT})(?=\\s+(?:tak|ko|se pehle|\\d|${DAY_PART}))`,
     (m, todayDate) => ({ date: nextWeekday(todayDate, SHORT_WEEKEND[m[1] ?? m[2] ?? ''] ?? 6) }),
   ),
-  // "30 tarikh", "on the 1st" → the next such day of the month, today included
+  // "30 tarikh", "on the 1st" → the next such day of the month, today included; so is a bare number with
+  // "ko" ("…, 28 ko": no hour is said so), or with "tak" when no hour could be meant ("27 tak"), the tie read
+  // with it (chrono drops a reading that is a number alone)
   parser(
-    '(?:on\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:tarikh|tareekh|tareek|tarik|date)|(?:on\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)',
-    (m, todayDate) => dayOfMonth(Number(m[1] ?? m[2]), todayDate),
+    `(?:on\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:tarikh|tareekh|tareek|tarik|date)|(?:on\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)|(?<!${MONTH_NAME}\\s+)(?:(\\d{1,2})\\s+ko|(1[3-9]|2\\d|3[01])\\s+${alt(DEADLINE_AFTER)})`,
+    (m, todayDate) => dayOfMonth(Number(m[1] ?? m[2] ?? m[3] ?? m[4]), todayDate),
   ),
   // "shaam", "kal subah", "shaam ko 6 baje", "subah 10", "this evening", "tonight"
   parser(
@@ -261,10 +265,10 @@ const hinglishParsers: Parser[] = [
     timeOf(m[1], m[2], todayDate),
   ),
   // "by 5", "by 5 pls", "till 11:30", "before 4", "4 tak", "4 se pehle": a bare hour in a deadline is a clock
-  // time in shop hours (not the 5th: "5 tarikh tak", "april 5 tak" name a day; "by 6 pm", "by 5 shaam" are
-  // read whole)
+  // time in shop hours, and so is one to start from ("after 6", "6 ke baad") (not the 5th: "5 tarikh tak",
+  // "april 5 tak" name a day; "by 6 pm", "by 5 shaam" are read whole)
   parser(
-    `${alt(DEADLINE_BEFORE)}\\s+(${BARE_HOUR})${NOT_AN_AMOUNT}(?!\\s*(?:[ap]\\.?m\\.?|${OCLOCK}|${DAY_PART}|${MONTH_NAME})(?:\\s|$))|(?<!${MONTH_NAME}\\s+)(${BARE_HOUR})\\s+${alt(DEADLINE_AFTER)}`,
+    `${alt([...DEADLINE_BEFORE, ...START_BEFORE])}\\s+(${BARE_HOUR})${NOT_AN_AMOUNT}(?!\\s*(?:[ap]\\.?m\\.?|${OCLOCK}|${DAY_PART}|${MONTH_NAME})(?:\\s|$))|(?<!${MONTH_NAME}\\s+)(${BARE_HOUR})\\s+${alt([...DEADLINE_AFTER, ...START_AFTER])}`,
     (m, todayDate) => timeOf(m[1] ?? m[2], undefined, todayDate),
   ),
   // "kal saade 4", "sawa 11": a quarter word makes a bare number a clock time, unless an amount or a span

@@ -430,6 +430,8 @@ const MARKERS: Marker[] = [
   ].map((w) => ({ words: w.split(' '), role: 'subject' as const, side: 'suffix' as const })),
 ].sort((a, b) => b.words.length - a.words.length);
 
+/** "schedule a follow up with …": verbs that open the request, and end no subject ("the exam schedule"). */
+const OPENING_VERBS = ['set', 'add', 'create', 'new', 'schedule'];
 const FOLLOW_UP_FILLERS = new Set([
   ...LEADING_FILLERS,
   ...Object.values(PRONOUNS).flat(),
@@ -456,11 +458,7 @@ const FOLLOW_UP_FILLERS = new Set([
   // "Pillai sir ko remind kar dena sample ke liye"
   'dena',
   'from',
-  'set',
-  'add',
-  'create',
-  'new',
-  'schedule',
+  ...OPENING_VERBS,
   'remind',
   'me',
   'a',
@@ -476,7 +474,9 @@ const FOLLOW_UP_FILLERS = new Set([
 ]);
 
 // Honorifics belong to the name they follow: "Ramesh bhai", "Sharma ji", "Mehta sir".
-const FOLLOW_UP_TRAILING = new Set([...FOLLOW_UP_FILLERS].filter((w) => !HONORIFICS.has(w)));
+const FOLLOW_UP_TRAILING = new Set(
+  [...FOLLOW_UP_FILLERS].filter((w) => !HONORIFICS.has(w) && !OPENING_VERBS.includes(w)),
+);
 const CONTACT_TRAILING = new Set([...FOLLOW_UP_TRAILING, ...PHONE_LABELS]);
 
 const FROM: Marker = { words: ['from'], role: 'contact', side: 'prefix' };
@@ -485,6 +485,8 @@ const FROM: Marker = { words: ['from'], role: 'contact', side: 'prefix' };
  * what for or what to say ("follow up to Ayesha" names her).
  */
 const SAYING = new Set(['to', 'that']);
+/** "whatsapp Mrs Lobo the catering quote", "email Prof Ghosh a copy": an article right after who opens what. */
+const ARTICLES = new Set(['the', 'a', 'an']);
 const saying = (w: string): Marker => ({ words: [w], role: 'subject', side: 'prefix' });
 
 function markerAt(u: Utterance, chunk: readonly number[], at: number): Marker | undefined {
@@ -518,9 +520,9 @@ function ownerOf(u: Utterance, chunk: readonly number[], at: number): Marker | u
 const phoneBetween = (u: Utterance, a: number, b: number) =>
   u.tokens.slice(a + 1, b).some((t) => t.phone !== undefined);
 
-/** A word capitalised as a name is ("Priya", "D'Souza", an initial "K."; not "GST", nor "priya"). */
+/** A word capitalised as a name is ("Priya", "D'Souza", "D'souza", an initial "K."; not "GST", nor "priya"). */
 export const isCapitalised = (u: Utterance, i: number) =>
-  u.tokens[i]?.initial === true || /^\p{Lu}(?:'\p{Lu})?\p{Ll}/u.test(u.tokens[i]?.raw ?? '');
+  u.tokens[i]?.initial === true || /^\p{Lu}(?:'\p{L})?\p{Ll}/u.test(u.tokens[i]?.raw ?? '');
 
 /** A word of a name as the message spells it: capitalised, or an honorific ("Priya", "bhai"). */
 export const readsAsName = (u: Utterance, i: number) => isCapitalised(u, i) || isHonorific(u.normOf(i));
@@ -611,7 +613,10 @@ export function contactAndSubject(
       const word = u.normOf(chunk[i] ?? -1);
       // "collect the payment from Mehta ji": whom the money comes from
       const from = collecting && word === 'from' ? FROM : undefined;
-      const says = run.length > 0 && SAYING.has(word) ? saying(word) : undefined;
+      // (typed in lower case: "Mr A. B. Singh" has an initial)
+      const article = ARTICLES.has(word) && /^\p{Ll}/u.test(u.tokens[chunk[i] ?? -1]?.raw ?? '');
+      const sent = article && run.every((j) => readsAsName(u, j));
+      const says = run.length > 0 && (SAYING.has(word) || sent) ? saying(word) : undefined;
       const marker =
         from ??
         says ??

@@ -2,6 +2,7 @@ import { type Dimension, METRICS, type MetricName } from '../../domain/insights/
 import type { MetricCall } from '../../domain/insights/query.ts';
 import { localDate } from '../../domain/time.ts';
 import type { DateContext } from './dates.ts';
+import { MUST_BE } from './lexicon.ts';
 
 /**
  * A question about the business's numbers, in English or everyday Hinglish, turned into a metric call of
@@ -599,10 +600,11 @@ const SINCE = re(
 /**
  * What someone asks to have done, as against a number they want: such a message is a request. Money
  * still owed, said without a question, is one to collect ("Mr Kamath owes us 18k", "… kal maangna"); money
- * to pay out is a chore ("clear the supplier's dues by monday", "GST bhar dena by 20th").
+ * to pay out is a chore ("clear the supplier's dues by monday", "GST bhar dena by 20th"); so is a thing that
+ * must be done to it ("Rao sir's invoice needs to be prepared by friday", "bill to be sent today").
  */
 const REQUEST = re(
-  'owes|owe (?:us|me)|maang\\w*|vasool\\w*|lena|lene|leni|meeting|milna|send|bhej\\w*|call|phone|ring|speak|talk|discuss|meet|visit|ask|follow up|pay|paid|clear|settle|chuka\\w*|bhar (?:do|dena|de)|bharna|bharni|bharne|file|deposit|prepare|make|bana\\w*|book|order (?:karo|kar|de|do)|check|verify|email|mail|whatsapp|message|msg|remind|yaad|karo|kar do|kar dena|karna|karni|karne|kar liya|kar li|kar lia|de di|de diya|diya|ho gaya|ho gayi|ho gaye|done|completed|finished|lana|lao|le aao|collect|recover|get|take|add|create|note|save|shift|move|postpone|prepone|push|reschedule|cancel|count',
+  `${MUST_BE}|to be \\w+(?:ed|en|nt)|owes|owe (?:us|me)|maang\\w*|vasool\\w*|lena|lene|leni|meeting|milna|send|bhej\\w*|call|phone|ring|speak|talk|discuss|meet|visit|ask|follow up|pay|paid|clear|settle|chuka\\w*|bhar (?:do|dena|de)|bharna|bharni|bharne|file|deposit|prepare|make|bana\\w*|book|order (?:karo|kar|de|do)|check|verify|email|mail|whatsapp|message|msg|remind|yaad|karo|kar do|kar dena|karna|karni|karne|kar liya|kar li|kar lia|de di|de diya|diya|ho gaya|ho gayi|ho gaye|done|completed|finished|lana|lao|le aao|collect|recover|get|take|add|create|note|save|shift|move|postpone|prepone|push|reschedule|cancel|count`,
 );
 
 /**

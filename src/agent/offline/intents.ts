@@ -252,6 +252,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     !followUpNoun &&
     !passesWordOn(u, ctx) &&
     !reachedAfterNews(u) &&
+    // "Dr Shah's reports came in, let him know by evening": news of someone, then a reach back to them
+    !reachedBack(u) &&
     !has(PATTERNS.strongCreate) &&
     !(when && (has(MOVE_IT) || has(MOVED) || (!question && retractedWhen(u, ctx) !== null))) &&
     !(!question && (has(PATTERNS.followUpDone) || has(PAID_TO))) &&
@@ -262,7 +264,9 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     return { kind: 'business_question' };
   }
 
-  if (has(PATTERNS.help) && !taskNoun && !followUpNoun && !when) return { kind: 'help' };
+  // "whatsapp Mr Menon's PA about the catering menu": a help word in a request to reach someone asks no help
+  const asksHelp = has(PATTERNS.help) && !taskNoun && !followUpNoun && !when;
+  if (asksHelp && u.phones().length === 0 && !mentionsReach(u)) return { kind: 'help' };
   if (has(PATTERNS.followUpDone)) return tool('complete_follow_up');
 
   if (followUpNoun || u.has(/(?<=^|\s)snooze(?=\s|$)/g)) {
@@ -353,6 +357,15 @@ export const COLLECT_FROM_EN = words(`${COLLECT_VERB.source}\\s+(?:the\\s+)?(?:\
 const OWED_BY = words(alt(OWES));
 /** "Sushma didi ka 12k baaki hai": money of theirs still due, who first. */
 const DUE_FROM = words(`(?:ka|ki|ke)\\s+(?:\\S+\\s+){0,2}?(?:baaki|bakaya|udhaar|udhar|due|pending)\\s+hai`);
+/** A sum that reads as money, not a count: "22k", "15 k", "1.5 lakh", "8000", "1,20,000". */
+const SUM = `(?:\\d[\\d,.]*k|\\d[\\d,.]*\\s+${alt(MONEY_UNITS)}|\\d{3,}[\\d,.]*|\\d{1,3}(?:,\\d{2,3})+)`;
+/**
+ * "Sachdeva ji ke 12k abhi tak nahi aaye", "Pinto uncle ke paise nahi mile": money of theirs that has not
+ * come in, who first; still due, so to collect.
+ */
+const NOT_COME_FROM = words(
+  `(?:ka|ki|ke)\\s+(?:\\S+\\s+)?(?:${PAYMENT_WORDS}|${SUM})\\s+(?:\\S+\\s+){0,3}?(?:nahi|nahin|nai)\\s+(?:aaya|aaye|aayi|aya|aye|ayi|mila|mile|mili)`,
+);
 /** Where to reach them, between "ko" and the verb: "Jain uncle ko 77384 56789 pe yaad dilana ki …". */
 const AT_NUMBER = '(?:(?:\\S+\\s+)?(?:pe|par)\\s+)?';
 /**
@@ -565,24 +578,30 @@ const POINTS_AT_THEM: ReadonlySet<string> = new Set(PRONOUNS.en);
 const ASKS_NEXT = new Set(['so', 'toh', 'to', 'and', 'then', 'phir', 'please', 'just']);
 /** "…, follow up with him": the follow-up itself, to someone pointed at. */
 const FOLLOW_UP_WITH = words('follow up with');
+/** "…, tell her tomorrow", "…, inform him", "…, let them know": word passed on to someone pointed at. */
+export const TELL_BACK = words(
+  `${alt([...TELLS, 'let'])}(?=\\s+${alt(PRONOUNS.en)}(?:\\s|$))|(?<=(?:^|\\s)let\\s+${alt(PRONOUNS.en)}\\s+)know`,
+);
 /**
- * "…, unko kal call karna", "… usko whatsapp karke …", "… unse follow up karna", "… toh unko 98290 11223 pe
- * yaad dilana hai": a reach back or a reminder for them, who by a pronoun.
+ * "…, unko kal call karna", "…, unhe call back karna", "… usko whatsapp karke …", "… unse follow up karna", "…
+ * toh unko 98290 11223 pe yaad dilana hai", "…, unko kal bata dena": a reach back, a reminder or word for them,
+ * who by a pronoun.
  */
 const REACH_THEM_BACK = words(
-  `${alt(PRONOUNS.hi)}\\s+(?:\\S+\\s+){0,3}?(?:${alt([...REACH_WORDS, 'follow up'])}\\s+(?:(?:pe|par)\\s+)?(?:${REACH_ASKED}|karke|kar ke|kar lena)|yaad\\s+${REMIND_VERB}|${REMIND_EN_VERB})`,
+  `${alt(PRONOUNS.hi)}\\s+(?:\\S+\\s+){0,3}?(?:${alt([...REACH_WORDS, 'follow up'])}\\s+(?:(?:pe|par|back)\\s+)?(?:${REACH_ASKED}|karke|kar ke|kar lena)|yaad\\s+${REMIND_VERB}|${REMIND_EN_VERB}|${TELL_VERBS})`,
 );
 
 /**
  * A reach asked for, to someone pointed at by a pronoun: "…, call her back tomorrow", "… so email him", "…,
- * follow up with him", "…, unko kal call karna". The pronoun's place, or undefined.
+ * follow up with him", "…, tell her tomorrow", "…, confirm the order with him", "…, unko kal call karna". The
+ * pronoun's place, or undefined.
  */
 export function reachBackAt(u: Utterance): number | undefined {
   const asked = (at: number) => {
     const prev = u.freeIndexes(0, at).at(-1);
     return prev === undefined || u.tokens[at - 1]?.breakAfter === true || ASKS_NEXT.has(u.normOf(prev));
   };
-  const en = [...u.find(REACH_EN), ...u.find(FOLLOW_UP_WITH)]
+  const en = [...u.find(REACH_EN), ...u.find(FOLLOW_UP_WITH), ...u.find(TELL_BACK), ...u.find(DISCUSS_WITH)]
     .filter((m) => POINTS_AT_THEM.has(u.normOf(u.freeIndexes(m.to)[0] ?? -1)) && asked(m.from))
     .map((m) => u.freeIndexes(m.to)[0] ?? m.to);
   return [...en, ...u.find(REACH_THEM_BACK).map((m) => m.from)].sort((a, b) => a - b)[0];
@@ -592,10 +611,10 @@ export function reachBackAt(u: Utterance): number | undefined {
  * Someone named, then a reach asked for back to them by a pronoun: "Pereira aunty asked for the rate card, call
  * her back tomorrow", "Mr Khan needs the invoice so email him", "Verma ji ka order late hai, unko kal call
  * karna". Returns who (the first name said before the pronoun, an honorific in it or a capital past the
- * message's first word: "Stock aa gaya, unko call karna" names no one), or undefined. What was said of them is
- * what the reach is for, even a past tense or a state ("asked for", "late hai").
+ * message's first word: "Stock aa gaya, unko call karna" names no one) and the pronoun's place, or undefined.
+ * What was said of them is what the reach is for, even a past tense or a state ("asked for", "late hai").
  */
-export function reachedBack(u: Utterance): { from: number; to: number } | undefined {
+export function reachedBack(u: Utterance): { from: number; to: number; pointer: number } | undefined {
   const pointer = reachBackAt(u);
   if (pointer === undefined) return undefined;
   // only the first name said ("Kavita from Sharma Traders called, call her back" is about Kavita); a reach
@@ -616,7 +635,7 @@ export function reachedBack(u: Utterance): { from: number; to: number } | undefi
     run.some((i) => isHonorific(bare(i))) ||
     run.filter((i) => isCapitalised(u, i)).length > 1;
   const last = run.at(-1);
-  return last !== undefined && person ? { from: at, to: last + 1 } : undefined;
+  return last !== undefined && person ? { from: at, to: last + 1, pointer } : undefined;
 }
 
 /** "… so i need to call Mr Rao", "… so have to whatsapp Gupta uncle": the reach the news leads to. */
@@ -764,8 +783,9 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
   const reach = reachWithPurpose(probe);
   if (reach && (!isDone || reach.from === probe.freeIndexes()[0])) return true;
   const reminder = probe.find(PATTERNS.strongCreate)[0];
-  // a talk to have, or a question to put ("Bose babu se poochna ki proofs ready hai"), is still ahead
-  if (!reminder && probe.find(TALK_TO).some((m) => namedBefore(m.from))) return true;
+  // a talk to have, or a question to put ("Bose babu se poochna ki proofs ready hai"), is still ahead, and
+  // stays one after a reminder ("kya aap mujhe yaad dila denge ki Gupta sahab se payment ki baat karni hai?")
+  if (probe.find(TALK_TO).some((m) => namedBefore(m.from))) return true;
   if (!reminder && probe.find(CHECK_WITH).some((m) => personBefore(m.from))) return true;
   // what to tell them may be a state ("bolna ki frame ready hai", "tiles aa gaye, Yadav ji ko bata dena"):
   // it reports nothing done
@@ -789,7 +809,9 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
       .find(COLLECT_FROM)
       .some((m) => owed(m) && (probe.normOf(m.from) === 'se' ? namedBefore : personBefore)(m.from)) ||
     probe.find(COLLECT_FROM_EN).some((m) => owed(m) && namedBefore(m.to + 1)) ||
-    [...probe.find(OWED_BY), ...probe.find(DUE_FROM)].some((m) => owed(m) && personBefore(m.from));
+    [...probe.find(OWED_BY), ...probe.find(DUE_FROM), ...probe.find(NOT_COME_FROM)].some(
+      (m) => owed(m) && personBefore(m.from),
+    );
   if (collects) return true;
   if (reminder) return false;
   return (

@@ -213,7 +213,8 @@ export const SPELLING: Readonly<Record<string, string>> = {
  * sakte ho?", "kya aap … bhej denge?". The verb's "will you" or "can you" form is read as the plain request
  * ("dila dena", "call karna", "bata do", "bhej dena"), so every rule that knows the request knows the
  * question (see Utterance). "-oge"/"-ogi" is said only to "you", and so is "sakte ho"; the forms "we" says
- * too ("denge", "karenge": "bill kal bhej denge" is a new time, see DO_IT) only after "kya aap"/"kya tum".
+ * too ("denge", "karenge", "puchenge": "bill kal bhej denge" is a new time, see DO_IT) only after "kya aap"/"kya
+ * tum".
  */
 export const YOU_WILL = /^(\p{L}+?)(?:oge|ogi)$/u;
 /** "doge" → "dena", "loge" → "lena", "sakoge"/"paoge" (can you) → "do"; other stems take "-na" ("karoge"). */
@@ -232,6 +233,8 @@ export const YOU_MAY: Readonly<Record<string, string>> = {
   sakte: 'do',
   sakti: 'do',
 };
+/** Any other verb's "aap"/"we" form, after "kya aap": "puchenge" → "puchna", "batayenge" → "batana". */
+export const YOU_MAY_ANY = /^(\p{L}{2,}?)y?eng[ei]$/u;
 /** "kar sakte ho": the "ho" (or "hai") after "sakte" goes with it. */
 export const YOU_CAN_TAIL: ReadonlySet<string> = new Set(['ho', 'hai']);
 /** "kya aap …", "kya tum …": a yes-or-no question put to the assistant (over the normalised text). */
@@ -447,8 +450,11 @@ export const QUANTITY_UNITS = [
 /** A deadline's tie words: "by 6", "till 7", "before 4", "6 tak", "4 se pehle" (a bare hour: a time). */
 export const DEADLINE_BEFORE = ['by', 'till', 'until', 'untill', 'before'];
 export const DEADLINE_AFTER = ['tak', 'tk', 'se pehle', 'ke pehle'];
+/** An hour to start from, the same way: "after 6", "6 ke baad" (a bare hour: a time). */
+export const START_BEFORE = ['after'];
+export const START_AFTER = ['ke baad'];
 /** Words that tie a time expression to the sentence and go with it when it is removed. */
-export const BEFORE_WHEN = [...DEADLINE_BEFORE, 'on', 'at', 'for', 'from', 'to', 'around'];
+export const BEFORE_WHEN = [...DEADLINE_BEFORE, ...START_BEFORE, 'on', 'at', 'for', 'from', 'to', 'around'];
 // "6 sharp": the hour said exactly, no part of a title
 export const AFTER_WHEN = [...DEADLINE_AFTER, 'ko', 'pe', 'par', 'ke liye', 'ke baad', 'wala', 'sharp'];
 
@@ -715,6 +721,10 @@ export const CREATE_TASK_STRONG = [
   'set reminder for',
   'set reminder to',
   'set reminder',
+  // "can you add a reminder for me to ring Mr Rao …", "put a reminder to …", "make a task to …": the asking,
+  // no part of the chore
+  '(?:add|put|create|keep|set up) (?:a |one )?reminder(?: for me)?(?: to| for| about| that)?',
+  'make (?:a |one )?(?:new )?task(?: for me)?(?: to| for| about)?',
   // "send me a reminder tomorrow to go to the bank": a reminder for me (one sent to someone is a follow-up)
   'send me a reminder to',
   'send me a reminder about',
@@ -773,6 +783,11 @@ export const CREATE_TASK_STRONG = [
   'do not forget to',
   'remember to',
 ];
+/**
+ * A thing that must be done to something, said in the passive: "Rao sir's invoice needs to be prepared", "the
+ * bill has to be sent", "the return must be filed". A chore, neither a question about the books nor a fact.
+ */
+export const MUST_BE = '(?:needs? to|has to|have to|got to|must|should) be';
 /** The owner saying what they must do: "i need to", "have to". */
 export const NEEDS_TO = ['i need to', 'need to', 'i have to', 'have to', 'i must', 'i should'];
 /**
@@ -864,6 +879,8 @@ export const DONE_VERB_FORMS = [
  */
 export const PAST_TENSE = [
   'paid',
+  // "the samples came in today": arrived
+  'came',
   'gone',
   'sent',
   'gave',
@@ -975,6 +992,24 @@ export const CANCELLED_THINGS = [
 ];
 export const CANCEL = 'cancel';
 export const DELETE = ['delete', CANCEL, 'mita do', 'mita de', 'mitao', 'erase', 'rehne do', ...TAKE_AWAY];
+/** What a "change" moves when it is a time's: "meeting ka time change karna hai", "date change karni hai". */
+const TIME_NOUNS = [
+  'date',
+  'time',
+  'timing',
+  'din',
+  'day',
+  'tarikh',
+  'deadline',
+  'schedule',
+  'slot',
+  'samay',
+];
+/**
+ * "change" moves a time ("change the rent task to 2nd april", "date change karni hai"); a part to change is a
+ * chore: "car ka oil change karwana hai", "back cover change karna", "book a battery change".
+ */
+const CHANGE = `(?<!(?:^|\\s)an?(?:\\s+\\S+){1,2}\\s)change(?!\\s+(?:karna|karni|karne|karwana|karwani|karwane)(?:\\s|$))|(?<=(?:${TIME_NOUNS.join('|')})\\s)change`;
 export const RESCHEDULE = [
   'reschedule',
   're-schedule',
@@ -983,7 +1018,7 @@ export const RESCHEDULE = [
   'postpone',
   'prepone',
   'push',
-  'change',
+  CHANGE,
   'badal do',
   'badlo',
   'badal de',
@@ -1061,6 +1096,8 @@ export const RESTATING = [
   // not "make": "chennai supplier visit — make it thursday" moves it
   ...['it', 'this', 'that', 'done', 'complete', 'ready', 'have', 'has', 'got', 'gotta', 'be', 'to'],
   ...['need', 'needs'],
+  // "…, he wants them by friday": whoever it is for wanting it then
+  ...['he', 'she', 'they', 'them', 'want', 'wants'],
   ...['must', 'should', 'isko', 'ise', 'please', 'kindly', 'just', 'bas', 'na', 'zaroor', 'ok', 'and'],
   ...['dena', 'de', 'do', 'lena', 'lo', 'jana', 'jaana', 'jaye', 'jaaye', 'chahiye', 'hai', 'ye', 'yeh'],
   ...['latest', 'max'],

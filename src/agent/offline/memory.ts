@@ -1,7 +1,7 @@
 import { withoutTitleStops } from '../../domain/honorifics.ts';
 import { analyseStatement, explicitStatement } from '../../domain/memory/extractor-offline.ts';
 import type { ToolName } from '../tools/index.ts';
-import { FOLLOW_UP_NOUN, reachAfter, TASK_NOUN, trimEdges } from './entities.ts';
+import { FOLLOW_UP_NOUN, reachAfter, readsAsName, TASK_NOUN, trimEdges } from './entities.ts';
 import type { BuiltTool } from './intents.ts';
 import { isQuestion, reachBackAt } from './intents.ts';
 import {
@@ -9,10 +9,12 @@ import {
   CREATE_TASK_STRONG,
   INFINITIVE_HAI,
   LEADING_FILLERS,
+  MUST_BE,
+  PRONOUNS,
   TRAILING_FILLERS,
   words,
 } from './lexicon.ts';
-import type { Utterance } from './utterance.ts';
+import type { Match, Utterance } from './utterance.ts';
 
 /**
  * The offline model's understanding of memory: "remember (that) …", "yaad rakhna …" and plain statements
@@ -60,8 +62,9 @@ const RECALL = words(
     'what did i tell you about',
     'what did i say about',
     'what have i told you about',
-    'do you remember',
-    'you remember',
+    // not "can you remember to call Mr Rao", a reminder
+    'do you remember(?! to(?:\\s|$))',
+    'you remember(?! to(?:\\s|$))',
     'remind me what',
     'recall',
     'kya yaad hai',
@@ -199,6 +202,10 @@ const STANDING = words(
   ]),
 );
 
+const TO_BE_DONE = words(MUST_BE);
+/** What follows a verb said of someone: "email him", "phone kar dena", "phone karke", "phone pe bata dena". */
+const doesIt = (w: string) => PRONOUNS.en.includes(w) || /^kar/.test(w) || w === 'pe' || w === 'par';
+
 /** Words around what is asked for or to be forgotten, not part of it. */
 const QUERY_FILLERS = new Set([
   ...LEADING_FILLERS,
@@ -299,17 +306,25 @@ function statementToKeep(u: Utterance): string | null {
   const phoneAt = u.tokens.findIndex((t) => t.phone);
   if (phoneAt >= 0 && reachAfter(u, phoneAt)) return null;
   if (c.kind === 'contact' || c.kind === 'pattern') return c.content;
-  // a standing fact about someone named ("Dr Khan's clinic is closed on Sundays"), not a request
-  const aboutSomeone = c.subject !== null && isQuestion(u) === false;
+  // a standing fact about someone named ("Dr Khan's clinic is closed on Sundays"), not a request, nor a thing to
+  // be done for them ("Adv Iyer's cards need to be reprinted, he wants them by saturday")
+  const aboutSomeone = c.subject !== null && isQuestion(u) === false && !u.has(TO_BE_DONE);
   return aboutSomeone && u.has(STANDING) ? c.content : null;
 }
 
 /** Which memory tool a message asks for, if any. Runs before the task and follow-up rules. */
 export function memoryIntent(u: Utterance): BuiltTool | null {
   if (u.has(FORGET) && !u.has(DONT_FORGET)) return 'forget';
-  if (u.has(RECALL)) return 'search_memory';
-  const asksDetail = u.has(DETAIL) && (u.has(ASKING) || u.endsWithQuestion) && u.phones().length === 0;
-  if (asksDetail && !u.has(TASK_NOUN) && !u.has(FOLLOW_UP_NOUN)) return 'search_memory';
+  // "can you remember that Col Arora's flat is on the 4th floor?", "kya aap note kar lenge ki X ka GST number
+  // … hai?": a cue asked as a question keeps what follows, it does not ask what is known
+  const keeps = () => explicitStatement(textOf(u)) !== null;
+  if (u.has(RECALL) && !keeps()) return 'search_memory';
+  // "can you email Prof Ghosh the proofs?", "Rao ji ko phone kar dena …?": a detail word said as a verb, before
+  // who or before its "kar", asks for nothing
+  const asVerb = (m: Match) => !m.text.includes(' ') && (readsAsName(u, m.to) || doesIt(u.normOf(m.to)));
+  const detail = u.find(DETAIL).some((m) => !asVerb(m));
+  const asksDetail = detail && (u.has(ASKING) || u.endsWithQuestion) && u.phones().length === 0;
+  if (asksDetail && !u.has(TASK_NOUN) && !u.has(FOLLOW_UP_NOUN) && !keeps()) return 'search_memory';
   if (statementToKeep(u)) return 'remember';
   return null;
 }

@@ -12,7 +12,8 @@ import { Utterance } from './utterance.ts';
  * caller says what it can do.
  *
  * Conventions (the evaluation set in test/eval/utterances.json follows them):
- * - "remind me to X at T" / "T baje yaad dilana X" → create_task { title X, due_at T, remind_at T }.
+ * - "remind me to X at T" / "T baje yaad dilana X" → create_task { title X, due_at T, remind_at T }; so
+ *   do "add / put a reminder (for me) to X", "make a task to X", asked as a question too.
  *   A reminder with a day but no time gets due_date only (no remind_at).
  * - A task with a day but no time → due_date only; with a time → due_at only.
  * - A follow-up with a day but no time → due_at 10:00 that day; with no day at all → tomorrow 10:00.
@@ -20,8 +21,8 @@ import { Utterance } from './utterance.ts';
  * - subah/morning 09:00, dopahar/afternoon 14:00, noon 12:00, shaam/evening/eod/"din khatam hone tak"
  *   18:00, raat/night/tonight 21:00 — unless an hour is given: "shaam 6 baje" → 18:00, "tonight 8pm" →
  *   20:00.
- *   A bare hour ("5 baje", "at 4", and in a deadline: "by 6", "till 7", "before 4", "6 tak", "4 se pehle")
- *   follows shop hours: 1–7 → pm, 8–11 → am, 12 → noon.
+ *   A bare hour ("5 baje", "at 4", in a deadline: "by 6", "till 7", "before 4", "6 tak", "4 se pehle", and
+ *   one to start from: "after 6", "6 ke baad") follows shop hours: 1–7 → pm, 8–11 → am, 12 → noon.
  *   "saade 5" 5:30, "sawa 5" 5:15, "paune 5" 4:45 (with or without "baje"), "dedh baje" 13:30, "dhai
  *   baje" 14:30.
  * - "kal" = tomorrow, "parso" = the day after tomorrow, "aaj" = today; with a Hindi past tense after them
@@ -29,9 +30,9 @@ import { Utterance } from './utterance.ts';
  *   is background to the day the request names, no due day when it is the only one;
  *   "agle hafte"/"next week" = next Monday, "next week tuesday"/"agle hafte mangal ko" that week's
  *   Tuesday; a weekday name (also "next friday", "agle somvar") = the next such day after today; "30
- *   tarikh"/"the 1st" = the next such day of the month, today included; "dd/mm" is day first. "in 2
- *   hours"/"2 ghante baad" = now + 2 h (to the minute); "in 3 days"/"3 din baad" = that day (a date, no
- *   time).
+ *   tarikh"/"the 1st", a bare "28 ko" and a "27 tak" no hour could mean = the next such day of the month,
+ *   today included; "dd/mm" is day first. "in 2 hours"/"2 ghante baad" = now + 2 h (to the minute); "in 3
+ *   days"/"3 din baad" = that day (a date, no time).
  * - Priority: urgent/zaroori/jaldi/asap/turant → urgent; important/imp/high priority → high;
  *   low priority/no rush/"jaldi nahi" → low; otherwise left out.
  * - Follow-up channel: call/phone → call, whatsapp/msg/message → whatsapp, email/mail → email,
@@ -45,13 +46,15 @@ import { Utterance } from './utterance.ts';
  *   without the words "follow up", after "remind me to" as well; a bare call at a time, and a role behind
  *   an article ("call the CA about ITR"), stay tasks. So is someone to reach with no channel said: money
  *   to collect ("Gupta sahab ka payment lena hai", "collect 15k from Imran bhai", "Naidu sir still owes 1.5
- *   lakh"; not when "remind me to" opens the message), a reminder for them, not me ("Rajesh bhaiya ko yaad
- *   dilana ki …", their number may stand before "ko"), a talk ("Mr Gill se baat karni hai"), a check with a
- *   person ("Dr Fernandes se results check karna hai"), a message to pass on ("Rekha bhabhi ko bolna ki …";
- *   with a deadline in it, "Ravi ko bolna hai ki kal tak …", it is Ravi's task), a question for them
- *   ("ask Nandini madam about the GST number"), a reminder meant for someone called with respect ("remind
- *   Gupta uncle to send the agreement"; "remind Anil to …" hands a member work), or a number with a request
- *   ("Karthik's no is …, call him …"); "X ka payment" with X a name is X's follow-up about the payment.
+ *   lakh", "Sachdeva ji ke 12k abhi tak nahi aaye"; not when "remind me to" opens the message), a
+ *   reminder for them, not me ("Rajesh bhaiya ko yaad dilana ki …", their number may stand before "ko"), a
+ *   talk ("Mr Gill se baat karni hai", after a reminder too: "kya aap mujhe yaad dila denge ki Gill sahab se
+ *   … baat karni hai?"), a check with a person ("Dr Fernandes se results check karna hai"), a message to
+ *   pass on ("Rekha bhabhi ko bolna ki …"; with a deadline in it, "Ravi ko bolna hai ki kal tak …", it is
+ *   Ravi's task), a question for them ("ask Nandini madam about the GST number"), a reminder meant for
+ *   someone called with respect ("remind Gupta uncle to send the agreement"; "remind Anil to …" hands a
+ *   member work), or a number with a request ("Karthik's no is …, call him …"); "X ka payment" with X a
+ *   name is X's follow-up about the payment.
  *   Word to pass on is a follow-up whatever state or change it names ("tell Mrs Kapoor that her order is
  *   ready", "inform Sharma ji about the delay", "let Dr Rao know …", "remind Mr Shah that …", "bata dena
  *   Kapoor ji ko ki …", and a reach opening the message with a statement after who: "whatsapp Mr Rao, the
@@ -59,9 +62,13 @@ import { Utterance } from './utterance.ts';
  *   ready, tell Lobo aunty", "tiles aa gaye, Yadav bhaiya ko parso bata dena"), never a completion nor a
  *   business question; so is something settled with someone ("confirm the rates with Mr Shah", "Shah ji se
  *   rates pakka karne hain"), and a reach back to someone named by a pronoun ("Pereira aunty asked for the
- *   rates, call her back tomorrow", "Verma ji ka order late hai, unko kal call karna": Pereira aunty, Verma
- *   ji), and a call asked for after the news ("the quotation is ready, call Mr Rao at 4", "stock aa gaya,
- *   Sharma ji ko kal call karna"), the news what it is about. What a follow-up is about ends where a next
+ *   rates, call her back tomorrow", "Verma ji ka order late hai, unko kal call karna", "Mrs Bhatt's lehenga
+ *   is stitched, tell her tomorrow", "…, confirm the rates with her": Pereira aunty, Verma ji, Mrs Bhatt),
+ *   and a call asked for after the news ("the quotation is ready, call Mr Rao at 4", "stock aa gaya, Sharma
+ *   ji ko kal call karna"), the news what it is about; a day said in the news is when it came about, the
+ *   request's own day when to reach them ("the brochures came in today, let Kapoor sir know tomorrow at 3").
+ *   Who ends where an article opens what is sent ("whatsapp Mrs Lobo the catering quote"), and a help word
+ *   in such a request asks no help ("… about the party menu"). What a follow-up is about ends where a next
  *   chore begins ("… about the rates and then pack the order"); the "back" of a call returned is no part of
  *   it. A request asked as a question ("can you tell …?", "kya tum … yaad dila doge?", "… call kar sakte
  *   ho?", "kya aap … bhej denge?") is one, the Hinglish verb read as the plain request ("kar dena"); a
@@ -84,10 +91,13 @@ import { Utterance } from './utterance.ts';
  *   ("remember …", "note that …", "pls note …", "for future reference, …", "FYI", "just so you know", "heads
  *   up:", "…, yaad rakhna", "…, dhyan rakhna", "…, note it down (for future)", after an emoji: "X 📲 pls yaad
  *   rakhna", or between commas in the middle: "X, please note, Y"), whatever time, number or instruction it
- *   holds; its content is the fact without the opener, the cue, a "that"/"ki" after it and any emoji.
- *   Writing a thing down by a time ("note kar lena meter reading 6 tak") is a chore, as "note down …" is. A
- *   Hinglish chore
- *   ("Somvar tak Poddar ji ki dukaan ka insurance renew karwana hai") is no fact, whatever place it names.
+ *   holds; its content is the fact without the opener, the cue, a "that"/"ki" after it and any emoji. A cue
+ *   after a dash ("X hai — yaad rakhna"), "save kar lo", and a cue asked as a question with its "that"/"ki"
+ *   ("can you remember that X?", "kya aap yaad rakh sakte ho ki X?", "note kar loge ki X?") are cues too
+ *   ("can you remember Rao ji's number?" asks what is known). Writing a thing down by a time ("note kar
+ *   lena meter reading 6 tak") is a chore, as "note down …" is. A Hinglish chore ("Somvar tak Poddar ji ki
+ *   dukaan ka insurance renew karwana hai", "Bansal ji ki dukaan ke liye tiles bhejne hain") is no fact,
+ *   whatever place it names, nor is a thing to be done for someone ("X's cards need to be reprinted").
  * - Titles keep the user's words (and capitalisation) minus the scheduling words and the little words
  *   tying them in ("on", "by", "ko", "tak"), cue phrases ("remind me to", "add task", "yaad dilana ki"),
  *   priority words, leading fillers ("please", "mujhe", "the") and a trailing "hai"; a reminder's words go
@@ -111,7 +121,8 @@ import { Utterance } from './utterance.ts';
  *   do", "taal do", "khiska do", "can wait till", "… instead", a plain "kar do"/"rakh do" or a "we will"
  *   ("bhejenge") right after the new time ("meeting ko 6 baje kar do"), "abhi nahi" or a day taken back
  *   ("kal nahi parso", "friday instead of today"), with a day or time. A shift "by 2 days"/"2 din aage"
- *   counts from today.
+ *   counts from today. A part to change is a chore, not a time moved: "car ka oil change karwana hai",
+ *   "back cover change karna", "needs a battery change" (but "date change karni hai" moves it).
  * - Snooze for a span ("for 2 hours", "1 ghante ke liye", "2 ghante baad") → minutes; to a moment
  *   ("till tomorrow", "kal tak", "to monday 11am") → until (10:00 when no time); neither → both left out.
  * - complete_follow_up: the words after the first clause break (or after "done"/"ho gaya") are the outcome.
@@ -124,10 +135,15 @@ import { Utterance } from './utterance.ts';
  *   kya karna hai?"); about today with no task word it is my_day ("aaj mere paas kya kya hai?"), and so
  *   are the plan asked with no day ("what's the plan?") and today's plan named bare ("aaj ka routine").
  * - A question about the business's numbers (sales, dues, balances, collections, GST, stock, customers)
- *   is business_question: never a task or follow-up.
- * - Honorifics (src/domain/honorifics.ts) stay with the name: "Dr Menon", "Bhatia ji", "Kishore bhai";
- *   a title's full stop is left out of names, titles and remembered content alike ("Dr. Menon" → "Dr
- *   Menon", the earlier sets' labels), while remembered content keeps the rest of its punctuation.
+ *   is business_question: never a task or follow-up. A thing that must be done to them is a chore ("Mr
+ *   Pillai's invoice has to be sent by monday", "the statement needs to be emailed tomorrow").
+ * - Honorifics (src/domain/honorifics.ts) stay with the name: "Dr Menon", "Bhatia ji", "Kishore bhai",
+ *   designations said as titles ("Adv. Bhasin", "Col. Bhandari", "Capt.", "Maj.", "Lt.", "Brig.", "Er.",
+ *   "Sh.", "Justice") and the regions' words of respect ("Sunita tai", "Gill paaji", "Ratan da", "Mitra
+ *   boudi", "Gupta bhaisaab"); a title's full stop is left out of names, titles and remembered content alike
+ *   ("Dr. Menon" → "Dr Menon", the earlier sets' labels), while remembered content keeps the rest of its
+ *   punctuation ("Dr (Mrs.) Vaidya", a remembered subject too). A name may hold an apostrophe ("D'Souza",
+ *   "D'silva").
  */
 
 export type ParsedIntent =

@@ -6,6 +6,7 @@ import {
   SPELLING,
   YOU_CAN_TAIL,
   YOU_MAY,
+  YOU_MAY_ANY,
   YOU_WILL,
   YOU_WILL_STEMS,
 } from './lexicon.ts';
@@ -269,7 +270,8 @@ const KYA_YOU = new RegExp(` ${ASKED_OF_YOU} `);
 function plainRequest(word: string, next: string | undefined, kya: boolean): string | undefined {
   const stem = YOU_WILL.exec(word)?.[1];
   if (stem !== undefined) return YOU_WILL_STEMS[stem] ?? (stem.length > 1 ? `${stem}na` : undefined);
-  const plain = YOU_MAY[word];
+  const any = YOU_MAY_ANY.exec(word)?.[1];
+  const plain = YOU_MAY[word] ?? (any === undefined ? undefined : `${any}na`);
   if (plain !== 'do') return kya ? plain : undefined;
   return next === 'ho' || (kya && next !== undefined && YOU_CAN_TAIL.has(next)) ? plain : undefined;
 }

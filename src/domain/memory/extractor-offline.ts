@@ -93,10 +93,10 @@ const NUMBER_WORD = String.raw`(?:phone|mobile|contact|whatsapp|cell)?\s*(?:numb
 
 /**
  * After a shop or office, a thing it has ("X's shop licence", "office rent", "X ki dukaan ka insurance"), a
- * need ("X's shop needs a new board") or an errand there ("X ki dukaan se board hata do", "… dukaan pe parcel
- * dena hai"): no address follows.
+ * need ("X's shop needs a new board"), an errand there ("X ki dukaan se board hata do", "… dukaan pe parcel
+ * dena hai") or one for it ("X ki dukaan ke liye tiles bhejne hain"): no address follows.
  */
-const OF_THE_SHOP = String.raw`(?!\s+(?:(?:ka|ki|ke)\s+)?(?:needs?|has\s+to|must|should|licen[cs]es?|rent|lease|bills?|insurance|registration|renewal|keys?|signboard|board|audit|inspection|repairs?|se|pe|par|tak)\b)`;
+const OF_THE_SHOP = String.raw`(?!\s+(?:(?:ka|ki|ke)\s+)?(?:needs?|has\s+to|must|should|licen[cs]es?|rent|lease|bills?|insurance|registration|renewal|keys?|signboard|board|audit|inspection|repairs?|se|pe|par|tak|liye|vaaste)\b)`;
 
 interface Rule {
   pattern: RegExp;
@@ -238,6 +238,11 @@ function leadingName(content: string): string | null {
   const words = content.split(/\s+/);
   const taken: string[] = [];
   for (const w of words) {
+    // "Dr. (Mrs.) Vaidya": a title in brackets after the first is part of the name, as typed
+    if (taken.length > 0 && HONORIFICS_BEFORE.has(/^\((\p{L}+)\.?\)$/u.exec(w)?.[1]?.toLowerCase() ?? '')) {
+      taken.push(w);
+      continue;
+    }
     const bare = w.replace(/[,.:;!?]+$/, '');
     const capital = /^[\p{Lu}\p{N}][\p{L}\p{N}&.'’-]*$/u.test(bare);
     if (taken.length === 0 && (!capital || NOT_SUBJECTS.has(bare.toLowerCase()))) return null;
@@ -334,14 +339,14 @@ const FOR_LATER = String.raw`for\s+(?:later|${FUTURE}|(?:(?:your|ur)\s+)?(?:ref(
 const FOR_FUTURE = String.raw`for\s+${FUTURE}`;
 // "just so you know": told to be known, as "fyi" is
 const SO_YOU_KNOW = String.raw`(?:just\s+)?so\s+(?:that\s+)?you\s+know`;
-// "note kar lo", "note karo", "note kar lena", "note karke rakho": the Hinglish "note it"
-const NOTE_KAR = String.raw`note\s+(?:kar(?:o|lo|\s+lo|\s+lena|\s+le|\s+lijiye|\s+dena|\s+do)|karke\s+rakh(?:o|na|\s+lo))`;
+// "note kar lo", "note karo", "note kar lena", "note karke rakho", "save kar lo": the Hinglish "note it"
+const NOTE_KAR = String.raw`(?:note|save)\s+(?:kar(?:o|lo|\s+lo|\s+lena|\s+le|\s+lijiye|\s+dena|\s+do)|karke\s+rakh(?:o|na|\s+lo))`;
 // "make a note", "take note", "keep a note": a note asked for
 const TAKE_NOTE = String.raw`(?:(?:make|take|keep)\s+(?:a\s+)?)?note`;
 // a bare "note" or "remember" closes a message only after a stop or a "please" ("…, note", "pls remember"):
 // "credit note" is a thing, "I don't remember" says nothing to keep; an emoji closes what is said as a stop
 // does ("X 📲 pls yaad rakhna", "X 👍 note it down")
-const ALONE = String.raw`(?<=[,.;:!\-–(${EMOJI}]\s*|(?:please|pls|plz|kindly)\s+)(?:${TAKE_NOTE}(?: down)?|${REMEMBER}|fyi|${FOR_LATER}|${SO_YOU_KNOW})`;
+const ALONE = String.raw`(?<=[,.;:!\-–—(${EMOJI}]\s*|(?:please|pls|plz|kindly)\s+)(?:${TAKE_NOTE}(?: down)?|${REMEMBER}|fyi|${FOR_LATER}|${SO_YOU_KNOW})`;
 // "pls note Iyer aunty is allergic …", "noted that …": a note asked for politely, or taken ("please note down
 // the stock" is a chore)
 const PLEASE_NOTE = String.raw`(?:(?:please|pls|plz|kindly)\s+note(?!\s+down)|noted(?=\s*(?:that\b|[:\-–,])))`;
@@ -355,14 +360,30 @@ const KEEP_BEFORE = new RegExp(
   String.raw`^${POLITE}${KEEP_CUE}(?:\s*[:\-–,])?(?:\s*(?:that|this|ki)\b)?(?:\s*[:\-–,])?\s+(\S.*)$`,
   'iu',
 );
+// "can you …", "kya aap …": the cue asked of the assistant
+const ASKED = String.raw`(?:(?:can|could|will|would)\s+(?:you|u)\s+(?:(?:please|pls|plz|kindly)\s+)?)`;
+// "yaad rakhoge", "yaad rakh sakte ho", "note kar loge", "note kar lenge": the Hinglish cue's "will you" forms
+const YOU_WILL_KEEP = String.raw`(?:(?:yaa?d|dhyan)\s+rakh|note\s+kar)(?:oge|ogi|enge|engi|\s+(?:sakte|sakti)\s+(?:ho|hai)|\s+sakoge|\s+loge|\s+lenge)`;
+/**
+ * The cue asked as a question, what to keep after its "that"/"ki": "can you remember that X?", "could you note
+ * down that X", "kya aap yaad rakh sakte ho ki X?", "note kar loge ki X". Without a "that" it asks what is known
+ * ("can you remember Rao ji's number?").
+ */
+const KEEP_ASKED = new RegExp(
+  String.raw`^${POLITE}(?:${ASKED}(?:${REMEMBER}|note(?:\s+down)?|(?:make|take)\s+a\s+note|keep\s+(?:it\s+)?in\s+mind)\s+that|(?:kya\s+(?:aap|ap|tum)\s+)?${YOU_WILL_KEEP}\s+ki)\s+(\S.*?)[\s?]*$`,
+  'iu',
+);
 /**
  * A polite word or what the note is for after a closing cue: "…, yaad rakhna please", "…, dhyan rakhna pls",
  * "…, note it down for future".
  */
 const PLEASE_AFTER = String.raw`(?:[\s,]+(?:please|pls|plz|na|ji|${FOR_LATER}))?`;
-/** "X, yaad rakhna", "X — remember that", "X. pls remember", "X, note it", "X - note karo", "X (fyi)". */
+/**
+ * "X, yaad rakhna", "X — remember that", "X hai — yaad rakhna", "X. pls remember", "X, note it", "X - note karo",
+ * "X (fyi)".
+ */
 const KEEP_AFTER = new RegExp(
-  String.raw`^(?:${OPENING})?(\S.*?)[\s,.;:!(${EMOJI}-]+${POLITE}(?:${REMEMBER} (?:that|this|it)|note (?:that|this|it)(?: down)?|${ALONE}|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})${PLEASE_AFTER}[\s.!)${EMOJI}]*$`,
+  String.raw`^(?:${OPENING})?(\S.*?)[\s,.;:!(${EMOJI}\-–—]+${POLITE}(?:${REMEMBER} (?:that|this|it)|note (?:that|this|it)(?: down)?|${ALONE}|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})${PLEASE_AFTER}[\s.!)${EMOJI}]*$`,
   'iu',
 );
 /** A cue that stands in the middle of a fact: "X, please note, Y", "X — remember — Y", "X, yaad rahe, Y". */
@@ -403,7 +424,12 @@ export function explicitStatement(message: string): string | null {
   const text = message.trim();
   if (NOTE_BY.test(text)) return null;
   const within = text.match(KEEP_WITHIN);
-  const m = text.match(KEEP_BEFORE) ?? text.match(KEEP_AFTER) ?? within ?? noteOfDetail(text);
+  const m =
+    text.match(KEEP_BEFORE) ??
+    text.match(KEEP_ASKED) ??
+    text.match(KEEP_AFTER) ??
+    within ??
+    noteOfDetail(text);
   const said = m?.[1] ? cleanContent(m === within ? `${m[1]} ${m[2]}` : m[1]) : '';
   if (!said || TASK_LIKE.test(said)) return null;
   return said;
