@@ -71,6 +71,9 @@ export const PARSER_SETS = [
   'fresh13',
   'fresh14',
   'fresh15',
+  'fresh16',
+  'fresh17',
+  'fresh18',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

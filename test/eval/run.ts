@@ -3,11 +3,11 @@ import { createLogger } from '../../src/log.ts';
 import { asWritten, evaluate, loadEvalSet, PARSER_SETS, relabelled } from './evaluate.ts';
 import { evaluateInsights, loadQuestions } from './insights/evaluate.ts';
 import { formatAsWritten, formatScore } from './report.ts';
-import { evaluateScenarios, loadScenarios, type ScenarioFile } from './scenarios.ts';
+import { evaluateScenarios, loadScenarios, SCENARIO_SETS } from './scenarios.ts';
 
 /**
  * `npm run eval`: the offline model's accuracy on the sets in test/eval/ (the parser-level
- * utterances.json and fresh.json to fresh15.json, and scenarios.json to scenarios4.json through the real
+ * utterances.json and fresh.json to fresh18.json, and scenarios.json to scenarios5.json through the real
  * turn runner, each on an in-memory database of its own; insights/questions.json over generated books
  * synced through the connector fakes), and what it got wrong. Holdout failures are counted, not shown
  * (see report.ts).
@@ -22,7 +22,7 @@ for (const name of PARSER_SETS) {
   console.log();
 }
 
-for (const name of ['scenarios', 'scenarios2', 'scenarios3', 'scenarios4'] satisfies ScenarioFile[]) {
+for (const name of SCENARIO_SETS) {
   const db = await openDatabase({ DATA_DIR: 'memory://', DATABASE_POOL_SIZE: 1 }, createLogger('silent'));
   try {
     console.log(

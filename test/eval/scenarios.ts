@@ -66,7 +66,9 @@ const ScenarioSet = z.object({
 });
 export type ScenarioSet = z.infer<typeof ScenarioSet>;
 
-export type ScenarioFile = 'scenarios' | 'scenarios2' | 'scenarios3' | 'scenarios4';
+/** The scenario sets, in the order `npm run eval` prints them. */
+export const SCENARIO_SETS = ['scenarios', 'scenarios2', 'scenarios3', 'scenarios4', 'scenarios5'] as const;
+export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 
 export const loadScenarios = (name: ScenarioFile = 'scenarios'): ScenarioSet =>
   ScenarioSet.parse(readJson(name));
