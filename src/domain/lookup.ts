@@ -4,8 +4,9 @@ import { HONORIFICS } from './honorifics.ts';
 /**
  * Finding a record from how a person names it. Members ("Ravi Kumar"): every significant word must appear
  * in the name (`significantWords`, `wordsCondition`). Tasks and follow-ups ("filed the returns", "godown
- * ka kiraya", "the GST one"): named loosely, by stems and a small business glossary (glossary.ts), and
- * ranked by how much of what was said a record covers (`rankByName`).
+ * ka kiraya", "the GST one"): named loosely, by stems, a slip in a long word and a small business glossary
+ * (glossary.ts), and ranked by how much of what was said a record covers and how much of the record was
+ * said (`rankByName`).
  */
 
 /**
@@ -79,8 +80,16 @@ const NAME_FILLERS = new Set([
   // "the GST work", "cold storage walon ko": words that point at a thing without naming it
   ...'are were am work job stuff guy over wale walon waale waalon ll lets'.split(' '),
   // when it was done, which no title holds: "samples went out today"
-  ...'today aaj yesterday tonight day'.split(' '),
-  ...'mein me main par pe hai hain tha thi ho hua hue hui gaya gayi gaye kar karo karna karni karne'.split(
+  ...'today aaj yesterday tonight day ab kal parso tomorrow'.split(' '),
+  // who did it and what it is for: "we hired a new delivery guy", "car service ke liye chhod aaya"
+  ...'we us he she they him them maine humne hamne liye lie'.split(' '),
+  // how it went, which no title says: "…, working fine now", "…, bahut accha lag raha hai"
+  ...'fine good great nice perfect properly working badhiya accha achha acha mast ekdum bahut raha rahi rahe'.split(
+    ' ',
+  ),
+  // thanks said with it: "rent paid, thanks"
+  ...'thanks thank thx ty shukriya dhanyavad'.split(' '),
+  ...'mein me main par pe hai hain tha thi ho hua hue hui gaya gayi gaye kar karo karna karni karne karke'.split(
     ' ',
   ),
   ...'karwana karwani kiya kiye aur bhi sab sabki sabka sabke saare sare jo wo ye already just finally'.split(
@@ -108,17 +117,46 @@ export function stem(word: string): string {
   return w;
 }
 
-/** Glossary group numbers by word and by stem. */
+/**
+ * A stem as it sounds, for romanised Hindi spelt either way: a long vowel written doubled or single
+ * ("kaagaz"/"kagaz", "dukaan"/"dukan", "khareed"/"kharid", "zaroori"/"zaruri").
+ */
+const sound = (s: string) =>
+  s
+    .replace(/([aiu])\1+/g, '$1')
+    .replace(/ee+/g, 'i')
+    .replace(/oo+/g, 'u');
+
+/** Glossary group numbers by word, by stem and by its sound. */
 const GROUPS_OF = new Map<string, number[]>();
 GLOSSARY.forEach((group, n) => {
   for (const word of group.words) {
-    for (const key of new Set([word, stem(word)])) GROUPS_OF.set(key, [...(GROUPS_OF.get(key) ?? []), n]);
+    for (const key of new Set([word, stem(word), sound(stem(word))]))
+      GROUPS_OF.set(key, [...(GROUPS_OF.get(key) ?? []), n]);
   }
 });
+
+/** The glossary groups found so far for words it lacks, those of the word each is a slip of ("recieved"). */
+const SLIPPED = new Map<string, readonly number[]>();
+
+/** The glossary groups of a word (or of its stem), or of the glossary word it is one slip from. */
+function groupsOf(word: string, wordStem: string): readonly number[] {
+  const known = [word, wordStem, sound(wordStem)].flatMap((key) => GROUPS_OF.get(key) ?? []);
+  if (known.length > 0 || word.length < TYPO_AT) return known;
+  let slipped = SLIPPED.get(word);
+  if (!slipped) {
+    const of = [...GROUPS_OF.keys()].find((k) => k.length >= TYPO_AT && slipApart(word, k));
+    slipped = of === undefined ? [] : (GROUPS_OF.get(of) ?? []);
+    SLIPPED.set(word, slipped);
+  }
+  return slipped;
+}
 
 /** One word of a name as it is matched. */
 interface Term {
   stem: string;
+  /** The stem as it sounds (`sound`), which is what is compared. */
+  sound: string;
   groups: ReadonlySet<number>;
   /** It can name an action ("order" can, and a thing too). */
   acts: boolean;
@@ -142,20 +180,49 @@ export function termsOf(text: string, withKinds = false): Term[] {
     .split(/[^\p{L}\p{N}]+/u)) {
     if (word.length < 2 || (NAME_FILLERS.has(word) && !(withKinds && KIND_WORDS.has(word)))) continue;
     const s = stem(word);
-    const groups = new Set([...(GROUPS_OF.get(word) ?? []), ...(GROUPS_OF.get(s) ?? [])]);
+    const groups = new Set(groupsOf(word, s));
     const kinds = [...groups].map((n) => GLOSSARY[n]?.action);
     const acts = kinds.includes(true) || (groups.size === 0 && VERB_FORM.test(word));
     const onlyActs = acts && !kinds.includes(false);
-    if (!terms.has(s)) terms.set(s, { stem: s, groups, acts, weight: onlyActs ? ACTION_WEIGHT : 1 });
+    const weight = onlyActs ? ACTION_WEIGHT : 1;
+    if (!terms.has(s)) terms.set(s, { stem: s, sound: sound(s), groups, acts, weight });
   }
   return [...terms.values()];
 }
 
-/** Two words name the same thing: one stem, a prefix of the other (four letters at least), or a group. */
-function same(a: Term, b: Term): boolean {
-  if (a.stem === b.stem) return true;
-  const [short, long] = a.stem.length <= b.stem.length ? [a.stem, b.stem] : [b.stem, a.stem];
+/**
+ * Two words are one as said: one stem (however its long vowels are spelt), a prefix of the other (four
+ * letters at least), or long words one slip apart ("manger" for "manager", "quotaton" for "quotation"), one
+ * of them unknown to the glossary (two words it knows, "paint" and "print", are two words).
+ */
+function literally(a: Term, b: Term): boolean {
+  if (a.sound === b.sound) return true;
+  const [short, long] = a.sound.length <= b.sound.length ? [a.sound, b.sound] : [b.sound, a.sound];
   if (short.length >= 4 && long.startsWith(short)) return true;
+  const unknown = a.groups.size === 0 || b.groups.size === 0;
+  return short.length >= TYPO_AT && unknown && oneSlip(short, long);
+}
+
+const slipApart = (a: string, b: string) => (a.length <= b.length ? oneSlip(a, b) : oneSlip(b, a));
+
+/** The shortest words a slip is allowed in: shorter ones are too often other words. */
+const TYPO_AT = 5;
+
+/** `short` becomes `long` by one letter changed, added or left out, or two next to each other swapped. */
+function oneSlip(short: string, long: string): boolean {
+  if (long.length - short.length > 1) return false;
+  let i = 0;
+  while (i < short.length && short[i] === long[i]) i++;
+  if (short.length === long.length) {
+    const swapped = short[i] === long[i + 1] && short[i + 1] === long[i];
+    return short.slice(i + 1) === long.slice(i + 1) || (swapped && short.slice(i + 2) === long.slice(i + 2));
+  }
+  return short.slice(i) === long.slice(i + 1);
+}
+
+/** Two words name the same thing: the same word as said, or words of one glossary group. */
+function same(a: Term, b: Term): boolean {
+  if (literally(a, b)) return true;
   for (const n of a.groups) if (b.groups.has(n)) return true;
   return false;
 }
@@ -167,12 +234,17 @@ const isAction = (t: Term) => t.weight < 1;
  * action of its own lacks is left out ("quotation bhej" names "Kapoor quotation"); against another
  * action it counts ("Ramesh ko call" does not name "Pay Ramesh").
  */
-function coverage(said: readonly Term[], name: readonly Term[], strict = false): number {
+function coverage(
+  said: readonly Term[],
+  name: readonly Term[],
+  strict = false,
+  match: (a: Term, b: Term) => boolean = same,
+): number {
   const nameActs = strict || name.some((n) => n.acts);
   let total = 0;
   let found = 0;
   for (const t of said) {
-    const hit = name.some((n) => same(t, n));
+    const hit = name.some((n) => match(t, n));
     if (!hit && isAction(t) && !nameActs) continue;
     total += t.weight;
     if (hit) found += t.weight;
@@ -203,14 +275,57 @@ export function namePatterns(ref: string): string[] {
 export const CANDIDATES = 200;
 /** A name must cover this much of what was said to be meant at all. */
 const MATCH_AT = 0.75;
+/**
+ * Or, with words of the owner's own around it ("showroom AC repaired, working fine now", "pune wala parcel
+ * courier me book"), at least half of what was said and half of the name, two thirds of both together, with
+ * no action said against another.
+ */
+const LOOSELY_AT = 0.5;
+const LOOSELY_TOGETHER = 2 / 3;
 /** Candidates this close to the best are as likely: the user has to say which. */
 const CLOSE = 0.1;
 
+interface Scored<T> {
+  item: T;
+  /** How much of what was said the name covers. */
+  score: number;
+  /** How much of the name what was said covers. */
+  named: number;
+  /** An action was said against one of the name's (`actsOtherwise`). */
+  against: boolean;
+}
+
+/**
+ * An action said that the name does not hold, against an action of the name's that was not said: "Ramesh
+ * ko call" is not "Pay Ramesh", however much else fits.
+ */
+function actsOtherwise(said: readonly Term[], name: readonly Term[]): boolean {
+  const unmatchedAction = (from: readonly Term[], to: readonly Term[]) =>
+    from.some((t) => t.groups.size > 0 && isAction(t) && !to.some((n) => same(t, n)));
+  return unmatchedAction(said, name) && unmatchedAction(name, said);
+}
+
+/** Whether a name is meant: it covers enough of what was said, or fits loosely with nothing against it. */
+function isMeant(s: Scored<unknown>): boolean {
+  if (s.score >= MATCH_AT) return true;
+  const loosely = Math.min(s.score, s.named) >= LOOSELY_AT && s.score + s.named >= 2 * LOOSELY_TOGETHER;
+  return loosely && !s.against;
+}
+
+/**
+ * Among candidates about as likely, the ones clearly ahead on `measure`, or all of them when none is.
+ */
+function ahead<T>(close: readonly Scored<T>[], measure: (s: Scored<T>) => number): readonly Scored<T>[] {
+  const values = close.map(measure);
+  const most = Math.max(...values);
+  const best = close.filter((_, k) => (values[k] ?? 0) >= most - CLOSE);
+  return best.length === 1 ? best : close;
+}
+
 /**
  * The records a person means by `ref` ("filed the returns", "godown ka kiraya", "Sharma ji wala"), best
- * first, in the order given when equal: none when nothing covers enough of what was said; one when one
- * is clearly best (or is the only one whose whole name was said); else every close one, so the caller can
- * ask which.
+ * first, in the order given when equal: none when nothing fits (`isMeant`); one when one is clearly best
+ * (or is the only one whose whole name was said); else every close one, so the caller can ask which.
  */
 export function rankByName<T>(ref: string, items: readonly T[], nameOf: (item: T) => string): T[] {
   const said = termsOf(ref);
@@ -218,23 +333,25 @@ export function rankByName<T>(ref: string, items: readonly T[], nameOf: (item: T
   const scored = items
     .map((item) => {
       const name = termsOf(nameOf(item));
-      return { item, score: coverage(said, name), whole: coverage(name, said, true) === 1 };
+      const against = actsOtherwise(said, name);
+      return { item, score: coverage(said, name), named: coverage(name, said, true), against };
     })
-    .filter((s) => s.score >= MATCH_AT)
-    .sort((a, b) => b.score - a.score);
+    .filter(isMeant)
+    .sort((a, b) => b.score - a.score || b.named - a.named);
   const best = scored[0];
   if (!best) return [];
   const close = scored.filter((s) => s.score >= best.score - CLOSE);
-  const whole = close.filter((s) => s.whole);
+  const whole = close.filter((s) => s.named === 1);
   if (whole.length === 1) return whole.map((s) => s.item);
-  // the words said in another order, the kind words among them ("Diwali order follow up"): the one name that
-  // holds clearly more of them is meant ("Follow up with Khanna on Diwali order", not "Place Diwali
-  // decoration order")
+  // Then the one that explains clearly more of what was said: the kind words among it ("Diwali order follow
+  // up" is "Follow up with Khanna on Diwali order", not "Place Diwali decoration order"), and its actions
+  // even where the other name has none ("new menus got printed" is "Print new menu cards", not "Laminate
+  // menu for tables"); then the one that holds the words as said rather than their synonyms ("loan file
+  // submit" is "Bank jaake loan file submit karna", not "Loan ki EMI bharna").
   const saidWhole = termsOf(ref, true);
-  const fullness = close.map((s) => coverage(saidWhole, termsOf(nameOf(s.item), true)));
-  const most = Math.max(...fullness);
-  const fullest = close.filter((_, k) => (fullness[k] ?? 0) >= most - CLOSE);
-  return (fullest.length === 1 ? fullest : close).map((s) => s.item);
+  const explains = (s: Scored<T>) => coverage(saidWhole, termsOf(nameOf(s.item), true), true);
+  const asSaid = (s: Scored<T>) => coverage(said, termsOf(nameOf(s.item)), true, literally);
+  return ahead(ahead(close, explains), asSaid).map((s) => s.item);
 }
 
 /** A condition that the text of `columns` matches one of `patterns` (ILIKE), as $1. */

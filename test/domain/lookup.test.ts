@@ -51,6 +51,39 @@ describe('finding a task by how it is named', () => {
     expect(find('the', ['The GST one'])).toEqual([]);
   });
 
+  it('tolerates words of the owner around the name, but not an action said against the name', () => {
+    const titles = ['Fix the AC in showroom', 'Clean showroom glass', 'Service the generator'];
+    expect(find('showroom ac repaired working fine now', titles)).toEqual(['Fix the AC in showroom']);
+    expect(
+      find('pune wala parcel courier me book', ['Book courier for Pune order', 'Pack Pune order']),
+    ).toEqual(['Book courier for Pune order']);
+    expect(find('called Ramesh', ['Pay Ramesh', 'Pack Suresh order'])).toEqual([]);
+  });
+
+  it('forgives a slip in a long word, and long vowels spelt either way', () => {
+    expect(find('bank manger meeting', ['Meeting with bank manager', 'Staff meeting'])).toEqual([
+      'Meeting with bank manager',
+    ]);
+    expect(find('quotaton sent', ['Send quotation to Agarwal', 'Send invoice to Agarwal'])).toEqual([
+      'Send quotation to Agarwal',
+    ]);
+    expect(find('dukan ke kagaz', ['Dukaan ke kaagaz nikalna', 'Ghar ke kaagaz'])).toEqual([
+      'Dukaan ke kaagaz nikalna',
+    ]);
+    // two words the glossary knows are never slips of each other
+    expect(find('banner painted', ['Print shop banner'])).toEqual([]);
+  });
+
+  it('prefers the name that explains more of what was said, or holds its words as said', () => {
+    expect(find('new menus got printed', ['Laminate menu for tables', 'Print new menu cards'])).toEqual([
+      'Print new menu cards',
+    ]);
+    expect(find('loan file submit', ['Loan ki EMI bharna', 'Bank jaake loan file submit karna'])).toEqual([
+      'Bank jaake loan file submit karna',
+    ]);
+    expect(find('bulbs replaced', ['Replace bulbs in godown', 'Replace bulbs in shop'])).toHaveLength(2);
+  });
+
   it('lets an action said pass when the name has none of its own', () => {
     expect(find('quotation bhej', ['Kapoor quotation'])).toEqual(['Kapoor quotation']);
   });

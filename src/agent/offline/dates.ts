@@ -253,9 +253,9 @@ const hinglishParsers: Parser[] = [
     `(?:on\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:tarikh|tareekh|tareek|tarik|date)|(?:on\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)|(?<!${MONTH_NAME}\\s+)(?:(\\d{1,2})\\s+ko|(1[3-9]|2\\d|3[01])\\s+${alt(DEADLINE_AFTER)})`,
     (m, todayDate) => dayOfMonth(Number(m[1] ?? m[2] ?? m[3] ?? m[4]), todayDate),
   ),
-  // "shaam", "kal subah", "shaam ko 6 baje", "subah 10", "this evening", "tonight"
+  // "shaam", "kal subah", "shaam ko 6 baje", "subah 10", "this evening", "tonight", "this evening 5 pm"
   parser(
-    `(?:(?:this|in the)\\s+)?(${DAY_PART})(?:\\s+(?:ko|ke|ki|mein|me|main))?(?:\\s+(${CLOCK_DIGITS}(?:\\s*${OCLOCK})?|${CLOCK_WORDS}\\s+baje))?`,
+    `(?:(?:this|in the)\\s+)?(${DAY_PART})(?:\\s+(?:ko|ke|ki|mein|me|main))?(?:\\s+(${CLOCK_DIGITS}(?:\\s*(?:${OCLOCK}|[ap]\\.?m\\.?))?|${CLOCK_WORDS}\\s+baje))?`,
     (m, todayDate) => timeOf(m[2], m[1], todayDate),
   ),
   // "6 baje", "saade 11 baje", "10 baje subah", "paanch baje"
@@ -342,7 +342,11 @@ export function mentionsWhen(u: Utterance, ctx: DateContext): boolean {
   return parseFree(u, ctx).length > 0;
 }
 
-const RETRACT = new Set(['nahi', 'nahin', 'nai', 'not', 'no', 'but', 'balki']);
+const RETRACT = new Set([
+  ...['nahi', 'nahin', 'nai', 'not', 'no', 'but', 'balki'],
+  // "aaj nahi ho payega, kal karenge": the day it cannot be
+  ...['ho', 'hoga', 'hogi', 'payega', 'paayega', 'payegi', 'paayegi', 'sakega', 'sakegi', 'sakta', 'sakti'],
+]);
 
 /**
  * "kal nahi parso", "not monday, tuesday", "friday instead of today": a day said and taken back for
@@ -378,7 +382,7 @@ export function retractedWhen(u: Utterance, ctx: DateContext): { from: number; t
 export function takeWhen(u: Utterance, ctx: DateContext): When | null {
   const retracted = retractedWhen(u, ctx);
   if (retracted) u.use(retracted.from, retracted.to, 'filler');
-  const results = parseFree(u, ctx);
+  const results = namingDaysAside(u, parseFree(u, ctx));
   if (results.length === 0) return null;
   let instant: Date | undefined;
   let date: LocalDate | undefined;
@@ -414,6 +418,21 @@ export function takeWhen(u: Utterance, ctx: DateContext): When | null {
   if (instant) return { kind: 'instant', instant };
   if (!date && !clock) return null;
   return { kind: 'local', date, hour: clock?.hour, minute: clock?.minute };
+}
+
+const POSSESSIVE = new Set(['ka', 'ki', 'ke']);
+
+/**
+ * "kal ki meeting parso kar do": with another day said, a day tied to a thing by "ka"/"ki"/"ke" names the
+ * thing (the meeting set for tomorrow), and the other is when.
+ */
+function namingDaysAside(u: Utterance, results: ParsedResult[]): ParsedResult[] {
+  const names = (r: ParsedResult) => {
+    const range = u.tokenRange(r.index, r.index + r.text.length);
+    return range !== null && POSSESSIVE.has(u.normOf(range.to));
+  };
+  const rest = results.filter((r) => !names(r));
+  return rest.length > 0 && rest.length < results.length ? rest : results;
 }
 
 function markWithTies(u: Utterance, from: number, to: number): void {

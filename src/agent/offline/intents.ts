@@ -255,7 +255,13 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     // "Dr Shah's reports came in, let him know by evening": news of someone, then a reach back to them
     !reachedBack(u) &&
     !has(PATTERNS.strongCreate) &&
-    !(when && (has(MOVE_IT) || has(MOVED) || (!question && retractedWhen(u, ctx) !== null))) &&
+    // "GST filing parso tak khiska do": a task moved, whatever it is about
+    !(
+      when &&
+      (has(MOVE_IT) ||
+        has(MOVED) ||
+        (!question && (has(PATTERNS.reschedule) || retractedWhen(u, ctx) !== null)))
+    ) &&
     !(!question && (has(PATTERNS.followUpDone) || has(PAID_TO))) &&
     // "kya aap Gupta ji se kal payment le lenge?": someone to reach, asked as a question (not "kya aap bata
     // sakte ho Gupta ji ka kitna baaki hai?", "can you find out how much Sharma owes?")
@@ -264,8 +270,9 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     return { kind: 'business_question' };
   }
 
-  // "whatsapp Mr Menon's PA about the catering menu": a help word in a request to reach someone asks no help
-  const asksHelp = has(PATTERNS.help) && !taskNoun && !followUpNoun && !when;
+  // "whatsapp Mr Menon's PA about the catering menu": a help word in a request to reach someone asks no help,
+  // nor does one in a report ("naye menu card chhap gaye")
+  const asksHelp = has(PATTERNS.help) && !taskNoun && !followUpNoun && !when && !isDone;
   if (asksHelp && u.phones().length === 0 && !mentionsReach(u)) return { kind: 'help' };
   if (has(PATTERNS.followUpDone)) return tool('complete_follow_up');
 
@@ -355,8 +362,13 @@ export const COLLECT_VERB = words('collect|recover|take|get|pick up');
 export const COLLECT_FROM_EN = words(`${COLLECT_VERB.source}\\s+(?:the\\s+)?(?:\\S+\\s+)?${MONEY}\\s+from`);
 /** "Naidu sir still owes 1.5 lakh", "Joseph is yet to pay": money still to come from them, who first. */
 const OWED_BY = words(alt(OWES));
-/** "Sushma didi ka 12k baaki hai": money of theirs still due, who first. */
-const DUE_FROM = words(`(?:ka|ki|ke)\\s+(?:\\S+\\s+){0,2}?(?:baaki|bakaya|udhaar|udhar|due|pending)\\s+hai`);
+/**
+ * "Sushma didi ka 12k baaki hai", "Singh sahab ka 2.5 lakh ka token amount baaki hai", "Rawat sahab ka 1.2 lakh
+ * ka bill baaki hai": money of theirs still due, who first.
+ */
+const DUE_FROM = words(
+  `(?:ka|ki|ke)\\s+(?:(?:\\S+\\s+){0,4}?${MONEY}\\s+(?:\\S+\\s+){0,3}?|(?:\\S+\\s+){0,2}?)(?:baaki|bakaya|udhaar|udhar|due|pending)\\s+hai`,
+);
 /** A sum that reads as money, not a count: "22k", "15 k", "1.5 lakh", "8000", "1,20,000". */
 const SUM = `(?:\\d[\\d,.]*k|\\d[\\d,.]*\\s+${alt(MONEY_UNITS)}|\\d{3,}[\\d,.]*|\\d{1,3}(?:,\\d{2,3})+)`;
 /**
@@ -1065,8 +1077,27 @@ const isPastTense = (w: string) =>
 const HAS = new Set(['has', 'have', 'had']);
 const HAVE_DONE = new Set(['get', 'have']);
 const OBJECT_OPENERS = new Set(['the', 'his', 'her', 'their', 'my', 'our', 'its', 'all', 'a', 'an']);
-// "signboard is fixed now": a report closes with "now" as well as with a tie
-const REPORT_TIES = new Set(['to', 'from', 'for', 'with', 'in', 'at', 'on', 'by', 'into', 'now', 'already']);
+// "signboard is fixed now", "insurance renewed finally 👍": a report closes with a word on how it went as
+// well as with a tie
+const REPORT_TIES = new Set([
+  ...['to', 'from', 'for', 'with', 'in', 'at', 'on', 'by', 'into'],
+  ...['now', 'already', 'finally', 'successfully', 'properly'],
+  // "insurance renewal wrapped up", "the courier boy picked up the parcels", "sorted out"
+  ...['up', 'out'],
+]);
+
+const THIRD_PERSONS = new Set(['he', 'she', 'they']);
+const CLAUSE_JOINS = new Set(['and', 'so', 'then', 'but', 'because', 'as', 'since', 'also']);
+
+/**
+ * A past tense after "he"/"she"/"they" inside a clause, not opening one: "the fertiliser he took", "the
+ * cheque that she gave". It says what the thing is; "…, he paid the rent" reports.
+ */
+function describesThing(u: Utterance, before: readonly number[]): boolean {
+  const [word, subject] = before.slice(-2);
+  if (subject === undefined || word === undefined || !THIRD_PERSONS.has(u.normOf(subject))) return false;
+  return word === subject - 1 && !u.tokens[word]?.breakAfter && !CLAUSE_JOINS.has(u.normOf(word));
+}
 
 /** A copy with the time words marked: "by thursday get the insurance renewed" opens with its doing. */
 function withoutWhen(u: Utterance, ctx: DateContext): Utterance {
@@ -1091,6 +1122,8 @@ function reportsPast(u: Utterance, noDay: boolean): boolean {
     if (before.slice(-2).some((j) => NEGATIONS.includes(u.normOf(j)))) return false;
     // "the shop insurance has to be renewed", "the order should be packed": still to be done
     if (u.normOf(before.at(-1) ?? -1) === 'be') return false;
+    // "collect 18k from Murugan anna for the fertiliser he took on credit": what it is, not a report
+    if (describesThing(u, before)) return false;
     // "the new banner, get it printed by friday": a thing to have done
     const [had, it] = before.slice(-2).map((j) => u.normOf(j));
     if (HAVE_DONE.has(had ?? '') && THING_PRONOUNS.en.includes(it ?? '')) return false;

@@ -128,6 +128,10 @@ export const SPELLING: Readonly<Record<string, string>> = {
   phn: 'phone',
   // a contraction typed without its apostrophe, one token: "what've i got today" asks what
   whatve: 'what',
+  // question words as chat spells them: "wat r my open to-dos", "kia kia karna baki hai"
+  wat: 'what',
+  wht: 'what',
+  wats: 'whats',
   // Hinglish
   aj: 'aaj',
   aajka: 'aaj ka',
@@ -623,6 +627,7 @@ export const TASK_NOUNS = [
   // "need to do", "have to do" is a verb, not the noun
   '(?<!(?:need|needs|have|has|got|want|wants|supposed|going|ought|meant)\\s)to do',
   'to-do',
+  'to-dos',
   'reminder',
   'reminders',
   // "what's on my list", "list mein kya hai": the list of them
@@ -822,6 +827,14 @@ export const DONE = [
   'are ready',
   'ready hai',
   'ready hain',
+  // "the new website is live", "app went live", "internet is working again"
+  'working again',
+  'working fine',
+  'is live',
+  'went live',
+  'gone live',
+  'live ho gaya',
+  'live ho gayi',
   'taiyar hai',
   'taiyar hain',
   'taiyaar hai',
@@ -833,6 +846,9 @@ export const DONE = [
   'complete hai',
   'pura ho gaya',
   'poora ho gaya',
+  'pura hua',
+  'poora hua',
+  'complete hua',
   'kar diya',
   'kar diye',
   'kar di',
@@ -871,6 +887,8 @@ export const DONE = [
 export const DONE_VERB_FORMS = [
   '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|kar)\\s)\\S+ (?:diya|diye|di|liya|li|kiya|kiye|chuka|chuki|chuke)',
   '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|ho|reh|rah|bhool|bhul|chala|chal|late|kho|ruk|so)\\s)\\S+ (?:gaya|gayi|gaye)',
+  // gone, done and come back: "car service ke liye chhod aaya", "cheque jama kar aayi", "parcel de aaya"
+  '(?:de|chhod|chod|rakh|kar|bhar|dikha|pahuncha|pahucha|daal|dal) (?:aaya|aayi|aaye|aya|ayi)',
 ];
 /**
  * English past tenses that report a task done when they open the message ("deposited all the cheques",
@@ -902,6 +920,7 @@ export const PAST_TENSE = [
   'got',
   'dropped',
   'picked',
+  'found',
 ];
 /** Words ending in -ed that are not a past tense, or not one that reports a task done. */
 export const NOT_PAST_TENSE = new Set([
@@ -1011,6 +1030,8 @@ const TIME_NOUNS = [
  */
 const CHANGE = `(?<!(?:^|\\s)an?(?:\\s+\\S+){1,2}\\s)change(?!\\s+(?:karna|karni|karne|karwana|karwani|karwane)(?:\\s|$))|(?<=(?:${TIME_NOUNS.join('|')})\\s)change`;
 export const RESCHEDULE = [
+  // "interview prepone karke kal 2 baje rakh do": the move as a Hindi conjunctive, the new time after it
+  '(?:reschedule|move|shift|postpone|prepone|push|delay|bump|extend)\\s+(?:karke|kar ke)',
   'reschedule',
   're-schedule',
   'move',
@@ -1124,6 +1145,9 @@ export const DO_IT = [
   'kar dena',
   'kar de',
   'rakh do',
+  'rakh lo',
+  'rakh dena',
+  'rakho',
   'make',
   'set',
   'bana do',
@@ -1449,6 +1473,9 @@ export const GREETING_WORDS = new Set([
 export const QUESTION_WORDS = [
   'hows',
   'kya',
+  // "kia" is "kya" doubled or opening the message ("kia kia karna baki hai"), else "kiya" ("payment kia")
+  'kia kia',
+  '(?<=^)kia',
   'kyun',
   'kyu',
   'kaisa',
@@ -1517,6 +1544,8 @@ export const GENERIC_WORDS = new Set(
     'jaega kis kisko kise kisse kin planned through run send bhejo bhej dena haal khaas aa',
     // English contractions with the apostrophe dropped, and words that only frame a question
     'hows whos wheres thats theres focus priorities rundown overview take care handle',
+    // chat shorthand: "wat r my tasks", "kia kia baki hai"
+    'r kia',
     // fillers that open or close a spoken question, and where or in what order ("so what's first today")
     'so ok okay accha achha haan hmm boss bro then phir fir first pehle aage kahan kidhar karu karun',
     'karoon kaunsa kaunsi konsi kiske kiski kinse kinko chahiye karein karen krna krni de dijiye bataiye',
@@ -1678,6 +1707,8 @@ export const BUSINESS_NUMBERS = [
   'balance sheet',
   'stock',
   'inventory',
+  // how much of a thing is left: "godown me cement ke kitne bag bache hain", "how many boxes are left"
+  '(?:kitne|kitna|kitni|how many|how much)(?:\\s+\\S+){1,4}?\\s+(?:bache|bacha|bachi|left|remaining)',
   'orders',
   'customer',
   'customers',

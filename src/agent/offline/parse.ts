@@ -20,7 +20,7 @@ import { Utterance } from './utterance.ts';
  * - A time with no day → the next time the clock shows it (today if still ahead, else tomorrow).
  * - subah/morning 09:00, dopahar/afternoon 14:00, noon 12:00, shaam/evening/eod/"din khatam hone tak"
  *   18:00, raat/night/tonight 21:00 — unless an hour is given: "shaam 6 baje" → 18:00, "tonight 8pm" →
- *   20:00.
+ *   20:00, "this evening 5 pm" → 17:00.
  *   A bare hour ("5 baje", "at 4", in a deadline: "by 6", "till 7", "before 4", "6 tak", "4 se pehle", and
  *   one to start from: "after 6", "6 ke baad") follows shop hours: 1–7 → pm, 8–11 → am, 12 → noon.
  *   "saade 5" 5:30, "sawa 5" 5:15, "paune 5" 4:45 (with or without "baje"), "dedh baje" 13:30, "dhai
@@ -109,19 +109,25 @@ import { Utterance } from './utterance.ts';
  *   particles ("wala", "ka", "ko", "the"): "bank wala task hata do" → "bank". A verb that says what was
  *   done stays, since it tells which task: "quotation bhej diya" → "quotation bhej" (the naming's
  *   glossary knows "bhej"; an unknown verb before diya/liya goes), "deposited all the cheques" → as said.
- *   The tools find the task by stems and a Hindi↔English glossary (src/domain/lookup.ts), and ask which
- *   when two match about equally.
+ *   The tools find the task by stems and a Hindi↔English glossary (src/domain/lookup.ts), forgiving words
+ *   the owner adds around the name ("…, working fine now") and a slip in a long word ("manger"), and ask
+ *   which when two match about equally.
  * - Done: a done word ("done", "ho gaya", "bhej diya", "complete" at a clause end) not turned around
  *   ("not done", "nahi hua", "to be done", "khatam karna"), or an English past tense opening the message
  *   ("paid the staff") or closing what it names ("power bill paid", "quotation sent to Kapoor", "signboard
- *   is fixed now"); with no day said, also a perfect tense ("the CA has received the documents") or a past
- *   tense after a short subject ("Arora gave the cheque"). A state says it too: "taken care of", "gone
- *   out", "on its way", "is here", "up to date". A thing to get done ("get the photocopy done of …") is none.
+ *   is fixed now", "insurance renewed finally 👍", "wrapped up"); with no day said, also a perfect tense
+ *   ("the CA has received the documents") or a past tense after a short subject ("Arora gave the cheque"),
+ *   not one saying what a thing is ("… for the fertiliser he took on credit"). A state says it too: "taken
+ *   care of", "gone out", "on its way", "is here", "up to date", "is live", "working again"; so does a tick
+ *   ("rent ✅") and a Hindi "gone, done and back" ("car service ke liye chhod aaya", "cheque jama kar aayi").
+ *   A thing to get done ("get the photocopy done of …") is none.
  * - Reschedule: move/shift/push/postpone/prepone/delay/change/bump/extend, "aage badha do", "kal pe daal
- *   do", "taal do", "khiska do", "can wait till", "… instead", a plain "kar do"/"rakh do" or a "we will"
- *   ("bhejenge") right after the new time ("meeting ko 6 baje kar do"), "abhi nahi" or a day taken back
- *   ("kal nahi parso", "friday instead of today"), with a day or time. A shift "by 2 days"/"2 din aage"
- *   counts from today. A part to change is a chore, not a time moved: "car ka oil change karwana hai",
+ *   do", "taal do", "khiska do", "can wait till", "… instead", "prepone karke …", a plain "kar do"/"rakh
+ *   do"/"rakh lo" or a "we will" ("bhejenge") right after the new time ("meeting ko 6 baje kar do"), "abhi
+ *   nahi" or a day taken back ("kal nahi parso", "friday instead of today", "aaj nahi ho payega, kal"), with
+ *   a day or time, whatever the task is about ("GST filing parso tak khiska do"). With two days said, one
+ *   tied to a thing by "ka/ki/ke" names the task ("kal ki meeting parso kar do": the meeting set for
+ *   tomorrow, moved to the day after). A shift "by 2 days"/"2 din aage" counts from today. A part to change is a chore, not a time moved: "car ka oil change karwana hai",
  *   "back cover change karna", "needs a battery change" (but "date change karni hai" moves it).
  * - Snooze for a span ("for 2 hours", "1 ghante ke liye", "2 ghante baad") → minutes; to a moment
  *   ("till tomorrow", "kal tak", "to monday 11am") → until (10:00 when no time); neither → both left out.
@@ -134,8 +140,9 @@ import { Utterance } from './utterance.ts';
  * - A question with nothing but the open tasks or a day in it lists the tasks ("what is left?", "kal kya
  *   kya karna hai?"); about today with no task word it is my_day ("aaj mere paas kya kya hai?"), and so
  *   are the plan asked with no day ("what's the plan?") and today's plan named bare ("aaj ka routine").
- * - A question about the business's numbers (sales, dues, balances, collections, GST, stock, customers)
- *   is business_question: never a task or follow-up. A thing that must be done to them is a chore ("Mr
+ * - A question about the business's numbers (sales, dues, balances, collections, GST, stock, customers,
+ *   how much of a thing is left: "cement ke kitne bag bache hain") is business_question: never a task or
+ *   follow-up. A thing that must be done to them is a chore ("Mr
  *   Pillai's invoice has to be sent by monday", "the statement needs to be emailed tomorrow").
  * - Honorifics (src/domain/honorifics.ts) stay with the name: "Dr Menon", "Bhatia ji", "Kishore bhai",
  *   designations said as titles ("Adv. Bhasin", "Col. Bhandari", "Capt.", "Maj.", "Lt.", "Brig.", "Er.",

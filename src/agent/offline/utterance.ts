@@ -58,6 +58,8 @@ const EDGE_PUNCTUATION = /^[^\p{L}\p{N}\p{Sc}&+#@]+|[^\p{L}\p{N}&%]+$/gu;
 const CURRENCY = /^\p{Sc}+/u;
 // an emoji closes a clause as a stop does: "Mrs Rao's order is ready 🎉 call her tomorrow"
 const CLAUSE_END = /[,.;:!?\-–—\p{Extended_Pictographic}][\u{FE0F}\p{Emoji_Modifier}]*$/u;
+// a tick says done: "rent ✅", "GST filing ✔️"
+const DONE_MARK = /^[\u{2705}\u{2714}\u{2611}]\u{FE0F}?$/u;
 // A capital letter and its full stop, as in a name's initials.
 const INITIAL = /^\p{Lu}\.$/u;
 
@@ -243,6 +245,10 @@ function pushWords(tokens: Token[], text: string, base: number): void {
   for (const m of text.matchAll(/\S+/g)) {
     const piece = m[0];
     const raw = piece === '&' ? '&' : piece.replace(EDGE_PUNCTUATION, '');
+    if (DONE_MARK.test(piece)) {
+      tokens.push({ raw: piece, norm: 'done', start: 0, at: base + m.index, breakAfter: true });
+      continue;
+    }
     if (raw === '') {
       if (CLAUSE_END.test(piece)) markBreak(tokens);
       continue;
