@@ -74,6 +74,7 @@ export const PARSER_SETS = [
   'fresh16',
   'fresh17',
   'fresh18',
+  'fresh19',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

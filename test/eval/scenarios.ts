@@ -67,7 +67,14 @@ const ScenarioSet = z.object({
 export type ScenarioSet = z.infer<typeof ScenarioSet>;
 
 /** The scenario sets, in the order `npm run eval` prints them. */
-export const SCENARIO_SETS = ['scenarios', 'scenarios2', 'scenarios3', 'scenarios4', 'scenarios5'] as const;
+export const SCENARIO_SETS = [
+  'scenarios',
+  'scenarios2',
+  'scenarios3',
+  'scenarios4',
+  'scenarios5',
+  'scenarios6',
+] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 
 export const loadScenarios = (name: ScenarioFile = 'scenarios'): ScenarioSet =>
