@@ -11,15 +11,22 @@
 
 export interface GlossaryGroup {
   action: boolean;
+  /**
+   * A thing going from one hand to another (pay, send, collect, deliver, return), which either side may tell:
+   * "tenant ne rent de diya" is "Collect rent from tenant" done, "the CA has received the documents" is
+   * "Courier documents to CA". Other actions are done to the thing itself (print, paint, repair, make).
+   */
+  handOver?: boolean;
   words: readonly string[];
 }
 
 const thing = (...words: string[]): GlossaryGroup => ({ action: false, words });
 const action = (...words: string[]): GlossaryGroup => ({ action: true, words });
+const handOver = (...words: string[]): GlossaryGroup => ({ action: true, handOver: true, words });
 
 export const GLOSSARY: readonly GlossaryGroup[] = [
   // money and what it is for
-  action(
+  handOver(
     'pay',
     'paid',
     'payment',
@@ -94,6 +101,8 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('van', 'tempo', 'gaadi', 'gadi'),
   thing('spectacles', 'specs', 'chashma', 'chasma'),
   thing('glass', 'sheesha', 'shisha', 'kaanch', 'kanch'),
+  // a phone's or a TV's: "oppo ki screen change kr di" is "Oppo ka display badalna"
+  thing('screen', 'screens', 'display', 'displays', 'panel'),
   thing('fan', 'fans', 'pankha', 'pankhe'),
   thing('chair', 'chairs', 'kursi', 'kursiyan'),
   thing('table', 'tables', 'mez', 'mej'),
@@ -128,6 +137,8 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('silver', 'chandi'),
   thing('wifi', 'internet', 'broadband'),
   thing('computer', 'pc', 'laptop'),
+  // known as a thing, so it is no slip of "printed"
+  thing('printer', 'printers'),
   thing('ac', 'aircon'),
   thing('fridge', 'refrigerator'),
   thing('tv', 'television'),
@@ -146,7 +157,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('emi', 'kisht', 'installment', 'instalment'),
   // actions
   action('visit', 'visited', 'visiting', 'jaana', 'jana', 'jaake', 'jaakar', 'go', 'went', 'daura'),
-  action(
+  handOver(
     'send',
     'sent',
     'bhejna',
@@ -164,7 +175,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'forward',
     'forwarded',
   ),
-  action(
+  handOver(
     'deliver',
     'delivered',
     'delivery',
@@ -178,8 +189,8 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'drop',
     'dropped',
   ),
-  action('deposit', 'deposited', 'jama'),
-  action(
+  handOver('deposit', 'deposited', 'jama'),
+  handOver(
     'collect',
     'collected',
     'collection',
@@ -196,10 +207,22 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'picked',
   ),
   action('print', 'printed', 'printing', 'printout', 'chhapna', 'chhapwana', 'chhapwa', 'chhap'),
-  action('get', 'got', 'take', 'took', 'lena', 'liya'),
+  handOver('get', 'got', 'take', 'took', 'lena', 'liya'),
   // taken somewhere and left there: "car service ke liye chhod aaya" took the car for service
-  action('take', 'took', 'taken', 'drop', 'dropped', 'chhod', 'chhoda', 'chhodi', 'chhodna', 'chod', 'choda'),
-  action(
+  handOver(
+    'take',
+    'took',
+    'taken',
+    'drop',
+    'dropped',
+    'chhod',
+    'chhoda',
+    'chhodi',
+    'chhodna',
+    'chod',
+    'choda',
+  ),
+  handOver(
     'bring',
     'brought',
     'fetch',
@@ -213,10 +236,10 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'laya',
     'layi',
   ),
-  action('return', 'returned', 'wapas', 'vapas', 'vaapas', 'lautana', 'lautaya'),
+  handOver('return', 'returned', 'wapas', 'vapas', 'vaapas', 'lautana', 'lautaya'),
   action('stitch', 'stitched', 'stitching', 'silai', 'silna', 'silwana'),
   action('press', 'pressed', 'iron', 'ironed', 'ironing', 'istri', 'istari', 'istree'),
-  action('withdraw', 'withdrew', 'withdrawn', 'nikal', 'nikala', 'nikalna', 'nikaalna', 'nikalwana'),
+  handOver('withdraw', 'withdrew', 'withdrawn', 'nikal', 'nikala', 'nikalna', 'nikaalna', 'nikalwana'),
   action('measure', 'measured', 'measurement', 'naap', 'naapna', 'nap'),
   action('sign', 'signed', 'signature', 'dastkhat', 'dastakhat'),
   action('confirm', 'confirmed', 'pakka'),
@@ -227,8 +250,10 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   action('decorate', 'decorated', 'decoration', 'sajana', 'sajaya', 'sajawat', 'sajavat'),
   action('distribute', 'distributed', 'baant', 'baantna', 'baanta', 'banta', 'bantna'),
   action('refill', 'refilled', 'refilling', 'fill', 'filled', 'bharwa', 'bharwaya', 'bharwayi', 'bharwaye'),
-  action('give', 'gave', 'given', 'dena', 'de', 'diya', 'hand', 'handed', 'handover'),
-  action(
+  handOver('give', 'gave', 'given', 'dena', 'de', 'diya', 'hand', 'handed', 'handover'),
+  // "sold the old printer" is not "Repair old printer"
+  handOver('sell', 'sold', 'selling', 'bech', 'bechna', 'becha', 'bechi', 'beche', 'bikri'),
+  handOver(
     'buy',
     'bought',
     'purchase',
@@ -241,7 +266,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'khareed',
     'khareeda',
   ),
-  action(
+  handOver(
     'order',
     'ordered',
     'placed',

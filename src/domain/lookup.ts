@@ -79,6 +79,8 @@ const NAME_FILLERS = new Set([
   ...'has have had do ne now re reg regarding needs need should must will'.split(' '),
   // "the GST work", "cold storage walon ko": words that point at a thing without naming it
   ...'are were am work job stuff guy over wale walon waale waalon ll lets'.split(' '),
+  // "Singh ji ke yahan": at someone's place, which the name says its own way ("Singh ji ki site pe")
+  ...'yahan yahaan wahan wahaan'.split(' '),
   // when it was done, which no title holds: "samples went out today"
   ...'today aaj yesterday tonight day ab kal parso tomorrow'.split(' '),
   // who did it and what it is for: "we hired a new delivery guy", "car service ke liye chhod aaya"
@@ -259,6 +261,17 @@ export function isActionWord(word: string): boolean {
 }
 
 /**
+ * Whether a word is the past tense of a glossary verb typed with a slip ("renewd", "recieved", "deliverd"),
+ * so a report typed in a hurry still says what was done.
+ */
+export function isPastTenseSlip(word: string): boolean {
+  if (word.length < TYPO_AT || !word.endsWith('d') || GROUPS_OF.has(word)) return false;
+  return GLOSSARY.some(
+    (group) => group.action && group.words.some((w) => w.endsWith('ed') && slipApart(word, w)),
+  );
+}
+
+/**
  * Patterns (for ILIKE) that every record a name could mean matches at least one of: the first letters of
  * each word said and of the glossary words it stands for. A cheap first pass; `rankByName` decides.
  */
@@ -292,21 +305,30 @@ interface Scored<T> {
   /** How much of the name what was said covers. */
   named: number;
   /** An action was said against one of the name's (`actsOtherwise`). */
-  against: boolean;
+  against: Against;
 }
 
 /**
  * An action said that the name does not hold, against an action of the name's that was not said: "Ramesh
- * ko call" is not "Pay Ramesh", however much else fits.
+ * ko call" is not "Pay Ramesh", however much else fits. A `deed`, done to the thing itself on either side,
+ * is another task whatever else fits ("shop board printed" is not "Paint the shop board", "sold the old
+ * printer" not "Repair old printer"); two hand-overs may be one told from the other side ("tenant ne rent de
+ * diya" is "Collect rent from tenant"), so they only stop a loose fit.
  */
-function actsOtherwise(said: readonly Term[], name: readonly Term[]): boolean {
-  const unmatchedAction = (from: readonly Term[], to: readonly Term[]) =>
-    from.some((t) => t.groups.size > 0 && isAction(t) && !to.some((n) => same(t, n)));
-  return unmatchedAction(said, name) && unmatchedAction(name, said);
+type Against = false | 'handOver' | 'deed';
+
+function actsOtherwise(said: readonly Term[], name: readonly Term[]): Against {
+  const unmatchedActions = (from: readonly Term[], to: readonly Term[]) =>
+    from.filter((t) => t.groups.size > 0 && isAction(t) && !to.some((n) => same(t, n)));
+  const [saidOnly, nameOnly] = [unmatchedActions(said, name), unmatchedActions(name, said)];
+  if (saidOnly.length === 0 || nameOnly.length === 0) return false;
+  const handsOver = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.handOver === true);
+  return [...saidOnly, ...nameOnly].every(handsOver) ? 'handOver' : 'deed';
 }
 
 /** Whether a name is meant: it covers enough of what was said, or fits loosely with nothing against it. */
 function isMeant(s: Scored<unknown>): boolean {
+  if (s.against === 'deed') return false;
   if (s.score >= MATCH_AT) return true;
   const loosely = Math.min(s.score, s.named) >= LOOSELY_AT && s.score + s.named >= 2 * LOOSELY_TOGETHER;
   return loosely && !s.against;

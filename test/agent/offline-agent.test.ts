@@ -28,6 +28,13 @@ describeEachDb('agent with the offline model', (get) => {
     };
   };
 
+  /** A new owner (test phone `n`) with these open tasks. */
+  const ownerWithTasks = async (n: number, titles: readonly string[]) => {
+    const owner = await api.signIn(testPhone(n));
+    for (const title of titles) await api.request('POST', '/api/v1/tasks', { token: owner, body: { title } });
+    return owner;
+  };
+
   /** A business of its own: an owner named Suresh, signed in, with members (name → phone number n). */
   const business = async (n: number, members: Record<string, number>) => {
     const owner = await api.signIn(testPhone(n));
@@ -177,14 +184,12 @@ describeEachDb('agent with the offline model', (get) => {
   });
 
   it('finds a task named in other words or the other language, and asks when two fit', async () => {
-    const owner = await api.signIn(testPhone(26));
-    const titles = [
+    const owner = await ownerWithTasks(26, [
       'Pay warehouse rent',
       'Pay shop rent',
       'Call Ramesh about order',
       'Call Ramesh bhai for keys',
-    ];
-    for (const title of titles) await api.request('POST', '/api/v1/tasks', { token: owner, body: { title } });
+    ]);
     const open = async () =>
       (await api.request('GET', '/api/v1/tasks?status=open', { token: owner })).body.data.tasks.map(
         (t: { title: string }) => t.title,
@@ -204,6 +209,35 @@ describeEachDb('agent with the offline model', (get) => {
     const spoke = await chat('spoke to Ramesh about the order', owner);
     expect(spoke.actions.map((a) => a.tool)).toEqual(['complete_follow_up', 'complete_task']);
     expect(await open()).toEqual(expect.not.arrayContaining(['Call Ramesh about order']));
+  });
+
+  it('never marks a task done when the message moves it to a new day, however the task is named', async () => {
+    const owner = await ownerWithTasks(32, [
+      'Return expired stock to Mankind',
+      'Order BP tablets from Mankind',
+      'Glossy paper mangwana',
+    ]);
+    const tasks = async () =>
+      (await api.request('GET', '/api/v1/tasks', { token: owner })).body.data.tasks as {
+        title: string;
+        status: string;
+        due_date: string | null;
+      }[];
+    for (const message of [
+      'expired stock return to mankind - do it monday instead',
+      'mankind wala return shift ho gaya, somvar ko',
+      'glossy paper ka order monday pe dal do',
+    ]) {
+      const turn = await chat(message, owner);
+      expect(
+        turn.actions.map((a) => a.tool),
+        message,
+      ).not.toContain('complete_task');
+    }
+    const after = await tasks();
+    expect(after.every((t) => t.status === 'open')).toBe(true);
+    expect(after.find((t) => t.title === 'Return expired stock to Mankind')?.due_date).toBe('2026-03-30');
+    expect(after.find((t) => t.title === 'Glossy paper mangwana')?.due_date).toBe('2026-03-30');
   });
 
   it('answers a question about the business numbers without making anything', async () => {

@@ -60,6 +60,18 @@ describe('finding a task by how it is named', () => {
     expect(find('called Ramesh', ['Pay Ramesh', 'Pack Suresh order'])).toEqual([]);
   });
 
+  it('finds nothing for a deed said against the name however much else fits; a hand-over told from the other side is one', () => {
+    expect(find('shop board printed', ['Paint the shop board', 'Pay the painter'])).toEqual([]);
+    expect(find('sold the old printer', ['Repair old printer', 'Buy new printer'])).toEqual([]);
+    expect(find('dukaan ka board chhap', ['Dukaan ka board paint karwana'])).toEqual([]);
+    expect(find('tenant ne rent de', ['Pay rent for shop', 'Collect rent from tenant'])).toEqual([
+      'Collect rent from tenant',
+    ]);
+    expect(find('CA has received the documents', ['Courier documents to CA', 'Call Pune buyer'])).toEqual([
+      'Courier documents to CA',
+    ]);
+  });
+
   it('forgives a slip in a long word, and long vowels spelt either way', () => {
     expect(find('bank manger meeting', ['Meeting with bank manager', 'Staff meeting'])).toEqual([
       'Meeting with bank manager',

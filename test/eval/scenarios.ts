@@ -20,6 +20,7 @@ import { type CaseResult, Lang, readJson, type Score, scoreOf } from './evaluate
  * - `assigned`: the named task is assigned to the member (or the owner) of that full name, nothing else
  *   about it or any other task changed;
  * - `asks`: nothing changed, and the reply names the tasks it is choosing between;
+ * - `unchanged`: nothing changed (a report about none of the tasks, or an action against a task's own);
  * - `listed`: nothing changed, and the reply lists `count` tasks, every open one among them.
  */
 
@@ -40,6 +41,7 @@ const Expect = z.discriminatedUnion('outcome', [
     assignee: z.string(),
   }),
   z.object({ outcome: z.literal('asks') }),
+  z.object({ outcome: z.literal('unchanged') }),
   z.object({ outcome: z.literal('listed'), count: z.number().int().positive() }),
 ]);
 
@@ -131,6 +133,8 @@ function judge(
     }
     case 'asks':
       return changed.length === 0 && before.filter((t) => reply.includes(t.title)).length >= 2;
+    case 'unchanged':
+      return changed.length === 0;
     case 'listed': {
       const lines = reply.split('\n').filter((l) => /^\d+\.\s/.test(l));
       return changed.length === 0 && lines.length === e.count && before.every((t) => reply.includes(t.title));

@@ -201,7 +201,9 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   const when = takeWhen(u, ctx);
   const assignee = takeAssignee(u);
   const priority = takePriority(u);
-  for (const p of [PATTERNS.reschedule, PATTERNS.notNow, PATTERNS.doIt, DUE_WORDS]) u.takeAll(p, 'cue');
+  for (const p of [PATTERNS.reschedule, PATTERNS.notNow, PATTERNS.deferral, PATTERNS.doIt, DUE_WORDS]) {
+    u.takeAll(p, 'cue');
+  }
   u.takeAll(TASK_NOUN, 'noun');
   if (assignee) u.takeAll(DUTY, 'noun');
   const due = when ? resolveWhen(when, ctx) : undefined;

@@ -176,7 +176,9 @@ export function greetingLength(u: Utterance): number {
   return greets ? n : 0;
 }
 
-const ANY_OPENER = alt([...OPENERS, ...LONE_OPENERS]);
+/** "Fwd: Mr. Thomas enquired …": a forwarded message's mark, which opens it and names nothing. */
+const FORWARDED = ['fwd', 'fw', 'forwarded', 'forwarded message'];
+const ANY_OPENER = alt([...OPENERS, ...LONE_OPENERS, ...FORWARDED]);
 const OPENER_RUN = new RegExp(`^${ANY_OPENER}(?: ${ANY_OPENER})*$`);
 const LONE_OPENER_END = new RegExp(`(?:^| )${alt(LONE_OPENERS)}$`);
 const LONE_OPENER_START = new RegExp(`^${alt(LONE_OPENERS)}(?: |$)`);
@@ -291,11 +293,10 @@ const EMPTY_WORDS = new Set([
 ]);
 
 /**
- * "note down the stock count", "note kar lena stock count": writing it down is the chore, so "note" stays
- * in its title.
+ * "note down the stock count", "note kar lena stock count", "set aside 4 lehengas", "set up the new
+ * counter": a cue word that is the first half of the chore's verb stays in its title.
  */
-const NOTE_DOWN = words('note (?:down|kar)');
-const NOTE_DOWN_LEADING = new Set([...TITLE_LEADING].filter((w) => w !== 'note'));
+const CUE_AS_VERB = words('note (?:down|kar)|set (?:aside|up|apart)');
 
 /** "Sharma ji ka", "bank jaane ka": a ka/ki/ke ties the words before it to what follows. */
 const GENITIVE: ReadonlySet<string> = new Set(['ka', 'ki', 'ke']);
@@ -384,7 +385,8 @@ function thingThenDoing(u: Utterance, left: readonly number[]): number[] | undef
 export function title(u: Utterance): string {
   const said = u.tokens.flatMap((_, i) => (u.isFree(i) || u.usedAs(i) === 'phone' ? [i] : []));
   const left = thingThenDoing(u, said) ?? said;
-  const leading = u.has(NOTE_DOWN) ? NOTE_DOWN_LEADING : TITLE_LEADING;
+  const verb = u.find(CUE_AS_VERB)[0]?.text.split(' ')[0];
+  const leading = verb ? new Set([...TITLE_LEADING].filter((w) => w !== verb)) : TITLE_LEADING;
   // a Hinglish imperative stays as typed ("pack karo"); only a trailing "hai" and the like go
   const kept = trimEdges(u, left, leading, TRAILING_WORDS);
   return kept.some((i) => !EMPTY_WORDS.has(u.normOf(i))) ? capitalise(plainAtEnd(u, kept)) : '';

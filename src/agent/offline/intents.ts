@@ -1,4 +1,5 @@
 import { isHonorific, withoutTitleStops } from '../../domain/honorifics.ts';
+import { isPastTenseSlip } from '../../domain/lookup.ts';
 import type { ToolName } from '../tools/index.ts';
 import { assignmentIntent } from './assign.ts';
 import { briefingIntent } from './briefing.ts';
@@ -30,6 +31,7 @@ import {
   DAY_PLAN_FILLERS,
   DAY_PLAN_NOUNS,
   DAY_WORDS,
+  DEFERRAL,
   DELETE,
   DO_IT,
   DONE,
@@ -128,6 +130,7 @@ export const PATTERNS = {
   delete: words(`(?<!(?:^|\\s)(?:the|a|an)\\s)${alt(DELETE)}`),
   reschedule: words(alt(RESCHEDULE)),
   notNow: words(alt(NOT_NOW)),
+  deferral: words(alt(DEFERRAL)),
   snooze: words(alt(SNOOZE)),
   doIt: words(alt(DO_IT)),
   list: words(alt(LIST_VERBS)),
@@ -212,7 +215,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   u.use(0, greeting + openerLength(u, greeting), 'filler');
   // "zara Rekha didi ko whatsapp kar dena", "Rao ji ko zara call karna": a polite "just", wherever it stands
   if (u.norm.includes('zara')) u.takeAll(ZARA, 'filler');
-  setAsideRestatement(u, ctx);
+  const restated = setAsideRestatement(u, ctx);
+  setAsideStory(u, ctx);
 
   // "send my briefing at 7", "briefing band karo": the briefing's settings, before "briefing" means my day
   const briefing = briefingIntent(u, ctx);
@@ -237,7 +241,16 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // "Joseph sir asked for a call back", "Rajiv called from 98111 22334, call him back": a call to return,
   // not a report of something done
   const callBack = has(CALLBACK_ASKED) || (u.phones().length > 0 && has(CALL_BACK));
-  const isDone = saysDone(u) || (!question && !callBack && reportsPast(withoutWhen(u, ctx), !when));
+  const movesTask =
+    has(PATTERNS.reschedule) || has(PATTERNS.notNow) || retractedWhen(u, ctx) !== null || setsTime(u, ctx);
+  const reportsDone = saysDone(u) || (!question && !callBack && reportsPast(withoutWhen(u, ctx), !when));
+  // "expired stock return to mankind - do it monday instead", "meeting shift ho gayi kal pe", "printed
+  // flyers pickup, do it tomorrow": a day or time ahead with a deferral (or a last clause saying to do it
+  // then) moves a task and reports none done, however the task is named; a wrong completion costs more
+  // than a question
+  const deferred = movesTask || restated || has(PATTERNS.deferral);
+  const defers = reportsDone && deferred && takeWhen(u.copy(), ctx) !== null;
+  const isDone = reportsDone && !defers;
   const tool = (name: BuiltTool): Intent => ({ kind: 'tool', tool: name });
 
   // "tell Ravi to send the invoice", "GST wala kaam Ravi ko de do": work for someone in the team
@@ -298,9 +311,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // "Gupta sahab ka payment lena hai friday tak", "Rajesh bhaiya ko yaad dilana ki …", "Mr Gill se baat
   // karni hai", "ask Nandini madam about the GST number": someone to reach, not a thing to do alone
   // (unless a task is being moved: "Jain se cheque lena saturday ko kar dena")
-  const movesTask =
-    has(PATTERNS.reschedule) || has(PATTERNS.notNow) || retractedWhen(u, ctx) !== null || setsTime(u, ctx);
-  if (request && !movesTask && reachesSomeone(u, ctx, isDone)) return tool('create_follow_up');
+  if (request && !movesTask && !defers && reachesSomeone(u, ctx, isDone)) return tool('create_follow_up');
 
   // "Ramesh ko 98450 12345 pe kal call karna", "Sharma ji ko kal call karna payment ke liye": a call or
   // message to someone at a number, or (in Hinglish) about something, is a follow-up, the one thing that
@@ -334,7 +345,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   if (isDone) return tool('complete_task');
   if (has(PATTERNS.delete)) return tool(deleteVerbForChore(u, ctx) ? 'create_task' : 'delete_task');
   const priority = mentionsPriority(u);
-  if ((movesTask || (taskNoun && has(PATTERNS.doIt))) && (when || priority)) {
+  if ((movesTask || defers || (taskNoun && has(PATTERNS.doIt))) && (when || priority)) {
     return tool('update_task');
   }
   if (!asksToDo && (has(PATTERNS.question) || u.endsWithQuestion)) return { kind: 'unknown' };
@@ -1056,24 +1067,50 @@ const NAMES_A_TASK = words(`${TASK_NOUN.source}|wala|wali|wale`);
 /**
  * "Update the rate list for Gupta uncle's shop, do it by thursday", "Sharma ji ka order pack karna, kar
  * dena friday tak": a last clause that only says to do the first by a time. Its words (the time aside) are
- * set aside, so they are no part of the title and do not read as a reschedule or a "done". Not when the
- * message names a task already there ("Agarwal ji wala task, kal tak kar do" moves it).
+ * set aside, so they are no part of the title and do not read as a reschedule or a "done"; whether one
+ * saying to do it was (a bare time, "…, tomorrow 11am", is none). Not when the message names a task already
+ * there ("Agarwal ji wala task, kal tak kar do" moves it).
  */
-function setAsideRestatement(u: Utterance, ctx: DateContext): void {
+function setAsideRestatement(u: Utterance, ctx: DateContext): boolean {
   const lastBreak = u.tokens.findLastIndex((t, i) => t.breakAfter && i < u.length - 1);
-  if (lastBreak < 0 || u.freeIndexes(0, lastBreak + 1).length === 0 || u.has(NAMES_A_TASK)) return;
+  if (lastBreak < 0 || u.freeIndexes(0, lastBreak + 1).length === 0 || u.has(NAMES_A_TASK)) return false;
   const probe = u.copy();
   takeWhen(probe, ctx);
   const timed = probe.tokens.some((_, i) => i > lastBreak && probe.usedAs(i) === 'when');
   const rest = probe.freeIndexes(lastBreak + 1);
   const said = rest.flatMap((i) => probe.normOf(i).split(' '));
-  if ((timed || said.some((w) => DOES.has(w))) && said.every((w) => RESTATES.has(w))) {
-    for (const i of rest) u.use(i, i + 1, 'filler');
-  }
+  const does = said.some((w) => DOES.has(w));
+  if (!(timed || does) || !said.every((w) => RESTATES.has(w))) return false;
+  for (const i of rest) u.use(i, i + 1, 'filler');
+  return does;
+}
+
+/** The fewest words a chore after the story runs to, its time aside ("Pack 10 shirts by friday"). */
+const MIN_ASK = 2;
+/** A full stop, "!" or "?" closing a typed word: a sentence ends there (a title's or initial's is none). */
+const SENTENCE_END = /^\S*[.!?]$/u;
+
+/**
+ * "Mrs. Banerjee came in yesterday and liked the samples but wants them in maroon. Set aside 4 maroon
+ * lehengas for Mrs. Banerjee by tuesday": the story first, then the chore with its time in a sentence of its
+ * own. The story is set aside, so it is no standing fact, no part of the title and its day no due day. Not
+ * when the chore reaches or tells someone: the news is then what the follow-up is about.
+ */
+function setAsideStory(u: Utterance, ctx: DateContext): void {
+  const lastStop = u.tokens.findLastIndex(
+    (t, i) => t.breakAfter && i < u.length - 1 && SENTENCE_END.test(u.text.slice(t.at).split(/\s/)[0] ?? ''),
+  );
+  if (lastStop < 0 || !reportsNews(u, lastStop + 1)) return;
+  const ask = u.copy();
+  ask.use(0, lastStop + 1, 'filler');
+  if (mentionsReach(ask) || toldWho(ask) || reachesSomeone(ask, ctx, false) || saysDone(ask)) return;
+  if (takeWhen(ask, ctx) && ask.freeIndexes().length >= MIN_ASK) u.use(0, lastStop + 1, 'filler');
 }
 
 const isPastTense = (w: string) =>
-  PAST_TENSE.includes(w) || (/^[a-z]{3,}ed$/.test(w) && !w.endsWith('eed') && !NOT_PAST_TENSE.has(w));
+  PAST_TENSE.includes(w) ||
+  (/^[a-z]{3,}ed$/.test(w) && !w.endsWith('eed') && !NOT_PAST_TENSE.has(w)) ||
+  isPastTenseSlip(w);
 const HAS = new Set(['has', 'have', 'had']);
 const HAVE_DONE = new Set(['get', 'have']);
 const OBJECT_OPENERS = new Set(['the', 'his', 'her', 'their', 'my', 'our', 'its', 'all', 'a', 'an']);

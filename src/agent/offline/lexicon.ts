@@ -1029,6 +1029,12 @@ const TIME_NOUNS = [
  * chore: "car ka oil change karwana hai", "back cover change karna", "book a battery change".
  */
 const CHANGE = `(?<!(?:^|\\s)an?(?:\\s+\\S+){1,2}\\s)change(?!\\s+(?:karna|karni|karne|karwana|karwani|karwane)(?:\\s|$))|(?<=(?:${TIME_NOUNS.join('|')})\\s)change`;
+/**
+ * "sunday pe dal do", "kal pe daal dena", "30 tarikh par dal do": put on a day, not somewhere ("group pe dal
+ * do" posts); once the day and its "pe" are taken as the time, whatever stands after them.
+ */
+const DAY_SAID = alt([...Object.keys(WEEKDAYS), ...Object.keys(DAY_OFFSET_WORDS), 'tarikh', 'baje', '\\d+']);
+const PUT_ON_A_DAY = `(?<=${DAY_SAID} (?:pe|par) |\\s )(?:dal|daal) (?:do|de|dena)`;
 export const RESCHEDULE = [
   // "interview prepone karke kal 2 baje rakh do": the move as a Hindi conjunctive, the new time after it
   '(?:reschedule|move|shift|postpone|prepone|push|delay|bump|extend)\\s+(?:karke|kar ke)',
@@ -1046,6 +1052,7 @@ export const RESCHEDULE = [
   'aage kar do',
   'aage badha do',
   'daal do',
+  PUT_ON_A_DAY,
   'delay',
   'taal do',
   'taalo',
@@ -1276,6 +1283,12 @@ export const NOT_NOW = [
   'not now',
   'not today',
 ];
+/**
+ * Words that put a thing off to the day said with them, and report nothing done: "… - do it monday
+ * instead", "friday ko baad mein dekhenge". With a day or time ahead, a message holding one is never a
+ * completion, whatever past tense names its task ("expired stock return to mankind - do it monday").
+ */
+export const DEFERRAL = ['do it', 'do this', 'do that', 'baad mein', 'baad me', 'baad main'];
 /** A word that turns a done-word around: "haven't been done", "nahi hua". */
 export const NEGATIONS = [
   'not',

@@ -78,14 +78,16 @@ import { Utterance } from './utterance.ts';
  *   shop on saturday" is a task titled as said; "remove the AC task", "rent wala reminder hata do" delete.
  *   So is a "cancel" of a booking, a ticket, an order, an appointment ("cancel the hotel booking and rebook
  *   for Sunday", "Mr Shah ka order cancel karke naya bhejna hai"); "cancel my reminder for the bank" deletes.
- * - Words that only open a message ("ok one thing,", "acha sun,", "and btw,", "one more thing -", and with
- *   no stop "ok so", "haan toh woh", "so the thing is", "acha ek baat", "ek kaam karo") are set aside like a
- *   greeting: they are no part of a title, a name or a remembered fact, and so is a polite "zara" wherever
- *   it stands (an emoji ends a clause as a stop does). So is a last clause that only
- *   restates the doing with its deadline ("…, do it by thursday", "…, kar dena friday tak", "…, ho jana
- *   chahiye monday tak"). A last clause doing the thing named before it to a pronoun has the thing in the
- *   pronoun's place ("Mehta ji's order, deliver it by friday" → "Deliver Mehta ji's order"; "GST file, ise
- *   monday tak submit karna" → "GST file submit karna").
+ * - Words that only open a message ("ok one thing,", "acha sun,", "and btw,", "one more thing -", and with no
+ *   stop "ok so", "haan toh woh", "so the thing is", "acha ek baat", "ek kaam karo") are set aside like a
+ *   greeting: they are no part of a title, a name or a remembered fact (nor is a forwarded message's "Fwd:"),
+ *   and so is a polite "zara" wherever it stands (an emoji ends a clause as a stop does). So is a last clause
+ *   that only restates the doing with its deadline ("…, do it by thursday", "…, kar dena friday tak", "…, ho
+ *   jana chahiye monday tak"). A last clause doing the thing named before it to a pronoun has the thing in
+ *   the pronoun's place ("Mehta ji's order, deliver it by friday" → "Deliver Mehta ji's order"; "GST file,
+ *   ise monday tak submit karna" → "GST file submit karna"). A story told first, then in a sentence of its
+ *   own a chore with its time ("Mrs. Banerjee came in and liked the samples. Set aside 4 lehengas for Mrs.
+ *   Banerjee by tuesday"), is set aside too: no fact to remember, no part of the title, its day no due day.
  * - A standing fact about someone named ("Dr Khan's clinic is closed on Sundays", "Mehta sahab ko subah
  *   call pasand hai") is remembered, its day part of the fact. So is a statement given with a memory cue
  *   ("remember …", "note that …", "pls note …", "for future reference, …", "FYI", "just so you know", "heads
@@ -119,16 +121,20 @@ import { Utterance } from './utterance.ts';
  *   ("the CA has received the documents") or a past tense after a short subject ("Arora gave the cheque"),
  *   not one saying what a thing is ("… for the fertiliser he took on credit"). A state says it too: "taken
  *   care of", "gone out", "on its way", "is here", "up to date", "is live", "working again"; so does a tick
- *   ("rent ✅") and a Hindi "gone, done and back" ("car service ke liye chhod aaya", "cheque jama kar aayi").
- *   A thing to get done ("get the photocopy done of …") is none.
- * - Reschedule: move/shift/push/postpone/prepone/delay/change/bump/extend, "aage badha do", "kal pe daal
- *   do", "taal do", "khiska do", "can wait till", "… instead", "prepone karke …", a plain "kar do"/"rakh
- *   do"/"rakh lo" or a "we will" ("bhejenge") right after the new time ("meeting ko 6 baje kar do"), "abhi
- *   nahi" or a day taken back ("kal nahi parso", "friday instead of today", "aaj nahi ho payega, kal"), with
- *   a day or time, whatever the task is about ("GST filing parso tak khiska do"). With two days said, one
- *   tied to a thing by "ka/ki/ke" names the task ("kal ki meeting parso kar do": the meeting set for
- *   tomorrow, moved to the day after). A shift "by 2 days"/"2 din aage" counts from today. A part to change is a chore, not a time moved: "car ka oil change karwana hai",
- *   "back cover change karna", "needs a battery change" (but "date change karni hai" moves it).
+ *   ("rent ✅") and a Hindi "gone, done and back" ("car service ke liye chhod aaya", "cheque jama kar aayi");
+ *   a glossary verb's past tense typed with a slip ("renewd", "deliverd") is one. A thing to get done ("get
+ *   the photocopy done of …") is none, nor is anything said with a day or time ahead and a deferral (a
+ *   reschedule word, "do it", "baad mein", a last clause saying to do it then): "expired stock return to
+ *   mankind - do it monday instead" moves the task, never completes it.
+ * - Reschedule: move/shift/push/postpone/prepone/delay/change/bump/extend, "aage badha do", "kal pe daal do",
+ *   "sunday pe dal do", "taal do", "khiska do", "can wait till", "… instead", "prepone karke …", a plain "kar
+ *   do"/"rakh do"/"rakh lo" or a "we will" ("bhejenge") right after the new time ("meeting ko 6 baje kar
+ *   do"), "abhi nahi" or a day taken back ("kal nahi parso", "friday instead of today", "aaj nahi ho payega,
+ *   kal"), with a day or time, whatever the task is about ("GST filing parso tak khiska do"). With two days
+ *   said, one tied to a thing by "ka/ki/ke" names the task ("kal ki meeting parso kar do": the meeting set
+ *   for tomorrow, moved to the day after). A shift "by 2 days"/"2 din aage" counts from today. A part to
+ *   change is a chore, not a time moved: "car ka oil change karwana hai", "back cover change karna", "needs a
+ *   battery change" (but "date change karni hai" moves it).
  * - Snooze for a span ("for 2 hours", "1 ghante ke liye", "2 ghante baad") → minutes; to a moment
  *   ("till tomorrow", "kal tak", "to monday 11am") → until (10:00 when no time); neither → both left out.
  * - complete_follow_up: the words after the first clause break (or after "done"/"ho gaya") are the outcome.
@@ -150,7 +156,7 @@ import { Utterance } from './utterance.ts';
  *   boudi", "Gupta bhaisaab"); a title's full stop is left out of names, titles and remembered content alike
  *   ("Dr. Menon" → "Dr Menon", the earlier sets' labels), while remembered content keeps the rest of its
  *   punctuation ("Dr (Mrs.) Vaidya", a remembered subject too). A name may hold an apostrophe ("D'Souza",
- *   "D'silva").
+ *   "D'silva"), and initials typed apart or together ("Mr. K. R. Nair", "S.P. Agarwal ji").
  */
 
 export type ParsedIntent =

@@ -60,8 +60,8 @@ const CURRENCY = /^\p{Sc}+/u;
 const CLAUSE_END = /[,.;:!?\-–—\p{Extended_Pictographic}][\u{FE0F}\p{Emoji_Modifier}]*$/u;
 // a tick says done: "rent ✅", "GST filing ✔️"
 const DONE_MARK = /^[\u{2705}\u{2714}\u{2611}]\u{FE0F}?$/u;
-// A capital letter and its full stop, as in a name's initials.
-const INITIAL = /^\p{Lu}\.$/u;
+// A capital letter and its full stop, as in a name's initials, typed apart or together ("K. R.", "S.P.").
+const INITIAL = /^(?:\p{Lu}\.){1,3}$/u;
 
 export class Utterance {
   readonly tokens: Token[];
@@ -257,7 +257,7 @@ function pushWords(tokens: Token[], text: string, base: number): void {
     // "Dr. Menon": the full stop of a title before a name ends no clause (and, as all edge punctuation, is
     // left out of `raw`: names and titles pass "Dr Menon", see withoutTitleStops)
     const title = HONORIFICS_BEFORE.has(lower) && piece.endsWith('.');
-    // nor does an initial's ("Mr. K. R. Nair")
+    // nor does an initial's ("Mr. K. R. Nair", "S.P. Agarwal ji")
     const initial = INITIAL.test(piece);
     tokens.push({
       raw,
