@@ -75,6 +75,7 @@ export const PARSER_SETS = [
   'fresh17',
   'fresh18',
   'fresh19',
+  'fresh20',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

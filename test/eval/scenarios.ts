@@ -76,6 +76,7 @@ export const SCENARIO_SETS = [
   'scenarios4',
   'scenarios5',
   'scenarios6',
+  'scenarios7',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 
