@@ -70,6 +70,8 @@ export class Utterance {
   readonly text: string;
   readonly endsWithQuestion: boolean;
   private readonly uses: (Use | undefined)[];
+  /** `freeNorm` as of the last `use`: the parser asks for it far more often than it marks tokens. */
+  private free: string | undefined;
 
   constructor(text: string) {
     const cleaned = text
@@ -92,7 +94,7 @@ export class Utterance {
   /** A copy to try matchers on without marking this one. */
   copy(): Utterance {
     const twin = Object.create(Utterance.prototype) as Utterance;
-    Object.assign(twin, this, { uses: [...this.uses] });
+    Object.assign(twin, this, { uses: [...this.uses], free: this.free });
     return twin;
   }
 
@@ -105,7 +107,8 @@ export class Utterance {
    * matchers that must only see what is left.
    */
   get freeNorm(): string {
-    return this.tokens.map((t, i) => (this.uses[i] ? ' '.repeat(t.norm.length) : t.norm)).join(' ');
+    this.free ??= this.tokens.map((t, i) => (this.uses[i] ? ' '.repeat(t.norm.length) : t.norm)).join(' ');
+    return this.free;
   }
 
   /** Every match of a global regular expression, over free tokens only unless `all` is set. */
@@ -122,8 +125,11 @@ export class Utterance {
     return found;
   }
 
+  /** Whether `find` would find anything, without mapping each match to its tokens. */
   has(pattern: RegExp, options: { all?: boolean } = {}): boolean {
-    return this.find(pattern, options).length > 0;
+    for (const m of (options.all ? this.norm : this.freeNorm).matchAll(pattern))
+      if (m[0].trim() !== '') return true;
+    return false;
   }
 
   /** The tokens a character range of `norm` covers. */
@@ -142,6 +148,7 @@ export class Utterance {
 
   use(from: number, to: number, use: Use): void {
     for (let i = from; i < to; i++) this.uses[i] ??= use;
+    this.free = undefined;
   }
 
   useMatch(match: Match | undefined, use: Use): boolean {
