@@ -236,7 +236,8 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'laya',
     'layi',
   ),
-  handOver('return', 'returned', 'wapas', 'vapas', 'vaapas', 'lautana', 'lautaya'),
+  // "gave Bedi his tyre back": a thing given back is a thing returned
+  handOver('return', 'returned', 'back', 'wapas', 'vapas', 'vaapas', 'lautana', 'lautaya'),
   action('stitch', 'stitched', 'stitching', 'silai', 'silna', 'silwana'),
   action('press', 'pressed', 'iron', 'ironed', 'ironing', 'istri', 'istari', 'istree'),
   handOver('withdraw', 'withdrew', 'withdrawn', 'nikal', 'nikala', 'nikalna', 'nikaalna', 'nikalwana'),
@@ -340,6 +341,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'fixed',
     'mend',
     'marammat',
+    'marmat',
     'theek',
     'thik',
     'sahi',

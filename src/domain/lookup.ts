@@ -80,7 +80,7 @@ const NAME_FILLERS = new Set([
   // "the GST work", "cold storage walon ko": words that point at a thing without naming it
   ...'are were am work job stuff guy over wale walon waale waalon ll lets'.split(' '),
   // "Singh ji ke yahan": at someone's place, which the name says its own way ("Singh ji ki site pe")
-  ...'yahan yahaan wahan wahaan'.split(' '),
+  ...'yahan yahaan yaha wahan wahaan waha'.split(' '),
   // when it was done, which no title holds: "samples went out today"
   ...'today aaj yesterday tonight day ab kal parso tomorrow'.split(' '),
   // who did it and what it is for: "we hired a new delivery guy", "car service ke liye chhod aaya"
@@ -233,8 +233,10 @@ const isAction = (t: Term) => t.weight < 1;
 
 /**
  * How much of what was said (`said`) a name covers, by weight: 0 to 1. An action said that a name with no
- * action of its own lacks is left out ("quotation bhej" names "Kapoor quotation"); against another
- * action it counts ("Ramesh ko call" does not name "Pay Ramesh").
+ * action of its own lacks is left out ("quotation bhej" names "Kapoor quotation"), when the glossary knows it
+ * as one: a word that only looks like a verb may be the thing done ("plumbing ho gayi" does not name
+ * "Khanna ji ko design dikhana"); against another action it counts ("Ramesh ko call" does not name "Pay
+ * Ramesh").
  */
 function coverage(
   said: readonly Term[],
@@ -247,7 +249,7 @@ function coverage(
   let found = 0;
   for (const t of said) {
     const hit = name.some((n) => match(t, n));
-    if (!hit && isAction(t) && !nameActs) continue;
+    if (!hit && isAction(t) && t.groups.size > 0 && !nameActs) continue;
     total += t.weight;
     if (hit) found += t.weight;
   }

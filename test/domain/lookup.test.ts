@@ -100,6 +100,11 @@ describe('finding a task by how it is named', () => {
     expect(find('quotation bhej', ['Kapoor quotation'])).toEqual(['Kapoor quotation']);
   });
 
+  it('does not let a word the glossary does not know pass for such an action, only for itself', () => {
+    const titles = ['Khanna ji ko design dikhana', 'Pay plumber'];
+    expect(find('khanna ji ke yahan plumbing ho gayi', titles)).toEqual([]);
+  });
+
   it('gives the first pass patterns that every match meets', () => {
     const patterns = namePatterns('godown ka kiraya').map((p) => p.replaceAll('%', ''));
     expect(patterns).toEqual(expect.arrayContaining(['godo', 'kira', 'rent', 'ware']));

@@ -4,6 +4,7 @@ import { assignmentIntent, DUTY, HAND_OVER_NOW, takeAssignee } from './assign.ts
 import { briefingArgs } from './briefing.ts';
 import { type DateContext, resolveWhen, takeSpan, takeWhen, tomorrowAt, type When } from './dates.ts';
 import {
+  clauseReference,
   contactAndMessage,
   contactAndSubject,
   FOLLOW_UP_NOUN,
@@ -201,15 +202,17 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   const when = takeWhen(u, ctx);
   const assignee = takeAssignee(u);
   const priority = takePriority(u);
-  for (const p of [PATTERNS.reschedule, PATTERNS.notNow, PATTERNS.deferral, PATTERNS.doIt, DUE_WORDS]) {
-    u.takeAll(p, 'cue');
-  }
+  const cues = [PATTERNS.reschedule, PATTERNS.notNow, PATTERNS.deferral, PATTERNS.doIt, DUE_WORDS].flatMap(
+    (p) => u.takeAll(p, 'cue'),
+  );
   u.takeAll(TASK_NOUN, 'noun');
   if (assignee) u.takeAll(DUTY, 'noun');
   const due = when ? resolveWhen(when, ctx) : undefined;
   if (!due && !priority && !assignee) return null;
+  // the request's own clause names the task when it can, not a reason said before it
+  const request = cues[0] ? clauseReference(u, cues[0].from) : undefined;
   // "what can wait till tomorrow?": a question word names no task
-  const task = reference(u);
+  const task = request ?? reference(u);
   const named = task.split(/\s+/).some((w) => !QUESTION_WORDS.includes(w.toLowerCase()));
   return defined({
     task: named ? task : undefined,

@@ -1,5 +1,6 @@
 import type { FollowUpChannel } from '../../domain/follow-ups/schema.ts';
 import { HONORIFICS, isHonorific } from '../../domain/honorifics.ts';
+import { significantWords } from '../../domain/lookup.ts';
 import { LONE_OPENERS, OPENERS } from '../../domain/memory/extractor-offline.ts';
 import type { Priority } from '../../domain/tasks/schema.ts';
 import {
@@ -248,6 +249,22 @@ export function reference(u: Utterance, from = 0, to = u.length): string {
   const named = trimEdges(u, u.freeIndexes(from, to), REF_LEADING, REF_TRAILING);
   const said = named.filter((i) => !POINTS_BACK.has(u.normOf(i)));
   return u.raw(said.length > 0 ? said : named);
+}
+
+/**
+ * The reference within the clause holding token `at`, when the message has other clauses and this one names
+ * a task by two words or more of its own: "hardware hasn't come yet, push wardrobe installation to tuesday"
+ * (the news before the request names no task). Otherwise undefined: "Rao ji's order, move it to friday".
+ */
+export function clauseReference(u: Utterance, at: number): string | undefined {
+  let from = at;
+  while (from > 0 && !u.tokens[from - 1]?.breakAfter) from--;
+  const end = u.firstClauseBreak(at);
+  const to = end < 0 ? u.length : end + 1;
+  if (from === 0 && to === u.length) return undefined;
+  const ref = reference(u, from, to);
+  const own = ref.split(/\s+/).filter((w) => !POINTS_BACK.has(w.toLowerCase()));
+  return significantWords(own.join(' ')).length >= 2 ? ref : undefined;
 }
 
 const TITLE_LEADING = new Set([
