@@ -140,6 +140,8 @@ GLOSSARY.forEach((group, n) => {
 
 /** The glossary groups found so far for words it lacks, those of the word each is a slip of ("recieved"). */
 const SLIPPED = new Map<string, readonly number[]>();
+/** Owners type words without end: the memo is emptied at this size rather than grow with a server's life. */
+const SLIPPED_AT_MOST = 10_000;
 
 /** The glossary groups of a word (or of its stem), or of the glossary word it is one slip from. */
 function groupsOf(word: string, wordStem: string): readonly number[] {
@@ -149,6 +151,7 @@ function groupsOf(word: string, wordStem: string): readonly number[] {
   if (!slipped) {
     const of = [...GROUPS_OF.keys()].find((k) => k.length >= TYPO_AT && slipApart(word, k));
     slipped = of === undefined ? [] : (GROUPS_OF.get(of) ?? []);
+    if (SLIPPED.size >= SLIPPED_AT_MOST) SLIPPED.clear();
     SLIPPED.set(word, slipped);
   }
   return slipped;
@@ -262,15 +265,18 @@ export function isActionWord(word: string): boolean {
   return term !== undefined && term.groups.size > 0 && isAction(term);
 }
 
+/** The glossary's verbs in their past tense ("renewed", "delivered"), listed once for `isPastTenseSlip`. */
+const PAST_TENSE_ACTIONS = GLOSSARY.flatMap((group) =>
+  group.action ? group.words.filter((w) => w.endsWith('ed')) : [],
+);
+
 /**
  * Whether a word is the past tense of a glossary verb typed with a slip ("renewd", "recieved", "deliverd"),
  * so a report typed in a hurry still says what was done.
  */
 export function isPastTenseSlip(word: string): boolean {
   if (word.length < TYPO_AT || !word.endsWith('d') || GROUPS_OF.has(word)) return false;
-  return GLOSSARY.some(
-    (group) => group.action && group.words.some((w) => w.endsWith('ed') && slipApart(word, w)),
-  );
+  return PAST_TENSE_ACTIONS.some((w) => slipApart(word, w));
 }
 
 /**
@@ -302,6 +308,8 @@ const CLOSE = 0.1;
 
 interface Scored<T> {
   item: T;
+  /** The name's words as matched. */
+  name: readonly Term[];
   /** How much of what was said the name covers. */
   score: number;
   /** How much of the name what was said covers. */
@@ -358,7 +366,7 @@ export function rankByName<T>(ref: string, items: readonly T[], nameOf: (item: T
     .map((item) => {
       const name = termsOf(nameOf(item));
       const against = actsOtherwise(said, name);
-      return { item, score: coverage(said, name), named: coverage(name, said, true), against };
+      return { item, name, score: coverage(said, name), named: coverage(name, said, true), against };
     })
     .filter(isMeant)
     .sort((a, b) => b.score - a.score || b.named - a.named);
@@ -374,7 +382,7 @@ export function rankByName<T>(ref: string, items: readonly T[], nameOf: (item: T
   // submit" is "Bank jaake loan file submit karna", not "Loan ki EMI bharna").
   const saidWhole = termsOf(ref, true);
   const explains = (s: Scored<T>) => coverage(saidWhole, termsOf(nameOf(s.item), true), true);
-  const asSaid = (s: Scored<T>) => coverage(said, termsOf(nameOf(s.item)), true, literally);
+  const asSaid = (s: Scored<T>) => coverage(said, s.name, true, literally);
   return ahead(ahead(close, explains), asSaid).map((s) => s.item);
 }
 
