@@ -336,9 +336,17 @@ function actsOtherwise(said: readonly Term[], name: readonly Term[]): Against {
   return [...saidOnly, ...nameOnly].every(handsOver) ? 'handOver' : 'deed';
 }
 
+/**
+ * How closely a name must fit: `loose` lets the owner's own words stand around it; `whole` wants every word
+ * said, its actions too, in the name (in other words at most), for a message that may as well add a new
+ * task ("Pack Mehta ji's order" is not "Deliver Mehta ji order").
+ */
+export type Fit = 'loose' | 'whole';
+
 /** Whether a name is meant: it covers enough of what was said, or fits loosely with nothing against it. */
-function isMeant(s: Scored<unknown>): boolean {
+function isMeant(s: Scored<unknown>, said: readonly Term[], fit: Fit): boolean {
   if (s.against === 'deed') return false;
+  if (fit === 'whole') return !s.against && coverage(said, s.name, true) === 1;
   if (s.score >= MATCH_AT) return true;
   const loosely = Math.min(s.score, s.named) >= LOOSELY_AT && s.score + s.named >= 2 * LOOSELY_TOGETHER;
   return loosely && !s.against;
@@ -359,7 +367,12 @@ function ahead<T>(close: readonly Scored<T>[], measure: (s: Scored<T>) => number
  * first, in the order given when equal: none when nothing fits (`isMeant`); one when one is clearly best
  * (or is the only one whose whole name was said); else every close one, so the caller can ask which.
  */
-export function rankByName<T>(ref: string, items: readonly T[], nameOf: (item: T) => string): T[] {
+export function rankByName<T>(
+  ref: string,
+  items: readonly T[],
+  nameOf: (item: T) => string,
+  fit: Fit = 'loose',
+): T[] {
   const said = termsOf(ref);
   if (said.length === 0) return [];
   const scored = items
@@ -368,7 +381,7 @@ export function rankByName<T>(ref: string, items: readonly T[], nameOf: (item: T
       const against = actsOtherwise(said, name);
       return { item, name, score: coverage(said, name), named: coverage(name, said, true), against };
     })
-    .filter(isMeant)
+    .filter((s) => isMeant(s, said, fit))
     .sort((a, b) => b.score - a.score || b.named - a.named);
   const best = scored[0];
   if (!best) return [];

@@ -240,6 +240,40 @@ describeEachDb('agent with the offline model', (get) => {
     expect(after.find((t) => t.title === 'Glossy paper mangwana')?.due_date).toBe('2026-03-30');
   });
 
+  it('checks a would-be new task against the open ones: a chore said again with a day moves it, a report with its day completes it, anything else is added', async () => {
+    const owner = await ownerWithTasks(33, [
+      'Fix the shop shutter',
+      'Vaccinate the puppies',
+      'Deliver Mehta ji order',
+    ]);
+    const tasks = async () =>
+      (await api.request('GET', '/api/v1/tasks', { token: owner })).body.data.tasks as {
+        title: string;
+        status: string;
+        due_date: string | null;
+      }[];
+
+    const moved = await chat('shutter repair - do it day after tomorrow', owner);
+    expect(moved.actions.map((a) => a.tool)).toEqual(['update_task']);
+    const done = await chat('puppies got their vaccination today', owner);
+    expect(done.actions.map((a) => a.tool)).toEqual(['complete_task']);
+    // A new chore that only shares words with an open one is added, the open one left as it was.
+    const added = await chat("Pack Mehta ji's order, do it by friday", owner);
+    expect(added.actions.map((a) => [a.tool, a.result.ok])).toEqual([
+      ['update_task', false],
+      ['create_task', true],
+    ]);
+    expect(added.reply).toContain('Added');
+
+    const after = await tasks();
+    const byTitle = (title: string) => after.find((t) => t.title === title);
+    expect(byTitle('Fix the shop shutter')).toMatchObject({ status: 'open', due_date: '2026-03-27' });
+    expect(byTitle('Vaccinate the puppies')?.status).toBe('done');
+    expect(byTitle('Deliver Mehta ji order')).toMatchObject({ status: 'open', due_date: null });
+    expect(byTitle("Pack Mehta ji's order")).toMatchObject({ status: 'open', due_date: '2026-03-27' });
+    expect(after).toHaveLength(4);
+  });
+
   it('answers a question about the business numbers without making anything', async () => {
     const owner = await api.signIn(testPhone(27));
     for (const message of ['aaj kitni sale hui?', "what's my bank balance", 'who owes me money?']) {

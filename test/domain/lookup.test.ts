@@ -105,6 +105,14 @@ describe('finding a task by how it is named', () => {
     expect(find('khanna ji ke yahan plumbing ho gayi', titles)).toEqual([]);
   });
 
+  it("with a whole fit, wants every word said in the name, so a new chore never takes an open one's place", () => {
+    const whole = (ref: string, titles: string[]) => rankByName(ref, titles, (t) => t, 'whole');
+    const titles = ['Fix the shop shutter', 'Deliver Mehta ji order', 'Paint the godown'];
+    expect(whole('shutter repair', titles)).toEqual(['Fix the shop shutter']);
+    expect(whole("Pack Mehta ji's order", titles)).toEqual([]);
+    expect(whole('godown paint and clean', titles)).toEqual([]);
+  });
+
   it('gives the first pass patterns that every match meets', () => {
     const patterns = namePatterns('godown ka kiraya').map((p) => p.replaceAll('%', ''));
     expect(patterns).toEqual(expect.arrayContaining(['godo', 'kira', 'rent', 'ware']));

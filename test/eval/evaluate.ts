@@ -76,6 +76,7 @@ export const PARSER_SETS = [
   'fresh18',
   'fresh19',
   'fresh20',
+  'fresh21',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

@@ -77,6 +77,7 @@ export const SCENARIO_SETS = [
   'scenarios5',
   'scenarios6',
   'scenarios7',
+  'scenarios8',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 

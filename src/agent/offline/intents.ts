@@ -106,7 +106,15 @@ export const QUESTION_TOOLS = ['query_business_data', 'find_party'] as const sat
 export type BuiltTool = Exclude<ToolName, (typeof QUESTION_TOOLS)[number]>;
 
 export type Intent =
-  | { kind: 'tool'; tool: BuiltTool }
+  | {
+      kind: 'tool';
+      tool: BuiltTool;
+      /**
+       * A chore restated with its day ("shutter repair - do it friday"): a new task, unless it names one
+       * already open, which the model checks first (model.ts).
+       */
+      restates?: true;
+    }
   | { kind: 'help' }
   | { kind: 'greeting' }
   | { kind: 'business_question' }
@@ -349,7 +357,9 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     return tool('update_task');
   }
   if (!asksToDo && (has(PATTERNS.question) || u.endsWithQuestion)) return { kind: 'unknown' };
-  if (has(PATTERNS.weakCreate) || when || priority) return tool('create_task');
+  if (has(PATTERNS.weakCreate) || when || priority) {
+    return restated && when ? { kind: 'tool', tool: 'create_task', restates: true } : tool('create_task');
+  }
   return { kind: 'unknown' };
 }
 

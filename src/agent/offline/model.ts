@@ -83,7 +83,8 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
       return q.party ? call('find_party', { name: q.party }) : call('query_business_data', q.call);
     }
     if (intent.kind === 'unknown') return answer(NOT_UNDERSTOOD);
-    return call(intent.tool, intent.args);
+    const first = intent.firstTry ?? intent;
+    return call(first.tool, first.args);
   }
 
   /** Words the results of the tool calls made since the last human message. */
@@ -106,21 +107,31 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
   }
 }
 
-/** The call on the other kind, when this turn's only call was a completion or a snooze that found nothing. */
+/**
+ * The next call when this turn's only call found nothing: the task the message would add, when that call
+ * was the open-task reading tried first (parse.ts, `firstTry`); else the call on the other kind, after a
+ * completion or a snooze.
+ */
 function otherKind(messages: BaseMessage[], clock: Clock): Call | null {
   const asked = messages.findLastIndex((m) => HumanMessage.isInstance(m));
   const turn = messages.slice(asked + 1);
   const calls = turn.filter((m) => AIMessage.isInstance(m) && (m.tool_calls?.length ?? 0) > 0) as AIMessage[];
   const only = calls.length === 1 ? calls[0]?.tool_calls : undefined;
   const tc = only?.length === 1 ? only[0] : undefined;
-  const retry = tc ? OTHER_KIND[tc.name as ToolName] : undefined;
-  if (!tc || !retry) return null;
-  const result = turn.find((m) => ToolMessage.isInstance(m) && m.tool_call_id === tc.id);
+  if (!tc || !foundNothing(turn, tc.id)) return null;
+  const said = textOf(messages[asked]);
+  const intent = parseUtterance(said, clock);
+  if (intent.kind === 'tool' && intent.firstTry?.tool === tc.name) return [intent.tool, intent.args];
+  return OTHER_KIND[tc.name as ToolName]?.(tc.args, said, clock) ?? null;
+}
+
+function foundNothing(turn: BaseMessage[], callId: string | undefined): boolean {
+  const result = turn.find((m) => ToolMessage.isInstance(m) && m.tool_call_id === callId);
   try {
     const r = JSON.parse(textOf(result)) as ToolResult;
-    return !r.ok && r.error === 'not_found' ? retry(tc.args, textOf(messages[asked]), clock) : null;
+    return !r.ok && r.error === 'not_found';
   } catch {
-    return null;
+    return false;
   }
 }
 

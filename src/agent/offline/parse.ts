@@ -159,8 +159,14 @@ import { Utterance } from './utterance.ts';
  *   "D'silva"), and initials typed apart or together ("Mr. K. R. Nair", "S.P. Agarwal ji").
  */
 
+/** An open task's reading of a message that would otherwise add a task, for the model to try first. */
+export interface FirstTry {
+  tool: 'update_task' | 'complete_task';
+  args: Record<string, unknown>;
+}
+
 export type ParsedIntent =
-  | { kind: 'tool'; tool: ToolName; args: Record<string, unknown> }
+  | { kind: 'tool'; tool: ToolName; args: Record<string, unknown>; firstTry?: FirstTry }
   | { kind: 'help' }
   | { kind: 'greeting' }
   | { kind: 'business_question' }
@@ -172,7 +178,36 @@ export function parseUtterance(text: string, opts: ParseOptions): ParsedIntent {
   const u = new Utterance(text);
   const intent = detectIntent(u, opts);
   if (intent.kind !== 'tool') return intent;
-  return build(u, intent.tool, opts);
+  const built = build(u, intent.tool, opts);
+  if (built.kind !== 'tool' || built.tool !== 'create_task') return built;
+  const firstTry = openTaskReading(built.args, intent.restates === true, opts);
+  return firstTry ? { ...built, firstTry } : built;
+}
+
+/**
+ * A new task with a day that may be an open one said again: a chore restated with its day ("shutter repair
+ * - do it day after tomorrow") moves the open task it names, and a title that alone reports a thing done
+ * ("puppies got their vaccination today") completes it. The model tries this first and adds the task only
+ * when no open task is named (model.ts); the lookup's own rules keep a new chore from taking an open one's
+ * place ("Pack Mehta's order" never names "Deliver Mehta's order").
+ */
+function openTaskReading(
+  args: Record<string, unknown>,
+  restates: boolean,
+  opts: ParseOptions,
+): FirstTry | undefined {
+  const due = {
+    ...(args.due_date === undefined ? {} : { due_date: args.due_date }),
+    ...(args.due_at === undefined ? {} : { due_at: args.due_at }),
+  };
+  const title = String(args.title);
+  if (Object.keys(due).length === 0) return undefined;
+  if (restates) return { tool: 'update_task', args: { task: title, match: 'whole', ...due } };
+  const alone = new Utterance(title);
+  const report = detectIntent(alone, opts);
+  if (report.kind !== 'tool' || report.tool !== 'complete_task') return undefined;
+  const done = build(alone, 'complete_task', opts);
+  return done.kind === 'tool' ? { tool: 'complete_task', args: done.args } : undefined;
 }
 
 /**

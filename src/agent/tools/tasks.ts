@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/types.ts';
 import type { Ctx } from '../../domain/context.ts';
+import type { Fit } from '../../domain/lookup.ts';
 import { Priority, type Task, TaskCreate, TaskUpdate, taskId } from '../../domain/tasks/schema.ts';
 import {
   completeTask as complete,
@@ -55,13 +56,18 @@ async function briefWithAssignee(
 
 const taskRef = z.string().min(1).describe('The task: its id (task_…) or words from its title');
 
-const resolveTask = (db: Db, ctx: Ctx, ref: string) =>
+/** "whole" when the words may as well name a new task: only a task they name in full is meant. */
+const fitArg = z
+  .enum(['loose', 'whole'])
+  .describe('How closely the words must name the task: loose (default) allows words of your own around them');
+
+const resolveTask = (db: Db, ctx: Ctx, ref: string, fit?: Fit) =>
   resolveNamed({
     ref,
     what: 'task',
     isId: taskId.safeParse(ref).success,
     get: () => getTask(db, ctx, ref),
-    find: () => findOpenTasks(db, ctx, ref),
+    find: () => findOpenTasks(db, ctx, ref, fit),
     brief: briefTask,
   });
 
@@ -137,6 +143,7 @@ export const updateTask = defineTool({
     'Change a task: reschedule it, rename it, change its priority or notes, or assign it to a team member.',
   args: z.object({
     task: taskRef,
+    match: fitArg.optional(),
     title: z.string().min(1).optional(),
     due_date: dateArg.optional(),
     due_at: dateTimeArg.optional(),
@@ -144,8 +151,8 @@ export const updateTask = defineTool({
     notes: z.string().optional(),
     assignee: assigneeArg.optional(),
   }),
-  async run({ task, assignee, ...changes }, { ctx }, { db }) {
-    const r = await resolveTask(db, ctx, task);
+  async run({ task, match, assignee, ...changes }, { ctx }, { db }) {
+    const r = await resolveTask(db, ctx, task, match);
     if ('failure' in r) return r.failure;
     const who = assignee === undefined ? undefined : await resolveAssignee(db, ctx, assignee);
     if (who && 'failure' in who) return who.failure;

@@ -6,7 +6,7 @@ import { DomainError, notFound } from '../errors.ts';
 import { auditAndEmit } from '../events.ts';
 import type { Source } from '../fields.ts';
 import { newId } from '../ids.ts';
-import { CANDIDATES, namePatterns, rankByName } from '../lookup.ts';
+import { CANDIDATES, type Fit, namePatterns, rankByName } from '../lookup.ts';
 import { noteAssignment } from '../members/assignment-notices.ts';
 import type { Page } from '../pagination.ts';
 import { cancelTaskReminder, syncTaskReminder } from '../reminders/sync.ts';
@@ -78,11 +78,17 @@ export async function getTask(db: Db, ctx: Ctx, id: string): Promise<Task> {
  * The open tasks a person means by how they name one ("the GST one", "filed the returns", "godown ka
  * kiraya"): the one that matches best, or the few that match about equally (the caller asks which), or none.
  */
-export async function findOpenTasks(db: Db, ctx: Ctx, ref: string, limit = 5): Promise<Task[]> {
+export async function findOpenTasks(
+  db: Db,
+  ctx: Ctx,
+  ref: string,
+  fit: Fit = 'loose',
+  limit = 5,
+): Promise<Task[]> {
   const patterns = namePatterns(ref);
   if (patterns.length === 0) return [];
   const candidates = await inTenant(db, ctx.tenantId, (tx) => selectOpenTasksLike(tx, patterns, CANDIDATES));
-  return rankByName(ref, candidates, (t) => `${t.title} ${t.notes ?? ''}`).slice(0, limit);
+  return rankByName(ref, candidates, (t) => `${t.title} ${t.notes ?? ''}`, fit).slice(0, limit);
 }
 
 export function listTasks(db: Db, ctx: Ctx, query: TaskListQuery): Promise<Page<Task>> {
