@@ -75,7 +75,8 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('accounts', 'account', 'hisaab', 'hisab', 'khata', 'khaata', 'ledger', 'books'),
   thing('fees', 'fee', 'shulk'),
   thing('loan', 'karz', 'karza', 'karja'),
-  thing('tax', 'gst'),
+  // "GSTR-3B filed": a GST return by its form's name
+  thing('tax', 'gst', 'gstr'),
   // places and things
   thing('warehouse', 'godown', 'godam', 'gowdown', 'storeroom'),
   thing('shop', 'store', 'dukaan', 'dukan', 'showroom', 'outlet'),
@@ -157,6 +158,23 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('emi', 'kisht', 'installment', 'instalment'),
   // actions
   action('visit', 'visited', 'visiting', 'jaana', 'jana', 'jaake', 'jaakar', 'go', 'went', 'daura'),
+  // shown by the owner or seen by the customer: one visit told from either side
+  handOver(
+    'show',
+    'showed',
+    'shown',
+    'dikhana',
+    'dikhaya',
+    'dikhayi',
+    'dikhao',
+    'see',
+    'saw',
+    'seen',
+    'dekhna',
+    'dekhne',
+    'dekha',
+    'dekhi',
+  ),
   handOver(
     'send',
     'sent',

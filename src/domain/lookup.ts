@@ -76,17 +76,22 @@ const NAME_FILLERS = new Set([
   ...'in at by from about is was be been it its their his her our your all got get thoda abhi'.split(' '),
   // auxiliaries and particles: "the rice bags have arrived", "tenant ne rent de diya", "can we do …",
   // "signboard is fixed now", "talked to Bhatia re delivery"
-  ...'has have had do ne now re reg regarding needs need should must will'.split(' '),
+  ...'has have had do ne now re reg regarding needs need should must will can could would cant cannot wont'.split(
+    ' ',
+  ),
+  // the halves of an apostrophe's word ("won't"), and words tying a reason to the request ("…, so the delivery")
+  ...'won couldn didn doesn isn wasn so then toh tab'.split(' '),
   // "the GST work", "cold storage walon ko": words that point at a thing without naming it
   ...'are were am work job stuff guy over wale walon waale waalon ll lets'.split(' '),
   // "Singh ji ke yahan": at someone's place, which the name says its own way ("Singh ji ki site pe")
   ...'yahan yahaan yaha wahan wahaan waha'.split(' '),
   // when it was done, which no title holds: "samples went out today"
-  ...'today aaj yesterday tonight day ab kal parso tomorrow'.split(' '),
+  ...'today aaj yesterday tonight day ab kal parso tomorrow morning subah evening shaam'.split(' '),
   // who did it and what it is for: "we hired a new delivery guy", "car service ke liye chhod aaya"
   ...'we us he she they him them maine humne hamne liye lie'.split(' '),
-  // how it went, which no title says: "…, working fine now", "…, bahut accha lag raha hai"
-  ...'fine good great nice perfect properly working badhiya accha achha acha mast ekdum bahut raha rahi rahe'.split(
+  ...'unka unki unke uska uski uske'.split(' '),
+  // how it went, which no title says: "…, working fine now", "…, bahut accha lag raha hai", "phir se chalu ho gaya"
+  ...'fine good great nice perfect properly working chalu again phir fir badhiya accha achha acha mast ekdum bahut raha rahi rahe'.split(
     ' ',
   ),
   // thanks said with it: "rent paid, thanks"
@@ -343,10 +348,17 @@ function actsOtherwise(said: readonly Term[], name: readonly Term[]): Against {
  */
 export type Fit = 'loose' | 'whole';
 
+/**
+ * `clause`: one clause of a report, tried alone (`byClause`): it must cover enough of the clause; the loose
+ * fit is for the chatter the clause was cut from.
+ */
+type Fitting = Fit | 'clause';
+
 /** Whether a name is meant: it covers enough of what was said, or fits loosely with nothing against it. */
-function isMeant(s: Scored<unknown>, said: readonly Term[], fit: Fit): boolean {
+function isMeant(s: Scored<unknown>, said: readonly Term[], fit: Fitting): boolean {
   if (s.against === 'deed') return false;
   if (fit === 'whole') return !s.against && coverage(said, s.name, true) === 1;
+  if (fit === 'clause') return !s.against && s.score >= MATCH_AT;
   if (s.score >= MATCH_AT) return true;
   const loosely = Math.min(s.score, s.named) >= LOOSELY_AT && s.score + s.named >= 2 * LOOSELY_TOGETHER;
   return loosely && !s.against;
@@ -373,6 +385,39 @@ export function rankByName<T>(
   nameOf: (item: T) => string,
   fit: Fit = 'loose',
 ): T[] {
+  const found = rank(ref, items, nameOf, fit);
+  return found.length > 0 ? found : byClause(ref, items, nameOf, fit === 'whole' ? 'whole' : 'clause');
+}
+
+/** A clause saying a thing is not done, or not yet: "ret abhi nahi aayi", "the AC still makes noise". */
+const NOT_DONE = new Set(['not', 'no', 'never', 'nahi', 'nahin', 'nai', 'still', 'yet', 'pending', 'baaki']);
+const deniesDone = (clause: string) =>
+  clause
+    .toLowerCase()
+    .split(/[^\p{L}]+/u)
+    .some((w) => NOT_DONE.has(w) || w.endsWith("n't") || /^(?:is|has|have|did|was|were|are)nt$/.test(w));
+
+/** A clause of counts alone ("all 50") is too little to name a task by. */
+const namesAThing = (clause: string) => termsOf(clause).some((t) => !/^\d+$/.test(t.stem));
+
+/** Where the parser cut a report into clauses (entities.ts, `clausedReference`). */
+const CLAUSE_MARK = /\s*,\s*/;
+
+/**
+ * Words whose chatter hides the task ("stabilizer fridge wala, lag"; "sofa delivery for Mr Iyer, he is
+ * travelling"): the records its clauses naming a thing each name alone, in full, with no action said against
+ * the record's (`Fitting`; with a whole fit, every word of the clause in the name). One record named, by one
+ * clause or by several, is meant; clauses naming different records are all returned, so the caller asks
+ * which.
+ */
+function byClause<T>(ref: string, items: readonly T[], nameOf: (item: T) => string, fit: Fitting): T[] {
+  const all = ref.split(CLAUSE_MARK);
+  if (all.length < 2) return [];
+  const clauses = all.filter((c) => namesAThing(c) && !deniesDone(c));
+  return [...new Set(clauses.flatMap((c) => rank(c, items, nameOf, fit)))];
+}
+
+function rank<T>(ref: string, items: readonly T[], nameOf: (item: T) => string, fit: Fitting): T[] {
   const said = termsOf(ref);
   if (said.length === 0) return [];
   const scored = items

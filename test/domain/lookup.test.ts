@@ -113,6 +113,28 @@ describe('finding a task by how it is named', () => {
     expect(whole('godown paint and clean', titles)).toEqual([]);
   });
 
+  it('tries a report clause by clause when the whole names nothing, each clause naming a task in full', () => {
+    const titles = ['Dukaan ke liye inverter mangwana', 'Inverter ki battery check karna', 'Ret mangwana'];
+    expect(find('inverter dukaan wala, fitting bhi', titles)).toEqual(['Dukaan ke liye inverter mangwana']);
+    // a clause naming a task only in part, or two clauses naming two tasks, decide nothing
+    expect(find('cement ki bori, ret abhi nahi aayi', titles)).toEqual([]);
+    expect(find('dukaan ka inverter, ret bhi, sab set', titles)).toEqual([
+      'Dukaan ke liye inverter mangwana',
+      'Ret mangwana',
+    ]);
+    // with a whole fit, a clause names a task only with every word of it in the name
+    const whole = (ref: string) => rankByName(ref, titles, (t) => t, 'whole');
+    expect(whole('dukaan ka inverter, woh bahar hai')).toEqual(['Dukaan ke liye inverter mangwana']);
+    expect(whole('inverter ki fitting, woh bahar hai')).toEqual([]);
+  });
+
+  it('never lets a call said, or a clause of one word, stand for another task', () => {
+    expect(find('Khanna called', ['Show office space to Mr. Khanna'])).toEqual([]);
+    expect(find('school cupcakes came out, all 50, cooling', ['Bake 50 cupcakes for school order'])).toEqual(
+      [],
+    );
+  });
+
   it('gives the first pass patterns that every match meets', () => {
     const patterns = namePatterns('godown ka kiraya').map((p) => p.replaceAll('%', ''));
     expect(patterns).toEqual(expect.arrayContaining(['godo', 'kira', 'rent', 'ware']));

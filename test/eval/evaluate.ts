@@ -77,6 +77,7 @@ export const PARSER_SETS = [
   'fresh19',
   'fresh20',
   'fresh21',
+  'fresh22',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

@@ -78,6 +78,8 @@ export const SCENARIO_SETS = [
   'scenarios6',
   'scenarios7',
   'scenarios8',
+  'scenarios9',
+  'scenarios10',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 

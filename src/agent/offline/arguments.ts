@@ -2,8 +2,18 @@ import { isHonorific } from '../../domain/honorifics.ts';
 import { isActionWord } from '../../domain/lookup.ts';
 import { assignmentIntent, DUTY, HAND_OVER_NOW, takeAssignee } from './assign.ts';
 import { briefingArgs } from './briefing.ts';
-import { type DateContext, resolveWhen, takeSpan, takeWhen, tomorrowAt, type When } from './dates.ts';
 import {
+  type DateContext,
+  resolveWhen,
+  setAsideEarlierDays,
+  takeSpan,
+  takeWhen,
+  tomorrowAt,
+  type When,
+} from './dates.ts';
+import {
+  clauseAround,
+  clausedReference,
   clauseReference,
   contactAndMessage,
   contactAndSubject,
@@ -199,12 +209,17 @@ function listFollowUps(u: Utterance): Args {
 
 function updateTask(u: Utterance, ctx: DateContext): Args | null {
   if (assignmentIntent(u)) u.takeAll(HAND_OVER_NOW, 'filler');
+  const moves = [PATTERNS.reschedule, PATTERNS.notNow, PATTERNS.deferral, PATTERNS.doIt, PATTERNS.planAhead];
+  const move = moves.flatMap((p) => u.find(p))[0];
+  if (move) {
+    const { from, to } = clauseAround(u, move.from);
+    setAsideEarlierDays(u, ctx, from, to);
+  }
   const when = takeWhen(u, ctx);
   const assignee = takeAssignee(u);
   const priority = takePriority(u);
-  const cues = [PATTERNS.reschedule, PATTERNS.notNow, PATTERNS.deferral, PATTERNS.doIt, DUE_WORDS].flatMap(
-    (p) => u.takeAll(p, 'cue'),
-  );
+  u.takeAll(PATTERNS.moreTime, 'filler'); // the reason, not the request
+  const cues = [...moves, DUE_WORDS].flatMap((p) => u.takeAll(p, 'cue'));
   u.takeAll(TASK_NOUN, 'noun');
   if (assignee) u.takeAll(DUTY, 'noun');
   const due = when ? resolveWhen(when, ctx) : undefined;
@@ -230,7 +245,7 @@ function completeTask(u: Utterance): Args {
   }
   for (const p of [PATTERNS.done, PATTERNS.doneAtClauseEnd, MARK]) u.takeAll(p, 'cue');
   u.takeAll(TASK_NOUN, 'noun');
-  return defined({ task: reference(u) });
+  return defined({ task: clausedReference(u) });
 }
 
 function deleteTask(u: Utterance): Args {

@@ -374,6 +374,61 @@ export function retractedWhen(u: Utterance, ctx: DateContext): { from: number; t
   return null;
 }
 
+/** Words saying a day cannot be: "can't take the class today", "won't be ready today", "aaj nahi hoga". */
+const CANNOT = new Set(['cant', 'cannot', 'wont', 'couldnt', 'unable', 'not', 'nahi', 'nahin', 'nai']);
+
+/**
+ * "can't take the demo class today, reschedule it to thursday 5:30": a day said in a clause saying it cannot
+ * be, before another day in a clause after it, is taken back for that one. Returns its tokens, or null.
+ */
+export function dayThatCannotBe(u: Utterance, ctx: DateContext): { from: number; to: number } | null {
+  const spans = parseFree(u, ctx).flatMap((r) => u.tokenRange(r.index, r.index + r.text.length) ?? []);
+  const [a, b] = spans;
+  if (!a || !b) return null;
+  const end = u.firstClauseBreak(a.from);
+  if (end < 0 || end >= b.from) return null;
+  let from = a.from;
+  while (from > 0 && !u.tokens[from - 1]?.breakAfter) from--;
+  const clause = Array.from({ length: end + 1 - from }, (_, j) => u.normOf(from + j));
+  return clause.some((w) => CANNOT.has(w)) ? a : null;
+}
+
+const EARLIER_TODAY = words(
+  '(?:this|aaj) (?:morning|subah|afternoon|dopahar)|earlier today|aaj (?:pehle|pahle)',
+);
+
+/**
+ * "printing ink delivered this morning", "aaj subah aa gaya": a part of today already begun, which a report
+ * of a thing done tells when it came about, not a time ahead.
+ */
+export function saysEarlierToday(u: Utterance, ctx: DateContext): boolean {
+  const said = u.find(EARLIER_TODAY)[0];
+  if (!said) return false;
+  const part = /afternoon|dopahar/.test(said.text) ? 'afternoon' : 'morning';
+  return wallTime(ctx.now, ctx.timezone).hour >= DAY_PART_HOUR[part];
+}
+
+/** "the CCTV installation will now happen on saturday": a "now" beside another time only says it changed. */
+function besideNow(results: ParsedResult[]): ParsedResult[] {
+  const others = results.filter((r) => r.text.trim() !== 'now');
+  return others.length > 0 ? others : results;
+}
+
+const saysDay = (r: ParsedResult) => r.start.isCertain('day') || r.start.isCertain('weekday');
+
+/**
+ * "aaj dukaan band hai, stock count kal karenge": when the request's own clause (tokens `from` to `to`) says a
+ * day, a day said in a clause before it is the reason's, set aside.
+ */
+export function setAsideEarlierDays(u: Utterance, ctx: DateContext, from: number, to: number): void {
+  if (retractedWhen(u, ctx)) return; // "aaj nahi ho payega, kal karenge": taken back with its words
+  const days = parseFree(u, ctx)
+    .filter(saysDay)
+    .flatMap((r) => u.tokenRange(r.index, r.index + r.text.length) ?? []);
+  if (!days.some((d) => d.from >= from && d.to <= to)) return;
+  for (const d of days) if (d.to <= from) u.use(d.from, d.to, 'filler');
+}
+
 /**
  * Finds when the message says, marks those words used (with the little words that tie them to the
  * sentence: "on", "by", "to", "ko", "tak", "pe"), and returns it. Several pieces combine: "kal … 5 baje"
@@ -382,7 +437,9 @@ export function retractedWhen(u: Utterance, ctx: DateContext): { from: number; t
 export function takeWhen(u: Utterance, ctx: DateContext): When | null {
   const retracted = retractedWhen(u, ctx);
   if (retracted) u.use(retracted.from, retracted.to, 'filler');
-  const results = namingDaysAside(u, parseFree(u, ctx));
+  const cannot = retracted ? null : dayThatCannotBe(u, ctx);
+  if (cannot) u.use(cannot.from, cannot.to, 'filler');
+  const results = besideNow(namingDaysAside(u, parseFree(u, ctx)));
   if (results.length === 0) return null;
   let instant: Date | undefined;
   let date: LocalDate | undefined;

@@ -246,9 +246,35 @@ const POINTS_BACK: ReadonlySet<string> = new Set([...THING_PRONOUNS.en, ...THING
  * ("Rao ji's order, move it to friday": the pronoun only points back at the words naming it).
  */
 export function reference(u: Utterance, from = 0, to = u.length): string {
+  return u.raw(referenceIndexes(u, from, to));
+}
+
+function referenceIndexes(u: Utterance, from: number, to: number): number[] {
   const named = trimEdges(u, u.freeIndexes(from, to), REF_LEADING, REF_TRAILING);
   const said = named.filter((i) => !POINTS_BACK.has(u.normOf(i)));
-  return u.raw(said.length > 0 ? said : named);
+  return said.length > 0 ? said : named;
+}
+
+/**
+ * A report's reference with its clauses kept apart by commas ("stabilizer aa gaya fridge wala, lag bhi
+ * gaya" → "stabilizer fridge wala, lag"): when the whole names no task, the lookup tries it clause by
+ * clause (lookup.ts), since the owner's chatter around a report is a clause of its own.
+ */
+export function clausedReference(u: Utterance): string {
+  const clauses: number[][] = [];
+  for (const i of referenceIndexes(u, 0, u.length)) {
+    const clause = clauses.at(-1);
+    const last = clause?.at(-1);
+    if (clause && last !== undefined && !breaksBetween(u, last, i)) clause.push(i);
+    else clauses.push([i]);
+  }
+  return clauses.map((c) => u.raw(c)).join(', ');
+}
+
+/** A clause ends after token `a` or after a token between it and `b`. */
+function breaksBetween(u: Utterance, a: number, b: number): boolean {
+  const end = u.firstClauseBreak(a);
+  return end >= 0 && end < b;
 }
 
 /**
@@ -257,15 +283,32 @@ export function reference(u: Utterance, from = 0, to = u.length): string {
  * (the news before the request names no task). Otherwise undefined: "Rao ji's order, move it to friday".
  */
 export function clauseReference(u: Utterance, at: number): string | undefined {
+  const { from, to } = clauseAround(u, at);
+  if (from === 0 && to === u.length) return undefined;
+  const ref = reference(u, from, to);
+  const own = ownWords(ref);
+  if (own >= 2) return ref;
+  // "Khurana meeting: make it next wednesday, he is out of town": a request naming nothing of its own
+  // points back at the clauses before it, not at a reason said after
+  const before = own === 0 && from > 0 ? reference(u, 0, from) : '';
+  return before === '' ? undefined : before;
+}
+
+/** The clause holding token `at`: its first token and one past its last. */
+export function clauseAround(u: Utterance, at: number): { from: number; to: number } {
   let from = at;
   while (from > 0 && !u.tokens[from - 1]?.breakAfter) from--;
   const end = u.firstClauseBreak(at);
-  const to = end < 0 ? u.length : end + 1;
-  if (from === 0 && to === u.length) return undefined;
-  const ref = reference(u, from, to);
-  const own = ref.split(/\s+/).filter((w) => !POINTS_BACK.has(w.toLowerCase()));
-  return significantWords(own.join(' ')).length >= 2 ? ref : undefined;
+  return { from, to: end < 0 ? u.length : end + 1 };
 }
+
+const ownWords = (ref: string) =>
+  significantWords(
+    ref
+      .split(/\s+/)
+      .filter((w) => !POINTS_BACK.has(w.toLowerCase()))
+      .join(' '),
+  ).length;
 
 const TITLE_LEADING = new Set([
   ...LEADING_FILLERS,

@@ -1,9 +1,17 @@
 import { isHonorific, withoutTitleStops } from '../../domain/honorifics.ts';
 import { isPastTenseSlip } from '../../domain/lookup.ts';
+import { today } from '../../domain/wall-clock.ts';
 import type { ToolName } from '../tools/index.ts';
 import { assignmentIntent } from './assign.ts';
 import { briefingIntent } from './briefing.ts';
-import { type DateContext, mentionsWhen, retractedWhen, takeWhen } from './dates.ts';
+import {
+  type DateContext,
+  dayThatCannotBe,
+  mentionsWhen,
+  retractedWhen,
+  saysEarlierToday,
+  takeWhen,
+} from './dates.ts';
 import {
   CLAUSE_VERBS,
   FOLLOW_UP_NOUN,
@@ -45,6 +53,7 @@ import {
   LEADING_FILLERS,
   LIST_VERBS,
   MONEY_UNITS,
+  MORE_TIME,
   MY_DAY,
   NEEDS_TO,
   NEGATIONS,
@@ -56,6 +65,7 @@ import {
   PAST_TENSE,
   PHONE_BEFORE,
   PLACES,
+  PLAN_AHEAD,
   PRIORITY_HIGH,
   PRIORITY_URGENT,
   PRONOUNS,
@@ -105,15 +115,19 @@ export const QUESTION_TOOLS = ['query_business_data', 'find_party'] as const sat
 /** The tools a message's words call directly. */
 export type BuiltTool = Exclude<ToolName, (typeof QUESTION_TOOLS)[number]>;
 
+export type MayMove = 'restated' | 'planned' | 'putOff';
+
 export type Intent =
   | {
       kind: 'tool';
       tool: BuiltTool;
       /**
-       * A chore restated with its day ("shutter repair - do it friday"): a new task, unless it names one
-       * already open, which the model checks first (model.ts).
+       * A new task that may be an open one moved, which the model tries first (model.ts): a chore restated
+       * with its day (`restated`: "shutter repair - do it friday"), or said as a plan for a day (`planned`:
+       * "kal karte hain"), moves the open task it names in full; one put off from a day it cannot be
+       * (`putOff`: "can't go today, will pick up the tailoring order tomorrow") the one it names at all.
        */
-      restates?: true;
+      mayMove?: MayMove;
     }
   | { kind: 'help' }
   | { kind: 'greeting' }
@@ -141,6 +155,8 @@ export const PATTERNS = {
   deferral: words(alt(DEFERRAL)),
   snooze: words(alt(SNOOZE)),
   doIt: words(alt(DO_IT)),
+  planAhead: words(alt(PLAN_AHEAD)),
+  moreTime: words(alt(MORE_TIME)),
   list: words(alt(LIST_VERBS)),
   question: words(alt(QUESTION_WORDS)),
   /** "Ramesh wala follow up", "X ka follow up", "follow up ko": an existing follow-up. */
@@ -250,15 +266,23 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // not a report of something done
   const callBack = has(CALLBACK_ASKED) || (u.phones().length > 0 && has(CALL_BACK));
   const movesTask =
-    has(PATTERNS.reschedule) || has(PATTERNS.notNow) || retractedWhen(u, ctx) !== null || setsTime(u, ctx);
-  const reportsDone = saysDone(u) || (!question && !callBack && reportsPast(withoutWhen(u, ctx), !when));
+    has(PATTERNS.reschedule) ||
+    has(PATTERNS.notNow) ||
+    has(PATTERNS.moreTime) ||
+    retractedWhen(u, ctx) !== null ||
+    setsTime(u, ctx);
+  const noDayAhead = !when || saysEarlierToday(u, ctx) || saysOnlyToday(u, ctx);
+  const reportsDone = saysDone(u) || (!question && !callBack && reportsPast(withoutWhen(u, ctx), noDayAhead));
   // "expired stock return to mankind - do it monday instead", "meeting shift ho gayi kal pe", "printed
   // flyers pickup, do it tomorrow": a day or time ahead with a deferral (or a last clause saying to do it
   // then) moves a task and reports none done, however the task is named; a wrong completion costs more
   // than a question
-  const deferred = movesTask || restated || has(PATTERNS.deferral);
+  const deferred = movesTask || restated || has(PATTERNS.deferral) || has(PATTERNS.planAhead);
   const defers = reportsDone && deferred && takeWhen(u.copy(), ctx) !== null;
-  const isDone = reportsDone && !defers;
+  // "order cancel kar diya", "the booking got cancelled": a thing called off is no task done, nor one to delete
+  const calledOff = reportsDone && has(CALLED_OFF);
+  // "tenant asked for time": more time asked for reports nothing done, with or without a day
+  const isDone = reportsDone && !defers && !calledOff && !has(PATTERNS.moreTime);
   const tool = (name: BuiltTool): Intent => ({ kind: 'tool', tool: name });
 
   // "tell Ravi to send the invoice", "GST wala kaam Ravi ko de do": work for someone in the team
@@ -351,14 +375,24 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   if ((taskNoun && isBareList(u, TASK_NOUN)) || (planNoun && isBareList(u, PLAN_NOUN)))
     return tool('list_tasks');
   if (isDone) return tool('complete_task');
+  if (calledOff) return { kind: 'unknown' };
   if (has(PATTERNS.delete)) return tool(deleteVerbForChore(u, ctx) ? 'create_task' : 'delete_task');
   const priority = mentionsPriority(u);
   if ((movesTask || defers || (taskNoun && has(PATTERNS.doIt))) && (when || priority)) {
     return tool('update_task');
   }
   if (!asksToDo && (has(PATTERNS.question) || u.endsWithQuestion)) return { kind: 'unknown' };
+  if (!has(PATTERNS.weakCreate) && !priority && relaysWord(u)) return { kind: 'unknown' };
   if (has(PATTERNS.weakCreate) || when || priority) {
-    return restated && when ? { kind: 'tool', tool: 'create_task', restates: true } : tool('create_task');
+    if (!when) return tool('create_task');
+    const mayMove: MayMove | undefined = restated
+      ? 'restated'
+      : has(PATTERNS.planAhead)
+        ? 'planned'
+        : putsOff(u, ctx)
+          ? 'putOff'
+          : undefined;
+    return mayMove ? { kind: 'tool', tool: 'create_task', mayMove } : tool('create_task');
   }
   return { kind: 'unknown' };
 }
@@ -1027,6 +1061,7 @@ function saysAll(u: Utterance): boolean {
 
 const TAKE_AWAY_VERBS: ReadonlySet<string> = new Set(TAKE_AWAY);
 const CANCELLED = words(alt(CANCELLED_THINGS));
+const CALLED_OFF = words('cancel|cancelled|canceled|cancellation|radd');
 /** Where a thing is taken from or left: "at Shetty anna's shop", "from the godown", "drop off", "godown se". */
 const PLACE = words(`at|from|outside|inside|near|behind|off|${alt(PLACES)}\\s+(?:se|pe|par|mein|me|ke)`);
 /** Words tying a day to a thing, not to doing it: "kal ka order", "kal wala meeting". */
@@ -1104,7 +1139,8 @@ const SENTENCE_END = /^\S*[.!?]$/u;
  * "Mrs. Banerjee came in yesterday and liked the samples but wants them in maroon. Set aside 4 maroon
  * lehengas for Mrs. Banerjee by tuesday": the story first, then the chore with its time in a sentence of its
  * own. The story is set aside, so it is no standing fact, no part of the title and its day no due day. Not
- * when the chore reaches or tells someone: the news is then what the follow-up is about.
+ * when the chore reaches or tells someone (the news is then what the follow-up is about), nor when the story
+ * says a thing done and more news follows.
  */
 function setAsideStory(u: Utterance, ctx: DateContext): void {
   const lastStop = u.tokens.findLastIndex(
@@ -1114,7 +1150,42 @@ function setAsideStory(u: Utterance, ctx: DateContext): void {
   const ask = u.copy();
   ask.use(0, lastStop + 1, 'filler');
   if (mentionsReach(ask) || toldWho(ask) || reachesSomeone(ask, ctx, false) || saysDone(ask)) return;
+  // "Licence renewal is through.. got the new certificate today": a story saying a thing done, before more
+  // news, is the report
+  const story = u.copy();
+  story.use(lastStop + 1, u.length, 'filler');
+  if (saysDone(story) && reportsPast(withoutWhen(ask, ctx), false)) return;
   if (takeWhen(ask, ctx) && ask.freeIndexes().length >= MIN_ASK) u.use(0, lastStop + 1, 'filler');
+}
+
+/** "printing ink delivered today, …": today, with no hour, is when a thing reported came about. */
+function saysOnlyToday(u: Utterance, ctx: DateContext): boolean {
+  const said = takeWhen(u.copy(), ctx);
+  return said?.kind === 'local' && said.hour === undefined && said.date === today(ctx.now, ctx.timezone);
+}
+
+/** A day said it cannot be, another said after it: "can't go today, will pick it up tomorrow". */
+const putsOff = (u: Utterance, ctx: DateContext) => dayThatCannotBe(u, ctx) !== null;
+
+/** Someone's word passed on: "Rohit said", "Mehra ji bole", "supplier ne kaha", "the CA told me". */
+const SAYS = words(
+  'said|says|told me|informed|bola|bole|boli|bol rahe|bol raha|bol rahi|keh rahe|keh raha|keh rahi|kaha|bataya',
+);
+/** What will be: "will come", "aa jayega", "bhej denge", "is going to". */
+const WILL_BE = words('will|(?:is|are) going to|\\S+(?:ega|egi|enge|ogi|oge)');
+const SAID_BY_ME = new Set(['i', 'maine', 'we', 'humne', 'hamne']);
+
+/**
+ * "Rohit said his payment will come on monday", "Mehra ji bole payment somvar tak aa jayega": someone's word
+ * about what will be, closing the message with nothing asked, is news that changes nothing: no task.
+ */
+function relaysWord(u: Utterance): boolean {
+  const says = u.find(SAYS)[0];
+  if (!says || SAID_BY_ME.has(u.normOf(says.from - 1))) return false;
+  // what will be closes the message: "…, call him at 10" after it is a request
+  const end = u.firstClauseBreak(says.to);
+  const lastClause = end < 0 || end >= u.length - 1;
+  return lastClause && u.find(WILL_BE).some((w) => w.from >= says.to);
 }
 
 const isPastTense = (w: string) =>
@@ -1182,8 +1253,10 @@ function reportsPast(u: Utterance, noDay: boolean): boolean {
     if (noDay && before.length > 0 && before.length <= 2 && before[0] === 0 && object) return true;
     const opens = before.every((j) => PAST_OPENERS.has(u.normOf(j)));
     if (opens) return after.length > 0;
+    // it closes its clause, the words of when set aside too: "printing ink delivered today, …"
     const next = after[0];
-    return next === undefined || REPORT_TIES.has(u.normOf(next)) || u.tokens[i]?.breakAfter === true;
+    const end = u.firstClauseBreak(i);
+    return next === undefined || REPORT_TIES.has(u.normOf(next)) || (end >= 0 && end < next);
   });
 }
 

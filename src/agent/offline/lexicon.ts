@@ -866,10 +866,15 @@ export const DONE = [
   'took care of',
   'went through',
   'gone through',
+  // cleared: "the licence renewal is through"
+  'is through',
+  'are through',
   'up to date',
-  // arrived: "bulbs are here"
+  // arrived: "bulbs are here", "the stock has come"
   'is here',
   'are here',
+  'has come',
+  'have come',
   // sent on its way: "the courier has gone out", "samples went out today"
   'gone out',
   'has gone out',
@@ -881,12 +886,13 @@ export const DONE = [
 ];
 /**
  * Any verb in the completed form ("bhej diya", "de di", "mangwa liya", "pahunch gaya", "payment kiya"),
- * but not "ke liye", "ko di", nor "reh gaya" (left undone) or "bhool gaya" (forgot). The verb is the
- * first word, the auxiliary the second.
+ * but not "ke liye", "ko di", nor "reh gaya" (left undone), "bhool gaya" (forgot), "bahar gaye" (went
+ * out) or trouble ("jal gaya", "toot gayi", "phas gaya": burnt, broke, stuck). The verb is the first word,
+ * the auxiliary the second.
  */
 export const DONE_VERB_FORMS = [
   '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|kar)\\s)\\S+ (?:diya|diye|di|liya|li|kiya|kiye|chuka|chuki|chuke)',
-  '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|ho|reh|rah|bhool|bhul|chala|chal|late|kho|ruk|so)\\s)\\S+ (?:gaya|gayi|gaye)',
+  '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|ho|reh|rah|bhool|bhul|chala|chal|late|kho|ruk|so|bahar|baahar|jal|toot|tut|phat|bigad|gir|sad|phas|fas)\\s)\\S+ (?:gaya|gayi|gaye)',
   // gone, done and come back: "car service ke liye chhod aaya", "cheque jama kar aayi", "parcel de aaya"
   '(?:de|chhod|chod|rakh|kar|bhar|dikha|pahuncha|pahucha|daal|dal) (?:aaya|aayi|aaye|aya|ayi)',
 ];
@@ -1284,11 +1290,32 @@ export const NOT_NOW = [
   'not today',
 ];
 /**
+ * More time asked for, the reason for a move said with its new day ("tenant asked for time, rent collection
+ * on the 5th", "Rao ji ne time maanga hai, payment wala kaam monday ko"): never a report of the task done.
+ */
+export const MORE_TIME = [
+  'asked for (?:more |some )?time',
+  'wants (?:more |some )?time',
+  'needs (?:more |some )?time',
+  'time (?:maanga|manga|maang|mang)',
+  'mohlat',
+];
+/**
  * Words that put a thing off to the day said with them, and report nothing done: "… - do it monday
  * instead", "friday ko baad mein dekhenge". With a day or time ahead, a message holding one is never a
  * completion, whatever past tense names its task ("expired stock return to mankind - do it monday").
  */
 export const DEFERRAL = ['do it', 'do this', 'do that', 'baad mein', 'baad me', 'baad main'];
+/**
+ * A plan said for a day ("singh sahab wali printing kal karte hain", "kal AC service karwa lo", "we will place
+ * the paper order on 1st april"): a new task, unless it names an open one in full, which it then moves.
+ */
+export const PLAN_AHEAD = [
+  ...['karte hain', 'karte hai', 'kar lete hain', 'kar lete hai', 'karwa lo', 'karwa lena', 'karwa lenge'],
+  ...['we will', 'i will', 'lets', 'let us', '^well', '^ill'],
+  // said of the chore: "the CCTV installation will now happen on saturday", "the meeting can happen monday"
+  ...['will (?:now )?happen', 'can (?:now )?happen', 'will (?:now )?be done'],
+];
 /** A word that turns a done-word around: "haven't been done", "nahi hua". */
 export const NEGATIONS = [
   'not',

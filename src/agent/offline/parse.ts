@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { type ToolName, toolArgs } from '../tools/index.ts';
 import { BUILDERS } from './arguments.ts';
 import type { DateContext } from './dates.ts';
-import { type BuiltTool, detectIntent } from './intents.ts';
+import { clausedReference } from './entities.ts';
+import { type BuiltTool, detectIntent, PATTERNS } from './intents.ts';
 import { Utterance } from './utterance.ts';
 
 /**
@@ -113,26 +114,40 @@ import { Utterance } from './utterance.ts';
  *   glossary knows "bhej"; an unknown verb before diya/liya goes), "deposited all the cheques" → as said.
  *   The tools find the task by stems and a Hindi↔English glossary (src/domain/lookup.ts), forgiving words
  *   the owner adds around the name ("…, working fine now") and a slip in a long word ("manger"), and ask
- *   which when two match about equally.
+ *   which when two match about equally. A report's reference keeps its clauses apart ("stabilizer aa gaya
+ *   fridge wala, lag bhi gaya" → "stabilizer fridge wala, lag"): when the whole names no task, each clause is
+ *   tried alone and must name one in full; clauses naming different tasks ask which.
  * - Done: a done word ("done", "ho gaya", "bhej diya", "complete" at a clause end) not turned around
  *   ("not done", "nahi hua", "to be done", "khatam karna"), or an English past tense opening the message
  *   ("paid the staff") or closing what it names ("power bill paid", "quotation sent to Kapoor", "signboard
  *   is fixed now", "insurance renewed finally 👍", "wrapped up"); with no day said, also a perfect tense
  *   ("the CA has received the documents") or a past tense after a short subject ("Arora gave the cheque"),
  *   not one saying what a thing is ("… for the fertiliser he took on credit"). A state says it too: "taken
- *   care of", "gone out", "on its way", "is here", "up to date", "is live", "working again"; so does a tick
+ *   care of", "gone out", "on its way", "is here", "up to date", "is live", "is through", "working again"; so
+ *   does a tick
  *   ("rent ✅") and a Hindi "gone, done and back" ("car service ke liye chhod aaya", "cheque jama kar aayi");
  *   a glossary verb's past tense typed with a slip ("renewd", "deliverd") is one. A thing to get done ("get
  *   the photocopy done of …") is none, nor is anything said with a day or time ahead and a deferral (a
  *   reschedule word, "do it", "baad mein", a last clause saying to do it then): "expired stock return to
- *   mankind - do it monday instead" moves the task, never completes it.
+ *   mankind - do it monday instead" moves the task, never completes it. Nor is a thing called off ("order
+ *   cancel kar diya", "the booking got cancelled") or more time asked for ("tenant asked for time"): neither
+ *   completes nor deletes. Someone's word about what will be, closing the message with nothing asked ("Rohit
+ *   said his payment will come on monday", "Mehra ji bole payment somvar tak aa jayega"), is news: no task.
+ *   A report's day that is today or a part of today already begun ("delivered this morning, …") is when it
+ *   came about, and a past tense closing its clause before such words still reports it.
  * - Reschedule: move/shift/push/postpone/prepone/delay/change/bump/extend, "aage badha do", "kal pe daal do",
  *   "sunday pe dal do", "taal do", "khiska do", "can wait till", "… instead", "prepone karke …", a plain "kar
  *   do"/"rakh do"/"rakh lo" or a "we will" ("bhejenge") right after the new time ("meeting ko 6 baje kar
  *   do"), "abhi nahi" or a day taken back ("kal nahi parso", "friday instead of today", "aaj nahi ho payega,
  *   kal"), with a day or time, whatever the task is about ("GST filing parso tak khiska do"). With two days
  *   said, one tied to a thing by "ka/ki/ke" names the task ("kal ki meeting parso kar do": the meeting set
- *   for tomorrow, moved to the day after). A shift "by 2 days"/"2 din aage" counts from today. A part to
+ *   for tomorrow, moved to the day after). A day said in a clause saying it cannot be gives way to the day of
+ *   a later clause ("can't take the demo class today, reschedule it to thursday"). A request that names
+ *   nothing of its own points back at the clauses before it, not at a reason after ("Khurana meeting: make it
+ *   next wednesday, he is out of town" → "Khurana meeting"). A chore said as a plan for a day ("singh sahab
+ *   wali printing kal karte hain", "kal safai karwa lo", "we will place the paper order on 1st april") moves
+ *   the open task it names in full, and is added when it names none (model.ts). A shift "by 2 days"/"2 din
+ *   aage" counts from today. A part to
  *   change is a chore, not a time moved: "car ka oil change karwana hai", "back cover change karna", "needs a
  *   battery change" (but "date change karni hai" moves it).
  * - Snooze for a span ("for 2 hours", "1 ghante ke liye", "2 ghante baad") → minutes; to a moment
@@ -180,8 +195,47 @@ export function parseUtterance(text: string, opts: ParseOptions): ParsedIntent {
   if (intent.kind !== 'tool') return intent;
   const built = build(u, intent.tool, opts);
   if (built.kind !== 'tool' || built.tool !== 'create_task') return built;
-  const firstTry = openTaskReading(built.args, intent.restates === true, opts);
+  const firstTry =
+    intent.mayMove === 'planned' || intent.mayMove === 'putOff'
+      ? moveAsSaid(text, intent.mayMove, opts)
+      : (openTaskReading(built.args, intent.mayMove === 'restated', opts) ??
+        clauseNamingTask(text, u, built.args));
   return firstTry ? { ...built, firstTry } : built;
+}
+
+/**
+ * A task with a day said beside a reason ("sofa delivery for Mr Iyer - saturday, he is travelling", "Mr Iyer
+ * is out of town, so the sofa delivery on saturday"): a clause that alone names an open task in full moves it
+ * there (the lookup tries the clauses one by one, `match: 'whole'`); when none does, the task is added. A
+ * task asked for as one ("remind me to …") is added.
+ */
+function clauseNamingTask(text: string, u: Utterance, args: Record<string, unknown>): FirstTry | undefined {
+  const due = dueOf(args);
+  const task = clausedReference(u);
+  // "remind me to …", "add task …": asked for as a new task
+  if (!due || !task.includes(',') || new Utterance(text).has(PATTERNS.strongCreate)) return undefined;
+  return { tool: 'update_task', args: { task, match: 'whole', ...due } };
+}
+
+function dueOf(args: Record<string, unknown>): Record<string, unknown> | undefined {
+  const due = {
+    ...(args.due_date === undefined ? {} : { due_date: args.due_date }),
+    ...(args.due_at === undefined ? {} : { due_at: args.due_at }),
+  };
+  return Object.keys(due).length > 0 ? due : undefined;
+}
+
+/**
+ * The message read as a move, tried before the task is added (model.ts). A chore said as a plan for a day
+ * ("singh sahab wali printing kal karte hain", "we will place the paper order on 1st april") moves the open
+ * task it names in full (update_task's `match: 'whole'`, so another chore for the same person never is); one
+ * put off from a day it cannot be ("can't go today, will pick up the tailoring order tomorrow 6") is a move
+ * said plainly, and names its task as any move does.
+ */
+function moveAsSaid(text: string, why: 'planned' | 'putOff', opts: ParseOptions): FirstTry | undefined {
+  const moved = parseAs(text, 'update_task', opts);
+  if (moved.kind !== 'tool' || moved.args.task === undefined) return undefined;
+  return { tool: 'update_task', args: why === 'planned' ? { ...moved.args, match: 'whole' } : moved.args };
 }
 
 /**
@@ -196,12 +250,9 @@ function openTaskReading(
   restates: boolean,
   opts: ParseOptions,
 ): FirstTry | undefined {
-  const due = {
-    ...(args.due_date === undefined ? {} : { due_date: args.due_date }),
-    ...(args.due_at === undefined ? {} : { due_at: args.due_at }),
-  };
+  const due = dueOf(args);
   const title = String(args.title);
-  if (Object.keys(due).length === 0) return undefined;
+  if (!due) return undefined;
   if (restates) return { tool: 'update_task', args: { task: title, match: 'whole', ...due } };
   const alone = new Utterance(title);
   const report = detectIntent(alone, opts);
