@@ -124,9 +124,8 @@ import { Utterance } from './utterance.ts';
  *   ("the CA has received the documents") or a past tense after a short subject ("Arora gave the cheque"),
  *   not one saying what a thing is ("… for the fertiliser he took on credit"). A state says it too: "taken
  *   care of", "gone out", "on its way", "is here", "up to date", "is live", "is through", "working again"; so
- *   does a tick
- *   ("rent ✅") and a Hindi "gone, done and back" ("car service ke liye chhod aaya", "cheque jama kar aayi");
- *   a glossary verb's past tense typed with a slip ("renewd", "deliverd") is one. A thing to get done ("get
+ *   does a tick ("rent ✅") and a Hindi "gone, done and back" ("car service ke liye chhod aaya", "cheque
+ *   jama kar aayi"); a glossary verb's past tense typed with a slip ("renewd", "deliverd") is one. A thing to get done ("get
  *   the photocopy done of …") is none, nor is anything said with a day or time ahead and a deferral (a
  *   reschedule word, "do it", "baad mein", a last clause saying to do it then): "expired stock return to
  *   mankind - do it monday instead" moves the task, never completes it. Nor is a thing called off ("order
@@ -147,9 +146,8 @@ import { Utterance } from './utterance.ts';
  *   next wednesday, he is out of town" → "Khurana meeting"). A chore said as a plan for a day ("singh sahab
  *   wali printing kal karte hain", "kal safai karwa lo", "we will place the paper order on 1st april") moves
  *   the open task it names in full, and is added when it names none (model.ts). A shift "by 2 days"/"2 din
- *   aage" counts from today. A part to
- *   change is a chore, not a time moved: "car ka oil change karwana hai", "back cover change karna", "needs a
- *   battery change" (but "date change karni hai" moves it).
+ *   aage" counts from today. A part to change is a chore, not a time moved: "car ka oil change karwana
+ *   hai", "back cover change karna", "needs a battery change" (but "date change karni hai" moves it).
  * - Snooze for a span ("for 2 hours", "1 ghante ke liye", "2 ghante baad") → minutes; to a moment
  *   ("till tomorrow", "kal tak", "to monday 11am") → until (10:00 when no time); neither → both left out.
  * - complete_follow_up: the words after the first clause break (or after "done"/"ho gaya") are the outcome.
