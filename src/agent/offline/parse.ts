@@ -126,9 +126,9 @@ import { Utterance } from './utterance.ts';
  *   care of", "gone out", "on its way", "is here", "up to date", "is live", "is through", "working again"; so
  *   does a tick ("rent ✅") and a Hindi "gone, done and back" ("car service ke liye chhod aaya", "cheque
  *   jama kar aayi"); a glossary verb's past tense typed with a slip ("renewd", "deliverd") is one. A thing
- *   to get done ("get the photocopy done of …") is none, nor is anything said with a day or time ahead and a deferral (a
- *   reschedule word, "do it", "baad mein", a last clause saying to do it then): "expired stock return to
- *   mankind - do it monday instead" moves the task, never completes it. Nor is a thing called off ("order
+ *   to get done ("get the photocopy done of …") is none, nor is anything said with a day or time ahead and
+ *   a deferral (a reschedule word, "do it", "baad mein", a last clause saying to do it then): "expired stock
+ *   return to mankind - do it monday instead" moves the task, never completes it. Nor is a thing called off ("order
  *   cancel kar diya", "the booking got cancelled") or more time asked for ("tenant asked for time"): neither
  *   completes nor deletes. Someone's word about what will be, closing the message with nothing asked ("Rohit
  *   said his payment will come on monday", "Mehra ji bole payment somvar tak aa jayega"), is news: no task.
