@@ -117,23 +117,23 @@ import { Utterance } from './utterance.ts';
  *   which when two match about equally. A report's reference keeps its clauses apart ("stabilizer aa gaya
  *   fridge wala, lag bhi gaya" → "stabilizer fridge wala, lag"): when the whole names no task, each clause is
  *   tried alone and must name one in full; clauses naming different tasks ask which.
- * - Done: a done word ("done", "ho gaya", "bhej diya", "complete" at a clause end) not turned around
- *   ("not done", "nahi hua", "to be done", "khatam karna"), or an English past tense opening the message
- *   ("paid the staff") or closing what it names ("power bill paid", "quotation sent to Kapoor", "signboard
- *   is fixed now", "insurance renewed finally 👍", "wrapped up"); with no day said, also a perfect tense
- *   ("the CA has received the documents") or a past tense after a short subject ("Arora gave the cheque"),
- *   not one saying what a thing is ("… for the fertiliser he took on credit"). A state says it too: "taken
- *   care of", "gone out", "on its way", "is here", "up to date", "is live", "is through", "working again"; so
- *   does a tick ("rent ✅") and a Hindi "gone, done and back" ("car service ke liye chhod aaya", "cheque
- *   jama kar aayi"); a glossary verb's past tense typed with a slip ("renewd", "deliverd") is one. A thing
- *   to get done ("get the photocopy done of …") is none, nor is anything said with a day or time ahead and
- *   a deferral (a reschedule word, "do it", "baad mein", a last clause saying to do it then): "expired stock
- *   return to mankind - do it monday instead" moves the task, never completes it. Nor is a thing called off ("order
- *   cancel kar diya", "the booking got cancelled") or more time asked for ("tenant asked for time"): neither
- *   completes nor deletes. Someone's word about what will be, closing the message with nothing asked ("Rohit
- *   said his payment will come on monday", "Mehra ji bole payment somvar tak aa jayega"), is news: no task.
- *   A report's day that is today or a part of today already begun ("delivered this morning, …") is when it
- *   came about, and a past tense closing its clause before such words still reports it.
+ * - Done: a done word ("done", "ho gaya", "bhej diya", "complete" at a clause end) not turned around ("not
+ *   done", "nahi hua", "to be done", "khatam karna"), or an English past tense opening the message ("paid the
+ *   staff") or closing what it names ("power bill paid", "quotation sent to Kapoor", "signboard is fixed now",
+ *   "insurance renewed finally 👍", "wrapped up"); with no day said, also a perfect tense ("the CA has received
+ *   the documents") or a past tense after a short subject ("Arora gave the cheque"), not one saying what a thing
+ *   is ("… for the fertiliser he took on credit"). A state says it too: "taken care of", "gone out", "on its
+ *   way", "is here", "up to date", "is live", "is through", "working again"; so does a tick ("rent ✅") and a
+ *   Hindi "gone, done and back" ("car service ke liye chhod aaya", "cheque jama kar aayi"); a glossary verb's
+ *   past tense typed with a slip ("renewd", "deliverd") is one. A thing to get done ("get the photocopy done of
+ *   …") is none, nor is anything said with a day or time ahead and a deferral (a reschedule word, "do it", "baad
+ *   mein", a last clause saying to do it then): "expired stock return to mankind - do it monday instead" moves
+ *   the task, never completes it. Nor is a thing called off ("order cancel kar diya", "the booking got
+ *   cancelled") or more time asked for ("tenant asked for time"): neither completes nor deletes. Someone's word
+ *   about what will be, closing the message with nothing asked ("Rohit said his payment will come on monday",
+ *   "Mehra ji bole payment somvar tak aa jayega"), is news: no task. A report's day that is today or a part of
+ *   today already begun ("delivered this morning, …") is when it came about, and a past tense closing its clause
+ *   before such words still reports it.
  * - Reschedule: move/shift/push/postpone/prepone/delay/change/bump/extend, "aage badha do", "kal pe daal do",
  *   "sunday pe dal do", "taal do", "khiska do", "can wait till", "… instead", "prepone karke …", a plain "kar
  *   do"/"rakh do"/"rakh lo" or a "we will" ("bhejenge") right after the new time ("meeting ko 6 baje kar
