@@ -346,7 +346,8 @@ function actsOtherwise(said: readonly Term[], name: readonly Term[]): Against {
  * said, its actions too, in the name (in other words at most), for a message that may as well add a new
  * task ("Pack Mehta ji's order" is not "Deliver Mehta ji order").
  */
-export type Fit = 'loose' | 'whole';
+export const FITS = ['loose', 'whole'] as const;
+export type Fit = (typeof FITS)[number];
 
 /**
  * `clause`: one clause of a report, tried alone (`byClause`): it must cover enough of the clause; the loose
@@ -394,8 +395,8 @@ const NOT_DONE = new Set(['not', 'no', 'never', 'nahi', 'nahin', 'nai', 'still',
 const deniesDone = (clause: string) =>
   clause
     .toLowerCase()
-    .split(/[^\p{L}]+/u)
-    .some((w) => NOT_DONE.has(w) || w.endsWith("n't") || /^(?:is|has|have|did|was|were|are)nt$/.test(w));
+    .split(/[^\p{L}'’]+/u)
+    .some((w) => NOT_DONE.has(w) || /n['’]t$/.test(w) || /^(?:is|has|have|did|was|were|are)nt$/.test(w));
 
 /** A clause of counts alone ("all 50") is too little to name a task by. */
 const namesAThing = (clause: string) => termsOf(clause).some((t) => !/^\d+$/.test(t.stem));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/types.ts';
 import type { Ctx } from '../../domain/context.ts';
-import type { Fit } from '../../domain/lookup.ts';
+import { FITS, type Fit } from '../../domain/lookup.ts';
 import { Priority, type Task, TaskCreate, TaskUpdate, taskId } from '../../domain/tasks/schema.ts';
 import {
   completeTask as complete,
@@ -58,7 +58,7 @@ const taskRef = z.string().min(1).describe('The task: its id (task_…) or words
 
 /** "whole" when the words may as well name a new task: only a task they name in full is meant. */
 const fitArg = z
-  .enum(['loose', 'whole'])
+  .enum(FITS)
   .describe('How closely the words must name the task: loose (default) allows words of your own around them');
 
 const resolveTask = (db: Db, ctx: Ctx, ref: string, fit?: Fit) =>
