@@ -262,6 +262,8 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   action('measure', 'measured', 'measurement', 'naap', 'naapna', 'nap'),
   action('sign', 'signed', 'signature', 'dastkhat', 'dastakhat'),
   action('confirm', 'confirmed', 'pakka'),
+  // a thing called off: "Cancel Manali hotel" is not done by a booking confirmed
+  action('cancel', 'cancelled', 'canceled', 'cancellation', 'radd'),
   action('recharge', 'recharged', 'topup'),
   action('remove', 'removed', 'hata', 'hatana', 'hataya', 'hatwana', 'hatwaya'),
   action('arrange', 'arranged', 'intezaam', 'intazam', 'bandobast', 'vyavastha'),

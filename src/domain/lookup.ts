@@ -216,7 +216,7 @@ function literally(a: Term, b: Term): boolean {
 const slipApart = (a: string, b: string) => (a.length <= b.length ? oneSlip(a, b) : oneSlip(b, a));
 
 /** The shortest words a slip is allowed in: shorter ones are too often other words. */
-const TYPO_AT = 5;
+const TYPO_AT = 6;
 
 /** `short` becomes `long` by one letter changed, added or left out, or two next to each other swapped. */
 function oneSlip(short: string, long: string): boolean {
@@ -332,22 +332,30 @@ interface Scored<T> {
  */
 type Against = false | 'handOver' | 'deed';
 
+const handsOver = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.handOver === true);
+
 function actsOtherwise(said: readonly Term[], name: readonly Term[]): Against {
   const unmatchedActions = (from: readonly Term[], to: readonly Term[]) =>
     from.filter((t) => t.groups.size > 0 && isAction(t) && !to.some((n) => same(t, n)));
   const [saidOnly, nameOnly] = [unmatchedActions(said, name), unmatchedActions(name, said)];
   if (saidOnly.length === 0 || nameOnly.length === 0) return false;
-  const handsOver = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.handOver === true);
   return [...saidOnly, ...nameOnly].every(handsOver) ? 'handOver' : 'deed';
 }
 
 /**
  * How closely a name must fit: `loose` lets the owner's own words stand around it; `whole` wants every word
  * said, its actions too, in the name (in other words at most), for a message that may as well add a new
- * task ("Pack Mehta ji's order" is not "Deliver Mehta ji order").
+ * task ("Pack Mehta ji's order" is not "Deliver Mehta ji order"); `mentioned` reads a whole message for
+ * the record it mentions (`mentionedIn`), however much else it says.
  */
-export const FITS = ['loose', 'whole'] as const;
+export const FITS = ['loose', 'whole', 'mentioned'] as const;
 export type Fit = (typeof FITS)[number];
+
+/**
+ * What the record is looked for to do: a move's own words ("can't go to chandni chowk today, will get the
+ * lights tomorrow") say when, not what is done to it, so no action of a message mentioning it is against it.
+ */
+export type Purpose = 'name' | 'move';
 
 /**
  * `clause`: one clause of a report, tried alone (`byClause`): it must cover enough of the clause; the loose
@@ -385,7 +393,9 @@ export function rankByName<T>(
   items: readonly T[],
   nameOf: (item: T) => string,
   fit: Fit = 'loose',
+  to: Purpose = 'name',
 ): T[] {
+  if (fit === 'mentioned') return mentionedIn(ref, items, nameOf, to);
   const found = rank(ref, items, nameOf, fit);
   return found.length > 0 ? found : byClause(ref, items, nameOf, fit === 'whole' ? 'whole' : 'clause');
 }
@@ -444,6 +454,57 @@ function rank<T>(ref: string, items: readonly T[], nameOf: (item: T) => string, 
   const asSaid = (s: Scored<T>) => coverage(said, s.name, true, literally);
   return ahead(ahead(close, explains), asSaid).map((s) => s.item);
 }
+
+/** Where a message breaks into clauses: a stop, a comma, a colon, a dash between words. */
+export const CLAUSE_BREAK = /[,.;:!?\n]+|\s[-–—]+\s/u;
+
+/**
+ * A record mentioned in a whole message, told in the owner's own way ("Surat cotton consignment left the
+ * godown this morning" mentions "Dispatch 20 thaans of cotton to Surat"): the message says two of the
+ * things its name holds, or more than half of its name and of its things, and the clauses that say them tell
+ * no action against its own (`actsOtherwise`: "sold the old printer" is not "Repair old printer"); what the
+ * other clauses do is news beside it ("brake pads reached Sharma Motors, their mechanic signed the challan"). How much of the
+ * name is said decides, not how much of the message the name explains: a report says much no task holds.
+ * Records about as well mentioned are all returned, for the caller to ask which.
+ */
+function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) => string, to: Purpose): T[] {
+  const clauses = message.split(CLAUSE_BREAK).map((c) => termsOf(c).filter((t) => !AUXILIARIES.has(t.stem)));
+  const all = clauses.flat();
+  const says = (n: Term, terms: readonly Term[]) => terms.some((t) => same(t, n));
+  const scored = items
+    .map((item) => {
+      const name = termsOf(nameOf(item));
+      const things = name.filter((n) => !n.acts);
+      const scope = clauses.filter((c) => things.some((n) => says(n, c))).flat();
+      const said = things.filter((n) => says(n, scope)).length;
+      // a deed of the name's own left unsaid while the message tells of another ("Cancel Manali hotel"
+      // against "they confirmed the booking")
+      const ownDeedDenied =
+        actsOtherwise(all, name) === 'deed' &&
+        name.some((n) => isAction(n) && n.groups.size > 0 && !handsOver(n) && !says(n, all));
+      const against = actsOtherwise(scope, name) !== false || ownDeedDenied;
+      const named = coverage(name, all, true);
+      const enough = said >= 2 || (said > MENTIONED_AT * things.length && named > MENTIONED_AT);
+      return { item, said, named, enough, against };
+    })
+    .filter((s) => s.enough && (to === 'move' || !s.against))
+    .sort((a, b) => b.named - a.named || b.said - a.said);
+  const best = scored[0];
+  if (!best) return [];
+  return scored.filter((s) => s.named >= best.named - CLOSE).map((s) => s.item);
+}
+
+/**
+ * Hindi auxiliaries, which only say a verb before them was done ("bech diya", "le liya"): alone they would
+ * read as giving, or paying.
+ */
+const AUXILIARIES: ReadonlySet<string> = new Set(['diya', 'diye', 'di', 'liya', 'liye', 'li', 'dij']);
+
+/**
+ * How much of a name, and of the things it holds, a message must say, more than this, to mention it by one
+ * thing alone ("Khurana is a good man" does not mention "Collect payment from Khurana").
+ */
+const MENTIONED_AT = 0.5;
 
 /** A condition that the text of `columns` matches one of `patterns` (ILIKE), as $1. */
 export function anyPatternCondition(columns: readonly string[], patterns: readonly string[]) {

@@ -35,6 +35,14 @@ describeEachDb('agent with the offline model', (get) => {
     return owner;
   };
 
+  /** Every task of the owner's business, as the API lists them. */
+  const tasksOf = async (owner: string) =>
+    (await api.request('GET', '/api/v1/tasks', { token: owner })).body.data.tasks as {
+      title: string;
+      status: string;
+      due_date: string | null;
+    }[];
+
   /** A business of its own: an owner named Suresh, signed in, with members (name → phone number n). */
   const business = async (n: number, members: Record<string, number>) => {
     const owner = await api.signIn(testPhone(n));
@@ -217,12 +225,6 @@ describeEachDb('agent with the offline model', (get) => {
       'Order BP tablets from Mankind',
       'Glossy paper mangwana',
     ]);
-    const tasks = async () =>
-      (await api.request('GET', '/api/v1/tasks', { token: owner })).body.data.tasks as {
-        title: string;
-        status: string;
-        due_date: string | null;
-      }[];
     for (const message of [
       'expired stock return to mankind - do it monday instead',
       'mankind wala return shift ho gaya, somvar ko',
@@ -234,7 +236,7 @@ describeEachDb('agent with the offline model', (get) => {
         message,
       ).not.toContain('complete_task');
     }
-    const after = await tasks();
+    const after = await tasksOf(owner);
     expect(after.every((t) => t.status === 'open')).toBe(true);
     expect(after.find((t) => t.title === 'Return expired stock to Mankind')?.due_date).toBe('2026-03-30');
     expect(after.find((t) => t.title === 'Glossy paper mangwana')?.due_date).toBe('2026-03-30');
@@ -246,12 +248,6 @@ describeEachDb('agent with the offline model', (get) => {
       'Vaccinate the puppies',
       'Deliver Mehta ji order',
     ]);
-    const tasks = async () =>
-      (await api.request('GET', '/api/v1/tasks', { token: owner })).body.data.tasks as {
-        title: string;
-        status: string;
-        due_date: string | null;
-      }[];
 
     const moved = await chat('shutter repair - do it day after tomorrow', owner);
     expect(moved.actions.map((a) => a.tool)).toEqual(['update_task']);
@@ -265,13 +261,43 @@ describeEachDb('agent with the offline model', (get) => {
     ]);
     expect(added.reply).toContain('Added');
 
-    const after = await tasks();
+    const after = await tasksOf(owner);
     const byTitle = (title: string) => after.find((t) => t.title === title);
     expect(byTitle('Fix the shop shutter')).toMatchObject({ status: 'open', due_date: '2026-03-27' });
     expect(byTitle('Vaccinate the puppies')?.status).toBe('done');
     expect(byTitle('Deliver Mehta ji order')).toMatchObject({ status: 'open', due_date: null });
     expect(byTitle("Pack Mehta ji's order")).toMatchObject({ status: 'open', due_date: '2026-03-27' });
     expect(after).toHaveLength(4);
+  });
+
+  it('reads a chatty report or a move with its reason against the task the whole message mentions, and leaves news alone', async () => {
+    const owner = await ownerWithTasks(34, [
+      'Send tiles to Khurana site',
+      'Collect payment from Khurana',
+      'Book AC service for the showroom',
+      'Print visiting cards for Dr Bose',
+    ]);
+
+    const reported = await chat(
+      'tiles reached the Khurana site this morning, supervisor signed the challan',
+      owner,
+    );
+    expect(reported.actions.at(-1)).toMatchObject({ tool: 'complete_task', result: { ok: true } });
+    const moved = await chat('showroom AC mechanic cant come today, make it saturday', owner);
+    expect(moved.actions.at(-1)).toMatchObject({ tool: 'update_task', result: { ok: true } });
+    // news about a task's things in a clause that reports nothing done leaves every task as it was
+    const news = await chat('Dr Bose called, he wants a blue border on the visiting cards', owner);
+    expect(news.actions.every((a) => a.tool !== 'complete_task' || !a.result.ok)).toBe(true);
+
+    const after = await tasksOf(owner);
+    const byTitle = (title: string) => after.find((t) => t.title === title);
+    expect(byTitle('Send tiles to Khurana site')?.status).toBe('done');
+    expect(byTitle('Collect payment from Khurana')).toMatchObject({ status: 'open', due_date: null });
+    expect(byTitle('Book AC service for the showroom')).toMatchObject({
+      status: 'open',
+      due_date: '2026-03-28',
+    });
+    expect(byTitle('Print visiting cards for Dr Bose')).toMatchObject({ status: 'open', due_date: null });
   });
 
   it('answers a question about the business numbers without making anything', async () => {

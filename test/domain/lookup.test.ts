@@ -135,6 +135,38 @@ describe('finding a task by how it is named', () => {
     );
   });
 
+  it('finds the task a whole message mentions among its chatter, by more than half its name or two of its things', () => {
+    const mentioned = (message: string, titles: string[], to?: 'move') =>
+      rankByName(message, titles, (t) => t, 'mentioned', to);
+    const titles = [
+      'Send tiles to Khurana site',
+      'Collect payment from Khurana',
+      'Order tiles from Kajaria dealer',
+      'Repair the old printer',
+    ];
+    // a clause of news beside it takes nothing away, and no action of that clause counts against the name
+    expect(mentioned('tiles reached the Khurana site, their supervisor signed the challan', titles)).toEqual([
+      'Send tiles to Khurana site',
+    ]);
+    // a deed said against the name's own, a thing named alone among others, and a thing of one task's
+    // said with nothing of its own, mention nothing
+    expect(mentioned('sold the old printer', titles)).toEqual([]);
+    expect(mentioned('Khurana is a good man', titles)).toEqual([]);
+    expect(mentioned('tiles are heavy', titles)).toEqual([]);
+    // two tasks mentioned about as well: every one, for the caller to ask which
+    const menus = ['Print menu cards for Hotel Sagar', 'Print menu cards for Hotel Kamat'];
+    expect(mentioned('hotel menu cards printed, all sorted', menus)).toEqual(menus);
+    // a task to call a thing off is not done by a message telling of another deed on it
+    expect(
+      mentioned('they kept the Goa hotel after all, confirmed the booking', ['Cancel Goa hotel']),
+    ).toEqual([]);
+    // to move a task, what the message does is its reason, not a deed against the name
+    const move = ["Pick up lehengas from Tanvi's boutique", 'Return lehengas to the supplier'];
+    const putOff = "can't go to Tanvi's boutique today, will get the lehengas on friday";
+    expect(mentioned(putOff, move)).toEqual([]);
+    expect(mentioned(putOff, move, 'move')).toEqual(["Pick up lehengas from Tanvi's boutique"]);
+  });
+
   it('gives the first pass patterns that every match meets', () => {
     const patterns = namePatterns('godown ka kiraya').map((p) => p.replaceAll('%', ''));
     expect(patterns).toEqual(expect.arrayContaining(['godo', 'kira', 'rent', 'ware']));

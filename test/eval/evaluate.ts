@@ -78,6 +78,7 @@ export const PARSER_SETS = [
   'fresh20',
   'fresh21',
   'fresh22',
+  'fresh23',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

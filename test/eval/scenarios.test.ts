@@ -11,7 +11,7 @@ const SCENARIO_GROUPS = ['complete_paraphrase', 'open_tasks_question', 'reschedu
  * Each scenario set through the real turn runner, the offline model and the tools, on each database:
  * scenarios.json half held out, scenarios2.json (written later, with team members) held out whole,
  * scenarios3.json, scenarios4.json and scenarios6.json (later batches from writers who never read the
- * parser, without team members) half held out; scenarios5.json and scenarios7.json to scenarios10.json, the same kind, are
+ * parser, without team members) half held out; scenarios5.json and scenarios7.json to scenarios12.json, the same kind, are
  * checked for shape and scored by `npm run eval` until tuning on their visible halves brings them to the
  * floor (see README.md).
  */
@@ -26,10 +26,12 @@ const FILES: { name: ScenarioFile; groups: string[]; allHeldOut: boolean; floor?
   { name: 'scenarios4', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false },
   { name: 'scenarios5', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
   { name: 'scenarios6', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false },
-  { name: 'scenarios7', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
+  { name: 'scenarios7', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false },
   { name: 'scenarios8', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
   { name: 'scenarios9', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
   { name: 'scenarios10', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
+  { name: 'scenarios11', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
+  { name: 'scenarios12', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
 ];
 
 for (const file of FILES) {

@@ -80,6 +80,8 @@ export const SCENARIO_SETS = [
   'scenarios8',
   'scenarios9',
   'scenarios10',
+  'scenarios11',
+  'scenarios12',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 

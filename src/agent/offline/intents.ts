@@ -1260,6 +1260,55 @@ function reportsPast(u: Utterance, noDay: boolean): boolean {
   });
 }
 
+/** Words that turn a report around or say it is yet to be: "couldn't", "nahi hua", "abhi tak", "still". */
+const NOT_YET = new Set([
+  ...NEGATIONS,
+  ...'cant cannot couldnt wont wasnt werent dont doesnt na still yet pending baaki abhi'.split(' '),
+]);
+/** A word in the message turns a report around or says it is yet to be ("ret abhi nahi aayi"). */
+const saysNotYet = (u: Utterance): boolean => u.norm.split(' ').some((w) => NOT_YET.has(w));
+/** Trouble reported, which finishes nothing: "the drill broke", "soldering iron jal gaya", "AC kharab hai". */
+const TROUBLE = words(
+  'broke|broken|burnt|burned|damaged|failed|crashed|stopped|stuck|leaking|leaked|cracked|spoiled|expired|lost|stolen|jammed|tripped|jal|toot|tut|phat|phas|fas|kharab|bigad|bigda|bigdi|band',
+);
+/** A state that says a thing is finished: "editing over", "the new rates are live", "all sorted". */
+const DONE_STATE = words('over|live|sorted|through|settled|khatam|poora|pura|complete');
+
+/**
+ * Nothing in the message turns a report around, puts it off, calls it off, asks for more time or tells of
+ * trouble ("cement aa gayi, ret abhi nahi aayi", "Gupta ji ki party postpone ho gayi", "the drill broke").
+ */
+export function mayBeReport(u: Utterance): boolean {
+  if (saysNotYet(u) || notYetDone(u)) return false;
+  const hinders = [CALLED_OFF, TROUBLE, PATTERNS.moreTime, PATTERNS.deferral, PATTERNS.reschedule];
+  return !hinders.some((p) => u.has(p));
+}
+
+/**
+ * A message that may report an open task done in words of the owner's own, though it reads as something
+ * else ("Surat cotton consignment left the godown this morning", "verma wedding pics editing over",
+ * "mistri compressor badal ke gaya"): a done word, a past tense or a finished state anywhere in it, with
+ * nothing asked, still to come or set for a day ahead, and nothing that stops a report (`mayBeReport`).
+ * Whether it reports one is for the lookup to say: the open task the whole message mentions (lookup.ts,
+ * `mentioned`).
+ */
+export function mayReportDone(u: Utterance, ctx: DateContext): boolean {
+  if (!mayBeReport(u) || isQuestion(u) || u.has(WILL_BE) || u.has(PATTERNS.strongCreate)) return false;
+  if (u.has(PATTERNS.pendingWords)) return false;
+  const dayAhead = mentionsWhen(u, ctx) && !saysEarlierToday(u, ctx) && !saysOnlyToday(u, ctx);
+  return !dayAhead && tellsDone(u, ctx);
+}
+
+/** A done word, a past tense or a finished state: "ho gaya", "left the godown", "editing over". */
+export function tellsDone(u: Utterance, ctx: DateContext): boolean {
+  const probe = withoutWhen(u, ctx);
+  const past = probe.freeIndexes().some((i, k, free) => {
+    const before = probe.normOf(free[k - 1] ?? -1);
+    return isPastTense(probe.normOf(i)) && before !== 'be' && before !== 'to' && before !== 'get';
+  });
+  return saysDone(u) || past || u.has(DONE_STATE);
+}
+
 /**
  * A question: a question mark, a question word, or a question's opening ("any …", "do i …", "koi …"),
  * maybe after a day or a filler ("aaj kitna kaam hai", "so am i free today").

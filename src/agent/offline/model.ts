@@ -5,7 +5,7 @@ import type { ChatResult } from '@langchain/core/outputs';
 import type { ToolName, ToolResult } from '../tools/index.ts';
 import { type Clock, wallClock } from '../turn-clock.ts';
 import { parseBusinessQuestion } from './insights.ts';
-import { parseAs, parseUtterance } from './parse.ts';
+import { parseUtterance, type Reading } from './parse.ts';
 import { askPeriod, GREETING, HELP, NOT_UNDERSTOOD, OUTSIDE_CATALOGUE, replyFor } from './replies.ts';
 
 /**
@@ -25,25 +25,6 @@ const call = (name: ToolName, args: Record<string, unknown>): ChatResult => {
     tool_calls: [{ id: `call_${randomUUID()}`, name, args, type: 'tool_call' }],
   });
   return { generations: [{ text: '', message }] };
-};
-
-type Call = [ToolName, Record<string, unknown>];
-
-/**
- * "spoke to Ramesh" when what is open is the task "Call Ramesh", "Ramesh ko call kar diya" when it is a
- * follow-up: a completion that finds nothing of one kind is tried once on the other. So is a follow-up moved
- * to a day that finds none: "push the Holi order follow up to friday" moves the task "Follow up with Sinha
- * on Holi order", the message read again as moving a task.
- */
-const OTHER_KIND: Partial<
-  Record<ToolName, (args: Record<string, unknown>, said: string, clock: Clock) => Call | null>
-> = {
-  complete_follow_up: (args) => ['complete_task', { task: args.follow_up }],
-  complete_task: (args) => ['complete_follow_up', { follow_up: args.task }],
-  snooze_follow_up: (args, said, clock) => {
-    const moved = args.until === undefined ? null : parseAs(said, 'update_task', clock);
-    return moved?.kind === 'tool' && moved.args.task !== undefined ? [moved.tool, moved.args] : null;
-  },
 };
 
 /** The turn's clock comes with each call (see agent-loop.ts); a call without one reads the wall clock. */
@@ -69,8 +50,9 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
     const clock = options.clock ?? wallClock();
     const last = messages.at(-1);
     if (last && ToolMessage.isInstance(last)) {
-      const next = otherKind(messages, clock) ?? queryForParty(messages, clock);
-      return next ? call(...next) : answer(this.summarise(messages, clock));
+      const next = nextTry(messages, clock) ?? queryForParty(messages, clock);
+      if (next) return call(next.tool, next.args);
+      return answer(guessedInVain(messages, clock) ? NOT_UNDERSTOOD : this.summarise(messages, clock));
     }
 
     const intent = parseUtterance(textOf(last), clock);
@@ -82,9 +64,8 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
       if (q.kind === 'ask_period') return answer(askPeriod(q.said));
       return q.party ? call('find_party', { name: q.party }) : call('query_business_data', q.call);
     }
-    if (intent.kind === 'unknown') return answer(NOT_UNDERSTOOD);
-    const first = intent.firstTry ?? intent;
-    return call(first.tool, first.args);
+    const first = intent.kind === 'tool' || intent.kind === 'unknown' ? intent.tries?.[0] : undefined;
+    return first ? call(first.tool, first.args) : answer(NOT_UNDERSTOOD);
   }
 
   /** Words the results of the tool calls made since the last human message. */
@@ -108,21 +89,30 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
 }
 
 /**
- * The next call when this turn's only call found nothing: the task the message would add, when that call
- * was the open-task reading tried first (parse.ts, `firstTry`); else the call on the other kind, after a
- * completion or a snooze.
+ * The message's next reading (parse.ts, `tries`) when every call made for it this turn found no open record:
+ * each call is one reading, so their number says which comes next.
  */
-function otherKind(messages: BaseMessage[], clock: Clock): Call | null {
+function nextTry(messages: BaseMessage[], clock: Clock): Reading | null {
   const asked = messages.findLastIndex((m) => HumanMessage.isInstance(m));
   const turn = messages.slice(asked + 1);
-  const calls = turn.filter((m) => AIMessage.isInstance(m) && (m.tool_calls?.length ?? 0) > 0) as AIMessage[];
-  const only = calls.length === 1 ? calls[0]?.tool_calls : undefined;
-  const tc = only?.length === 1 ? only[0] : undefined;
-  if (!tc || !foundNothing(turn, tc.id)) return null;
-  const said = textOf(messages[asked]);
-  const intent = parseUtterance(said, clock);
-  if (intent.kind === 'tool' && intent.firstTry?.tool === tc.name) return [intent.tool, intent.args];
-  return OTHER_KIND[tc.name as ToolName]?.(tc.args, said, clock) ?? null;
+  const calls = turn.flatMap((m) => (AIMessage.isInstance(m) ? (m.tool_calls ?? []) : []));
+  if (calls.length === 0 || !calls.every((tc) => foundNothing(turn, tc.id))) return null;
+  const intent = parseUtterance(textOf(messages[asked]), clock);
+  const tries = intent.kind === 'tool' || intent.kind === 'unknown' ? (intent.tries ?? []) : [];
+  return tries[calls.length] ?? null;
+}
+
+/**
+ * A message the parser did not understand, whose guesses (a report of whatever open task it mentions) all
+ * found nothing: the owner hears it was not understood, not that no task matched words they never meant as
+ * a name.
+ */
+function guessedInVain(messages: BaseMessage[], clock: Clock): boolean {
+  const asked = messages.findLastIndex((m) => HumanMessage.isInstance(m));
+  const turn = messages.slice(asked + 1);
+  const calls = turn.flatMap((m) => (AIMessage.isInstance(m) ? (m.tool_calls ?? []) : []));
+  const understood = parseUtterance(textOf(messages[asked]), clock).kind !== 'unknown';
+  return !understood && calls.every((tc) => foundNothing(turn, tc.id));
 }
 
 function foundNothing(turn: BaseMessage[], callId: string | undefined): boolean {
@@ -139,7 +129,7 @@ function foundNothing(turn: BaseMessage[], callId: string | undefined): boolean 
  * The metric call a business question asked about a party, once find_party has named exactly one: the
  * question is read again and the party's id added to it.
  */
-function queryForParty(messages: BaseMessage[], clock: Clock): [ToolName, Record<string, unknown>] | null {
+function queryForParty(messages: BaseMessage[], clock: Clock): Reading | null {
   const asked = messages.findLast((m) => HumanMessage.isInstance(m));
   const found = messages.at(-1);
   const lastCall = messages.findLast((m) => AIMessage.isInstance(m) && (m.tool_calls?.length ?? 0) > 0) as
@@ -151,7 +141,10 @@ function queryForParty(messages: BaseMessage[], clock: Clock): [ToolName, Record
     if (!r.ok || !('party' in r) || !r.party) return null;
     const q = parseBusinessQuestion(textOf(asked), clock);
     if (q.kind !== 'metric') return null;
-    return ['query_business_data', { ...q.call, filters: { ...q.call.filters, party_id: r.party.id } }];
+    return {
+      tool: 'query_business_data',
+      args: { ...q.call, filters: { ...q.call.filters, party_id: r.party.id } },
+    };
   } catch {
     return null;
   }

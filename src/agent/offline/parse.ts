@@ -1,9 +1,19 @@
 import type { z } from 'zod';
+import { CLAUSE_BREAK, termsOf } from '../../domain/lookup.ts';
+import { explicitStatement } from '../../domain/memory/extractor-offline.ts';
 import { type ToolName, toolArgs } from '../tools/index.ts';
 import { BUILDERS } from './arguments.ts';
 import type { DateContext } from './dates.ts';
 import { clausedReference } from './entities.ts';
-import { type BuiltTool, detectIntent, PATTERNS } from './intents.ts';
+import {
+  type BuiltTool,
+  detectIntent,
+  type MayMove,
+  mayBeReport,
+  mayReportDone,
+  PATTERNS,
+  tellsDone,
+} from './intents.ts';
 import { Utterance } from './utterance.ts';
 
 /**
@@ -116,7 +126,14 @@ import { Utterance } from './utterance.ts';
  *   the owner adds around the name ("…, working fine now") and a slip in a long word ("manger"), and ask
  *   which when two match about equally. A report's reference keeps its clauses apart ("stabilizer aa gaya
  *   fridge wala, lag bhi gaya" → "stabilizer fridge wala, lag"): when the whole names no task, each clause is
- *   tried alone and must name one in full; clauses naming different tasks ask which.
+ *   tried alone and must name one in full; clauses naming different tasks ask which. When even that finds
+ *   none, the message is read whole for the open task it mentions (`match: 'mentioned'`, `tries`): a report
+ *   told in words of the owner's own completes it ("Surat cotton consignment left the godown this morning"
+ *   for "Dispatch 20 thaans of cotton to Surat"; "brake pads reached Sharma Motors, their mechanic signed
+ *   the challan": only a clause telling of a thing done names it), a move with its reason moves it ("AC
+ *   service guy cant come today, make it saturday" for "Book AC service"; only the clauses sharing a word
+ *   with the request's own name it). Nothing turned around, put off, called off or gone wrong ever reports
+ *   one, nor a message asking, setting a day ahead or saying what will be.
  * - Done: a done word ("done", "ho gaya", "bhej diya", "complete" at a clause end) not turned around ("not
  *   done", "nahi hua", "to be done", "khatam karna"), or an English past tense opening the message ("paid the
  *   staff") or closing what it names ("power bill paid", "quotation sent to Kapoor", "signboard is fixed now",
@@ -172,33 +189,133 @@ import { Utterance } from './utterance.ts';
  *   "D'silva"), and initials typed apart or together ("Mr. K. R. Nair", "S.P. Agarwal ji").
  */
 
-/** An open task's reading of a message that would otherwise add a task, for the model to try first. */
-export interface FirstTry {
-  tool: 'update_task' | 'complete_task';
+/** A call the message may mean. */
+export interface Reading {
+  tool: ToolName;
   args: Record<string, unknown>;
 }
 
 export type ParsedIntent =
-  | { kind: 'tool'; tool: ToolName; args: Record<string, unknown>; firstTry?: FirstTry }
+  | {
+      kind: 'tool';
+      tool: ToolName;
+      args: Record<string, unknown>;
+      /**
+       * Every reading of the message, the most likely first, this one among them: the model makes the
+       * first call and each next one only while the calls before it found no open record (model.ts).
+       */
+      tries: readonly Reading[];
+    }
   | { kind: 'help' }
   | { kind: 'greeting' }
   | { kind: 'business_question' }
-  | { kind: 'unknown' };
+  | { kind: 'unknown'; tries?: readonly Reading[] };
 
 export type ParseOptions = DateContext;
 
 export function parseUtterance(text: string, opts: ParseOptions): ParsedIntent {
   const u = new Utterance(text);
   const intent = detectIntent(u, opts);
+  // "brake pads reached Sharma Motors, their mechanic signed the challan": no request the parser knows, but
+  // maybe an open task reported done in words of the owner's own
+  if (intent.kind === 'unknown')
+    return mayReportDone(new Utterance(text), opts)
+      ? { kind: 'unknown', tries: [mentionedDone(text, opts)] }
+      : intent;
   if (intent.kind !== 'tool') return intent;
   const built = build(u, intent.tool, opts);
-  if (built.kind !== 'tool' || built.tool !== 'create_task') return built;
-  const firstTry =
-    intent.mayMove === 'planned' || intent.mayMove === 'putOff'
-      ? moveAsSaid(text, intent.mayMove, opts)
-      : (openTaskReading(built.args, intent.mayMove === 'restated', opts) ??
-        clauseNamingTask(text, u, built.args));
-  return firstTry ? { ...built, firstTry } : built;
+  if (built.kind !== 'tool') return built;
+  return { ...built, tries: triesOf(built, { text, u, mayMove: intent.mayMove, opts }) };
+}
+
+/** A message as said and as the parser read it. */
+interface Said {
+  text: string;
+  u: Utterance;
+  mayMove: MayMove | undefined;
+  opts: ParseOptions;
+}
+
+/**
+ * The readings of a message whose first reading is `main`, in the order the model tries them. A completion
+ * that finds nothing of one kind is tried on the other ("spoke to Ramesh" when what is open is the task "Call
+ * Ramesh", "Ramesh ko call kar diya" when it is a follow-up), then as a report of whatever open task the
+ * whole message mentions ("finally!! bosch took back the faulty drill, credit note given"); a move that names
+ * no task moves the one the message mentions ("client is out of town so postpone the Leela lawns visit to
+ * monday"); a follow-up snoozed to a day that finds none moves the task of that name ("push the Holi order
+ * follow up to friday"). A new task that may be an open one is tried as that first (`newTaskTries`), and so
+ * is a story told with no cue to remember it.
+ */
+function triesOf(main: Reading, said: Said): Reading[] {
+  const { text, opts } = said;
+  const { tool, args } = main;
+  // "cement ki bori aa gayi, ret abhi nahi aayi", "Gupta ji ki party postpone ho gayi": nothing looked for loosely
+  const reported = (ref: unknown) =>
+    mayBeReport(new Utterance(text)) ? [mentionedDone(aroundReference(text, ref), opts)] : [];
+  if (tool === 'complete_task')
+    return [main, { tool: 'complete_follow_up', args: { follow_up: args.task } }, ...reported(args.task)];
+  if (tool === 'complete_follow_up')
+    return [main, { tool: 'complete_task', args: { task: args.follow_up } }, ...reported(args.follow_up)];
+  if (tool === 'update_task' && args.match === undefined)
+    return [main, mentionedMove(aroundReference(text, args.task), args)];
+  if (tool === 'snooze_follow_up' && args.until !== undefined) {
+    const moved = parseAs(text, 'update_task', opts);
+    return moved.kind === 'tool' && moved.args.task !== undefined ? [main, ...moved.tries] : [main];
+  }
+  if (tool === 'create_task') return newTaskTries(main, said);
+  // "Took Desai sir around the andheri 2bhk, he liked it": a story of a thing done, not a fact given to keep
+  const story =
+    tool === 'remember' && explicitStatement(text) === null && mayReportDone(new Utterance(text), opts);
+  return story ? [mentionedDone(text, opts), main] : [main];
+}
+
+/**
+ * The clauses of a message that share a word with the task its first reading named: "the cement order: push
+ * it to monday, the truck driver is sick" → "the cement order: push it to monday". A reason beside the
+ * request mentions other things, which name no task of the request's; with no clause sharing one, all of it.
+ */
+function aroundReference(text: string, reference: unknown): string {
+  const named = new Set(termsOf(String(reference ?? '')).map((t) => t.sound));
+  const clauses = text.split(CLAUSE_BREAK).filter((c) => termsOf(c).some((t) => named.has(t.sound)));
+  return clauses.length > 0 ? clauses.join(', ') : text;
+}
+
+/**
+ * The open task a message reports done, however it words it (`match: 'mentioned'`), named in a clause that
+ * tells of a thing done: in "Infosys admin called, they want their logo sticker on the kaju katli boxes" the
+ * boxes are news, not a report.
+ */
+function mentionedDone(text: string, opts: ParseOptions): Reading {
+  const reports = text.split(CLAUSE_BREAK).filter((c) => tellsDone(new Utterance(c), opts));
+  return { tool: 'complete_task', args: { task: reports.join(', ') || text, match: 'mentioned' } };
+}
+
+/** The open task a whole message mentions, moved as `args` say. */
+const mentionedMove = (text: string, args: Record<string, unknown>): Reading => ({
+  tool: 'update_task',
+  args: { ...args, task: text, match: 'mentioned' },
+});
+
+/**
+ * A new task that may be an open one: said again with its day, it moves the open one (`openTaskReading`,
+ * `moveAsSaid`, `clauseNamingTask`); put off from a day that cannot be, it moves whichever open task the
+ * message mentions; told as a thing done ("Surat cotton consignment left the godown this morning"), it
+ * reports the open one the message mentions done. The task is added when none is found.
+ */
+function newTaskTries(main: Reading, said: Said): Reading[] {
+  const { text, u, mayMove, opts } = said;
+  // "remind me to …", "add task …": asked for as a new task, so no other open task is looked for
+  const asked = new Utterance(text).has(PATTERNS.strongCreate);
+  const first =
+    mayMove === 'planned' || mayMove === 'putOff'
+      ? moveAsSaid(text, mayMove, opts)
+      : (openTaskReading(main.args, mayMove === 'restated', opts) ?? clauseNamingTask(text, u, main.args));
+  if (first) {
+    const due = dueOf(main.args);
+    const putOff = mayMove === 'putOff' && due && !asked;
+    return [first, ...(putOff ? [mentionedMove(text, due)] : []), main];
+  }
+  return !asked && mayReportDone(new Utterance(text), opts) ? [mentionedDone(text, opts), main] : [main];
 }
 
 /**
@@ -207,7 +324,7 @@ export function parseUtterance(text: string, opts: ParseOptions): ParsedIntent {
  * there (the lookup tries the clauses one by one, `match: 'whole'`); when none does, the task is added. A
  * task asked for as one ("remind me to …") is added.
  */
-function clauseNamingTask(text: string, u: Utterance, args: Record<string, unknown>): FirstTry | undefined {
+function clauseNamingTask(text: string, u: Utterance, args: Record<string, unknown>): Reading | undefined {
   const due = dueOf(args);
   const task = clausedReference(u);
   // "remind me to …", "add task …": asked for as a new task
@@ -230,7 +347,7 @@ function dueOf(args: Record<string, unknown>): Record<string, unknown> | undefin
  * put off from a day it cannot be ("can't go today, will pick up the tailoring order tomorrow 6") is a move
  * said plainly, and names its task as any move does.
  */
-function moveAsSaid(text: string, why: 'planned' | 'putOff', opts: ParseOptions): FirstTry | undefined {
+function moveAsSaid(text: string, why: 'planned' | 'putOff', opts: ParseOptions): Reading | undefined {
   const moved = parseAs(text, 'update_task', opts);
   if (moved.kind !== 'tool' || moved.args.task === undefined) return undefined;
   return { tool: 'update_task', args: why === 'planned' ? { ...moved.args, match: 'whole' } : moved.args };
@@ -247,7 +364,7 @@ function openTaskReading(
   args: Record<string, unknown>,
   restates: boolean,
   opts: ParseOptions,
-): FirstTry | undefined {
+): Reading | undefined {
   const due = dueOf(args);
   const title = String(args.title);
   if (!due) return undefined;
@@ -275,5 +392,6 @@ function build(u: Utterance, tool: BuiltTool, opts: ParseOptions): ParsedIntent 
   const schema: z.ZodType = toolArgs[tool];
   const checked = schema.safeParse(raw);
   if (!checked.success) return { kind: 'unknown' };
-  return { kind: 'tool', tool, args: checked.data as Record<string, unknown> };
+  const args = checked.data as Record<string, unknown>;
+  return { kind: 'tool', tool, args, tries: [{ tool, args }] };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/types.ts';
 import type { Ctx } from '../../domain/context.ts';
-import { FITS, type Fit } from '../../domain/lookup.ts';
+import { FITS, type Fit, type Purpose } from '../../domain/lookup.ts';
 import { Priority, type Task, TaskCreate, TaskUpdate, taskId } from '../../domain/tasks/schema.ts';
 import {
   completeTask as complete,
@@ -56,18 +56,23 @@ async function briefWithAssignee(
 
 const taskRef = z.string().min(1).describe('The task: its id (task_…) or words from its title');
 
-/** "whole" when the words may as well name a new task: only a task they name in full is meant. */
+/**
+ * "whole" when the words may as well name a new task: only a task they name in full is meant; "mentioned"
+ * when they are the user's whole message, which names the task its own way among other things.
+ */
 const fitArg = z
   .enum(FITS)
-  .describe('How closely the words must name the task: loose (default) allows words of your own around them');
+  .describe(
+    "How the words name the task: loose (default) allows words of your own around them; whole, every word in the title; mentioned, the user's whole message mentions it",
+  );
 
-const resolveTask = (db: Db, ctx: Ctx, ref: string, fit?: Fit) =>
+const resolveTask = (db: Db, ctx: Ctx, ref: string, fit?: Fit, to?: Purpose) =>
   resolveNamed({
     ref,
     what: 'task',
     isId: taskId.safeParse(ref).success,
     get: () => getTask(db, ctx, ref),
-    find: () => findOpenTasks(db, ctx, ref, fit),
+    find: () => findOpenTasks(db, ctx, ref, fit, to),
     brief: briefTask,
   });
 
@@ -152,7 +157,8 @@ export const updateTask = defineTool({
     assignee: assigneeArg.optional(),
   }),
   async run({ task, match, assignee, ...changes }, { ctx }, { db }) {
-    const r = await resolveTask(db, ctx, task, match);
+    const moves = changes.due_date !== undefined || changes.due_at !== undefined;
+    const r = await resolveTask(db, ctx, task, match, moves ? 'move' : 'name');
     if ('failure' in r) return r.failure;
     const who = assignee === undefined ? undefined : await resolveAssignee(db, ctx, assignee);
     if (who && 'failure' in who) return who.failure;
@@ -165,9 +171,9 @@ export const updateTask = defineTool({
 export const completeTask = defineTool({
   name: 'complete_task',
   description: 'Mark a task done.',
-  args: z.object({ task: taskRef }),
-  async run({ task }, { ctx }, { db }) {
-    const r = await resolveTask(db, ctx, task);
+  args: z.object({ task: taskRef, match: fitArg.optional() }),
+  async run({ task, match }, { ctx }, { db }) {
+    const r = await resolveTask(db, ctx, task, match);
     if ('failure' in r) return r.failure;
     return { ok: true, task: briefTask(await complete(db, ctx, r.found.id)) };
   },

@@ -6,7 +6,7 @@ import { DomainError, notFound } from '../errors.ts';
 import { auditAndEmit } from '../events.ts';
 import type { Source } from '../fields.ts';
 import { newId } from '../ids.ts';
-import { CANDIDATES, type Fit, namePatterns, rankByName } from '../lookup.ts';
+import { CANDIDATES, type Fit, namePatterns, type Purpose, rankByName } from '../lookup.ts';
 import { noteAssignment } from '../members/assignment-notices.ts';
 import type { Page } from '../pagination.ts';
 import { cancelTaskReminder, syncTaskReminder } from '../reminders/sync.ts';
@@ -83,12 +83,13 @@ export async function findOpenTasks(
   ctx: Ctx,
   ref: string,
   fit: Fit = 'loose',
+  to: Purpose = 'name',
   limit = 5,
 ): Promise<Task[]> {
   const patterns = namePatterns(ref);
   if (patterns.length === 0) return [];
   const candidates = await inTenant(db, ctx.tenantId, (tx) => selectOpenTasksLike(tx, patterns, CANDIDATES));
-  return rankByName(ref, candidates, (t) => `${t.title} ${t.notes ?? ''}`, fit).slice(0, limit);
+  return rankByName(ref, candidates, (t) => `${t.title} ${t.notes ?? ''}`, fit, to).slice(0, limit);
 }
 
 export function listTasks(db: Db, ctx: Ctx, query: TaskListQuery): Promise<Page<Task>> {
