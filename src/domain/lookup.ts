@@ -482,9 +482,11 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       const ownDeedDenied =
         actsOtherwise(all, name) === 'deed' &&
         name.some((n) => isAction(n) && n.groups.size > 0 && !handsOver(n) && !says(n, all));
-      const against = actsOtherwise(scope, name) !== false || ownDeedDenied;
+      const against = actsOtherwise(scope, name) === 'deed' || ownDeedDenied;
       const named = coverage(name, all, true);
-      const enough = said >= 2 || (said > MENTIONED_AT * things.length && named > MENTIONED_AT);
+      // a move asks for one of its tasks, so more than half its name will do
+      const enough =
+        said >= 2 || (named > MENTIONED_AT && (to === 'move' || said > MENTIONED_AT * things.length));
       return { item, said, named, enough, against };
     })
     .filter((s) => s.enough && (to === 'move' || !s.against))

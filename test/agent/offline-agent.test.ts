@@ -276,6 +276,8 @@ describeEachDb('agent with the offline model', (get) => {
       'Collect payment from Khurana',
       'Book AC service for the showroom',
       'Print visiting cards for Dr Bose',
+      'Cheques bank mein jama karna',
+      'Put up Diwali offer photos on Instagram',
     ]);
 
     const reported = await chat(
@@ -285,6 +287,12 @@ describeEachDb('agent with the offline model', (get) => {
     expect(reported.actions.at(-1)).toMatchObject({ tool: 'complete_task', result: { ok: true } });
     const moved = await chat('showroom AC mechanic cant come today, make it saturday', owner);
     expect(moved.actions.at(-1)).toMatchObject({ tool: 'update_task', result: { ok: true } });
+    // a day given with a reason is the planned thing's new day, not a question about the bank
+    const reason = await chat('aaj bank ki chhutti hai, cheques jama parso karenge', owner);
+    expect(reason.actions.at(-1)).toMatchObject({ tool: 'update_task', result: { ok: true } });
+    // "now" says how things stand, not when to do them
+    const state = await chat('diwali offer photos are up on insta now, 3 DMs already', owner);
+    expect(state.actions.at(-1)).toMatchObject({ tool: 'complete_task', result: { ok: true } });
     // news about a task's things in a clause that reports nothing done leaves every task as it was
     const news = await chat('Dr Bose called, he wants a blue border on the visiting cards', owner);
     expect(news.actions.every((a) => a.tool !== 'complete_task' || !a.result.ok)).toBe(true);
@@ -298,6 +306,9 @@ describeEachDb('agent with the offline model', (get) => {
       due_date: '2026-03-28',
     });
     expect(byTitle('Print visiting cards for Dr Bose')).toMatchObject({ status: 'open', due_date: null });
+    expect(byTitle('Cheques bank mein jama karna')).toMatchObject({ status: 'open', due_date: '2026-03-27' });
+    expect(byTitle('Put up Diwali offer photos on Instagram')?.status).toBe('done');
+    expect(after).toHaveLength(6);
   });
 
   it('answers a question about the business numbers without making anything', async () => {

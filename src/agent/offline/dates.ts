@@ -25,6 +25,7 @@ import {
   DEADLINE_BEFORE,
   FRACTION_WORDS,
   HALF_PAST_WORDS,
+  HINDRANCES,
   HOUR_UNITS,
   MINUTE_UNITS,
   NEXT_WORDS,
@@ -374,8 +375,14 @@ export function retractedWhen(u: Utterance, ctx: DateContext): { from: number; t
   return null;
 }
 
-/** Words saying a day cannot be: "can't take the class today", "won't be ready today", "aaj nahi hoga". */
-const CANNOT = new Set(['cant', 'cannot', 'wont', 'couldnt', 'unable', 'not', 'nahi', 'nahin', 'nai']);
+/**
+ * Words saying a day cannot be: "can't take the class today", "won't be ready today", "aaj nahi hoga", "the
+ * mistri is busy today".
+ */
+const CANNOT = new Set([
+  ...['cant', 'cannot', 'wont', 'couldnt', 'unable', 'not', 'nahi', 'nahin', 'nai'],
+  ...HINDRANCES,
+]);
 
 /**
  * "can't take the demo class today, reschedule it to thursday 5:30": a day said in a clause saying it cannot

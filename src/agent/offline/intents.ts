@@ -1,5 +1,5 @@
 import { isHonorific, withoutTitleStops } from '../../domain/honorifics.ts';
-import { isPastTenseSlip } from '../../domain/lookup.ts';
+import { CLAUSE_BREAK, isPastTenseSlip } from '../../domain/lookup.ts';
 import { today } from '../../domain/wall-clock.ts';
 import type { ToolName } from '../tools/index.ts';
 import { assignmentIntent } from './assign.ts';
@@ -8,6 +8,7 @@ import {
   type DateContext,
   dayThatCannotBe,
   mentionsWhen,
+  resolveWhen,
   retractedWhen,
   saysEarlierToday,
   takeWhen,
@@ -49,6 +50,7 @@ import {
   GENERIC_WORDS,
   GREETING_WORDS,
   HELP,
+  HINDRANCES,
   INFINITIVE_HAI,
   LEADING_FILLERS,
   LIST_VERBS,
@@ -99,7 +101,7 @@ import {
   words,
 } from './lexicon.ts';
 import { memoryIntent } from './memory.ts';
-import type { Match, Utterance } from './utterance.ts';
+import { type Match, Utterance } from './utterance.ts';
 
 /**
  * What the owner wants, from the shape of the message: which object it is about (a follow-up, a task,
@@ -300,6 +302,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     // "Dr Shah's reports came in, let him know by evening": news of someone, then a reach back to them
     !reachedBack(u) &&
     !has(PATTERNS.strongCreate) &&
+    // "Aaj bank ki chhutti hai, cheque jama parso karenge": a thing put off for a reason, not a question
+    !givesReason(u, ctx) &&
     // "GST filing parso tak khiska do": a task moved, whatever it is about
     !(
       when &&
@@ -1271,8 +1275,23 @@ const saysNotYet = (u: Utterance): boolean => u.norm.split(' ').some((w) => NOT_
 const TROUBLE = words(
   'broke|broken|burnt|burned|damaged|failed|crashed|stopped|stuck|leaking|leaked|cracked|spoiled|expired|lost|stolen|jammed|tripped|jal|toot|tut|phat|phas|fas|kharab|bigad|bigda|bigdi|band',
 );
-/** A state that says a thing is finished: "editing over", "the new rates are live", "all sorted". */
-const DONE_STATE = words('over|live|sorted|through|settled|khatam|poora|pura|complete');
+/** A state that says a thing is finished: "editing over", "the new rates are live", "the photos are up". */
+const DONE_STATE = words('over|live|sorted|through|settled|khatam|poora|pura|complete|(?:is|are|went) up');
+
+/** What keeps a thing from being done when it was due (`HINDRANCES`), or keeps someone away. */
+const HINDRANCE = words(alt([...HINDRANCES, 'out of town', 'out of station', 'not available']));
+
+/**
+ * A day given with a reason in a clause of its own: "Painters are still working at Gupta's office, so the
+ * fans can go up on 1st April", "Aaj bank ki chhutti hai, cheque jama parso karenge", the day said outside
+ * the reason. The day is a new one for a thing already planned, more likely than a new chore.
+ */
+export function givesReason(u: Utterance, ctx: DateContext): boolean {
+  const clauses = u.text.split(CLAUSE_BREAK).map((c) => new Utterance(c));
+  const hindered = (c: Utterance) => saysNotYet(c) || c.has(HINDRANCE);
+  // "Aaj gate ka welding nahi ho paya, light hi nahi thi": no day but the one that could not be
+  return clauses.some(hindered) && clauses.some((c) => !hindered(c) && mentionsWhen(c, ctx));
+}
 
 /**
  * Nothing in the message turns a report around, puts it off, calls it off, asks for more time or tells of
@@ -1295,9 +1314,18 @@ export function mayBeReport(u: Utterance): boolean {
 export function mayReportDone(u: Utterance, ctx: DateContext): boolean {
   if (!mayBeReport(u) || isQuestion(u) || u.has(WILL_BE) || u.has(PATTERNS.strongCreate)) return false;
   if (u.has(PATTERNS.pendingWords)) return false;
-  const dayAhead = mentionsWhen(u, ctx) && !saysEarlierToday(u, ctx) && !saysOnlyToday(u, ctx);
+  const dayAhead =
+    mentionsWhen(u, ctx) && !saysEarlierToday(u, ctx) && !saysOnlyToday(u, ctx) && !saysNow(u, ctx);
   return !dayAhead && tellsDone(u, ctx);
 }
+
+/** The only time said is now ("running smooth now"): a state, not a time ahead. */
+function saysNow(u: Utterance, ctx: DateContext): boolean {
+  const when = takeWhen(u.copy(), ctx);
+  const at = when ? resolveWhen(when, ctx).at : undefined;
+  return at !== undefined && Math.abs(Date.parse(at) - ctx.now.getTime()) < MINUTE_MS;
+}
+const MINUTE_MS = 60_000;
 
 /** A done word, a past tense or a finished state: "ho gaya", "left the godown", "editing over". */
 export function tellsDone(u: Utterance, ctx: DateContext): boolean {

@@ -1331,6 +1331,26 @@ export const NEGATIONS = [
   'nai',
   'mat',
 ];
+/**
+ * What keeps a thing from being done on a day, said in one word: "the CA is busy today", "aaj bank ki chhutti
+ * hai", "registration server is down today", "barish hai".
+ */
+export const HINDRANCES = [
+  ...['busy', 'sick', 'ill', 'unwell', 'travelling', 'traveling', 'unavailable', 'stuck', 'closed', 'down'],
+  ...[
+    'chhutti',
+    'chutti',
+    'holiday',
+    'band',
+    'barish',
+    'baarish',
+    'rain',
+    'raining',
+    'death',
+    'ruka',
+    'ruki',
+  ],
+];
 /** How a question opens when it has no question word: "any tasks overdue?", "do i have …", "koi kaam …". */
 export const QUESTION_OPENERS = [
   'any',

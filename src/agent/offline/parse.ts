@@ -8,6 +8,7 @@ import { clausedReference } from './entities.ts';
 import {
   type BuiltTool,
   detectIntent,
+  givesReason,
   type MayMove,
   mayBeReport,
   mayReportDone,
@@ -218,14 +219,18 @@ export function parseUtterance(text: string, opts: ParseOptions): ParsedIntent {
   const intent = detectIntent(u, opts);
   // "brake pads reached Sharma Motors, their mechanic signed the challan": no request the parser knows, but
   // maybe an open task reported done in words of the owner's own
-  if (intent.kind === 'unknown')
-    return mayReportDone(new Utterance(text), opts)
-      ? { kind: 'unknown', tries: [mentionedDone(text, opts)] }
-      : intent;
+  if (intent.kind === 'unknown') {
+    const tries = [
+      ...newDay(text, opts),
+      ...(mayReportDone(new Utterance(text), opts) ? [mentionedDone(text, opts)] : []),
+    ];
+    return tries.length > 0 ? { kind: 'unknown', tries } : intent;
+  }
   if (intent.kind !== 'tool') return intent;
   const built = build(u, intent.tool, opts);
   if (built.kind !== 'tool') return built;
-  return { ...built, tries: triesOf(built, { text, u, mayMove: intent.mayMove, opts }) };
+  const main = { tool: built.tool, args: built.args };
+  return { ...built, tries: triesOf(main, { text, u, mayMove: intent.mayMove, opts }) };
 }
 
 /** A message as said and as the parser read it. */
@@ -256,17 +261,19 @@ function triesOf(main: Reading, said: Said): Reading[] {
     return [main, { tool: 'complete_follow_up', args: { follow_up: args.task } }, ...reported(args.task)];
   if (tool === 'complete_follow_up')
     return [main, { tool: 'complete_task', args: { task: args.follow_up } }, ...reported(args.follow_up)];
-  if (tool === 'update_task' && args.match === undefined)
-    return [main, mentionedMove(aroundReference(text, args.task), args)];
+  const due = dueOf(args, opts);
+  if (tool === 'update_task' && args.match === undefined && due)
+    return [main, mentionedMove(aroundReference(text, args.task), due)];
   if (tool === 'snooze_follow_up' && args.until !== undefined) {
     const moved = parseAs(text, 'update_task', opts);
     return moved.kind === 'tool' && moved.args.task !== undefined ? [main, ...moved.tries] : [main];
   }
   if (tool === 'create_task') return newTaskTries(main, said);
-  // "Took Desai sir around the andheri 2bhk, he liked it": a story of a thing done, not a fact given to keep
-  const story =
-    tool === 'remember' && explicitStatement(text) === null && mayReportDone(new Utterance(text), opts);
-  return story ? [mentionedDone(text, opts), main] : [main];
+  if (tool !== 'remember' || explicitStatement(text) !== null) return [main];
+  // "Took Desai sir around the andheri 2bhk, he liked it": a story of a thing done, not a fact given to keep;
+  // "Neha wants her home facial at 4:30 pm today instead": a planned thing's new day
+  const story = mayReportDone(new Utterance(text), opts) ? [mentionedDone(text, opts)] : [];
+  return [...newDay(text, opts), ...story, main];
 }
 
 /**
@@ -290,16 +297,28 @@ function mentionedDone(text: string, opts: ParseOptions): Reading {
   return { tool: 'complete_task', args: { task: reports.join(', ') || text, match: 'mentioned' } };
 }
 
-/** The open task a whole message mentions, moved as `args` say. */
-const mentionedMove = (text: string, args: Record<string, unknown>): Reading => ({
+/**
+ * A message the parser read as no move that still gives a planned thing a new day: a move word ("…
+ * instead", "shift …") or a reason beside the day (`givesReason`). It moves the open task it mentions.
+ */
+function newDay(text: string, opts: ParseOptions): Reading[] {
+  const u = new Utterance(text);
+  if (!u.has(PATTERNS.reschedule) && !givesReason(u, opts)) return [];
+  const moved = parseAs(text, 'update_task', opts);
+  const due = moved.kind === 'tool' ? dueOf(moved.args, opts) : undefined;
+  return due ? [mentionedMove(text, due)] : [];
+}
+
+/** The open task a whole message mentions, moved to `due`. */
+const mentionedMove = (text: string, due: Record<string, unknown>): Reading => ({
   tool: 'update_task',
-  args: { ...args, task: text, match: 'mentioned' },
+  args: { ...due, task: text, match: 'mentioned' },
 });
 
 /**
  * A new task that may be an open one: said again with its day, it moves the open one (`openTaskReading`,
- * `moveAsSaid`, `clauseNamingTask`); put off from a day that cannot be, it moves whichever open task the
- * message mentions; told as a thing done ("Surat cotton consignment left the godown this morning"), it
+ * `moveAsSaid`, `clauseNamingTask`); put off from a day that cannot be, or given a day with a reason, it
+ * moves whichever open task the message mentions; told as a thing done ("Surat cotton consignment left the godown this morning"), it
  * reports the open one the message mentions done. The task is added when none is found.
  */
 function newTaskTries(main: Reading, said: Said): Reading[] {
@@ -309,13 +328,15 @@ function newTaskTries(main: Reading, said: Said): Reading[] {
   const first =
     mayMove === 'planned' || mayMove === 'putOff'
       ? moveAsSaid(text, mayMove, opts)
-      : (openTaskReading(main.args, mayMove === 'restated', opts) ?? clauseNamingTask(text, u, main.args));
-  if (first) {
-    const due = dueOf(main.args);
-    const putOff = mayMove === 'putOff' && due && !asked;
-    return [first, ...(putOff ? [mentionedMove(text, due)] : []), main];
-  }
-  return !asked && mayReportDone(new Utterance(text), opts) ? [mentionedDone(text, opts), main] : [main];
+      : (openTaskReading(main.args, mayMove === 'restated', opts) ??
+        clauseNamingTask(text, u, main.args, opts));
+  const due = dueOf(main.args, opts);
+  // "can't go today, will get the lights tomorrow", "Painters are still working at Gupta's office, so the fans
+  // can go up on 1st April": a day given with a reason is more likely a planned thing's new day
+  const reasoned = mayMove === 'putOff' || givesReason(new Utterance(text), opts);
+  const moved = due && reasoned && !asked ? [mentionedMove(text, due)] : [];
+  const reported = !asked && mayReportDone(new Utterance(text), opts) ? [mentionedDone(text, opts)] : [];
+  return [...(first ? [first] : []), ...moved, ...reported, main];
 }
 
 /**
@@ -324,21 +345,33 @@ function newTaskTries(main: Reading, said: Said): Reading[] {
  * there (the lookup tries the clauses one by one, `match: 'whole'`); when none does, the task is added. A
  * task asked for as one ("remind me to …") is added.
  */
-function clauseNamingTask(text: string, u: Utterance, args: Record<string, unknown>): Reading | undefined {
-  const due = dueOf(args);
+function clauseNamingTask(
+  text: string,
+  u: Utterance,
+  args: Record<string, unknown>,
+  opts: ParseOptions,
+): Reading | undefined {
+  const due = dueOf(args, opts);
   const task = clausedReference(u);
   // "remind me to …", "add task …": asked for as a new task
   if (!due || !task.includes(',') || new Utterance(text).has(PATTERNS.strongCreate)) return undefined;
   return { tool: 'update_task', args: { task, match: 'whole', ...due } };
 }
 
-function dueOf(args: Record<string, unknown>): Record<string, unknown> | undefined {
+/**
+ * The day or time a reading of an open task would give it: none for "now", which says how things stand
+ * ("new arrivals are up on insta now"), not when to do them.
+ */
+function dueOf(args: Record<string, unknown>, opts: ParseOptions): Record<string, unknown> | undefined {
+  const now =
+    typeof args.due_at === 'string' && Math.abs(Date.parse(args.due_at) - opts.now.getTime()) < MINUTE_MS;
   const due = {
     ...(args.due_date === undefined ? {} : { due_date: args.due_date }),
-    ...(args.due_at === undefined ? {} : { due_at: args.due_at }),
+    ...(args.due_at === undefined || now ? {} : { due_at: args.due_at }),
   };
   return Object.keys(due).length > 0 ? due : undefined;
 }
+const MINUTE_MS = 60_000;
 
 /**
  * The message read as a move, tried before the task is added (model.ts). A chore said as a plan for a day
@@ -365,7 +398,7 @@ function openTaskReading(
   restates: boolean,
   opts: ParseOptions,
 ): Reading | undefined {
-  const due = dueOf(args);
+  const due = dueOf(args, opts);
   const title = String(args.title);
   if (!due) return undefined;
   if (restates) return { tool: 'update_task', args: { task: title, match: 'whole', ...due } };
