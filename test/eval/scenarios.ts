@@ -82,6 +82,8 @@ export const SCENARIO_SETS = [
   'scenarios10',
   'scenarios11',
   'scenarios12',
+  'scenarios13',
+  'scenarios14',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 

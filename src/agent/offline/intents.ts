@@ -1179,6 +1179,17 @@ const SAYS = words(
 const WILL_BE = words('will|(?:is|are) going to|\\S+(?:ega|egi|enge|ogi|oge)');
 const SAID_BY_ME = new Set(['i', 'maine', 'we', 'humne', 'hamne']);
 
+/** Someone's word as it stands now: "says", "bol raha hai", "keh rahe hain". */
+const SAYS_NOW = words(
+  'says|saying|tells|bolta|bolti|bol rahe|bol raha|bol rahi|keh rahe|keh raha|keh rahi|kehta|kehti',
+);
+
+/**
+ * Someone's word passed on as news ("the salesman dropped by, says butter goes up by 2 rs"), not a reaction
+ * to a thing done ("…, she called n said they look lovely").
+ */
+const passesOnWord = (u: Utterance): boolean => u.has(SAYS_NOW);
+
 /**
  * "Rohit said his payment will come on monday", "Mehra ji bole payment somvar tak aa jayega": someone's word
  * about what will be, closing the message with nothing asked, is news that changes nothing: no task.
@@ -1294,11 +1305,12 @@ export function givesReason(u: Utterance, ctx: DateContext): boolean {
 }
 
 /**
- * Nothing in the message turns a report around, puts it off, calls it off, asks for more time or tells of
- * trouble ("cement aa gayi, ret abhi nahi aayi", "Gupta ji ki party postpone ho gayi", "the drill broke").
+ * Nothing in the message turns a report around, puts it off, calls it off, asks for more time, tells of
+ * trouble or passes on someone's word ("cement aa gayi, ret abhi nahi aayi", "Gupta ji ki party postpone ho
+ * gayi", "the drill broke", "the salesman dropped by, says …").
  */
 export function mayBeReport(u: Utterance): boolean {
-  if (saysNotYet(u) || notYetDone(u)) return false;
+  if (saysNotYet(u) || notYetDone(u) || passesOnWord(u)) return false;
   const hinders = [CALLED_OFF, TROUBLE, PATTERNS.moreTime, PATTERNS.deferral, PATTERNS.reschedule];
   return !hinders.some((p) => u.has(p));
 }
