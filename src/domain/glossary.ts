@@ -50,6 +50,14 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'credited',
     'transfer',
     'transferred',
+    // how the money went: "Kajaria ko aaj RTGS kar diya", "cleared full amt on UPI"
+    'rtgs',
+    'neft',
+    'imps',
+    'upi',
+    'gpay',
+    'paytm',
+    'phonepe',
   ),
   thing(
     'salary',

@@ -455,8 +455,11 @@ function rank<T>(ref: string, items: readonly T[], nameOf: (item: T) => string, 
   return ahead(ahead(close, explains), asSaid).map((s) => s.item);
 }
 
-/** Where a message breaks into clauses: a stop, a comma, a colon, a dash between words. */
-export const CLAUSE_BREAK = /[,.;:!?\n]+|\s[-–—]+\s/u;
+/**
+ * Where a message breaks into clauses: a stop, a comma, a colon, a dash between words; not a comma or a point
+ * inside a number ("62,400", "1.5 lakh").
+ */
+export const CLAUSE_BREAK = /[;!?\n]+|(?<!\d)[,.:]+|[,.:]+(?!\d)|\s[-–—]+\s/u;
 
 /**
  * A record mentioned in a whole message, told in the owner's own way ("Surat cotton consignment left the

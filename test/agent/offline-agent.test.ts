@@ -278,6 +278,7 @@ describeEachDb('agent with the offline model', (get) => {
       'Print visiting cards for Dr Bose',
       'Cheques bank mein jama karna',
       'Put up Diwali offer photos on Instagram',
+      'Collect payment from Sunny Motors',
     ]);
 
     const reported = await chat(
@@ -293,6 +294,9 @@ describeEachDb('agent with the offline model', (get) => {
     // "now" says how things stand, not when to do them
     const state = await chat('diwali offer photos are up on insta now, 3 DMs already', owner);
     expect(state.actions.at(-1)).toMatchObject({ tool: 'complete_task', result: { ok: true } });
+    // a number's comma breaks no clause, and "abhi" is now, not "not yet"
+    const cheque = await chat('Sunny Motors wale 62,400 ka cheque de gaye abhi', owner);
+    expect(cheque.actions.at(-1)).toMatchObject({ tool: 'complete_task', result: { ok: true } });
     // news about a task's things in a clause that reports nothing done leaves every task as it was
     const news = await chat('Dr Bose called, he wants a blue border on the visiting cards', owner);
     expect(news.actions.every((a) => a.tool !== 'complete_task' || !a.result.ok)).toBe(true);
@@ -308,7 +312,8 @@ describeEachDb('agent with the offline model', (get) => {
     expect(byTitle('Print visiting cards for Dr Bose')).toMatchObject({ status: 'open', due_date: null });
     expect(byTitle('Cheques bank mein jama karna')).toMatchObject({ status: 'open', due_date: '2026-03-27' });
     expect(byTitle('Put up Diwali offer photos on Instagram')?.status).toBe('done');
-    expect(after).toHaveLength(6);
+    expect(byTitle('Collect payment from Sunny Motors')?.status).toBe('done');
+    expect(after).toHaveLength(7);
   });
 
   it('answers a question about the business numbers without making anything', async () => {

@@ -160,6 +160,10 @@ describe('finding a task by how it is named', () => {
     expect(
       mentioned('they kept the Goa hotel after all, confirmed the booking', ['Cancel Goa hotel']),
     ).toEqual([]);
+    // a payment told by how the money went
+    expect(
+      mentioned('Kajaria ko aaj RTGS kar diya, UTR bhi bhej diya', ['Kajaria ka payment clear karna']),
+    ).toEqual(['Kajaria ka payment clear karna']);
     // to move a task, what the message does is its reason, not a deed against the name
     const move = ["Pick up lehengas from Tanvi's boutique", 'Return lehengas to the supplier'];
     const putOff = "can't go to Tanvi's boutique today, will get the lehengas on friday";

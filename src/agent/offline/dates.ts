@@ -376,11 +376,11 @@ export function retractedWhen(u: Utterance, ctx: DateContext): { from: number; t
 }
 
 /**
- * Words saying a day cannot be: "can't take the class today", "won't be ready today", "aaj nahi hoga", "the
- * mistri is busy today".
+ * Words saying a day cannot be: "can't take the class today", "won't be ready today", "aaj nahi hoga", "aaj
+ * mat bhejo", "the mistri is busy today".
  */
 const CANNOT = new Set([
-  ...['cant', 'cannot', 'wont', 'couldnt', 'unable', 'not', 'nahi', 'nahin', 'nai'],
+  ...['cant', 'cannot', 'wont', 'couldnt', 'unable', 'not', 'nahi', 'nahin', 'nai', 'mat'],
   ...HINDRANCES,
 ]);
 

@@ -1278,14 +1278,29 @@ function reportsPast(u: Utterance, noDay: boolean): boolean {
 /** Words that turn a report around or say it is yet to be: "couldn't", "nahi hua", "abhi tak", "still". */
 const NOT_YET = new Set([
   ...NEGATIONS,
-  ...'cant cannot couldnt wont wasnt werent dont doesnt na still yet pending baaki abhi'.split(' '),
+  ...'cant cannot couldnt wont wasnt werent dont doesnt na still yet pending baaki'.split(' '),
 ]);
 /** A word in the message turns a report around or says it is yet to be ("ret abhi nahi aayi"). */
 const saysNotYet = (u: Utterance): boolean => u.norm.split(' ').some((w) => NOT_YET.has(w));
 /** Trouble reported, which finishes nothing: "the drill broke", "soldering iron jal gaya", "AC kharab hai". */
 const TROUBLE = words(
-  'broke|broken|burnt|burned|damaged|failed|crashed|stopped|stuck|leaking|leaked|cracked|spoiled|expired|lost|stolen|jammed|tripped|jal|toot|tut|phat|phas|fas|kharab|bigad|bigda|bigdi|band',
+  'broke|broken|burnt|burned|damaged|failed|crashed|stopped|stuck|leaking|leaked|cracked|spoiled|lost|stolen|jammed|tripped|jal|toot|tut|phat|phas|fas|kharab|bigad|bigda|bigdi|band',
 );
+/** Words after "has"/"have" that make no perfect tense: "has to", "have a", "has no". */
+const NOT_DONE_AFTER_HAS = new Set([
+  'to',
+  'a',
+  'an',
+  'the',
+  'no',
+  'not',
+  'some',
+  'his',
+  'her',
+  'their',
+  'my',
+  'its',
+]);
 /** A state that says a thing is finished: "editing over", "the new rates are live", "the photos are up". */
 const DONE_STATE = words('over|live|sorted|through|settled|khatam|poora|pura|complete|(?:is|are|went) up');
 
@@ -1303,6 +1318,13 @@ export function givesReason(u: Utterance, ctx: DateContext): boolean {
   // "Aaj gate ka welding nahi ho paya, light hi nahi thi": no day but the one that could not be
   return clauses.some(hindered) && clauses.some((c) => !hindered(c) && mentionsWhen(c, ctx));
 }
+
+/** A thing said to move, in any form: "move it to friday", "the Surat trip shifts to sunday", "needs to go to sunday". */
+const MOVES = words('shifts|shifted|moves|moved|(?:needs|has) to go to|goes to');
+
+/** The message says a thing moves, or gives its day with a reason (`givesReason`). */
+export const saysItMoves = (u: Utterance, ctx: DateContext): boolean =>
+  u.has(PATTERNS.reschedule) || u.has(MOVES) || givesReason(u, ctx);
 
 /**
  * Nothing in the message turns a report around, puts it off, calls it off, asks for more time, tells of
@@ -1344,6 +1366,8 @@ export function tellsDone(u: Utterance, ctx: DateContext): boolean {
   const probe = withoutWhen(u, ctx);
   const past = probe.freeIndexes().some((i, k, free) => {
     const before = probe.normOf(free[k - 1] ?? -1);
+    // "Anil has drawn the blood sample": a perfect tense, whatever the verb
+    if (HAS.has(before) && !NOT_DONE_AFTER_HAS.has(probe.normOf(i))) return true;
     return isPastTense(probe.normOf(i)) && before !== 'be' && before !== 'to' && before !== 'get';
   });
   return saysDone(u) || past || u.has(DONE_STATE);

@@ -8,11 +8,11 @@ import { clausedReference } from './entities.ts';
 import {
   type BuiltTool,
   detectIntent,
-  givesReason,
   type MayMove,
   mayBeReport,
   mayReportDone,
   PATTERNS,
+  saysItMoves,
   tellsDone,
 } from './intents.ts';
 import { Utterance } from './utterance.ts';
@@ -255,12 +255,11 @@ function triesOf(main: Reading, said: Said): Reading[] {
   const { text, opts } = said;
   const { tool, args } = main;
   // "cement ki bori aa gayi, ret abhi nahi aayi", "Gupta ji ki party postpone ho gayi": nothing looked for loosely
-  const reported = (ref: unknown) =>
-    mayBeReport(new Utterance(text)) ? [mentionedDone(aroundReference(text, ref), opts)] : [];
+  const reported = mayBeReport(new Utterance(text)) ? [mentionedDone(text, opts)] : [];
   if (tool === 'complete_task')
-    return [main, { tool: 'complete_follow_up', args: { follow_up: args.task } }, ...reported(args.task)];
+    return [main, { tool: 'complete_follow_up', args: { follow_up: args.task } }, ...reported];
   if (tool === 'complete_follow_up')
-    return [main, { tool: 'complete_task', args: { task: args.follow_up } }, ...reported(args.follow_up)];
+    return [main, { tool: 'complete_task', args: { task: args.follow_up } }, ...reported];
   const due = dueOf(args, opts);
   if (tool === 'update_task' && args.match === undefined && due)
     return [main, mentionedMove(aroundReference(text, args.task), due)];
@@ -277,9 +276,9 @@ function triesOf(main: Reading, said: Said): Reading[] {
 }
 
 /**
- * The clauses of a message that share a word with the task its first reading named: "the cement order: push
- * it to monday, the truck driver is sick" → "the cement order: push it to monday". A reason beside the
- * request mentions other things, which name no task of the request's; with no clause sharing one, all of it.
+ * The clauses of a move that share a word with the task its first reading named: "the cement order: push it
+ * to monday, the truck driver is sick" → "the cement order: push it to monday". A reason beside the request
+ * mentions other things, which name no task of the request's; with no clause sharing one, all of it.
  */
 function aroundReference(text: string, reference: unknown): string {
   const named = new Set(termsOf(String(reference ?? '')).map((t) => t.sound));
@@ -299,11 +298,10 @@ function mentionedDone(text: string, opts: ParseOptions): Reading {
 
 /**
  * A message the parser read as no move that still gives a planned thing a new day: a move word ("…
- * instead", "shift …") or a reason beside the day (`givesReason`). It moves the open task it mentions.
+ * instead", "shift …") or a reason beside the day (`saysItMoves`). It moves the open task it mentions.
  */
 function newDay(text: string, opts: ParseOptions): Reading[] {
-  const u = new Utterance(text);
-  if (!u.has(PATTERNS.reschedule) && !givesReason(u, opts)) return [];
+  if (!saysItMoves(new Utterance(text), opts)) return [];
   const moved = parseAs(text, 'update_task', opts);
   const due = moved.kind === 'tool' ? dueOf(moved.args, opts) : undefined;
   return due ? [mentionedMove(text, due)] : [];
@@ -332,8 +330,9 @@ function newTaskTries(main: Reading, said: Said): Reading[] {
         clauseNamingTask(text, u, main.args, opts));
   const due = dueOf(main.args, opts);
   // "can't go today, will get the lights tomorrow", "Painters are still working at Gupta's office, so the fans
-  // can go up on 1st April": a day given with a reason is more likely a planned thing's new day
-  const reasoned = mayMove === 'putOff' || givesReason(new Utterance(text), opts);
+  // can go up on 1st April", "Only got train tickets for sunday, so the Surat trip shifts to sunday": a day
+  // given with a reason, or said to be a thing's new one, is more likely a planned thing's new day
+  const reasoned = mayMove === 'putOff' || saysItMoves(new Utterance(text), opts);
   const moved = due && reasoned && !asked ? [mentionedMove(text, due)] : [];
   const reported = !asked && mayReportDone(new Utterance(text), opts) ? [mentionedDone(text, opts)] : [];
   return [...(first ? [first] : []), ...moved, ...reported, main];
