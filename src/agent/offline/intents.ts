@@ -1348,9 +1348,10 @@ export function mayBeReport(u: Utterance): boolean {
 export function mayReportDone(u: Utterance, ctx: DateContext): boolean {
   if (!mayBeReport(u) || isQuestion(u) || u.has(WILL_BE) || u.has(PATTERNS.strongCreate)) return false;
   if (u.has(PATTERNS.pendingWords)) return false;
+  if (!tellsDone(u, ctx)) return false;
   const dayAhead =
     mentionsWhen(u, ctx) && !saysEarlierToday(u, ctx) && !saysOnlyToday(u, ctx) && !saysNow(u, ctx);
-  return !dayAhead && tellsDone(u, ctx);
+  return !dayAhead;
 }
 
 /** The only time said is now ("running smooth now"): a state, not a time ahead. */
@@ -1363,6 +1364,10 @@ const MINUTE_MS = 60_000;
 
 /** A done word, a past tense or a finished state: "ho gaya", "left the godown", "editing over". */
 export function tellsDone(u: Utterance, ctx: DateContext): boolean {
+  if (saysDone(u) || u.has(DONE_STATE)) return true;
+  // the time words are set aside (a parse of their own) only when a word may be a past tense at all
+  const mayBe = u.freeIndexes().some((i) => isPastTense(u.normOf(i)) || HAS.has(u.normOf(i)));
+  if (!mayBe) return false;
   const probe = withoutWhen(u, ctx);
   const past = probe.freeIndexes().some((i, k, free) => {
     const before = probe.normOf(free[k - 1] ?? -1);
@@ -1370,7 +1375,7 @@ export function tellsDone(u: Utterance, ctx: DateContext): boolean {
     if (HAS.has(before) && !NOT_DONE_AFTER_HAS.has(probe.normOf(i))) return true;
     return isPastTense(probe.normOf(i)) && before !== 'be' && before !== 'to' && before !== 'get';
   });
-  return saysDone(u) || past || u.has(DONE_STATE);
+  return past;
 }
 
 /**

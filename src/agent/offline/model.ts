@@ -5,7 +5,7 @@ import type { ChatResult } from '@langchain/core/outputs';
 import type { ToolName, ToolResult } from '../tools/index.ts';
 import { type Clock, wallClock } from '../turn-clock.ts';
 import { parseBusinessQuestion } from './insights.ts';
-import { parseUtterance, type Reading } from './parse.ts';
+import { nthReading, parseUtterance, type Reading } from './parse.ts';
 import { askPeriod, GREETING, HELP, NOT_UNDERSTOOD, OUTSIDE_CATALOGUE, replyFor } from './replies.ts';
 
 /**
@@ -64,7 +64,8 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
       if (q.kind === 'ask_period') return answer(askPeriod(q.said));
       return q.party ? call('find_party', { name: q.party }) : call('query_business_data', q.call);
     }
-    const first = intent.kind === 'tool' || intent.kind === 'unknown' ? intent.tries?.[0] : undefined;
+    const first =
+      intent.kind === 'tool' || intent.kind === 'unknown' ? nthReading(intent.tries, 0) : undefined;
     return first ? call(first.tool, first.args) : answer(NOT_UNDERSTOOD);
   }
 
@@ -98,8 +99,8 @@ function nextTry(messages: BaseMessage[], clock: Clock): Reading | null {
   const calls = turn.flatMap((m) => (AIMessage.isInstance(m) ? (m.tool_calls ?? []) : []));
   if (calls.length === 0 || !calls.every((tc) => foundNothing(turn, tc.id))) return null;
   const intent = parseUtterance(textOf(messages[asked]), clock);
-  const tries = intent.kind === 'tool' || intent.kind === 'unknown' ? (intent.tries ?? []) : [];
-  return tries[calls.length] ?? null;
+  const tries = intent.kind === 'tool' || intent.kind === 'unknown' ? intent.tries : undefined;
+  return nthReading(tries, calls.length) ?? null;
 }
 
 /**
@@ -111,8 +112,8 @@ function guessedInVain(messages: BaseMessage[], clock: Clock): boolean {
   const asked = messages.findLastIndex((m) => HumanMessage.isInstance(m));
   const turn = messages.slice(asked + 1);
   const calls = turn.flatMap((m) => (AIMessage.isInstance(m) ? (m.tool_calls ?? []) : []));
-  const understood = parseUtterance(textOf(messages[asked]), clock).kind !== 'unknown';
-  return !understood && calls.every((tc) => foundNothing(turn, tc.id));
+  if (!calls.every((tc) => foundNothing(turn, tc.id))) return false;
+  return parseUtterance(textOf(messages[asked]), clock).kind === 'unknown';
 }
 
 function foundNothing(turn: BaseMessage[], callId: string | undefined): boolean {

@@ -196,21 +196,19 @@ export interface Reading {
   args: Record<string, unknown>;
 }
 
+/**
+ * Every reading of a message, the most likely first: the model makes the first call, and each next one only
+ * while the calls before it found no open record (model.ts). Later readings are worked out only when asked
+ * for, so a message whose first call finds its record costs no more than that reading.
+ */
+export type Readings = () => Generator<Reading, void, undefined>;
+
 export type ParsedIntent =
-  | {
-      kind: 'tool';
-      tool: ToolName;
-      args: Record<string, unknown>;
-      /**
-       * Every reading of the message, the most likely first, this one among them: the model makes the
-       * first call and each next one only while the calls before it found no open record (model.ts).
-       */
-      tries: readonly Reading[];
-    }
+  | { kind: 'tool'; tool: ToolName; args: Record<string, unknown>; tries: Readings }
   | { kind: 'help' }
   | { kind: 'greeting' }
   | { kind: 'business_question' }
-  | { kind: 'unknown'; tries?: readonly Reading[] };
+  | { kind: 'unknown'; tries?: Readings };
 
 export type ParseOptions = DateContext;
 
@@ -220,17 +218,29 @@ export function parseUtterance(text: string, opts: ParseOptions): ParsedIntent {
   // "brake pads reached Sharma Motors, their mechanic signed the challan": no request the parser knows, but
   // maybe an open task reported done in words of the owner's own
   if (intent.kind === 'unknown') {
-    const tries = [
-      ...newDay(text, opts),
-      ...(mayReportDone(new Utterance(text), opts) ? [mentionedDone(text, opts)] : []),
-    ];
-    return tries.length > 0 ? { kind: 'unknown', tries } : intent;
+    const said = new Utterance(text);
+    if (!saysItMoves(said, opts) && !tellsDone(said, opts)) return intent;
+    return {
+      kind: 'unknown',
+      *tries() {
+        yield* newDay(text, opts);
+        if (mayReportDone(new Utterance(text), opts)) yield mentionedDone(text, opts);
+      },
+    };
   }
   if (intent.kind !== 'tool') return intent;
   const built = build(u, intent.tool, opts);
   if (built.kind !== 'tool') return built;
   const main = { tool: built.tool, args: built.args };
-  return { ...built, tries: triesOf(main, { text, u, mayMove: intent.mayMove, opts }) };
+  return { ...built, tries: () => triesOf(main, { text, u, mayMove: intent.mayMove, opts }) };
+}
+
+/** The `n`th reading of a message (0 its first), or none. */
+export function nthReading(tries: Readings | undefined, n: number): Reading | undefined {
+  if (!tries) return undefined;
+  let k = 0;
+  for (const reading of tries()) if (k++ === n) return reading;
+  return undefined;
 }
 
 /** A message as said and as the parser read it. */
@@ -251,28 +261,33 @@ interface Said {
  * follow up to friday"). A new task that may be an open one is tried as that first (`newTaskTries`), and so
  * is a story told with no cue to remember it.
  */
-function triesOf(main: Reading, said: Said): Reading[] {
+function* triesOf(main: Reading, said: Said): Generator<Reading, void, undefined> {
   const { text, opts } = said;
   const { tool, args } = main;
-  // "cement ki bori aa gayi, ret abhi nahi aayi", "Gupta ji ki party postpone ho gayi": nothing looked for loosely
-  const reported = mayBeReport(new Utterance(text)) ? [mentionedDone(text, opts)] : [];
-  if (tool === 'complete_task')
-    return [main, { tool: 'complete_follow_up', args: { follow_up: args.task } }, ...reported];
-  if (tool === 'complete_follow_up')
-    return [main, { tool: 'complete_task', args: { task: args.follow_up } }, ...reported];
+  if (tool === 'create_task') return yield* newTaskTries(main, said);
+  if (tool === 'remember' && explicitStatement(text) === null) {
+    // "Neha wants her home facial at 4:30 pm today instead": a planned thing's new day; "Took Desai sir
+    // around the andheri 2bhk, he liked it": a story of a thing done, not a fact given to keep
+    yield* newDay(text, opts);
+    if (mayReportDone(new Utterance(text), opts)) yield mentionedDone(text, opts);
+    return yield main;
+  }
+  yield main;
+  if (tool === 'complete_task' || tool === 'complete_follow_up') {
+    yield tool === 'complete_task'
+      ? { tool: 'complete_follow_up', args: { follow_up: args.task } }
+      : { tool: 'complete_task', args: { task: args.follow_up } };
+    // "cement ki bori aa gayi, ret abhi nahi aayi", "Gupta ji ki party postpone ho gayi": nothing looked for loosely
+    if (mayBeReport(new Utterance(text))) yield mentionedDone(text, opts);
+    return;
+  }
   const due = dueOf(args, opts);
   if (tool === 'update_task' && args.match === undefined && due)
-    return [main, mentionedMove(aroundReference(text, args.task), due)];
+    yield mentionedMove(aroundReference(text, args.task), due);
   if (tool === 'snooze_follow_up' && args.until !== undefined) {
     const moved = parseAs(text, 'update_task', opts);
-    return moved.kind === 'tool' && moved.args.task !== undefined ? [main, ...moved.tries] : [main];
+    if (moved.kind === 'tool' && moved.args.task !== undefined) yield* moved.tries();
   }
-  if (tool === 'create_task') return newTaskTries(main, said);
-  if (tool !== 'remember' || explicitStatement(text) !== null) return [main];
-  // "Took Desai sir around the andheri 2bhk, he liked it": a story of a thing done, not a fact given to keep;
-  // "Neha wants her home facial at 4:30 pm today instead": a planned thing's new day
-  const story = mayReportDone(new Utterance(text), opts) ? [mentionedDone(text, opts)] : [];
-  return [...newDay(text, opts), ...story, main];
 }
 
 /**
@@ -319,7 +334,7 @@ const mentionedMove = (text: string, due: Record<string, unknown>): Reading => (
  * moves whichever open task the message mentions; told as a thing done ("Surat cotton consignment left the godown this morning"), it
  * reports the open one the message mentions done. The task is added when none is found.
  */
-function newTaskTries(main: Reading, said: Said): Reading[] {
+function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, undefined> {
   const { text, u, mayMove, opts } = said;
   // "remind me to …", "add task …": asked for as a new task, so no other open task is looked for
   const asked = new Utterance(text).has(PATTERNS.strongCreate);
@@ -328,14 +343,15 @@ function newTaskTries(main: Reading, said: Said): Reading[] {
       ? moveAsSaid(text, mayMove, opts)
       : (openTaskReading(main.args, mayMove === 'restated', opts) ??
         clauseNamingTask(text, u, main.args, opts));
+  if (first) yield first;
   const due = dueOf(main.args, opts);
   // "can't go today, will get the lights tomorrow", "Painters are still working at Gupta's office, so the fans
   // can go up on 1st April", "Only got train tickets for sunday, so the Surat trip shifts to sunday": a day
   // given with a reason, or said to be a thing's new one, is more likely a planned thing's new day
-  const reasoned = mayMove === 'putOff' || saysItMoves(new Utterance(text), opts);
-  const moved = due && reasoned && !asked ? [mentionedMove(text, due)] : [];
-  const reported = !asked && mayReportDone(new Utterance(text), opts) ? [mentionedDone(text, opts)] : [];
-  return [...(first ? [first] : []), ...moved, ...reported, main];
+  if (due && !asked && (mayMove === 'putOff' || saysItMoves(new Utterance(text), opts)))
+    yield mentionedMove(text, due);
+  if (!asked && mayReportDone(new Utterance(text), opts)) yield mentionedDone(text, opts);
+  yield main;
 }
 
 /**
@@ -425,5 +441,12 @@ function build(u: Utterance, tool: BuiltTool, opts: ParseOptions): ParsedIntent 
   const checked = schema.safeParse(raw);
   if (!checked.success) return { kind: 'unknown' };
   const args = checked.data as Record<string, unknown>;
-  return { kind: 'tool', tool, args, tries: [{ tool, args }] };
+  return {
+    kind: 'tool',
+    tool,
+    args,
+    *tries() {
+      yield { tool, args };
+    },
+  };
 }
