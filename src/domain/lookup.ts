@@ -457,9 +457,10 @@ function rank<T>(ref: string, items: readonly T[], nameOf: (item: T) => string, 
 
 /**
  * Where a message breaks into clauses: a stop, a comma, a colon, a dash between words; not a comma or a point
- * inside a number ("62,400", "1.5 lakh").
+ * inside a number ("62,400", "1.5 lakh"), nor a title's point ("Mrs. Rao", "Dr. Bose").
  */
-export const CLAUSE_BREAK = /[;!?\n]+|(?<!\d)[,.:]+|[,.:]+(?!\d)|\s[-–—]+\s/u;
+export const CLAUSE_BREAK =
+  /[;!?\n]+|\s[-–—]+\s|(?<!\d|\b(?:mrs?|ms|dr|st|smt|sh|prof|col|capt|adv))[,.:]+|(?<=\d)[,.:]+(?!\d)/iu;
 
 /**
  * A record mentioned in a whole message, told in the owner's own way ("Surat cotton consignment left the

@@ -316,6 +316,32 @@ describeEachDb('agent with the offline model', (get) => {
     expect(after).toHaveLength(7);
   });
 
+  it('moves no task on a question, a thing called off, or a day that only tells what happened', async () => {
+    const owner = await ownerWithTasks(35, [
+      'Hotel Sagar ko paneer supply',
+      'Gupta ji ki shaadi ka menu final karna',
+      'Home sample collection for Mr. Pinto',
+    ]);
+    for (const message of [
+      'Hotel Sagar wala paneer kab jaana tha, kal ya parso? yaad nahi aa raha',
+      'Gupta ji ke saath menu wali meeting aaj cancel, woh baad mein batayenge',
+      "Our boy went to Pinto uncle's place at 7 for the sample but he had eaten breakfast, so couldn't take it",
+    ]) {
+      const turn = await chat(message, owner);
+      expect(
+        turn.actions.filter((a) => a.tool === 'update_task' && a.result.ok),
+        message,
+      ).toEqual([]);
+    }
+    const after = await tasksOf(owner);
+    for (const title of [
+      'Hotel Sagar ko paneer supply',
+      'Gupta ji ki shaadi ka menu final karna',
+      'Home sample collection for Mr. Pinto',
+    ])
+      expect(after.find((t) => t.title === title)).toMatchObject({ status: 'open', due_date: null });
+  });
+
   it('answers a question about the business numbers without making anything', async () => {
     const owner = await api.signIn(testPhone(27));
     for (const message of ['aaj kitni sale hui?', "what's my bank balance", 'who owes me money?']) {

@@ -84,6 +84,8 @@ export const SCENARIO_SETS = [
   'scenarios12',
   'scenarios13',
   'scenarios14',
+  'scenarios15',
+  'scenarios16',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 

@@ -377,10 +377,10 @@ export function retractedWhen(u: Utterance, ctx: DateContext): { from: number; t
 
 /**
  * Words saying a day cannot be: "can't take the class today", "won't be ready today", "aaj nahi hoga", "aaj
- * mat bhejo", "the mistri is busy today".
+ * mat bhejo", "no one is home today", "the mistri is busy today".
  */
 const CANNOT = new Set([
-  ...['cant', 'cannot', 'wont', 'couldnt', 'unable', 'not', 'nahi', 'nahin', 'nai', 'mat'],
+  ...['cant', 'cannot', 'wont', 'couldnt', 'unable', 'not', 'no', 'nahi', 'nahin', 'nai', 'mat'],
   ...HINDRANCES,
 ]);
 

@@ -1314,9 +1314,33 @@ const HINDRANCE = words(alt([...HINDRANCES, 'out of town', 'out of station', 'no
  */
 export function givesReason(u: Utterance, ctx: DateContext): boolean {
   const clauses = u.text.split(CLAUSE_BREAK).map((c) => new Utterance(c));
-  const hindered = (c: Utterance) => saysNotYet(c) || c.has(HINDRANCE);
-  // "Aaj gate ka welding nahi ho paya, light hi nahi thi": no day but the one that could not be
-  return clauses.some(hindered) && clauses.some((c) => !hindered(c) && mentionsWhen(c, ctx));
+  return clauses.some(hindered) && saysNewDay(clauses, ctx);
+}
+
+const hindered = (c: Utterance) => saysNotYet(c) || c.has(HINDRANCE);
+
+/**
+ * A day said for what is to be, in a clause that tells of no thing done and says what keeps it from being
+ * done only beside a move ("client is out of town so postpone the visit to monday"): "Aaj gate ka welding
+ * nahi ho paya, light hi nahi thi" and "Our boy went to Fernandes's place at 7 …, so couldn't take it" give
+ * no new day.
+ */
+function saysNewDay(clauses: readonly Utterance[], ctx: DateContext): boolean {
+  const moves = (c: Utterance) => c.has(PATTERNS.reschedule) || c.has(MOVES);
+  return clauses.some((c) => (moves(c) || !hindered(c)) && mentionsWhen(c, ctx) && !tellsDone(c, ctx));
+}
+
+/**
+ * The day a move would give a task is a new one: said in a clause of its own, and not in a message that
+ * calls the thing off or asks ("meeting aaj cancel, woh baad mein batayenge", "paneer kab jaana tha, kal ya
+ * parso?").
+ */
+export function givesNewDay(u: Utterance, ctx: DateContext): boolean {
+  if (isQuestion(u) || u.has(CALLED_OFF)) return false;
+  return saysNewDay(
+    u.text.split(CLAUSE_BREAK).map((c) => new Utterance(c)),
+    ctx,
+  );
 }
 
 /** A thing said to move, in any form: "move it to friday", "the Surat trip shifts to sunday", "needs to go to sunday". */
@@ -1324,7 +1348,7 @@ const MOVES = words('shifts|shifted|moves|moved|(?:needs|has) to go to|goes to')
 
 /** The message says a thing moves, or gives its day with a reason (`givesReason`). */
 export const saysItMoves = (u: Utterance, ctx: DateContext): boolean =>
-  u.has(PATTERNS.reschedule) || u.has(MOVES) || givesReason(u, ctx);
+  (u.has(PATTERNS.reschedule) || u.has(MOVES) || givesReason(u, ctx)) && givesNewDay(u, ctx);
 
 /**
  * Nothing in the message turns a report around, puts it off, calls it off, asks for more time, tells of

@@ -8,6 +8,7 @@ import { clausedReference } from './entities.ts';
 import {
   type BuiltTool,
   detectIntent,
+  givesNewDay,
   type MayMove,
   mayBeReport,
   mayReportDone,
@@ -133,8 +134,11 @@ import { Utterance } from './utterance.ts';
  *   for "Dispatch 20 thaans of cotton to Surat"; "brake pads reached Sharma Motors, their mechanic signed
  *   the challan": only a clause telling of a thing done names it), a move with its reason moves it ("AC
  *   service guy cant come today, make it saturday" for "Book AC service"; only the clauses sharing a word
- *   with the request's own name it). Nothing turned around, put off, called off or gone wrong ever reports
- *   one, nor a message asking, setting a day ahead or saying what will be.
+ *   with the request's own name it), and so does a day given with a reason ("aaj bank ki chhutti hai, cheque
+ *   jama parso karenge") or said to be a thing's new one ("the Surat trip shifts to sunday"). Nothing turned
+ *   around, put off, called off, gone wrong or passed on as someone's word ever reports one, nor a message
+ *   asking, setting a day ahead or saying what will be; no question, nothing called off and no day that only
+ *   tells what happened or stands where the reason is moves one.
  * - Done: a done word ("done", "ho gaya", "bhej diya", "complete" at a clause end) not turned around ("not
  *   done", "nahi hua", "to be done", "khatam karna"), or an English past tense opening the message ("paid the
  *   staff") or closing what it names ("power bill paid", "quotation sent to Kapoor", "signboard is fixed now",
@@ -282,7 +286,7 @@ function* triesOf(main: Reading, said: Said): Generator<Reading, void, undefined
     return;
   }
   const due = dueOf(args, opts);
-  if (tool === 'update_task' && args.match === undefined && due)
+  if (tool === 'update_task' && args.match === undefined && due && givesNewDay(new Utterance(text), opts))
     yield mentionedMove(aroundReference(text, args.task), due);
   if (tool === 'snooze_follow_up' && args.until !== undefined) {
     const moved = parseAs(text, 'update_task', opts);
@@ -348,8 +352,8 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
   // "can't go today, will get the lights tomorrow", "Painters are still working at Gupta's office, so the fans
   // can go up on 1st April", "Only got train tickets for sunday, so the Surat trip shifts to sunday": a day
   // given with a reason, or said to be a thing's new one, is more likely a planned thing's new day
-  if (due && !asked && (mayMove === 'putOff' || saysItMoves(new Utterance(text), opts)))
-    yield mentionedMove(text, due);
+  const putOff = mayMove === 'putOff' && givesNewDay(new Utterance(text), opts);
+  if (due && !asked && (putOff || saysItMoves(new Utterance(text), opts))) yield mentionedMove(text, due);
   if (!asked && mayReportDone(new Utterance(text), opts)) yield mentionedDone(text, opts);
   yield main;
 }
