@@ -28,6 +28,19 @@ describeEachDb('agent with the offline model', (get) => {
     };
   };
 
+  type Action = Awaited<ReturnType<typeof chat>>['actions'][number];
+  /** Sends each message as `owner`; none of its turn's actions may be one `forbidden` picks out. */
+  const expectNoneOf = async (
+    owner: string,
+    messages: readonly string[],
+    forbidden: (a: Action) => boolean,
+  ) => {
+    for (const message of messages) {
+      const turn = await chat(message, owner);
+      expect(turn.actions.filter(forbidden), message).toEqual([]);
+    }
+  };
+
   /** A new owner (test phone `n`) with these open tasks. */
   const ownerWithTasks = async (n: number, titles: readonly string[]) => {
     const owner = await api.signIn(testPhone(n));
@@ -225,17 +238,15 @@ describeEachDb('agent with the offline model', (get) => {
       'Order BP tablets from Mankind',
       'Glossy paper mangwana',
     ]);
-    for (const message of [
-      'expired stock return to mankind - do it monday instead',
-      'mankind wala return shift ho gaya, somvar ko',
-      'glossy paper ka order monday pe dal do',
-    ]) {
-      const turn = await chat(message, owner);
-      expect(
-        turn.actions.map((a) => a.tool),
-        message,
-      ).not.toContain('complete_task');
-    }
+    await expectNoneOf(
+      owner,
+      [
+        'expired stock return to mankind - do it monday instead',
+        'mankind wala return shift ho gaya, somvar ko',
+        'glossy paper ka order monday pe dal do',
+      ],
+      (a) => a.tool === 'complete_task',
+    );
     const after = await tasksOf(owner);
     expect(after.every((t) => t.status === 'open')).toBe(true);
     expect(after.find((t) => t.title === 'Return expired stock to Mankind')?.due_date).toBe('2026-03-30');
@@ -322,17 +333,15 @@ describeEachDb('agent with the offline model', (get) => {
       'Gupta ji ki shaadi ka menu final karna',
       'Home sample collection for Mr. Pinto',
     ]);
-    for (const message of [
-      'Hotel Sagar wala paneer kab jaana tha, kal ya parso? yaad nahi aa raha',
-      'Gupta ji ke saath menu wali meeting aaj cancel, woh baad mein batayenge',
-      "Our boy went to Pinto uncle's place at 7 for the sample but he had eaten breakfast, so couldn't take it",
-    ]) {
-      const turn = await chat(message, owner);
-      expect(
-        turn.actions.filter((a) => a.tool === 'update_task' && a.result.ok),
-        message,
-      ).toEqual([]);
-    }
+    await expectNoneOf(
+      owner,
+      [
+        'Hotel Sagar wala paneer kab jaana tha, kal ya parso? yaad nahi aa raha',
+        'Gupta ji ke saath menu wali meeting aaj cancel, woh baad mein batayenge',
+        "Our boy went to Pinto uncle's place at 7 for the sample but he had eaten breakfast, so couldn't take it",
+      ],
+      (a) => a.tool === 'update_task' && a.result.ok,
+    );
     const after = await tasksOf(owner);
     for (const title of [
       'Hotel Sagar ko paneer supply',
