@@ -467,9 +467,9 @@ export const CLAUSE_BREAK =
  * godown this morning" mentions "Dispatch 20 thaans of cotton to Surat"): the message says two of the
  * things its name holds, or more than half of its name and of its things, and the clauses that say them tell
  * no action against its own (`actsOtherwise`: "sold the old printer" is not "Repair old printer"); what the
- * other clauses do is news beside it ("brake pads reached Sharma Motors, their mechanic signed the challan"). How much of the
- * name is said decides, not how much of the message the name explains: a report says much no task holds.
- * Records about as well mentioned are all returned, for the caller to ask which.
+ * other clauses do is news beside it ("brake pads reached Sharma Motors, their mechanic signed the
+ * challan"). How much of the name is said decides, not how much of the message the name explains: a report
+ * says much no task holds. Records about as well mentioned are all returned, for the caller to ask which.
  */
 function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) => string, to: Purpose): T[] {
   const clauses = message.split(CLAUSE_BREAK).map((c) => termsOf(c).filter((t) => !AUXILIARIES.has(t.stem)));
@@ -504,7 +504,7 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
  * Hindi auxiliaries, which only say a verb before them was done ("bech diya", "le liya"): alone they would
  * read as giving, or paying.
  */
-const AUXILIARIES: ReadonlySet<string> = new Set(['diya', 'diye', 'di', 'liya', 'liye', 'li', 'dij']);
+const AUXILIARIES: ReadonlySet<string> = new Set(['diya', 'diye', 'di', 'liya', 'liye', 'li']);
 
 /**
  * How much of a name, and of the things it holds, a message must say, more than this, to mention it by one

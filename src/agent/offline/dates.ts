@@ -552,6 +552,10 @@ export function resolveWhen(when: When, ctx: DateContext, dayOnlyHour?: number):
   return { at: formatInZone(instantAt(date, dayOnlyHour, 0, tz), tz) };
 }
 
+/** A time the tools were given (`resolveWhen`'s `at`) that is now, to the minute: "running smooth now". */
+export const isNow = (at: string, ctx: DateContext): boolean =>
+  Math.abs(Date.parse(at) - ctx.now.getTime()) < 60_000;
+
 /** `hour`:00 on the day after today, the follow-up default when no day was said. */
 export function tomorrowAt(ctx: DateContext, hour: number): string {
   return formatInZone(

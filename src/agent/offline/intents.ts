@@ -7,6 +7,7 @@ import { briefingIntent } from './briefing.ts';
 import {
   type DateContext,
   dayThatCannotBe,
+  isNow,
   mentionsWhen,
   resolveWhen,
   retractedWhen,
@@ -1343,7 +1344,7 @@ export function givesNewDay(u: Utterance, ctx: DateContext): boolean {
   );
 }
 
-/** A thing said to move, in any form: "move it to friday", "the Surat trip shifts to sunday", "needs to go to sunday". */
+/** A thing said to move, in any form: "the Surat trip shifts to sunday", "needs to go to sunday". */
 const MOVES = words('shifts|shifted|moves|moved|(?:needs|has) to go to|goes to');
 
 /** The message says a thing moves, or gives its day with a reason (`givesReason`). */
@@ -1382,11 +1383,10 @@ export function mayReportDone(u: Utterance, ctx: DateContext): boolean {
 function saysNow(u: Utterance, ctx: DateContext): boolean {
   const when = takeWhen(u.copy(), ctx);
   const at = when ? resolveWhen(when, ctx).at : undefined;
-  return at !== undefined && Math.abs(Date.parse(at) - ctx.now.getTime()) < MINUTE_MS;
+  return at !== undefined && isNow(at, ctx);
 }
-const MINUTE_MS = 60_000;
 
-/** A done word, a past tense or a finished state: "ho gaya", "left the godown", "editing over". */
+/** A done word, a past tense or a finished state: "ho gaya", "reached Sharma Motors", "editing over". */
 export function tellsDone(u: Utterance, ctx: DateContext): boolean {
   if (saysDone(u) || u.has(DONE_STATE)) return true;
   // the time words are set aside (a parse of their own) only when a word may be a past tense at all

@@ -3,7 +3,7 @@ import { CLAUSE_BREAK, termsOf } from '../../domain/lookup.ts';
 import { explicitStatement } from '../../domain/memory/extractor-offline.ts';
 import { type ToolName, toolArgs } from '../tools/index.ts';
 import { BUILDERS } from './arguments.ts';
-import type { DateContext } from './dates.ts';
+import { type DateContext, isNow } from './dates.ts';
 import { clausedReference } from './entities.ts';
 import {
   type BuiltTool,
@@ -382,15 +382,13 @@ function clauseNamingTask(
  * ("new arrivals are up on insta now"), not when to do them.
  */
 function dueOf(args: Record<string, unknown>, opts: ParseOptions): Record<string, unknown> | undefined {
-  const now =
-    typeof args.due_at === 'string' && Math.abs(Date.parse(args.due_at) - opts.now.getTime()) < MINUTE_MS;
+  const now = typeof args.due_at === 'string' && isNow(args.due_at, opts);
   const due = {
     ...(args.due_date === undefined ? {} : { due_date: args.due_date }),
     ...(args.due_at === undefined || now ? {} : { due_at: args.due_at }),
   };
   return Object.keys(due).length > 0 ? due : undefined;
 }
-const MINUTE_MS = 60_000;
 
 /**
  * The message read as a move, tried before the task is added (model.ts). A chore said as a plan for a day
