@@ -1314,10 +1314,11 @@ const HINDRANCE = words(alt([...HINDRANCES, 'out of town', 'out of station', 'no
  * the reason. The day is a new one for a thing already planned, more likely than a new chore.
  */
 export function givesReason(u: Utterance, ctx: DateContext): boolean {
-  const clauses = u.text.split(CLAUSE_BREAK).map((c) => new Utterance(c));
+  const clauses = clausesOf(u);
   return clauses.some(hindered) && saysNewDay(clauses, ctx);
 }
 
+const clausesOf = (u: Utterance) => u.text.split(CLAUSE_BREAK).map((c) => new Utterance(c));
 const hindered = (c: Utterance) => saysNotYet(c) || c.has(HINDRANCE);
 
 /**
@@ -1338,18 +1339,22 @@ function saysNewDay(clauses: readonly Utterance[], ctx: DateContext): boolean {
  */
 export function givesNewDay(u: Utterance, ctx: DateContext): boolean {
   if (isQuestion(u) || u.has(CALLED_OFF)) return false;
-  return saysNewDay(
-    u.text.split(CLAUSE_BREAK).map((c) => new Utterance(c)),
-    ctx,
-  );
+  return saysNewDay(clausesOf(u), ctx);
 }
 
 /** A thing said to move, in any form: "the Surat trip shifts to sunday", "needs to go to sunday". */
 const MOVES = words('shifts|shifted|moves|moved|(?:needs|has) to go to|goes to');
 
-/** The message says a thing moves, or gives its day with a reason (`givesReason`). */
+/** A move word, or a clause saying what keeps a thing from being done: a day beside it may be a new one. */
+export const movesOrHindered = (u: Utterance): boolean =>
+  u.has(PATTERNS.reschedule) || u.has(MOVES) || clausesOf(u).some(hindered);
+
+/**
+ * The message says a thing moves, or gives its day with a reason (`givesReason`), and the day is a new one
+ * (`givesNewDay`).
+ */
 export const saysItMoves = (u: Utterance, ctx: DateContext): boolean =>
-  (u.has(PATTERNS.reschedule) || u.has(MOVES) || givesReason(u, ctx)) && givesNewDay(u, ctx);
+  movesOrHindered(u) && givesNewDay(u, ctx);
 
 /**
  * Nothing in the message turns a report around, puts it off, calls it off, asks for more time, tells of

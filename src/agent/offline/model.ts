@@ -50,9 +50,14 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
     const clock = options.clock ?? wallClock();
     const last = messages.at(-1);
     if (last && ToolMessage.isInstance(last)) {
-      const next = nextTry(messages, clock) ?? queryForParty(messages, clock);
+      // every call so far found no open record: the message's next reading (parse.ts, `tries`), each call
+      // having been one reading; when a message not understood has none left, it was not understood
+      const missed = missedSoFar(messages);
+      const intent = missed ? parseUtterance(missed.said, clock) : undefined;
+      const tries = intent?.kind === 'tool' || intent?.kind === 'unknown' ? intent.tries : undefined;
+      const next = (missed && nthReading(tries, missed.calls)) ?? queryForParty(messages, clock);
       if (next) return call(next.tool, next.args);
-      return answer(guessedInVain(messages, clock) ? NOT_UNDERSTOOD : this.summarise(messages, clock));
+      return answer(intent?.kind === 'unknown' ? NOT_UNDERSTOOD : this.summarise(messages, clock));
     }
 
     const intent = parseUtterance(textOf(last), clock);
@@ -90,30 +95,15 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
 }
 
 /**
- * The message's next reading (parse.ts, `tries`) when every call made for it this turn found no open record:
- * each call is one reading, so their number says which comes next.
+ * The message of this turn and how many calls were made for it, when every one found no open record (a
+ * message not understood hears so, not that no task matched words never meant as a name); else null.
  */
-function nextTry(messages: BaseMessage[], clock: Clock): Reading | null {
+function missedSoFar(messages: BaseMessage[]): { said: string; calls: number } | null {
   const asked = messages.findLastIndex((m) => HumanMessage.isInstance(m));
   const turn = messages.slice(asked + 1);
   const calls = turn.flatMap((m) => (AIMessage.isInstance(m) ? (m.tool_calls ?? []) : []));
   if (calls.length === 0 || !calls.every((tc) => foundNothing(turn, tc.id))) return null;
-  const intent = parseUtterance(textOf(messages[asked]), clock);
-  const tries = intent.kind === 'tool' || intent.kind === 'unknown' ? intent.tries : undefined;
-  return nthReading(tries, calls.length) ?? null;
-}
-
-/**
- * A message the parser did not understand, whose guesses (a report of whatever open task it mentions) all
- * found nothing: the owner hears it was not understood, not that no task matched words they never meant as
- * a name.
- */
-function guessedInVain(messages: BaseMessage[], clock: Clock): boolean {
-  const asked = messages.findLastIndex((m) => HumanMessage.isInstance(m));
-  const turn = messages.slice(asked + 1);
-  const calls = turn.flatMap((m) => (AIMessage.isInstance(m) ? (m.tool_calls ?? []) : []));
-  if (!calls.every((tc) => foundNothing(turn, tc.id))) return false;
-  return parseUtterance(textOf(messages[asked]), clock).kind === 'unknown';
+  return { said: textOf(messages[asked]), calls: calls.length };
 }
 
 function foundNothing(turn: BaseMessage[], callId: string | undefined): boolean {

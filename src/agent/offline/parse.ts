@@ -12,6 +12,7 @@ import {
   type MayMove,
   mayBeReport,
   mayReportDone,
+  movesOrHindered,
   PATTERNS,
   saysItMoves,
   tellsDone,
@@ -205,7 +206,7 @@ export interface Reading {
  * while the calls before it found no open record (model.ts). Later readings are worked out only when asked
  * for, so a message whose first call finds its record costs no more than that reading.
  */
-export type Readings = () => Generator<Reading, void, undefined>;
+export type Readings = () => Iterable<Reading>;
 
 export type ParsedIntent =
   | { kind: 'tool'; tool: ToolName; args: Record<string, unknown>; tries: Readings }
@@ -222,15 +223,11 @@ export function parseUtterance(text: string, opts: ParseOptions): ParsedIntent {
   // "brake pads reached Sharma Motors, their mechanic signed the challan": no request the parser knows, but
   // maybe an open task reported done in words of the owner's own
   if (intent.kind === 'unknown') {
-    const said = new Utterance(text);
-    if (!saysItMoves(said, opts) && !tellsDone(said, opts)) return intent;
-    return {
-      kind: 'unknown',
-      *tries() {
-        yield* newDay(text, opts);
-        if (mayReportDone(new Utterance(text), opts)) yield mentionedDone(text, opts);
-      },
-    };
+    const guesses = [
+      ...newDay(text, opts),
+      ...(mayReportDone(new Utterance(text), opts) ? [mentionedDone(text, opts)] : []),
+    ];
+    return guesses.length > 0 ? { kind: 'unknown', tries: () => guesses.values() } : intent;
   }
   if (intent.kind !== 'tool') return intent;
   const built = build(u, intent.tool, opts);
@@ -340,21 +337,23 @@ const mentionedMove = (text: string, due: Record<string, unknown>): Reading => (
  */
 function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, undefined> {
   const { text, u, mayMove, opts } = said;
+  // the message as said, the parser's marks on `u` aside
+  const plain = new Utterance(text);
   // "remind me to …", "add task …": asked for as a new task, so no other open task is looked for
-  const asked = new Utterance(text).has(PATTERNS.strongCreate);
+  const asked = plain.has(PATTERNS.strongCreate);
   const first =
     mayMove === 'planned' || mayMove === 'putOff'
       ? moveAsSaid(text, mayMove, opts)
       : (openTaskReading(main.args, mayMove === 'restated', opts) ??
-        clauseNamingTask(text, u, main.args, opts));
+        (asked ? undefined : clauseNamingTask(u, main.args, opts)));
   if (first) yield first;
   const due = dueOf(main.args, opts);
   // "can't go today, will get the lights tomorrow", "Painters are still working at Gupta's office, so the fans
   // can go up on 1st April", "Only got train tickets for sunday, so the Surat trip shifts to sunday": a day
   // given with a reason, or said to be a thing's new one, is more likely a planned thing's new day
-  const putOff = mayMove === 'putOff' && givesNewDay(new Utterance(text), opts);
-  if (due && !asked && (putOff || saysItMoves(new Utterance(text), opts))) yield mentionedMove(text, due);
-  if (!asked && mayReportDone(new Utterance(text), opts)) yield mentionedDone(text, opts);
+  const moves = mayMove === 'putOff' || movesOrHindered(plain);
+  if (due && !asked && moves && givesNewDay(plain, opts)) yield mentionedMove(text, due);
+  if (!asked && mayReportDone(plain, opts)) yield mentionedDone(text, opts);
   yield main;
 }
 
@@ -362,18 +361,16 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
  * A task with a day said beside a reason ("sofa delivery for Mr Iyer - saturday, he is travelling", "Mr Iyer
  * is out of town, so the sofa delivery on saturday"): a clause that alone names an open task in full moves it
  * there (the lookup tries the clauses one by one, `match: 'whole'`); when none does, the task is added. A
- * task asked for as one ("remind me to …") is added.
+ * task asked for as one ("remind me to …") is never tried this way (`newTaskTries`).
  */
 function clauseNamingTask(
-  text: string,
   u: Utterance,
   args: Record<string, unknown>,
   opts: ParseOptions,
 ): Reading | undefined {
   const due = dueOf(args, opts);
   const task = clausedReference(u);
-  // "remind me to …", "add task …": asked for as a new task
-  if (!due || !task.includes(',') || new Utterance(text).has(PATTERNS.strongCreate)) return undefined;
+  if (!due || !task.includes(',')) return undefined;
   return { tool: 'update_task', args: { task, match: 'whole', ...due } };
 }
 
