@@ -28,6 +28,10 @@ describeEachDb('agent with the offline model', (get) => {
     };
   };
 
+  type TaskRow = Awaited<ReturnType<typeof tasksOf>>[number];
+  /** The task of that title among `tasks`. */
+  const titled = (tasks: readonly TaskRow[], title: string) => tasks.find((t) => t.title === title);
+
   type Action = Awaited<ReturnType<typeof chat>>['actions'][number];
   /** Sends each message as `owner`; none of its turn's actions may be one `forbidden` picks out. */
   const expectNoneOf = async (
@@ -249,8 +253,8 @@ describeEachDb('agent with the offline model', (get) => {
     );
     const after = await tasksOf(owner);
     expect(after.every((t) => t.status === 'open')).toBe(true);
-    expect(after.find((t) => t.title === 'Return expired stock to Mankind')?.due_date).toBe('2026-03-30');
-    expect(after.find((t) => t.title === 'Glossy paper mangwana')?.due_date).toBe('2026-03-30');
+    expect(titled(after, 'Return expired stock to Mankind')?.due_date).toBe('2026-03-30');
+    expect(titled(after, 'Glossy paper mangwana')?.due_date).toBe('2026-03-30');
   });
 
   it('checks a would-be new task against the open ones: a chore said again with a day moves it, a report with its day completes it, anything else is added', async () => {
@@ -273,11 +277,10 @@ describeEachDb('agent with the offline model', (get) => {
     expect(added.reply).toContain('Added');
 
     const after = await tasksOf(owner);
-    const byTitle = (title: string) => after.find((t) => t.title === title);
-    expect(byTitle('Fix the shop shutter')).toMatchObject({ status: 'open', due_date: '2026-03-27' });
-    expect(byTitle('Vaccinate the puppies')?.status).toBe('done');
-    expect(byTitle('Deliver Mehta ji order')).toMatchObject({ status: 'open', due_date: null });
-    expect(byTitle("Pack Mehta ji's order")).toMatchObject({ status: 'open', due_date: '2026-03-27' });
+    expect(titled(after, 'Fix the shop shutter')).toMatchObject({ status: 'open', due_date: '2026-03-27' });
+    expect(titled(after, 'Vaccinate the puppies')?.status).toBe('done');
+    expect(titled(after, 'Deliver Mehta ji order')).toMatchObject({ status: 'open', due_date: null });
+    expect(titled(after, "Pack Mehta ji's order")).toMatchObject({ status: 'open', due_date: '2026-03-27' });
     expect(after).toHaveLength(4);
   });
 
@@ -313,17 +316,22 @@ describeEachDb('agent with the offline model', (get) => {
     expect(news.actions.every((a) => a.tool !== 'complete_task' || !a.result.ok)).toBe(true);
 
     const after = await tasksOf(owner);
-    const byTitle = (title: string) => after.find((t) => t.title === title);
-    expect(byTitle('Send tiles to Khurana site')?.status).toBe('done');
-    expect(byTitle('Collect payment from Khurana')).toMatchObject({ status: 'open', due_date: null });
-    expect(byTitle('Book AC service for the showroom')).toMatchObject({
+    expect(titled(after, 'Send tiles to Khurana site')?.status).toBe('done');
+    expect(titled(after, 'Collect payment from Khurana')).toMatchObject({ status: 'open', due_date: null });
+    expect(titled(after, 'Book AC service for the showroom')).toMatchObject({
       status: 'open',
       due_date: '2026-03-28',
     });
-    expect(byTitle('Print visiting cards for Dr Bose')).toMatchObject({ status: 'open', due_date: null });
-    expect(byTitle('Cheques bank mein jama karna')).toMatchObject({ status: 'open', due_date: '2026-03-27' });
-    expect(byTitle('Put up Diwali offer photos on Instagram')?.status).toBe('done');
-    expect(byTitle('Collect payment from Sunny Motors')?.status).toBe('done');
+    expect(titled(after, 'Print visiting cards for Dr Bose')).toMatchObject({
+      status: 'open',
+      due_date: null,
+    });
+    expect(titled(after, 'Cheques bank mein jama karna')).toMatchObject({
+      status: 'open',
+      due_date: '2026-03-27',
+    });
+    expect(titled(after, 'Put up Diwali offer photos on Instagram')?.status).toBe('done');
+    expect(titled(after, 'Collect payment from Sunny Motors')?.status).toBe('done');
     expect(after).toHaveLength(7);
   });
 
@@ -348,7 +356,7 @@ describeEachDb('agent with the offline model', (get) => {
       'Gupta ji ki shaadi ka menu final karna',
       'Home sample collection for Mr. Pinto',
     ])
-      expect(after.find((t) => t.title === title)).toMatchObject({ status: 'open', due_date: null });
+      expect(titled(after, title)).toMatchObject({ status: 'open', due_date: null });
   });
 
   it('answers a question about the business numbers without making anything', async () => {
