@@ -17,12 +17,37 @@ export interface GlossaryGroup {
    * "Courier documents to CA". Other actions are done to the thing itself (print, paint, repair, make).
    */
   handOver?: boolean;
+  /**
+   * Someone named by the work they do for the owner ("the Amul distributor", "Cipla ka stockist"): owners as
+   * often say "the Amul guy", so the role says less about which task than the name before it.
+   */
+  role?: boolean;
   words: readonly string[];
 }
 
 const thing = (...words: string[]): GlossaryGroup => ({ action: false, words });
 const action = (...words: string[]): GlossaryGroup => ({ action: true, words });
 const handOver = (...words: string[]): GlossaryGroup => ({ action: true, handOver: true, words });
+const role = (...words: string[]): GlossaryGroup => ({ action: false, role: true, words });
+
+/**
+ * Short forms owners and their staff use for a thing the task may spell out, or the other way round: each
+ * is read as its words ("PTM for class 5" is the "Parent-teacher meeting for class 5").
+ */
+export const ABBREVIATIONS: Readonly<Record<string, string>> = {
+  ptm: 'parent teacher meeting',
+  rct: 'root canal',
+  fd: 'fixed deposit',
+  rc: 'registration certificate',
+  po: 'purchase order',
+  dl: 'driving licence',
+  bp: 'blood pressure',
+  puc: 'pollution certificate',
+  lr: 'lorry receipt',
+  bilty: 'lorry receipt',
+  cctv: 'camera',
+  pf: 'provident fund',
+};
 
 export const GLOSSARY: readonly GlossaryGroup[] = [
   // money and what it is for
@@ -96,7 +121,21 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('papers', 'documents', 'document', 'docs', 'kagaz', 'kaagaz', 'kagzat'),
   thing('staff', 'employee', 'employees', 'worker', 'workers', 'karmachari', 'karigar'),
   thing('customer', 'customers', 'client', 'clients', 'grahak', 'party'),
-  thing('supplier', 'suppliers', 'vendor', 'vendors', 'wholesaler'),
+  role(
+    'supplier',
+    'suppliers',
+    'vendor',
+    'vendors',
+    'wholesaler',
+    'distributor',
+    'distributors',
+    'dealer',
+    'dealers',
+    'stockist',
+    'stockists',
+    'agent',
+    'rep',
+  ),
   thing('sample', 'samples', 'namuna'),
   thing('ink', 'syahi', 'cartridge'),
   thing('meeting', 'meet', 'met', 'milna', 'mila', 'mile', 'mulakat', 'mulaqat'),
@@ -164,6 +203,18 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('accountant', 'munim', 'munimji', 'munshi'),
   thing('agreement', 'contract', 'deed'),
   thing('emi', 'kisht', 'installment', 'instalment'),
+  // a clinic's, a school's, a studio's things, as each trade names them
+  thing('vaccination', 'vaccinations', 'vaccine', 'vaccines', 'shot', 'shots', 'injection', 'teeka', 'tika'),
+  thing('fumigation', 'fumigate', 'fogging', 'pest', 'spray', 'spraying'),
+  thing('ticket', 'tickets', 'flight', 'flights', 'pnr'),
+  // "copies corrected": an exam's answer sheets, as schools in India call them
+  thing('copies', 'copy', 'answersheet', 'answersheets', 'sheet', 'sheets'),
+  thing('test', 'tests', 'exam', 'exams', 'paper', 'papers', 'checkup', 'checking'),
+  thing('result', 'results', 'report', 'reports', 'marksheet', 'marksheets'),
+  thing('eye', 'eyes', 'aankh', 'aankhein', 'aankhon'),
+  thing('tiles', 'tile', 'tiling', 'flooring'),
+  thing('rack', 'racks', 'stand', 'stands', 'shelf', 'shelves'),
+  thing('exterior', 'outside', 'bahar', 'baahar'),
   // actions
   action('visit', 'visited', 'visiting', 'jaana', 'jana', 'jaake', 'jaakar', 'go', 'went', 'daura'),
   // shown by the owner or seen by the customer: one visit told from either side
@@ -186,6 +237,12 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   handOver(
     'send',
     'sent',
+    'left',
+    'nikla',
+    'nikli',
+    'nikle',
+    'rawana',
+    'ravana',
     'bhejna',
     'bhej',
     'bheja',
@@ -348,6 +405,10 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   action(
     'check',
     'checked',
+    'correct',
+    'corrected',
+    'evaluate',
+    'evaluated',
     'verify',
     'verified',
     'audit',
@@ -378,10 +439,12 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   ),
   action('service', 'serviced', 'servicing'),
   action('update', 'updated', 'updating'),
-  action('paint', 'painting', 'painted', 'rang', 'rangai', 'putai'),
+  action('paint', 'painting', 'painted', 'rang', 'rangai', 'putai', 'coat'),
   action('file', 'filed', 'filing', 'submit', 'submitted', 'bharna', 'bhar', 'bhara'),
-  action('book', 'booked', 'booking', 'reserve', 'reserved'),
-  action('renew', 'renewed', 'renewal'),
+  // a booking confirmed is made: "two buses confirmed for the picnic"
+  action('book', 'booked', 'booking', 'reserve', 'reserved', 'confirmed'),
+  // "gave us the new registration certificate": a licence renewed
+  action('renew', 'renewed', 'renewal', 'new'),
   action('hire', 'hired', 'hiring', 'recruit', 'recruited', 'appoint', 'appointed'),
   action(
     'make',

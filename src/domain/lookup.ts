@@ -1,4 +1,4 @@
-import { GLOSSARY } from './glossary.ts';
+import { ABBREVIATIONS, GLOSSARY } from './glossary.ts';
 import { HONORIFICS } from './honorifics.ts';
 
 /**
@@ -110,6 +110,9 @@ const NAME_FILLERS = new Set([
  * send the forms of one word to one stem, not to produce a word.
  */
 export function stem(word: string): string {
+  // "8th ke result cards" is class 8's
+  const ordinal = /^(\d+)(?:st|nd|rd|th)$/.exec(word);
+  if (ordinal?.[1]) return ordinal[1];
   let w = word;
   if (w.length > 4 && /(?:x|ch|sh|ss)es$/.test(w)) w = w.slice(0, -2);
   else if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
@@ -170,32 +173,48 @@ interface Term {
   groups: ReadonlySet<number>;
   /** It can name an action ("order" can, and a thing too). */
   acts: boolean;
-  /** What the word tells about which one is meant: an action (pay, send, call) says less than a thing. */
+  /** It names only an action. */
+  action: boolean;
+  /**
+   * What the word tells about which one is meant: an action (pay, send, call) or a role (distributor) says
+   * less than a thing.
+   */
   weight: number;
 }
 
 const ACTION_WEIGHT = 0.5;
+const ROLE_WEIGHT = 0.5;
 const VERB_FORM = /^\p{L}{3,}(?:ed|ing)$/u;
 
 /** Money given is a payment: "Ramesh ko paisa de diya" pays Ramesh (money received is not one). */
 const MONEY_GIVEN =
   /\b(?:paisa|paise|rupaye|rupees)\s+(?:de|dena|diya|diye|di|dedo|de diya|de diye|de di)\b/gu;
 
+/**
+ * The words of a text, short forms spelt out (`ABBREVIATIONS`); a number is a word, however short ("site 2",
+ * "class 5").
+ */
+const wordsOf = (text: string): string[] =>
+  text
+    .toLowerCase()
+    .replace(MONEY_GIVEN, 'pay')
+    .split(/[^\p{L}\p{N}]+/u)
+    .flatMap((w) => ABBREVIATIONS[w]?.split(' ') ?? [w])
+    .filter((w) => w.length >= 2 || /^\d$/.test(w));
+
 /** The words of a name as they are matched; with `withKinds`, the words of a record's kind as well. */
 export function termsOf(text: string, withKinds = false): Term[] {
   const terms = new Map<string, Term>();
-  for (const word of text
-    .toLowerCase()
-    .replace(MONEY_GIVEN, 'pay')
-    .split(/[^\p{L}\p{N}]+/u)) {
-    if (word.length < 2 || (NAME_FILLERS.has(word) && !(withKinds && KIND_WORDS.has(word)))) continue;
+  for (const word of wordsOf(text)) {
+    if (NAME_FILLERS.has(word) && !(withKinds && KIND_WORDS.has(word))) continue;
     const s = stem(word);
     const groups = new Set(groupsOf(word, s));
-    const kinds = [...groups].map((n) => GLOSSARY[n]?.action);
-    const acts = kinds.includes(true) || (groups.size === 0 && VERB_FORM.test(word));
-    const onlyActs = acts && !kinds.includes(false);
-    const weight = onlyActs ? ACTION_WEIGHT : 1;
-    if (!terms.has(s)) terms.set(s, { stem: s, sound: sound(s), groups, acts, weight });
+    const of = [...groups].map((n) => GLOSSARY[n]);
+    const acts = of.some((g) => g?.action) || (groups.size === 0 && VERB_FORM.test(word));
+    const action = acts && !of.some((g) => g?.action === false);
+    const role = of.length > 0 && of.every((g) => g?.role);
+    const weight = action ? ACTION_WEIGHT : role ? ROLE_WEIGHT : 1;
+    if (!terms.has(s)) terms.set(s, { stem: s, sound: sound(s), groups, acts, action, weight });
   }
   return [...terms.values()];
 }
@@ -237,7 +256,7 @@ function same(a: Term, b: Term): boolean {
   return false;
 }
 
-const isAction = (t: Term) => t.weight < 1;
+const isAction = (t: Term) => t.action;
 
 /**
  * How much of what was said (`said`) a name covers, by weight: 0 to 1. An action said that a name with no
@@ -290,10 +309,15 @@ export function isPastTenseSlip(word: string): boolean {
  */
 export function namePatterns(ref: string): string[] {
   const heads = new Set<string>();
-  for (const t of termsOf(ref)) {
+  const terms = termsOf(ref);
+  for (const t of terms) {
     heads.add(t.stem.slice(0, 4));
     for (const n of t.groups) for (const w of GLOSSARY[n]?.words ?? []) heads.add(stem(w).slice(0, 4));
   }
+  // a record may hold the short form of what was spelt out, or of what was said short
+  const stems = new Set(terms.map((t) => t.stem));
+  for (const [short, words] of Object.entries(ABBREVIATIONS))
+    if (words.split(' ').some((w) => stems.has(stem(w)))) heads.add(short);
   return [...heads].map((h) => `%${escapeLike(h)}%`);
 }
 
@@ -480,7 +504,8 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       const name = termsOf(nameOf(item));
       const things = name.filter((n) => !n.acts);
       const scope = clauses.filter((c) => things.some((n) => says(n, c))).flat();
-      const said = things.filter((n) => says(n, scope)).length;
+      const saidThings = things.filter((n) => says(n, scope));
+      const said = saidThings.length;
       // a deed of the name's own left unsaid while the message tells of another ("Cancel Manali hotel"
       // against "they confirmed the booking")
       const ownDeedDenied =
@@ -490,7 +515,8 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       const named = coverage(name, all, true);
       // a move asks for one of its tasks, so more than half its name will do
       const enough =
-        said >= 2 || (named > MENTIONED_AT && (to === 'move' || said > MENTIONED_AT * things.length));
+        said >= 2 ||
+        (named > MENTIONED_AT && (to === 'move' || weightOf(saidThings) > MENTIONED_AT * weightOf(things)));
       return { item, said, named, enough, against };
     })
     .filter((s) => s.enough && (to === 'move' || !s.against))
@@ -499,6 +525,8 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
   if (!best) return [];
   return scored.filter((s) => s.named >= best.named - CLOSE).map((s) => s.item);
 }
+
+const weightOf = (terms: readonly Term[]) => terms.reduce((sum, t) => sum + t.weight, 0);
 
 /**
  * Hindi auxiliaries, which only say a verb before them was done ("bech diya", "le liya"): alone they would

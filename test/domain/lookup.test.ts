@@ -171,9 +171,61 @@ describe('finding a task by how it is named', () => {
     expect(mentioned(putOff, move, 'move')).toEqual(["Pick up lehengas from Tanvi's boutique"]);
   });
 
+  it('reads a number as a word however short, an ordinal as its number, and a short form as its words', () => {
+    const sites = ['Site 2 pe cement ki 100 bori bhejna', 'Site 3 pe steel bhejna'];
+    expect(find('site 2 wala cement', sites)).toEqual(['Site 2 pe cement ki 100 bori bhejna']);
+    expect(
+      find('8th ke report cards', [
+        'Class 8 ke report cards print karna',
+        'Class 9 ke report cards print karna',
+      ]),
+    ).toEqual(['Class 8 ke report cards print karna']);
+    // either side may say it short
+    expect(
+      find('ptm for class 10', ['Parent-teacher meeting for class 10', 'Send class 10 results']),
+    ).toEqual(['Parent-teacher meeting for class 10']);
+    expect(find('class 5 parent teacher meeting', ['PTM for class 5', 'Print class 5 report cards'])).toEqual(
+      ['PTM for class 5'],
+    );
+  });
+
+  it('weighs a role said by whom it works for less than the name before it', () => {
+    const mentioned = (message: string, titles: string[]) =>
+      rankByName(message, titles, (t) => t, 'mentioned');
+    const titles = [
+      'Pay Amul distributor',
+      'Pay electricity bill',
+      'Order fresh stock from Cipla distributor',
+    ];
+    expect(mentioned('amul guy got his money, cleared full amt on UPI', titles)).toEqual([
+      'Pay Amul distributor',
+    ]);
+    // the role alone names no one's task
+    expect(mentioned('a new distributor came by today', titles)).toEqual([]);
+  });
+
+  it("knows a trade's own words for its things and deeds", () => {
+    const mentioned = (message: string, titles: string[]) =>
+      rankByName(message, titles, (t) => t, 'mentioned');
+    const school = ['Print class 10 maths mock papers', 'Check class 10 maths answer sheets'];
+    expect(mentioned('class 10 maths copies all corrected', school)).toEqual([
+      'Check class 10 maths answer sheets',
+    ]);
+    const travel = ['Book Goa flights for the Iyer family', 'Book hotel in Goa for Iyer family'];
+    expect(mentioned("Iyer family's Goa tickets are confirmed", travel)).toEqual([
+      'Book Goa flights for the Iyer family',
+    ]);
+    expect(find('OT ki fogging', ['OT fumigation', 'Repair OT lights'])).toEqual(['OT fumigation']);
+  });
+
   it('gives the first pass patterns that every match meets', () => {
     const patterns = namePatterns('godown ka kiraya').map((p) => p.replaceAll('%', ''));
     expect(patterns).toEqual(expect.arrayContaining(['godo', 'kira', 'rent', 'ware']));
     expect(namePatterns('the ka ko')).toEqual([]);
+    // a record may hold the short form of what was spelt out, and the other way round
+    expect(namePatterns('parent teacher meeting').map((p) => p.replaceAll('%', ''))).toContain('ptm');
+    expect(namePatterns('PUC').map((p) => p.replaceAll('%', ''))).toEqual(
+      expect.arrayContaining(['poll', 'puc']),
+    );
   });
 });
