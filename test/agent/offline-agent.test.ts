@@ -58,6 +58,7 @@ describeEachDb('agent with the offline model', (get) => {
       title: string;
       status: string;
       due_date: string | null;
+      due_at: string | null;
     }[];
 
   /** A business of its own: an owner named Suresh, signed in, with members (name → phone number n). */
@@ -357,6 +358,50 @@ describeEachDb('agent with the offline model', (get) => {
       'Home sample collection for Mr. Pinto',
     ])
       expect(titled(after, title)).toMatchObject({ status: 'open', due_date: null });
+  });
+
+  it('moves the task of the person a pronoun points back at, and to the day someone asked for', async () => {
+    const owner = await ownerWithTasks(37, [
+      'Fitness assessment for Karan',
+      'Fitness assessment for Pooja',
+      'Diet chart for Karan',
+    ]);
+    await chat('Karan has his college exams this week, move his assessment to monday', owner);
+    await chat(
+      "Pooja called, her assessment can't be tomorrow, she has asked for friday 5 pm instead",
+      owner,
+    );
+    const after = await tasksOf(owner);
+    expect(titled(after, 'Fitness assessment for Karan')?.due_date).toBe('2026-03-30');
+    expect(titled(after, 'Fitness assessment for Pooja')).toMatchObject({
+      due_at: '2026-03-27T11:30:00.000Z',
+    });
+    expect(titled(after, 'Diet chart for Karan')).toMatchObject({ due_date: null, due_at: null });
+  });
+
+  it('takes news of a thing not done or gone wrong as news: nothing added, nothing changed, and says so', async () => {
+    const titles = ['Deliver sofa set to Mrs. Kaur', 'Sharma ji ka GST return file karna'];
+    const owner = await ownerWithTasks(36, titles);
+    for (const message of [
+      "couldn't deliver Mrs Kaur's sofa today, the lift was not working",
+      'Sharma ji ka GST return aaj bhi file nahi ho paya, server slow tha',
+      'didnt get to the bank today',
+      'dukaan ka inverter kal raat jal gaya',
+    ]) {
+      const turn = await chat(message, owner);
+      expect(turn.actions, message).toEqual([]);
+      expect(turn.reply, message).toMatch(/I have not changed anything/);
+    }
+    const before = await tasksOf(owner);
+    expect(before).toHaveLength(titles.length);
+    for (const title of titles)
+      expect(titled(before, title)).toMatchObject({ status: 'open', due_date: null });
+    // a broken thing to fix, or a new day beside the news, is still a request
+    await chat('fix the broken glass of the front counter by friday', owner);
+    await chat("couldn't deliver Mrs Kaur's sofa today, will do it tomorrow", owner);
+    const after = await tasksOf(owner);
+    expect(titled(after, 'Fix the broken glass of the front counter')?.due_date).toBe('2026-03-27');
+    expect(titled(after, 'Deliver sofa set to Mrs. Kaur')?.due_date).toBe('2026-03-26');
   });
 
   it('answers a question about the business numbers without making anything', async () => {

@@ -18,7 +18,7 @@ const Expect = z.discriminatedUnion('kind', [
     tool: z.enum(TOOL_NAMES as [string, ...string[]]),
     args: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   }),
-  z.object({ kind: z.enum(['help', 'greeting', 'unknown', 'business_question']) }),
+  z.object({ kind: z.enum(['help', 'greeting', 'unknown', 'business_question', 'setback']) }),
 ]);
 export type Expect = z.infer<typeof Expect>;
 

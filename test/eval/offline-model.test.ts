@@ -77,7 +77,7 @@ describe('offline model evaluation set', () => {
     const kinds = new Set(set.cases.map((c) => (c.expect.kind === 'tool' ? c.expect.tool : c.expect.kind)));
     // A business question is its own kind here: the tools it reaches are scored in the insights evaluation.
     const worded = TOOL_NAMES.filter((t) => !(QUESTION_TOOLS as readonly string[]).includes(t));
-    for (const expected of [...worded, 'help', 'unknown', 'greeting', 'business_question']) {
+    for (const expected of [...worded, 'help', 'unknown', 'greeting', 'business_question', 'setback']) {
       expect(kinds).toContain(expected);
     }
   });
@@ -427,7 +427,7 @@ describe('intents', () => {
         if (got.kind === 'tool') {
           expect(TOOL_NAMES).toContain(got.tool);
           expect(toolArgs[got.tool].safeParse(got.args).success).toBe(true);
-        } else expect(['help', 'greeting', 'unknown', 'business_question']).toContain(got.kind);
+        } else expect(['help', 'greeting', 'unknown', 'business_question', 'setback']).toContain(got.kind);
         const readings = readingsOf(got);
         for (const r of readings) expect(toolArgs[r.tool].safeParse(r.args).success, r.tool).toBe(true);
         const again = parse(text);

@@ -39,6 +39,7 @@ import {
   DISCUSS_VERB,
   DISCUSS_WITH,
   isQuestion,
+  namedBefore,
   notYetDone,
   PATTERNS,
   REMINDER_SENT_VERB,
@@ -227,7 +228,7 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   // the request's own clause names the task when it can, not a reason said before it
   const request = cues[0] ? clauseReference(u, cues[0].from) : undefined;
   // "what can wait till tomorrow?": a question word names no task
-  const task = request ?? reference(u);
+  const task = whoseInPlace(u, request ?? reference(u));
   const named = task.split(/\s+/).some((w) => !QUESTION_WORDS.includes(w.toLowerCase()));
   return defined({
     task: named ? task : undefined,
@@ -236,6 +237,33 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
     priority,
     assignee,
   });
+}
+
+/** A possessive pronoun and how its owner is said in its place: "his assessment" → "Ankit's assessment". */
+const POSSESSIVES: Readonly<Record<string, string>> = {
+  his: "'s",
+  her: "'s",
+  their: "'s",
+  uska: ' ka',
+  uski: ' ki',
+  uske: ' ke',
+  unka: ' ka',
+  unki: ' ki',
+  unke: ' ke',
+};
+
+/**
+ * A task named by whose it is, that person said before by name ("Ankit has his board exams, push his RTO
+ * test to 3rd april"): the name in the pronoun's place, so the task is the person's, not anyone's.
+ */
+function whoseInPlace(u: Utterance, ref: string): string {
+  const at = u
+    .freeIndexes()
+    .find((i) => POSSESSIVES[u.normOf(i)] !== undefined && new RegExp(`\\b${u.normOf(i)}\\b`, 'i').test(ref));
+  const who = at === undefined ? undefined : namedBefore(u, at);
+  if (at === undefined || !who) return ref;
+  const owner = u.raw(Array.from({ length: who.to - who.from }, (_, k) => who.from + k)).replace(/'s$/u, '');
+  return ref.replace(new RegExp(`\\b${u.normOf(at)}\\b`, 'i'), `${owner}${POSSESSIVES[u.normOf(at)]}`);
 }
 
 function completeTask(u: Utterance): Args {

@@ -135,6 +135,8 @@ export type Intent =
   | { kind: 'help' }
   | { kind: 'greeting' }
   | { kind: 'business_question' }
+  /** News of a thing that did not get done or went wrong, asking for nothing (`tellsSetback`). */
+  | { kind: 'setback' }
   | { kind: 'unknown' };
 
 export const PATTERNS = {
@@ -305,6 +307,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     !has(PATTERNS.strongCreate) &&
     // "Aaj bank ki chhutti hai, cheque jama parso karenge": a thing put off for a reason, not a question
     !givesReason(u, ctx) &&
+    // "didn't finish the Bansal invoices today": news of a thing not done, not a question
+    !tellsSetback(u, ctx) &&
     // "GST filing parso tak khiska do": a task moved, whatever it is about
     !(
       when &&
@@ -388,6 +392,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   }
   if (!asksToDo && (has(PATTERNS.question) || u.endsWithQuestion)) return { kind: 'unknown' };
   if (!has(PATTERNS.weakCreate) && !priority && relaysWord(u)) return { kind: 'unknown' };
+  if (!has(PATTERNS.weakCreate) && !priority && tellsSetback(u, ctx)) return { kind: 'setback' };
   if (has(PATTERNS.weakCreate) || when || priority) {
     if (!when) return tool('create_task');
     const mayMove: MayMove | undefined = restated
@@ -689,6 +694,20 @@ export function reachBackAt(u: Utterance): number | undefined {
 export function reachedBack(u: Utterance): { from: number; to: number; pointer: number } | undefined {
   const pointer = reachBackAt(u);
   if (pointer === undefined) return undefined;
+  const who = namedBefore(u, pointer);
+  return who && { ...who, pointer };
+}
+
+/** Words that follow a subject opening a message: "Ankit has …", "Neha can't come …", "Rao ne bola …". */
+const SUBJECT_VERBS = new Set(
+  'has had is was can cant cannot couldnt wont will wants said says called messaged ne'.split(' '),
+);
+
+/**
+ * The person a pronoun at token `pointer` points back at: the first name said before it, an honorific in it
+ * or a capital past the message's first word (see `reachedBack`); or undefined.
+ */
+export function namedBefore(u: Utterance, pointer: number): { from: number; to: number } | undefined {
   // only the first name said ("Kavita from Sharma Traders called, call her back" is about Kavita); a reach
   // capitalised to open the message names no one ("Email Mrs Das the quote and call her")
   const said = u.freeIndexes(0, pointer);
@@ -701,13 +720,17 @@ export function reachedBack(u: Utterance): { from: number; to: number; pointer: 
   const next = (run.at(-1) ?? at - 1) + 1;
   if (next < pointer && u.isFree(next) && /'s$/u.test(u.tokens[next]?.raw ?? '')) run.push(next);
   const bare = (i: number) => (u.tokens[i]?.raw ?? '').replace(/'s$/u, '').toLowerCase();
-  // opening the message, a name needs an honorific or a surname ("Deepak Jain called, …")
+  // opening the message, a name needs an honorific or a surname ("Deepak Jain called, …"), or to be the
+  // subject of what follows ("Ankit's down with a viral", "Ankit has his board exams")
+  const after = u.normOf((run.at(-1) ?? at) + 1);
   const person =
     at !== u.freeIndexes()[0] ||
     run.some((i) => isHonorific(bare(i))) ||
-    run.filter((i) => isCapitalised(u, i)).length > 1;
+    run.filter((i) => isCapitalised(u, i)).length > 1 ||
+    /'s$/u.test(u.tokens[at]?.raw ?? '') ||
+    SUBJECT_VERBS.has(after);
   const last = run.at(-1);
-  return last !== undefined && person ? { from: at, to: last + 1, pointer } : undefined;
+  return last !== undefined && person ? { from: at, to: last + 1 } : undefined;
 }
 
 /** "… so i need to call Mr Rao", "… so have to whatsapp Gupta uncle": the reach the news leads to. */
@@ -770,7 +793,10 @@ function reportsNews(u: Utterance, to: number): boolean {
   const said = news.freeIndexes();
   // "bank jaana hai, …" is a chore
   if (said.length < 2 || news.has(PATTERNS.weakCreate)) return false;
-  return said.some((i) => CLAUSE_VERBS.has(news.normOf(i))) || saysDone(news) || reportsPast(news, true);
+  const setback = news.has(NOT_DONE_PAST) || news.has(WENT_WRONG);
+  return (
+    said.some((i) => CLAUSE_VERBS.has(news.normOf(i))) || saysDone(news) || reportsPast(news, true) || setback
+  );
 }
 
 /**
@@ -996,18 +1022,27 @@ const TO_BE_DONE = words('karna|karni|karne|krna|hona|hone');
 const TO_BE = words('to(?: be| get)?|(?:can|could|will|should|must|may) (?:be|get)');
 
 /**
- * A done-word that says the opposite: negated ("haven't been done", "not finished", "nahi ho gaya") or
- * still ahead ("need to get done", "to be done", "khatam karna hai").
+ * A done-word that says the opposite: negated ("haven't been done", "not finished", "nahi ho gaya"), still
+ * ahead ("need to get done", "to be done", "khatam karna hai") or gone wrong ("kharab ho gaya").
  */
 function isTurned(u: Utterance, done: { from: number; to: number }): boolean {
   const at = (p: RegExp, test: (m: { from: number; to: number }) => boolean) =>
     u.find(p, { all: true }).some(test);
   return (
     at(PATTERNS.negation, (n) => n.to <= done.from && done.from - n.to <= 2) ||
+    // "courier wala aaya hi nahi", "report bani nahi": said after, as Hindi may
+    at(NEGATED_AFTER, (n) => n.from >= done.to && n.from - done.to <= 1) ||
     at(TO_BE, (n) => n.to === done.from) ||
-    at(TO_BE_DONE, (n) => n.from === done.to)
+    at(TO_BE_DONE, (n) => n.from === done.to) ||
+    at(GONE_BAD, (n) => n.to === done.from)
   );
 }
+
+const NEGATED_AFTER = words('nahi|nahin|nai');
+/** A state a thing fell into, so the done word after it tells of trouble: "machine kharab ho gayi". */
+const GONE_BAD = words(
+  'kharab|kharaab|band|chori|bigad|damage|dead|fail|leak|jam|hang|down|off|short|late|slow',
+);
 
 const GET = words('get|getting');
 /** The most words a thing to have done runs to: "get the photocopy of the lease papers done". */
@@ -1302,6 +1337,42 @@ const NOT_DONE_AFTER_HAS = new Set([
   'my',
   'its',
 ]);
+/**
+ * A doing that did not come about: "couldn't unload the truck", "didnt buy any wood", "ITR file nahi ho
+ * paya", "report abhi bani nahi".
+ */
+const NOT_DONE_PAST = words(
+  `couldnt|could not|didnt|did not|wasnt able|was not able|werent able|not able to|unable to|failed to|(?:nahi|nahin|nai)\\s+(?:\\S+\\s+)?(?:paya|payi|paye|paaya|paayi|paaye|saka|saki|sake|hua|hui|hue|mila|mili|mile|aaya|aayi|aaye|aya|ayi|aye|kiya|kiye|gaya|gayi|gaye|bana|bani|bane)|(?:bana|bani|bane|hua|hui|mila|mili)\\s+(?:nahi|nahin|nai)`,
+);
+
+/**
+ * Trouble told as having come about, not a broken thing to fix ("fix the broken display by friday"): "the
+ * drill broke", "soldering iron jal gaya", "chafing dish toot gayi", "printer band pada hai".
+ */
+const WENT_WRONG = words(
+  'broke|broke down|crashed|stopped working|got damaged|got stolen|(?:jal|toot|tut|phat|kharab|bigad|band|kho|chori)\\s+(?:ho\\s+)?(?:gaya|gayi|gaye|pada|padi|pade)',
+);
+
+/**
+ * News that a thing did not get done or went wrong, asking for nothing and giving no day for what is to be:
+ * "couldn't unload the Agra truck today, labour didn't turn up", "Mehta ji ka ITR aaj file nahi ho paya,
+ * portal hi down tha", "soldering iron jal gaya aaj". No task to add (the day said is when it went wrong),
+ * and none done.
+ */
+function tellsSetback(u: Utterance, ctx: DateContext): boolean {
+  // "kitna payment time pe nahi aaya?": a question about it
+  if (isQuestion(u)) return false;
+  const clauses = clausesOf(u);
+  const setback = (c: Utterance) => c.has(NOT_DONE_PAST) || c.has(WENT_WRONG);
+  return (
+    clauses.some(setback) &&
+    !saysNewDay(
+      clauses.filter((c) => !setback(c)),
+      ctx,
+    )
+  );
+}
+
 /** A state that says a thing is finished: "editing over", "the new rates are live", "the photos are up". */
 const DONE_STATE = words('over|live|sorted|through|settled|khatam|poora|pura|complete|(?:is|are|went) up');
 
@@ -1329,8 +1400,13 @@ const hindered = (c: Utterance) => saysNotYet(c) || c.has(HINDRANCE);
  */
 function saysNewDay(clauses: readonly Utterance[], ctx: DateContext): boolean {
   const moves = (c: Utterance) => c.has(PATTERNS.reschedule) || c.has(MOVES);
-  return clauses.some((c) => (moves(c) || !hindered(c)) && mentionsWhen(c, ctx) && !tellsDone(c, ctx));
+  // "she's asked for saturday 4 pm instead": a day asked for is one to be, however the asking is told
+  const ahead = (c: Utterance) => c.has(ASKED_FOR) || !tellsDone(c, ctx);
+  return clauses.some((c) => (moves(c) || !hindered(c)) && mentionsWhen(c, ctx) && ahead(c));
 }
+
+/** Someone asking for a day: "has asked for saturday", "wants it on monday", "somvar maang rahe hain". */
+const ASKED_FOR = words('asked for|asks for|requested|wants|wanted|prefers|maang rahe|maang rahi|maanga hai');
 
 /**
  * The day a move would give a task is a new one: said in a clause of its own, and not in a message that

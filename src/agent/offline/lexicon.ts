@@ -886,13 +886,13 @@ export const DONE = [
 ];
 /**
  * Any verb in the completed form ("bhej diya", "de di", "mangwa liya", "pahunch gaya", "payment kiya"),
- * but not "ke liye", "ko di", nor "reh gaya" (left undone), "bhool gaya" (forgot), "bahar gaye" (went
+ * but not "ke liye", "ko di", "nahi gaya" (the negation is no verb), nor "reh gaya" (left undone), "bhool gaya" (forgot), "bahar gaye" (went
  * out) or trouble ("jal gaya", "toot gayi", "phas gaya": burnt, broke, stuck). The verb is the first word,
  * the auxiliary the second.
  */
 export const DONE_VERB_FORMS = [
-  '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|kar)\\s)\\S+ (?:diya|diye|di|liya|li|kiya|kiye|chuka|chuki|chuke)',
-  '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|ho|reh|rah|bhool|bhul|chala|chal|late|kho|ruk|so|bahar|baahar|jal|toot|tut|phat|bigad|gir|sad|phas|fas)\\s)\\S+ (?:gaya|gayi|gaye)',
+  '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|kar|nahi|nahin|nai)\\s)\\S+ (?:diya|diye|di|liya|li|kiya|kiye|chuka|chuki|chuke)',
+  '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|nahi|nahin|nai|ho|reh|rah|bhool|bhul|chala|chal|late|kho|ruk|so|bahar|baahar|jal|toot|tut|phat|bigad|gir|sad|phas|fas)\\s)\\S+ (?:gaya|gayi|gaye)',
   // gone, done and come back: "car service ke liye chhod aaya", "cheque jama kar aayi", "parcel de aaya"
   '(?:de|chhod|chod|rakh|kar|bhar|dikha|pahuncha|pahucha|daal|dal) (?:aaya|aayi|aaye|aya|ayi)',
 ];

@@ -6,7 +6,15 @@ import type { ToolName, ToolResult } from '../tools/index.ts';
 import { type Clock, wallClock } from '../turn-clock.ts';
 import { parseBusinessQuestion } from './insights.ts';
 import { nthReading, parseUtterance, type Reading } from './parse.ts';
-import { askPeriod, GREETING, HELP, NOT_UNDERSTOOD, OUTSIDE_CATALOGUE, replyFor } from './replies.ts';
+import {
+  askPeriod,
+  GREETING,
+  HELP,
+  NOT_UNDERSTOOD,
+  OUTSIDE_CATALOGUE,
+  replyFor,
+  SETBACK_NOTED,
+} from './replies.ts';
 
 /**
  * The model that runs with no API key: a LangChain chat model that turns the owner's message into tool
@@ -63,6 +71,7 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
     const intent = parseUtterance(textOf(last), clock);
     if (intent.kind === 'help') return answer(HELP);
     if (intent.kind === 'greeting') return answer(GREETING);
+    if (intent.kind === 'setback') return answer(SETBACK_NOTED);
     if (intent.kind === 'business_question') {
       const q = parseBusinessQuestion(textOf(last), clock);
       if (q.kind === 'outside') return answer(OUTSIDE_CATALOGUE);

@@ -182,6 +182,9 @@ import { Utterance } from './utterance.ts';
  * - A question with nothing but the open tasks or a day in it lists the tasks ("what is left?", "kal kya
  *   kya karna hai?"); about today with no task word it is my_day ("aaj mere paas kya kya hai?"), and so
  *   are the plan asked with no day ("what's the plan?") and today's plan named bare ("aaj ka routine").
+ * - News of a thing not done or gone wrong that asks for nothing and gives no day for what is to be
+ *   ("couldn't unload the Agra truck today, labour didn't turn up", "ITR aaj file nahi ho paya", "inverter kal
+ *   raat jal gaya") is a setback: no task is added or changed, and the reply says so.
  * - A question about the business's numbers (sales, dues, balances, collections, GST, stock, customers,
  *   how much of a thing is left: "cement ke kitne bag bache hain") is business_question: never a task or
  *   follow-up. A thing that must be done to them is a chore ("Mr
@@ -213,6 +216,7 @@ export type ParsedIntent =
   | { kind: 'help' }
   | { kind: 'greeting' }
   | { kind: 'business_question' }
+  | { kind: 'setback' }
   | { kind: 'unknown'; tries?: Readings };
 
 export type ParseOptions = DateContext;
@@ -283,8 +287,14 @@ function* triesOf(main: Reading, said: Said): Generator<Reading, void, undefined
     return;
   }
   const due = dueOf(args, opts);
-  if (tool === 'update_task' && args.match === undefined && due && givesNewDay(new Utterance(text), opts))
-    yield mentionedMove(aroundReference(text, args.task), due);
+  if (tool === 'update_task' && args.match === undefined && due && givesNewDay(new Utterance(text), opts)) {
+    // the clauses around the reference; when it names no thing ("Pooja called, her assessment can't be
+    // tomorrow, she has asked for friday 5 pm instead"), the whole message
+    const around = aroundReference(text, args.task);
+    yield mentionedMove(around, due);
+    const namesNothing = termsOf(String(args.task ?? '')).every((t) => t.acts);
+    if (around !== text && namesNothing) yield mentionedMove(text, due);
+  }
   if (tool === 'snooze_follow_up' && args.until !== undefined) {
     const moved = parseAs(text, 'update_task', opts);
     if (moved.kind === 'tool' && moved.args.task !== undefined) yield* moved.tries();

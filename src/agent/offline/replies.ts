@@ -61,6 +61,11 @@ export const HELP = [
 
 export const GREETING = `Namaste! 🙏 I'm your Digital Employee.\n${HELP}`;
 export const NOT_UNDERSTOOD = `Sorry, I didn't get that.\n${HELP}`;
+/** News of a thing that did not get done or went wrong: nothing was asked, so nothing changed. */
+export const SETBACK_NOTED = [
+  'Noted 🙏 I have not changed anything.',
+  'To give a task a new day, say “move <task> to <day>”; to keep a note of it, say “add task …”.',
+].join('\n');
 /** A question about the business that the metrics catalogue cannot answer (profit, stock, expenses). */
 export const OUTSIDE_CATALOGUE = [
   "I can't tell that from your connected data yet 🙏",
