@@ -86,6 +86,7 @@ export const SCENARIO_SETS = [
   'scenarios14',
   'scenarios15',
   'scenarios16',
+  'scenarios17',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 

@@ -6,13 +6,13 @@ import {
   type DateContext,
   resolveWhen,
   setAsideEarlierDays,
+  setAsideReasonDays,
   takeSpan,
   takeWhen,
   tomorrowAt,
   type When,
 } from './dates.ts';
 import {
-  clauseAround,
   clausedReference,
   clauseReference,
   contactAndMessage,
@@ -38,6 +38,7 @@ import {
   COLLECT_VERB,
   DISCUSS_VERB,
   DISCUSS_WITH,
+  givesReasonAt,
   isQuestion,
   namedBefore,
   notYetDone,
@@ -213,9 +214,10 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   const moves = [PATTERNS.reschedule, PATTERNS.notNow, PATTERNS.deferral, PATTERNS.doIt, PATTERNS.planAhead];
   const move = moves.flatMap((p) => u.find(p))[0];
   if (move) {
-    const { from, to } = clauseAround(u, move.from);
+    const { from, to } = u.clauseAround(move.from);
     setAsideEarlierDays(u, ctx, from, to);
   }
+  setAsideReasonDays(u, ctx, (from, to) => givesReasonAt(u, from, to));
   const when = takeWhen(u, ctx);
   const assignee = takeAssignee(u);
   const priority = takePriority(u);

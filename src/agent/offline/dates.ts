@@ -45,6 +45,48 @@ import {
 import type { Utterance } from './utterance.ts';
 
 const SHORT = alt(Object.keys(SHORT_WEEKEND));
+/** "10th wala mock test", "class 8th ke bacche", "2nd floor": an ordinal that names a class or a floor, no day. */
+const NOT_A_DAY_AFTER = alt([
+  'wala',
+  'wali',
+  'wale',
+  'ka',
+  'ki',
+  'ke',
+  'class',
+  'std',
+  'standard',
+  'batch',
+  'floor',
+  'grade',
+  'sem',
+  'semester',
+  'year',
+]);
+const NOT_A_DAY_BEFORE = alt(['class', 'std', 'standard', 'grade']);
+/** A doing planned for the day before it: "mangal ko karte hain", "budh ko rakh lo", "shani ko hoga". */
+const PLANNED_DOING = alt([
+  'karte',
+  'karenge',
+  'kar lete',
+  'kar lenge',
+  'karo',
+  'kar do',
+  'kar dena',
+  'rakh',
+  'rakho',
+  'rakh lo',
+  'rakhte',
+  'hoga',
+  'hogi',
+  'chalenge',
+  'milte',
+  'milenge',
+  'aayega',
+  'aayenge',
+  'jayega',
+  'jayenge',
+]);
 /** Every weekday name, the short ones too: after "next week" none of them is anything but a day. */
 const ANY_WEEKDAY: Readonly<Record<string, number>> = {
   ...WEEKDAYS,
@@ -251,8 +293,14 @@ const hinglishParsers: Parser[] = [
   // "ko" ("…, 28 ko": no hour is said so), or with "tak" when no hour could be meant ("27 tak"), the tie read
   // with it (chrono drops a reading that is a number alone)
   parser(
-    `(?:on\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:tarikh|tareekh|tareek|tarik|date)|(?:on\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)|(?<!${MONTH_NAME}\\s+)(?:(\\d{1,2})\\s+ko|(1[3-9]|2\\d|3[01])\\s+${alt(DEADLINE_AFTER)})`,
+    `(?:on\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:tarikh|tareekh|tareek|tarik|date)|(?<!${NOT_A_DAY_BEFORE}\\s+)(?:on\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)(?!\\s+${NOT_A_DAY_AFTER})|(?<!${MONTH_NAME}\\s+)(?:(\\d{1,2})\\s+ko|(1[3-9]|2\\d|3[01])\\s+${alt(DEADLINE_AFTER)})`,
     (m, todayDate) => dayOfMonth(Number(m[1] ?? m[2] ?? m[3] ?? m[4]), todayDate),
+  ),
+  // "mangal ko karte hain", "budh tak": a Hindi weekday said short, with "tak", or with "ko" and a doing
+  // after it ("Mangal ko call karna" is Mangal, a name)
+  parser(
+    `(${alt(Object.keys(SHORT_HINDI_WEEKDAYS))})\\s+(?:tak|ko(?=\\s+(?:\\S+\\s+)?${PLANNED_DOING}))`,
+    (m, todayDate) => ({ date: nextWeekday(todayDate, SHORT_HINDI_WEEKDAYS[m[1] ?? ''] ?? 2) }),
   ),
   // "shaam", "kal subah", "shaam ko 6 baje", "subah 10", "this evening", "tonight", "this evening 5 pm"
   parser(
@@ -310,6 +358,8 @@ engine.parsers = [...hinglishParsers, ...engine.parsers.filter((p) => !REPLACED.
 engine.refiners = engine.refiners.filter((r) => !REPLACED.has(r.constructor.name));
 
 const BARE_MONTH = /^(?:in |of |during )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$/;
+/** "changed it last minute": a manner, not a minute ago. */
+const LAST_MINUTE = /^(?:(?:at )?the )?last (?:minute|moment|second)$/;
 
 /**
  * chrono's reading of the words still free, at the turn's moment. The intent and argument steps ask it of
@@ -326,7 +376,9 @@ function parseFree(u: Utterance, ctx: DateContext): ParsedResult[] {
   const kept = readings.get(key);
   if (kept) return kept;
   const reference = { instant: ctx.now, timezone: offsetMinutes(ctx.now, ctx.timezone) };
-  const read = engine.parse(text, reference).filter((r) => !BARE_MONTH.test(r.text.trim()));
+  const read = engine
+    .parse(text, reference)
+    .filter((r) => !BARE_MONTH.test(r.text.trim()) && !LAST_MINUTE.test(r.text.trim()));
   readings.set(key, read);
   const oldest = readings.size > READINGS_KEPT ? readings.keys().next().value : undefined;
   if (oldest !== undefined) readings.delete(oldest);
@@ -434,6 +486,27 @@ export function setAsideEarlierDays(u: Utterance, ctx: DateContext, from: number
     .flatMap((r) => u.tokenRange(r.index, r.index + r.text.length) ?? []);
   if (!days.some((d) => d.from >= from && d.to <= to)) return;
   for (const d of days) if (d.to <= from) u.use(d.from, d.to, 'filler');
+}
+
+/**
+ * "half the nurses are on leave today …, tomorrow 4pm works": a day said in a clause giving the reason
+ * (`isReason`, tokens `from` to `to`) is set aside when another clause says one.
+ */
+export function setAsideReasonDays(
+  u: Utterance,
+  ctx: DateContext,
+  isReason: (from: number, to: number) => boolean,
+): void {
+  if (retractedWhen(u, ctx)) return; // "aaj nahi ho payega, kal karenge": taken back with its words
+  const days = parseFree(u, ctx)
+    .filter(saysDay)
+    .flatMap((r) => u.tokenRange(r.index, r.index + r.text.length) ?? []);
+  const reasons = days.filter((d) => {
+    const c = u.clauseAround(d.from);
+    return isReason(c.from, c.to);
+  });
+  if (reasons.length === 0 || reasons.length === days.length) return;
+  for (const d of reasons) u.use(d.from, d.to, 'filler');
 }
 
 /**

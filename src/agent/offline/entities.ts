@@ -283,7 +283,7 @@ function breaksBetween(u: Utterance, a: number, b: number): boolean {
  * (the news before the request names no task). Otherwise undefined: "Rao ji's order, move it to friday".
  */
 export function clauseReference(u: Utterance, at: number): string | undefined {
-  const { from, to } = clauseAround(u, at);
+  const { from, to } = u.clauseAround(at);
   if (from === 0 && to === u.length) return undefined;
   const ref = reference(u, from, to);
   const own = ownWords(ref);
@@ -292,14 +292,6 @@ export function clauseReference(u: Utterance, at: number): string | undefined {
   // points back at the clauses before it, not at a reason said after
   const before = own === 0 && from > 0 ? reference(u, 0, from) : '';
   return before === '' ? undefined : before;
-}
-
-/** The clause holding token `at`: its first token and one past its last. */
-export function clauseAround(u: Utterance, at: number): { from: number; to: number } {
-  let from = at;
-  while (from > 0 && !u.tokens[from - 1]?.breakAfter) from--;
-  const end = u.firstClauseBreak(at);
-  return { from, to: end < 0 ? u.length : end + 1 };
 }
 
 const ownWords = (ref: string) =>

@@ -287,7 +287,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // "order cancel kar diya", "the booking got cancelled": a thing called off is no task done, nor one to delete
   const calledOff = reportsDone && has(CALLED_OFF);
   // "tenant asked for time": more time asked for reports nothing done, with or without a day
-  const isDone = reportsDone && !defers && !calledOff && !has(PATTERNS.moreTime);
+  // "Sethi ji ki shaadi postpone ho gayi": a thing put off with no new day is news, nothing done
+  const isDone = reportsDone && !defers && !calledOff && !has(PATTERNS.moreTime) && !has(POSTPONED);
   const tool = (name: BuiltTool): Intent => ({ kind: 'tool', tool: name });
 
   // "tell Ravi to send the invoice", "GST wala kaam Ravi ko de do": work for someone in the team
@@ -1353,17 +1354,22 @@ const WENT_WRONG = words(
   'broke|broke down|crashed|stopped working|got damaged|got stolen|(?:jal|toot|tut|phat|kharab|bigad|band|kho|chori)\\s+(?:ho\\s+)?(?:gaya|gayi|gaye|pada|padi|pade)',
 );
 
+/** A thing said to be put off, with or without a new day: "the party got postponed", "shaadi tal gayi". */
+const POSTPONED = words(
+  'postponed|delayed|postpone (?:ho|kar) (?:gaya|gayi|gaye|diya|di|diye)|(?:tal|khisak|aage badh) (?:gaya|gayi|gaye)',
+);
+
 /**
  * News that a thing did not get done or went wrong, asking for nothing and giving no day for what is to be:
  * "couldn't unload the Agra truck today, labour didn't turn up", "Mehta ji ka ITR aaj file nahi ho paya,
- * portal hi down tha", "soldering iron jal gaya aaj". No task to add (the day said is when it went wrong),
+ * portal hi down tha", "soldering iron jal gaya aaj", "the Mehra party got postponed". No task to add (the day said is when it went wrong),
  * and none done.
  */
 function tellsSetback(u: Utterance, ctx: DateContext): boolean {
   // "kitna payment time pe nahi aaya?": a question about it
   if (isQuestion(u)) return false;
   const clauses = clausesOf(u);
-  const setback = (c: Utterance) => c.has(NOT_DONE_PAST) || c.has(WENT_WRONG);
+  const setback = (c: Utterance) => c.has(NOT_DONE_PAST) || c.has(WENT_WRONG) || c.has(POSTPONED);
   return (
     clauses.some(setback) &&
     !saysNewDay(
@@ -1377,7 +1383,7 @@ function tellsSetback(u: Utterance, ctx: DateContext): boolean {
 const DONE_STATE = words('over|live|sorted|through|settled|khatam|poora|pura|complete|(?:is|are|went) up');
 
 /** What keeps a thing from being done when it was due (`HINDRANCES`), or keeps someone away. */
-const HINDRANCE = words(alt([...HINDRANCES, 'out of town', 'out of station', 'not available']));
+const HINDRANCE = words(alt([...HINDRANCES, 'out of town', 'out of station', 'not available', 'on leave']));
 
 /**
  * A day given with a reason in a clause of its own: "Painters are still working at Gupta's office, so the
@@ -1391,6 +1397,9 @@ export function givesReason(u: Utterance, ctx: DateContext): boolean {
 
 const clausesOf = (u: Utterance) => u.text.split(CLAUSE_BREAK).map((c) => new Utterance(c));
 const hindered = (c: Utterance) => saysNotYet(c) || c.has(HINDRANCE);
+/** Tokens `from` to `to` of `u` give a reason a thing cannot be then ("half the nurses are on leave today"). */
+export const givesReasonAt = (u: Utterance, from: number, to: number): boolean =>
+  hindered(new Utterance(u.raw(Array.from({ length: to - from }, (_, k) => from + k))));
 
 /**
  * A day said for what is to be, in a clause that tells of no thing done and says what keeps it from being
@@ -1421,9 +1430,12 @@ export function givesNewDay(u: Utterance, ctx: DateContext): boolean {
 /** A thing said to move, in any form: "the Surat trip shifts to sunday", "needs to go to sunday". */
 const MOVES = words('shifts|shifted|moves|moved|(?:needs|has) to go to|goes to');
 
-/** A move word, or a clause saying what keeps a thing from being done: a day beside it may be a new one. */
+/**
+ * A move word, a day someone asked for, or a clause saying what keeps a thing from being done: a day beside
+ * it may be a new one.
+ */
 export const movesOrHindered = (u: Utterance): boolean =>
-  u.has(PATTERNS.reschedule) || u.has(MOVES) || clausesOf(u).some(hindered);
+  u.has(PATTERNS.reschedule) || u.has(MOVES) || u.has(ASKED_FOR) || clausesOf(u).some(hindered);
 
 /**
  * The message says a thing moves, or gives its day with a reason (`givesReason`), and the day is a new one

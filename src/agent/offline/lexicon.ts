@@ -1046,6 +1046,8 @@ export const RESCHEDULE = [
   '(?:reschedule|move|shift|postpone|prepone|push|delay|bump|extend)\\s+(?:karke|kar ke)',
   'reschedule',
   're-schedule',
+  // "the stock audit has to move", "needs to be shifted": the move as a need, the need no part of the name
+  '(?:has|have|needs|need)\\s+to\\s+(?:be\\s+)?(?:move|moved|shift|shifted|postponed)',
   'move',
   'shift',
   'postpone',

@@ -206,6 +206,14 @@ export class Utterance {
     return runs;
   }
 
+  /** The clause holding token `at`: its first token and the one after its last. */
+  clauseAround(at: number): { from: number; to: number } {
+    let from = at;
+    while (from > 0 && !this.tokens[from - 1]?.breakAfter) from--;
+    const end = this.firstClauseBreak(at);
+    return { from, to: end < 0 ? this.tokens.length : end + 1 };
+  }
+
   /** The first token at or after `from` that ends a clause, or -1. */
   firstClauseBreak(from = 0): number {
     for (let i = from; i < this.tokens.length; i++) if (this.tokens[i]?.breakAfter) return i;
