@@ -31,8 +31,9 @@ const handOver = (...words: string[]): GlossaryGroup => ({ action: true, handOve
 const role = (...words: string[]): GlossaryGroup => ({ action: false, role: true, words });
 
 /**
- * Short forms owners and their staff use for a thing the task may spell out, or the other way round: each
- * is read as its words ("PTM for class 5" is the "Parent-teacher meeting for class 5").
+ * Short forms owners and their staff use for a thing the task may spell out, or the other way round, and a
+ * class's number said in Hindi: each is read as its words ("PTM for class 5" is the "Parent-teacher meeting
+ * for class 5", "nauvi class" class 9).
  */
 export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   ptm: 'parent teacher meeting',
@@ -47,6 +48,25 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   bilty: 'lorry receipt',
   cctv: 'camera',
   pf: 'provident fund',
+  hdd: 'hard disk',
+  ssd: 'hard disk',
+  // a class said the Hindi way: "nauvi class ki copiyan" are class 9's
+  pehli: '1',
+  dusri: '2',
+  doosri: '2',
+  teesri: '3',
+  chauthi: '4',
+  paanchvi: '5',
+  panchvi: '5',
+  chhathi: '6',
+  saatvi: '7',
+  satvi: '7',
+  aathvi: '8',
+  athvi: '8',
+  nauvi: '9',
+  dasvi: '10',
+  gyarahvi: '11',
+  barahvi: '12',
 };
 
 export const GLOSSARY: readonly GlossaryGroup[] = [
@@ -229,7 +249,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('fumigation', 'fumigate', 'fogging', 'pest', 'spray', 'spraying'),
   thing('ticket', 'tickets', 'flight', 'flights', 'pnr'),
   // "copies corrected": an exam's answer sheets, as schools in India call them
-  thing('copies', 'copy', 'answersheet', 'answersheets', 'sheet', 'sheets'),
+  thing('copies', 'copy', 'copiyan', 'answersheet', 'answersheets', 'sheet', 'sheets', 'paper', 'papers'),
   thing('test', 'tests', 'exam', 'exams', 'paper', 'papers', 'checkup', 'checking'),
   thing('result', 'results', 'report', 'reports', 'marksheet', 'marksheets'),
   thing('eye', 'eyes', 'aankh', 'aankhein', 'aankhon'),

@@ -87,6 +87,7 @@ export const SCENARIO_SETS = [
   'scenarios15',
   'scenarios16',
   'scenarios17',
+  'scenarios18',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 

@@ -209,6 +209,9 @@ function listFollowUps(u: Utterance): Args {
   });
 }
 
+/** How long ago a time may be and still be now: "abhi", said as the minute turns. */
+const PAST_SLACK_MS = 5 * 60_000;
+
 function updateTask(u: Utterance, ctx: DateContext): Args | null {
   if (assignmentIntent(u)) u.takeAll(HAND_OVER_NOW, 'filler');
   const moves = [PATTERNS.reschedule, PATTERNS.notNow, PATTERNS.deferral, PATTERNS.doIt, PATTERNS.planAhead];
@@ -227,6 +230,9 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   if (assignee) u.takeAll(DUTY, 'noun');
   const due = when ? resolveWhen(when, ctx) : undefined;
   if (!due && !priority && !assignee) return null;
+  // "… setup chadha diya aaj subah, … wo baad me dekhenge": a time already gone tells when a thing happened;
+  // nothing moves to it
+  if (due?.at && Date.parse(due.at) < ctx.now.getTime() - PAST_SLACK_MS) return null;
   // the request's own clause names the task when it can, not a reason said before it
   const request = cues[0] ? clauseReference(u, cues[0].from) : undefined;
   // "what can wait till tomorrow?": a question word names no task

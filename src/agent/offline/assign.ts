@@ -550,10 +550,13 @@ function willDo(u: Utterance): Assignment | null {
     if (u.normOf(from - 1) === 'ab') u.use(from - 1, from, 'cue');
     return { tool: 'update_task', person: person(u, from, end) };
   }
-  // "Ravi GST wala kaam karega": the name opens the message
+  // "Ravi GST wala kaam karega": the name opens the message, one clause long ("Saxena ji ke flat ka kaam
+  // khatam, … bol rahi thi recommend karenge" tells of Saxena ji, and gives them nothing)
   const end = nameAfter(u, 0, () => false);
+  const oneClause = u.firstClauseBreak(0) < 0 || u.firstClauseBreak(0) >= last;
   if (end <= 0 || end >= last || !spelledAsName(u, 0, end) || (!u.has(WALA) && !u.has(TASK_NOUN)))
     return null;
+  if (!oneClause) return null;
   mark(u, [
     { from: 0, to: end },
     { from: last, to: u.length },

@@ -286,7 +286,7 @@ const hinglishParsers: Parser[] = [
   // "by sat", "next sun", "sat tak", "sat 11am": the short forms left out of WEEKDAYS ("sun lo" is
   // "listen"), only with a tie word or a time after
   parser(
-    `(?:on|this|next|coming|by|till|until|before)\\s+(${SHORT})|(${SHORT})(?=\\s+(?:tak|ko|se pehle|\\d|${DAY_PART}))`,
+    `(?:on|this|next|coming|by|till|until|before|to)\\s+(${SHORT})|(${SHORT})(?=\\s+(?:tak|ko|se pehle|\\d|${DAY_PART}))`,
     (m, todayDate) => ({ date: nextWeekday(todayDate, SHORT_WEEKEND[m[1] ?? m[2] ?? ''] ?? 6) }),
   ),
   // "30 tarikh", "on the 1st" → the next such day of the month, today included; so is a bare number with
@@ -358,6 +358,8 @@ engine.parsers = [...hinglishParsers, ...engine.parsers.filter((p) => !REPLACED.
 engine.refiners = engine.refiners.filter((r) => !REPLACED.has(r.constructor.name));
 
 const BARE_MONTH = /^(?:in |of |during )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$/;
+/** "phone is off since monday": a day gone by that something has lasted from, no day ahead. */
+const SINCE = /(?:^|\s)since\s+$/;
 /** "changed it last minute": a manner, not a minute ago. */
 const LAST_MINUTE = /^(?:(?:at )?the )?last (?:minute|moment|second)$/;
 
@@ -378,7 +380,12 @@ function parseFree(u: Utterance, ctx: DateContext): ParsedResult[] {
   const reference = { instant: ctx.now, timezone: offsetMinutes(ctx.now, ctx.timezone) };
   const read = engine
     .parse(text, reference)
-    .filter((r) => !BARE_MONTH.test(r.text.trim()) && !LAST_MINUTE.test(r.text.trim()));
+    .filter(
+      (r) =>
+        !BARE_MONTH.test(r.text.trim()) &&
+        !LAST_MINUTE.test(r.text.trim()) &&
+        !SINCE.test(text.slice(0, r.index)),
+    );
   readings.set(key, read);
   const oldest = readings.size > READINGS_KEPT ? readings.keys().next().value : undefined;
   if (oldest !== undefined) readings.delete(oldest);
@@ -389,6 +396,12 @@ function parseFree(u: Utterance, ctx: DateContext): ParsedResult[] {
 
 const BEFORE = words(alt(BEFORE_WHEN));
 const AFTER = words(alt(AFTER_WHEN));
+
+/** Whether the free text says an hour of the day ("kal 4 baje", "at 11"), without using it up. */
+export function saysHour(u: Utterance, ctx: DateContext): boolean {
+  const when = takeWhen(u.copy(), ctx);
+  return when?.kind === 'local' && when.hour !== undefined;
+}
 
 /** Whether the free text says anything about when (without using it up). */
 export function mentionsWhen(u: Utterance, ctx: DateContext): boolean {

@@ -12,6 +12,7 @@ import {
   resolveWhen,
   retractedWhen,
   saysEarlierToday,
+  saysHour,
   takeWhen,
 } from './dates.ts';
 import {
@@ -308,8 +309,12 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     !has(PATTERNS.strongCreate) &&
     // "Aaj bank ki chhutti hai, cheque jama parso karenge": a thing put off for a reason, not a question
     !givesReason(u, ctx) &&
-    // "didn't finish the Bansal invoices today": news of a thing not done, not a question
+    // "didn't finish the Bansal invoices today": news of a thing not done, not a question; nor is a Hindi report
+    // of one done ("saari copiyan jaanch li, average 62% aaya")
     !tellsSetback(u, ctx) &&
+    !(!question && u.has(PATTERNS.doneVerbForm) && !has(MONEY_SAID) && !has(PATTERNS.tellMe)) &&
+    // "gst filing kl 4 baje": a thing to do at an hour
+    !(!question && !has(PATTERNS.tellMe) && saysHour(u, ctx)) &&
     // "GST filing parso tak khiska do": a task moved, whatever it is about
     !(
       when &&
@@ -391,7 +396,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   if ((movesTask || defers || (taskNoun && has(PATTERNS.doIt))) && (when || priority)) {
     return tool('update_task');
   }
-  if (!asksToDo && (has(PATTERNS.question) || u.endsWithQuestion)) return { kind: 'unknown' };
+  // a question mark anywhere asks: "is the Chopra group's volvo on saturday or sunday?? cant remember"
+  if (!asksToDo && (has(PATTERNS.question) || u.text.includes('?'))) return { kind: 'unknown' };
   if (!has(PATTERNS.weakCreate) && !priority && relaysWord(u)) return { kind: 'unknown' };
   if (!has(PATTERNS.weakCreate) && !priority && tellsSetback(u, ctx)) return { kind: 'setback' };
   if (has(PATTERNS.weakCreate) || when || priority) {
@@ -412,6 +418,8 @@ const PAYMENT_WORDS = alt([
   ...['payment', 'paisa', 'paise', 'rupaye', 'rupees', 'dues', 'baaki', 'bakaya', 'udhaar', 'udhar'],
   ...['balance', 'amount', 'advance', 'cheque', 'rent', 'kiraya', 'fees'],
 ]);
+/** Money named as money: "Sharma Builders ka payment aa gaya" is money received, news of the books. */
+const MONEY_SAID = words(PAYMENT_WORDS);
 /** Money named by its amount: "15k", "₹40,000" (the sign is dropped), "1.5 lakh". */
 const AMOUNT = alt(['\\d[\\d,.]*k?', ...MONEY_UNITS]);
 const MONEY = `(?:${PAYMENT_WORDS}|${AMOUNT})`;
@@ -1343,7 +1351,7 @@ const NOT_DONE_AFTER_HAS = new Set([
  * paya", "report abhi bani nahi".
  */
 const NOT_DONE_PAST = words(
-  `couldnt|could not|didnt|did not|wasnt able|was not able|werent able|not able to|unable to|failed to|(?:nahi|nahin|nai)\\s+(?:\\S+\\s+)?(?:paya|payi|paye|paaya|paayi|paaye|saka|saki|sake|hua|hui|hue|mila|mili|mile|aaya|aayi|aaye|aya|ayi|aye|kiya|kiye|gaya|gayi|gaye|bana|bani|bane)|(?:bana|bani|bane|hua|hui|mila|mili)\\s+(?:nahi|nahin|nai)`,
+  `couldnt|could not|didnt|did not|hasnt|has not|havent|have not|wasnt able|was not able|werent able|not able to|unable to|failed to|(?:nahi|nahin|nai)\\s+(?:\\S+\\s+)?(?:paya|payi|paye|paaya|paayi|paaye|saka|saki|sake|hua|hui|hue|mila|mili|mile|aaya|aayi|aaye|aya|ayi|aye|kiya|kiye|gaya|gayi|gaye|bana|bani|bane)|(?:bana|bani|bane|hua|hui|mila|mili)\\s+(?:nahi|nahin|nai)`,
 );
 
 /**
@@ -1427,15 +1435,24 @@ export function givesNewDay(u: Utterance, ctx: DateContext): boolean {
   return saysNewDay(clausesOf(u), ctx);
 }
 
-/** A thing said to move, in any form: "the Surat trip shifts to sunday", "needs to go to sunday". */
-const MOVES = words('shifts|shifted|moves|moved|(?:needs|has) to go to|goes to');
+/**
+ * A thing said to move, in any form: "the Surat trip shifts to sunday", "needs to go to sunday", "do it friday
+ * instead".
+ */
+const MOVES = words('shifts|shifted|moves|moved|(?:needs|has) to go to|goes to|instead');
+/** A day said to be the new one: "the mill visit is now on monday", "engineer ab somvar ko aayega". */
+const NOW_ON = words('(?:is|are|will be) now|now (?:on|at|for)|ab');
 
 /**
  * A move word, a day someone asked for, or a clause saying what keeps a thing from being done: a day beside
  * it may be a new one.
  */
 export const movesOrHindered = (u: Utterance): boolean =>
-  u.has(PATTERNS.reschedule) || u.has(MOVES) || u.has(ASKED_FOR) || clausesOf(u).some(hindered);
+  u.has(PATTERNS.reschedule) ||
+  u.has(MOVES) ||
+  u.has(NOW_ON) ||
+  u.has(ASKED_FOR) ||
+  clausesOf(u).some(hindered);
 
 /**
  * The message says a thing moves, or gives its day with a reason (`givesReason`), and the day is a new one

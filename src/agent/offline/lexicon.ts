@@ -134,6 +134,7 @@ export const SPELLING: Readonly<Record<string, string>> = {
   wats: 'whats',
   // Hinglish
   aj: 'aaj',
+  kl: 'kal',
   aajka: 'aaj ka',
   aajke: 'aaj ke',
   aajki: 'aaj ki',

@@ -46,7 +46,10 @@ import { Utterance } from './utterance.ts';
  *   Tuesday; a weekday name (also "next friday", "agle somvar") = the next such day after today; "30
  *   tarikh"/"the 1st", a bare "28 ko" and a "27 tak" no hour could mean = the next such day of the month,
  *   today included; "dd/mm" is day first. "in 2 hours"/"2 ghante baad" = now + 2 h (to the minute); "in 3
- *   days"/"3 din baad" = that day (a date, no time).
+ *   days"/"3 din baad" = that day (a date, no time). "kl" is "kal"; a Hindi weekday said short is a day
+ *   with "tak" or with "ko" and a doing after it ("mangal ko karte hain"; "Mangal ko call karna" is a name);
+ *   an arrow is "to" ("delivery → sat"); "since monday", "last minute" and an ordinal naming a class or a
+ *   floor ("10th wala", "2nd floor") are no day ahead.
  * - Priority: urgent/zaroori/jaldi/asap/turant → urgent; important/imp/high priority → high;
  *   low priority/no rush/"jaldi nahi" → low; otherwise left out.
  * - Follow-up channel: call/phone → call, whatsapp/msg/message → whatsapp, email/mail → email,
@@ -168,7 +171,10 @@ import { Utterance } from './utterance.ts';
  *   nothing of its own points back at the clauses before it, not at a reason after ("Khurana meeting: make it
  *   next wednesday, he is out of town" → "Khurana meeting"). A chore said as a plan for a day ("singh sahab
  *   wali printing kal karte hain", "kal safai karwa lo", "we will place the paper order on 1st april") moves
- *   the open task it names in full, and is added when it names none (model.ts). A shift "by 2 days"/"2 din
+ *   the open task it names in full, and is added when it names none (model.ts); so does an open task named
+ *   in full with a day and nothing else ("PTM batch B → sat 11am", "ankit wala motherboard parso tak"). A day
+ *   said in a reason's clause gives way to one said elsewhere ("half the nurses are on leave today …, tomorrow
+ *   4pm works"); nothing moves to a time already gone, nor by a question ("?" anywhere). A shift "by 2 days"/"2 din
  *   aage" counts from today. A part to change is a chore, not a time moved: "car ka oil change karwana
  *   hai", "back cover change karna", "needs a battery change" (but "date change karni hai" moves it).
  * - Snooze for a span ("for 2 hours", "1 ghante ke liye", "2 ghante baad") → minutes; to a moment
@@ -358,6 +364,10 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
         (asked ? undefined : clauseNamingTask(u, main.args, opts)));
   if (first) yield first;
   const due = dueOf(main.args, opts);
+  // "PTM batch B → sat 11am pls", "ankit wala motherboard parso tak": an open task named in full with a day,
+  // and nothing else said, is that task moved, not a second one added (work handed to someone is new work)
+  if (due && !asked && main.args.assignee === undefined && first?.args.match !== 'whole')
+    yield { tool: 'update_task', args: { task: String(main.args.title), match: 'whole', ...due } };
   // "can't go today, will get the lights tomorrow", "Painters are still working at Gupta's office, so the fans
   // can go up on 1st April", "Only got train tickets for sunday, so the Surat trip shifts to sunday": a day
   // given with a reason, or said to be a thing's new one, is more likely a planned thing's new day

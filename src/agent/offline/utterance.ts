@@ -56,6 +56,7 @@ const PHONE_CANDIDATE = /(?<![\w+])\+?\d[\d\s\-().]{7,17}\d(?!\w)/g;
 // A leading ₹ stays in the raw text (titles keep "₹1,25,000"), out of the normalised form.
 const EDGE_PUNCTUATION = /^[^\p{L}\p{N}\p{Sc}&+#@]+|[^\p{L}\p{N}&%]+$/gu;
 const CURRENCY = /^\p{Sc}+/u;
+const ARROW = /^(?:→|->|-->|=>|⇒|➡️?)$/u;
 // an emoji closes a clause as a stop does: "Mrs Rao's order is ready 🎉 call her tomorrow"
 const CLAUSE_END = /[,.;:!?\-–—\p{Extended_Pictographic}][\u{FE0F}\p{Emoji_Modifier}]*$/u;
 // a tick says done: "rent ✅", "GST filing ✔️"
@@ -262,6 +263,11 @@ function pushWords(tokens: Token[], text: string, base: number): void {
     const raw = piece === '&' ? '&' : piece.replace(EDGE_PUNCTUATION, '');
     if (DONE_MARK.test(piece)) {
       tokens.push({ raw: piece, norm: 'done', start: 0, at: base + m.index, breakAfter: true });
+      continue;
+    }
+    // "ertiga delivery → sat": an arrow says where a thing goes
+    if (ARROW.test(piece)) {
+      tokens.push({ raw: 'to', norm: 'to', start: 0, at: base + m.index, breakAfter: false });
       continue;
     }
     if (raw === '') {
