@@ -256,6 +256,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('buffalo', 'buffaloes', 'bhains', 'bhainse', 'bhainso', 'bhaiso', 'bhainson'),
   thing('cow', 'cows', 'gaay', 'gaaye', 'gayein'),
   thing('tiles', 'tile', 'tiling', 'flooring'),
+  thing('flat', 'flats', 'apartment', '1bhk', '2bhk', '3bhk', '4bhk'),
   thing('rack', 'racks', 'stand', 'stands', 'shelf', 'shelves'),
   thing('exterior', 'outside', 'bahar', 'baahar'),
   // actions

@@ -233,8 +233,15 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   // "… setup chadha diya aaj subah, … wo baad me dekhenge": a time already gone tells when a thing happened;
   // nothing moves to it
   if (due?.at && Date.parse(due.at) < ctx.now.getTime() - PAST_SLACK_MS) return null;
-  // the request's own clause names the task when it can, not a reason said before it
-  const request = cues[0] ? clauseReference(u, cues[0].from) : undefined;
+  // the request's own clause names the task when it can, not a reason said before it: the clause of the cue
+  // beside the time said ("Khanna ji office se late niklenge, flat dikhane ka time aaj shaam 7 baje kar do")
+  const timed = (c: { from: number }) => {
+    const { from, to } = u.clauseAround(c.from);
+    for (let i = from; i < to; i++) if (u.usedAs(i) === 'when') return true;
+    return false;
+  };
+  const cue = cues.find(timed) ?? cues[0];
+  const request = cue ? clauseReference(u, cue.from) : undefined;
   // "what can wait till tomorrow?": a question word names no task
   const task = whoseInPlace(u, request ?? reference(u));
   const named = task.split(/\s+/).some((w) => !QUESTION_WORDS.includes(w.toLowerCase()));

@@ -163,7 +163,8 @@ export const PATTERNS = {
   doIt: words(alt(DO_IT)),
   planAhead: words(alt(PLAN_AHEAD)),
   moreTime: words(alt(MORE_TIME)),
-  list: words(alt(LIST_VERBS)),
+  /** A verb, not the thing a word can also be: "Vivo ka display", "the new display". */
+  list: words(`(?<!(?:^|\\s)(?:ka|ki|ke|the|a|new|naya|nayi)\\s)${alt(LIST_VERBS)}`),
   question: words(alt(QUESTION_WORDS)),
   /** "Ramesh wala follow up", "X ka follow up", "follow up ko": an existing follow-up. */
   existingFollowUp: words('(?:wala|ka|ki|ke)\\s+follow ups?|follow ups?\\s+ko'),
@@ -313,8 +314,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     // of one done ("saari copiyan jaanch li, average 62% aaya")
     !tellsSetback(u, ctx) &&
     !(!question && u.has(PATTERNS.doneVerbForm) && !has(MONEY_SAID) && !has(PATTERNS.tellMe)) &&
-    // "gst filing kl 4 baje": a thing to do at an hour
-    !(!question && !has(PATTERNS.tellMe) && saysHour(u, ctx)) &&
+    // "gst filing kl 4 baje", "hisaab somvar ko karenge": a thing to do at an hour, or planned for a day
+    !(!question && !has(PATTERNS.tellMe) && (saysHour(u, ctx) || (when && plans(u)))) &&
     // "GST filing parso tak khiska do": a task moved, whatever it is about
     !(
       when &&
@@ -1444,15 +1445,23 @@ const MOVES = words('shifts|shifted|moves|moved|(?:needs|has) to go to|goes to|i
 const NOW_ON = words('(?:is|are|will be) now|now (?:on|at|for)|ab');
 
 /**
- * A move word, a day someone asked for, or a clause saying what keeps a thing from being done: a day beside
- * it may be a new one.
+ * A move word, a day someone asked for, a plan, or a clause saying what keeps a thing from being done: a day
+ * beside it may be a new one.
  */
 export const movesOrHindered = (u: Utterance): boolean =>
   u.has(PATTERNS.reschedule) ||
   u.has(MOVES) ||
   u.has(NOW_ON) ||
   u.has(ASKED_FOR) ||
+  plans(u) ||
   clausesOf(u).some(hindered);
+
+/**
+ * The owner's plan for a day: "camp wali meeting aaj shaam 7 baje kar lete hain", "hisaab somvar ko
+ * karenge", "we'll do it tuesday"; not someone's word passed on ("fees agle hafte denge bole").
+ */
+const plans = (u: Utterance): boolean =>
+  u.has(PATTERNS.planAhead) || (u.has(WILL_BE) && !u.has(SAYS) && !u.has(SAYS_NOW));
 
 /**
  * The message says a thing moves, or gives its day with a reason (`givesReason`), and the day is a new one

@@ -1047,6 +1047,8 @@ export const RESCHEDULE = [
   '(?:reschedule|move|shift|postpone|prepone|push|delay|bump|extend)\\s+(?:karke|kar ke)',
   'reschedule',
   're-schedule',
+  // "cement wali delivery kal ki kar do", "usi din ka kar do": made that day's
+  '(?:ki|ka|ke)\\s+(?:kar do|kar dena|kardo|karo|rakh do|rakho)',
   // "the stock audit has to move", "needs to be shifted": the move as a need, the need no part of the name
   '(?:has|have|needs|need)\\s+to\\s+(?:be\\s+)?(?:move|moved|shift|shifted|postponed)',
   'move',
@@ -1391,7 +1393,8 @@ export const TELL_ME = [
   'give me',
   'batao',
   'bata do',
-  'bata',
+  // "bata" asks, "bata diya" told: "…, usko bata diya"
+  'bata(?!\\s+(?:diya|di|diye|chuka|chuke))',
   'bataiye',
   'bataao',
   'dikhao',

@@ -108,7 +108,8 @@ const ASKING = words(
     'batao',
     'bata do',
     'bataiye',
-    'bata',
+    // "bata" asks, "bata diya" told: "…, usko bata diya"
+    'bata(?!\\s+(?:diya|di|diye|chuka|chuke))',
     'tell me',
     'give me',
     'send me',
