@@ -482,7 +482,8 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'sudharna',
   ),
   action('service', 'serviced', 'servicing'),
-  action('update', 'updated', 'updating'),
+  // "changed the menu", "new rates are live": a thing updated
+  action('update', 'updated', 'updating', 'change', 'changed', 'new'),
   action('paint', 'painting', 'painted', 'rang', 'rangai', 'putai', 'coat'),
   action('file', 'filed', 'filing', 'submit', 'submitted', 'bharna', 'bhar', 'bhara'),
   // a booking confirmed is made: "two buses confirmed for the picnic"

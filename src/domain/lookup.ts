@@ -517,12 +517,18 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       const enough =
         said >= 2 ||
         (named > MENTIONED_AT && (to === 'move' || weightOf(saidThings) > MENTIONED_AT * weightOf(things)));
-      return { item, said, named, enough, against };
+      // its own deed said ("we'll do the measurement on tuesday" is "Measure Class 5 kids at St. Mary's", not
+      // "Deliver St. Mary's sweaters")
+      const deedSaid = name.some((n) => isAction(n) && n.groups.size > 0 && says(n, all));
+      return { item, said, named, enough, against, deedSaid };
     })
     .filter((s) => s.enough && (to === 'move' || !s.against))
     .sort((a, b) => b.named - a.named || b.said - a.said);
   const best = scored[0];
   if (!best) return [];
+  const withDeed = scored.filter((s) => s.deedSaid);
+  if (withDeed.length > 0 && withDeed.length < scored.length)
+    return withDeed.filter((s) => s.named >= (withDeed[0]?.named ?? 0) - CLOSE).map((s) => s.item);
   return scored.filter((s) => s.named >= best.named - CLOSE).map((s) => s.item);
 }
 

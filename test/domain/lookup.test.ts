@@ -204,6 +204,24 @@ describe('finding a task by how it is named', () => {
     expect(mentioned('a new distributor came by today', titles)).toEqual([]);
   });
 
+  it('among tasks a message mentions alike, takes the one whose own deed it says', () => {
+    const titles = ["Measure Class 3 kids at St. Joseph's", "Deliver St. Joseph's blazers"];
+    expect(
+      rankByName(
+        "St Joseph's wants the measurement on another day, we'll do it monday",
+        titles,
+        (t) => t,
+        'mentioned',
+        'move',
+      ),
+    ).toEqual(["Measure Class 3 kids at St. Joseph's"]);
+    // a changed menu is an updated one
+    const menus = ['Update Zomato menu prices', 'Fix the Zomato tablet'];
+    expect(rankByName('changed the menu on zomato, new rates are up', menus, (t) => t, 'mentioned')).toEqual([
+      'Update Zomato menu prices',
+    ]);
+  });
+
   it("knows a trade's own words for its things and deeds", () => {
     const mentioned = (message: string, titles: string[]) =>
       rankByName(message, titles, (t) => t, 'mentioned');

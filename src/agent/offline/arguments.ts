@@ -4,6 +4,7 @@ import { assignmentIntent, DUTY, HAND_OVER_NOW, takeAssignee } from './assign.ts
 import { briefingArgs } from './briefing.ts';
 import {
   type DateContext,
+  isGone,
   resolveWhen,
   setAsideEarlierDays,
   setAsideReasonDays,
@@ -209,9 +210,6 @@ function listFollowUps(u: Utterance): Args {
   });
 }
 
-/** How long ago a time may be and still be now: "abhi", said as the minute turns. */
-const PAST_SLACK_MS = 5 * 60_000;
-
 function updateTask(u: Utterance, ctx: DateContext): Args | null {
   if (assignmentIntent(u)) u.takeAll(HAND_OVER_NOW, 'filler');
   const moves = [PATTERNS.reschedule, PATTERNS.notNow, PATTERNS.deferral, PATTERNS.doIt, PATTERNS.planAhead];
@@ -232,7 +230,7 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   if (!due && !priority && !assignee) return null;
   // "… setup chadha diya aaj subah, … wo baad me dekhenge": a time already gone tells when a thing happened;
   // nothing moves to it
-  if (due?.at && Date.parse(due.at) < ctx.now.getTime() - PAST_SLACK_MS) return null;
+  if (due?.at && isGone(due.at, ctx)) return null;
   // the request's own clause names the task when it can, not a reason said before it: the clause of the cue
   // beside the time said ("Khanna ji office se late niklenge, flat dikhane ka time aaj shaam 7 baje kar do")
   const timed = (c: { from: number }) => {

@@ -220,9 +220,15 @@ function readClock(text: string): { hour: number; minute: number } | null {
   return { hour, minute };
 }
 
-function timeOf(clock: string | undefined, partWord: string | undefined, todayDate: LocalDate): Spec | null {
+function timeOf(
+  clock: string | undefined,
+  partWord: string | undefined,
+  todayDate: LocalDate,
+  thisOne = false,
+): Spec | null {
   const part = partWord ? DAY_PARTS[partWord] : undefined;
-  const date = part === 'tonight' ? todayDate : undefined;
+  // "this morning" is today's, gone by or not ("changed the menu this morning")
+  const date = part === 'tonight' || thisOne ? todayDate : undefined;
   if (!clock) return part ? { date, hour: DAY_PART_HOUR[part], minute: 0, partHour: true } : null;
   const said = readClock(clock);
   if (!said) return null;
@@ -304,8 +310,8 @@ const hinglishParsers: Parser[] = [
   ),
   // "shaam", "kal subah", "shaam ko 6 baje", "subah 10", "this evening", "tonight", "this evening 5 pm"
   parser(
-    `(?:(?:this|in the)\\s+)?(${DAY_PART})(?:\\s+(?:ko|ke|ki|mein|me|main))?(?:\\s+(${CLOCK_DIGITS}(?:\\s*(?:${OCLOCK}|[ap]\\.?m\\.?))?|${CLOCK_WORDS}\\s+baje))?`,
-    (m, todayDate) => timeOf(m[2], m[1], todayDate),
+    `(?:(?:(this)|in the)\\s+)?(${DAY_PART})(?:\\s+(?:ko|ke|ki|mein|me|main))?(?:\\s+(${CLOCK_DIGITS}(?:\\s*(?:${OCLOCK}|[ap]\\.?m\\.?))?|${CLOCK_WORDS}\\s+baje))?`,
+    (m, todayDate) => timeOf(m[3], m[2], todayDate, m[1] !== undefined),
   ),
   // "6 baje", "saade 11 baje", "10 baje subah", "paanch baje"
   parser(`(${CLOCK_WORDS})\\s*baje(?:\\s+(${DAY_PART}))?`, (m, todayDate) => timeOf(m[1], m[2], todayDate)),
@@ -641,6 +647,13 @@ export function resolveWhen(when: When, ctx: DateContext, dayOnlyHour?: number):
 /** A time the tools were given (`resolveWhen`'s `at`) that is now, to the minute: "running smooth now". */
 export const isNow = (at: string, ctx: DateContext): boolean =>
   Math.abs(Date.parse(at) - ctx.now.getTime()) < 60_000;
+
+/** How long ago a time may be and still be now: "abhi", said as the minute turns. */
+const GONE_AFTER_MS = 5 * 60_000;
+
+/** A time already gone ("changed the menu this morning"): when a thing happened, never a day to move to. */
+export const isGone = (at: string, ctx: DateContext): boolean =>
+  Date.parse(at) < ctx.now.getTime() - GONE_AFTER_MS;
 
 /** `hour`:00 on the day after today, the follow-up default when no day was said. */
 export function tomorrowAt(ctx: DateContext, hour: number): string {

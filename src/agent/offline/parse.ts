@@ -3,7 +3,7 @@ import { CLAUSE_BREAK, termsOf } from '../../domain/lookup.ts';
 import { explicitStatement } from '../../domain/memory/extractor-offline.ts';
 import { type ToolName, toolArgs } from '../tools/index.ts';
 import { BUILDERS } from './arguments.ts';
-import { type DateContext, isNow } from './dates.ts';
+import { type DateContext, isGone, isNow } from './dates.ts';
 import { clausedReference } from './entities.ts';
 import {
   type BuiltTool,
@@ -396,10 +396,11 @@ function clauseNamingTask(
 
 /**
  * The day or time a reading of an open task would give it: none for "now", which says how things stand
- * ("new arrivals are up on insta now"), not when to do them.
+ * ("new arrivals are up on insta now"), nor for a time gone by ("changed the menu this morning").
  */
 function dueOf(args: Record<string, unknown>, opts: ParseOptions): Record<string, unknown> | undefined {
-  const now = typeof args.due_at === 'string' && isNow(args.due_at, opts);
+  const at = typeof args.due_at === 'string' ? args.due_at : undefined;
+  const now = at !== undefined && (isNow(at, opts) || isGone(at, opts));
   const due = {
     ...(args.due_date === undefined ? {} : { due_date: args.due_date }),
     ...(args.due_at === undefined || now ? {} : { due_at: args.due_at }),
@@ -434,8 +435,9 @@ function openTaskReading(
 ): Reading | undefined {
   const due = dueOf(args, opts);
   const title = String(args.title);
-  if (!due) return undefined;
-  if (restates) return { tool: 'update_task', args: { task: title, match: 'whole', ...due } };
+  // a day or a time said, even one gone by ("went back to the supplier this morning")
+  if (args.due_date === undefined && args.due_at === undefined) return undefined;
+  if (restates) return due && { tool: 'update_task', args: { task: title, match: 'whole', ...due } };
   const alone = new Utterance(title);
   const report = detectIntent(alone, opts);
   if (report.kind !== 'tool' || report.tool !== 'complete_task') return undefined;
