@@ -250,7 +250,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('ticket', 'tickets', 'flight', 'flights', 'pnr'),
   // "copies corrected": an exam's answer sheets, as schools in India call them
   thing('copies', 'copy', 'copiyan', 'answersheet', 'answersheets', 'sheet', 'sheets', 'paper', 'papers'),
-  thing('test', 'tests', 'exam', 'exams', 'paper', 'papers', 'checkup', 'checking'),
+  thing('test', 'tests', 'exam', 'exams', 'checkup', 'checking'),
   thing('result', 'results', 'report', 'reports', 'marksheet', 'marksheets'),
   thing('eye', 'eyes', 'aankh', 'aankhein', 'aankhon'),
   thing('buffalo', 'buffaloes', 'bhains', 'bhainse', 'bhainso', 'bhaiso', 'bhainson'),

@@ -79,6 +79,7 @@ export const PARSER_SETS = [
   'fresh21',
   'fresh22',
   'fresh23',
+  'fresh24',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

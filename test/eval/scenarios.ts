@@ -88,6 +88,8 @@ export const SCENARIO_SETS = [
   'scenarios16',
   'scenarios17',
   'scenarios18',
+  'scenarios19',
+  'scenarios20',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 

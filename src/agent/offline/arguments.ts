@@ -231,14 +231,17 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   // "… setup chadha diya aaj subah, … wo baad me dekhenge": a time already gone tells when a thing happened;
   // nothing moves to it
   if (due?.at && isGone(due.at, ctx)) return null;
-  // the request's own clause names the task when it can, not a reason said before it: the clause of the cue
-  // beside the time said ("Khanna ji office se late niklenge, flat dikhane ka time aaj shaam 7 baje kar do")
+  // the request's own clause names the task when it can, not a reason said before it: a move word's clause,
+  // else the clause of the cue beside the time said ("Khanna ji office se late niklenge, flat dikhane ka time
+  // aaj shaam 7 baje kar do")
   const timed = (c: { from: number }) => {
     const { from, to } = u.clauseAround(c.from);
     for (let i = from; i < to; i++) if (u.usedAs(i) === 'when') return true;
     return false;
   };
-  const cue = cues.find(timed) ?? cues[0];
+  const moveWord =
+    cues[0] && u.find(PATTERNS.reschedule, { all: true }).some((m) => m.from === cues[0]?.from);
+  const cue = moveWord ? cues[0] : (cues.find(timed) ?? cues[0]);
   const request = cue ? clauseReference(u, cue.from) : undefined;
   // "what can wait till tomorrow?": a question word names no task
   const task = whoseInPlace(u, request ?? reference(u));
