@@ -1461,7 +1461,11 @@ export const movesOrHindered = (u: Utterance): boolean =>
  * karenge", "we'll do it tuesday"; not someone's word passed on ("fees agle hafte denge bole").
  */
 const plans = (u: Utterance): boolean =>
-  u.has(PATTERNS.planAhead) || (u.has(WILL_BE) && !u.has(SAYS) && !u.has(SAYS_NOW));
+  u.has(PATTERNS.planAhead) || (u.has(WE_WILL_DO) && !u.has(SAYS) && !u.has(SAYS_NOW));
+/** A doing of ours ahead: "karenge", "kar denge", "le lenge"; not someone's coming ("dekhne aayenge"). */
+const WE_WILL_DO = words(
+  'karenge|karwayenge|kar denge|kar lenge|karwa denge|karwa lenge|le lenge|rakh lenge|rakhenge|bhej denge|bhejenge|dikha denge',
+);
 
 /**
  * The message says a thing moves, or gives its day with a reason (`givesReason`), and the day is a new one

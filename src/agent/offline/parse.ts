@@ -14,6 +14,7 @@ import {
   mayReportDone,
   movesOrHindered,
   PATTERNS,
+  saysDone,
   saysItMoves,
   tellsDone,
 } from './intents.ts';
@@ -365,9 +366,12 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
   if (first) yield first;
   const due = dueOf(main.args, opts);
   // "PTM batch B → sat 11am pls", "ankit wala motherboard parso tak": an open task named in full with a day,
-  // and nothing else said, is that task moved, not a second one added (work handed to someone is new work)
-  if (due && !asked && main.args.assignee === undefined && first?.args.match !== 'whole')
-    yield { tool: 'update_task', args: { task: String(main.args.title), match: 'whole', ...due } };
+  // and nothing else said, is that task moved, not a second one added (work handed to someone is new work;
+  // a doing alone, "he'll collect in the evening", names no task)
+  const title = String(main.args.title);
+  const namesOnlyIt = !title.includes(',') && termsOf(title).some((t) => !t.acts);
+  if (due && !asked && namesOnlyIt && main.args.assignee === undefined && first?.args.match !== 'whole')
+    yield { tool: 'update_task', args: { task: title, match: 'whole', ...due } };
   // "can't go today, will get the lights tomorrow", "Painters are still working at Gupta's office, so the fans
   // can go up on 1st April", "Only got train tickets for sunday, so the Surat trip shifts to sunday": a day
   // given with a reason, or said to be a thing's new one, is more likely a planned thing's new day
@@ -391,7 +395,10 @@ function clauseNamingTask(
   const due = dueOf(args, opts);
   const task = clausedReference(u);
   if (!due || !task.includes(',')) return undefined;
-  return { tool: 'update_task', args: { task, match: 'whole', ...due } };
+  // "… batch B ke saare papers jaanch liye, average 62 aaya": a clause telling a thing done reports it, it
+  // gives it no day
+  const reports = task.split(',').some((c) => saysDone(new Utterance(c)));
+  return reports ? undefined : { tool: 'update_task', args: { task, match: 'whole', ...due } };
 }
 
 /**
