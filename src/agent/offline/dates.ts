@@ -45,7 +45,7 @@ import {
 import type { Utterance } from './utterance.ts';
 
 const SHORT = alt(Object.keys(SHORT_WEEKEND));
-/** "10th wala mock test", "class 8th ke bacche", "2nd floor": an ordinal that names a class or a floor, no day. */
+/** "10th wala mock test", "class 8th ke bacche", "2nd floor": an ordinal naming a class or a floor, no day. */
 const NOT_A_DAY_AFTER = alt([
   'wala',
   'wali',
@@ -494,15 +494,19 @@ function besideNow(results: ParsedResult[]): ParsedResult[] {
 
 const saysDay = (r: ParsedResult) => r.start.isCertain('day') || r.start.isCertain('weekday');
 
+/** Where the free words say a day: each one's tokens. */
+const daysSaid = (u: Utterance, ctx: DateContext) =>
+  parseFree(u, ctx)
+    .filter(saysDay)
+    .flatMap((r) => u.tokenRange(r.index, r.index + r.text.length) ?? []);
+
 /**
  * "aaj dukaan band hai, stock count kal karenge": when the request's own clause (tokens `from` to `to`) says a
  * day, a day said in a clause before it is the reason's, set aside.
  */
 export function setAsideEarlierDays(u: Utterance, ctx: DateContext, from: number, to: number): void {
   if (retractedWhen(u, ctx)) return; // "aaj nahi ho payega, kal karenge": taken back with its words
-  const days = parseFree(u, ctx)
-    .filter(saysDay)
-    .flatMap((r) => u.tokenRange(r.index, r.index + r.text.length) ?? []);
+  const days = daysSaid(u, ctx);
   if (!days.some((d) => d.from >= from && d.to <= to)) return;
   for (const d of days) if (d.to <= from) u.use(d.from, d.to, 'filler');
 }
@@ -517,9 +521,7 @@ export function setAsideReasonDays(
   isReason: (from: number, to: number) => boolean,
 ): void {
   if (retractedWhen(u, ctx)) return; // "aaj nahi ho payega, kal karenge": taken back with its words
-  const days = parseFree(u, ctx)
-    .filter(saysDay)
-    .flatMap((r) => u.tokenRange(r.index, r.index + r.text.length) ?? []);
+  const days = daysSaid(u, ctx);
   const reasons = days.filter((d) => {
     const c = u.clauseAround(d.from);
     return isReason(c.from, c.to);

@@ -803,9 +803,11 @@ function reportsNews(u: Utterance, to: number): boolean {
   const said = news.freeIndexes();
   // "bank jaana hai, …" is a chore
   if (said.length < 2 || news.has(PATTERNS.weakCreate)) return false;
-  const setback = news.has(NOT_DONE_PAST) || news.has(WENT_WRONG);
   return (
-    said.some((i) => CLAUSE_VERBS.has(news.normOf(i))) || saysDone(news) || reportsPast(news, true) || setback
+    said.some((i) => CLAUSE_VERBS.has(news.normOf(i))) ||
+    saysDone(news) ||
+    reportsPast(news, true) ||
+    toldSetback(news)
   );
 }
 
@@ -1368,21 +1370,23 @@ const POSTPONED = words(
   'postponed|delayed|postpone (?:ho|kar) (?:gaya|gayi|gaye|diya|di|diye)|(?:tal|khisak|aage badh) (?:gaya|gayi|gaye)',
 );
 
+/** Words telling a thing did not get done, went wrong or was put off (`NOT_DONE_PAST`, …). */
+const toldSetback = (u: Utterance): boolean => u.has(NOT_DONE_PAST) || u.has(WENT_WRONG) || u.has(POSTPONED);
+
 /**
  * News that a thing did not get done or went wrong, asking for nothing and giving no day for what is to be:
  * "couldn't unload the Agra truck today, labour didn't turn up", "Mehta ji ka ITR aaj file nahi ho paya,
- * portal hi down tha", "soldering iron jal gaya aaj", "the Mehra party got postponed". No task to add (the day said is when it went wrong),
- * and none done.
+ * portal hi down tha", "soldering iron jal gaya aaj", "the Mehra party got postponed". No task to add (the
+ * day said is when it went wrong), and none done.
  */
 function tellsSetback(u: Utterance, ctx: DateContext): boolean {
   // "kitna payment time pe nahi aaya?": a question about it
   if (isQuestion(u)) return false;
   const clauses = clausesOf(u);
-  const setback = (c: Utterance) => c.has(NOT_DONE_PAST) || c.has(WENT_WRONG) || c.has(POSTPONED);
   return (
-    clauses.some(setback) &&
+    clauses.some(toldSetback) &&
     !saysNewDay(
-      clauses.filter((c) => !setback(c)),
+      clauses.filter((c) => !toldSetback(c)),
       ctx,
     )
   );

@@ -174,10 +174,11 @@ import { Utterance } from './utterance.ts';
  *   wali printing kal karte hain", "kal safai karwa lo", "we will place the paper order on 1st april") moves
  *   the open task it names in full, and is added when it names none (model.ts); so does an open task named
  *   in full with a day and nothing else ("PTM batch B → sat 11am", "ankit wala motherboard parso tak"). A day
- *   said in a reason's clause gives way to one said elsewhere ("half the nurses are on leave today …, tomorrow
- *   4pm works"); nothing moves to a time already gone, nor by a question ("?" anywhere). A shift "by 2 days"/"2 din
- *   aage" counts from today. A part to change is a chore, not a time moved: "car ka oil change karwana
- *   hai", "back cover change karna", "needs a battery change" (but "date change karni hai" moves it).
+ *   said in a reason's clause gives way to one said elsewhere ("half the nurses are on leave today …,
+ *   tomorrow 4pm works"); nothing moves to a time already gone, nor by a question ("?" anywhere). A shift "by
+ *   2 days"/"2 din aage" counts from today. A part to change is a chore, not a time moved: "car ka oil
+ *   change karwana hai", "back cover change karna", "needs a battery change" (but "date change karni hai"
+ *   moves it).
  * - Snooze for a span ("for 2 hours", "1 ghante ke liye", "2 ghante baad") → minutes; to a moment
  *   ("till tomorrow", "kal tak", "to monday 11am") → until (10:00 when no time); neither → both left out.
  * - complete_follow_up: the words after the first clause break (or after "done"/"ho gaya") are the outcome.
@@ -407,10 +408,10 @@ function clauseNamingTask(
  */
 function dueOf(args: Record<string, unknown>, opts: ParseOptions): Record<string, unknown> | undefined {
   const at = typeof args.due_at === 'string' ? args.due_at : undefined;
-  const now = at !== undefined && (isNow(at, opts) || isGone(at, opts));
+  const noTime = at === undefined || isNow(at, opts) || isGone(at, opts);
   const due = {
     ...(args.due_date === undefined ? {} : { due_date: args.due_date }),
-    ...(args.due_at === undefined || now ? {} : { due_at: args.due_at }),
+    ...(noTime ? {} : { due_at: at }),
   };
   return Object.keys(due).length > 0 ? due : undefined;
 }
