@@ -370,8 +370,8 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
   // and nothing else said, is that task moved, not a second one added (work handed to someone is new work;
   // a doing alone, "he'll collect in the evening", names no task)
   const title = String(main.args.title);
-  const namesOnlyIt = !title.includes(',') && termsOf(title).some((t) => !t.acts);
-  if (due && !asked && namesOnlyIt && main.args.assignee === undefined && first?.args.match !== 'whole')
+  const namesOnlyIt = () => !title.includes(',') && termsOf(title).some((t) => !t.acts);
+  if (due && !asked && main.args.assignee === undefined && first?.args.match !== 'whole' && namesOnlyIt())
     yield { tool: 'update_task', args: { task: title, match: 'whole', ...due } };
   // "can't go today, will get the lights tomorrow", "Painters are still working at Gupta's office, so the fans
   // can go up on 1st April", "Only got train tickets for sunday, so the Surat trip shifts to sunday": a day
