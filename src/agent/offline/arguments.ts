@@ -223,7 +223,8 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   const assignee = takeAssignee(u);
   const priority = takePriority(u);
   u.takeAll(PATTERNS.moreTime, 'filler'); // the reason, not the request
-  const cues = [...moves, DUE_WORDS].flatMap((p) => u.takeAll(p, 'cue'));
+  const [moved = [], ...others] = [...moves, DUE_WORDS].map((p) => u.takeAll(p, 'cue'));
+  const cues = [moved, ...others].flat();
   u.takeAll(TASK_NOUN, 'noun');
   if (assignee) u.takeAll(DUTY, 'noun');
   const due = when ? resolveWhen(when, ctx) : undefined;
@@ -239,9 +240,7 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
     for (let i = from; i < to; i++) if (u.usedAs(i) === 'when') return true;
     return false;
   };
-  const moveWord =
-    cues[0] && u.find(PATTERNS.reschedule, { all: true }).some((m) => m.from === cues[0]?.from);
-  const cue = moveWord ? cues[0] : (cues.find(timed) ?? cues[0]);
+  const cue = moved[0] ?? cues.find(timed) ?? cues[0];
   const request = cue ? clauseReference(u, cue.from) : undefined;
   // "what can wait till tomorrow?": a question word names no task
   const task = whoseInPlace(u, request ?? reference(u));
@@ -273,13 +272,12 @@ const POSSESSIVES: Readonly<Record<string, string>> = {
  * test to 3rd april"): the name in the pronoun's place, so the task is the person's, not anyone's.
  */
 function whoseInPlace(u: Utterance, ref: string): string {
-  const at = u
-    .freeIndexes()
-    .find((i) => POSSESSIVES[u.normOf(i)] !== undefined && new RegExp(`\\b${u.normOf(i)}\\b`, 'i').test(ref));
+  const pronoun = (i: number) => new RegExp(`\\b${u.normOf(i)}\\b`, 'i');
+  const at = u.freeIndexes().find((i) => POSSESSIVES[u.normOf(i)] !== undefined && pronoun(i).test(ref));
   const who = at === undefined ? undefined : namedBefore(u, at);
   if (at === undefined || !who) return ref;
-  const owner = u.raw(Array.from({ length: who.to - who.from }, (_, k) => who.from + k)).replace(/'s$/u, '');
-  return ref.replace(new RegExp(`\\b${u.normOf(at)}\\b`, 'i'), `${owner}${POSSESSIVES[u.normOf(at)]}`);
+  const owner = u.rawBetween(who.from, who.to).replace(/'s$/u, '');
+  return ref.replace(pronoun(at), `${owner}${POSSESSIVES[u.normOf(at)]}`);
 }
 
 function completeTask(u: Utterance): Args {
@@ -420,7 +418,7 @@ function completeFollowUp(u: Utterance): Args {
   let outcome: string | undefined;
   if (clauseBreak >= 0 && clauseBreak + 1 < u.length && firstMarker <= clauseBreak) {
     headEnd = clauseBreak + 1;
-    outcome = u.raw(Array.from({ length: u.length - headEnd }, (_, k) => headEnd + k));
+    outcome = u.rawBetween(headEnd, u.length);
   } else {
     const done = [...u.find(PATTERNS.done), ...u.find(PATTERNS.followUpDone)].sort(
       (a, b) => a.from - b.from,

@@ -267,9 +267,7 @@ function nameAfter(u: Utterance, from: number, stop: (i: number) => boolean): nu
 }
 
 function person(u: Utterance, from: number, to: number): string {
-  return ME.has(u.normOf(from)) && to === from + 1
-    ? 'me'
-    : u.raw(Array.from({ length: to - from }, (_, k) => from + k));
+  return ME.has(u.normOf(from)) && to === from + 1 ? 'me' : u.rawBetween(from, to);
 }
 
 function mark(u: Utterance, parts: (Match | { from: number; to: number })[]): void {

@@ -1412,7 +1412,7 @@ const clausesOf = (u: Utterance) => u.text.split(CLAUSE_BREAK).map((c) => new Ut
 const hindered = (c: Utterance) => saysNotYet(c) || c.has(HINDRANCE);
 /** Tokens `from` to `to` of `u` give a reason a thing cannot be then ("half the nurses are on leave today"). */
 export const givesReasonAt = (u: Utterance, from: number, to: number): boolean =>
-  hindered(new Utterance(u.raw(Array.from({ length: to - from }, (_, k) => from + k))));
+  hindered(new Utterance(u.rawBetween(from, to)));
 
 /**
  * A day said for what is to be, in a clause that tells of no thing done and says what keeps it from being

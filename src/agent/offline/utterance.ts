@@ -221,6 +221,11 @@ export class Utterance {
     return -1;
   }
 
+  /** The words of tokens `from` to `to` (not included), as typed. */
+  rawBetween(from: number, to: number): string {
+    return this.raw(Array.from({ length: to - from }, (_, k) => from + k));
+  }
+
   raw(indexes: readonly number[]): string {
     return indexes
       .map((i) => this.tokens[i]?.raw ?? '')
