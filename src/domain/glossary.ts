@@ -37,6 +37,7 @@ const role = (...words: string[]): GlossaryGroup => ({ action: false, role: true
  */
 export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   ptm: 'parent teacher meeting',
+  dsc: 'digital signature',
   rct: 'root canal',
   fd: 'fixed deposit',
   rc: 'registration certificate',
@@ -164,6 +165,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('uniform', 'uniforms', 'vardi', 'vardiyan'),
   thing('boy', 'boys', 'ladka', 'ladke', 'banda', 'bande'),
   thing('signboard', 'board', 'nameboard'),
+  thing('design', 'sketch', 'drawing', 'layout', 'naksha'),
   // a car or a bike named by its model, as owners and garages do: "Verma ji ki gaadi" is his Swift
   thing(
     'car',
@@ -370,7 +372,23 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   handOver('withdraw', 'withdrew', 'withdrawn', 'nikal', 'nikala', 'nikalna', 'nikaalna', 'nikalwana'),
   action('measure', 'measured', 'measurement', 'naap', 'naapna', 'nap'),
   action('sign', 'signed', 'signature', 'dastkhat', 'dastakhat'),
-  action('confirm', 'confirmed', 'pakka'),
+  // a thing settled: "menu is locked", "the Joshis approved the sketch", "khana fix ho gaya" finalise it
+  action(
+    'confirm',
+    'fix',
+    'fixed',
+    'confirmed',
+    'pakka',
+    'finalise',
+    'finalize',
+    'finalised',
+    'finalized',
+    'final',
+    'locked',
+    'approve',
+    'approved',
+    'approval',
+  ),
   // a thing called off: "Cancel Manali hotel" is not done by a booking confirmed
   action('cancel', 'cancelled', 'canceled', 'cancellation', 'radd'),
   action('recharge', 'recharged', 'topup'),

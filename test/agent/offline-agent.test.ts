@@ -404,6 +404,28 @@ describeEachDb('agent with the offline model', (get) => {
     expect(titled(after, 'Deliver sofa set to Mrs. Kaur')?.due_date).toBe('2026-03-26');
   });
 
+  it('finishes nothing on trouble or a refusal, and adds nothing for a thing told done that names no open task', async () => {
+    const titles = ['Fix the cold room compressor', 'Book the tent for Mehra function', 'Pay the tile mason'];
+    const owner = await ownerWithTasks(38, titles);
+    for (const message of [
+      'cold room compressor conked out again last night',
+      'tent wale ne mana kar diya, us din unka doosra order hai',
+    ]) {
+      const turn = await chat(message, owner);
+      expect(turn.actions, message).toEqual([]);
+      expect(turn.reply, message).toMatch(/I have not changed anything/);
+    }
+    const told = await chat(
+      'old weighing scale went back to the Avery dealer today, he gave a new one',
+      owner,
+    );
+    expect(told.actions.filter((a) => a.tool === 'create_task')).toEqual([]);
+    expect(told.reply).toMatch(/couldn't tell which open task/);
+    const after = await tasksOf(owner);
+    expect(after).toHaveLength(titles.length);
+    for (const title of titles) expect(titled(after, title)?.status).toBe('open');
+  });
+
   it('answers a question about the business numbers without making anything', async () => {
     const owner = await api.signIn(testPhone(27));
     for (const message of ['aaj kitni sale hui?', "what's my bank balance", 'who owes me money?']) {

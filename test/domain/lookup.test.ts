@@ -234,6 +234,14 @@ describe('finding a task by how it is named', () => {
       'Book Goa flights for the Iyer family',
     ]);
     expect(find('OT ki fogging', ['OT fumigation', 'Repair OT lights'])).toEqual(['OT fumigation']);
+    // a thing settled is finalised, however it is said; a sketch is the design
+    const wedding = ['Finalize mandap design with Joshi family', 'Joshi wedding flower order'];
+    expect(mentioned('Joshis approved the mandap sketch', wedding)).toEqual([wedding[0]]);
+    const menu = ['Reddy function ka menu finalize karna', 'Reddy function ke liye tent book karna'];
+    expect(mentioned('Reddy function ka khana fix ho gaya', menu)).toEqual([menu[0]]);
+    expect(
+      find('digital signature renewed for Bansal sir', ['Renew DSC of Bansal sir', 'Bansal sir ka ITR']),
+    ).toEqual(['Renew DSC of Bansal sir']);
   });
 
   it('gives the first pass patterns that every match meets', () => {

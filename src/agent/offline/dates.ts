@@ -472,7 +472,7 @@ export function dayThatCannotBe(u: Utterance, ctx: DateContext): { from: number;
 }
 
 const EARLIER_TODAY = words(
-  '(?:this|aaj) (?:morning|subah|afternoon|dopahar)|earlier today|aaj (?:pehle|pahle)',
+  '(?:this|today|aaj) (?:morning|subah|afternoon|dopahar)|earlier today|aaj (?:pehle|pahle)',
 );
 
 /**

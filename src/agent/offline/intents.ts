@@ -279,7 +279,14 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     retractedWhen(u, ctx) !== null ||
     setsTime(u, ctx);
   const noDayAhead = !when || saysEarlierToday(u, ctx) || saysOnlyToday(u, ctx);
-  const reportsDone = saysDone(u) || (!question && !callBack && reportsPast(withoutWhen(u, ctx), noDayAhead));
+  // "the AC conked out again", "generator wale ne mana kar diya": trouble or a refusal told reports nothing done
+  // (a thing done beside trouble still is: "compressor jal gaya tha, badal diya")
+  const besideTrouble = u.copy();
+  besideTrouble.takeAll(WENT_WRONG, 'filler');
+  const reportsDone =
+    !has(REFUSAL) &&
+    (saysDone(besideTrouble) ||
+      (!question && !callBack && reportsPast(withoutWhen(besideTrouble, ctx), noDayAhead)));
   // "expired stock return to mankind - do it monday instead", "meeting shift ho gayi kal pe", "printed
   // flyers pickup, do it tomorrow": a day or time ahead with a deferral (or a last clause saying to do it
   // then) moves a task and reports none done, however the task is named; a wrong completion costs more
@@ -430,7 +437,7 @@ const MONEY = `(?:${PAYMENT_WORDS}|${AMOUNT})`;
  * "collect the payment from Mehta ji".
  */
 export const COLLECT_FROM = words(
-  `(?:ka|ki|ke|se)\\s+(?:\\S+\\s+){0,3}?${MONEY}\\s+(?:hai\\s+)?(?:lena|leni|lene|le lena|le lo|collect|vasool|vasoolna|maangna|mangna)`,
+  `(?:ka|ki|ke|se)\\s+(?:\\S+\\s+){0,4}?${MONEY}\\s+(?:hai\\s+)?(?:lena|leni|lene|le lena|le lo|collect|vasool|vasoolna|maangna|mangna)`,
 );
 /** "collect 15k from Imran bhai", "get the cheque from Mr Rao", "pick up the advance from …". */
 export const COLLECT_VERB = words('collect|recover|take|get|pick up');
@@ -908,6 +915,7 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
   if (probe.find(TELL_THEM_AFTER).some((m) => !NOT_THEM.has(m.groups[0] ?? ''))) return true;
   if (reachThenPurpose(probe, namedBefore, namedAfter, isDone)) return true;
   if (isDone) return false;
+  if (listsContact(probe)) return true;
   if (probe.find(REMIND_THEM).some((m) => namedBefore(m.from))) return true;
   if (probe.find(REMIND_THEM_AFTER).some((m) => !NOT_THEM.has(m.groups[0] ?? ''))) return true;
   if (probe.find(SEND_REMINDER_TO).some((m) => namedAfter(m.to))) return true;
@@ -928,6 +936,16 @@ function reachesSomeone(u: Utterance, ctx: DateContext, isDone: boolean): boolea
     probe.find(TALK_TO_EN).some((m) => namedAfter(m.to)) ||
     probe.find(DISCUSS_WITH).some((m) => namedAfter(m.to))
   );
+}
+
+/**
+ * A person listed beside their number, and what it is about, with no verb: "today 6pm, Nikhil, +91 98200
+ * 55667, about the ghee tins". Someone to get back to, as a message opening with "follow up:" is.
+ */
+function listsContact(probe: Utterance): boolean {
+  const phone = probe.tokens.findIndex((t) => t.phone);
+  if (phone < 0 || !(readsAsName(probe, phone - 1) || readsAsName(probe, phone + 1))) return false;
+  return probe.freeIndexes().some((i) => TOPIC.has(probe.normOf(i)));
 }
 
 /** "Rakesh bhai ko whatsapp kar dena": a reach, who before it. */
@@ -1051,10 +1069,13 @@ function isTurned(u: Utterance, done: { from: number; to: number }): boolean {
 }
 
 const NEGATED_AFTER = words('nahi|nahin|nai');
+/**
+ * The states a thing falls into when it goes wrong, said the Hindi way before "ho gaya" or "pada hai": "jal
+ * gaya", "toot gayi", "kharab ho gaya", "kho gaya", "printer band pada hai".
+ */
+const FELL_INTO = 'jal|toot|tut|phat|kharab|bigad|band|kho|chori';
 /** A state a thing fell into, so the done word after it tells of trouble: "machine kharab ho gayi". */
-const GONE_BAD = words(
-  'kharab|kharaab|band|chori|bigad|damage|dead|fail|leak|jam|hang|down|off|short|late|slow',
-);
+const GONE_BAD = words(`${FELL_INTO}|kharaab|damage|dead|fail|leak|jam|hang|down|off|short|late|slow`);
 
 const GET = words('get|getting');
 /** The most words a thing to have done runs to: "get the photocopy of the lease papers done". */
@@ -1330,9 +1351,20 @@ const NOT_YET = new Set([
 ]);
 /** A word in the message turns a report around or says it is yet to be ("ret abhi nahi aayi"). */
 const saysNotYet = (u: Utterance): boolean => u.norm.split(' ').some((w) => NOT_YET.has(w));
+/** Trouble come about, in English: "the drill broke", "the AC conked out", "the inverter died". */
+const BROKE =
+  'broke|broke down|crashed|stopped working|conked out|gave up|packed up|died|went dead|got damaged|got stolen';
+/**
+ * Someone said no, which gets nothing done: "the tent wala refused", "he declined", "generator wale ne mana
+ * kar diya", "landlord nahi maana". (The owner's own "usko mana kar diya" may be a task done: only a refusal
+ * said of someone, with "ne", counts.)
+ */
+const REFUSED =
+  'refused|declined|said no|turned (?:us|me|it) down|(?:ne|usne|unhone) mana (?:kar|kr) (?:diya|di|diye)|(?:nahi|nahin|nai) (?:maana|maani|maane|mana|mane)';
+const REFUSAL = words(REFUSED);
 /** Trouble reported, which finishes nothing: "the drill broke", "soldering iron jal gaya", "AC kharab hai". */
 const TROUBLE = words(
-  'broke|broken|burnt|burned|damaged|failed|crashed|stopped|stuck|leaking|leaked|cracked|spoiled|lost|stolen|jammed|tripped|jal|toot|tut|phat|phas|fas|kharab|bigad|bigda|bigdi|band',
+  `${BROKE}|${REFUSED}|${FELL_INTO}|broken|burnt|burned|damaged|failed|stopped|stuck|leaking|leaked|cracked|spoiled|lost|stolen|jammed|tripped|phas|fas|bigda|bigdi`,
 );
 /** Words after "has"/"have" that make no perfect tense: "has to", "have a", "has no". */
 const NOT_DONE_AFTER_HAS = new Set([
@@ -1362,7 +1394,7 @@ const NOT_DONE_PAST = words(
  * drill broke", "soldering iron jal gaya", "chafing dish toot gayi", "printer band pada hai".
  */
 const WENT_WRONG = words(
-  'broke|broke down|crashed|stopped working|got damaged|got stolen|(?:jal|toot|tut|phat|kharab|bigad|band|kho|chori)\\s+(?:ho\\s+)?(?:gaya|gayi|gaye|pada|padi|pade)',
+  `${BROKE}|${REFUSED}|(?:${FELL_INTO})\\s+(?:ho\\s+)?(?:gaya|gayi|gaye|pada|padi|pade)`,
 );
 
 /** A thing said to be put off, with or without a new day: "the party got postponed", "shaadi tal gayi". */

@@ -10,6 +10,7 @@ import {
   askPeriod,
   GREETING,
   HELP,
+  NO_TASK_MENTIONED,
   NOT_UNDERSTOOD,
   OUTSIDE_CATALOGUE,
   replyFor,
@@ -94,7 +95,9 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
         .slice(lastCall + 1)
         .find((m) => ToolMessage.isInstance(m) && m.tool_call_id === tc.id);
       try {
-        return replyFor(tc.name as ToolName, JSON.parse(textOf(result)) as ToolResult, clock);
+        const r = JSON.parse(textOf(result)) as ToolResult;
+        if (!r.ok && r.error === 'not_found' && tc.args.match === 'mentioned') return NO_TASK_MENTIONED;
+        return replyFor(tc.name as ToolName, r, clock);
       } catch {
         return 'Sorry, something went wrong while doing that. Please try again.';
       }

@@ -378,7 +378,8 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
   // given with a reason, or said to be a thing's new one, is more likely a planned thing's new day
   const moves = mayMove === 'putOff' || movesOrHindered(plain);
   if (due && !asked && moves && givesNewDay(plain, opts)) yield mentionedMove(text, due);
-  if (!asked && mayReportDone(plain, opts)) yield mentionedDone(text, opts);
+  // "faulty diverter went back to the Jaquar guy today": a thing told as done is no new task, found or not
+  if (!asked && mayReportDone(plain, opts)) return yield mentionedDone(text, opts);
   yield main;
 }
 

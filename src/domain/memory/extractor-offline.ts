@@ -330,6 +330,8 @@ const OPENING = String.raw`(?:(?:${OPENER}\s+)*(?:${OPENER}\s*${STOP}+|${LONE_OP
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|just|(?:ye|yeh)(?: baat)?|isko|ise|is baat (?:ko|ka)|${OPENER})(?:\s|${STOP})+)*`;
 // "remember", and its common misspellings ("remeber", "rember", "remembr")
 const REMEMBER = '(?:remember|remeber|rember|remembr|rememebr|rememeber|remembar|remmber|rmbr)';
+// "remember karna ki …", "remember rakhna": the English cue with a Hindi verb after it
+const REMEMBER_KAR = String.raw`${REMEMBER}(?:\s+(?:karna|karo|kar\s+lo|kar\s+lena|kariye|rakhna|rakho))?`;
 // "yaad rakhna (hai)", and "dhyan (mein) rakhna", "dhyan rahe", the same said as "keep in mind"
 const YAAD_RAKH = String.raw`(?:(?:yaa?d|dhyan(?:\s+(?:me|mein|main))?)\s+ra?kh(?:na(?:\s+hai)?|o|ie|iye|iyo|iyega|\s+lo|\s+lena|\s+lijiye)|(?:yaa?d|dhyan)\s+rahe)`;
 const FUTURE = String.raw`(?:the\s+)?future(?:\s+ref(?:erence)?)?`;
@@ -353,7 +355,7 @@ const PLEASE_NOTE = String.raw`(?:(?:please|pls|plz|kindly)\s+note(?!\s+down)|no
 // "note: …", "note down that …", "make a note - …", "save this, …": a note given as such is kept, not a task;
 // "for future reference, …" and "heads up: …" as well, a stop after them ("for the record the GST …" may be a
 // task's words) unless it is the future
-const KEEP_CUE = String.raw`(?:${REMEMBER}|${PLEASE_NOTE}|(?:fyi|for (?:your|ur) info(?:rmation)?)(?:[\s,]+${FOR_LATER})?|(?:${FOR_LATER}|heads up)(?=\s*[:\-–,])|${FOR_FUTURE}|${SO_YOU_KNOW}|note that|(?:${TAKE_NOTE}|save)(?: (?:of )?(?:this|it))?(?: down)?(?=\s*(?:that\b|[:\-–,]))|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})`;
+const KEEP_CUE = String.raw`(?:${REMEMBER_KAR}|${PLEASE_NOTE}|(?:fyi|for (?:your|ur) info(?:rmation)?)(?:[\s,]+${FOR_LATER})?|(?:${FOR_LATER}|heads up)(?=\s*[:\-–,])|${FOR_FUTURE}|${SO_YOU_KNOW}|note that|(?:${TAKE_NOTE}|save)(?: (?:of )?(?:this|it))?(?: down)?(?=\s*(?:that\b|[:\-–,]))|keep (?:(?:that|this|it) )?in mind|${YAAD_RAKH}|${NOTE_KAR})`;
 
 /** "remember (that) X", "yaad rakhna (ki) X", "note that X", "keep in mind: that X". */
 const KEEP_BEFORE = new RegExp(
