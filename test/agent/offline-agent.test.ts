@@ -242,6 +242,8 @@ describeEachDb('agent with the offline model', (get) => {
       'Return expired stock to Mankind',
       'Order BP tablets from Mankind',
       'Glossy paper mangwana',
+      'Sethi ji ke function ke liye 20 kg barfi',
+      'Client demo for Rathi Steels',
     ]);
     await expectNoneOf(
       owner,
@@ -249,6 +251,9 @@ describeEachDb('agent with the offline model', (get) => {
         'expired stock return to mankind - do it monday instead',
         'mankind wala return shift ho gaya, somvar ko',
         'glossy paper ka order monday pe dal do',
+        // brought forward, said as done by someone else; a day that was, and the one asked for
+        'sethi ji ne function ek din pehle kar diya, barfi ab kal hi chahiye',
+        'the Rathi demo was due today, they asked for friday 3 pm now',
       ],
       (a) => a.tool === 'complete_task',
     );
@@ -256,6 +261,8 @@ describeEachDb('agent with the offline model', (get) => {
     expect(after.every((t) => t.status === 'open')).toBe(true);
     expect(titled(after, 'Return expired stock to Mankind')?.due_date).toBe('2026-03-30');
     expect(titled(after, 'Glossy paper mangwana')?.due_date).toBe('2026-03-30');
+    expect(titled(after, 'Sethi ji ke function ke liye 20 kg barfi')?.due_date).toBe('2026-03-26');
+    expect(titled(after, 'Client demo for Rathi Steels')?.due_at).toBe('2026-03-27T09:30:00.000Z');
   });
 
   it('checks a would-be new task against the open ones: a chore said again with a day moves it, a report with its day completes it, anything else is added', async () => {
@@ -360,12 +367,14 @@ describeEachDb('agent with the offline model', (get) => {
       expect(titled(after, title)).toMatchObject({ status: 'open', due_date: null });
   });
 
-  it('moves the task of the person a pronoun points back at, and to the day someone asked for', async () => {
+  it('moves the task of the person a pronoun points back at, to the day someone asked for, and to the day the one doing it will come', async () => {
     const owner = await ownerWithTasks(37, [
       'Fitness assessment for Karan',
       'Fitness assessment for Pooja',
       'Diet chart for Karan',
+      'Treadmill ki repair',
     ]);
+    await chat('treadmill wala mechanic bol raha hai vo guruvar subah 10 baje aayega', owner);
     await chat('Karan has his college exams this week, move his assessment to monday', owner);
     await chat(
       "Pooja called, her assessment can't be tomorrow, she has asked for friday 5 pm instead",
@@ -377,6 +386,7 @@ describeEachDb('agent with the offline model', (get) => {
       due_at: '2026-03-27T11:30:00.000Z',
     });
     expect(titled(after, 'Diet chart for Karan')).toMatchObject({ due_date: null, due_at: null });
+    expect(titled(after, 'Treadmill ki repair')?.due_at).toBe('2026-03-26T04:30:00.000Z');
   });
 
   it('takes news of a thing not done or gone wrong as news: nothing added, nothing changed, and says so', async () => {

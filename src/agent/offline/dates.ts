@@ -486,6 +486,17 @@ export function saysEarlierToday(u: Utterance, ctx: DateContext): boolean {
   return wallTime(ctx.now, ctx.timezone).hour >= DAY_PART_HOUR[part];
 }
 
+/**
+ * "mailed it to him at 9" said at 10:30: an hour with no day, gone by today, which a report of a thing done
+ * tells when it came about, not a time ahead.
+ */
+export function saysHourGone(u: Utterance, ctx: DateContext): boolean {
+  const said = takeWhen(u.copy(), ctx);
+  if (said?.kind !== 'local' || said.date !== undefined || said.hour === undefined) return false;
+  const now = wallTime(ctx.now, ctx.timezone);
+  return said.hour * 60 + (said.minute ?? 0) < now.hour * 60 + now.minute;
+}
+
 /** "the CCTV installation will now happen on saturday": a "now" beside another time only says it changed. */
 function besideNow(results: ParsedResult[]): ParsedResult[] {
   const others = results.filter((r) => r.text.trim() !== 'now');
@@ -579,15 +590,24 @@ export function takeWhen(u: Utterance, ctx: DateContext): When | null {
 }
 
 const POSSESSIVE = new Set(['ka', 'ki', 'ke']);
+/** "milna tha aaj", "aaj jaana tha", "was due today": the day a thing was to be. */
+const WAS = new Set(['tha', 'thi', 'was']);
+const DUE_ON = new Set(['due', 'for', 'on', 'planned', 'scheduled']);
 
 /**
- * "kal ki meeting parso kar do": with another day said, a day tied to a thing by "ka"/"ki"/"ke" names the
- * thing (the meeting set for tomorrow), and the other is when.
+ * "kal ki meeting parso kar do", "hall dekhne jaana tha aaj, unhone bola kal shaam 6 baje": with another day
+ * said, a day tied to a thing by "ka"/"ki"/"ke", or the day it was to be, names the thing (the meeting set for
+ * tomorrow, the visit that was today), and the other is when.
  */
 function namingDaysAside(u: Utterance, results: ParsedResult[]): ParsedResult[] {
   const names = (r: ParsedResult) => {
     const range = u.tokenRange(r.index, r.index + r.text.length);
-    return range !== null && POSSESSIVE.has(u.normOf(range.to));
+    if (range === null) return false;
+    // the "tha" in the day's own clause: "jaana tha aaj", "aaj tha"; not "parcel bheja tha, unko aaj …"
+    const before = (i: number) => WAS.has(u.normOf(i)) && !u.tokens[i]?.breakAfter;
+    const after = WAS.has(u.normOf(range.to)) && !u.tokens[range.to - 1]?.breakAfter;
+    const wasDue = before(range.from - 2) && DUE_ON.has(u.normOf(range.from - 1));
+    return POSSESSIVE.has(u.normOf(range.to)) || after || before(range.from - 1) || wasDue;
   };
   const rest = results.filter((r) => !names(r));
   return rest.length > 0 && rest.length < results.length ? rest : results;

@@ -13,6 +13,7 @@ import {
   retractedWhen,
   saysEarlierToday,
   saysHour,
+  saysHourGone,
   takeWhen,
 } from './dates.ts';
 import {
@@ -100,6 +101,7 @@ import {
   WHEN_TODAY,
   WHEN_TOMORROW,
   WHEN_UPCOMING,
+  WORKERS,
   words,
 } from './lexicon.ts';
 import { memoryIntent } from './memory.ts';
@@ -278,7 +280,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     has(PATTERNS.moreTime) ||
     retractedWhen(u, ctx) !== null ||
     setsTime(u, ctx);
-  const noDayAhead = !when || saysEarlierToday(u, ctx) || saysOnlyToday(u, ctx);
+  const noDayAhead =
+    !when || saysEarlierToday(u, ctx) || saysOnlyToday(u, ctx) || (saysHourGone(u, ctx) && tellsDone(u, ctx));
   // "the AC conked out again", "generator wale ne mana kar diya": trouble or a refusal told reports nothing done
   // (a thing done beside trouble still is: "compressor jal gaya tha, badal diya")
   const besideTrouble = u.copy();
@@ -289,9 +292,15 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
       (!question && !callBack && reportsPast(withoutWhen(besideTrouble, ctx), noDayAhead)));
   // "expired stock return to mankind - do it monday instead", "meeting shift ho gayi kal pe", "printed
   // flyers pickup, do it tomorrow": a day or time ahead with a deferral (or a last clause saying to do it
-  // then) moves a task and reports none done, however the task is named; a wrong completion costs more
-  // than a question
-  const deferred = movesTask || restated || has(PATTERNS.deferral) || has(PATTERNS.planAhead);
+  // then), a day asked for, a thing that was to be or a worker's coming ("the Rathi demo was due today, they
+  // asked for thursday 3 pm") moves a task and reports none done, however the task is named; a wrong
+  // completion costs more than a question
+  const deferred =
+    movesTask ||
+    restated ||
+    has(PATTERNS.deferral) ||
+    has(PATTERNS.planAhead) ||
+    [MOVES, ASKED_FOR, WAS_TO_BE, WORKER_COMES].some(has);
   const defers = reportsDone && deferred && takeWhen(u.copy(), ctx) !== null;
   // "order cancel kar diya", "the booking got cancelled": a thing called off is no task done, nor one to delete
   const calledOff = reportsDone && has(CALLED_OFF);
@@ -317,10 +326,15 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     !has(PATTERNS.strongCreate) &&
     // "Aaj bank ki chhutti hai, cheque jama parso karenge": a thing put off for a reason, not a question
     !givesReason(u, ctx) &&
-    // "didn't finish the Bansal invoices today": news of a thing not done, not a question; nor is a Hindi report
-    // of one done ("saari copiyan jaanch li, average 62% aaya")
+    // "didn't finish the Bansal invoices today": news of a thing not done, not a question; nor is a report
     !tellsSetback(u, ctx) &&
-    !(!question && u.has(PATTERNS.doneVerbForm) && !has(MONEY_SAID) && !has(PATTERNS.tellMe)) &&
+    // of one done ("saari copiyan jaanch li, average 62% aaya", "bundles dispatched, LR copy received")
+    !(
+      !question &&
+      (u.has(PATTERNS.doneVerbForm) || reportsBesideNumbers(u, ctx, noDayAhead)) &&
+      !has(MONEY_SAID) &&
+      !has(PATTERNS.tellMe)
+    ) &&
     // "gst filing kl 4 baje", "hisaab somvar ko karenge": a thing to do at an hour, or planned for a day
     !(!question && !has(PATTERNS.tellMe) && (saysHour(u, ctx) || (when && plans(u)))) &&
     // "GST filing parso tak khiska do": a task moved, whatever it is about
@@ -1096,6 +1110,17 @@ function toHaveDone(u: Utterance, done: { from: number }): boolean {
     );
 }
 
+/**
+ * A clause telling a thing done that names none of the numbers a question might ask for: "rayon bundles
+ * dispatched to the kolkata buyer, LR copy received from transport" reports; "payments received in february",
+ * "collections this month compared to last year" ask.
+ */
+function reportsBesideNumbers(u: Utterance, ctx: DateContext, noDayAhead: boolean): boolean {
+  return clausesOf(u).some(
+    (c) => !c.has(PATTERNS.businessNumbers) && (saysDone(c) || reportsPast(withoutWhen(c, ctx), noDayAhead)),
+  );
+}
+
 /** Something is said to be done, and not turned around. */
 export const saysDone = (u: Utterance): boolean =>
   doneWords(u).some((d) => !isTurned(u, d) && !toHaveDone(u, d));
@@ -1488,9 +1513,23 @@ export const movesOrHindered = (u: Utterance): boolean =>
   u.has(PATTERNS.reschedule) ||
   u.has(MOVES) ||
   u.has(NOW_ON) ||
+  u.has(WORKER_COMES) ||
+  u.has(WAS_TO_BE) ||
   u.has(ASKED_FOR) ||
   plans(u) ||
   clausesOf(u).some(hindered);
+
+/** A thing that was to be done, so a day said beside it may be its new one: "milna tha aaj", "was due today". */
+const WAS_TO_BE = words('\\S+n[ae] (?:tha|thi)|was (?:due|supposed to|planned|meant to|scheduled)');
+
+/**
+ * Someone who does the work saying when they will come or do it: "freezer wala mistri bol raha hai vo guruvar
+ * 10 baje aayega", "the AC technician will come on friday". Their day is the job's new one (not a customer's
+ * coming, "kal demo class dekhne aayenge", nor money promised, "fees agle hafte denge bole").
+ */
+const WORKER_COMES = words(
+  `(?:${alt(WORKERS)})\\b.*\\b(?:aayega|aayenge|aaega|ayega|aa jayega|aa jayenge|will come|will be coming|is coming|will visit|karega|kar dega|lagayega|laga dega|will do it|will fix it)`,
+);
 
 /**
  * The owner's plan for a day: "camp wali meeting aaj shaam 7 baje kar lete hain", "hisaab somvar ko
@@ -1534,7 +1573,11 @@ export function mayReportDone(u: Utterance, ctx: DateContext): boolean {
   if (u.has(PATTERNS.pendingWords)) return false;
   if (!tellsDone(u, ctx)) return false;
   const dayAhead =
-    mentionsWhen(u, ctx) && !saysEarlierToday(u, ctx) && !saysOnlyToday(u, ctx) && !saysNow(u, ctx);
+    mentionsWhen(u, ctx) &&
+    !saysEarlierToday(u, ctx) &&
+    !saysOnlyToday(u, ctx) &&
+    !saysNow(u, ctx) &&
+    !saysHourGone(u, ctx);
   return !dayAhead;
 }
 

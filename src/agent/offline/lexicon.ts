@@ -1035,7 +1035,7 @@ const TIME_NOUNS = [
  * "change" moves a time ("change the rent task to 2nd april", "date change karni hai"); a part to change is a
  * chore: "car ka oil change karwana hai", "back cover change karna", "book a battery change".
  */
-const CHANGE = `(?<!(?:^|\\s)an?(?:\\s+\\S+){1,2}\\s)change(?!\\s+(?:karna|karni|karne|karwana|karwani|karwane)(?:\\s|$))|(?<=(?:${TIME_NOUNS.join('|')})\\s)change`;
+const CHANGE = `(?<!(?:^|\\s)an?(?:\\s+\\S+){1,2}\\s)change(?!\\s+(?:karna|karni|karne|karwana|karwani|karwane)(?:\\s|$))|(?<=(?:${TIME_NOUNS.join('|')})\\s)(?:change|update)`;
 /**
  * "sunday pe dal do", "kal pe daal dena", "30 tarikh par dal do": put on a day, not somewhere ("group pe dal
  * do" posts); once the day and its "pe" are taken as the time, whatever stands after them.
@@ -1088,6 +1088,8 @@ export const RESCHEDULE = [
   'badal ke',
   'badal kar',
   'badalke',
+  // "function ek din pehle kar diya", "do ghante pehle kar do": brought forward
+  '(?:din|ghante|hafte|hafta)\\s+(?:pehle|pahle)\\s+(?:kar|kr)\\s+(?:diya|di|diye|do|dena|denge)',
   // "stall booking can wait till monday", "salary wala kaam thoda late karte hain, 2 april"
   'can wait',
   'can be done',
@@ -1340,6 +1342,11 @@ export const NEGATIONS = [
  * What keeps a thing from being done on a day, said in one word: "the CA is busy today", "aaj bank ki chhutti
  * hai", "registration server is down today", "barish hai".
  */
+/** People who come to do a job: their word of when they will come is the job's day. */
+export const WORKERS = [
+  ...['mistri', 'mistry', 'karigar', 'carpenter', 'plumber', 'electrician', 'engineer', 'technician'],
+  ...['mechanic', 'painter', 'fitter', 'contractor', 'installer', 'welder', 'guy', 'serviceman'],
+];
 export const HINDRANCES = [
   ...['busy', 'sick', 'ill', 'unwell', 'travelling', 'traveling', 'unavailable', 'stuck', 'closed', 'down'],
   ...[

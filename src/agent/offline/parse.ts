@@ -326,9 +326,25 @@ function aroundReference(text: string, reference: unknown): string {
  * boxes are news, not a report.
  */
 function mentionedDone(text: string, opts: ParseOptions): Reading {
-  const reports = text.split(CLAUSE_BREAK).filter((c) => tellsDone(new Utterance(c), opts));
-  return { tool: 'complete_task', args: { task: reports.join(', ') || text, match: 'mentioned' } };
+  const clauses = text.split(CLAUSE_BREAK);
+  // a report naming no thing of its own points back at the clause before it: "Dr Khanna has the xray report
+  // now, mailed it to him at 9"
+  const reports = clauses.flatMap((c, k) => {
+    if (!tellsDone(new Utterance(c), opts) && !READY.test(c)) return [];
+    const before = clauses[k - 1];
+    return before !== undefined && !namesThing(c) ? [before, c] : [c];
+  });
+  return {
+    tool: 'complete_task',
+    args: { task: [...new Set(reports)].join(', ') || text, match: 'mentioned' },
+  };
 }
+
+/** A thing made ready, beside the report: "Gupta wedding katli ready, 15 kilo packed". */
+const READY = /(?:^|\s)(?:ready|taiyaar|taiyar|tayyar)(?:\s|$)/i;
+
+/** Whether words name a thing, not only a doing, a pronoun or a number. */
+const namesThing = (words: string) => termsOf(words).some((t) => !t.acts && !/^\d+$/.test(t.stem));
 
 /**
  * A message the parser read as no move that still gives a planned thing a new day: a move word ("…
@@ -359,6 +375,9 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
   const plain = new Utterance(text);
   // "remind me to …", "add task …": asked for as a new task, so no other open task is looked for
   const asked = plain.has(PATTERNS.strongCreate);
+  // "faulty diverter went back to the Jaquar guy today", "mailed it to him at 9": a thing told as done is no new
+  // task nor a move, found or not
+  if (!asked && mayReportDone(plain, opts)) return yield mentionedDone(text, opts);
   const first =
     mayMove === 'planned' || mayMove === 'putOff'
       ? moveAsSaid(text, mayMove, opts)
@@ -378,8 +397,6 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
   // given with a reason, or said to be a thing's new one, is more likely a planned thing's new day
   const moves = mayMove === 'putOff' || movesOrHindered(plain);
   if (due && !asked && moves && givesNewDay(plain, opts)) yield mentionedMove(text, due);
-  // "faulty diverter went back to the Jaquar guy today": a thing told as done is no new task, found or not
-  if (!asked && mayReportDone(plain, opts)) return yield mentionedDone(text, opts);
   yield main;
 }
 
