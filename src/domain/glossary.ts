@@ -38,6 +38,7 @@ const role = (...words: string[]): GlossaryGroup => ({ action: false, role: true
 export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   ptm: 'parent teacher meeting',
   dsc: 'digital signature',
+  appt: 'appointment',
   rct: 'root canal',
   fd: 'fixed deposit',
   rc: 'registration certificate',

@@ -244,6 +244,7 @@ describeEachDb('agent with the offline model', (get) => {
       'Glossy paper mangwana',
       'Sethi ji ke function ke liye 20 kg barfi',
       'Client demo for Rathi Steels',
+      'Passport appointment for Iyer family',
     ]);
     await expectNoneOf(
       owner,
@@ -254,6 +255,8 @@ describeEachDb('agent with the offline model', (get) => {
         // brought forward, said as done by someone else; a day that was, and the one asked for
         'sethi ji ne function ek din pehle kar diya, barfi ab kal hi chahiye',
         'the Rathi demo was due today, they asked for friday 3 pm now',
+        // a date a thing was set to, not a thing done
+        'iyer passport appt 6 april ho gaya, update kar do',
       ],
       (a) => a.tool === 'complete_task',
     );
@@ -263,6 +266,24 @@ describeEachDb('agent with the offline model', (get) => {
     expect(titled(after, 'Glossy paper mangwana')?.due_date).toBe('2026-03-30');
     expect(titled(after, 'Sethi ji ke function ke liye 20 kg barfi')?.due_date).toBe('2026-03-26');
     expect(titled(after, 'Client demo for Rathi Steels')?.due_at).toBe('2026-03-27T09:30:00.000Z');
+    expect(titled(after, 'Passport appointment for Iyer family')?.due_date).toBe('2026-04-06');
+  });
+
+  it("moves the job named by its thing alone, and takes someone's word of a day as news", async () => {
+    const titles = ['Godown ki safai karwana', 'Staff ki salary', 'Collect rent from Mr Bajaj'];
+    const owner = await ownerWithTasks(39, titles);
+    await chat('safai wala kaam shukravar ko', owner);
+    for (const message of [
+      'Mr Bajaj says rent on the 5th',
+      'the rent will come only next week, his son said',
+    ]) {
+      const turn = await chat(message, owner);
+      expect(turn.actions, message).toEqual([]);
+    }
+    const after = await tasksOf(owner);
+    expect(after).toHaveLength(titles.length);
+    expect(titled(after, 'Godown ki safai karwana')?.due_date).toBe('2026-03-27');
+    expect(titled(after, 'Collect rent from Mr Bajaj')).toMatchObject({ due_date: null, due_at: null });
   });
 
   it('checks a would-be new task against the open ones: a chore said again with a day moves it, a report with its day completes it, anything else is added', async () => {

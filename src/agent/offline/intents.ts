@@ -39,6 +39,7 @@ import {
   CHANNELS,
   CREATE_TASK_STRONG,
   CREATE_TASK_WEAK,
+  DAY_OFFSET_WORDS,
   DAY_PARTS,
   DAY_PLAN_FILLERS,
   DAY_PLAN_NOUNS,
@@ -279,7 +280,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     has(PATTERNS.notNow) ||
     has(PATTERNS.moreTime) ||
     retractedWhen(u, ctx) !== null ||
-    setsTime(u, ctx);
+    setsTime(u, ctx) ||
+    dateBecame(u, ctx);
   const noDayAhead =
     !when || saysEarlierToday(u, ctx) || saysOnlyToday(u, ctx) || (saysHourGone(u, ctx) && tellsDone(u, ctx));
   // "the AC conked out again", "generator wale ne mana kar diya": trouble or a refusal told reports nothing done
@@ -420,7 +422,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   }
   // a question mark anywhere asks: "is the Chopra group's volvo on saturday or sunday?? cant remember"
   if (!asksToDo && (has(PATTERNS.question) || u.text.includes('?'))) return { kind: 'unknown' };
-  if (!has(PATTERNS.weakCreate) && !priority && relaysWord(u)) return { kind: 'unknown' };
+  if (!has(PATTERNS.weakCreate) && !priority && relaysWord(u, ctx)) return { kind: 'unknown' };
   if (!has(PATTERNS.weakCreate) && !priority && tellsSetback(u, ctx)) return { kind: 'setback' };
   if (has(PATTERNS.weakCreate) || when || priority) {
     if (!when) return tool('create_task');
@@ -1203,6 +1205,23 @@ function setsTime(u: Utterance, ctx: DateContext): boolean {
     .some((m) => probe.usedAs(m.from - 1) === 'when' && first !== undefined && first < m.from);
 }
 
+/** "ho gaya" after a date: the date a thing was set to ("visa appt 3 april ho gaya"), not a thing done. */
+const BECAME = words('(?:fix\\s+)?(?:ho gaya|ho gayi|ho gaye|ho gya|ho gyi|hua|hui)');
+
+/**
+ * A date ahead, said right before a "ho gaya": "naidu visa appt 3 april ho gaya, update kar do" moves the
+ * appointment. Not a day said relative to today ("payment kal ho gaya" tells when it was done).
+ */
+function dateBecame(u: Utterance, ctx: DateContext): boolean {
+  const probe = u.copy();
+  const when = takeWhen(probe, ctx);
+  if (when?.kind !== 'local' || when.date === undefined || when.date <= today(ctx.now, ctx.timezone))
+    return false;
+  const said = probe.tokens.filter((_, i) => probe.usedAs(i) === 'when').map((t) => t.norm);
+  if (said.some((w) => Object.hasOwn(DAY_OFFSET_WORDS, w))) return false;
+  return probe.find(BECAME).some((m) => probe.usedAs(m.from - 1) === 'when');
+}
+
 const RESTATES = new Set(RESTATING);
 const DOES = new Set(RESTATED_DOING);
 const NAMES_A_TASK = words(`${TASK_NOUN.source}|wala|wali|wale`);
@@ -1288,13 +1307,20 @@ const passesOnWord = (u: Utterance): boolean => u.has(SAYS_NOW);
  * "Rohit said his payment will come on monday", "Mehra ji bole payment somvar tak aa jayega": someone's word
  * about what will be, closing the message with nothing asked, is news that changes nothing: no task.
  */
-function relaysWord(u: Utterance): boolean {
+function relaysWord(u: Utterance, ctx: DateContext): boolean {
   const says = u.find(SAYS)[0];
   if (!says || SAID_BY_ME.has(u.normOf(says.from - 1))) return false;
   // what will be closes the message: "…, call him at 10" after it is a request
   const end = u.firstClauseBreak(says.to);
   const lastClause = end < 0 || end >= u.length - 1;
-  return lastClause && u.find(WILL_BE).some((w) => w.from >= says.to);
+  if (!lastClause) return false;
+  if (u.find(WILL_BE).some((w) => w.from >= says.to)) return true;
+  // "Dr Rao's form 16 will come only on friday, his hospital HR said": the word said first, who said it last
+  const saidLast = u.freeIndexes(says.to).length === 0;
+  if (saidLast && u.find(WILL_BE).some((w) => w.to <= says.from)) return true;
+  // "aryan's papa says fees next wk": a thing and its day, no doing asked
+  const rest = withoutWhen(u, ctx).freeIndexes(says.to);
+  return rest.length > 0 && rest.length <= 2 && rest.every((i) => !REACH_WORDS.has(u.normOf(i)));
 }
 
 const isPastTense = (w: string) =>
@@ -1479,8 +1505,9 @@ export const givesReasonAt = (u: Utterance, from: number, to: number): boolean =
  */
 function saysNewDay(clauses: readonly Utterance[], ctx: DateContext): boolean {
   const moves = (c: Utterance) => c.has(PATTERNS.reschedule) || c.has(MOVES);
-  // "she's asked for saturday 4 pm instead": a day asked for is one to be, however the asking is told
-  const ahead = (c: Utterance) => c.has(ASKED_FOR) || !tellsDone(c, ctx);
+  // "she's asked for saturday 4 pm instead", "visa appt 3 april ho gaya": a day asked for, or one a thing was
+  // set to, is one to be, however the asking or the setting is told
+  const ahead = (c: Utterance) => c.has(ASKED_FOR) || dateBecame(c, ctx) || !tellsDone(c, ctx);
   return clauses.some((c) => (moves(c) || !hindered(c)) && mentionsWhen(c, ctx) && ahead(c));
 }
 

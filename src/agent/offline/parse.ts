@@ -340,6 +340,9 @@ function mentionedDone(text: string, opts: ParseOptions): Reading {
   };
 }
 
+/** "the job about X": "mandi wala kaam", "Bansal ka kaam". */
+const JOB = /(?:^|\s)(?:wala|wali|wale|ka|ki|ke)\s+kaam$/i;
+
 /** A thing made ready, beside the report: "Gupta wedding katli ready, 15 kilo packed". */
 const READY = /(?:^|\s)(?:ready|taiyaar|taiyar|tayyar)(?:\s|$)/i;
 
@@ -391,7 +394,13 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
   const title = String(main.args.title);
   const namesOnlyIt = () => !title.includes(',') && termsOf(title).some((t) => !t.acts);
   if (due && !asked && main.args.assignee === undefined && first?.args.match !== 'whole' && namesOnlyIt())
-    yield { tool: 'update_task', args: { task: title, match: 'whole', ...due } };
+    // "mandi wala kaam parso": the job about a thing, named by the thing alone
+    yield {
+      tool: 'update_task',
+      args: JOB.test(title)
+        ? { task: title.replace(JOB, ''), ...due }
+        : { task: title, match: 'whole', ...due },
+    };
   // "can't go today, will get the lights tomorrow", "Painters are still working at Gupta's office, so the fans
   // can go up on 1st April", "Only got train tickets for sunday, so the Surat trip shifts to sunday": a day
   // given with a reason, or said to be a thing's new one, is more likely a planned thing's new day
