@@ -373,9 +373,18 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   handOver('withdraw', 'withdrew', 'withdrawn', 'nikal', 'nikala', 'nikalna', 'nikaalna', 'nikalwana'),
   action('measure', 'measured', 'measurement', 'naap', 'naapna', 'nap'),
   action('sign', 'signed', 'signature', 'dastkhat', 'dastakhat'),
-  // a thing settled: "menu is locked", "the Joshis approved the sketch", "khana fix ho gaya" finalise it
+  // a thing settled: "menu is locked", "the Joshis approved the sketch", "khana fix ho gaya", "she picked
+  // walnut for the laminates" finalise it
   action(
     'confirm',
+    'pick',
+    'picked',
+    'choose',
+    'chose',
+    'chosen',
+    'select',
+    'selected',
+    'selection',
     'fix',
     'fixed',
     'confirmed',

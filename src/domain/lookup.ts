@@ -42,6 +42,8 @@ const FILLER = new Set([
   'vo',
   'woh',
   'yeh',
+  // how long it took, not what was done: "finally" is no "final" ("picked the colours finally")
+  'finally',
 ]);
 
 export function significantWords(ref: string): string[] {

@@ -237,6 +237,8 @@ describe('finding a task by how it is named', () => {
     // a thing settled is finalised, however it is said; a sketch is the design
     const wedding = ['Finalize mandap design with Joshi family', 'Joshi wedding flower order'];
     expect(mentioned('Joshis approved the mandap sketch', wedding)).toEqual([wedding[0]]);
+    const doors = ['Finalise door finish with Mr Suri', 'Get door hinges for Mr Suri'];
+    expect(mentioned('Mr Suri finally picked the teak finish for the doors', doors)).toEqual([doors[0]]);
     const menu = ['Reddy function ka menu finalize karna', 'Reddy function ke liye tent book karna'];
     expect(mentioned('Reddy function ka khana fix ho gaya', menu)).toEqual([menu[0]]);
     expect(
