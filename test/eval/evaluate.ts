@@ -80,6 +80,7 @@ export const PARSER_SETS = [
   'fresh22',
   'fresh23',
   'fresh24',
+  'fresh25',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

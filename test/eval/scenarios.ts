@@ -90,6 +90,9 @@ export const SCENARIO_SETS = [
   'scenarios18',
   'scenarios19',
   'scenarios20',
+  'scenarios21',
+  'scenarios22',
+  'scenarios23',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 
