@@ -1555,7 +1555,7 @@ const WAS_TO_BE = words('\\S+n[ae] (?:tha|thi)|was (?:due|supposed to|planned|me
  * coming, "kal demo class dekhne aayenge", nor money promised, "fees agle hafte denge bole").
  */
 const WORKER_COMES = words(
-  `(?:${alt(WORKERS)})\\b.*\\b(?:aayega|aayenge|aaega|ayega|aa jayega|aa jayenge|will come|will be coming|is coming|will visit|karega|kar dega|lagayega|laga dega|will do it|will fix it)`,
+  `(?:${alt(WORKERS)})(?:\\s+\\S+){0,10}?\\s+(?:aayega|aayenge|aaega|ayega|aa jayega|aa jayenge|will come|will be coming|is coming|will visit|karega|kar dega|lagayega|laga dega|will do it|will fix it)`,
 );
 
 /**

@@ -1338,15 +1338,15 @@ export const NEGATIONS = [
   'nai',
   'mat',
 ];
-/**
- * What keeps a thing from being done on a day, said in one word: "the CA is busy today", "aaj bank ki chhutti
- * hai", "registration server is down today", "barish hai".
- */
 /** People who come to do a job: their word of when they will come is the job's day. */
 export const WORKERS = [
   ...['mistri', 'mistry', 'karigar', 'carpenter', 'plumber', 'electrician', 'engineer', 'technician'],
   ...['mechanic', 'painter', 'fitter', 'contractor', 'installer', 'welder', 'guy', 'serviceman'],
 ];
+/**
+ * What keeps a thing from being done on a day, said in one word: "the CA is busy today", "aaj bank ki chhutti
+ * hai", "registration server is down today", "barish hai".
+ */
 export const HINDRANCES = [
   ...['busy', 'sick', 'ill', 'unwell', 'travelling', 'traveling', 'unavailable', 'stuck', 'closed', 'down'],
   ...[

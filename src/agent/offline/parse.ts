@@ -156,10 +156,12 @@ import { Utterance } from './utterance.ts';
  *   …") is none, nor is anything said with a day or time ahead and a deferral (a reschedule word, "do it", "baad
  *   mein", a last clause saying to do it then): "expired stock return to mankind - do it monday instead" moves
  *   the task, never completes it. Nor is a thing called off ("order cancel kar diya", "the booking got
- *   cancelled") or more time asked for ("tenant asked for time"): neither completes nor deletes. Someone's word
+ *   cancelled"), more time asked for ("tenant asked for time"), trouble ("the AC conked out again") or a refusal
+ *   ("tent wale ne mana kar diya"): neither completes nor deletes. A thing told as done that names no open task
+ *   adds none, and the reply says it could not tell which task was meant. Someone's word
  *   about what will be, closing the message with nothing asked ("Rohit said his payment will come on monday",
  *   "Mehra ji bole payment somvar tak aa jayega"), is news: no task. A report's day that is today or a part of
- *   today already begun ("delivered this morning, …") is when it came about, and a past tense closing its clause
+ *   today already begun ("delivered this morning, …"), or an hour gone by today ("mailed it to him at 9"), is when it came about, and a past tense closing its clause
  *   before such words still reports it.
  * - Reschedule: move/shift/push/postpone/prepone/delay/change/bump/extend, "aage badha do", "kal pe daal do",
  *   "sunday pe dal do", "taal do", "khiska do", "can wait till", "… instead", "prepone karke …", a plain "kar
@@ -173,7 +175,11 @@ import { Utterance } from './utterance.ts';
  *   next wednesday, he is out of town" → "Khurana meeting"). A chore said as a plan for a day ("singh sahab
  *   wali printing kal karte hain", "kal safai karwa lo", "we will place the paper order on 1st april") moves
  *   the open task it names in full, and is added when it names none (model.ts); so does an open task named
- *   in full with a day and nothing else ("PTM batch B → sat 11am", "ankit wala motherboard parso tak"). A day
+ *   in full with a day and nothing else ("PTM batch B → sat 11am", "ankit wala motherboard parso tak"), or the
+ *   job named by its thing ("mandi wala kaam parso"). A worker's word of when they will come ("freezer wala
+ *   mistri … guruvar 10 baje aayega"), a thing that was to be ("milna tha aaj, … kal shaam 6 baje": the day
+ *   it was to be names it), a thing brought forward ("ek din pehle kar diya") and a date a thing was set to
+ *   ("visa appt 3 april ho gaya") move it and complete nothing. A day
  *   said in a reason's clause gives way to one said elsewhere ("half the nurses are on leave today …,
  *   tomorrow 4pm works"); nothing moves to a time already gone, nor by a question ("?" anywhere). A shift "by
  *   2 days"/"2 din aage" counts from today. A part to change is a chore, not a time moved: "car ka oil

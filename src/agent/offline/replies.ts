@@ -66,12 +66,12 @@ export const SETBACK_NOTED = [
   'Noted 🙏 I have not changed anything.',
   'To give a task a new day, say “move <task> to <day>”; to keep a note of it, say “add task …”.',
 ].join('\n');
-/** A question about the business that the metrics catalogue cannot answer (profit, stock, expenses). */
 /** A message read whole for the open task it tells of, when it tells of none: the owner's words, not a name. */
 export const NO_TASK_MENTIONED = [
   "I couldn't tell which open task that was about, so I have not changed anything.",
   'Say “show my tasks” to see what is open, or name the task (“mark <task> done”, “move <task> to <day>”).',
 ].join('\n');
+/** A question about the business that the metrics catalogue cannot answer (profit, stock, expenses). */
 export const OUTSIDE_CATALOGUE = [
   "I can't tell that from your connected data yet 🙏",
   'From your connected systems I can tell you sales, purchases, who owes you and whom you owe, money received and paid, bank balance, GST and orders. For example:',
