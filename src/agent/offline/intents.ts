@@ -283,7 +283,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     setsTime(u, ctx) ||
     dateBecame(u, ctx);
   const noDayAhead =
-    !when || saysEarlierToday(u, ctx) || saysOnlyToday(u, ctx) || (saysHourGone(u, ctx) && tellsDone(u, ctx));
+    !when || saysEarlierToday(u, ctx) || saysOnlyToday(u, ctx) || (tellsDone(u, ctx) && saysHourGone(u, ctx));
   // "the AC conked out again", "generator wale ne mana kar diya": trouble or a refusal told reports nothing done
   // (a thing done beside trouble still is: "compressor jal gaya tha, badal diya")
   const besideTrouble = u.copy();
@@ -1213,6 +1213,8 @@ const BECAME = words('(?:fix\\s+)?(?:ho gaya|ho gayi|ho gaye|ho gya|ho gyi|hua|h
  * appointment. Not a day said relative to today ("payment kal ho gaya" tells when it was done).
  */
 function dateBecame(u: Utterance, ctx: DateContext): boolean {
+  // the words first: reading the days is the costly part
+  if (!u.has(BECAME)) return false;
   const probe = u.copy();
   const when = takeWhen(probe, ctx);
   if (when?.kind !== 'local' || when.date === undefined || when.date <= today(ctx.now, ctx.timezone))
