@@ -81,6 +81,7 @@ export const PARSER_SETS = [
   'fresh23',
   'fresh24',
   'fresh25',
+  'fresh26',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

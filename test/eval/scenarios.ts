@@ -93,6 +93,9 @@ export const SCENARIO_SETS = [
   'scenarios21',
   'scenarios22',
   'scenarios23',
+  'scenarios24',
+  'scenarios25',
+  'scenarios26',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 
