@@ -17,6 +17,8 @@ export interface GlossaryGroup {
    * "Courier documents to CA". Other actions are done to the thing itself (print, paint, repair, make).
    */
   handOver?: boolean;
+  /** A way to mend a thing (repair, service, replace a part), which another way may tell as done. */
+  mends?: boolean;
   /**
    * Someone named by the work they do for the owner ("the Amul distributor", "Cipla ka stockist"): owners as
    * often say "the Amul guy", so the role says less about which task than the name before it.
@@ -29,6 +31,7 @@ const thing = (...words: string[]): GlossaryGroup => ({ action: false, words });
 const action = (...words: string[]): GlossaryGroup => ({ action: true, words });
 const handOver = (...words: string[]): GlossaryGroup => ({ action: true, handOver: true, words });
 const role = (...words: string[]): GlossaryGroup => ({ action: false, role: true, words });
+const mend = (...words: string[]): GlossaryGroup => ({ action: true, mends: true, words });
 
 /**
  * Short forms owners and their staff use for a thing the task may spell out, or the other way round, and a
@@ -495,7 +498,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'dekhna',
     'dekha',
   ),
-  action(
+  mend(
     'repair',
     'repaired',
     'fix',
@@ -508,8 +511,11 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'sahi',
     'sudhar',
     'sudharna',
+    // a machine serviced is one mended, either way told: "technician fixed the oven" is "Get oven serviced"
+    'service',
+    'serviced',
+    'servicing',
   ),
-  action('service', 'serviced', 'servicing'),
   // "changed the menu", "new rates are live": a thing updated
   action('update', 'updated', 'updating', 'change', 'changed', 'new'),
   action('paint', 'painting', 'painted', 'rang', 'rangai', 'putai', 'coat'),
@@ -535,7 +541,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'prepared',
   ),
   // "nayi battery lag gayi" is the battery replaced: a new one says the old one went
-  action(
+  mend(
     'change',
     'changed',
     'replace',

@@ -192,6 +192,9 @@ const VERB_FORM = /^\p{L}{3,}(?:ed|ing)$/u;
 const MONEY_GIVEN =
   /\b(?:paisa|paise|rupaye|rupees)\s+(?:de|dena|diya|diye|di|dedo|de diya|de diye|de di)\b/gu;
 
+/** A thing begun, "laga" no fitting: "fridge thanda karne laga", "chalne lagi". */
+const BEGAN = /(?<=\p{L}ne)\s+(?:laga|lagi|lage)(?![\p{L}])/gu;
+
 /**
  * The words of a text, short forms spelt out (`ABBREVIATIONS`); a number is a word, however short ("site 2",
  * "class 5").
@@ -200,6 +203,7 @@ const wordsOf = (text: string): string[] =>
   text
     .toLowerCase()
     .replace(MONEY_GIVEN, 'pay')
+    .replace(BEGAN, '')
     .split(/[^\p{L}\p{N}]+/u)
     .flatMap((w) => ABBREVIATIONS[w]?.split(' ') ?? [w])
     .filter((w) => w.length >= 2 || /^\d$/.test(w));
@@ -353,19 +357,22 @@ interface Scored<T> {
  * An action said that the name does not hold, against an action of the name's that was not said: "Ramesh
  * ko call" is not "Pay Ramesh", however much else fits. A `deed`, done to the thing itself on either side,
  * is another task whatever else fits ("shop board printed" is not "Paint the shop board", "sold the old
- * printer" not "Repair old printer"); two hand-overs may be one told from the other side ("tenant ne rent de
- * diya" is "Collect rent from tenant"), so they only stop a loose fit.
+ * printer" not "Repair old printer"); `kin` actions may be one deed told another way, two hand-overs from
+ * either side ("tenant ne rent de diya" is "Collect rent from tenant") or two ways to mend a thing
+ * ("mistri compressor badal ke gaya" is "Fridge ka compressor theek karwana"), so they only stop a loose fit.
  */
-type Against = false | 'handOver' | 'deed';
+type Against = false | 'kin' | 'deed';
 
 const handsOver = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.handOver === true);
+const mends = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.mends === true);
 
 function actsOtherwise(said: readonly Term[], name: readonly Term[]): Against {
   const unmatchedActions = (from: readonly Term[], to: readonly Term[]) =>
     from.filter((t) => t.groups.size > 0 && isAction(t) && !to.some((n) => same(t, n)));
   const [saidOnly, nameOnly] = [unmatchedActions(said, name), unmatchedActions(name, said)];
   if (saidOnly.length === 0 || nameOnly.length === 0) return false;
-  return [...saidOnly, ...nameOnly].every(handsOver) ? 'handOver' : 'deed';
+  const unmatched = [...saidOnly, ...nameOnly];
+  return unmatched.every(handsOver) || unmatched.every(mends) ? 'kin' : 'deed';
 }
 
 /**

@@ -394,8 +394,12 @@ describeEachDb('agent with the offline model', (get) => {
       'Fitness assessment for Pooja',
       'Diet chart for Karan',
       'Treadmill ki repair',
+      'Steam room ka geyser theek karwana',
+      "Posture check for Mrs Sen's son",
     ]);
     await chat('treadmill wala mechanic bol raha hai vo guruvar subah 10 baje aayega', owner);
+    await chat('geyser wala ab shanivar ko aayega', owner);
+    await chat('Mrs Sen says she will bring her son on monday at 11 for the posture check', owner);
     await chat('Karan has his college exams this week, move his assessment to monday', owner);
     await chat(
       "Pooja called, her assessment can't be tomorrow, she has asked for friday 5 pm instead",
@@ -408,6 +412,9 @@ describeEachDb('agent with the offline model', (get) => {
     });
     expect(titled(after, 'Diet chart for Karan')).toMatchObject({ due_date: null, due_at: null });
     expect(titled(after, 'Treadmill ki repair')?.due_at).toBe('2026-03-26T04:30:00.000Z');
+    expect(titled(after, 'Steam room ka geyser theek karwana')?.due_date).toBe('2026-03-28');
+    expect(titled(after, "Posture check for Mrs Sen's son")?.due_at).toBe('2026-03-30T05:30:00.000Z');
+    expect(after).toHaveLength(6);
   });
 
   it('takes news of a thing not done or gone wrong as news: nothing added, nothing changed, and says so', async () => {
@@ -418,6 +425,10 @@ describeEachDb('agent with the offline model', (get) => {
       'Sharma ji ka GST return aaj bhi file nahi ho paya, server slow tha',
       'didnt get to the bank today',
       'dukaan ka inverter kal raat jal gaya',
+      'aaj transport hartal hai, koi gaadi nahi chal rahi',
+      'aaj cement bahut mehnga tha, 420 ki bori',
+      'Mrs Kaur ke sofa ki aadhi silai ho gayi, baaki parso tak',
+      'lift wala mistri aaj nahi aa payega',
     ]) {
       const turn = await chat(message, owner);
       expect(turn.actions, message).toEqual([]);
@@ -433,6 +444,33 @@ describeEachDb('agent with the offline model', (get) => {
     const after = await tasksOf(owner);
     expect(titled(after, 'Fix the broken glass of the front counter')?.due_date).toBe('2026-03-27');
     expect(titled(after, 'Deliver sofa set to Mrs. Kaur')?.due_date).toBe('2026-03-26');
+  });
+
+  it('takes a thing mended in other words, or working again, as the repair or service done', async () => {
+    const owner = await ownerWithTasks(40, [
+      'Get the dough mixer serviced',
+      'Buy a new mixer blade',
+      'Cold room ka compressor theek karwana',
+      'Cold room ki safai',
+      'Repair the laptop hinge',
+      'Laptop ka bill bhejna',
+    ]);
+    for (const message of [
+      "technician came n fixed the dough mixer, it's running smooth again",
+      'cold room thanda karne laga, mistri compressor badal ke gaya',
+      'the repair guy sorted the broken hinge on my laptop',
+    ])
+      await chat(message, owner);
+    const after = await tasksOf(owner);
+    const done = after.filter((t) => t.status === 'done').map((t) => t.title);
+    expect(done.sort()).toEqual(
+      [
+        'Cold room ka compressor theek karwana',
+        'Get the dough mixer serviced',
+        'Repair the laptop hinge',
+      ].sort(),
+    );
+    expect(after).toHaveLength(6);
   });
 
   it('finishes nothing on trouble or a refusal, and adds nothing for a thing told done that names no open task', async () => {

@@ -554,12 +554,22 @@ function willDo(u: Utterance): Assignment | null {
   const oneClause = u.firstClauseBreak(0) < 0 || u.firstClauseBreak(0) >= last;
   if (end <= 0 || end >= last || !spelledAsName(u, 0, end) || (!u.has(WALA) && !u.has(TASK_NOUN)))
     return null;
-  if (!oneClause) return null;
+  if (!oneClause || weWill(u, 0, end)) return null;
   mark(u, [
     { from: 0, to: end },
     { from: last, to: u.length },
   ]);
   return { tool: 'update_task', person: person(u, 0, end) };
+}
+
+/**
+ * "Stock count wala kaam 31 ko karenge": a plural future after a bare word is "we will", since one person
+ * named without respect takes "karega"/"karegi" ("Sharma ji karenge" is one person, respected).
+ */
+function weWill(u: Utterance, from: number, to: number): boolean {
+  if (!/enge$/.test(u.normOf(u.length - 1))) return false;
+  for (let i = from; i < to; i++) if (isHonorific(u.normOf(i))) return false;
+  return true;
 }
 
 /**

@@ -302,13 +302,14 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     restated ||
     has(PATTERNS.deferral) ||
     has(PATTERNS.planAhead) ||
-    [MOVES, ASKED_FOR, WAS_TO_BE, WORKER_COMES].some(has);
+    [MOVES, ASKED_FOR, WAS_TO_BE, WORKER_COMES, BRINGS].some(has);
   const defers = reportsDone && deferred && takeWhen(u.copy(), ctx) !== null;
   // "order cancel kar diya", "the booking got cancelled": a thing called off is no task done, nor one to delete
   const calledOff = reportsDone && has(CALLED_OFF);
   // "tenant asked for time": more time asked for reports nothing done, with or without a day
   // "Sethi ji ki shaadi postpone ho gayi": a thing put off with no new day is news, nothing done
-  const isDone = reportsDone && !defers && !calledOff && !has(PATTERNS.moreTime) && !has(POSTPONED);
+  const isDone =
+    reportsDone && !defers && !calledOff && !has(PATTERNS.moreTime) && !has(POSTPONED) && !has(PARTLY);
   const tool = (name: BuiltTool): Intent => ({ kind: 'tool', tool: name });
 
   // "tell Ravi to send the invoice", "GST wala kaam Ravi ko de do": work for someone in the team
@@ -423,7 +424,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // a question mark anywhere asks: "is the Chopra group's volvo on saturday or sunday?? cant remember"
   if (!asksToDo && (has(PATTERNS.question) || u.text.includes('?'))) return { kind: 'unknown' };
   if (!has(PATTERNS.weakCreate) && !priority && relaysWord(u, ctx)) return { kind: 'unknown' };
-  if (!has(PATTERNS.weakCreate) && !priority && tellsSetback(u, ctx)) return { kind: 'setback' };
+  if (!has(PATTERNS.weakCreate) && !priority && (tellsSetback(u, ctx) || tellsNews(u, ctx)))
+    return { kind: 'setback' };
   if (has(PATTERNS.weakCreate) || when || priority) {
     if (!when) return tool('create_task');
     const mayMove: MayMove | undefined = restated
@@ -1457,6 +1459,44 @@ const POSTPONED = words(
 
 /** Words telling a thing did not get done, went wrong or was put off (`NOT_DONE_PAST`, …). */
 const toldSetback = (u: Utterance): boolean => u.has(NOT_DONE_PAST) || u.has(WENT_WRONG) || u.has(POSTPONED);
+/** A setback, someone who cannot come, or a thing only part done. */
+const fellShort = (u: Utterance): boolean => toldSetback(u) || u.has(WONT_COME) || u.has(PARTLY);
+
+/**
+ * News of how things stand or stood, asking nothing and giving nothing a new day: "aaj mandi me gulab bahut
+ * mehnga tha yaar", "aaj market band hai, bharat bandh", "mandi monday se 3 din band rahegi, strike hai". The day
+ * said is the news's own, no task's.
+ */
+function tellsNews(u: Utterance, ctx: DateContext): boolean {
+  if (isQuestion(u) || u.has(WAS_TO_BE) || u.has(PATTERNS.strongCreate)) return false;
+  const clauses = clausesOf(u);
+  const news = (c: Utterance) => c.has(WAS_STATE) || c.has(HINDRANCE) || c.has(CLOSED);
+  return (
+    clauses.some(news) &&
+    !saysNewDay(
+      clauses.filter((c) => !news(c)),
+      ctx,
+    )
+  );
+}
+
+/** A state that was: "mehnga tha", "the rush was crazy". */
+const WAS_STATE = words('tha|thi|was|were');
+/** A place or trade shut: "bharat bandh", "transport strike". */
+const CLOSED = words('bandh|strike|hartal|out of stock');
+
+/**
+ * Only part of a thing done, or only begun: "DPS ki uniforms me se aadhi ho gayi, baki kal tak", "pump ka kaam
+ * shuru kar diya", "half the boxes are packed". It finishes nothing, and the rest's day is no new one for it.
+ */
+const PARTLY = words(
+  '(?:aadha|aadhi|aadhe|adha|adhi|half)(?:\\s+\\S+){0,3}?\\s+(?:ho|hua|hui|hue|done|ready|packed|finished|complete|completed|ban|bana|bani|bane|gaya|gayi|gaye|kaam)|half(?:\\s+\\S+){0,4}?\\s+(?:are|is|got|were|was|have been|has been)\\s+(?:\\S+ed|\\S+en|done|ready|sent|sold|paid)|shuru (?:ho|kar|kr) (?:gaya|gayi|gaye|diya|di|diye)|(?:has|have|just|we|they|he|she) started|started on|got started|partly|partially',
+);
+
+/** Someone who cannot come or do it as planned: "paneer machine wala aaj nahi aa payega", "the painter can't come today". */
+const WONT_COME = words(
+  "(?:nahi|nahin|nai)\\s+(?:aa|aa|kar|ho|pahunch)\\s+(?:payega|payegi|payenge|paega|paegi|paenge|sakega|sakegi|sakenge)|(?:can't|cant|cannot|can not|won't|wont|will not) (?:come|make it)",
+);
 
 /**
  * News that a thing did not get done or went wrong, asking for nothing and giving no day for what is to be:
@@ -1468,17 +1508,33 @@ function tellsSetback(u: Utterance, ctx: DateContext): boolean {
   // "kitna payment time pe nahi aaya?": a question about it
   if (isQuestion(u)) return false;
   const clauses = clausesOf(u);
+  if (!clauses.some(fellShort)) return false;
   return (
-    clauses.some(toldSetback) &&
+    u.has(PARTLY) ||
     !saysNewDay(
-      clauses.filter((c) => !toldSetback(c)),
+      clauses.filter((c) => !fellShort(c)),
       ctx,
     )
   );
 }
 
-/** A state that says a thing is finished: "editing over", "the new rates are live", "the photos are up". */
-const DONE_STATE = words('over|live|sorted|through|settled|khatam|poora|pura|complete|(?:is|are|went) up');
+/**
+ * A thing that works again, which tells it mended: "the overlock machine is running fine again", "fridge thanda
+ * karne laga", "sab normal ho gaya".
+ */
+const WORKS_AGAIN =
+  '(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara)|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|back to normal';
+
+/** Someone did a thing and went, or came back from it: "mistri compressor badal ke gaya", "cheque jama karke aaya". */
+const DID_AND_LEFT = '(?:ke|kar|karke|kar ke|krke) (?:gaya|gayi|gaye|chala gaya|aaya|aayi|aaye|aya|ayi)';
+
+/**
+ * A state that says a thing is finished: "editing over", "the new rates are live", "the photos are up", a thing
+ * working again.
+ */
+const DONE_STATE = words(
+  `over|live|sorted|through|settled|khatam|poora|pura|complete|(?:is|are|went) up|${WORKS_AGAIN}|${DID_AND_LEFT}`,
+);
 
 /** What keeps a thing from being done when it was due (`HINDRANCES`), or keeps someone away. */
 const HINDRANCE = words(alt([...HINDRANCES, 'out of town', 'out of station', 'not available', 'on leave']));
@@ -1543,6 +1599,7 @@ export const movesOrHindered = (u: Utterance): boolean =>
   u.has(MOVES) ||
   u.has(NOW_ON) ||
   u.has(WORKER_COMES) ||
+  u.has(BRINGS) ||
   u.has(WAS_TO_BE) ||
   u.has(ASKED_FOR) ||
   plans(u) ||
@@ -1552,13 +1609,43 @@ export const movesOrHindered = (u: Utterance): boolean =>
 const WAS_TO_BE = words('\\S+n[ae] (?:tha|thi)|was (?:due|supposed to|planned|meant to|scheduled)');
 
 /**
+ * Someone saying when they will bring what the job needs: "mrs das bol rahi billi ko shukravar shaam 6 baje
+ * layengi", "Mrs Kohli will bring him tomorrow 9:30". That day is the job's.
+ */
+const BRINGS = words(
+  'layega|layegi|layenge|layengi|le aayega|le aayegi|le aayenge|le aayengi|le ayega|le ayegi|le ayenge|will bring|is bringing|are bringing',
+);
+
+/** The word that names someone by their line of work: "shutter wala", "inspection wale". */
+const WALA = 'wala|wale|waala|waale|vala|vale';
+
+/**
  * Someone who does the work saying when they will come or do it: "freezer wala mistri bol raha hai vo guruvar
  * 10 baje aayega", "the AC technician will come on friday". Their day is the job's new one (not a customer's
  * coming, "kal demo class dekhne aayenge", nor money promised, "fees agle hafte denge bole").
  */
 const WORKER_COMES = words(
-  `(?:${alt(WORKERS)})(?:\\s+\\S+){0,10}?\\s+(?:aayega|aayenge|aaega|ayega|aa jayega|aa jayenge|will come|will be coming|is coming|will visit|karega|kar dega|lagayega|laga dega|will do it|will fix it)`,
+  `(?:${alt(WORKERS)}|${WALA})(?:\\s+\\S+){0,10}?\\s+(?:aayega|aayenge|aaega|ayega|aa jayega|aa jayenge|will come|will be coming|is coming|will visit|karega|kar dega|lagayega|laga dega|will do it|will fix it)`,
 );
+
+/**
+ * The job a worker is named by, one or two words before "wala" (and the worker's own word after it), or a
+ * doing and its thing ("keyboard theek karne wala bhaiya").
+ */
+const JOB_OF_WORKER = words(
+  `(\\S+(?:\\s+\\S+)?\\s+\\S+ne|\\S+(?:\\s+\\S+)?)\\s+(?:${WALA})(?:\\s+(?:${alt(WORKERS)}))?`,
+);
+
+/**
+ * The job of a worker who says when they will come, named by it: "shutter wala ab shukravar ko aayega" →
+ * "shutter", "roller wala mistri somvar ko aayega" → "roller". Their day is that job's new one.
+ */
+export function jobOfComingWorker(u: Utterance): string | undefined {
+  const coming = u.find(WORKER_COMES)[0];
+  if (!coming) return undefined;
+  const named = u.find(JOB_OF_WORKER).find((m) => m.from <= coming.from && m.to > coming.from);
+  return named?.groups[0];
+}
 
 /**
  * The owner's plan for a day: "camp wali meeting aaj shaam 7 baje kar lete hain", "hisaab somvar ko
@@ -1584,10 +1671,31 @@ export const saysItMoves = (u: Utterance, ctx: DateContext): boolean =>
  * gayi", "the drill broke", "the salesman dropped by, says …").
  */
 export function mayBeReport(u: Utterance): boolean {
-  if (saysNotYet(u) || notYetDone(u) || passesOnWord(u)) return false;
-  const hinders = [CALLED_OFF, TROUBLE, PATTERNS.moreTime, PATTERNS.deferral, PATTERNS.reschedule];
+  if (saysNotYet(u) || notYetDone(u) || passesOnWord(u) || troubleTold(u)) return false;
+  const hinders = [CALLED_OFF, PARTLY, PATTERNS.moreTime, PATTERNS.deferral, PATTERNS.reschedule];
   return !hinders.some((p) => u.has(p));
 }
+
+/** Words that make a trouble word after them a thing's description: "fixed the broken link on her chain". */
+const DESCRIBED = new Set([
+  'the',
+  'a',
+  'an',
+  'that',
+  'those',
+  'this',
+  'these',
+  'its',
+  'his',
+  'her',
+  'their',
+  'our',
+  'my',
+]);
+
+/** Trouble told ("the drill broke", "AC kharab hai"), not a broken thing named ("replaced the cracked glass"). */
+const troubleTold = (u: Utterance): boolean =>
+  u.find(TROUBLE).some((m) => !DESCRIBED.has(u.normOf(m.from - 1)));
 
 /**
  * A message that may report an open task done in words of the owner's own, though it reads as something

@@ -1085,9 +1085,8 @@ export const RESCHEDULE = [
   'le jao',
   'le jaao',
   'le jaiye',
-  'badal ke',
-  'badal kar',
-  'badalke',
+  // "date badal ke friday kar do"; not a part changed and gone ("mistri compressor badal ke gaya")
+  '(?:badal ke|badal kar|badalke)(?!\\s+(?:gaya|gayi|gaye|chala|chali|diya|di|diye)(?:\\s|$))',
   // "function ek din pehle kar diya", "do ghante pehle kar do": brought forward
   '(?:din|ghante|hafte|hafta)\\s+(?:pehle|pahle)\\s+(?:kar|kr)\\s+(?:diya|di|diye|do|dena|denge)',
   // "stall booking can wait till monday", "salary wala kaam thoda late karte hain, 2 april"

@@ -9,6 +9,7 @@ import {
   type BuiltTool,
   detectIntent,
   givesNewDay,
+  jobOfComingWorker,
   type MayMove,
   mayBeReport,
   mayReportDone,
@@ -150,14 +151,18 @@ import { Utterance } from './utterance.ts';
  *   "insurance renewed finally 👍", "wrapped up"); with no day said, also a perfect tense ("the CA has received
  *   the documents") or a past tense after a short subject ("Arora gave the cheque"), not one saying what a thing
  *   is ("… for the fertiliser he took on credit"). A state says it too: "taken care of", "gone out", "on its
- *   way", "is here", "up to date", "is live", "is through", "working again"; so does a tick ("rent ✅") and a
- *   Hindi "gone, done and back" ("car service ke liye chhod aaya", "cheque jama kar aayi"); a glossary verb's
+ *   way", "is here", "up to date", "is live", "is through", "working again", a thing working again ("running
+ *   fine again", "thanda karne laga"); so does a tick ("rent ✅") and a Hindi "gone, done and back" ("car
+ *   service ke liye chhod aaya", "cheque jama kar aayi", "mistri compressor badal ke gaya"); a glossary verb's
  *   past tense typed with a slip ("renewd", "deliverd") is one. A thing to get done ("get the photocopy done of
  *   …") is none, nor is anything said with a day or time ahead and a deferral (a reschedule word, "do it", "baad
  *   mein", a last clause saying to do it then): "expired stock return to mankind - do it monday instead" moves
  *   the task, never completes it. Nor is a thing called off ("order cancel kar diya", "the booking got
- *   cancelled"), more time asked for ("tenant asked for time"), trouble ("the AC conked out again") or a refusal
- *   ("tent wale ne mana kar diya"): neither completes nor deletes. A thing told as done that names no open task
+ *   cancelled"), more time asked for ("tenant asked for time"), trouble ("the AC conked out again"; a broken
+ *   thing named, "fixed the broken link", is no trouble told), a refusal ("tent wale ne mana kar diya") or a
+ *   thing only part done or begun ("aadhi ho gayi, baaki kal tak", "kaam shuru kar diya"): neither completes
+ *   nor deletes. A mend told another way finishes a repair or a service ("technician fixed the oven" is "Get
+ *   oven serviced", "compressor badal diya" "compressor theek karwana"). A thing told as done that names no open task
  *   adds none, and the reply says it could not tell which task was meant. Someone's word
  *   about what will be, closing the message with nothing asked ("Rohit said his payment will come on monday",
  *   "Mehra ji bole payment somvar tak aa jayega"), is news: no task. A report's day that is today or a part of
@@ -177,7 +182,9 @@ import { Utterance } from './utterance.ts';
  *   the open task it names in full, and is added when it names none (model.ts); so does an open task named
  *   in full with a day and nothing else ("PTM batch B → sat 11am", "ankit wala motherboard parso tak"), or the
  *   job named by its thing ("mandi wala kaam parso"). A worker's word of when they will come ("freezer wala
- *   mistri … guruvar 10 baje aayega"), a thing that was to be ("milna tha aaj, … kal shaam 6 baje": the day
+ *   mistri … guruvar 10 baje aayega"; named by the job alone, "shutter wala ab shukravar ko aayega", it is
+ *   that job's), someone's word of when they will bring what the job needs ("mrs das bol rahi billi ko
+ *   shukravar 6 baje layengi"), a thing that was to be ("milna tha aaj, … kal shaam 6 baje": the day
  *   it was to be names it), a thing brought forward ("ek din pehle kar diya") and a date a thing was set to
  *   ("visa appt 3 april ho gaya") move it and complete nothing. A day
  *   said in a reason's clause gives way to one said elsewhere ("half the nurses are on leave today …,
@@ -198,7 +205,10 @@ import { Utterance } from './utterance.ts';
  *   are the plan asked with no day ("what's the plan?") and today's plan named bare ("aaj ka routine").
  * - News of a thing not done or gone wrong that asks for nothing and gives no day for what is to be
  *   ("couldn't unload the Agra truck today, labour didn't turn up", "ITR aaj file nahi ho paya", "inverter kal
- *   raat jal gaya") is a setback: no task is added or changed, and the reply says so.
+ *   raat jal gaya"), of someone who cannot come ("paneer machine wala aaj nahi aa payega") or of a thing only
+ *   part done ("aadhi ho gayi, baaki kal tak") is a setback: no task is added or changed, and the reply says
+ *   so. So is news of how things stand or stood with a day of its own ("aaj mandi me gulab mehnga tha", "aaj
+ *   market band hai, bharat bandh").
  * - A question about the business's numbers (sales, dues, balances, collections, GST, stock, customers,
  *   how much of a thing is left: "cement ke kitne bag bache hain") is business_question: never a task or
  *   follow-up. A thing that must be done to them is a chore ("Mr
@@ -305,6 +315,7 @@ function* triesOf(main: Reading, said: Said): Generator<Reading, void, undefined
     // the clauses around the reference; when it names no thing ("Pooja called, her assessment can't be
     // tomorrow, she has asked for friday 5 pm instead"), the whole message
     const around = aroundReference(text, args.task);
+    yield* workersJob(new Utterance(text), due);
     yield mentionedMove(around, due);
     const namesNothing = termsOf(String(args.task ?? '')).every((t) => t.acts);
     if (around !== text && namesNothing) yield mentionedMove(text, due);
@@ -366,6 +377,12 @@ function newDay(text: string, opts: ParseOptions): Reading[] {
   return due ? [mentionedMove(text, due)] : [];
 }
 
+/** The job of a worker who says when they will come ("shutter wala ab shukravar ko aayega"), moved to `due`. */
+function* workersJob(u: Utterance, due: Record<string, unknown>): Generator<Reading, void, undefined> {
+  const job = jobOfComingWorker(u);
+  if (job) yield { tool: 'update_task', args: { task: job, ...due } };
+}
+
 /** The open task a whole message mentions, moved to `due`. */
 const mentionedMove = (text: string, due: Record<string, unknown>): Reading => ({
   tool: 'update_task',
@@ -411,7 +428,10 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
   // can go up on 1st April", "Only got train tickets for sunday, so the Surat trip shifts to sunday": a day
   // given with a reason, or said to be a thing's new one, is more likely a planned thing's new day
   const moves = mayMove === 'putOff' || movesOrHindered(plain);
-  if (due && !asked && moves && givesNewDay(plain, opts)) yield mentionedMove(text, due);
+  if (due && !asked && moves && givesNewDay(plain, opts)) {
+    yield* workersJob(plain, due);
+    yield mentionedMove(text, due);
+  }
   yield main;
 }
 
