@@ -55,6 +55,21 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   pf: 'provident fund',
   hdd: 'hard disk',
   ssd: 'hard disk',
+  // owners' texting short forms: "kajaria ka pymt ho gya", "meera ka colr fri ko"
+  pymt: 'payment',
+  pmt: 'payment',
+  paymt: 'payment',
+  dlvry: 'delivery',
+  dlvy: 'delivery',
+  delvry: 'delivery',
+  colr: 'colour',
+  clr: 'colour',
+  qtn: 'quotation',
+  inv: 'invoice',
+  amt: 'amount',
+  mtg: 'meeting',
+  prewed: 'pre wedding',
+  prewedding: 'pre wedding',
   // a class said the Hindi way: "nauvi class ki copiyan" are class 9's
   pehli: '1',
   dusri: '2',
@@ -132,6 +147,12 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('quotation', 'quote', 'quotes', 'estimate'),
   thing('accounts', 'account', 'hisaab', 'hisab', 'khata', 'khaata', 'ledger', 'books'),
   thing('fees', 'fee', 'shulk'),
+  // what a broker or an agent is paid for a deal
+  thing('brokerage', 'commission', 'dalali'),
+  // money paid ahead, or held against a thing let out: "uska deposit lauta diya" returns the advance
+  thing('advance', 'deposit', 'bayana', 'peshgi'),
+  // a jeweller's hallmark: "bangles back from HUID centre, all stamped"
+  thing('hallmark', 'hallmarking', 'hallmarked', 'huid', 'stamped', 'stamping'),
   thing('loan', 'karz', 'karza', 'karja'),
   // "GSTR-3B filed": a GST return by its form's name
   thing('tax', 'gst', 'gstr'),

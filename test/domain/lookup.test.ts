@@ -244,6 +244,29 @@ describe('finding a task by how it is named', () => {
     expect(
       find('digital signature renewed for Bansal sir', ['Renew DSC of Bansal sir', 'Bansal sir ka ITR']),
     ).toEqual(['Renew DSC of Bansal sir']);
+    // a broker's commission, a deposit given back, a jeweller's HUID stamp
+    const broker = ['Collect brokerage from Mehta', 'Show 1BHK to Mehta'];
+    expect(mentioned('Mehta ne commission de diya aaj', broker)).toEqual([broker[0]]);
+    const rental = ['Return advance to Mr. Pinto', 'Service the Pinto car'];
+    expect(mentioned('Pinto ka deposit wapas kar diya', rental)).toEqual([rental[0]]);
+    const jeweller = ['Hallmarking for the new kada lot', 'Polish the new kada lot'];
+    expect(mentioned('kada lot ki HUID stamping ho gayi', jeweller)).toEqual([jeweller[0]]);
+  });
+
+  it("reads owners' short forms as their words, and two ways of mending a thing as one", () => {
+    const mentioned = (message: string, titles: string[]) =>
+      rankByName(message, titles, (t) => t, 'mentioned');
+    expect(find('sharma ka pymt', ['Sharma ka payment karna', 'Sharma ko quotation bhejna'])).toEqual([
+      'Sharma ka payment karna',
+    ]);
+    expect(find('riya ka colr', ['Riya ka hair colour', 'Riya ka facial'])).toEqual(['Riya ka hair colour']);
+    expect(find('Kapoor prewed shoot', ['Kapoor pre wedding shoot', 'Kapoor wedding album'])).toEqual([
+      'Kapoor pre wedding shoot',
+    ]);
+    const repairs = ['Get the dough mixer serviced', 'Paint the dough mixer stand'];
+    expect(mentioned('technician repaired the dough mixer', repairs)).toEqual([repairs[0]]);
+    const fridge = ['Fridge ka compressor theek karwana', 'Fridge ki safai'];
+    expect(mentioned('mistri ne fridge ka compressor badal diya', fridge)).toEqual([fridge[0]]);
   });
 
   it('gives the first pass patterns that every match meets', () => {

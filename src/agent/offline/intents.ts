@@ -1530,10 +1530,11 @@ const DID_AND_LEFT = '(?:ke|kar|karke|kar ke|krke) (?:gaya|gayi|gaye|chala gaya|
 
 /**
  * A state that says a thing is finished: "editing over", "the new rates are live", "the photos are up", a thing
- * working again.
+ * working again, back ("faulty diverter went back to the Jaquar guy", "innova cooling is back", "bangles back
+ * from HUID centre").
  */
 const DONE_STATE = words(
-  `over|live|sorted|through|settled|khatam|poora|pura|complete|(?:is|are|went) up|${WORKS_AGAIN}|${DID_AND_LEFT}`,
+  `over|live|sorted|through|settled|khatam|poora|pura|complete|(?:is|are|went) up|(?:is|are|went|came|got) back|back from|${WORKS_AGAIN}|${DID_AND_LEFT}`,
 );
 
 /** What keeps a thing from being done when it was due (`HINDRANCES`), or keeps someone away. */

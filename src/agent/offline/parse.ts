@@ -152,8 +152,9 @@ import { Utterance } from './utterance.ts';
  *   the documents") or a past tense after a short subject ("Arora gave the cheque"), not one saying what a thing
  *   is ("… for the fertiliser he took on credit"). A state says it too: "taken care of", "gone out", "on its
  *   way", "is here", "up to date", "is live", "is through", "working again", a thing working again ("running
- *   fine again", "thanda karne laga"); so does a tick ("rent ✅") and a Hindi "gone, done and back" ("car
- *   service ke liye chhod aaya", "cheque jama kar aayi", "mistri compressor badal ke gaya"); a glossary verb's
+ *   fine again", "thanda karne laga") or back ("went back to the Jaquar guy", "back from the HUID centre"); so
+ *   does a tick ("rent ✅") and a Hindi "gone, done and back" ("car service ke liye chhod aaya", "cheque jama
+ *   kar aayi", "mistri compressor badal ke gaya"); a glossary verb's
  *   past tense typed with a slip ("renewd", "deliverd") is one. A thing to get done ("get the photocopy done of
  *   …") is none, nor is anything said with a day or time ahead and a deferral (a reschedule word, "do it", "baad
  *   mein", a last clause saying to do it then): "expired stock return to mankind - do it monday instead" moves
