@@ -122,6 +122,16 @@ export type Resolved = { date: LocalDate; at?: undefined } | { at: string; date?
 const NUMBER = alt(['\\d{1,2}', ...Object.keys(NUMBER_WORDS)]);
 const QUARTER = alt(Object.keys(QUARTER_WORDS));
 const DAY_PART = alt(Object.keys(DAY_PARTS));
+/** Events named by the part of the day they fill: "mehndi night", "sangeet night", "DJ night". */
+const EVENING_EVENT = alt(
+  'mehndi mehendi sangeet cocktail dj movie gala qawwali ghazal garba dandiya bachelor karaoke party'.split(
+    ' ',
+  ),
+);
+/** What a part of the day names when it stands before it: "night shift", "morning batch", "evening show". */
+const SLOT_NOUN = alt(
+  'booking shift batch show event party function programme program class slot duty walk'.split(' '),
+);
 const AMOUNT = alt(['\\d{1,4}(?:\\.\\d+)?', ...Object.keys(NUMBER_WORDS), ...Object.keys(FRACTION_WORDS)]);
 const UNIT = alt([...HOUR_UNITS, ...MINUTE_UNITS, ...DAY_UNITS, ...WEEK_UNITS]);
 const CLOCK_DIGITS = `(?:${QUARTER}\\s+)?\\d{1,2}(?:[:.]\\d{2})?`;
@@ -308,9 +318,10 @@ const hinglishParsers: Parser[] = [
     `(${alt(Object.keys(SHORT_HINDI_WEEKDAYS))})\\s+(?:tak|ko(?=\\s+(?:\\S+\\s+)?${PLANNED_DOING}))`,
     (m, todayDate) => ({ date: nextWeekday(todayDate, SHORT_HINDI_WEEKDAYS[m[1] ?? ''] ?? 2) }),
   ),
-  // "shaam", "kal subah", "shaam ko 6 baje", "subah 10", "this evening", "tonight", "this evening 5 pm"
+  // "shaam", "kal subah", "shaam ko 6 baje", "subah 10", "this evening", "tonight", "this evening 5 pm"; not an
+  // event's or a slot's name ("the mehndi night booking", "morning batch ki fees")
   parser(
-    `(?:(?:(this)|in the)\\s+)?(${DAY_PART})(?:\\s+(?:ko|ke|ki|mein|me|main))?(?:\\s+(${CLOCK_DIGITS}(?:\\s*(?:${OCLOCK}|[ap]\\.?m\\.?))?|${CLOCK_WORDS}\\s+baje))?`,
+    `(?<!${EVENING_EVENT}\\s+)(?:(?:(this)|in the)\\s+)?(${DAY_PART})(?!\\s+${SLOT_NOUN}(?:\\s|$))(?:\\s+(?:ko|ke|ki|mein|me|main))?(?:\\s+(${CLOCK_DIGITS}(?:\\s*(?:${OCLOCK}|[ap]\\.?m\\.?))?|${CLOCK_WORDS}\\s+baje))?`,
     (m, todayDate) => timeOf(m[3], m[2], todayDate, m[1] !== undefined),
   ),
   // "6 baje", "saade 11 baje", "10 baje subah", "paanch baje"
@@ -382,7 +393,7 @@ function parseFree(u: Utterance, ctx: DateContext): ParsedResult[] {
   if (text.trim() === '') return [];
   const key = `${ctx.now.getTime()} ${ctx.timezone} ${text}`;
   const kept = readings.get(key);
-  if (kept) return kept;
+  if (kept) return kept.filter((r) => !ownsThing(u, r));
   const reference = { instant: ctx.now, timezone: offsetMinutes(ctx.now, ctx.timezone) };
   const read = engine
     .parse(text, reference)
@@ -395,7 +406,17 @@ function parseFree(u: Utterance, ctx: DateContext): ParsedResult[] {
   readings.set(key, read);
   const oldest = readings.size > READINGS_KEPT ? readings.keys().next().value : undefined;
   if (oldest !== undefined) readings.delete(oldest);
-  return read;
+  return read.filter((r) => !ownsThing(u, r));
+}
+
+/**
+ * "last month's sales figures", "this week's orders": a period owning a thing is part of its name, no day
+ * ("tomorrow's delivery" is still tomorrow's).
+ */
+function ownsThing(u: Utterance, r: ParsedResult): boolean {
+  if (!/^(?:last|this|next|previous|past)\s/.test(r.text)) return false;
+  const range = u.tokenRange(r.index, r.index + r.text.length);
+  return range !== null && /['’]s$/i.test(u.tokens[range.to - 1]?.raw ?? '');
 }
 
 // ---- reading results ----

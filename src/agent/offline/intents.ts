@@ -348,6 +348,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
         (!question && (has(PATTERNS.reschedule) || retractedWhen(u, ctx) !== null)))
     ) &&
     !(!question && (has(PATTERNS.followUpDone) || has(PAID_TO))) &&
+    // "Smt. Kaur se kal puchna ki … payment kab tak aayega": a question to put to someone, theirs to answer
+    !(!question && has(ASK_THEM)) &&
     // "kya aap Gupta ji se kal payment le lenge?": someone to reach, asked as a question (not "kya aap bata
     // sakte ho Gupta ji ka kitna baaki hai?", "can you find out how much Sharma owes?")
     !(asksToDo && !has(PATTERNS.tellMe) && !has(PATTERNS.question) && reachesSomeone(u, ctx, false))
@@ -591,9 +593,14 @@ const NOT_THEM = new Set([
 const REACH_EN = words(
   `${alt([...REACH_WORDS, ...REACH_OUT.filter((w) => w.includes(' '))])}(?:\\s+(?:to|back|up))?`,
 );
-/** What a reach is for, after who: a topic ("about", "re", "if"), or a "for", "to" or "that" after a name. */
+/**
+ * What a reach is for, after who: a topic ("about", "re", "if", "on the rates"), or a "for", "to" or "that"
+ * after a name.
+ */
 const TOPIC = new Set(TOPIC_MARKERS);
-const PURPOSE = new Set([...TOPIC_MARKERS, 'for', 'to', 'that']);
+const PURPOSE = new Set([...TOPIC_MARKERS, 'for', 'to', 'that', 'on']);
+/** "get back to Mr Sodhi on the laminate rates": "on" and a thing, not a number to call on. */
+const ON_THING = new Set(['the', 'his', 'her', 'their', 'our', 'my', 'that', 'this', 'those', 'these']);
 /** The words between a reach and its purpose that may name who: "Smt Kamala Devi", "Murugan anna". */
 const MAX_NAME_WORDS = 5;
 
@@ -610,7 +617,9 @@ function reachWithPurpose(probe: Utterance): Match | undefined {
     const at = after.findIndex((i) => PURPOSE.has(probe.normOf(i)));
     const who = after.slice(0, Math.max(at, 0));
     if (who.length === 0 || NOT_THEM.has(probe.normOf(who[0] ?? -1))) return false;
-    return TOPIC.has(probe.normOf(after[at] ?? -1)) || who.some((i) => readsAsName(probe, i));
+    const marker = probe.normOf(after[at] ?? -1);
+    if (marker === 'on') return ON_THING.has(probe.normOf(after[at + 1] ?? -1));
+    return TOPIC.has(marker) || who.some((i) => readsAsName(probe, i));
   });
 }
 

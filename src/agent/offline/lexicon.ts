@@ -1052,7 +1052,8 @@ export const RESCHEDULE = [
   // "the stock audit has to move", "needs to be shifted": the move as a need, the need no part of the name
   '(?:has|have|needs|need)\\s+to\\s+(?:be\\s+)?(?:move|moved|shift|shifted|postponed)',
   'move',
-  'shift',
+  // not a turn of work ("night shift ke guard ko salary dena")
+  '(?<!(?:^|\\s)(?:night|day|morning|evening|general|double|raat|din)\\s)shift',
   'postpone',
   'prepone',
   'push',

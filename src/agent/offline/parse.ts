@@ -51,13 +51,15 @@ import { Utterance } from './utterance.ts';
  *   days"/"3 din baad" = that day (a date, no time). "kl" is "kal"; a Hindi weekday said short is a day
  *   with "tak" or with "ko" and a doing after it ("mangal ko karte hain"; "Mangal ko call karna" is a name);
  *   an arrow is "to" ("delivery → sat"); "since monday", "last minute" and an ordinal naming a class or a
- *   floor ("10th wala", "2nd floor") are no day ahead.
+ *   floor ("10th wala", "2nd floor") are no day ahead, nor is a period owning a thing ("last month's sales
+ *   figures", "this week's orders") or a part of the day naming an event or a slot ("the mehndi night booking",
+ *   "morning batch", "night shift").
  * - Priority: urgent/zaroori/jaldi/asap/turant → urgent; important/imp/high priority → high;
  *   low priority/no rush/"jaldi nahi" → low; otherwise left out.
  * - Follow-up channel: call/phone → call, whatsapp/msg/message → whatsapp, email/mail → email,
  *   visit/meet/milna/jaake → visit; otherwise left out (the tool defaults to call).
  * - Follow-up contact and subject: "with X", "X se/ko" name the contact; "about/regarding/re/for/on Y",
- *   "Y ke liye/ke baare mein/ka" the subject; with no subject it is "Follow up with X". A phone number
+ *   "Y ke liye/ke baare mein/ka" the subject ("on" with a thing: "get back to Mr Sodhi on the laminate rates"); with no subject it is "Follow up with X". A phone number
  *   becomes contact_phone in E.164; the words before it name whose it is, its labels ("mob:", "uska no.")
  *   are neither. A call, message or visit to someone at a number, or with a purpose ("Sharma ji ko kal
  *   call karna payment ke liye", "ping Murugan anna regarding the rates", "call Smt Kamala Devi to
@@ -212,8 +214,9 @@ import { Utterance } from './utterance.ts';
  *   market band hai, bharat bandh").
  * - A question about the business's numbers (sales, dues, balances, collections, GST, stock, customers,
  *   how much of a thing is left: "cement ke kitne bag bache hain") is business_question: never a task or
- *   follow-up. A thing that must be done to them is a chore ("Mr
- *   Pillai's invoice has to be sent by monday", "the statement needs to be emailed tomorrow").
+ *   follow-up; a question to put to someone is none ("Smt Kaur se puchna ki … payment kab tak aayega" is a
+ *   follow-up). A thing that must be done to them is a chore ("Mr Pillai's invoice has to be sent by monday",
+ *   "the statement needs to be emailed tomorrow").
  * - Honorifics (src/domain/honorifics.ts) stay with the name: "Dr Menon", "Bhatia ji", "Kishore bhai",
  *   designations said as titles ("Adv. Bhasin", "Col. Bhandari", "Capt.", "Maj.", "Lt.", "Brig.", "Er.",
  *   "Sh.", "Justice") and the regions' words of respect ("Sunita tai", "Gill paaji", "Ratan da", "Mitra
