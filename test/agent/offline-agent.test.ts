@@ -473,6 +473,26 @@ describeEachDb('agent with the offline model', (get) => {
     expect(after).toHaveLength(6);
   });
 
+  it("moves the task a long move names with whose it is, never a reason's thing, nor on someone's word of paying", async () => {
+    const titles = [
+      "Wardrobe fitting at Bhatia ji's house",
+      'Wardrobe fitting at Joshi bungalow',
+      'Call the mason',
+      'Collect tuition fees from Mehra ji',
+    ];
+    const owner = await ownerWithTasks(41, titles);
+    await chat(
+      'haan so bhatia ji called just now, the tiling at their place isnt done so the wardrobe fitting we will have to postpone, he said 6th april is fine, keep it then',
+      owner,
+    );
+    await chat('the tiles order: push it to monday, the mason is sick', owner);
+    await chat('Mehra ji ka phone aaya tha, fees agle hafte denge bole', owner);
+    const after = await tasksOf(owner);
+    expect(titled(after, "Wardrobe fitting at Bhatia ji's house")?.due_date).toBe('2026-04-06');
+    for (const title of titles.slice(1))
+      expect(titled(after, title), title).toMatchObject({ due_date: null });
+  });
+
   it('finishes nothing on trouble or a refusal, and adds nothing for a thing told done that names no open task', async () => {
     const titles = ['Fix the cold room compressor', 'Book the tent for Mehra function', 'Pay the tile mason'];
     const owner = await ownerWithTasks(38, titles);

@@ -1211,9 +1211,14 @@ function setsTime(u: Utterance, ctx: DateContext): boolean {
   const probe = u.copy();
   if (!takeWhen(probe, ctx)) return false;
   const first = probe.freeIndexes()[0];
+  // "fees agle hafte denge bole": their word of what they will do then, no day set
+  const theirs = new Set(probe.find(SAYS).map((m) => m.from));
   return probe
     .find(PATTERNS.doIt)
-    .some((m) => probe.usedAs(m.from - 1) === 'when' && first !== undefined && first < m.from);
+    .some(
+      (m) =>
+        probe.usedAs(m.from - 1) === 'when' && first !== undefined && first < m.from && !theirs.has(m.to),
+    );
 }
 
 /** "ho gaya" after a date: the date a thing was set to ("visa appt 3 april ho gaya"), not a thing done. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { HONORIFICS } from '../../domain/honorifics.ts';
 import { CLAUSE_BREAK, termsOf } from '../../domain/lookup.ts';
 import { explicitStatement } from '../../domain/memory/extractor-offline.ts';
 import { type ToolName, toolArgs } from '../tools/index.ts';
@@ -174,13 +175,16 @@ import { Utterance } from './utterance.ts';
  * - Reschedule: move/shift/push/postpone/prepone/delay/change/bump/extend, "aage badha do", "kal pe daal do",
  *   "sunday pe dal do", "taal do", "khiska do", "can wait till", "… instead", "prepone karke …", a plain "kar
  *   do"/"rakh do"/"rakh lo" or a "we will" ("bhejenge") right after the new time ("meeting ko 6 baje kar
- *   do"), "abhi nahi" or a day taken back ("kal nahi parso", "friday instead of today", "aaj nahi ho payega,
- *   kal"), with a day or time, whatever the task is about ("GST filing parso tak khiska do"). With two days
+ *   do"; not someone's word of what they will do then, "fees agle hafte denge bole"), "abhi nahi" or a day
+ *   taken back ("kal nahi parso", "friday instead of today", "aaj nahi ho payega, kal"), with a day or time, whatever the task is about ("GST filing parso tak khiska do"). With two days
  *   said, one tied to a thing by "ka/ki/ke" names the task ("kal ki meeting parso kar do": the meeting set
  *   for tomorrow, moved to the day after). A day said in a clause saying it cannot be gives way to the day of
  *   a later clause ("can't take the demo class today, reschedule it to thursday"). A request that names
  *   nothing of its own points back at the clauses before it, not at a reason after ("Khurana meeting: make it
- *   next wednesday, he is out of town" → "Khurana meeting"). A chore said as a plan for a day ("singh sahab
+ *   next wednesday, he is out of town" → "Khurana meeting"); when the clauses around a move's own words name
+ *   no task, the clauses telling whose it is join them ("ok so reddy called just now, …, the kitchen
+ *   installation we have to postpone"), never a reason's thing ("the cement order: push it to monday, the
+ *   truck driver is sick" moves no "Call truck driver"). A chore said as a plan for a day ("singh sahab
  *   wali printing kal karte hain", "kal safai karwa lo", "we will place the paper order on 1st april") moves
  *   the open task it names in full, and is added when it names none (model.ts); so does an open task named
  *   in full with a day and nothing else ("PTM batch B → sat 11am", "ankit wala motherboard parso tak"), or the
@@ -317,12 +321,15 @@ function* triesOf(main: Reading, said: Said): Generator<Reading, void, undefined
   const due = dueOf(args, opts);
   if (tool === 'update_task' && args.match === undefined && due && givesNewDay(new Utterance(text), opts)) {
     // the clauses around the reference; when it names no thing ("Pooja called, her assessment can't be
-    // tomorrow, she has asked for friday 5 pm instead"), the whole message
+    // tomorrow, she has asked for friday 5 pm instead"), the whole message, else with the clauses saying whose
+    // it is ("ok so reddy called just now, …, the kitchen installation we have to postpone"), never a reason's
+    // thing ("the cement order: push it to monday, the truck driver is sick")
     const around = aroundReference(text, args.task);
     yield* workersJob(new Utterance(text), due);
     yield mentionedMove(around, due);
     const namesNothing = termsOf(String(args.task ?? '')).every((t) => t.acts);
-    if (around !== text && namesNothing) yield mentionedMove(text, due);
+    const whose = namesNothing ? text : aroundReference(text, args.task, namesSomeone);
+    if (whose !== around) yield mentionedMove(whose, due);
   }
   if (tool === 'snooze_follow_up' && args.until !== undefined) {
     const moved = parseAs(text, 'update_task', opts);
@@ -335,11 +342,23 @@ function* triesOf(main: Reading, said: Said): Generator<Reading, void, undefined
  * to monday, the truck driver is sick" → "the cement order: push it to monday". A reason beside the request
  * mentions other things, which name no task of the request's; with no clause sharing one, all of it.
  */
-function aroundReference(text: string, reference: unknown): string {
+function aroundReference(text: string, reference: unknown, alsoKeep = (_clause: string) => false): string {
   const named = new Set(termsOf(String(reference ?? '')).map((t) => t.sound));
-  const clauses = text.split(CLAUSE_BREAK).filter((c) => termsOf(c).some((t) => named.has(t.sound)));
-  return clauses.length > 0 ? clauses.join(', ') : text;
+  const shares = (c: string) => termsOf(c).some((t) => named.has(t.sound));
+  const clauses = text.split(CLAUSE_BREAK);
+  if (!clauses.some(shares)) return text;
+  return clauses.filter((c) => shares(c) || alsoKeep(c)).join(', ');
 }
+
+/** A clause telling of someone: an honorific, a name past its first word, or their call ("reddy called"). */
+const TELLS_OF_SOMEONE = /(?:^|\s)(?:called|phoned|ka (?:phone|call) aaya|ne (?:call|phone) kiya)(?:\s|$)/i;
+const namesSomeone = (clause: string) => {
+  const said = clause.trim().split(/\s+/);
+  return (
+    TELLS_OF_SOMEONE.test(clause) ||
+    said.some((w, k) => HONORIFICS.has(w.toLowerCase()) || (k > 0 && /^\p{Lu}\p{Ll}/u.test(w)))
+  );
+};
 
 /**
  * The open task a message reports done, however it words it (`match: 'mentioned'`), named in a clause that
