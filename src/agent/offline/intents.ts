@@ -1584,8 +1584,13 @@ function saysNewDay(clauses: readonly Utterance[], ctx: DateContext): boolean {
   return clauses.some((c) => (moves(c) || !hindered(c)) && mentionsWhen(c, ctx) && ahead(c));
 }
 
-/** Someone asking for a day: "has asked for saturday", "wants it on monday", "somvar maang rahe hain". */
-const ASKED_FOR = words('asked for|asks for|requested|wants|wanted|prefers|maang rahe|maang rahi|maanga hai');
+/**
+ * Someone asking for a day: "has asked for saturday", "wants it on monday", "the malhotras want it on
+ * saturday", "somvar maang rahe hain".
+ */
+const ASKED_FOR = words(
+  'asked for|asks for|requested|(?:they|\\S+s) want|wants|wanted|prefers|maang rahe|maang rahi|maanga hai',
+);
 
 /**
  * The day a move would give a task is a new one: said in a clause of its own, and not in a message that
@@ -1599,9 +1604,11 @@ export function givesNewDay(u: Utterance, ctx: DateContext): boolean {
 
 /**
  * A thing said to move, in any form: "the Surat trip shifts to sunday", "needs to go to sunday", "do it friday
- * instead".
+ * instead", "…, sunday ko rakhte hai, update kar do".
  */
-const MOVES = words('shifts|shifted|moves|moved|(?:needs|has) to go to|goes to|instead');
+const MOVES = words(
+  'shifts|shifted|moves|moved|(?:needs|has) to go to|goes to|instead|update (?:it|that|kar do|kardo|kr do|karo|krdo)',
+);
 /** A day said to be the new one: "the mill visit is now on monday", "engineer ab somvar ko aayega". */
 const NOW_ON = words('(?:is|are|will be) now|now (?:on|at|for)|ab');
 
