@@ -498,7 +498,8 @@ export const CLAUSE_BREAK =
 /**
  * A record mentioned in a whole message, told in the owner's own way ("Surat cotton consignment left the
  * godown this morning" mentions "Dispatch 20 thaans of cotton to Surat"): the message says two of the
- * things its name holds, or more than half of its name and of its things, and the clauses that say them tell
+ * things its name holds, or more than half of its name and of its things, or (reported done) its deed and a
+ * thing no other record holds, and the clauses that say them tell
  * no action against its own (`actsOtherwise`: "sold the old printer" is not "Repair old printer"); what the
  * other clauses do is news beside it ("brake pads reached Sharma Motors, their mechanic signed the
  * challan"). How much of the name is said decides, not how much of the message the name explains: a report
@@ -508,9 +509,12 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
   const clauses = message.split(CLAUSE_BREAK).map((c) => termsOf(c).filter((t) => !AUXILIARIES.has(t.stem)));
   const all = clauses.flat();
   const says = (n: Term, terms: readonly Term[]) => terms.some((t) => same(t, n));
+  const names = items.map((item) => termsOf(nameOf(item)));
+  // a thing said that no record but the `k`th holds
+  const onlyIn = (k: number, t: Term) => names.every((other, j) => j === k || !says(t, other));
   const scored = items
-    .map((item) => {
-      const name = termsOf(nameOf(item));
+    .map((item, k) => {
+      const name = names[k] ?? [];
       const things = name.filter((n) => !n.acts);
       const scope = clauses.filter((c) => things.some((n) => says(n, c))).flat();
       const saidThings = things.filter((n) => says(n, scope));
@@ -522,13 +526,16 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
         name.some((n) => isAction(n) && n.groups.size > 0 && !handsOver(n) && !says(n, all));
       const against = actsOtherwise(scope, name) === 'deed' || ownDeedDenied;
       const named = coverage(name, all, true);
-      // a move asks for one of its tasks, so more than half its name will do
-      const enough =
-        said >= 2 ||
-        (named > MENTIONED_AT && (to === 'move' || weightOf(saidThings) > MENTIONED_AT * weightOf(things)));
       // its own deed said ("we'll do the measurement on tuesday" is "Measure Class 5 kids at St. Mary's", not
       // "Deliver St. Mary's sweaters")
       const deedSaid = name.some((n) => isAction(n) && n.groups.size > 0 && says(n, all));
+      // a move asks for one of its tasks, so more than half its name will do; a report, its deed and a thing
+      // no other record holds ("chiller mechanic came n did the servicing" is "Service the bulk milk chiller",
+      // not "Service the delivery van")
+      const enough =
+        said >= 2 ||
+        (named > MENTIONED_AT && (to === 'move' || weightOf(saidThings) > MENTIONED_AT * weightOf(things))) ||
+        (to === 'name' && said === 1 && deedSaid && saidThings.some((t) => onlyIn(k, t)));
       return { item, said, named, enough, against, deedSaid };
     })
     .filter((s) => s.enough && (to === 'move' || !s.against))

@@ -269,6 +269,17 @@ describe('finding a task by how it is named', () => {
     expect(mentioned('mistri ne fridge ka compressor badal diya', fridge)).toEqual([fridge[0]]);
   });
 
+  it('takes a report of a deed and one thing as the record that alone holds the thing', () => {
+    const mentioned = (message: string, titles: string[]) =>
+      rankByName(message, titles, (t) => t, 'mentioned');
+    const dairy = ['Service the bulk milk chiller', 'Service the delivery van', 'Pay the farmers'];
+    expect(mentioned('mechanic came and did the servicing of the chiller', dairy)).toEqual([dairy[0]]);
+    // a thing two records hold names neither; a thing without its deed names nothing
+    const vans = ['Service the van AC', 'Service the van brakes', 'Pay the farmers'];
+    expect(mentioned('mechanic did the servicing of the van', vans)).toEqual([]);
+    expect(mentioned('the chiller is making a noise', dairy)).toEqual([]);
+  });
+
   it('gives the first pass patterns that every match meets', () => {
     const patterns = namePatterns('godown ka kiraya').map((p) => p.replaceAll('%', ''));
     expect(patterns).toEqual(expect.arrayContaining(['godo', 'kira', 'rent', 'ware']));
