@@ -1035,7 +1035,7 @@ const TIME_NOUNS = [
  * "change" moves a time ("change the rent task to 2nd april", "date change karni hai"); a part to change is a
  * chore: "car ka oil change karwana hai", "back cover change karna", "book a battery change".
  */
-const CHANGE = `(?<!(?:^|\\s)an?(?:\\s+\\S+){1,2}\\s)change(?!\\s+(?:karna|karni|karne|karwana|karwani|karwane)(?:\\s|$))|(?<=(?:${TIME_NOUNS.join('|')})\\s)(?:change|update)`;
+const CHANGE = `(?<!(?:^|\\s)an?(?:\\s+\\S+){1,2}\\s)change(?!\\s+(?:karna|karni|karne|karwana|karwani|karwane)(?:\\s|$))|(?<=(?:${TIME_NOUNS.join('|')})\\s)(?:change|update|badal|badli|badla)`;
 /**
  * "sunday pe dal do", "kal pe daal dena", "30 tarikh par dal do": put on a day, not somewhere ("group pe dal
  * do" posts); once the day and its "pe" are taken as the time, whatever stands after them.

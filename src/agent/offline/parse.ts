@@ -4,7 +4,7 @@ import { CLAUSE_BREAK, termsOf } from '../../domain/lookup.ts';
 import { explicitStatement } from '../../domain/memory/extractor-offline.ts';
 import { type ToolName, toolArgs } from '../tools/index.ts';
 import { BUILDERS } from './arguments.ts';
-import { type DateContext, isGone, isNow } from './dates.ts';
+import { type DateContext, isGone, isNow, mentionsWhen } from './dates.ts';
 import { clausedReference } from './entities.ts';
 import {
   type BuiltTool,
@@ -143,11 +143,11 @@ import { Utterance } from './utterance.ts';
  *   for "Dispatch 20 thaans of cotton to Surat"; "brake pads reached Sharma Motors, their mechanic signed
  *   the challan": only a clause telling of a thing done names it), a move with its reason moves it ("AC
  *   service guy cant come today, make it saturday" for "Book AC service"; only the clauses sharing a word
- *   with the request's own name it), and so does a day given with a reason ("aaj bank ki chhutti hai, cheque
- *   jama parso karenge") or said to be a thing's new one ("the Surat trip shifts to sunday"). Nothing turned
- *   around, put off, called off, gone wrong or passed on as someone's word ever reports one, nor a message
- *   asking, setting a day ahead or saying what will be; no question, nothing called off and no day that only
- *   tells what happened or stands where the reason is moves one.
+ *   with the request's own or saying the day name it), and so does a day given with a reason ("aaj bank ki
+ *   chhutti hai, cheque jama parso karenge") or said to be a thing's new one ("the Surat trip shifts to
+ *   sunday"). Nothing turned around, put off, called off, gone wrong or passed on as someone's word ever
+ *   reports one, nor a message asking, setting a day ahead or saying what will be; no question, nothing
+ *   called off and no day that only tells what happened or stands where the reason is moves one.
  * - Done: a done word ("done", "ho gaya", "bhej diya", "complete" at a clause end) not turned around ("not
  *   done", "nahi hua", "to be done", "khatam karna"), or an English past tense opening the message ("paid the
  *   staff") or closing what it names ("power bill paid", "quotation sent to Kapoor", "signboard is fixed now",
@@ -320,15 +320,19 @@ function* triesOf(main: Reading, said: Said): Generator<Reading, void, undefined
   }
   const due = dueOf(args, opts);
   if (tool === 'update_task' && args.match === undefined && due && givesNewDay(new Utterance(text), opts)) {
-    // the clauses around the reference; when it names no thing ("Pooja called, her assessment can't be
+    // the clauses around the reference and those saying the day ("haldi decor ab 29 tarikh ko hai, pooja ji ne
+    // date change kr di"); when it names no thing ("Pooja called, her assessment can't be
     // tomorrow, she has asked for friday 5 pm instead"), the whole message, else with the clauses saying whose
     // it is ("ok so reddy called just now, …, the kitchen installation we have to postpone"), never a reason's
     // thing ("the cement order: push it to monday, the truck driver is sick")
-    const around = aroundReference(text, args.task);
+    const saysDay = (clause: string) => mentionsWhen(new Utterance(clause), opts);
+    const around = aroundReference(text, args.task, saysDay);
     yield* workersJob(new Utterance(text), due);
     yield mentionedMove(around, due);
     const namesNothing = termsOf(String(args.task ?? '')).every((t) => t.acts);
-    const whose = namesNothing ? text : aroundReference(text, args.task, namesSomeone);
+    const whose = namesNothing
+      ? text
+      : aroundReference(text, args.task, (c) => saysDay(c) || namesSomeone(c));
     if (whose !== around) yield mentionedMove(whose, due);
   }
   if (tool === 'snooze_follow_up' && args.until !== undefined) {
