@@ -101,9 +101,9 @@ const FRESH_GROUPS = [
 
 /**
  * fresh.json and fresh3.json to fresh26.json: half of each group held out; fresh2.json, written later and
- * never tuned on: all of it. fresh9.json, fresh21.json, fresh22.json, fresh24.json and fresh26.json (a group
- * below 90%) are checked for shape and scored by `npm run eval`; each joins the floor once it reaches it, as
- * the others have (see README.md).
+ * never tuned on: all of it. fresh9.json, fresh21.json, fresh22.json and fresh24.json (a group below 90%) are
+ * checked for shape and scored by `npm run eval`; each joins the floor once it reaches it, as the others have
+ * (see README.md).
  */
 const PHONE_AND_HONORIFIC = ['follow_up_phone', 'honorific'];
 /** A batch of the later kind: half of each group held out, expectations naming only some arguments. */
@@ -136,7 +136,7 @@ for (const file of [
   halves('fresh23', FRESH_GROUPS),
   halves('fresh24', FRESH_GROUPS, false),
   halves('fresh25', FRESH_GROUPS),
-  halves('fresh26', FRESH_GROUPS, false),
+  halves('fresh26', FRESH_GROUPS),
 ] as const) {
   describe(`fresh cases of the groups an unseen evaluation found, ${file.name}.json`, () => {
     const set = loadEvalSet(file.name);
