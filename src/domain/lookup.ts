@@ -192,7 +192,7 @@ const VERB_FORM = /^\p{L}{3,}(?:ed|ing)$/u;
 const MONEY_GIVEN =
   /\b(?:paisa|paise|rupaye|rupees)\s+(?:de|dena|diya|diye|di|dedo|de diya|de diye|de di)\b/gu;
 
-/** A thing begun, "laga" no fitting: "fridge thanda karne laga", "chalne lagi". */
+/** "laga" after a doing says it began, no fitting: "fridge thanda karne laga", "chalne lagi". */
 const BEGAN = /(?<=\p{L}ne)\s+(?:laga|lagi|lage)(?![\p{L}])/gu;
 
 /**

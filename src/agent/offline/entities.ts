@@ -582,7 +582,7 @@ export const isCapitalised = (u: Utterance, i: number) =>
 export const readsAsName = (u: Utterance, i: number) => isCapitalised(u, i) || isHonorific(u.normOf(i));
 
 /** Words that read as a person: an honorific among them ("Ramesh ji"), or a capital past the first word. */
-const namesSomeone = (u: Utterance, indexes: readonly number[]) =>
+export const namesSomeone = (u: Utterance, indexes: readonly number[]) =>
   indexes.some((i) => HONORIFICS.has(u.normOf(i))) ||
   indexes.some((i) => i > 0 && /^\p{Lu}/u.test(u.tokens[i]?.raw ?? ''));
 

@@ -599,8 +599,25 @@ const REACH_EN = words(
  */
 const TOPIC = new Set(TOPIC_MARKERS);
 const PURPOSE = new Set([...TOPIC_MARKERS, 'for', 'to', 'that', 'on']);
-/** "get back to Mr Sodhi on the laminate rates": "on" and a thing, not a number to call on. */
-const ON_THING = new Set(['the', 'his', 'her', 'their', 'our', 'my', 'that', 'this', 'those', 'these']);
+/**
+ * Words that open the naming of a thing: after "on" a topic ("get back to Mr Sodhi on the laminate rates", not
+ * a number to call on); before a trouble word, a thing described ("fixed the broken link on her chain").
+ */
+const DETERMINERS = new Set([
+  'the',
+  'a',
+  'an',
+  'that',
+  'those',
+  'this',
+  'these',
+  'its',
+  'his',
+  'her',
+  'their',
+  'our',
+  'my',
+]);
 /** The words between a reach and its purpose that may name who: "Smt Kamala Devi", "Murugan anna". */
 const MAX_NAME_WORDS = 5;
 
@@ -618,7 +635,7 @@ function reachWithPurpose(probe: Utterance): Match | undefined {
     const who = after.slice(0, Math.max(at, 0));
     if (who.length === 0 || NOT_THEM.has(probe.normOf(who[0] ?? -1))) return false;
     const marker = probe.normOf(after[at] ?? -1);
-    if (marker === 'on') return ON_THING.has(probe.normOf(after[at + 1] ?? -1));
+    if (marker === 'on') return DETERMINERS.has(probe.normOf(after[at + 1] ?? -1));
     return TOPIC.has(marker) || who.some((i) => readsAsName(probe, i));
   });
 }
@@ -1509,7 +1526,7 @@ const PARTLY = words(
 
 /** Someone who cannot come or do it as planned: "paneer machine wala aaj nahi aa payega", "the painter can't come today". */
 const WONT_COME = words(
-  "(?:nahi|nahin|nai)\\s+(?:aa|aa|kar|ho|pahunch)\\s+(?:payega|payegi|payenge|paega|paegi|paenge|sakega|sakegi|sakenge)|(?:can't|cant|cannot|can not|won't|wont|will not) (?:come|make it)",
+  "(?:nahi|nahin|nai)\\s+(?:aa|kar|ho|pahunch)\\s+(?:payega|payegi|payenge|paega|paegi|paenge|sakega|sakegi|sakenge)|(?:can't|cant|cannot|can not|won't|wont|will not) (?:come|make it)",
 );
 
 /**
@@ -1534,7 +1551,7 @@ function tellsSetback(u: Utterance, ctx: DateContext): boolean {
 
 /**
  * A thing that works again, which tells it mended: "the overlock machine is running fine again", "fridge thanda
- * karne laga", "sab normal ho gaya".
+ * karne laga", "all back to normal".
  */
 const WORKS_AGAIN =
   '(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara)|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|back to normal';
@@ -1638,8 +1655,8 @@ const BRINGS = words(
   'layega|layegi|layenge|layengi|le aayega|le aayegi|le aayenge|le aayengi|le ayega|le ayegi|le ayenge|will bring|is bringing|are bringing',
 );
 
-/** The word that names someone by their line of work: "shutter wala", "inspection wale". */
-const WALA = 'wala|wale|waala|waale|vala|vale';
+/** The word naming someone by their line of work: "shutter wala", "inspection wale" (each spelling read "wala"). */
+const WALA = 'wala';
 
 /**
  * Someone who does the work saying when they will come or do it: "freezer wala mistri bol raha hai vo guruvar
@@ -1698,26 +1715,9 @@ export function mayBeReport(u: Utterance): boolean {
   return !hinders.some((p) => u.has(p));
 }
 
-/** Words that make a trouble word after them a thing's description: "fixed the broken link on her chain". */
-const DESCRIBED = new Set([
-  'the',
-  'a',
-  'an',
-  'that',
-  'those',
-  'this',
-  'these',
-  'its',
-  'his',
-  'her',
-  'their',
-  'our',
-  'my',
-]);
-
 /** Trouble told ("the drill broke", "AC kharab hai"), not a broken thing named ("replaced the cracked glass"). */
 const troubleTold = (u: Utterance): boolean =>
-  u.find(TROUBLE).some((m) => !DESCRIBED.has(u.normOf(m.from - 1)));
+  u.find(TROUBLE).some((m) => !DETERMINERS.has(u.normOf(m.from - 1)));
 
 /**
  * A message that may report an open task done in words of the owner's own, though it reads as something

@@ -1,11 +1,10 @@
 import type { z } from 'zod';
-import { HONORIFICS } from '../../domain/honorifics.ts';
 import { CLAUSE_BREAK, termsOf } from '../../domain/lookup.ts';
 import { explicitStatement } from '../../domain/memory/extractor-offline.ts';
 import { type ToolName, toolArgs } from '../tools/index.ts';
 import { BUILDERS } from './arguments.ts';
 import { type DateContext, isGone, isNow, mentionsWhen } from './dates.ts';
-import { clausedReference } from './entities.ts';
+import { clausedReference, namesSomeone } from './entities.ts';
 import {
   type BuiltTool,
   detectIntent,
@@ -60,11 +59,12 @@ import { Utterance } from './utterance.ts';
  * - Follow-up channel: call/phone → call, whatsapp/msg/message → whatsapp, email/mail → email,
  *   visit/meet/milna/jaake → visit; otherwise left out (the tool defaults to call).
  * - Follow-up contact and subject: "with X", "X se/ko" name the contact; "about/regarding/re/for/on Y",
- *   "Y ke liye/ke baare mein/ka" the subject ("on" with a thing: "get back to Mr Sodhi on the laminate rates"); with no subject it is "Follow up with X". A phone number
- *   becomes contact_phone in E.164; the words before it name whose it is, its labels ("mob:", "uska no.")
- *   are neither. A call, message or visit to someone at a number, or with a purpose ("Sharma ji ko kal
- *   call karna payment ke liye", "ping Murugan anna regarding the rates", "call Smt Kamala Devi to
- *   confirm the pickup", "check with Bose babu if …", "… whatsapp karke bolna ki …"), is a follow-up
+ *   "Y ke liye/ke baare mein/ka" the subject ("on" with a thing: "get back to Mr Sodhi on the laminate
+ *   rates"); with no subject it is "Follow up with X". A phone number becomes contact_phone in E.164; the
+ *   words before it name whose it is, its labels ("mob:", "uska no.") are neither. A call, message or visit
+ *   to someone at a number, or with a purpose ("Sharma ji ko kal call karna payment ke liye", "ping Murugan
+ *   anna regarding the rates", "call Smt Kamala Devi to confirm the pickup", "check with Bose babu if …", "…
+ *   whatsapp karke bolna ki …"), is a follow-up
  *   without the words "follow up", after "remind me to" as well; a bare call at a time, and a role behind
  *   an article ("call the CA about ITR"), stay tasks. So is someone to reach with no channel said: money
  *   to collect ("Gupta sahab ka payment lena hai", "collect 15k from Imran bhai", "Naidu sir still owes 1.5
@@ -170,15 +170,16 @@ import { Utterance } from './utterance.ts';
  *   adds none, and the reply says it could not tell which task was meant. Someone's word
  *   about what will be, closing the message with nothing asked ("Rohit said his payment will come on monday",
  *   "Mehra ji bole payment somvar tak aa jayega"), is news: no task. A report's day that is today or a part of
- *   today already begun ("delivered this morning, …"), or an hour gone by today ("mailed it to him at 9"), is when it came about, and a past tense closing its clause
- *   before such words still reports it.
+ *   today already begun ("delivered this morning, …"), or an hour gone by today ("mailed it to him at 9"), is
+ *   when it came about, and a past tense closing its clause before such words still reports it.
  * - Reschedule: move/shift/push/postpone/prepone/delay/change/bump/extend, "aage badha do", "kal pe daal do",
  *   "sunday pe dal do", "taal do", "khiska do", "can wait till", "… instead", "prepone karke …", a plain "kar
  *   do"/"rakh do"/"rakh lo" or a "we will" ("bhejenge") right after the new time ("meeting ko 6 baje kar
  *   do"; not someone's word of what they will do then, "fees agle hafte denge bole"), "abhi nahi" or a day
- *   taken back ("kal nahi parso", "friday instead of today", "aaj nahi ho payega, kal"), with a day or time, whatever the task is about ("GST filing parso tak khiska do"). With two days
- *   said, one tied to a thing by "ka/ki/ke" names the task ("kal ki meeting parso kar do": the meeting set
- *   for tomorrow, moved to the day after). A day said in a clause saying it cannot be gives way to the day of
+ *   taken back ("kal nahi parso", "friday instead of today", "aaj nahi ho payega, kal"), with a day or time,
+ *   whatever the task is about ("GST filing parso tak khiska do"). With two days said, one tied to a thing by
+ *   "ka/ki/ke" names the task ("kal ki meeting parso kar do": the meeting set for tomorrow, moved to the day
+ *   after). A day said in a clause saying it cannot be gives way to the day of
  *   a later clause ("can't take the demo class today, reschedule it to thursday"). A request that names
  *   nothing of its own points back at the clauses before it, not at a reason after ("Khurana meeting: make it
  *   next wednesday, he is out of town" → "Khurana meeting"); when the clauses around a move's own words name
@@ -321,10 +322,10 @@ function* triesOf(main: Reading, said: Said): Generator<Reading, void, undefined
   const due = dueOf(args, opts);
   if (tool === 'update_task' && args.match === undefined && due && givesNewDay(new Utterance(text), opts)) {
     // the clauses around the reference and those saying the day ("haldi decor ab 29 tarikh ko hai, pooja ji ne
-    // date change kr di"); when it names no thing ("Pooja called, her assessment can't be
-    // tomorrow, she has asked for friday 5 pm instead"), the whole message, else with the clauses saying whose
-    // it is ("ok so reddy called just now, …, the kitchen installation we have to postpone"), never a reason's
-    // thing ("the cement order: push it to monday, the truck driver is sick")
+    // date change kr di"); when it names no thing ("Pooja called, her assessment can't be tomorrow, she has
+    // asked for friday 5 pm instead"), the whole message, else with the clauses saying whose it is ("ok so
+    // reddy called just now, …, the kitchen installation we have to postpone"), never a reason's thing ("the
+    // cement order: push it to monday, the truck driver is sick")
     const saysDay = (clause: string) => mentionsWhen(new Utterance(clause), opts);
     const around = aroundReference(text, args.task, saysDay);
     yield* workersJob(new Utterance(text), due);
@@ -332,7 +333,7 @@ function* triesOf(main: Reading, said: Said): Generator<Reading, void, undefined
     const namesNothing = termsOf(String(args.task ?? '')).every((t) => t.acts);
     const whose = namesNothing
       ? text
-      : aroundReference(text, args.task, (c) => saysDay(c) || namesSomeone(c));
+      : aroundReference(text, args.task, (c) => saysDay(c) || tellsOfSomeone(c));
     if (whose !== around) yield mentionedMove(whose, due);
   }
   if (tool === 'snooze_follow_up' && args.until !== undefined) {
@@ -354,14 +355,12 @@ function aroundReference(text: string, reference: unknown, alsoKeep = (_clause: 
   return clauses.filter((c) => shares(c) || alsoKeep(c)).join(', ');
 }
 
-/** A clause telling of someone: an honorific, a name past its first word, or their call ("reddy called"). */
-const TELLS_OF_SOMEONE = /(?:^|\s)(?:called|phoned|ka (?:phone|call) aaya|ne (?:call|phone) kiya)(?:\s|$)/i;
-const namesSomeone = (clause: string) => {
-  const said = clause.trim().split(/\s+/);
-  return (
-    TELLS_OF_SOMEONE.test(clause) ||
-    said.some((w, k) => HONORIFICS.has(w.toLowerCase()) || (k > 0 && /^\p{Lu}\p{Ll}/u.test(w)))
-  );
+/** Someone's call: "reddy called just now", "Gupta ji ka phone aaya". */
+const CALLED = /(?:^|\s)(?:called|phoned|ka (?:phone|call) aaya|ne (?:call|phone) kiya)(?:\s|$)/i;
+/** A clause telling of someone: who it names (`namesSomeone`), or their call. */
+const tellsOfSomeone = (clause: string) => {
+  const u = new Utterance(clause);
+  return CALLED.test(clause) || namesSomeone(u, u.freeIndexes());
 };
 
 /**
@@ -419,8 +418,8 @@ const mentionedMove = (text: string, due: Record<string, unknown>): Reading => (
 /**
  * A new task that may be an open one: said again with its day, it moves the open one (`openTaskReading`,
  * `moveAsSaid`, `clauseNamingTask`); put off from a day that cannot be, or given a day with a reason, it
- * moves whichever open task the message mentions; told as a thing done ("Surat cotton consignment left the godown this morning"), it
- * reports the open one the message mentions done. The task is added when none is found.
+ * moves whichever open task the message mentions; told as a thing done ("Surat cotton consignment left the
+ * godown this morning"), it reports the open one the message mentions done. The task is added when none is found.
  */
 function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, undefined> {
   const { text, u, mayMove, opts } = said;
