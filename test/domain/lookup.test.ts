@@ -4,6 +4,9 @@ import { namePatterns, rankByName, stem } from '../../src/domain/lookup.ts';
 // How a task or follow-up is found from how a person names it: by stems and the glossary, the best match
 // only, or every close one so the assistant can ask which.
 const find = (ref: string, titles: string[]) => rankByName(ref, titles, (t) => t);
+/** The titles a whole message mentions, for a report or (`move`) a move. */
+const mentioned = (message: string, titles: string[], to?: 'move') =>
+  rankByName(message, titles, (t) => t, 'mentioned', to);
 
 describe('finding a task by how it is named', () => {
   it('joins the forms of a word, in English and romanised Hindi', () => {
@@ -136,8 +139,6 @@ describe('finding a task by how it is named', () => {
   });
 
   it('finds the task a whole message mentions among its chatter, by more than half its name or two of its things', () => {
-    const mentioned = (message: string, titles: string[], to?: 'move') =>
-      rankByName(message, titles, (t) => t, 'mentioned', to);
     const titles = [
       'Send tiles to Khurana site',
       'Collect payment from Khurana',
@@ -190,8 +191,6 @@ describe('finding a task by how it is named', () => {
   });
 
   it('weighs a role said by whom it works for less than the name before it', () => {
-    const mentioned = (message: string, titles: string[]) =>
-      rankByName(message, titles, (t) => t, 'mentioned');
     const titles = [
       'Pay Amul distributor',
       'Pay electricity bill',
@@ -223,8 +222,6 @@ describe('finding a task by how it is named', () => {
   });
 
   it("knows a trade's own words for its things and deeds", () => {
-    const mentioned = (message: string, titles: string[]) =>
-      rankByName(message, titles, (t) => t, 'mentioned');
     const school = ['Print class 10 maths mock papers', 'Check class 10 maths answer sheets'];
     expect(mentioned('class 10 maths copies all corrected', school)).toEqual([
       'Check class 10 maths answer sheets',
@@ -234,28 +231,32 @@ describe('finding a task by how it is named', () => {
       'Book Goa flights for the Iyer family',
     ]);
     expect(find('OT ki fogging', ['OT fumigation', 'Repair OT lights'])).toEqual(['OT fumigation']);
-    // a thing settled is finalised, however it is said; a sketch is the design
-    const wedding = ['Finalize mandap design with Joshi family', 'Joshi wedding flower order'];
-    expect(mentioned('Joshis approved the mandap sketch', wedding)).toEqual([wedding[0]]);
-    const doors = ['Finalise door finish with Mr Suri', 'Get door hinges for Mr Suri'];
-    expect(mentioned('Mr Suri finally picked the teak finish for the doors', doors)).toEqual([doors[0]]);
-    const menu = ['Reddy function ka menu finalize karna', 'Reddy function ke liye tent book karna'];
-    expect(mentioned('Reddy function ka khana fix ho gaya', menu)).toEqual([menu[0]]);
     expect(
       find('digital signature renewed for Bansal sir', ['Renew DSC of Bansal sir', 'Bansal sir ka ITR']),
     ).toEqual(['Renew DSC of Bansal sir']);
-    // a broker's commission, a deposit given back, a jeweller's HUID stamp
-    const broker = ['Collect brokerage from Mehta', 'Show 1BHK to Mehta'];
-    expect(mentioned('Mehta ne commission de diya aaj', broker)).toEqual([broker[0]]);
-    const rental = ['Return advance to Mr. Pinto', 'Service the Pinto car'];
-    expect(mentioned('Pinto ka deposit wapas kar diya', rental)).toEqual([rental[0]]);
-    const jeweller = ['Hallmarking for the new kada lot', 'Polish the new kada lot'];
-    expect(mentioned('kada lot ki HUID stamping ho gayi', jeweller)).toEqual([jeweller[0]]);
+    // each message names the first of its titles: a thing settled is finalised however it is said, a sketch
+    // is the design; a broker's commission, a deposit given back, a jeweller's HUID stamp
+    const named: [string, string[]][] = [
+      [
+        'Joshis approved the mandap sketch',
+        ['Finalize mandap design with Joshi family', 'Joshi wedding flower order'],
+      ],
+      [
+        'Mr Suri finally picked the teak finish for the doors',
+        ['Finalise door finish with Mr Suri', 'Get door hinges for Mr Suri'],
+      ],
+      [
+        'Reddy function ka khana fix ho gaya',
+        ['Reddy function ka menu finalize karna', 'Reddy function ke liye tent book karna'],
+      ],
+      ['Mehta ne commission de diya aaj', ['Collect brokerage from Mehta', 'Show 1BHK to Mehta']],
+      ['Pinto ka deposit wapas kar diya', ['Return advance to Mr. Pinto', 'Service the Pinto car']],
+      ['kada lot ki HUID stamping ho gayi', ['Hallmarking for the new kada lot', 'Polish the new kada lot']],
+    ];
+    for (const [message, titles] of named) expect(mentioned(message, titles), message).toEqual([titles[0]]);
   });
 
   it("reads owners' short forms as their words, and two ways of mending a thing as one", () => {
-    const mentioned = (message: string, titles: string[]) =>
-      rankByName(message, titles, (t) => t, 'mentioned');
     expect(find('sharma ka pymt', ['Sharma ka payment karna', 'Sharma ko quotation bhejna'])).toEqual([
       'Sharma ka payment karna',
     ]);
@@ -270,8 +271,6 @@ describe('finding a task by how it is named', () => {
   });
 
   it('takes a report of a deed and one thing as the record that alone holds the thing', () => {
-    const mentioned = (message: string, titles: string[]) =>
-      rankByName(message, titles, (t) => t, 'mentioned');
     const dairy = ['Service the bulk milk chiller', 'Service the delivery van', 'Pay the farmers'];
     expect(mentioned('mechanic came and did the servicing of the chiller', dairy)).toEqual([dairy[0]]);
     // a thing two records hold names neither; a thing without its deed names nothing
