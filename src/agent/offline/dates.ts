@@ -37,6 +37,7 @@ import {
   SHORT_WEEKEND,
   START_AFTER,
   START_BEFORE,
+  WAS_WORDS,
   WEEK_UNITS,
   WEEK_WORDS,
   WEEKDAYS,
@@ -612,7 +613,7 @@ export function takeWhen(u: Utterance, ctx: DateContext): When | null {
 
 const POSSESSIVE = new Set(['ka', 'ki', 'ke']);
 /** "milna tha aaj", "aaj jaana tha", "was due today": the day a thing was to be. */
-const WAS = new Set(['tha', 'thi', 'was']);
+const WAS: ReadonlySet<string> = new Set(WAS_WORDS);
 const DUE_ON = new Set(['due', 'for', 'on', 'planned', 'scheduled']);
 
 /**

@@ -46,6 +46,7 @@ import {
   DAY_WORDS,
   DEFERRAL,
   DELETE,
+  DID_AND_LEFT,
   DO_IT,
   DONE,
   DONE_AT_CLAUSE_END,
@@ -97,6 +98,7 @@ import {
   THING_PRONOUNS,
   TOPIC_MARKERS,
   TRAILING_WORDS,
+  WAS_WORDS,
   WHEN_OVERDUE,
   WHEN_THIS_WEEK,
   WHEN_TODAY,
@@ -298,11 +300,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // asked for thursday 3 pm") moves a task and reports none done, however the task is named; a wrong
   // completion costs more than a question
   const deferred =
-    movesTask ||
-    restated ||
-    has(PATTERNS.deferral) ||
-    has(PATTERNS.planAhead) ||
-    [MOVES, ASKED_FOR, WAS_TO_BE, WORKER_COMES, BRINGS].some(has);
+    movesTask || restated || has(PATTERNS.deferral) || has(PATTERNS.planAhead) || NEW_DAY_CUES.some(has);
   const defers = reportsDone && deferred && takeWhen(u.copy(), ctx) !== null;
   // "order cancel kar diya", "the booking got cancelled": a thing called off is no task done, nor one to delete
   const calledOff = reportsDone && has(CALLED_OFF);
@@ -1511,8 +1509,8 @@ function tellsNews(u: Utterance, ctx: DateContext): boolean {
   );
 }
 
-/** A state that was: "mehnga tha", "the rush was crazy". */
-const WAS_STATE = words('tha|thi|was|were');
+/** A state that was: "mehnga tha", "the rush was crazy", "the roads were shut". */
+const WAS_STATE = words(alt([...WAS_WORDS, 'were']));
 /** A place or trade shut: "bharat bandh", "transport strike". */
 const CLOSED = words('bandh|strike|hartal|out of stock');
 
@@ -1555,9 +1553,6 @@ function tellsSetback(u: Utterance, ctx: DateContext): boolean {
  */
 const WORKS_AGAIN =
   '(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara)|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|back to normal';
-
-/** Someone did a thing and went, or came back from it: "mistri compressor badal ke gaya", "cheque jama karke aaya". */
-const DID_AND_LEFT = '(?:ke|kar|karke|kar ke|krke) (?:gaya|gayi|gaye|chala gaya|aaya|aayi|aaye|aya|ayi)';
 
 /**
  * A state that says a thing is finished: "editing over", "the new rates are live", "the photos are up", a thing
@@ -1635,12 +1630,8 @@ const NOW_ON = words('(?:is|are|will be) now|now (?:on|at|for)|ab');
  */
 export const movesOrHindered = (u: Utterance): boolean =>
   u.has(PATTERNS.reschedule) ||
-  u.has(MOVES) ||
   u.has(NOW_ON) ||
-  u.has(WORKER_COMES) ||
-  u.has(BRINGS) ||
-  u.has(WAS_TO_BE) ||
-  u.has(ASKED_FOR) ||
+  NEW_DAY_CUES.some((p) => u.has(p)) ||
   plans(u) ||
   clausesOf(u).some(hindered);
 
@@ -1685,6 +1676,13 @@ export function jobOfComingWorker(u: Utterance): string | undefined {
   const named = u.find(JOB_OF_WORKER).find((m) => m.from <= coming.from && m.to > coming.from);
   return named?.groups[0];
 }
+
+/**
+ * What makes a day said beside it a planned thing's likely new one, and keeps a report beside it from
+ * completing that thing: a move ("shifts", "update kar do"), a day asked for, a thing that was to be, a
+ * worker's coming, someone bringing what the job needs.
+ */
+const NEW_DAY_CUES = [MOVES, ASKED_FOR, WAS_TO_BE, WORKER_COMES, BRINGS];
 
 /**
  * The owner's plan for a day: "camp wali meeting aaj shaam 7 baje kar lete hain", "hisaab somvar ko

@@ -885,6 +885,8 @@ export const DONE = [
   'on their way',
   'on its way',
 ];
+/** Come back, after a thing gone and done: "cheque jama kar aayi", "parcel de aaya". */
+const CAME_BACK = 'aaya|aayi|aaye|aya|ayi';
 /**
  * Any verb in the completed form ("bhej diya", "de di", "mangwa liya", "pahunch gaya", "payment kiya"),
  * but not "ke liye", "ko di", "nahi gaya" (the negation is no verb), nor "reh gaya" (left undone), "bhool gaya" (forgot), "bahar gaye" (went
@@ -895,8 +897,15 @@ export const DONE_VERB_FORMS = [
   '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|kar|nahi|nahin|nai)\\s)\\S+ (?:diya|diye|di|liya|li|kiya|kiye|chuka|chuki|chuke)',
   '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|nahi|nahin|nai|ho|reh|rah|bhool|bhul|chala|chal|late|kho|ruk|so|bahar|baahar|jal|toot|tut|phat|bigad|gir|sad|phas|fas)\\s)\\S+ (?:gaya|gayi|gaye)',
   // gone, done and come back: "car service ke liye chhod aaya", "cheque jama kar aayi", "parcel de aaya"
-  '(?:de|chhod|chod|rakh|kar|bhar|dikha|pahuncha|pahucha|daal|dal) (?:aaya|aayi|aaye|aya|ayi)',
+  `(?:de|chhod|chod|rakh|kar|bhar|dikha|pahuncha|pahucha|daal|dal) (?:${CAME_BACK})`,
 ];
+/**
+ * Someone did a thing and went, or came back from it: "mistri compressor badal ke gaya", "cheque jama karke
+ * aaya". A state that tells it done (intents.ts, `DONE_STATE`), not a done verb form.
+ */
+export const DID_AND_LEFT = `(?:ke|kar|karke|kar ke|krke) (?:gaya|gayi|gaye|chala gaya|${CAME_BACK})`;
+/** A state that was: "mehnga tha", "milna tha aaj", "was due today". */
+export const WAS_WORDS = ['tha', 'thi', 'was'];
 /**
  * English past tenses that report a task done when they open the message ("deposited all the cheques",
  * "I paid the staff") or close its subject ("power bill paid", "quotation sent to Kapoor"): irregular
