@@ -82,6 +82,7 @@ export const PARSER_SETS = [
   'fresh24',
   'fresh25',
   'fresh26',
+  'fresh27',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

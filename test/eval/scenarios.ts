@@ -96,6 +96,9 @@ export const SCENARIO_SETS = [
   'scenarios24',
   'scenarios25',
   'scenarios26',
+  'scenarios27',
+  'scenarios28',
+  'scenarios29',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 
