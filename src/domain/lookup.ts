@@ -192,6 +192,15 @@ const VERB_FORM = /^\p{L}{3,}(?:ed|ing)$/u;
 const MONEY_GIVEN =
   /\b(?:paisa|paise|rupaye|rupees)\s+(?:de|dena|diya|diye|di|dedo|de diya|de diye|de di)\b/gu;
 
+/**
+ * A term kept on for another one is a renewal: "signed the AMC for one more year", "ek saal aur badha diya".
+ */
+const ANOTHER_TERM =
+  /\b(?:for\s+)?(?:one\s+more|another)\s+(?:year|month|term)\b|\bek\s+(?:saal|sal|mahina)\s+aur\b/gu;
+
+/** A name's letter before an apostrophe belongs to it: "D'Souza" is "dsouza", as owners type it. */
+const NAME_APOSTROPHE = /(?<![\p{L}])(\p{L})['’](?=\p{L}{3})/gu;
+
 /** "laga" after a doing says it began, no fitting: "fridge thanda karne laga", "chalne lagi". */
 const BEGAN = /(?<=\p{L}ne)\s+(?:laga|lagi|lage)(?![\p{L}])/gu;
 
@@ -203,6 +212,8 @@ const wordsOf = (text: string): string[] =>
   text
     .toLowerCase()
     .replace(MONEY_GIVEN, 'pay')
+    .replace(ANOTHER_TERM, 'renew')
+    .replace(NAME_APOSTROPHE, '$1')
     .replace(BEGAN, '')
     .split(/[^\p{L}\p{N}]+/u)
     .flatMap((w) => ABBREVIATIONS[w]?.split(' ') ?? [w])
@@ -324,7 +335,9 @@ export function namePatterns(ref: string): string[] {
   const stems = new Set(terms.map((t) => t.stem));
   for (const [short, words] of Object.entries(ABBREVIATIONS))
     if (words.split(' ').some((w) => stems.has(stem(w)))) heads.add(short);
-  return [...heads].map((h) => `%${escapeLike(h)}%`);
+  // a name typed whole may be kept with its apostrophe ("dsouza" for "D'Souza")
+  const apostrophed = [...heads].map((h) => `%${escapeLike(h.slice(0, 1))}_${escapeLike(h.slice(1))}%`);
+  return [...[...heads].map((h) => `%${escapeLike(h)}%`), ...apostrophed];
 }
 
 /** How many records the cheap first pass hands to the ranking. */
@@ -409,7 +422,7 @@ function isMeant(s: Scored<unknown>, said: readonly Term[], fit: Fitting): boole
 /**
  * Among candidates about as likely, the ones clearly ahead on `measure`, or all of them when none is.
  */
-function ahead<T>(close: readonly Scored<T>[], measure: (s: Scored<T>) => number): readonly Scored<T>[] {
+function ahead<S>(close: readonly S[], measure: (s: S) => number): readonly S[] {
   const values = close.map(measure);
   const most = Math.max(...values);
   const best = close.filter((_, k) => (values[k] ?? 0) >= most - CLOSE);
@@ -545,7 +558,10 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
   const withDeed = scored.filter((s) => s.deedSaid);
   if (withDeed.length > 0 && withDeed.length < scored.length)
     return withDeed.filter((s) => s.named >= (withDeed[0]?.named ?? 0) - CLOSE).map((s) => s.item);
-  return scored.filter((s) => s.named >= best.named - CLOSE).map((s) => s.item);
+  // as well mentioned, the one that says clearly more of its things ("hyatt sofa le jaane ke liye tempo fix ho
+  // gaya" is "Book a tempo for shifting sofas to Hyatt", not "Get sofas polished")
+  const close = scored.filter((s) => s.named >= best.named - CLOSE);
+  return ahead(close, (s) => s.said).map((s) => s.item);
 }
 
 const weightOf = (terms: readonly Term[]) => terms.reduce((sum, t) => sum + t.weight, 0);

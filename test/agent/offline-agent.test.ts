@@ -493,6 +493,49 @@ describeEachDb('agent with the offline model', (get) => {
       expect(titled(after, title), title).toMatchObject({ due_date: null });
   });
 
+  it('moves a task on someone\'s word, a day taken back after the new one, a name typed without its apostrophe and a worker named by the thing; renews on "one more year"; changes nothing on a move turned down or on "no change"', async () => {
+    const titles = [
+      "Tasting session with D'Souza family",
+      'Menu card for Fernandes family',
+      'Pillai ji ke ghar RO install karna',
+      'Pillai ji se RO ka payment lena',
+      'Dispatch Banarasi sarees to Lucknow',
+      'Repair the walk-in freezer',
+      'Renew AMC with Hotel Annapurna',
+      'Send AMC quote to Hotel Annapurna',
+    ];
+    const owner = await ownerWithTasks(42, titles);
+    for (const message of [
+      'Dsouza tasting ko friday 4 baje kar do',
+      'pillai ji bol rahe hain installation aaj nahi, somvar ko karo',
+      'lucknow wali sarees kal dispatch karni hai aaj nahi',
+      'freezer mechanic says he can only come monday 11 am',
+      'Hotel Annapurna ne AMC ek saal aur ke liye sign kar diya',
+    ])
+      await chat(message, owner);
+    for (const message of [
+      'Fernandes family asked if we could shift the menu card to sunday, I said no',
+      'Hotel Annapurna called to confirm the AMC quote. No change, same plan',
+    ]) {
+      const turn = await chat(message, owner);
+      expect(turn.actions, message).toEqual([]);
+      expect(turn.reply, message).toMatch(/I have not changed anything/);
+    }
+    const after = await tasksOf(owner);
+    expect(after).toHaveLength(titles.length);
+    expect(titled(after, "Tasting session with D'Souza family")?.due_at).toBe('2026-03-27T10:30:00.000Z');
+    expect(titled(after, 'Pillai ji ke ghar RO install karna')?.due_date).toBe('2026-03-30');
+    expect(titled(after, 'Dispatch Banarasi sarees to Lucknow')?.due_date).toBe('2026-03-26');
+    expect(titled(after, 'Repair the walk-in freezer')?.due_at).toBe('2026-03-30T05:30:00.000Z');
+    expect(titled(after, 'Renew AMC with Hotel Annapurna')?.status).toBe('done');
+    for (const title of [
+      'Menu card for Fernandes family',
+      'Pillai ji se RO ka payment lena',
+      'Send AMC quote to Hotel Annapurna',
+    ])
+      expect(titled(after, title), title).toMatchObject({ status: 'open', due_date: null });
+  });
+
   it('finishes nothing on trouble or a refusal, and adds nothing for a thing told done that names no open task', async () => {
     const titles = ['Fix the cold room compressor', 'Book the tent for Mehra function', 'Pay the tile mason'];
     const owner = await ownerWithTasks(38, titles);

@@ -252,6 +252,16 @@ describe('finding a task by how it is named', () => {
       ['Mehta ne commission de diya aaj', ['Collect brokerage from Mehta', 'Show 1BHK to Mehta']],
       ['Pinto ka deposit wapas kar diya', ['Return advance to Mr. Pinto', 'Service the Pinto car']],
       ['kada lot ki HUID stamping ho gayi', ['Hallmarking for the new kada lot', 'Polish the new kada lot']],
+      // a term kept on for another is a renewal; a parcel gone out ("nikal gaya") is sent
+      ['Gupta clinic ka AMC ek saal aur badha diya', ['Renew AMC of Gupta clinic', 'Gupta clinic ka bill']],
+      [
+        'Sunita signed the lease for one more year',
+        ['Renew lease with Sunita', 'Collect deposit from Sunita'],
+      ],
+      [
+        'Patna wala parcel nikal gaya',
+        ['Patna bhejna 4 Madhubani paintings', 'Madhubani paintings frame karwana'],
+      ],
     ];
     for (const [message, titles] of named) expect(mentioned(message, titles), message).toEqual([titles[0]]);
   });
@@ -263,6 +273,16 @@ describe('finding a task by how it is named', () => {
     expect(find('riya ka colr', ['Riya ka hair colour', 'Riya ka facial'])).toEqual(['Riya ka hair colour']);
     expect(find('Kapoor prewed shoot', ['Kapoor pre wedding shoot', 'Kapoor wedding album'])).toEqual([
       'Kapoor pre wedding shoot',
+    ]);
+    expect(find('Naik ji ka ordr', ['Naik ji ka order pack karna', 'Naik ji ko call karna'])).toEqual([
+      'Naik ji ka order pack karna',
+    ]);
+    // a mountain bike is a cycle, a photo shoot the photos taken
+    expect(find('Ali ki cycle ka service', ['Ali ki MTB ka service', 'Ali ko bill dena'])).toEqual([
+      'Ali ki MTB ka service',
+    ]);
+    expect(find('kurti ka photo shoot', ['Kurtiyon ki photo khichwana', 'Kurti ka stock ginna'])).toEqual([
+      'Kurtiyon ki photo khichwana',
     ]);
     const repairs = ['Get the dough mixer serviced', 'Paint the dough mixer stand'];
     expect(mentioned('technician repaired the dough mixer', repairs)).toEqual([repairs[0]]);
@@ -277,6 +297,21 @@ describe('finding a task by how it is named', () => {
     const vans = ['Service the van AC', 'Service the van brakes', 'Pay the farmers'];
     expect(mentioned('mechanic did the servicing of the van', vans)).toEqual([]);
     expect(mentioned('the chiller is making a noise', dairy)).toEqual([]);
+  });
+
+  it('reads a name typed without its apostrophe as the name ("dsouza" is D\'Souza), and the first pass finds it', () => {
+    expect(
+      find('dsouza tasting', ["Tasting for the D'Souza family", 'Tasting for the Pinto family']),
+    ).toEqual(["Tasting for the D'Souza family"]);
+    const patterns = namePatterns('dsouza').map(
+      (p) => new RegExp(`^${p.replaceAll('%', '.*').replaceAll('_', '.')}$`, 'i'),
+    );
+    expect(patterns.some((p) => p.test("Tasting for the D'Souza family"))).toBe(true);
+  });
+
+  it('among tasks a message mentions alike, takes the one that says clearly more of its things', () => {
+    const titles = ['Book a tempo for shifting the almirahs to Rao villa', 'Get the almirahs polished'];
+    expect(mentioned('rao villa almirah ke liye tempo fix ho gaya', titles)).toEqual([titles[0]]);
   });
 
   it('gives the first pass patterns that every match meets', () => {

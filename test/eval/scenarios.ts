@@ -99,6 +99,7 @@ export const SCENARIO_SETS = [
   'scenarios27',
   'scenarios28',
   'scenarios29',
+  'scenarios30',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 

@@ -47,6 +47,7 @@ import {
   REMINDER_SENT_VERB,
   reachedAfterNews,
   reachedBack,
+  SAYS,
   SEND_REMINDER_TO,
   SEND_THEM_REMINDER,
   SENT_REMINDER,
@@ -223,6 +224,7 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   const assignee = takeAssignee(u);
   const priority = takePriority(u);
   u.takeAll(PATTERNS.moreTime, 'filler'); // the reason, not the request
+  u.takeAll(SAYS, 'filler'); // whose word it is, not what it is about: "deshmukh ji bol rahe hain installation …"
   const [moved = [], ...others] = [...moves, DUE_WORDS].map((p) => u.takeAll(p, 'cue'));
   const cues = [moved, ...others].flat();
   u.takeAll(TASK_NOUN, 'noun');

@@ -131,7 +131,9 @@ const EVENING_EVENT = alt(
 );
 /** What a part of the day names when it stands before it: "night shift", "morning batch", "evening show". */
 const SLOT_NOUN = alt(
-  'booking shift batch show event party function programme program class slot duty walk'.split(' '),
+  'booking shift batch show event party function programme program class slot duty walk guard cream suit lamp'.split(
+    ' ',
+  ),
 );
 const AMOUNT = alt(['\\d{1,4}(?:\\.\\d+)?', ...Object.keys(NUMBER_WORDS), ...Object.keys(FRACTION_WORDS)]);
 const UNIT = alt([...HOUR_UNITS, ...MINUTE_UNITS, ...DAY_UNITS, ...WEEK_UNITS]);
@@ -455,6 +457,9 @@ export function retractedWhen(u: Utterance, ctx: DateContext): { from: number; t
     const notBefore = a.from > 0 && ['not', 'nahi'].includes(u.normOf(a.from - 1)) ? a.from - 1 : -1;
     // "on friday instead of today": the second is the one taken back
     if (between.join(' ') === 'instead of') return { from: a.to, to: b.to };
+    // "order kal bhejna hai, aaj nahi": the day said, then the one it replaces taken back after it
+    if (between.length <= TAKEN_BACK_AFTER && ['nahi', 'nahin', 'nai'].includes(u.normOf(b.to)))
+      return { from: b.from, to: b.to + 1 };
     if (!between.every((w) => RETRACT.has(w))) continue;
     // English "not" stands before the day it takes back ("tomorrow, not today"), Hindi "nahi" after it
     if (notBefore < 0 && between.includes('not')) return { from: a.to, to: b.to };
@@ -467,6 +472,9 @@ export function retractedWhen(u: Utterance, ctx: DateContext): { from: number; t
   }
   return null;
 }
+
+/** How many words may stand between a day said and another taken back after it ("kal bhejna hai aaj nahi"). */
+const TAKEN_BACK_AFTER = 4;
 
 /**
  * Words saying a day cannot be: "can't take the class today", "won't be ready today", "aaj nahi hoga", "aaj

@@ -528,9 +528,11 @@ const FOLLOW_UP_FILLERS = new Set([
 ]);
 
 // Honorifics belong to the name they follow: "Ramesh bhai", "Sharma ji", "Mehta sir".
-const FOLLOW_UP_TRAILING = new Set(
-  [...FOLLOW_UP_FILLERS].filter((w) => !HONORIFICS.has(w) && !OPENING_VERBS.includes(w)),
-);
+// "… se 8 hazaar wapas lene hai": money to get back is the money
+const FOLLOW_UP_TRAILING = new Set([
+  ...[...FOLLOW_UP_FILLERS].filter((w) => !HONORIFICS.has(w) && !OPENING_VERBS.includes(w)),
+  ...['wapas', 'vapas', 'waapas'],
+]);
 const CONTACT_TRAILING = new Set([...FOLLOW_UP_TRAILING, ...PHONE_LABELS]);
 
 const FROM: Marker = { words: ['from'], role: 'contact', side: 'prefix' };
@@ -631,6 +633,9 @@ export function contactAndMessage(
  * the subject. Someone reached back by a pronoun (`who`: "Mr Khan needs the invoice, email him") is the
  * contact, and what was said of them the subject unless a marker names one.
  */
+/** At most a marker and an article between words before a subject and the subject ("… for the …"). */
+const TOPIC_GAP = 3;
+
 export function contactAndSubject(
   u: Utterance,
   collecting = false,
@@ -644,8 +649,17 @@ export function contactAndSubject(
     const pointsBack = rest.subject !== undefined && POINTS_BACK.has(rest.subject.toLowerCase());
     return { contact: named, subject: (pointsBack ? undefined : rest.subject) ?? rest.contact };
   }
-  const found: { role?: Role; indexes: number[]; genitive?: boolean; byPhone?: boolean }[] = [];
-  for (const chunk of u.chunks()) {
+  const found: {
+    role?: Role;
+    indexes: number[];
+    genitive?: boolean;
+    byPhone?: boolean;
+    /** The subject marker that closed the words ("pending freight" before "for Amritsar trip"). */
+    beforeTopic?: boolean;
+    /** Which chunk (between commas) the words are in. */
+    chunk?: number;
+  }[] = [];
+  for (const [at, chunk] of u.chunks().entries()) {
     let run: number[] = [];
     let before: Marker | undefined;
     const close = (after: Marker | undefined, byPhone = false) => {
@@ -654,7 +668,8 @@ export function contactAndSubject(
         const role =
           before?.side === 'prefix' ? before.role : after?.side === 'suffix' ? after.role : undefined;
         const genitive = before?.side !== 'prefix' && after !== undefined && isGenitive(after);
-        found.push({ role, indexes, genitive, byPhone });
+        const beforeTopic = role === undefined && after?.side === 'prefix' && after.role === 'subject';
+        found.push({ role, indexes, genitive, byPhone, beforeTopic, chunk: at });
       }
       run = [];
     };
@@ -701,6 +716,20 @@ export function contactAndSubject(
   for (const f of unmarked.filter((x) => x !== contact)) {
     if (!contact) contact = f;
     else if (!subject) subject = f;
+  }
+  // "Balwinder Singh, 098140 67321, pending freight for Amritsar trip": with the contact named apart, words
+  // left before the subject's marker are the subject's own ("Mr Kamath owes us 18k for the chairs": the
+  // amount beside the contact is not)
+  const lead =
+    contact && subject
+      ? unmarked.find((f) => f !== contact && f !== subject && f.beforeTopic && f.chunk !== contact.chunk)
+      : undefined;
+  const leadEnd = lead?.indexes.at(-1) ?? -1;
+  const subjectStart = subject?.indexes[0] ?? -1;
+  if (lead && subject && subjectStart > leadEnd && subjectStart - leadEnd <= TOPIC_GAP) {
+    const from = lead.indexes[0] ?? leadEnd;
+    const to = subject.indexes.at(-1) ?? subjectStart;
+    subject = { indexes: Array.from({ length: to - from + 1 }, (_, k) => from + k) };
   }
   const text = (f: { indexes: number[] } | undefined, trailing = FOLLOW_UP_TRAILING) =>
     f ? u.raw(trimEdges(u, beforeNextChore(u, f.indexes), REF_LEADING, trailing)) || undefined : undefined;

@@ -332,8 +332,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     // of one done ("saari copiyan jaanch li, average 62% aaya", "bundles dispatched, LR copy received")
     !(
       !question &&
-      (u.has(PATTERNS.doneVerbForm) || reportsBesideNumbers(u, ctx, noDayAhead)) &&
-      !has(MONEY_SAID) &&
+      ((u.has(PATTERNS.doneVerbForm) && !has(MONEY_SAID)) || reportsBesideNumbers(u, ctx, noDayAhead)) &&
       !has(PATTERNS.tellMe)
     ) &&
     // "gst filing kl 4 baje", "hisaab somvar ko karenge": a thing to do at an hour, or planned for a day
@@ -414,10 +413,14 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   if (acts && saysAll(u)) return { kind: 'unknown' };
   if ((taskNoun && isBareList(u, TASK_NOUN)) || (planNoun && isBareList(u, PLAN_NOUN)))
     return tool('list_tasks');
+  // "Qureshi Bakery called to confirm the installation. No change, same plan as before": nothing to change
+  if (has(NO_CHANGE) && !question) return { kind: 'setback' };
   if (isDone) return tool('complete_task');
   if (calledOff) return { kind: 'unknown' };
   if (has(PATTERNS.delete)) return tool(deleteVerbForChore(u, ctx) ? 'create_task' : 'delete_task');
   const priority = mentionsPriority(u);
+  // "they asked if we could shift the delivery to friday, I said no": a move asked for and turned down
+  if (movesTask && turnedDown(u)) return { kind: 'setback' };
   if ((movesTask || defers || (taskNoun && has(PATTERNS.doIt))) && (when || priority)) {
     return tool('update_task');
   }
@@ -455,7 +458,7 @@ const MONEY = `(?:${PAYMENT_WORDS}|${AMOUNT})`;
  * "collect the payment from Mehta ji".
  */
 export const COLLECT_FROM = words(
-  `(?:ka|ki|ke|se)\\s+(?:\\S+\\s+){0,4}?${MONEY}\\s+(?:hai\\s+)?(?:lena|leni|lene|le lena|le lo|collect|vasool|vasoolna|maangna|mangna)`,
+  `(?:ka|ki|ke|se)\\s+(?:\\S+\\s+){0,4}?${MONEY}\\s+(?:hai\\s+)?(?:(?:wapas|vapas|waapas)\\s+)?(?:lena|leni|lene|le lena|le lo|collect|vasool|vasoolna|maangna|mangna)`,
 );
 /** "collect 15k from Imran bhai", "get the cheque from Mr Rao", "pick up the advance from …". */
 export const COLLECT_VERB = words('collect|recover|take|get|pick up');
@@ -478,8 +481,11 @@ const SUM = `(?:\\d[\\d,.]*k|\\d[\\d,.]*\\s+${alt(MONEY_UNITS)}|\\d{3,}[\\d,.]*|
 const NOT_COME_FROM = words(
   `(?:ka|ki|ke)\\s+(?:\\S+\\s+)?(?:${PAYMENT_WORDS}|${SUM})\\s+(?:\\S+\\s+){0,3}?(?:nahi|nahin|nai)\\s+(?:aaya|aaye|aayi|aya|aye|ayi|mila|mile|mili)`,
 );
-/** Where to reach them, between "ko" and the verb: "Jain uncle ko 77384 56789 pe yaad dilana ki …". */
-const AT_NUMBER = '(?:(?:\\S+\\s+)?(?:pe|par)\\s+)?';
+/**
+ * Where or how to reach them, between "ko" and the verb: "Jain uncle ko 77384 56789 pe yaad dilana ki …",
+ * "Chatterjee sir ko kal msg karke yaad dilana ki …".
+ */
+const AT_NUMBER = '(?:(?:\\S+\\s+){0,3}?(?:pe|par|karke|kar ke|krke)\\s+)?';
 /**
  * "Rajesh bhaiya ko yaad dilana", "Harpreet aunty ko order ke liye yaad dilana": reminding them, not me
  * ("Sharma ji ko call karna yaad dilana" reminds me of a call).
@@ -1318,7 +1324,7 @@ function saysOnlyToday(u: Utterance, ctx: DateContext): boolean {
 const putsOff = (u: Utterance, ctx: DateContext) => dayThatCannotBe(u, ctx) !== null;
 
 /** Someone's word passed on: "Rohit said", "Mehra ji bole", "supplier ne kaha", "the CA told me". */
-const SAYS = words(
+export const SAYS = words(
   'said|says|told me|informed|bola|bole|boli|bol rahe|bol raha|bol rahi|keh rahe|keh raha|keh rahi|kaha|bataya',
 );
 /** What will be: "will come", "aa jayega", "bhej denge", "is going to". */
@@ -1446,6 +1452,20 @@ const BROKE =
 const REFUSED =
   'refused|declined|said no|turned (?:us|me|it) down|(?:ne|usne|unhone) mana (?:kar|kr) (?:diya|di|diye)|(?:nahi|nahin|nai) (?:maana|maani|maane|mana|mane)';
 const REFUSAL = words(REFUSED);
+/** Word that everything stands as it was: "no change", "same plan", "koi change nahi", "wahi plan". */
+const NO_CHANGE = words(
+  'no changes?|nothing (?:changes|changed)|same plan|plan (?:is )?same|(?:koi|kuch) change (?:nahi|nahin|nai)|wahi plan|wohi plan',
+);
+/** The owner's own no: "I said no", "maine mana kar diya". */
+const REFUSED_BY_ME = words(
+  'i (?:said no|refused|declined)|maine (?:mana|manaa|na|naa) (?:kar diya|kiya|bol diya|keh diya|kaha)',
+);
+/** A move word answered with a refusal after it: the move was asked for, not made. */
+function turnedDown(u: Utterance): boolean {
+  const move = u.find(PATTERNS.reschedule)[0];
+  const refusals = [...u.find(REFUSAL), ...u.find(REFUSED_BY_ME)];
+  return move !== undefined && refusals.some((no) => no.from >= move.to);
+}
 /** Trouble reported, which finishes nothing: "the drill broke", "soldering iron jal gaya", "AC kharab hai". */
 const TROUBLE = words(
   `${BROKE}|${REFUSED}|${FELL_INTO}|broken|burnt|burned|damaged|failed|stopped|stuck|leaking|leaked|cracked|spoiled|lost|stolen|jammed|tripped|phas|fas|bigda|bigdi`,
@@ -1655,26 +1675,28 @@ const WALA = 'wala';
  * coming, "kal demo class dekhne aayenge", nor money promised, "fees agle hafte denge bole").
  */
 const WORKER_COMES = words(
-  `(?:${alt(WORKERS)}|${WALA})(?:\\s+\\S+){0,10}?\\s+(?:aayega|aayenge|aaega|ayega|aa jayega|aa jayenge|will come|will be coming|is coming|will visit|karega|kar dega|lagayega|laga dega|will do it|will fix it)`,
+  `(?:${alt(WORKERS)}|${WALA})(?:\\s+\\S+){0,10}?\\s+(?:aayega|aayenge|aaega|ayega|aa jayega|aa jayenge|will come|will be coming|is coming|will visit|can (?:only )?come|karega|kar dega|lagayega|laga dega|will do it|will fix it)`,
 );
 
 /**
- * The job a worker is named by, one or two words before "wala" (and the worker's own word after it), or a
- * doing and its thing ("keyboard theek karne wala bhaiya").
+ * The job a worker is named by, one or two words before "wala" (and the worker's own word after it), a
+ * doing and its thing ("keyboard theek karne wala bhaiya"), or the thing before the worker's word ("chiller
+ * mechanic", "the AC guy").
  */
 const JOB_OF_WORKER = words(
-  `(\\S+(?:\\s+\\S+)?\\s+\\S+ne|\\S+(?:\\s+\\S+)?)\\s+(?:${WALA})(?:\\s+(?:${alt(WORKERS)}))?`,
+  `(\\S+(?:\\s+\\S+)?\\s+\\S+ne|\\S+(?:\\s+\\S+)?)\\s+(?:${WALA})(?:\\s+(?:${alt(WORKERS)}))?|(?<=^|\\s)(?!the\\s|our\\s|my\\s)(\\S+)\\s+(?:${alt(WORKERS)})`,
 );
 
 /**
  * The job of a worker who says when they will come, named by it: "shutter wala ab shukravar ko aayega" →
- * "shutter", "roller wala mistri somvar ko aayega" → "roller". Their day is that job's new one.
+ * "shutter", "roller wala mistri somvar ko aayega" → "roller", "chiller mechanic says he can only come
+ * saturday" → "chiller". Their day is that job's new one.
  */
 export function jobOfComingWorker(u: Utterance): string | undefined {
   const coming = u.find(WORKER_COMES)[0];
   if (!coming) return undefined;
   const named = u.find(JOB_OF_WORKER).find((m) => m.from <= coming.from && m.to > coming.from);
-  return named?.groups[0];
+  return named?.groups[0] ?? named?.groups[1];
 }
 
 /**

@@ -7,7 +7,23 @@
 
 /** Joins alternatives longest first, as one non-capturing group. */
 export const alt = (entries: readonly string[]): string =>
-  `(?:${[...entries].sort((a, b) => b.length - a.length).join('|')})`;
+  `(?:${[...entries].sort((a, b) => matchedLength(b) - matchedLength(a)).join('|')})`;
+
+/** How long a pattern is without its lookarounds, which match no text: the measure `alt` sorts by. */
+function matchedLength(source: string): number {
+  let length = 0;
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] === '\\') {
+      i++;
+      if (depth === 0) length += 2;
+    } else if (depth === 0 && /^\(\?<?[=!]/.test(source.slice(i, i + 4))) depth = 1;
+    else if (depth > 0 && source[i] === '(') depth++;
+    else if (depth > 0 && source[i] === ')') depth--;
+    else if (depth === 0) length++;
+  }
+  return length;
+}
 
 /** Whole-token matcher over the normalised text (tokens are separated by single spaces). */
 export const words = (source: string): RegExp => new RegExp(`(?<=^|\\s)(?:${source})(?=\\s|$)`, 'g');
@@ -1061,8 +1077,8 @@ export const RESCHEDULE = [
   // "the stock audit has to move", "needs to be shifted": the move as a need, the need no part of the name
   '(?:has|have|needs|need)\\s+to\\s+(?:be\\s+)?(?:move|moved|shift|shifted|postponed)',
   'move',
-  // not a turn of work ("night shift ke guard ko salary dena")
-  '(?<!(?:^|\\s)(?:night|day|morning|evening|general|double|raat|din)\\s)shift',
+  // not a turn of work ("night shift ke guard ko salary dena", "uski shift badal do")
+  '(?<!(?:^|\\s)(?:night|day|morning|evening|general|double|raat|din|uski|unki|meri|apni|his|her|my|their)\\s)shift',
   'postpone',
   'prepone',
   'push',
