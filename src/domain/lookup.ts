@@ -525,7 +525,7 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
   const names = items.map((item) => termsOf(nameOf(item)));
   // a thing said that no record but the `k`th holds
   const onlyIn = (k: number, t: Term) => names.every((other, j) => j === k || !says(t, other));
-  const scored = items
+  const candidates = items
     .map((item, k) => {
       const name = names[k] ?? [];
       const things = name.filter((n) => !n.acts);
@@ -549,10 +549,16 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
         said >= 2 ||
         (named > MENTIONED_AT && (to === 'move' || weightOf(saidThings) > MENTIONED_AT * weightOf(things))) ||
         (to === 'name' && said === 1 && deedSaid && saidThings.some((t) => onlyIn(k, t)));
-      return { item, said, named, enough, against, deedSaid };
+      // a move that says no record that well still names those it tells the deed and a thing of ("Azadpur
+      // dispatch will go on Saturday now" names both "Dispatch … to Azadpur mandi", to ask which)
+      const deedAndThing = to === 'move' && said >= 1 && deedSaid;
+      return { item, said, named, enough, deedAndThing, against, deedSaid };
     })
-    .filter((s) => s.enough && (to === 'move' || !s.against))
-    .sort((a, b) => b.named - a.named || b.said - a.said);
+    .filter((s) => to === 'move' || !s.against);
+  const fits = candidates.some((s) => s.enough)
+    ? candidates.filter((s) => s.enough)
+    : candidates.filter((s) => s.deedAndThing);
+  const scored = fits.sort((a, b) => b.named - a.named || b.said - a.said);
   const best = scored[0];
   if (!best) return [];
   const withDeed = scored.filter((s) => s.deedSaid);

@@ -536,6 +536,30 @@ describeEachDb('agent with the offline model', (get) => {
       expect(titled(after, title), title).toMatchObject({ status: 'open', due_date: null });
   });
 
+  it('moves a task to the day after its move word, with the reminder asked "then"; asks which when a move with a hindrance names two', async () => {
+    const titles = [
+      'Ship mango lot to Vashi market',
+      'Ship banana lot to Vashi market',
+      'Paint the office grille',
+      'Fix the borewell pump',
+    ];
+    const owner = await ownerWithTasks(43, titles);
+    const asked = await chat('Vashi shipment will go on monday now, mandi hartal', owner);
+    expect(asked.reply).toContain('Ship mango lot to Vashi market');
+    expect(asked.reply).toContain('Ship banana lot to Vashi market');
+    await chat('storm warning today and tomorrow so the grille painting gets pushed to saturday', owner);
+    await chat(
+      'borewell pump cant be done this week, labour short. Move it to monday and remind me then',
+      owner,
+    );
+    const after = await tasksOf(owner);
+    expect(after).toHaveLength(titles.length);
+    expect(titled(after, 'Paint the office grille')?.due_date).toBe('2026-03-28');
+    expect(titled(after, 'Fix the borewell pump')?.due_date).toBe('2026-03-30');
+    for (const title of titles.slice(0, 2))
+      expect(titled(after, title), title).toMatchObject({ due_date: null });
+  });
+
   it('finishes nothing on trouble or a refusal, and adds nothing for a thing told done that names no open task', async () => {
     const titles = ['Fix the cold room compressor', 'Book the tent for Mehra function', 'Pay the tile mason'];
     const owner = await ownerWithTasks(38, titles);

@@ -44,6 +44,7 @@ import {
   namedBefore,
   notYetDone,
   PATTERNS,
+  REMIND_ME_THEN,
   REMINDER_SENT_VERB,
   reachedAfterNews,
   reachedBack,
@@ -218,12 +219,15 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   if (move) {
     const { from, to } = u.clauseAround(move.from);
     setAsideEarlierDays(u, ctx, from, to);
+    // "rain expected today and tomorrow so the planting gets pushed to Friday": the day after the move word
+    setAsideEarlierDays(u, ctx, move.from, to);
   }
   setAsideReasonDays(u, ctx, (from, to) => givesReasonAt(u, from, to));
   const when = takeWhen(u, ctx);
   const assignee = takeAssignee(u);
   const priority = takePriority(u);
   u.takeAll(PATTERNS.moreTime, 'filler'); // the reason, not the request
+  u.takeAll(REMIND_ME_THEN, 'filler'); // the moved task's own reminder
   u.takeAll(SAYS, 'filler'); // whose word it is, not what it is about: "deshmukh ji bol rahe hain installation …"
   const [moved = [], ...others] = [...moves, DUE_WORDS].map((p) => u.takeAll(p, 'cue'));
   const cues = [moved, ...others].flat();

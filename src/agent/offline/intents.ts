@@ -332,7 +332,9 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     // of one done ("saari copiyan jaanch li, average 62% aaya", "bundles dispatched, LR copy received")
     !(
       !question &&
-      ((u.has(PATTERNS.doneVerbForm) && !has(MONEY_SAID)) || reportsBesideNumbers(u, ctx, noDayAhead)) &&
+      ((u.has(PATTERNS.doneVerbForm) && !has(MONEY_SAID)) ||
+        has(HANDED_TO) ||
+        reportsBesideNumbers(u, ctx, noDayAhead)) &&
       !has(PATTERNS.tellMe)
     ) &&
     // "gst filing kl 4 baje", "hisaab somvar ko karenge": a thing to do at an hour, or planned for a day
@@ -399,7 +401,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // "what's on" is today's unless another day is said ("what's on tomorrow" lists tomorrow's)
   if (has(PATTERNS.myDay) && !taskNoun && !stillToDo && !has(PATTERNS.otherDay)) return tool('my_day');
 
-  if (has(PATTERNS.strongCreate)) return tool('create_task');
+  // "… move it to Monday please and remind me then": the reminder is the moved task's own
+  if (has(PATTERNS.strongCreate) && !(movesTask && when && has(REMIND_ME_THEN))) return tool('create_task');
   const planNoun = has(PLAN_NOUN);
   if (question || has(PATTERNS.tellMe) || has(PATTERNS.sendMe)) {
     const asked = listQuestion(u, question && stillToDo, when);
@@ -442,6 +445,16 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   }
   return { kind: 'unknown' };
 }
+
+/** A reminder asked for on the day a move gives: "remind me then", "us din yaad dilana". */
+export const REMIND_ME_THEN = words(
+  'remind me (?:then|that day|on that day)|(?:tab|us din|usi din) (?:yaad dilana|yaad dila dena|remind karna)',
+);
+
+/** A thing handed to someone, told as done: "invoice sent to DAV", "GST file mailed to the CA". */
+const HANDED_TO = words(
+  '(?:sent|mailed|emailed|couriered|given|handed over|submitted|delivered|forwarded|shared|dispatched) to',
+);
 
 const PAYMENT_WORDS = alt([
   ...['payment', 'paisa', 'paise', 'rupaye', 'rupees', 'dues', 'baaki', 'bakaya', 'udhaar', 'udhar'],
@@ -1187,9 +1200,16 @@ function saysAll(u: Utterance): boolean {
     while (ALL_OF.has(u.normOf(next))) next++;
     const cue = [PATTERNS.done, PATTERNS.doneAtClauseEnd, PATTERNS.delete, PATTERNS.snooze, MARK_WORD];
     const acted = cue.some((p) => u.find(p).some((c) => c.from === next));
-    return next >= u.length || acted || u.has(TASK_NOUN) || u.has(FOLLOW_UP_NOUN);
+    // "all pending tasks", not "saare bacchon ka naap …, woh kaam khatam samjho"
+    const ofTasks = [TASK_NOUN, FOLLOW_UP_NOUN].some((p) =>
+      u.find(p).some((c) => c.from >= next && c.from <= next + ALL_TASKS_GAP),
+    );
+    return next >= u.length || acted || ofTasks;
   });
 }
+
+/** At most this many words between "all" and the tasks it means ("all pending overdue tasks"). */
+const ALL_TASKS_GAP = 2;
 
 const TAKE_AWAY_VERBS: ReadonlySet<string> = new Set(TAKE_AWAY);
 const CANCELLED = words(alt(CANCELLED_THINGS));
@@ -1425,6 +1445,9 @@ function reportsPast(u: Utterance, noDay: boolean): boolean {
     if (noDay && HAS.has(u.normOf(before.at(-1) ?? -1))) return true;
     const object = after[0] !== undefined && OBJECT_OPENERS.has(u.normOf(after[0]));
     if (noDay && before.length > 0 && before.length <= 2 && before[0] === 0 && object) return true;
+    // one past deed after another: "the mechanic came this morning and serviced the compressor"
+    const [deed, and] = before.slice(-2).map((j) => u.normOf(j));
+    if (and === 'and' && isPastTense(deed ?? '')) return true;
     const opens = before.every((j) => PAST_OPENERS.has(u.normOf(j)));
     if (opens) return after.length > 0;
     // it closes its clause, the words of when set aside too: "printing ink delivered today, …"
@@ -1584,7 +1607,14 @@ const DONE_STATE = words(
 );
 
 /** What keeps a thing from being done when it was due (`HINDRANCES`), or keeps someone away. */
-const HINDRANCE = words(alt([...HINDRANCES, 'out of town', 'out of station', 'not available', 'on leave']));
+const HINDRANCE = words(
+  alt([
+    ...HINDRANCES,
+    ...['out of town', 'out of station', 'not available', 'on leave'],
+    // "woh log bahar gaye hain": away from town
+    ...['bahar gaye', 'bahar gayi', 'bahar gaya', 'bahar hain', 'shahar se bahar'],
+  ]),
+);
 
 /**
  * A day given with a reason in a clause of its own: "Painters are still working at Gupta's office, so the
@@ -1621,7 +1651,7 @@ function saysNewDay(clauses: readonly Utterance[], ctx: DateContext): boolean {
  * saturday", "somvar maang rahe hain".
  */
 const ASKED_FOR = words(
-  'asked for|asks for|requested|(?:they|\\S+s) want|wants|wanted|prefers|maang rahe|maang rahi|maanga hai',
+  'asked for|asks for|asked (?:us|me) to|requested|(?:they|\\S+s) want|wants|wanted|prefers|maang rahe|maang rahi|maanga hai',
 );
 
 /**

@@ -1228,7 +1228,8 @@ export const LIST_VERBS = [
   'batao',
   'bata do',
   'bataiye',
-  'batana',
+  // not a telling forgotten: "ek baat batana bhool gaya"
+  'batana(?!\\s+(?:bhool|bhul)\\S*)',
   'what are',
   'whats',
   'what is',
@@ -1386,6 +1387,8 @@ export const HINDRANCES = [
     'death',
     'ruka',
     'ruki',
+    'strike',
+    'hartal',
   ],
 ];
 /** How a question opens when it has no question word: "any tasks overdue?", "do i have …", "koi kaam …". */
