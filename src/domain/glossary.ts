@@ -415,6 +415,21 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   action('press', 'pressed', 'iron', 'ironed', 'ironing', 'istri', 'istari', 'istree'),
   handOver('withdraw', 'withdrew', 'withdrawn', 'nikal', 'nikala', 'nikalna', 'nikaalna', 'nikalwana'),
   action('measure', 'measured', 'measurement', 'naap', 'naapna', 'nap'),
+  // a crop picked: "kheera lauki sab tod liya" harvested them
+  action(
+    'harvest',
+    'harvested',
+    'harvesting',
+    'tod',
+    'toda',
+    'todi',
+    'tode',
+    'todna',
+    'todai',
+    'tudai',
+    'plucked',
+  ),
+  thing('cucumber', 'cucumbers', 'kheera', 'kheere', 'kakdi'),
   action('sign', 'signed', 'signature', 'dastkhat', 'dastakhat'),
   // a thing settled: "menu is locked", "the Joshis approved the sketch", "khana fix ho gaya", "she picked
   // walnut for the laminates" finalise it

@@ -198,6 +198,9 @@ const MONEY_GIVEN =
 const ANOTHER_TERM =
   /\b(?:for\s+)?(?:one\s+more|another)\s+(?:year|month|term)\b|\bek\s+(?:saal|sal|mahina)\s+aur\b/gu;
 
+/** A thing gone out is sent: "the cashew consignment went out this morning". */
+const GONE_OUT = /\b(?:went|gone|goes)\s+out\b/gu;
+
 /** A name's letter before an apostrophe belongs to it: "D'Souza" is "dsouza", as owners type it. */
 const NAME_APOSTROPHE = /(?<![\p{L}])(\p{L})['’](?=\p{L}{3})/gu;
 
@@ -213,6 +216,7 @@ const wordsOf = (text: string): string[] =>
     .toLowerCase()
     .replace(MONEY_GIVEN, 'pay')
     .replace(ANOTHER_TERM, 'renew')
+    .replace(GONE_OUT, 'sent')
     .replace(NAME_APOSTROPHE, '$1')
     .replace(BEGAN, '')
     .split(/[^\p{L}\p{N}]+/u)
@@ -542,13 +546,15 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       // its own deed said ("we'll do the measurement on tuesday" is "Measure Class 5 kids at St. Mary's", not
       // "Deliver St. Mary's sweaters")
       const deedSaid = name.some((n) => isAction(n) && n.groups.size > 0 && says(n, all));
+      // or a word that may be its deed or a thing ("hall ki booking ho gayi" for "… hall book karna")
+      const deedMaySaid = name.some((n) => n.acts && n.groups.size > 0 && says(n, all));
       // a move asks for one of its tasks, so more than half its name will do; a report, its deed and a thing
       // no other record holds ("chiller mechanic came n did the servicing" is "Service the bulk milk chiller",
       // not "Service the delivery van")
       const enough =
         said >= 2 ||
         (named > MENTIONED_AT && (to === 'move' || weightOf(saidThings) > MENTIONED_AT * weightOf(things))) ||
-        (to === 'name' && said === 1 && deedSaid && saidThings.some((t) => onlyIn(k, t)));
+        (to === 'name' && said === 1 && deedMaySaid && saidThings.some((t) => onlyIn(k, t)));
       // a move that says no record that well still names those it tells the deed and a thing of ("Azadpur
       // dispatch will go on Saturday now" names both "Dispatch … to Azadpur mandi", to ask which)
       const deedAndThing = to === 'move' && said >= 1 && deedSaid;

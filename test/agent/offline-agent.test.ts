@@ -560,6 +560,37 @@ describeEachDb('agent with the offline model', (get) => {
       expect(titled(after, title), title).toMatchObject({ due_date: null });
   });
 
+  it('takes a consignment gone out as sent, cash given as the payment collected and a booking made as the thing booked; a complaint finishes nothing', async () => {
+    const titles = [
+      'Dispatch 15 kg almonds to Joshi Stores',
+      'Dispatch 5 kg walnuts to Joshi Stores',
+      'Gupta ji se pichla payment lena',
+      'Gupta ji ke ghar atta pahunchana',
+      'Annual day ke liye auditorium book karna',
+      'Annual day ka banner banwana',
+      'Cockroach spray at Sunrise society',
+      'Collect cheque from Sunrise society',
+    ];
+    const owner = await ownerWithTasks(44, titles);
+    for (const message of [
+      'The 15 kilo almond consignment for Joshi Stores went out this morning, LR is with Suresh',
+      'Gupta ji aaj aaye the, pichle mahine ka 2400 cash de gaye, hisaab clear',
+      'auditorium ki booking ho gayi 10 April ke liye, advance bhi de diya',
+      'Sunrise society secretary called, residents complaining about cockroaches again in the kitchen area',
+    ])
+      await chat(message, owner);
+    const after = await tasksOf(owner);
+    expect(after).toHaveLength(titles.length);
+    const done = after.filter((t) => t.status === 'done').map((t) => t.title);
+    expect(done.sort()).toEqual(
+      [
+        'Annual day ke liye auditorium book karna',
+        'Dispatch 15 kg almonds to Joshi Stores',
+        'Gupta ji se pichla payment lena',
+      ].sort(),
+    );
+  });
+
   it('finishes nothing on trouble or a refusal, and adds nothing for a thing told done that names no open task', async () => {
     const titles = ['Fix the cold room compressor', 'Book the tent for Mehra function', 'Pay the tile mason'];
     const owner = await ownerWithTasks(38, titles);

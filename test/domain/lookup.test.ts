@@ -262,6 +262,9 @@ describe('finding a task by how it is named', () => {
         'Patna wala parcel nikal gaya',
         ['Patna bhejna 4 Madhubani paintings', 'Madhubani paintings frame karwana'],
       ],
+      // a consignment gone out is sent; a crop picked ("tod liya") harvested
+      ['the Nashik grape lot went out today', ['Dispatch grape lot to Nashik', 'Pay Nashik grape farmer']],
+      ['kheera sab tod liya aaj subah', ['Harvest the cucumbers', 'Pack the cucumbers']],
     ];
     for (const [message, titles] of named) expect(mentioned(message, titles), message).toEqual([titles[0]]);
   });

@@ -100,6 +100,8 @@ export const SCENARIO_SETS = [
   'scenarios28',
   'scenarios29',
   'scenarios30',
+  'scenarios31',
+  'scenarios32',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 

@@ -1491,7 +1491,7 @@ function turnedDown(u: Utterance): boolean {
 }
 /** Trouble reported, which finishes nothing: "the drill broke", "soldering iron jal gaya", "AC kharab hai". */
 const TROUBLE = words(
-  `${BROKE}|${REFUSED}|${FELL_INTO}|broken|burnt|burned|damaged|failed|stopped|stuck|leaking|leaked|cracked|spoiled|lost|stolen|jammed|tripped|phas|fas|bigda|bigdi`,
+  `${BROKE}|${REFUSED}|${FELL_INTO}|broken|burnt|burned|damaged|failed|stopped|stuck|leaking|leaked|cracked|spoiled|lost|stolen|jammed|tripped|phas|fas|bigda|bigdi|complaining|complained|complaint|shikayat`,
 );
 /** Words after "has"/"have" that make no perfect tense: "has to", "have a", "has no". */
 const NOT_DONE_AFTER_HAS = new Set([
