@@ -52,6 +52,13 @@ describeEachDb('agent with the offline model', (get) => {
     return owner;
   };
 
+  /** A new owner (test phone `n`) with these open tasks, after sending each message: their tasks then. */
+  const tasksAfter = async (n: number, titles: readonly string[], messages: readonly string[]) => {
+    const owner = await ownerWithTasks(n, titles);
+    for (const message of messages) await chat(message, owner);
+    return { owner, after: await tasksOf(owner) };
+  };
+
   /** Every task of the owner's business, as the API lists them. */
   const tasksOf = async (owner: string) =>
     (await api.request('GET', '/api/v1/tasks', { token: owner })).body.data.tasks as {
@@ -447,21 +454,22 @@ describeEachDb('agent with the offline model', (get) => {
   });
 
   it('takes a thing mended in other words, or working again, as the repair or service done', async () => {
-    const owner = await ownerWithTasks(40, [
-      'Get the dough mixer serviced',
-      'Buy a new mixer blade',
-      'Cold room ka compressor theek karwana',
-      'Cold room ki safai',
-      'Repair the laptop hinge',
-      'Laptop ka bill bhejna',
-    ]);
-    for (const message of [
-      "technician came n fixed the dough mixer, it's running smooth again",
-      'cold room thanda karne laga, mistri compressor badal ke gaya',
-      'the repair guy sorted the broken hinge on my laptop',
-    ])
-      await chat(message, owner);
-    const after = await tasksOf(owner);
+    const { after } = await tasksAfter(
+      40,
+      [
+        'Get the dough mixer serviced',
+        'Buy a new mixer blade',
+        'Cold room ka compressor theek karwana',
+        'Cold room ki safai',
+        'Repair the laptop hinge',
+        'Laptop ka bill bhejna',
+      ],
+      [
+        "technician came n fixed the dough mixer, it's running smooth again",
+        'cold room thanda karne laga, mistri compressor badal ke gaya',
+        'the repair guy sorted the broken hinge on my laptop',
+      ],
+    );
     const done = after.filter((t) => t.status === 'done').map((t) => t.title);
     expect(done.sort()).toEqual(
       [
@@ -504,15 +512,13 @@ describeEachDb('agent with the offline model', (get) => {
       'Renew AMC with Hotel Annapurna',
       'Send AMC quote to Hotel Annapurna',
     ];
-    const owner = await ownerWithTasks(42, titles);
-    for (const message of [
+    const { owner } = await tasksAfter(42, titles, [
       'Dsouza tasting ko friday 4 baje kar do',
       'pillai ji bol rahe hain installation aaj nahi, somvar ko karo',
       'lucknow wali sarees kal dispatch karni hai aaj nahi',
       'freezer mechanic says he can only come monday 11 am',
       'Hotel Annapurna ne AMC ek saal aur ke liye sign kar diya',
-    ])
-      await chat(message, owner);
+    ]);
     for (const message of [
       'Fernandes family asked if we could shift the menu card to sunday, I said no',
       'Hotel Annapurna called to confirm the AMC quote. No change, same plan',
@@ -571,15 +577,12 @@ describeEachDb('agent with the offline model', (get) => {
       'Cockroach spray at Sunrise society',
       'Collect cheque from Sunrise society',
     ];
-    const owner = await ownerWithTasks(44, titles);
-    for (const message of [
+    const { after } = await tasksAfter(44, titles, [
       'The 15 kilo almond consignment for Joshi Stores went out this morning, LR is with Suresh',
       'Gupta ji aaj aaye the, pichle mahine ka 2400 cash de gaye, hisaab clear',
       'auditorium ki booking ho gayi 10 April ke liye, advance bhi de diya',
       'Sunrise society secretary called, residents complaining about cockroaches again in the kitchen area',
-    ])
-      await chat(message, owner);
-    const after = await tasksOf(owner);
+    ]);
     expect(after).toHaveLength(titles.length);
     const done = after.filter((t) => t.status === 'done').map((t) => t.title);
     expect(done.sort()).toEqual(

@@ -626,6 +626,9 @@ export function contactAndMessage(
   return { contact: contact || undefined, subject: u.raw(said) || undefined };
 }
 
+/** At most a marker and an article between words before a subject and the subject ("… for the …"). */
+const TOPIC_GAP = 3;
+
 /**
  * Splits what is left of a follow-up message into who and what. English marks them with prepositions
  * ("with Ramesh about the payment"), Hinglish with postpositions ("Ramesh se payment ke liye"); a ka/ki/ke
@@ -633,9 +636,6 @@ export function contactAndMessage(
  * the subject. Someone reached back by a pronoun (`who`: "Mr Khan needs the invoice, email him") is the
  * contact, and what was said of them the subject unless a marker names one.
  */
-/** At most a marker and an article between words before a subject and the subject ("… for the …"). */
-const TOPIC_GAP = 3;
-
 export function contactAndSubject(
   u: Utterance,
   collecting = false,

@@ -1479,10 +1479,11 @@ const REFUSAL = words(REFUSED);
 const NO_CHANGE = words(
   'no changes?|nothing (?:changes|changed)|same plan|plan (?:is )?same|(?:koi|kuch) change (?:nahi|nahin|nai)|wahi plan|wohi plan',
 );
-/** The owner's own no: "I said no", "maine mana kar diya". */
-const REFUSED_BY_ME = words(
-  'i (?:said no|refused|declined)|maine (?:mana|manaa|na|naa) (?:kar diya|kiya|bol diya|keh diya|kaha)',
-);
+/**
+ * The owner's own no in Hindi, "maine mana kar diya", which `REFUSED` leaves out (the owner's "mana kar diya"
+ * may be a task done); "I said no" is one of its own.
+ */
+const REFUSED_BY_ME = words('maine (?:mana|manaa|na|naa) (?:kar diya|kiya|bol diya|keh diya|kaha)');
 /** A move word answered with a refusal after it: the move was asked for, not made. */
 function turnedDown(u: Utterance): boolean {
   const move = u.find(PATTERNS.reschedule)[0];

@@ -5,7 +5,7 @@
  * "ho gaya" wins over "ho".
  */
 
-/** Joins alternatives longest first, as one non-capturing group. */
+/** Joins alternatives, the one matching the longest text first, as one non-capturing group. */
 export const alt = (entries: readonly string[]): string =>
   `(?:${[...entries].sort((a, b) => matchedLength(b) - matchedLength(a)).join('|')})`;
 
