@@ -45,6 +45,15 @@ describeEachDb('agent with the offline model', (get) => {
     }
   };
 
+  /** Sends each message as `owner`: none may act, and each reply says nothing was changed. */
+  const expectNothingDone = async (owner: string, messages: readonly string[]) => {
+    for (const message of messages) {
+      const turn = await chat(message, owner);
+      expect(turn.actions, message).toEqual([]);
+      expect(turn.reply, message).toMatch(/I have not changed anything/);
+    }
+  };
+
   /** A new owner (test phone `n`) with these open tasks. */
   const ownerWithTasks = async (n: number, titles: readonly string[]) => {
     const owner = await api.signIn(testPhone(n));
@@ -427,7 +436,7 @@ describeEachDb('agent with the offline model', (get) => {
   it('takes news of a thing not done or gone wrong as news: nothing added, nothing changed, and says so', async () => {
     const titles = ['Deliver sofa set to Mrs. Kaur', 'Sharma ji ka GST return file karna'];
     const owner = await ownerWithTasks(36, titles);
-    for (const message of [
+    await expectNothingDone(owner, [
       "couldn't deliver Mrs Kaur's sofa today, the lift was not working",
       'Sharma ji ka GST return aaj bhi file nahi ho paya, server slow tha',
       'didnt get to the bank today',
@@ -436,11 +445,7 @@ describeEachDb('agent with the offline model', (get) => {
       'aaj cement bahut mehnga tha, 420 ki bori',
       'Mrs Kaur ke sofa ki aadhi silai ho gayi, baaki parso tak',
       'lift wala mistri aaj nahi aa payega',
-    ]) {
-      const turn = await chat(message, owner);
-      expect(turn.actions, message).toEqual([]);
-      expect(turn.reply, message).toMatch(/I have not changed anything/);
-    }
+    ]);
     const before = await tasksOf(owner);
     expect(before).toHaveLength(titles.length);
     for (const title of titles)
@@ -519,14 +524,10 @@ describeEachDb('agent with the offline model', (get) => {
       'freezer mechanic says he can only come monday 11 am',
       'Hotel Annapurna ne AMC ek saal aur ke liye sign kar diya',
     ]);
-    for (const message of [
+    await expectNothingDone(owner, [
       'Fernandes family asked if we could shift the menu card to sunday, I said no',
       'Hotel Annapurna called to confirm the AMC quote. No change, same plan',
-    ]) {
-      const turn = await chat(message, owner);
-      expect(turn.actions, message).toEqual([]);
-      expect(turn.reply, message).toMatch(/I have not changed anything/);
-    }
+    ]);
     const after = await tasksOf(owner);
     expect(after).toHaveLength(titles.length);
     expect(titled(after, "Tasting session with D'Souza family")?.due_at).toBe('2026-03-27T10:30:00.000Z');
@@ -597,14 +598,10 @@ describeEachDb('agent with the offline model', (get) => {
   it('finishes nothing on trouble or a refusal, and adds nothing for a thing told done that names no open task', async () => {
     const titles = ['Fix the cold room compressor', 'Book the tent for Mehra function', 'Pay the tile mason'];
     const owner = await ownerWithTasks(38, titles);
-    for (const message of [
+    await expectNothingDone(owner, [
       'cold room compressor conked out again last night',
       'tent wale ne mana kar diya, us din unka doosra order hai',
-    ]) {
-      const turn = await chat(message, owner);
-      expect(turn.actions, message).toEqual([]);
-      expect(turn.reply, message).toMatch(/I have not changed anything/);
-    }
+    ]);
     const told = await chat(
       'old weighing scale went back to the Avery dealer today, he gave a new one',
       owner,
