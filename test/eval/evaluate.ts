@@ -83,6 +83,7 @@ export const PARSER_SETS = [
   'fresh25',
   'fresh26',
   'fresh27',
+  'fresh28',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

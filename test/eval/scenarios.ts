@@ -102,6 +102,12 @@ export const SCENARIO_SETS = [
   'scenarios30',
   'scenarios31',
   'scenarios32',
+  'scenarios33',
+  'scenarios34',
+  'scenarios35',
+  'scenarios36',
+  'scenarios37',
+  'scenarios38',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 
