@@ -219,7 +219,11 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   ),
   thing('bike', 'scooter', 'scooty', 'gaadi', 'gadi', 'activa', 'splendor', 'pulsar', 'bullet', 'jupiter'),
   thing('van', 'tempo', 'gaadi', 'gadi'),
-  thing('spectacles', 'specs', 'chashma', 'chasma'),
+  thing('spectacles', 'specs', 'glasses', 'eyeglasses', 'chashma', 'chasma', 'chashme', 'chasme'),
+  thing('necklace', 'necklaces', 'haar'),
+  thing('wedding', 'weddings', 'bridal', 'shaadi', 'shadi'),
+  // what a sanitaryware order holds: "send the commodes and basins on saturday"
+  thing('sanitaryware', 'sanitary', 'commode', 'commodes', 'basin', 'basins', 'washbasin'),
   thing('glass', 'sheesha', 'shisha', 'kaanch', 'kanch'),
   // a phone's or a TV's: "oppo ki screen change kr di" is "Oppo ka display badalna"
   thing('screen', 'screens', 'display', 'displays', 'panel'),
@@ -302,6 +306,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('cow', 'cows', 'gaay', 'gaaye', 'gayein'),
   thing('tiles', 'tile', 'tiling', 'flooring'),
   thing('flat', 'flats', 'apartment', '1bhk', '2bhk', '3bhk', '4bhk'),
+  thing('house', 'houses', 'residence', 'home', 'bungalow', 'ghar', 'makaan', 'makan'),
   thing('rack', 'racks', 'stand', 'stands', 'shelf', 'shelves'),
   thing('exterior', 'outside', 'bahar', 'baahar'),
   // actions

@@ -204,6 +204,9 @@ const GONE_OUT = /\b(?:went|gone|goes)\s+out\b/gu;
 /** A name's letter before an apostrophe belongs to it: "D'Souza" is "dsouza", as owners type it. */
 const NAME_APOSTROPHE = /(?<![\p{L}])(\p{L})['’](?=\p{L}{3})/gu;
 
+/** "ma'am" is one word, the honorific: "Kavita ma'am's spectacles". */
+const MAAM = /\bma['’]am\b/gu;
+
 /** "laga" after a doing says it began, no fitting: "fridge thanda karne laga", "chalne lagi". */
 const BEGAN = /(?<=\p{L}ne)\s+(?:laga|lagi|lage)(?![\p{L}])/gu;
 
@@ -217,6 +220,7 @@ const wordsOf = (text: string): string[] =>
     .replace(MONEY_GIVEN, 'pay')
     .replace(ANOTHER_TERM, 'renew')
     .replace(GONE_OUT, 'sent')
+    .replace(MAAM, 'madam')
     .replace(NAME_APOSTROPHE, '$1')
     .replace(BEGAN, '')
     .split(/[^\p{L}\p{N}]+/u)
@@ -380,13 +384,17 @@ interface Scored<T> {
  */
 type Against = false | 'kin' | 'deed';
 
+/** "new" in either language: a deed alone ("new rates are live"), a word on the thing beside another. */
+const NEW: ReadonlySet<string> = new Set(['new', 'naya', 'nayi', 'naye'].map(stem));
 const handsOver = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.handOver === true);
 const mends = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.mends === true);
 
 function actsOtherwise(said: readonly Term[], name: readonly Term[]): Against {
   const unmatchedActions = (from: readonly Term[], to: readonly Term[]) =>
     from.filter((t) => t.groups.size > 0 && isAction(t) && !to.some((n) => same(t, n)));
-  const [saidOnly, nameOnly] = [unmatchedActions(said, name), unmatchedActions(name, said)];
+  const [saidAll, nameOnly] = [unmatchedActions(said, name), unmatchedActions(name, said)];
+  // "new" beside another deed describes the thing ("collected her new glasses"), it is no deed of its own
+  const saidOnly = saidAll.length > 1 ? saidAll.filter((t) => !NEW.has(t.stem)) : saidAll;
   if (saidOnly.length === 0 || nameOnly.length === 0) return false;
   const unmatched = [...saidOnly, ...nameOnly];
   return unmatched.every(handsOver) || unmatched.every(mends) ? 'kin' : 'deed';

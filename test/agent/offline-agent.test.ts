@@ -595,6 +595,40 @@ describeEachDb('agent with the offline model', (get) => {
     );
   });
 
+  it('moves a task on the day someone else gives it, with no move word; changes nothing on their news, a visit that did not happen or a plan kept as is', async () => {
+    const titles = [
+      'Return RTO parcels to Lotus Crafts',
+      'Call Lotus Crafts about the lost parcel',
+      'Deliver sanitaryware to Mehta bungalow',
+      'Deliver tiles to Mehta bungalow',
+      'Order Vision frames from the distributor',
+      'Meet the Sharma Builders team',
+    ];
+    const owner = await ownerWithTasks(45, titles);
+    await chat(
+      'Lotus Crafts manager says their godown opens only on Tuesday, take the RTO parcels then',
+      owner,
+    );
+    await chat('Mehta ji bole plumber ka kaam baaki hai, commode aur washbasin somvar ko bhejna', owner);
+    for (const message of [
+      'frame distributor says prices going up 5% from next month',
+      'Pinto ji aaj dukaan aaye hi nahi, call bhi nahi uthaya',
+      'Sharma Builders asked if we could meet on monday, told them we are keeping it as is',
+    ]) {
+      const turn = await chat(message, owner);
+      expect(
+        turn.actions.filter((a) => a.tool !== 'search_memory'),
+        message,
+      ).toEqual([]);
+    }
+    const after = await tasksOf(owner);
+    expect(after).toHaveLength(titles.length);
+    expect(titled(after, 'Return RTO parcels to Lotus Crafts')?.due_date).toBe('2026-03-31');
+    expect(titled(after, 'Deliver sanitaryware to Mehta bungalow')?.due_date).toBe('2026-03-30');
+    for (const title of titles.filter((t) => !/Return RTO|sanitaryware/.test(t)))
+      expect(titled(after, title), title).toMatchObject({ status: 'open', due_date: null });
+  });
+
   it('finishes nothing on trouble or a refusal, and adds nothing for a thing told done that names no open task', async () => {
     const titles = ['Fix the cold room compressor', 'Book the tent for Mehra function', 'Pay the tile mason'];
     const owner = await ownerWithTasks(38, titles);

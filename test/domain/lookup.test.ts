@@ -265,6 +265,16 @@ describe('finding a task by how it is named', () => {
       // a consignment gone out is sent; a crop picked ("tod liya") harvested
       ['the Nashik grape lot went out today', ['Dispatch grape lot to Nashik', 'Pay Nashik grape farmer']],
       ['kheera sab tod liya aaj subah', ['Harvest the cucumbers', 'Pack the cucumbers']],
+      // glasses are spectacles, a haar a necklace, bridal a wedding's, commodes sanitaryware, a house a residence;
+      // "ma'am" is one word, and "new" beside another deed describes the thing
+      [
+        'Nisha madam took her new glasses home today',
+        ["Deliver Nisha ma'am's spectacles", "Order Zeiss lenses for Nisha ma'am"],
+      ],
+      ['Sodhi ji ka haar ban gaya', ['Sodhi ji ka necklace banwana', 'Sodhi ji ki ring resize karna']],
+      ['Bedi family ka bridal lehenga ready', ['Bedi wedding lehenga', 'Bedi kurta alteration']],
+      ['commodes reached the Shah site', ['Deliver sanitaryware to Shah site', 'Deliver tiles to Shah site']],
+      ['the Joglekar house survey is over', ['Survey at Joglekar residence', 'Survey at Joglekar office']],
     ];
     for (const [message, titles] of named) expect(mentioned(message, titles), message).toEqual([titles[0]]);
   });

@@ -101,6 +101,8 @@ const defined = (args: Args): Args =>
 
 function createTask(u: Utterance, ctx: DateContext): Args | null {
   const remind = u.has(REMIND);
+  // "nobody is home till thursday, collect the old sofa on friday": the reason's day is not the chore's
+  setAsideReasonDays(u, ctx, (from, to) => givesReasonAt(u, from, to));
   const when = takeWhen(u, ctx);
   const assignee = takeAssignee(u);
   const priority = takePriority(u);
@@ -212,6 +214,9 @@ function listFollowUps(u: Utterance): Args {
   });
 }
 
+/** Someone asking for a thing: "asked if we can …", "puchh rahe the ki kya …". */
+const ASKS_IF = words('asked (?:if|whether) (?:we|i|you) (?:can|could)|asked (?:us|me) to');
+
 function updateTask(u: Utterance, ctx: DateContext): Args | null {
   if (assignmentIntent(u)) u.takeAll(HAND_OVER_NOW, 'filler');
   const moves = [PATTERNS.reschedule, PATTERNS.notNow, PATTERNS.deferral, PATTERNS.doIt, PATTERNS.planAhead];
@@ -229,6 +234,7 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   u.takeAll(PATTERNS.moreTime, 'filler'); // the reason, not the request
   u.takeAll(REMIND_ME_THEN, 'filler'); // the moved task's own reminder
   u.takeAll(SAYS, 'filler'); // whose word it is, not what it is about: "deshmukh ji bol rahe hain installation …"
+  u.takeAll(ASKS_IF, 'filler'); // "Hari Agencies GM asked if we can meet friday instead": the meeting
   const [moved = [], ...others] = [...moves, DUE_WORDS].map((p) => u.takeAll(p, 'cue'));
   const cues = [moved, ...others].flat();
   u.takeAll(TASK_NOUN, 'noun');

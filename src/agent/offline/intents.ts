@@ -1477,7 +1477,7 @@ const REFUSED =
 const REFUSAL = words(REFUSED);
 /** Word that everything stands as it was: "no change", "same plan", "koi change nahi", "wahi plan". */
 const NO_CHANGE = words(
-  'no changes?|nothing (?:changes|changed)|same plan|plan (?:is )?same|(?:koi|kuch) change (?:nahi|nahin|nai)|wahi plan|wohi plan',
+  'no changes?|nothing (?:changes|changed)|same plan|plan (?:is )?same|(?:koi|kuch) change (?:nahi|nahin|nai)|wahi plan|wohi plan|(?:keep|keeping|kept) it as (?:it )?is|(?:stays|stay) as (?:it )?is',
 );
 /**
  * The owner's own no in Hindi, "maine mana kar diya", which `REFUSED` leaves out (the owner's "mana kar diya"
@@ -1514,7 +1514,7 @@ const NOT_DONE_AFTER_HAS = new Set([
  * paya", "report abhi bani nahi".
  */
 const NOT_DONE_PAST = words(
-  `couldnt|could not|didnt|did not|hasnt|has not|havent|have not|wasnt able|was not able|werent able|not able to|unable to|failed to|(?:nahi|nahin|nai)\\s+(?:\\S+\\s+)?(?:paya|payi|paye|paaya|paayi|paaye|saka|saki|sake|hua|hui|hue|mila|mili|mile|aaya|aayi|aaye|aya|ayi|aye|kiya|kiye|gaya|gayi|gaye|bana|bani|bane)|(?:bana|bani|bane|hua|hui|mila|mili)\\s+(?:nahi|nahin|nai)`,
+  `couldnt|could not|didnt|did not|hasnt|has not|havent|have not|wasnt able|was not able|werent able|not able to|unable to|failed to|(?:nahi|nahin|nai)\\s+(?:\\S+\\s+)?(?:paya|payi|paye|paaya|paayi|paaye|saka|saki|sake|hua|hui|hue|mila|mili|mile|aaya|aayi|aaye|aya|ayi|aye|kiya|kiye|gaya|gayi|gaye|bana|bani|bane|uthaya|uthayi)|(?:bana|bani|bane|hua|hui|mila|mili|aaya|aayi|aaye|aya|ayi|aye)\\s+(?:hi\\s+)?(?:nahi|nahin|nai)`,
 );
 
 /**
@@ -1543,7 +1543,7 @@ const fellShort = (u: Utterance): boolean => toldSetback(u) || u.has(WONT_COME) 
 function tellsNews(u: Utterance, ctx: DateContext): boolean {
   if (isQuestion(u) || u.has(WAS_TO_BE) || u.has(PATTERNS.strongCreate)) return false;
   const clauses = clausesOf(u);
-  const news = (c: Utterance) => c.has(WAS_STATE) || c.has(HINDRANCE) || c.has(CLOSED);
+  const news = (c: Utterance) => c.has(WAS_STATE) || c.has(HINDRANCE) || c.has(CLOSED) || c.has(PRICES_MOVE);
   return (
     clauses.some(news) &&
     !saysNewDay(
@@ -1555,6 +1555,10 @@ function tellsNews(u: Utterance, ctx: DateContext): boolean {
 
 /** A state that was: "mehnga tha", "the rush was crazy", "the roads were shut". */
 const WAS_STATE = words(alt([...WAS_WORDS, 'were']));
+/** Prices going up or down: "Ray-Ban prices going up 8% from April 1", "almond ka rate badh gaya". */
+const PRICES_MOVE = words(
+  '(?:price|prices|rate|rates|daam|bhav)\\s+(?:\\S+\\s+){0,2}?(?:going|gone|goes|went|will go|increased|increase|badh|badhega|badhenge|badh gaya|badh gaye|ghat|ghat gaya|gir gaya)',
+);
 /** A place or trade shut: "bharat bandh", "transport strike". */
 const CLOSED = words('bandh|strike|hartal|out of stock');
 
@@ -1614,6 +1618,15 @@ const HINDRANCE = words(
     ...['out of town', 'out of station', 'not available', 'on leave'],
     // "woh log bahar gaye hain": away from town
     ...['bahar gaye', 'bahar gayi', 'bahar gaya', 'bahar hain', 'shahar se bahar'],
+    // nobody there to take it: "nobody is home till thursday", "ghar pe koi nahi hai"
+    ...[
+      'nobody is home',
+      'nobody home',
+      'no one is home',
+      'no one at home',
+      'ghar pe koi nahi',
+      'ghar par koi nahi',
+    ],
   ]),
 );
 
@@ -1683,8 +1696,24 @@ export const movesOrHindered = (u: Utterance): boolean =>
   u.has(PATTERNS.reschedule) ||
   u.has(NOW_ON) ||
   NEW_DAY_CUES.some((p) => u.has(p)) ||
+  passesOnTheirWord(u) ||
   plans(u) ||
   clausesOf(u).some(hindered);
+
+/**
+ * Someone else's word passed on ("Nila Crafts guy says …", "Mrs Iyer texted - …", "Rao ji bole …", "chouhan
+ * ji ka phone aaya"): a day in it is more likely a planned thing's new one than a chore of the owner's. Money
+ * they promise for a day ("gill sahab bole payment somvar tak aa jayega") is news of the books, no move, and
+ * so is a thing told first with whose word it was last ("the certificate will come next week, the CA said").
+ */
+const THEIR_WORD = words('texted|messaged|called|phone aaya|call aaya|asked if|asked whether');
+const passesOnTheirWord = (u: Utterance): boolean =>
+  !u.has(MONEY_SAID) &&
+  (theirWord(u).length > 0 ||
+    u.find(SAYS).some((m) => !SAID_BY_ME.has(u.normOf(m.from - 1)) && m.to < u.length));
+/** Their call or text, after whoever made it ("Mehta ji called"), not the owner's ("called Mehta ji", "I texted"). */
+const theirWord = (u: Utterance) =>
+  u.find(THEIR_WORD).filter((m) => m.from > 0 && !SAID_BY_ME.has(u.normOf(m.from - 1)));
 
 /** A thing that was to be done, so a day said beside it may be its new one: "milna tha aaj", "was due today". */
 const WAS_TO_BE = words('\\S+n[ae] (?:tha|thi)|was (?:due|supposed to|planned|meant to|scheduled)');
