@@ -204,6 +204,9 @@ const GONE_OUT = /\b(?:went|gone|goes)\s+out\b/gu;
 /** A name's letter before an apostrophe belongs to it: "D'Souza" is "dsouza", as owners type it. */
 const NAME_APOSTROPHE = /(?<![\p{L}])(\p{L})['’](?=\p{L}{3})/gu;
 
+/** "confirmed he got the samples": a word passed on, no booking confirmed. */
+const CONFIRMED_THAT = /\bconfirm(?:ed|s)?\s+(?=(?:he|she|they|that|ki)\b)/gu;
+
 /** "ma'am" is one word, the honorific: "Kavita ma'am's spectacles". */
 const MAAM = /\bma['’]am\b/gu;
 
@@ -221,6 +224,7 @@ const wordsOf = (text: string): string[] =>
     .replace(ANOTHER_TERM, 'renew')
     .replace(GONE_OUT, 'sent')
     .replace(MAAM, 'madam')
+    .replace(CONFIRMED_THAT, '')
     .replace(NAME_APOSTROPHE, '$1')
     .replace(BEGAN, '')
     .split(/[^\p{L}\p{N}]+/u)
@@ -566,7 +570,7 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       // a move that says no record that well still names those it tells the deed and a thing of ("Azadpur
       // dispatch will go on Saturday now" names both "Dispatch … to Azadpur mandi", to ask which)
       const deedAndThing = to === 'move' && said >= 1 && deedSaid;
-      return { item, said, named, enough, deedAndThing, against, deedSaid };
+      return { item, said, named, enough, deedAndThing, against, deedSaid, deedMaySaid };
     })
     .filter((s) => to === 'move' || !s.against);
   const fits = candidates.some((s) => s.enough)
@@ -575,7 +579,9 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
   const scored = fits.sort((a, b) => b.named - a.named || b.said - a.said);
   const best = scored[0];
   if (!best) return [];
-  const withDeed = scored.filter((s) => s.deedSaid);
+  // its own deed said, else a word that may be its deed ("Lot 7 checking ho gayi" is "Lot 7 ka QC")
+  const deedOnly = scored.filter((s) => s.deedSaid);
+  const withDeed = deedOnly.length > 0 ? deedOnly : scored.filter((s) => s.deedMaySaid);
   if (withDeed.length > 0 && withDeed.length < scored.length)
     return withDeed.filter((s) => s.named >= (withDeed[0]?.named ?? 0) - CLOSE).map((s) => s.item);
   // as well mentioned, the one that says clearly more of its things ("hyatt sofa le jaane ke liye tempo fix ho

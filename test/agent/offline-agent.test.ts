@@ -629,6 +629,42 @@ describeEachDb('agent with the offline model', (get) => {
       expect(titled(after, title), title).toMatchObject({ status: 'open', due_date: null });
   });
 
+  it('reports a thing done before a plan that only points back at it; moves a task put off by others ("tal diya") or said to go on a day ahead, however its clauses read; knows CN, QC and a word passed on by "confirmed"', async () => {
+    const titles = [
+      'Collect damaged cartons from Joshi Stores',
+      'Send invoice to Joshi Stores',
+      'Issue credit note to Kale Traders',
+      'Reconcile Kale Traders ledger',
+      'Send tile samples to Mane Constructions',
+      'Book tempo for Mane Constructions site',
+      'Settle transit damage claim with Om Roadlines',
+      'Give Om Roadlines the next load',
+      'Release Shopkart remittance',
+      'Release Cartly remittance',
+    ];
+    const { after } = await tasksAfter(46, titles, [
+      'brought back the damaged cartons from Joshi Stores today, 6 of them. will check them tomorrow',
+      'CN done for Kale Traders, ₹3,200 for the leaked tins',
+      'Mane Constructions engineer confirmed they got the samples, liked the matt finish',
+      'Om Roadlines ne claim ka settlement 6 April tak tal diya',
+      'Shopkart changed their payout cycle, so the remittance will go on 2nd April. update pls',
+    ]);
+    expect(after).toHaveLength(titles.length);
+    const done = after.filter((t) => t.status === 'done').map((t) => t.title);
+    expect(done.sort()).toEqual(
+      [
+        'Collect damaged cartons from Joshi Stores',
+        'Issue credit note to Kale Traders',
+        'Send tile samples to Mane Constructions',
+      ].sort(),
+    );
+    expect(titled(after, 'Settle transit damage claim with Om Roadlines')?.due_date).toBe('2026-04-06');
+    expect(titled(after, 'Release Shopkart remittance')).toMatchObject({
+      status: 'open',
+      due_date: '2026-04-02',
+    });
+  });
+
   it('finishes nothing on trouble or a refusal, and adds nothing for a thing told done that names no open task', async () => {
     const titles = ['Fix the cold room compressor', 'Book the tent for Mehra function', 'Pay the tile mason'];
     const owner = await ownerWithTasks(38, titles);

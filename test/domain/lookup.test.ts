@@ -275,6 +275,13 @@ describe('finding a task by how it is named', () => {
       ['Bedi family ka bridal lehenga ready', ['Bedi wedding lehenga', 'Bedi kurta alteration']],
       ['commodes reached the Shah site', ['Deliver sanitaryware to Shah site', 'Deliver tiles to Shah site']],
       ['the Joglekar house survey is over', ['Survey at Joglekar residence', 'Survey at Joglekar office']],
+      // short forms: a CN is a credit note, QC a quality check; "confirmed he got" passes a word on, it books nothing
+      ['CN for Bora Medicos done', ['Issue credit note to Bora Medicos', 'Reconcile Bora Medicos ledger']],
+      ['Lot 7 checking ho gayi', ['Lot 7 ka QC', 'Lot 7 ki packing']],
+      [
+        'Sinha site engineer confirmed he got the tile boxes',
+        ['Send tile boxes to Sinha site', 'Book crane for Sinha site'],
+      ],
     ];
     for (const [message, titles] of named) expect(mentioned(message, titles), message).toEqual([titles[0]]);
   });

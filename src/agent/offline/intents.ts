@@ -1683,7 +1683,7 @@ export function givesNewDay(u: Utterance, ctx: DateContext): boolean {
  * instead", "…, sunday ko rakhte hai, update kar do".
  */
 const MOVES = words(
-  'shifts|shifted|moves|moved|(?:needs|has) to go to|goes to|instead|update (?:it|that|kar do|kardo|kr do|karo|krdo)',
+  'shifts|shifted|moves|moved|(?:needs|has) to go to|goes to|instead|update (?:it|that|kar do|kardo|kr do|karo|krdo|pls|plz|please)|(?:pls|plz|please) update',
 );
 /** A day said to be the new one: "the mill visit is now on monday", "engineer ab somvar ko aayega". */
 const NOW_ON = words('(?:is|are|will be) now|now (?:on|at|for)|ab');

@@ -905,12 +905,14 @@ export const DONE = [
 const CAME_BACK = 'aaya|aayi|aaye|aya|ayi';
 /**
  * Any verb in the completed form ("bhej diya", "de di", "mangwa liya", "pahunch gaya", "payment kiya"),
- * but not "ke liye", "ko di", "nahi gaya" (the negation is no verb), nor "reh gaya" (left undone), "bhool gaya" (forgot), "bahar gaye" (went
+ * but not "ke liye" (nor any "for": "uske liye", "mere liye"), "ko di", "nahi gaya" (the negation is no verb), nor "reh gaya" (left undone), "bhool gaya" (forgot), "bahar gaye" (went
  * out) or trouble ("jal gaya", "toot gayi", "phas gaya": burnt, broke, stuck). The verb is the first word,
  * the auxiliary the second.
  */
 export const DONE_VERB_FORMS = [
   '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|kar|nahi|nahin|nai)\\s)\\S+ (?:diya|diye|di|liya|li|kiya|kiye|chuka|chuki|chuke)',
+  // "cylinder utha liye": the plural taken, not "ke liye", "uske liye", "mere liye", "apne liye" (for)
+  '(?!\\S*(?:ke|re|ne)\\s)(?!(?:ki|ka|ko|se|me|mein|ji|hai|to|jo|kya|kar|nahi|nahin|nai)\\s)\\S+ liye',
   '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|nahi|nahin|nai|ho|reh|rah|bhool|bhul|chala|chal|late|kho|ruk|so|bahar|baahar|jal|toot|tut|phat|bigad|gir|sad|phas|fas)\\s)\\S+ (?:gaya|gayi|gaye)',
   // gone, done and come back: "car service ke liye chhod aaya", "cheque jama kar aayi", "parcel de aaya"
   `(?:de|chhod|chod|rakh|kar|bhar|dikha|pahuncha|pahucha|daal|dal) (?:${CAME_BACK})`,
@@ -1095,6 +1097,11 @@ export const RESCHEDULE = [
   'taalo',
   'tal do',
   'taal de',
+  // put off by whoever had the say: "transport wale ne 2 April tak tal diya"
+  'taal diya',
+  'tal diya',
+  'taal di',
+  'tal di',
   'peeche kar do',
   'aage badhao',
   // "bump the meeting to tomorrow", "monday tak khiska do", "aage sarka do"

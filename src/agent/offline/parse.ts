@@ -19,6 +19,7 @@ import {
   saysItMoves,
   tellsDone,
 } from './intents.ts';
+import { THING_PRONOUNS } from './lexicon.ts';
 import { Utterance } from './utterance.ts';
 
 /**
@@ -430,10 +431,14 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
   // "faulty diverter went back to the Jaquar guy today", "mailed it to him at 9": a thing told as done is no new
   // task nor a move, found or not
   if (!asked && mayReportDone(plain, opts)) return yield mentionedDone(text, opts);
+  // "Picked up the expired stock from Patel Medical this morning, … Will sort it tmrw": a plan for a thing
+  // only pointed at, after a report, is what comes next of the thing reported
+  const story = storyBeforePlan(text, opts);
+  if (!asked && story) yield mentionedDone(story, opts);
   const first =
     mayMove === 'planned' || mayMove === 'putOff'
       ? moveAsSaid(text, mayMove, opts)
-      : (openTaskReading(main.args, mayMove === 'restated', opts) ??
+      : (openTaskReading(main.args, mayMove === 'restated', !saysItMoves(plain, opts), opts) ??
         (asked ? undefined : clauseNamingTask(u, main.args, opts)));
   if (first) yield first;
   const due = dueOf(main.args, opts);
@@ -459,6 +464,27 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
     yield mentionedMove(text, due);
   }
   yield main;
+}
+
+const POINTED_AT: ReadonlySet<string> = new Set([...THING_PRONOUNS.en, ...THING_PRONOUNS.hi]);
+/** A plan that only points at its thing is short: "will inspect them on friday", "kal usko check karenge". */
+const PLAN_WORDS = 6;
+
+/**
+ * The clauses before a plan for a day ahead that names no thing, or only points at one ("will sort it
+ * tomorrow"), when they report a thing done; otherwise undefined.
+ */
+function storyBeforePlan(text: string, opts: ParseOptions): string | undefined {
+  const clauses = text.split(CLAUSE_BREAK);
+  const ahead = (c: string) => mentionsWhen(new Utterance(c), opts) && !tellsDone(new Utterance(c), opts);
+  const plans = clauses.filter(ahead);
+  const [plan] = plans;
+  if (plans.length !== 1 || plan === undefined) return undefined;
+  const words = plan.toLowerCase().trim().split(/\s+/);
+  const pointsBack = words.some((w) => POINTED_AT.has(w));
+  if (words.length > PLAN_WORDS || (namesThing(plan) && !pointsBack)) return undefined;
+  const story = clauses.filter((c) => c !== plan).join(', ');
+  return story && mayReportDone(new Utterance(story), opts) ? story : undefined;
 }
 
 /**
@@ -511,13 +537,15 @@ function moveAsSaid(text: string, why: 'planned' | 'putOff', opts: ParseOptions)
 /**
  * A new task with a day that may be an open one said again: a chore restated with its day ("shutter repair
  * - do it day after tomorrow") moves the open task it names, and a title that alone reports a thing done
- * ("puppies got their vaccination today") completes it. The model tries this first and adds the task only
+ * ("puppies got their vaccination today") completes it, unless the message says a thing moves ("Urban Kart
+ * changed their bank a/c, so their remittance will go on 1st April, update it"). The model tries this first and adds the task only
  * when no open task is named (model.ts); the lookup's own rules keep a new chore from taking an open one's
  * place ("Pack Mehta's order" never names "Deliver Mehta's order").
  */
 function openTaskReading(
   args: Record<string, unknown>,
   restates: boolean,
+  mayReport: boolean,
   opts: ParseOptions,
 ): Reading | undefined {
   const due = dueOf(args, opts);
@@ -525,6 +553,7 @@ function openTaskReading(
   // a day or a time said, even one gone by ("went back to the supplier this morning")
   if (args.due_date === undefined && args.due_at === undefined) return undefined;
   if (restates) return due && { tool: 'update_task', args: { task: title, match: 'whole', ...due } };
+  if (!mayReport) return undefined;
   const alone = new Utterance(title);
   const report = detectIntent(alone, opts);
   if (report.kind !== 'tool' || report.tool !== 'complete_task') return undefined;
