@@ -665,6 +665,24 @@ describeEachDb('agent with the offline model', (get) => {
     });
   });
 
+  it('finishes nothing on news of prices, a question passed on or a complaint, though told after a call', async () => {
+    const titles = [
+      'Order 40 kg cashews from Nair Traders',
+      'Pay Nair Traders for the last lot',
+      'Book decorated ghodi for Saxena baraat',
+      'Book band for Saxena baraat',
+      'Pest control at Lal ji godown',
+    ];
+    const { after } = await tasksAfter(47, titles, [
+      'Nair Traders called, cashew rates going up by 30 a kilo from monday',
+      'Saxena family called, they want to know if the ghodi can come with lights also',
+      'Lal ji ke godown mein keede abhi bhi hain, unhone phone pe complaint kiya',
+    ]);
+    expect(after).toHaveLength(titles.length);
+    for (const title of titles)
+      expect(titled(after, title), title).toMatchObject({ status: 'open', due_date: null });
+  });
+
   it('finishes nothing on trouble or a refusal, and adds nothing for a thing told done that names no open task', async () => {
     const titles = ['Fix the cold room compressor', 'Book the tent for Mehra function', 'Pay the tile mason'];
     const owner = await ownerWithTasks(38, titles);

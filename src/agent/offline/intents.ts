@@ -306,8 +306,13 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   const calledOff = reportsDone && has(CALLED_OFF);
   // "tenant asked for time": more time asked for reports nothing done, with or without a day
   // "Sethi ji ki shaadi postpone ho gayi": a thing put off with no new day is news, nothing done
+  // "Hussain Traders called, almond rates going up …", "they want to know if the ghodi can come …", "unhone
+  // phone pe complaint kiya": prices news, a question passed on and a complaint report nothing done
   const isDone =
-    reportsDone && !defers && !calledOff && !has(PATTERNS.moreTime) && !has(POSTPONED) && !has(PARTLY);
+    reportsDone &&
+    !defers &&
+    !calledOff &&
+    ![PATTERNS.moreTime, POSTPONED, PARTLY, PRICES_MOVE, ASKS_ABOUT, COMPLAINED].some(has);
   const tool = (name: BuiltTool): Intent => ({ kind: 'tool', tool: name });
 
   // "tell Ravi to send the invoice", "GST wala kaam Ravi ko de do": work for someone in the team
@@ -1484,6 +1489,13 @@ const NO_CHANGE = words(
  * may be a task done); "I said no" is one of its own.
  */
 const REFUSED_BY_ME = words('maine (?:mana|manaa|na|naa) (?:kar diya|kiya|bol diya|keh diya|kaha)');
+/** A complaint made: "unhone complaint kiya", "the society complained", "shikayat ki". */
+const COMPLAINT_WORDS = 'complaint|complaints|complained|complaining|shikayat';
+const COMPLAINED = words(COMPLAINT_WORDS);
+/** Someone asking about a thing, passing on a question: "they want to know if …", "pooch rahe the ki …". */
+const ASKS_ABOUT = words(
+  'wants? to know|asking (?:if|whether)|(?:pooch|puch|pooch rahe|puch rahe|pooch rahi|puch rahi) (?:the|thi|hain|hai) ki',
+);
 /** A move word answered with a refusal after it: the move was asked for, not made. */
 function turnedDown(u: Utterance): boolean {
   const move = u.find(PATTERNS.reschedule)[0];
@@ -1492,7 +1504,7 @@ function turnedDown(u: Utterance): boolean {
 }
 /** Trouble reported, which finishes nothing: "the drill broke", "soldering iron jal gaya", "AC kharab hai". */
 const TROUBLE = words(
-  `${BROKE}|${REFUSED}|${FELL_INTO}|broken|burnt|burned|damaged|failed|stopped|stuck|leaking|leaked|cracked|spoiled|lost|stolen|jammed|tripped|phas|fas|bigda|bigdi|complaining|complained|complaint|shikayat`,
+  `${BROKE}|${REFUSED}|${FELL_INTO}|broken|burnt|burned|damaged|failed|stopped|stuck|leaking|leaked|cracked|spoiled|lost|stolen|jammed|tripped|phas|fas|bigda|bigdi|${COMPLAINT_WORDS}`,
 );
 /** Words after "has"/"have" that make no perfect tense: "has to", "have a", "has no". */
 const NOT_DONE_AFTER_HAS = new Set([
