@@ -31,6 +31,7 @@ import {
 } from './entities.ts';
 import {
   ASK_ABOUT,
+  ASKS_IF,
   type BuiltTool,
   CALL_BACK,
   CALLBACK_ASKED,
@@ -213,9 +214,6 @@ function listFollowUps(u: Utterance): Args {
     q: searchWords(u, isQuestion(u)),
   });
 }
-
-/** Someone asking for a thing: "asked if we can …", "puchh rahe the ki kya …". */
-const ASKS_IF = words('asked (?:if|whether) (?:we|i|you) (?:can|could)|asked (?:us|me) to');
 
 function updateTask(u: Utterance, ctx: DateContext): Args | null {
   if (assignmentIntent(u)) u.takeAll(HAND_OVER_NOW, 'filler');

@@ -312,7 +312,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     reportsDone &&
     !defers &&
     !calledOff &&
-    ![PATTERNS.moreTime, POSTPONED, PARTLY, PRICES_MOVE, ASKS_ABOUT, COMPLAINED].some(has);
+    ![PATTERNS.moreTime, POSTPONED, PARTLY, PRICES_MOVE, QUESTION_PASSED_ON, COMPLAINED].some(has);
   const tool = (name: BuiltTool): Intent => ({ kind: 'tool', tool: name });
 
   // "tell Ravi to send the invoice", "GST wala kaam Ravi ko de do": work for someone in the team
@@ -1493,7 +1493,7 @@ const REFUSED_BY_ME = words('maine (?:mana|manaa|na|naa) (?:kar diya|kiya|bol di
 const COMPLAINT_WORDS = 'complaint|complaints|complained|complaining|shikayat';
 const COMPLAINED = words(COMPLAINT_WORDS);
 /** Someone asking about a thing, passing on a question: "they want to know if …", "pooch rahe the ki …". */
-const ASKS_ABOUT = words(
+const QUESTION_PASSED_ON = words(
   'wants? to know|asking (?:if|whether)|(?:pooch|puch|pooch rahe|puch rahe|pooch rahi|puch rahi) (?:the|thi|hain|hai) ki',
 );
 /** A move word answered with a refusal after it: the move was asked for, not made. */
@@ -1718,7 +1718,10 @@ export const movesOrHindered = (u: Utterance): boolean =>
  * they promise for a day ("gill sahab bole payment somvar tak aa jayega") is news of the books, no move, and
  * so is a thing told first with whose word it was last ("the certificate will come next week, the CA said").
  */
-const THEIR_WORD = words('texted|messaged|called|phone aaya|call aaya|asked if|asked whether');
+const ASKED_IF = 'asked (?:if|whether)';
+const THEIR_WORD = words(`texted|messaged|called|phone aaya|call aaya|${ASKED_IF}`);
+/** Someone asking for a thing to be done: "asked if we can meet friday instead", "asked us to send it monday". */
+export const ASKS_IF = words(`${ASKED_IF} (?:we|i|you) (?:can|could)|asked (?:us|me) to`);
 const passesOnTheirWord = (u: Utterance): boolean =>
   !u.has(MONEY_SAID) &&
   (theirWord(u).length > 0 ||

@@ -905,9 +905,9 @@ export const DONE = [
 const CAME_BACK = 'aaya|aayi|aaye|aya|ayi';
 /**
  * Any verb in the completed form ("bhej diya", "de di", "mangwa liya", "pahunch gaya", "payment kiya"),
- * but not "ke liye" (nor any "for": "uske liye", "mere liye"), "ko di", "nahi gaya" (the negation is no verb), nor "reh gaya" (left undone), "bhool gaya" (forgot), "bahar gaye" (went
- * out) or trouble ("jal gaya", "toot gayi", "phas gaya": burnt, broke, stuck). The verb is the first word,
- * the auxiliary the second.
+ * but not "ke liye" (nor any "for": "uske liye", "mere liye"), "ko di", "nahi gaya" (the negation is no
+ * verb), nor "reh gaya" (left undone), "bhool gaya" (forgot), "bahar gaye" (went out) or trouble ("jal gaya",
+ * "toot gayi", "phas gaya": burnt, broke, stuck). The verb is the first word, the auxiliary the second.
  */
 export const DONE_VERB_FORMS = [
   '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|kar|nahi|nahin|nai)\\s)\\S+ (?:diya|diye|di|liya|li|kiya|kiye|chuka|chuki|chuke)',

@@ -538,9 +538,9 @@ function moveAsSaid(text: string, why: 'planned' | 'putOff', opts: ParseOptions)
  * A new task with a day that may be an open one said again: a chore restated with its day ("shutter repair
  * - do it day after tomorrow") moves the open task it names, and a title that alone reports a thing done
  * ("puppies got their vaccination today") completes it, unless the message says a thing moves ("Urban Kart
- * changed their bank a/c, so their remittance will go on 1st April, update it"). The model tries this first and adds the task only
- * when no open task is named (model.ts); the lookup's own rules keep a new chore from taking an open one's
- * place ("Pack Mehta's order" never names "Deliver Mehta's order").
+ * changed their bank a/c, so their remittance will go on 1st April, update it"). The model tries this first
+ * and adds the task only when no open task is named (model.ts); the lookup's own rules keep a new chore from
+ * taking an open one's place ("Pack Mehta's order" never names "Deliver Mehta's order").
  */
 function openTaskReading(
   args: Record<string, unknown>,
