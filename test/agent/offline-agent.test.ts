@@ -31,6 +31,12 @@ describeEachDb('agent with the offline model', (get) => {
   type TaskRow = Awaited<ReturnType<typeof tasksOf>>[number];
   /** The task of that title among `tasks`. */
   const titled = (tasks: readonly TaskRow[], title: string) => tasks.find((t) => t.title === title);
+  /** The titles of the tasks done, sorted. */
+  const doneTitles = (tasks: readonly TaskRow[]) =>
+    tasks
+      .filter((t) => t.status === 'done')
+      .map((t) => t.title)
+      .sort();
 
   type Action = Awaited<ReturnType<typeof chat>>['actions'][number];
   /** Sends each message as `owner`; none of its turn's actions may be one `forbidden` picks out. */
@@ -475,8 +481,7 @@ describeEachDb('agent with the offline model', (get) => {
         'the repair guy sorted the broken hinge on my laptop',
       ],
     );
-    const done = after.filter((t) => t.status === 'done').map((t) => t.title);
-    expect(done.sort()).toEqual(
+    expect(doneTitles(after)).toEqual(
       [
         'Cold room ka compressor theek karwana',
         'Get the dough mixer serviced',
@@ -585,8 +590,7 @@ describeEachDb('agent with the offline model', (get) => {
       'Sunrise society secretary called, residents complaining about cockroaches again in the kitchen area',
     ]);
     expect(after).toHaveLength(titles.length);
-    const done = after.filter((t) => t.status === 'done').map((t) => t.title);
-    expect(done.sort()).toEqual(
+    expect(doneTitles(after)).toEqual(
       [
         'Annual day ke liye auditorium book karna',
         'Dispatch 15 kg almonds to Joshi Stores',
@@ -650,8 +654,7 @@ describeEachDb('agent with the offline model', (get) => {
       'Shopkart changed their payout cycle, so the remittance will go on 2nd April. update pls',
     ]);
     expect(after).toHaveLength(titles.length);
-    const done = after.filter((t) => t.status === 'done').map((t) => t.title);
-    expect(done.sort()).toEqual(
+    expect(doneTitles(after)).toEqual(
       [
         'Collect damaged cartons from Joshi Stores',
         'Issue credit note to Kale Traders',

@@ -1355,6 +1355,8 @@ export const SAYS = words(
 /** What will be: "will come", "aa jayega", "bhej denge", "is going to". */
 const WILL_BE = words('will|(?:is|are) going to|\\S+(?:ega|egi|enge|ogi|oge)');
 const SAID_BY_ME = new Set(['i', 'maine', 'we', 'humne', 'hamne']);
+/** The word at `m` is someone else's: "Rohit said", "Mehta ji called", not "I said", "maine kaha". */
+const byOthers = (u: Utterance, m: { from: number }) => !SAID_BY_ME.has(u.normOf(m.from - 1));
 
 /** Someone's word as it stands now: "says", "bol raha hai", "keh rahe hain". */
 const SAYS_NOW = words(
@@ -1373,7 +1375,7 @@ const passesOnWord = (u: Utterance): boolean => u.has(SAYS_NOW);
  */
 function relaysWord(u: Utterance, ctx: DateContext): boolean {
   const says = u.find(SAYS)[0];
-  if (!says || SAID_BY_ME.has(u.normOf(says.from - 1))) return false;
+  if (!says || !byOthers(u, says)) return false;
   // what will be closes the message: "…, call him at 10" after it is a request
   const end = u.firstClauseBreak(says.to);
   const lastClause = end < 0 || end >= u.length - 1;
@@ -1724,11 +1726,9 @@ const THEIR_WORD = words(`texted|messaged|called|phone aaya|call aaya|${ASKED_IF
 export const ASKS_IF = words(`${ASKED_IF} (?:we|i|you) (?:can|could)|asked (?:us|me) to`);
 const passesOnTheirWord = (u: Utterance): boolean =>
   !u.has(MONEY_SAID) &&
-  (theirWord(u).length > 0 ||
-    u.find(SAYS).some((m) => !SAID_BY_ME.has(u.normOf(m.from - 1)) && m.to < u.length));
+  (theirWord(u).length > 0 || u.find(SAYS).some((m) => byOthers(u, m) && m.to < u.length));
 /** Their call or text, after whoever made it ("Mehta ji called"), not the owner's ("called Mehta ji", "I texted"). */
-const theirWord = (u: Utterance) =>
-  u.find(THEIR_WORD).filter((m) => m.from > 0 && !SAID_BY_ME.has(u.normOf(m.from - 1)));
+const theirWord = (u: Utterance) => u.find(THEIR_WORD).filter((m) => m.from > 0 && byOthers(u, m));
 
 /** A thing that was to be done, so a day said beside it may be its new one: "milna tha aaj", "was due today". */
 const WAS_TO_BE = words('\\S+n[ae] (?:tha|thi)|was (?:due|supposed to|planned|meant to|scheduled)');

@@ -433,12 +433,16 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
   if (!asked && mayReportDone(plain, opts)) return yield mentionedDone(text, opts);
   // "Picked up the expired stock from Patel Medical this morning, … Will sort it tmrw": a plan for a thing
   // only pointed at, after a report, is what comes next of the thing reported
-  const story = storyBeforePlan(text, opts);
-  if (!asked && story) yield mentionedDone(story, opts);
+  const story = asked ? undefined : storyBeforePlan(text, opts);
+  if (story) yield mentionedDone(story, opts);
+  // "can't go today, will get the lights tomorrow", "Painters are still working at Gupta's office, so the fans
+  // can go up on 1st April", "Only got train tickets for sunday, so the Surat trip shifts to sunday": a day
+  // given with a reason, or said to be a thing's new one, is more likely a planned thing's new day
+  const moves = (mayMove === 'putOff' || movesOrHindered(plain)) && givesNewDay(plain, opts);
   const first =
     mayMove === 'planned' || mayMove === 'putOff'
       ? moveAsSaid(text, mayMove, opts)
-      : (openTaskReading(main.args, mayMove === 'restated', !saysItMoves(plain, opts), opts) ??
+      : (openTaskReading(main.args, mayMove === 'restated', !moves, opts) ??
         (asked ? undefined : clauseNamingTask(u, main.args, opts)));
   if (first) yield first;
   const due = dueOf(main.args, opts);
@@ -455,11 +459,7 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
         ? { task: title.replace(JOB, ''), ...due }
         : { task: title, match: 'whole', ...due },
     };
-  // "can't go today, will get the lights tomorrow", "Painters are still working at Gupta's office, so the fans
-  // can go up on 1st April", "Only got train tickets for sunday, so the Surat trip shifts to sunday": a day
-  // given with a reason, or said to be a thing's new one, is more likely a planned thing's new day
-  const moves = mayMove === 'putOff' || movesOrHindered(plain);
-  if (due && !asked && moves && givesNewDay(plain, opts)) {
+  if (due && !asked && moves) {
     yield* workersJob(plain, due);
     yield mentionedMove(text, due);
   }
