@@ -84,6 +84,7 @@ export const PARSER_SETS = [
   'fresh26',
   'fresh27',
   'fresh28',
+  'fresh29',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

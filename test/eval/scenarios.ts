@@ -108,6 +108,11 @@ export const SCENARIO_SETS = [
   'scenarios36',
   'scenarios37',
   'scenarios38',
+  'scenarios39',
+  'scenarios40',
+  'scenarios41',
+  'scenarios42',
+  'scenarios43',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 
