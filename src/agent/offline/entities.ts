@@ -485,7 +485,7 @@ const MARKERS: Marker[] = [
 ].sort((a, b) => b.words.length - a.words.length);
 
 /** "schedule a follow up with …": verbs that open the request, and end no subject ("the exam schedule"). */
-const OPENING_VERBS = ['set', 'add', 'create', 'new', 'schedule'];
+const OPENING_VERBS = ['set', 'add', 'create', 'schedule'];
 const FOLLOW_UP_FILLERS = new Set([
   ...LEADING_FILLERS,
   ...Object.values(PRONOUNS).flat(),
@@ -560,6 +560,24 @@ function joinsPhrase(u: Utterance, chunk: readonly number[], at: number, run: re
   if (!marker || !isGenitive(marker) || namesSomeone(u, run)) return false;
   return run.length > 0 && at + 1 < chunk.length && !markerAt(u, chunk, at + 1);
 }
+
+/**
+ * "about feed supply for next batch": a "for" or "on" inside a subject already opened by its marker says more
+ * of it, unless a name follows ("about the rates for Sharma ji" is for him).
+ */
+function extendsTopic(
+  u: Utterance,
+  chunk: readonly number[],
+  at: number,
+  run: readonly number[],
+  opened: Marker | undefined,
+): boolean {
+  const next = chunk[at + 1];
+  if (opened?.role !== 'subject' || opened.side !== 'prefix' || run.length === 0 || next === undefined)
+    return false;
+  return QUALIFIERS.has(u.normOf(chunk[at] ?? -1)) && !readsAsName(u, next) && !markerAt(u, chunk, at + 1);
+}
+const QUALIFIERS: ReadonlySet<string> = new Set(['for', 'on']);
 
 /**
  * "Balwinder ka missed call", "Yusuf ka 15k baaki hai": whose call it was, or whose money is due, names
@@ -690,7 +708,9 @@ export function contactAndSubject(
         from ??
         says ??
         ownerOf(u, chunk, i) ??
-        (joinsPhrase(u, chunk, i, run) ? undefined : markerAt(u, chunk, i));
+        (joinsPhrase(u, chunk, i, run) || extendsTopic(u, chunk, i, run, before)
+          ? undefined
+          : markerAt(u, chunk, i));
       if (marker) {
         close(marker);
         before = marker;

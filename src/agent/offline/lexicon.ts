@@ -1282,6 +1282,10 @@ export const STATUS_OPEN = [
   'remaining',
   'incomplete',
   'not done',
+  // "kaun se kaam khule hain", "koi kaam khula hai?": tasks still open
+  'khule',
+  'khule hue',
+  'khula',
 ];
 /**
  * What is still to do, as a question says it ("what is left", "kya bacha hai", "kuch reh gaya"): a
