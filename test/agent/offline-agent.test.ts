@@ -686,6 +686,35 @@ describeEachDb('agent with the offline model', (get) => {
       expect(titled(after, title), title).toMatchObject({ status: 'open', due_date: null });
   });
 
+  it('moves nothing on a move only weighed; reports a thing done before the next step told with its day', async () => {
+    const titles = [
+      'Install wardrobe at Bhosle flat',
+      'Collect balance from Bhosle ji',
+      'Service the Kadam school van',
+      'Fit kitchen chimney at Patil house',
+      'Kadam ji ka sofa deliver karna',
+      'Print menu cards for Hotel Suraj',
+    ];
+    const owner = await ownerWithTasks(48, titles);
+    await expectNothingDone(owner, [
+      'thinking of shifting the Patil chimney fitting to next week, will let you know',
+      "we might push the Kadam van servicing to friday. let's see",
+      'Kadam ji ka sofa shayad somvar ko shift karna padega',
+    ]);
+    await chat(
+      'Bhosle flat wardrobe installed, looks good. Their driver will come with the balance on monday.',
+      owner,
+    );
+    await chat('Hotel Suraj ke menu card chhap gaye, 200 piece. kal subah bhijwa denge', owner);
+    const after = await tasksOf(owner);
+    expect(after).toHaveLength(titles.length);
+    expect(doneTitles(after)).toEqual([
+      'Install wardrobe at Bhosle flat',
+      'Print menu cards for Hotel Suraj',
+    ]);
+    for (const task of after) expect(task.due_date, task.title).toBeNull();
+  });
+
   it('finishes nothing on trouble or a refusal, and adds nothing for a thing told done that names no open task', async () => {
     const titles = ['Fix the cold room compressor', 'Book the tent for Mehra function', 'Pay the tile mason'];
     const owner = await ownerWithTasks(38, titles);

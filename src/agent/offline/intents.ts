@@ -301,7 +301,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // completion costs more than a question
   const deferred =
     movesTask || restated || has(PATTERNS.deferral) || has(PATTERNS.planAhead) || NEW_DAY_CUES.some(has);
-  const defers = reportsDone && deferred && takeWhen(u.copy(), ctx) !== null;
+  const defers = reportsDone && deferred && takeWhen(u.copy(), ctx) !== null && !reportThenNextStep(u, ctx);
   // "order cancel kar diya", "the booking got cancelled": a thing called off is no task done, nor one to delete
   const calledOff = reportsDone && has(CALLED_OFF);
   // "tenant asked for time": more time asked for reports nothing done, with or without a day
@@ -422,7 +422,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   if ((taskNoun && isBareList(u, TASK_NOUN)) || (planNoun && isBareList(u, PLAN_NOUN)))
     return tool('list_tasks');
   // "Qureshi Bakery called to confirm the installation. No change, same plan as before": nothing to change
-  if (has(NO_CHANGE) && !question) return { kind: 'setback' };
+  // "thinking of pushing the blazers to next week, don't change anything yet": a move weighed, not made
+  if ((has(NO_CHANGE) || undecided(u)) && !question) return { kind: 'setback' };
   if (isDone) return tool('complete_task');
   if (calledOff) return { kind: 'unknown' };
   if (has(PATTERNS.delete)) return tool(deleteVerbForChore(u, ctx) ? 'create_task' : 'delete_task');
@@ -1324,9 +1325,7 @@ const SENTENCE_END = /^\S*[.!?]$/u;
  * says a thing done and more news follows.
  */
 function setAsideStory(u: Utterance, ctx: DateContext): void {
-  const lastStop = u.tokens.findLastIndex(
-    (t, i) => t.breakAfter && i < u.length - 1 && SENTENCE_END.test(u.text.slice(t.at).split(/\s/)[0] ?? ''),
-  );
+  const lastStop = lastSentence(u) - 1;
   if (lastStop < 0 || !reportsNews(u, lastStop + 1)) return;
   const ask = u.copy();
   ask.use(0, lastStop + 1, 'filler');
@@ -1338,6 +1337,73 @@ function setAsideStory(u: Utterance, ctx: DateContext): void {
   if (saysDone(story) && reportsPast(withoutWhen(ask, ctx), false)) return;
   if (takeWhen(ask, ctx) && ask.freeIndexes().length >= MIN_ASK) u.use(0, lastStop + 1, 'filler');
 }
+
+/** Where the last sentence of a message begins, after a story told first; -1 when there is none. */
+function lastSentence(u: Utterance): number {
+  const lastStop = u.tokens.findLastIndex(
+    (t, i) => t.breakAfter && i < u.length - 1 && SENTENCE_END.test(u.text.slice(t.at).split(/\s/)[0] ?? ''),
+  );
+  return lastStop < 0 ? -1 : lastStop + 1;
+}
+
+/**
+ * The report told before what comes next, in a last sentence of its own: "Royal Orchid ka bill ban gaya hai,
+ * GST ke saath. kal bhej denge" → "Royal Orchid ka bill ban gaya hai, GST ke saath"; otherwise undefined. The
+ * model tries it after the last sentence's own task, named in full (parse.ts).
+ */
+export function reportBeforeNextStep(u: Utterance, ctx: DateContext): string | undefined {
+  const start = lastSentence(u);
+  if (start < 0) return undefined;
+  const ask = u.copy();
+  ask.use(0, start, 'filler');
+  if (!comesNext(ask)) return undefined;
+  const story = u.copy();
+  story.use(start, u.length, 'filler');
+  return tellsDone(story, ctx) ? u.raw(u.freeIndexes(0, start)) : undefined;
+}
+
+/** What will be, as news and not a move nor a chore asked for: "we'll load it tomorrow", "kal bhej denge". */
+const comesNext = (u: Utterance): boolean =>
+  (u.has(WILL_BE) || CONTRACTED_WILL.test(u.text)) &&
+  !MOVE_OR_DEFERRAL.some((p) => u.has(p)) &&
+  !u.has(PATTERNS.strongCreate);
+/** "we'll", "he'll": the apostrophe is dropped from the words matched, so the will is read as typed. */
+const CONTRACTED_WILL = /\p{L}['’]ll\b/iu;
+
+/**
+ * A report told first, then what comes next with its day, each in clauses of their own: "Khanna sir's Creta
+ * coating is complete, …, said he'll send his brother's car next week", "Royal Orchid ka bill ban gaya hai,
+ * kal bhej denge", "the tanker is fully cut into pieces. We'll load it tomorrow morning". The day is the next
+ * step's, so the report stands. A move word or a new day's cue anywhere ("…, shift the rest to monday", "he
+ * can only come saturday"), a clause only saying to do it then ("…, do it monday"), someone's call as the
+ * report or a report with a day ahead of its own keeps the message a move.
+ */
+function reportThenNextStep(u: Utterance, ctx: DateContext): boolean {
+  if ([...MOVES_SAID, ...NEW_DAY_CUES].some((p) => u.has(p))) return false;
+  const clauses = u.text.split(CLAUSE_BREAK).map((c) => new Utterance(c));
+  const dayAhead = (c: Utterance) =>
+    mentionsWhen(c, ctx) && !saysEarlierToday(c, ctx) && !saysOnlyToday(c, ctx) && !saysHourGone(c, ctx);
+  // someone's call is no report ("the technician called, he can only come saturday")
+  const report = clauses.findIndex((c) => !dayAhead(c) && tellsDone(c, ctx) && theirWord(c).length === 0);
+  const ahead = clauses.flatMap((c, k) => (dayAhead(c) ? [k] : []));
+  return report >= 0 && ahead.length > 0 && ahead.every((k) => k > report && namesOwnStep(clauses[k], ctx));
+}
+const MOVES_SAID = [PATTERNS.reschedule, PATTERNS.notNow, PATTERNS.moreTime];
+const MOVE_OR_DEFERRAL = [...MOVES_SAID, PATTERNS.deferral];
+/** Words that only say "do it" or point back, which are no step of their own. */
+const DOING_ONLY: ReadonlySet<string> = new Set(
+  'do it this that then instead kar karo karna karenge kar denge kar dena kar do kar lenge usko use ise isko ye yeh wo woh'.split(
+    ' ',
+  ),
+);
+/** A clause saying a doing of its own beside its day: "his son will collect it in the evening", not "do it monday". */
+const namesOwnStep = (c: Utterance | undefined, ctx: DateContext): boolean => {
+  if (!c || c.has(PATTERNS.deferral)) return false;
+  const probe = withoutWhen(c, ctx);
+  return probe
+    .freeIndexes()
+    .some((i) => !DOING_ONLY.has(probe.normOf(i)) && !LEADING_FILLERS.has(probe.normOf(i)));
+};
 
 /** "printing ink delivered today, …": today, with no hour, is when a thing reported came about. */
 function saysOnlyToday(u: Utterance, ctx: DateContext): boolean {
@@ -1486,6 +1552,29 @@ const REFUSAL = words(REFUSED);
 const NO_CHANGE = words(
   'no changes?|nothing (?:changes|changed)|same plan|plan (?:is )?same|(?:koi|kuch) change (?:nahi|nahin|nai)|wahi plan|wohi plan|(?:keep|keeping|kept) it as (?:it )?is|(?:stays|stay) as (?:it )?is',
 );
+/** A move weighed: "thinking of moving", "thinking we might …", "we might shift". */
+const WEIGHED_MOVE = words(
+  [
+    'thinking (?:of|about|to)(?:\\s+\\S+)?\\s+(?:moving|shifting|pushing|postponing|preponing|delaying|move|shift|push)',
+    'thinking (?:we|i) (?:might|may|could|should)',
+    '(?:might|may|could) (?:have to )?(?:move|shift|push|postpone|prepone|delay)',
+  ].join('|'),
+);
+/** "Soch rahe hain", "shayad", maybe: with a move said, it is weighed. */
+const MAYBE = words('soch|sochte|sochta|sochti|shayad|shaayad|maybe|may be');
+/** The owner says the change waits (apostrophes are dropped): "don't change anything yet", "let's see". */
+const WAIT_TO_CHANGE = words(
+  [
+    '(?:dont|do not) (?:change|update|move|shift)(?: anything| it| that)? yet',
+    '(?:abhi|ab) (?:kuch )?(?:change|update|shift) (?:mat|na) (?:karo|karna|kar)',
+    'lets see|(?:then|phir|fir) decide|decide (?:karenge|karte hain|karunga)',
+    '(?:will|ill|i will) (?:decide|confirm) (?:after|once|later)',
+  ].join('|'),
+);
+/** A move weighed or waiting on a word, not made (`WEIGHED_MOVE`, `WAIT_TO_CHANGE`). */
+const undecided = (u: Utterance): boolean =>
+  u.has(WEIGHED_MOVE) || u.has(WAIT_TO_CHANGE) || (u.has(MAYBE) && u.has(PATTERNS.reschedule));
+
 /**
  * The owner's own no in Hindi, "maine mana kar diya", which `REFUSED` leaves out (the owner's "mana kar diya"
  * may be a task done); "I said no" is one of its own.

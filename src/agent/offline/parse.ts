@@ -15,6 +15,7 @@ import {
   mayReportDone,
   movesOrHindered,
   PATTERNS,
+  reportBeforeNextStep,
   saysDone,
   saysItMoves,
   tellsDone,
@@ -320,6 +321,9 @@ function* triesOf(main: Reading, said: Said): Generator<Reading, void, undefined
     if (mayBeReport(new Utterance(text))) yield mentionedDone(text, opts);
     return;
   }
+  // "Royal Orchid ka bill ban gaya hai, GST ke saath. kal bhej denge": likewise
+  const told = tool === 'update_task' ? reportBeforeNextStep(new Utterance(text), opts) : undefined;
+  if (told) yield mentionedDone(told, opts);
   const due = dueOf(args, opts);
   if (tool === 'update_task' && args.match === undefined && due && givesNewDay(new Utterance(text), opts)) {
     // the clauses around the reference and those saying the day ("haldi decor ab 29 tarikh ko hai, pooja ji ne
@@ -445,6 +449,10 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
       : (openTaskReading(main.args, mayMove === 'restated', !moves, opts) ??
         (asked ? undefined : clauseNamingTask(u, main.args, opts)));
   if (first) yield first;
+  // "Packed Gupta ji's order, 12 boxes kept at the counter. His son will collect it in the evening": what comes
+  // next, when it names no open task, is news beside the report
+  const told = asked ? undefined : reportBeforeNextStep(plain, opts);
+  if (told) yield mentionedDone(told, opts);
   const due = dueOf(main.args, opts);
   // "PTM batch B → sat 11am pls", "ankit wala motherboard parso tak": an open task named in full with a day,
   // and nothing else said, is that task moved, not a second one added (work handed to someone is new work;
