@@ -470,6 +470,9 @@ const deniesDone = (clause: string) =>
     .split(/[^\p{L}'’]+/u)
     .some((w) => NOT_DONE.has(w) || /n['’]t$/.test(w) || /^(?:is|has|have|did|was|were|are)nt$/.test(w));
 
+/** A thing gone wrong: "truck kharab ho gaya", "the pump broke down". */
+const TROUBLE = /\b(?:kharab|broke|broken|toot|tut|jal)\b/iu;
+
 /** A clause of counts alone ("all 50") is too little to name a task by. */
 const namesAThing = (clause: string) => termsOf(clause).some((t) => !/^\d+$/.test(t.stem));
 
@@ -532,10 +535,15 @@ export const CLAUSE_BREAK =
  * no action against its own (`actsOtherwise`: "sold the old printer" is not "Repair old printer"); what the
  * other clauses do is news beside it ("brake pads reached Sharma Motors, their mechanic signed the
  * challan"). How much of the name is said decides, not how much of the message the name explains: a report
- * says much no task holds. Records about as well mentioned are all returned, for the caller to ask which.
+ * says much no task holds. A move that mentions no record so well moves the one record holding a thing it says
+ * ("rent will go on 1st april instead" for "Pay shop rent"). Records about as well mentioned are all returned,
+ * for the caller to ask which.
  */
 function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) => string, to: Purpose): T[] {
-  const clauses = message.split(CLAUSE_BREAK).map((c) => termsOf(c).filter((t) => !AUXILIARIES.has(t.stem)));
+  const texts = message.split(CLAUSE_BREAK);
+  const clauses = texts.map((c) => termsOf(c).filter((t) => !AUXILIARIES.has(t.stem)));
+  // what clauses telling a thing gone wrong say ("truck kharab ho gaya, cement wala kaam friday pe daal do")
+  const troubled = clauses.filter((_, k) => TROUBLE.test(texts[k] ?? '')).flat();
   const all = clauses.flat();
   const says = (n: Term, terms: readonly Term[]) => terms.some((t) => same(t, n));
   const names = items.map((item) => termsOf(nameOf(item)));
@@ -570,12 +578,24 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       // a move that says no record that well still names those it tells the deed and a thing of ("Azadpur
       // dispatch will go on Saturday now" names both "Dispatch … to Azadpur mandi", to ask which)
       const deedAndThing = to === 'move' && said >= 1 && deedSaid;
-      return { item, said, named, enough, deedAndThing, against, deedSaid, deedMaySaid };
+      // last, for a move, a thing said that only it holds, with no action said against its own ("rent will go
+      // on 1st april instead" is "Pay shop rent"; "postpone the sewing machine service" is no "Buy sewing
+      // machine needles"); news often names one thing of a record, so a report needs more
+      const ownThing =
+        to === 'move' &&
+        actsOtherwise(all, name) === false &&
+        saidThings.some((t) => t.weight === 1 && onlyIn(k, t) && !says(t, troubled));
+      return { item, said, named, enough, deedAndThing, ownThing, against, deedSaid, deedMaySaid };
     })
     .filter((s) => to === 'move' || !s.against);
+  const owning = candidates.filter((s) => s.ownThing);
   const fits = candidates.some((s) => s.enough)
     ? candidates.filter((s) => s.enough)
-    : candidates.filter((s) => s.deedAndThing);
+    : candidates.some((s) => s.deedAndThing)
+      ? candidates.filter((s) => s.deedAndThing)
+      : owning.length === 1
+        ? owning
+        : [];
   const scored = fits.sort((a, b) => b.named - a.named || b.said - a.said);
   const best = scored[0];
   if (!best) return [];

@@ -138,7 +138,7 @@ describe('finding a task by how it is named', () => {
     );
   });
 
-  it('finds the task a whole message mentions among its chatter, by more than half its name or two of its things', () => {
+  it('finds the task a whole message mentions among its chatter, by more than half its name or two of its things, or a move by a thing only it holds', () => {
     const titles = [
       'Send tiles to Khurana site',
       'Collect payment from Khurana',
@@ -170,6 +170,13 @@ describe('finding a task by how it is named', () => {
     const putOff = "can't go to Tanvi's boutique today, will get the lehengas on friday";
     expect(mentioned(putOff, move)).toEqual([]);
     expect(mentioned(putOff, move, 'move')).toEqual(["Pick up lehengas from Tanvi's boutique"]);
+    // a move names the one record holding a thing it says, unless an action is said against its own, or the
+    // thing is told gone wrong (a reason); a report needs more than one thing of its name
+    const shop = ['Pay godown rent', 'Buy weighing scale batteries', 'Service the delivery van'];
+    expect(mentioned('rent 3 tareekh ko kar do', shop, 'move')).toEqual(['Pay godown rent']);
+    expect(mentioned('rent aa gaya', shop)).toEqual([]);
+    expect(mentioned('push the van painting to monday', shop, 'move')).toEqual([]);
+    expect(mentioned('van kharab ho gaya, mandi wala kaam kal kar do', shop, 'move')).toEqual([]);
   });
 
   it('reads a number as a word however short, an ordinal as its number, and a short form as its words', () => {

@@ -412,7 +412,10 @@ describe('intents', () => {
   });
 
   it('reads tasks said to be "khule" (still open) as the open list', () => {
-    expect(toolCall('is hafte ke kaunse kaam khule hain?').args).toEqual({ status: 'open', when: 'this_week' });
+    expect(toolCall('is hafte ke kaunse kaam khule hain?').args).toEqual({
+      status: 'open',
+      when: 'this_week',
+    });
     expect(toolCall('koi kaam khula hai kya?').args).toEqual({ status: 'open' });
   });
 
