@@ -715,6 +715,25 @@ describeEachDb('agent with the offline model', (get) => {
     for (const task of after) expect(task.due_date, task.title).toBeNull();
   });
 
+  it('changes nothing on news of a price hike, nor on a question whether a thing was done', async () => {
+    const titles = ['Order Asian Paints emulsion', 'Pay Asian Paints dealer', 'Send Sharma ji ka parcel'];
+    const owner = await ownerWithTasks(49, titles);
+    await expectNoneOf(
+      owner,
+      [
+        'Asian Paints rep says 4% hike on all emulsions from monday',
+        'Asian Paints emulsion price hike ho gaya, 4% badha',
+        'Sharma ji wala parcel bhej diya kya?',
+        'did anyone send the Sharma parcel??',
+      ],
+      (a) => a.result?.ok === true && /^(?:complete|update|create)_/.test(a.tool),
+    );
+    const after = await tasksOf(owner);
+    expect(after).toHaveLength(titles.length);
+    for (const title of titles)
+      expect(titled(after, title), title).toMatchObject({ status: 'open', due_date: null });
+  });
+
   it('finishes nothing on trouble or a refusal, and adds nothing for a thing told done that names no open task', async () => {
     const titles = ['Fix the cold room compressor', 'Book the tent for Mehra function', 'Pay the tile mason'];
     const owner = await ownerWithTasks(38, titles);

@@ -424,7 +424,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // "Qureshi Bakery called to confirm the installation. No change, same plan as before": nothing to change
   // "thinking of pushing the blazers to next week, don't change anything yet": a move weighed, not made
   if ((has(NO_CHANGE) || undecided(u)) && !question) return { kind: 'setback' };
-  if (isDone) return tool('complete_task');
+  // "Berger ka order diya kya kisi ne??": asked whether it was done, which tells nothing done
+  if (isDone && !question) return tool('complete_task');
   if (calledOff) return { kind: 'unknown' };
   if (has(PATTERNS.delete)) return tool(deleteVerbForChore(u, ctx) ? 'create_task' : 'delete_task');
   const priority = mentionsPriority(u);
@@ -1660,7 +1661,11 @@ function tellsNews(u: Utterance, ctx: DateContext): boolean {
 const WAS_STATE = words(alt([...WAS_WORDS, 'were']));
 /** Prices going up or down: "Ray-Ban prices going up 8% from April 1", "almond ka rate badh gaya". */
 const PRICES_MOVE = words(
-  '(?:price|prices|rate|rates|daam|bhav)\\s+(?:\\S+\\s+){0,2}?(?:going|gone|goes|went|will go|increased|increase|badh|badhega|badhenge|badh gaya|badh gaye|ghat|ghat gaya|gir gaya)',
+  [
+    '(?:price|prices|rate|rates|daam|bhav)\\s+(?:\\S+\\s+){0,2}?(?:going|gone|goes|went|will go|increased|increase|badh|badhega|badhenge|badh gaya|badh gaye|ghat|ghat gaya|gir gaya)',
+    // "5% hike on all notebooks", "price hike from april"
+    '(?:price|rate)\\s+hike|hike\\s+(?:in|on|of)|\\S+%\\s+hike',
+  ].join('|'),
 );
 /** A place or trade shut: "bharat bandh", "transport strike". */
 const CLOSED = words('bandh|strike|hartal|out of stock');
