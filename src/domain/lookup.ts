@@ -537,7 +537,8 @@ export const CLAUSE_BREAK =
  * challan"). How much of the name is said decides, not how much of the message the name explains: a report
  * says much no task holds. A move that mentions no record so well moves the one record holding a thing it says
  * ("rent will go on 1st april instead" for "Pay shop rent"). Records about as well mentioned are all returned,
- * for the caller to ask which.
+ * for the caller to ask which, and so are those that only hold the one thing said ("Podar wala maal bhej diya"
+ * for "Podar school ko shirts bhejna" and "… pants bhejna").
  */
 function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) => string, to: Purpose): T[] {
   const texts = message.split(CLAUSE_BREAK);
@@ -585,7 +586,18 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
         to === 'move' &&
         actsOtherwise(all, name) === false &&
         saidThings.some((t) => t.weight === 1 && onlyIn(k, t) && !says(t, troubled));
-      return { item, said, named, enough, deedAndThing, ownThing, against, deedSaid, deedMaySaid };
+      return {
+        item,
+        saidThings,
+        said,
+        named,
+        enough,
+        deedAndThing,
+        ownThing,
+        against,
+        deedSaid,
+        deedMaySaid,
+      };
     })
     .filter((s) => to === 'move' || !s.against);
   const owning = candidates.filter((s) => s.ownThing);
@@ -596,6 +608,18 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       : owning.length === 1
         ? owning
         : [];
+  // none fits, but records holding the one thing said, its deed said too when it is a report ("Podar wala maal
+  // bhej diya" for "Podar school ko shirts bhejna" and "… pants bhejna", "Kohinoor ki delivery kal pe daal do"):
+  // each of them, for the caller to ask which
+  const sharing = candidates.filter((s) => s.said > 0 && (to === 'move' || s.deedMaySaid));
+  const [first] = sharing;
+  const shared = (s: (typeof sharing)[number]) =>
+    s.saidThings.some((t) => first?.saidThings.some((f) => same(t, f)) === true);
+  if (fits.length === 0 && sharing.length >= 2 && sharing.every(shared)) {
+    // the ones whose own deed it says, when not all ("mangalsutra …, delivery us time pe set kar do")
+    const deeded = sharing.filter((s) => s.deedSaid);
+    return (deeded.length > 0 ? deeded : sharing).map((s) => s.item);
+  }
   const scored = fits.sort((a, b) => b.named - a.named || b.said - a.said);
   const best = scored[0];
   if (!best) return [];

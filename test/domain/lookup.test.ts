@@ -179,6 +179,13 @@ describe('finding a task by how it is named', () => {
     expect(mentioned('van kharab ho gaya, mandi wala kaam kal kar do', shop, 'move')).toEqual([]);
   });
 
+  it('asks between the records holding the one thing a message says, its deed said too when it is a report', () => {
+    const bansal = ['Bansal ji ko tiles bhejna', 'Bansal ji ko cement bhejna', 'Dukaan ka rent dena'];
+    expect(mentioned('Bansal ji wala maal bhej diya', bansal)).toEqual(bansal.slice(0, 2));
+    expect(mentioned('Bansal ki delivery kal pe daal do', bansal, 'move')).toEqual(bansal.slice(0, 2));
+    expect(mentioned('Bansal ji aaye the aaj', bansal)).toEqual([]);
+  });
+
   it('reads a number as a word however short, an ordinal as its number, and a short form as its words', () => {
     const sites = ['Site 2 pe cement ki 100 bori bhejna', 'Site 3 pe steel bhejna'];
     expect(find('site 2 wala cement', sites)).toEqual(['Site 2 pe cement ki 100 bori bhejna']);
@@ -320,9 +327,9 @@ describe('finding a task by how it is named', () => {
   it('takes a report of a deed and one thing as the record that alone holds the thing', () => {
     const dairy = ['Service the bulk milk chiller', 'Service the delivery van', 'Pay the farmers'];
     expect(mentioned('mechanic came and did the servicing of the chiller', dairy)).toEqual([dairy[0]]);
-    // a thing two records hold names neither; a thing without its deed names nothing
+    // a thing two records hold names both, for the caller to ask which; a thing without its deed names nothing
     const vans = ['Service the van AC', 'Service the van brakes', 'Pay the farmers'];
-    expect(mentioned('mechanic did the servicing of the van', vans)).toEqual([]);
+    expect(mentioned('mechanic did the servicing of the van', vans)).toEqual(vans.slice(0, 2));
     expect(mentioned('the chiller is making a noise', dairy)).toEqual([]);
   });
 

@@ -327,19 +327,20 @@ function* triesOf(main: Reading, said: Said): Generator<Reading, void, undefined
   const due = dueOf(args, opts);
   if (tool === 'update_task' && args.match === undefined && due && givesNewDay(new Utterance(text), opts)) {
     // the clauses around the reference and those saying the day ("haldi decor ab 29 tarikh ko hai, pooja ji ne
-    // date change kr di"); when it names no thing ("Pooja called, her assessment can't be tomorrow, she has
-    // asked for friday 5 pm instead"), the whole message, else with the clauses saying whose it is ("ok so
-    // reddy called just now, …, the kitchen installation we have to postpone"), never a reason's thing ("the
-    // cement order: push it to monday, the truck driver is sick")
+    // date change kr di"), first with the clauses saying whose it is ("ok so reddy called just now, …, the
+    // kitchen installation we have to postpone"; two people's assessments are open, so "Pooja called, her
+    // assessment can't be tomorrow, …" asks which only when Pooja's is not found), or when the reference names
+    // no thing, the whole message; never a reason's thing ("the cement order: push it to monday, the truck
+    // driver is sick")
     const saysDay = (clause: string) => mentionsWhen(new Utterance(clause), opts);
     const around = aroundReference(text, args.task, saysDay);
     yield* workersJob(new Utterance(text), due);
-    yield mentionedMove(around, due);
     const namesNothing = termsOf(String(args.task ?? '')).every((t) => t.acts);
     const whose = namesNothing
       ? text
       : aroundReference(text, args.task, (c) => saysDay(c) || tellsOfSomeone(c));
     if (whose !== around) yield mentionedMove(whose, due);
+    yield mentionedMove(around, due);
   }
   if (tool === 'snooze_follow_up' && args.until !== undefined) {
     const moved = parseAs(text, 'update_task', opts);
