@@ -597,6 +597,7 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
         against,
         deedSaid,
         deedMaySaid,
+        handsOverToo: name.some((n) => isAction(n) && handsOver(n)),
       };
     })
     .filter((s) => to === 'move' || !s.against);
@@ -611,7 +612,11 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
   // none fits, but records holding the one thing said, its deed said too when it is a report ("Podar wala maal
   // bhej diya" for "Podar school ko shirts bhejna" and "… pants bhejna", "Kohinoor ki delivery kal pe daal do"):
   // each of them, for the caller to ask which
-  const sharing = candidates.filter((s) => s.said > 0 && (to === 'move' || s.deedMaySaid));
+  // (a hand-over told another way is its deed: "Mehra ji wala order pahuncha diya" for "Mehra ji ko daal dena")
+  const handedOver = all.some((t) => isAction(t) && handsOver(t));
+  const sharing = candidates.filter(
+    (s) => s.said > 0 && (to === 'move' || s.deedMaySaid || (handedOver && s.handsOverToo)),
+  );
   const [first] = sharing;
   const shared = (s: (typeof sharing)[number]) =>
     s.saidThings.some((t) => first?.saidThings.some((f) => same(t, f)) === true);

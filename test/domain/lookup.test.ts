@@ -184,6 +184,9 @@ describe('finding a task by how it is named', () => {
     expect(mentioned('Bansal ji wala maal bhej diya', bansal)).toEqual(bansal.slice(0, 2));
     expect(mentioned('Bansal ki delivery kal pe daal do', bansal, 'move')).toEqual(bansal.slice(0, 2));
     expect(mentioned('Bansal ji aaye the aaj', bansal)).toEqual([]);
+    // a hand-over told another way ("pahuncha diya" for "dena") is their deed
+    const mehra = ['Mehra ji ko chawal dena', 'Mehra ji ko daal dena', 'Godown saaf karna'];
+    expect(mentioned('Mehra ji wala order pahuncha diya', mehra)).toEqual(mehra.slice(0, 2));
   });
 
   it('reads a number as a word however short, an ordinal as its number, and a short form as its words', () => {
