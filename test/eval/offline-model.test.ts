@@ -419,6 +419,11 @@ describe('intents', () => {
     expect(toolCall('koi kaam khula hai kya?').args).toEqual({ status: 'open' });
   });
 
+  it('reads "X ka phone aaya" as their call, not a question for their number', () => {
+    expect(toolCall('Batra ka phone aaya, bol raha monday ko bhejo, aage kar do').tool).toBe('update_task');
+    expect(toolCall('Batra ka phone number bhejo').tool).toBe('search_memory');
+  });
+
   it('generalises beyond the evaluation sentences', () => {
     expect(toolCall('parso dopahar 3 baje Kapoor Sweets ko sample dena hai').args).toEqual({
       title: 'Kapoor Sweets ko sample dena',

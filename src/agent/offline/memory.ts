@@ -204,8 +204,13 @@ const STANDING = words(
 );
 
 const TO_BE_DONE = words(MUST_BE);
-/** What follows a verb said of someone: "email him", "phone kar dena", "phone karke", "phone pe bata dena". */
-const doesIt = (w: string) => PRONOUNS.en.includes(w) || /^kar/.test(w) || w === 'pe' || w === 'par';
+/**
+ * What follows a verb said of someone, or a call that came: "email him", "phone kar dena", "phone karke", "phone
+ * pe bata dena", "Goyal ka phone aaya".
+ */
+const doesIt = (w: string) =>
+  PRONOUNS.en.includes(w) || /^kar/.test(w) || w === 'pe' || w === 'par' || CAME.has(w);
+const CAME: ReadonlySet<string> = new Set(['aaya', 'aya', 'aayi', 'ayi', 'aaye']);
 
 /** Words around what is asked for or to be forgotten, not part of it. */
 const QUERY_FILLERS = new Set([
