@@ -116,6 +116,10 @@ export function stem(word: string): string {
   const ordinal = /^(\d+)(?:st|nd|rd|th)$/.exec(word);
   if (ordinal?.[1]) return ordinal[1];
   let w = word;
+  // "milenge", "bhejega", "karungi": the future, which names the doing as its root does ("aa payenge" is
+  // "can come", no paying)
+  const root = /^(.{3,}?)(?<!ll|v)(?:enge|egi|ega|unga|ungi|oge|ogi)$/.exec(w)?.[1];
+  if (root && !/^paa?y?$/.test(root)) return root;
   if (w.length > 4 && /(?:x|ch|sh|ss)es$/.test(w)) w = w.slice(0, -2);
   else if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
   else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);

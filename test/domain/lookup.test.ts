@@ -18,8 +18,19 @@ describe('finding a task by how it is named', () => {
       ['boxes', 'box'],
       ['bhejna', 'bheja'],
       ['kiraya', 'kiraye'],
+      // the future names the doing as its root does
+      ['milenge', 'milna'],
+      ['bhejega', 'bhejna'],
+      ['karungi', 'karna'],
     ] as const) {
       expect(stem(a), `${a} ~ ${b}`).toBe(stem(b));
+    }
+    // "aa payenge" is "can come", no paying; English words of that ending stay themselves
+    for (const [a, b] of [
+      ['payenge', 'pay'],
+      ['challenge', 'chall'],
+    ] as const) {
+      expect(stem(a), `${a} ≁ ${b}`).not.toBe(stem(b));
     }
   });
 
