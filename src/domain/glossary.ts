@@ -194,6 +194,9 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   // the everyday things of a shop's chores, as owners name them in either language
   thing('bulb', 'bulbs', 'light', 'lights', 'tubelight', 'tubelights', 'led', 'lamp', 'batti'),
   thing('uniform', 'uniforms', 'vardi', 'vardiyan'),
+  thing('plant', 'plants', 'sapling', 'saplings', 'paudha', 'paudhe', 'paudhon', 'paudhi'),
+  thing('kitchen', 'rasoi', 'rasoighar'),
+  thing('farmer', 'farmers', 'kisan', 'kisaan', 'kisano', 'kisaano'),
   thing('boy', 'boys', 'ladka', 'ladke', 'banda', 'bande'),
   thing('signboard', 'board', 'nameboard'),
   thing('design', 'sketch', 'drawing', 'layout', 'naksha'),

@@ -249,6 +249,18 @@ describe('finding a task by how it is named', () => {
     ]);
   });
 
+  it('knows the kitchen, the farmers and the plants in Hindi', () => {
+    const chores = [
+      'Clean the kitchen chimney',
+      'Clean the godown',
+      'Pay the farmers',
+      'Water the plants in nursery',
+    ];
+    expect(find('rasoi ki chimney saaf', chores)).toEqual([chores[0]]);
+    expect(find('kisaano ka payment', chores)).toEqual([chores[2]]);
+    expect(find('nursery ke paudhe', chores)).toEqual([chores[3]]);
+  });
+
   it("knows a trade's own words for its things and deeds", () => {
     const school = ['Print class 10 maths mock papers', 'Check class 10 maths answer sheets'];
     expect(mentioned('class 10 maths copies all corrected', school)).toEqual([
