@@ -715,8 +715,13 @@ describeEachDb('agent with the offline model', (get) => {
     for (const task of after) expect(task.due_date, task.title).toBeNull();
   });
 
-  it('changes nothing on news of a price hike, nor on a question whether a thing was done', async () => {
-    const titles = ['Order Asian Paints emulsion', 'Pay Asian Paints dealer', 'Send Sharma ji ka parcel'];
+  it('changes nothing on news of a price hike, a question whether a thing was done, or a thing gone for but not got', async () => {
+    const titles = [
+      'Order Asian Paints emulsion',
+      'Pay Asian Paints dealer',
+      'Send Sharma ji ka parcel',
+      'Collect lab report for Mrs Rao',
+    ];
     const owner = await ownerWithTasks(49, titles);
     await expectNoneOf(
       owner,
@@ -725,6 +730,7 @@ describeEachDb('agent with the offline model', (get) => {
         'Asian Paints emulsion price hike ho gaya, 4% badha',
         'Sharma ji wala parcel bhej diya kya?',
         'did anyone send the Sharma parcel??',
+        'Mrs Rao ki report lene lab gaya, magar report ready nahi thi',
       ],
       (a) => a.result?.ok === true && /^(?:complete|update|create)_/.test(a.tool),
     );

@@ -312,7 +312,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     reportsDone &&
     !defers &&
     !calledOff &&
-    ![PATTERNS.moreTime, POSTPONED, PARTLY, PRICES_MOVE, QUESTION_PASSED_ON, COMPLAINED].some(has);
+    ![PATTERNS.moreTime, POSTPONED, PARTLY, BUT_NOT, PRICES_MOVE, QUESTION_PASSED_ON, COMPLAINED].some(has);
   const tool = (name: BuiltTool): Intent => ({ kind: 'tool', tool: name });
 
   // "tell Ravi to send the invoice", "GST wala kaam Ravi ko de do": work for someone in the team
@@ -1676,6 +1676,12 @@ const CLOSED = words('bandh|strike|hartal|out of stock');
  */
 const PARTLY = words(
   '(?:aadha|aadhi|aadhe|adha|adhi|half)(?:\\s+\\S+){0,3}?\\s+(?:ho|hua|hui|hue|done|ready|packed|finished|complete|completed|ban|bana|bani|bane|gaya|gayi|gaye|kaam)|half(?:\\s+\\S+){0,4}?\\s+(?:are|is|got|were|was|have been|has been)\\s+(?:\\S+ed|\\S+en|done|ready|sent|sold|paid)|shuru (?:ho|kar|kr) (?:gaya|gayi|gaye|diya|di|diye)|(?:has|have|just|we|they|he|she) started|started on|got started|partly|partially',
+);
+
+/** A thing gone about, but not got: "lab gaya tha …, par abhi bani nahi", "went to the bank but it was shut". */
+const BUT_NOT = words(
+  // ("par" alone is also "on": "counter par rakh diya")
+  '(?:but|lekin|magar|though|however|par abhi|pr abhi)(?:\\s+\\S+){0,5}?\\s+(?:nahi|nahin|nai|not|no|didnt|couldnt|wasnt|werent|isnt|arent|shut|closed|band)',
 );
 
 /** Someone who cannot come or do it as planned: "paneer machine wala aaj nahi aa payega", "the painter can't come today". */
