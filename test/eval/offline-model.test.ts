@@ -419,6 +419,14 @@ describe('intents', () => {
     expect(toolCall('koi kaam khula hai kya?').args).toEqual({ status: 'open' });
   });
 
+  it('moves a task to the day said in place of another ("ke badle", "ki jagah")', () => {
+    expect(toolCall('Mehta ji ki delivery monday ke badle tuesday ko karni hai')).toMatchObject({
+      tool: 'update_task',
+      args: { task: 'Mehta ji ki delivery karni', due_date: '2026-03-31' },
+    });
+    expect(toolCall('stock audit friday ki jagah saturday ko karenge').args.due_date).toBe('2026-03-28');
+  });
+
   it('reads "X ka phone aaya" as their call, not a question for their number', () => {
     expect(toolCall('Batra ka phone aaya, bol raha monday ko bhejo, aage kar do').tool).toBe('update_task');
     expect(toolCall('Batra ka phone number bhejo').tool).toBe('search_memory');

@@ -457,6 +457,8 @@ export function retractedWhen(u: Utterance, ctx: DateContext): { from: number; t
     const notBefore = a.from > 0 && ['not', 'nahi'].includes(u.normOf(a.from - 1)) ? a.from - 1 : -1;
     // "on friday instead of today": the second is the one taken back
     if (between.join(' ') === 'instead of') return { from: a.to, to: b.to };
+    // "kal subah ki jagah ab parso 12 baje", "monday ke badle tuesday": the first is the one taken back
+    if (IN_PLACE_OF.test(between.join(' '))) return { from: a.from, to: b.from };
     // "order kal bhejna hai, aaj nahi": the day said, then the one it replaces taken back after it
     if (between.length <= TAKEN_BACK_AFTER && ['nahi', 'nahin', 'nai'].includes(u.normOf(b.to)))
       return { from: b.from, to: b.to + 1 };
@@ -472,6 +474,9 @@ export function retractedWhen(u: Utterance, ctx: DateContext): { from: number; t
   }
   return null;
 }
+
+/** "ki jagah", "ke badle", "ke bajaye" (in place of), maybe with "ab" (now) after. */
+const IN_PLACE_OF = /^(?:ki|ke|ka) (?:jagah|jagha|jageh|badle|bajaye|bajay)(?: ab)?$/;
 
 /** How many words may stand between a day said and another taken back after it ("kal bhejna hai aaj nahi"). */
 const TAKEN_BACK_AFTER = 4;
