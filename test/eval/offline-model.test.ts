@@ -419,6 +419,15 @@ describe('intents', () => {
     expect(toolCall('koi kaam khula hai kya?').args).toEqual({ status: 'open' });
   });
 
+  it('takes the day said after the end of a span ("away till sunday, … now on tuesday")', () => {
+    expect(
+      toolCall('the dealer is away till sunday, so the showroom visit is now on tuesday').args.due_date,
+    ).toBe('2026-03-31');
+    expect(
+      toolCall('the hall is booked till friday so the stock count is now on saturday').args.due_date,
+    ).toBe('2026-03-28');
+  });
+
   it('moves a task to the day said in place of another ("ke badle", "ki jagah")', () => {
     expect(toolCall('Mehta ji ki delivery monday ke badle tuesday ko karni hai')).toMatchObject({
       tool: 'update_task',

@@ -593,15 +593,25 @@ export function takeWhen(u: Utterance, ctx: DateContext): When | null {
   let clock: { hour: number; minute: number } | undefined;
   // "kal shaam 7:30pm", "tonight 8pm": the clock said wins over the day part's hour
   let partClock: { hour: number; minute: number } | undefined;
+  // the date so far ends a span ("the mill owner is at a wedding till sunday"): a day said after it wins
+  let dateEndsSpan = false;
   for (const r of results) {
     const s = r.start;
     const tags = r.tags();
+    const range = u.tokenRange(r.index, r.index + r.text.length);
     if (tags.has('result/relativeDateAndTime')) instant ??= s.date();
     else {
       if (s.isCertain('day') || s.isCertain('weekday') || s.isCertain('month')) {
         const day = makeDate(s.get('year') ?? 0, s.get('month') ?? 0, s.get('day') ?? 0) ?? undefined;
         // "Deepak called yesterday …, get back to him on friday": a day gone by is background to one ahead
-        if (date === undefined || (date < today(ctx.now, ctx.timezone) && day && day >= date)) date = day;
+        if (
+          date === undefined ||
+          dateEndsSpan ||
+          (date < today(ctx.now, ctx.timezone) && day && day >= date)
+        ) {
+          date = day;
+          dateEndsSpan = range !== null && endsSpan(u, range) && results.length > 1;
+        }
       }
       if (s.isCertain('hour')) {
         const hour = s.get('hour') ?? 0;
@@ -613,7 +623,6 @@ export function takeWhen(u: Utterance, ctx: DateContext): When | null {
         else clock ??= said;
       }
     }
-    const range = u.tokenRange(r.index, r.index + r.text.length);
     if (range) markWithTies(u, range.from, range.to);
   }
   clock ??= partClock;
@@ -623,6 +632,11 @@ export function takeWhen(u: Utterance, ctx: DateContext): When | null {
   if (!date && !clock) return null;
   return { kind: 'local', date, hour: clock?.hour, minute: clock?.minute };
 }
+
+/** "till sunday", "until the 5th": the end of a span (someone away, a shop shut); a Hindi "tak" is a deadline. */
+const endsSpan = (u: Utterance, range: { from: number; to: number }) =>
+  UNTIL.has(u.normOf(range.from - 1)) || UNTIL.has(u.normOf(range.from));
+const UNTIL: ReadonlySet<string> = new Set(['till', 'until', 'upto', 'untill']);
 
 const POSSESSIVE = new Set(['ka', 'ki', 'ke']);
 /** "milna tha aaj", "aaj jaana tha", "was due today": the day a thing was to be. */
