@@ -613,22 +613,8 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       : owning.length === 1
         ? owning
         : [];
-  // none fits, but records holding the one thing said, its deed said too when it is a report ("Podar wala maal
-  // bhej diya" for "Podar school ko shirts bhejna" and "… pants bhejna", "Kohinoor ki delivery kal pe daal do"):
-  // each of them, for the caller to ask which
-  // (a hand-over told another way is its deed: "Mehra ji wala order pahuncha diya" for "Mehra ji ko daal dena")
-  const handedOver = all.some((t) => isAction(t) && handsOver(t));
-  const sharing = candidates.filter(
-    (s) => s.said > 0 && (to === 'move' || s.deedMaySaid || (handedOver && s.handsOverToo)),
-  );
-  const [first] = sharing;
-  const shared = (s: (typeof sharing)[number]) =>
-    s.saidThings.some((t) => first?.saidThings.some((f) => same(t, f)) === true);
-  if (fits.length === 0 && sharing.length >= 2 && sharing.every(shared)) {
-    // the ones whose own deed it says, when not all ("mangalsutra …, delivery us time pe set kar do")
-    const deeded = sharing.filter((s) => s.deedSaid);
-    return (deeded.length > 0 ? deeded : sharing).map((s) => s.item);
-  }
+  const holders = fits.length === 0 ? holdersOfOneThing(candidates, all, to) : [];
+  if (holders.length > 0) return holders.map((s) => s.item);
   const scored = fits.sort((a, b) => b.named - a.named || b.said - a.said);
   const best = scored[0];
   if (!best) return [];
@@ -641,6 +627,39 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
   // gaya" is "Book a tempo for shifting sofas to Hyatt", not "Get sofas polished")
   const close = scored.filter((s) => s.named >= best.named - CLOSE);
   return ahead(close, (s) => s.said).map((s) => s.item);
+}
+
+/** What `mentionedIn` found of a record in a message. */
+interface Mention {
+  saidThings: readonly Term[];
+  said: number;
+  deedSaid: boolean;
+  deedMaySaid: boolean;
+  /** The record's own action is a hand-over. */
+  handsOverToo: boolean;
+}
+
+/**
+ * When no record is mentioned well enough, the records holding the one thing said, its deed said too when it is
+ * a report ("Podar wala maal bhej diya" for "Podar school ko shirts bhejna" and "… pants bhejna", "Kohinoor ki
+ * delivery kal pe daal do"; a hand-over told another way is their deed: "Mehra ji wala order pahuncha diya" for
+ * "Mehra ji ko daal dena"), for the caller to ask which; the ones whose own deed it says when not all ("Ludhiana
+ * ki gaadi nikal gayi" is the dispatch, not the freight to collect). None when fewer than two hold it.
+ */
+function holdersOfOneThing<M extends Mention>(
+  candidates: readonly M[],
+  all: readonly Term[],
+  to: Purpose,
+): M[] {
+  const handedOver = all.some((t) => isAction(t) && handsOver(t));
+  const sharing = candidates.filter(
+    (s) => s.said > 0 && (to === 'move' || s.deedMaySaid || (handedOver && s.handsOverToo)),
+  );
+  const [first] = sharing;
+  const sharesIt = (s: M) => s.saidThings.some((t) => first?.saidThings.some((f) => same(t, f)) === true);
+  if (sharing.length < 2 || !sharing.every(sharesIt)) return [];
+  const deeded = sharing.filter((s) => s.deedSaid);
+  return deeded.length > 0 ? deeded : sharing;
 }
 
 const weightOf = (terms: readonly Term[]) => terms.reduce((sum, t) => sum + t.weight, 0);

@@ -301,7 +301,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // completion costs more than a question
   const deferred =
     movesTask || restated || has(PATTERNS.deferral) || has(PATTERNS.planAhead) || NEW_DAY_CUES.some(has);
-  const defers = reportsDone && deferred && takeWhen(u.copy(), ctx) !== null && !reportThenNextStep(u, ctx);
+  const defers = reportsDone && deferred && takeWhen(u.copy(), ctx) !== null && !nextStepAfterReport(u, ctx);
   // "order cancel kar diya", "the booking got cancelled": a thing called off is no task done, nor one to delete
   const calledOff = reportsDone && has(CALLED_OFF);
   // "tenant asked for time": more time asked for reports nothing done, with or without a day
@@ -1350,7 +1350,7 @@ function lastSentence(u: Utterance): number {
 /**
  * The report told before what comes next, in a last sentence of its own: "Royal Orchid ka bill ban gaya hai,
  * GST ke saath. kal bhej denge" → "Royal Orchid ka bill ban gaya hai, GST ke saath"; otherwise undefined. The
- * model tries it after the last sentence's own task, named in full (parse.ts).
+ * model tries it after the last sentence read as a task of its own (parse.ts), before any looser reading.
  */
 export function reportBeforeNextStep(u: Utterance, ctx: DateContext): string | undefined {
   const start = lastSentence(u);
@@ -1372,14 +1372,13 @@ const comesNext = (u: Utterance): boolean =>
 const CONTRACTED_WILL = /\p{L}['’]ll\b/iu;
 
 /**
- * A report told first, then what comes next with its day, each in clauses of their own: "Khanna sir's Creta
- * coating is complete, …, said he'll send his brother's car next week", "Royal Orchid ka bill ban gaya hai,
- * kal bhej denge", "the tanker is fully cut into pieces. We'll load it tomorrow morning". The day is the next
+ * A report told first, then what comes next with its day, each in clauses of their own: "Gupta ji wala maal
+ * pack ho gaya hai sir. 12 box counter pe rakhe hain, shaam ko unka ladka le jayega". The day is the next
  * step's, so the report stands. A move word or a new day's cue anywhere ("…, shift the rest to monday", "he
  * can only come saturday"), a clause only saying to do it then ("…, do it monday"), someone's call as the
  * report or a report with a day ahead of its own keeps the message a move.
  */
-function reportThenNextStep(u: Utterance, ctx: DateContext): boolean {
+function nextStepAfterReport(u: Utterance, ctx: DateContext): boolean {
   if ([...MOVES_SAID, ...NEW_DAY_CUES].some((p) => u.has(p))) return false;
   const clauses = u.text.split(CLAUSE_BREAK).map((c) => new Utterance(c));
   const dayAhead = (c: Utterance) =>

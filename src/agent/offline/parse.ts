@@ -321,7 +321,8 @@ function* triesOf(main: Reading, said: Said): Generator<Reading, void, undefined
     if (mayBeReport(new Utterance(text))) yield mentionedDone(text, opts);
     return;
   }
-  // "Royal Orchid ka bill ban gaya hai, GST ke saath. kal bhej denge": likewise
+  // "Royal Orchid ka bill ban gaya hai, GST ke saath. kal bhej denge": what comes next, when it names no open
+  // task, is news beside the report before it
   const told = tool === 'update_task' ? reportBeforeNextStep(new Utterance(text), opts) : undefined;
   if (told) yield mentionedDone(told, opts);
   const due = dueOf(args, opts);
