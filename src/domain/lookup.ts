@@ -117,9 +117,10 @@ export function stem(word: string): string {
   if (ordinal?.[1]) return ordinal[1];
   let w = word;
   // "milenge", "bhejega", "karungi": the future, which names the doing as its root does ("aa payenge" is
-  // "can come", no paying)
-  const root = /^(.{3,}?)(?<!ll|v)(?:enge|egi|ega|unga|ungi|oge|ogi)$/.exec(w)?.[1];
-  if (root && !/^paa?y?$/.test(root)) return root;
+  // "can come", no paying; "challenge" and "avenge" are English)
+  const future = FUTURE.exec(w);
+  if (future && future.index >= 3 && !/(?:ll|v)$|^paa?y?$/.test(w.slice(0, future.index)))
+    return w.slice(0, future.index);
   if (w.length > 4 && /(?:x|ch|sh|ss)es$/.test(w)) w = w.slice(0, -2);
   else if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
   else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);
@@ -132,6 +133,8 @@ export function stem(word: string): string {
   if (w.length > 4 && /[aeio]$/.test(w)) w = w.slice(0, -1);
   return w;
 }
+
+const FUTURE = /(?:eng|eg|ung|og)[aei]$/;
 
 /**
  * A stem as it sounds, for romanised Hindi spelt either way: a long vowel written doubled or single
