@@ -31,6 +31,11 @@ describeEachDb('agent with the offline model', (get) => {
   type TaskRow = Awaited<ReturnType<typeof tasksOf>>[number];
   /** The task of that title among `tasks`. */
   const titled = (tasks: readonly TaskRow[], title: string) => tasks.find((t) => t.title === title);
+  /** Each of `titles` among `tasks` is still open, with no day. */
+  const expectUntouched = (tasks: readonly TaskRow[], titles: readonly string[]) => {
+    for (const title of titles)
+      expect(titled(tasks, title), title).toMatchObject({ status: 'open', due_date: null });
+  };
   /** The titles of the tasks done, sorted. */
   const doneTitles = (tasks: readonly TaskRow[]) =>
     tasks
@@ -402,12 +407,11 @@ describeEachDb('agent with the offline model', (get) => {
       (a) => a.tool === 'update_task' && a.result.ok,
     );
     const after = await tasksOf(owner);
-    for (const title of [
+    expectUntouched(after, [
       'Hotel Sagar ko paneer supply',
       'Gupta ji ki shaadi ka menu final karna',
       'Home sample collection for Mr. Pinto',
-    ])
-      expect(titled(after, title)).toMatchObject({ status: 'open', due_date: null });
+    ]);
   });
 
   it('moves the task of the person a pronoun points back at, to the day someone asked for, and to the day the one doing it will come', async () => {
@@ -454,8 +458,7 @@ describeEachDb('agent with the offline model', (get) => {
     ]);
     const before = await tasksOf(owner);
     expect(before).toHaveLength(titles.length);
-    for (const title of titles)
-      expect(titled(before, title)).toMatchObject({ status: 'open', due_date: null });
+    expectUntouched(before, titles);
     // a broken thing to fix, or a new day beside the news, is still a request
     await chat('fix the broken glass of the front counter by friday', owner);
     await chat("couldn't deliver Mrs Kaur's sofa today, will do it tomorrow", owner);
@@ -540,12 +543,11 @@ describeEachDb('agent with the offline model', (get) => {
     expect(titled(after, 'Dispatch Banarasi sarees to Lucknow')?.due_date).toBe('2026-03-26');
     expect(titled(after, 'Repair the walk-in freezer')?.due_at).toBe('2026-03-30T05:30:00.000Z');
     expect(titled(after, 'Renew AMC with Hotel Annapurna')?.status).toBe('done');
-    for (const title of [
+    expectUntouched(after, [
       'Menu card for Fernandes family',
       'Pillai ji se RO ka payment lena',
       'Send AMC quote to Hotel Annapurna',
-    ])
-      expect(titled(after, title), title).toMatchObject({ status: 'open', due_date: null });
+    ]);
   });
 
   it('moves a task to the day after its move word, with the reminder asked "then"; asks which when a move with a hindrance names two', async () => {
@@ -629,8 +631,10 @@ describeEachDb('agent with the offline model', (get) => {
     expect(after).toHaveLength(titles.length);
     expect(titled(after, 'Return RTO parcels to Lotus Crafts')?.due_date).toBe('2026-03-31');
     expect(titled(after, 'Deliver sanitaryware to Mehta bungalow')?.due_date).toBe('2026-03-30');
-    for (const title of titles.filter((t) => !/Return RTO|sanitaryware/.test(t)))
-      expect(titled(after, title), title).toMatchObject({ status: 'open', due_date: null });
+    expectUntouched(
+      after,
+      titles.filter((t) => !/Return RTO|sanitaryware/.test(t)),
+    );
   });
 
   it('reports a thing done before a plan that only points back at it; moves a task put off by others ("tal diya") or said to go on a day ahead, however its clauses read; knows CN, QC and a word passed on by "confirmed"', async () => {
@@ -682,8 +686,7 @@ describeEachDb('agent with the offline model', (get) => {
       'Lal ji ke godown mein keede abhi bhi hain, unhone phone pe complaint kiya',
     ]);
     expect(after).toHaveLength(titles.length);
-    for (const title of titles)
-      expect(titled(after, title), title).toMatchObject({ status: 'open', due_date: null });
+    expectUntouched(after, titles);
   });
 
   it('moves nothing on a move only weighed; reports a thing done before the next step told with its day', async () => {
@@ -736,8 +739,7 @@ describeEachDb('agent with the offline model', (get) => {
     );
     const after = await tasksOf(owner);
     expect(after).toHaveLength(titles.length);
-    for (const title of titles)
-      expect(titled(after, title), title).toMatchObject({ status: 'open', due_date: null });
+    expectUntouched(after, titles);
   });
 
   it('finishes nothing on trouble or a refusal, and adds nothing for a thing told done that names no open task', async () => {
