@@ -85,6 +85,7 @@ export const PARSER_SETS = [
   'fresh27',
   'fresh28',
   'fresh29',
+  'fresh30',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

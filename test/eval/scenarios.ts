@@ -113,6 +113,11 @@ export const SCENARIO_SETS = [
   'scenarios41',
   'scenarios42',
   'scenarios43',
+  'scenarios44',
+  'scenarios45',
+  'scenarios46',
+  'scenarios47',
+  'scenarios48',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 
