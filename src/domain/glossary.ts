@@ -52,6 +52,8 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   lr: 'lorry receipt',
   bilty: 'lorry receipt',
   cctv: 'camera',
+  cam: 'camera',
+  cams: 'camera',
   cn: 'credit note',
   qc: 'quality checking',
   pf: 'provident fund',

@@ -195,9 +195,16 @@ const ACTION_WEIGHT = 0.5;
 const ROLE_WEIGHT = 0.5;
 const VERB_FORM = /^\p{L}{3,}(?:ed|ing)$/u;
 
-/** Money given is a payment: "Ramesh ko paisa de diya" pays Ramesh (money received is not one). */
+/**
+ * Money someone else gave or sent is money received: "reddy ji ne 20k bhej diye" is "Collect advance from
+ * Reddy ji", not "Send … to Reddy ji".
+ */
+const MONEY_THEY_GAVE =
+  /(?<![\p{L}])(?:ne|usne|unhone|unone)\s+(?:\S+\s+){0,2}?(?:\d+k?|₹\s?\d[\d,]*|paisa|paise|payment|advance|rupaye|rupees|amount|balance|kisht|emi)\s+(?:bhej|de|transfer kar|daal|dal)\s*(?:diye|diya|di|dia)(?![\p{L}])/gu;
+
+/** Money given is a payment: "Ramesh ko paisa de diya", "Ramesh ko 20k bhej diye" pay Ramesh. */
 const MONEY_GIVEN =
-  /\b(?:paisa|paise|rupaye|rupees)\s+(?:de|dena|diya|diye|di|dedo|de diya|de diye|de di)\b/gu;
+  /(?<![\p{L}\p{N}])(?:paisa|paise|rupaye|rupees|\d+k?|₹\s?\d[\d,]*)\s+(?:de|dena|diya|diye|di|dedo|de diya|de diye|de di|bhej diya|bhej diye|bhej di)(?![\p{L}])/gu;
 
 /**
  * A term kept on for another one is a renewal: "signed the AMC for one more year", "ek saal aur badha diya".
@@ -227,6 +234,7 @@ const BEGAN = /(?<=\p{L}ne)\s+(?:laga|lagi|lage)(?![\p{L}])/gu;
 const wordsOf = (text: string): string[] =>
   text
     .toLowerCase()
+    .replace(MONEY_THEY_GAVE, 'received')
     .replace(MONEY_GIVEN, 'pay')
     .replace(ANOTHER_TERM, 'renew')
     .replace(GONE_OUT, 'sent')
@@ -549,7 +557,11 @@ export const CLAUSE_BREAK =
  */
 function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) => string, to: Purpose): T[] {
   const texts = message.split(CLAUSE_BREAK);
-  const clauses = texts.map((c) => termsOf(c).filter((t) => !AUXILIARIES.has(t.stem)));
+  // a thing come in: "new" tells which thing, no deed ("naye card aa gaye")
+  const arrived = ARRIVED.test(message);
+  const clauses = texts.map((c) =>
+    termsOf(c).filter((t) => !AUXILIARIES.has(t.stem) && !(arrived && NEW.has(t.stem))),
+  );
   // what clauses telling a thing gone wrong say ("truck kharab ho gaya, cement wala kaam friday pe daal do")
   const troubled = clauses.filter((_, k) => TROUBLE.test(texts[k] ?? '')).flat();
   const all = clauses.flat();
@@ -589,10 +601,16 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       // last, for a move, a thing said that only it holds, with no action said against its own ("rent will go
       // on 1st april instead" is "Pay shop rent"; "postpone the sewing machine service" is no "Buy sewing
       // machine needles"); news often names one thing of a record, so a report needs more
-      const ownThing =
-        to === 'move' &&
-        actsOtherwise(all, name) === false &&
-        saidThings.some((t) => t.weight === 1 && onlyIn(k, t) && !says(t, troubled));
+      const soleThing = saidThings.some((t) => t.weight === 1 && onlyIn(k, t) && !says(t, troubled));
+      const ownThing = to === 'move' && soleThing && actsOtherwise(all, name) === false;
+      // for a report, a thing come in that only a record to get it holds ("naye card aa gaye" is "Visiting
+      // cards chhapwana", "got the rods from the market" "Buy 6mm welding rods")
+      const cameIn =
+        to === 'name' &&
+        arrived &&
+        soleThing &&
+        GETS_IT.test(nameOf(item)) &&
+        actsOtherwise(all, name) === false;
       return {
         item,
         saidThings,
@@ -601,6 +619,7 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
         enough,
         deedAndThing,
         ownThing,
+        cameIn,
         against,
         deedSaid,
         deedMaySaid,
@@ -608,7 +627,7 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       };
     })
     .filter((s) => to === 'move' || !s.against);
-  const owning = candidates.filter((s) => s.ownThing);
+  const owning = candidates.filter((s) => s.ownThing || s.cameIn);
   const fits = candidates.some((s) => s.enough)
     ? candidates.filter((s) => s.enough)
     : candidates.some((s) => s.deedAndThing)
@@ -631,6 +650,13 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
   const close = scored.filter((s) => s.named >= best.named - CLOSE);
   return ahead(close, (s) => s.said).map((s) => s.item);
 }
+
+/** A thing come in: "aa gaye", "got", "arrived", "mil gaya", "le aaya". */
+const ARRIVED =
+  /(?<![\p{L}])(?:got|arrived|came|come|received|aa\s+(?:gaya|gayi|gaye|gya|gyi|chuka|chuki|chuke)|aaya|aayi|aaye|mil\s+(?:gaya|gayi|gaye)|le\s+(?:aaya|aayi|aaye|aya))(?![\p{L}])/iu;
+/** A record to get a thing: buy it, order it, get it made or filled, have it printed ("chhapwana"). */
+const GETS_IT =
+  /(?<![\p{L}])(?:get|buy|order|purchase|procure|bring|refill|mangwa\p{L}*|manga\p{L}*|kharid\p{L}*|khareed\p{L}*|\p{L}+wana|\p{L}+wani|\p{L}+vana)(?![\p{L}])/iu;
 
 /** What `mentionedIn` found of a record in a message. */
 interface Mention {

@@ -200,6 +200,31 @@ describe('finding a task by how it is named', () => {
     expect(mentioned('Mehra ji wala order pahuncha diya', mehra)).toEqual(mehra.slice(0, 2));
   });
 
+  it('reads money someone else sent as money received, and money sent to them as paid', () => {
+    const rao = ['Send the rate card to Rao ji', 'Collect balance from Rao ji', 'Pay Rao ji for the tempo'];
+    expect(mentioned('Rao ji ne 5000 bhej diye', rao)).toEqual(['Collect balance from Rao ji']);
+    expect(mentioned('unhone paise de diye, Rao ji wale', rao)).toEqual(['Collect balance from Rao ji']);
+    expect(mentioned('maine Rao ji ko 5000 bhej diye', rao)).toEqual(['Pay Rao ji for the tempo']);
+  });
+
+  it('reads a thing come in as the report of the one record to get it', () => {
+    const shop = ['Order printer ink from Kalra', 'Fix the shop shutter', 'Pay Kalra the old bill'];
+    const ink = ['Order printer ink from Kalra'];
+    expect(mentioned('ink aa gayi aaj', shop)).toEqual(ink);
+    expect(mentioned('nayi ink aa gayi', shop)).toEqual(ink);
+    expect(mentioned('got the ink from the market', shop)).toEqual(ink);
+    expect(mentioned('ink khatam ho gayi', shop)).toEqual([]);
+    // a thing to mend or to pay for is not got by its coming
+    expect(mentioned('shutter wala aa gaya', shop)).toEqual([]);
+    expect(mentioned('bill aa gaya', shop)).toEqual([]);
+    // nor is a thing two records hold
+    expect(mentioned('ink aa gayi', [...shop, 'Order printer ink from Arora'])).toEqual([]);
+    // "cams" are cameras
+    expect(find('gupta clinic cams', ['Install cameras at Gupta clinic', 'Pay Gupta clinic rent'])).toEqual([
+      'Install cameras at Gupta clinic',
+    ]);
+  });
+
   it('reads a number as a word however short, an ordinal as its number, and a short form as its words', () => {
     const sites = ['Site 2 pe cement ki 100 bori bhejna', 'Site 3 pe steel bhejna'];
     expect(find('site 2 wala cement', sites)).toEqual(['Site 2 pe cement ki 100 bori bhejna']);

@@ -437,6 +437,69 @@ describe('intents', () => {
     expect(toolCall('stock audit friday ki jagah saturday ko karenge').args.due_date).toBe('2026-03-28');
   });
 
+  it('takes the day said to be the new one over an earlier one, and the end of a "from … to" span', () => {
+    expect(
+      toolCall('oven needs repair tonight, so the Rawat cake order goes out on sunday now').args,
+    ).toMatchObject({ due_date: '2026-03-29' });
+    expect(toolCall('shift the Kohli fitting from friday 4pm to monday').args).toMatchObject({
+      due_date: '2026-03-30',
+    });
+    expect(toolCall('postpone the audit from tomorrow to saturday 11am').args).toMatchObject({
+      due_at: '2026-03-28T11:00:00+05:30',
+    });
+  });
+
+  it('moves a task put on a day with "pe daalo" or taken up then with "pe le lo"', () => {
+    expect(toolCall('Arora wala fitting monday pe daalo')).toMatchObject({
+      tool: 'update_task',
+      args: { due_date: '2026-03-30' },
+    });
+    expect(toolCall('gupta ji wali meeting parso 3 baje pe le lo')).toMatchObject({
+      tool: 'update_task',
+      args: { due_at: '2026-03-27T15:00:00+05:30' },
+    });
+    // collecting a thing on a day is a thing to do, not a move
+    expect(toolCall('Arora se cheque kal le lo').tool).not.toBe('update_task');
+  });
+
+  it('reads a thing and a day ahead as the thing set for that day, not a question about the numbers', () => {
+    expect(toolCall('Jindal steel ka payment friday ko').tool).not.toBe('query_business_data');
+    expect(parse('Jindal steel ka payment friday ko').kind).toBe('tool');
+    expect(parse('Jindal steel ka kitna payment baaki hai?').kind).toBe('business_question');
+  });
+
+  it('reads a question wondered aloud after a report as no question to answer', () => {
+    expect(toolCall('bill courier kar diya, dekhte hain kab tak payment aata hai').tool).toBe(
+      'complete_task',
+    );
+    expect(toolCall("sent the quote to Arora, let's see when he replies").tool).toBe('complete_task');
+    expect(parse('Arora ka payment kab tak aayega?').kind).not.toBe('tool');
+  });
+
+  it('changes nothing for a customer who may want a thing later', () => {
+    expect(parse('Mrs Rao might want her blouse a little later, she will tell me tomorrow').kind).toBe(
+      'setback',
+    );
+    expect(parse('the Kohli family may prefer the booking earlier, waiting for their call').kind).toBe(
+      'setback',
+    );
+  });
+
+  it('sets aside "yaad se" before a name, and reads "bik gaye" as a question about sales', () => {
+    expect(
+      toolCall('yaad se Mrs Kohli ko kal 11 baje call karna hai blouse ke baare mein').args.contact_name,
+    ).toBe('Mrs Kohli');
+    expect(toolCall('dhyan se parso Arora ji ko cheque dena').args.title).toBe('Arora ji ko cheque dena');
+    expect(parse('is mahine kitne cooler bik gaye?').kind).toBe('business_question');
+  });
+
+  it('reads a thing worn out as trouble, not a thing done', () => {
+    const completes = (text: string) => readingsOf(parse(text)).some((r) => r.tool === 'complete_task');
+    expect(completes('the press roller is worn out, need a new one')).toBe(false);
+    expect(completes('mixer ka blade ghis gaya hai, naya mangwana hai')).toBe(false);
+    expect(completes('press roller badal diya')).toBe(true);
+  });
+
   it('reads "X ka phone aaya" as their call, not a question for their number', () => {
     expect(toolCall('Batra ka phone aaya, bol raha monday ko bhejo, aage kar do').tool).toBe('update_task');
     expect(toolCall('Batra ka phone number bhejo').tool).toBe('search_memory');

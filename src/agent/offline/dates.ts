@@ -596,17 +596,23 @@ export function takeWhen(u: Utterance, ctx: DateContext): When | null {
   // the date so far ends a span ("the mill owner is at a wedding till sunday"): a day said after it wins
   let dateEndsSpan = false;
   for (const r of results) {
-    const s = r.start;
-    const tags = r.tags();
     const range = u.tokenRange(r.index, r.index + r.text.length);
+    // "move the demo from friday 4pm to monday": the span's end is where it goes
+    const s = r.end && range !== null && u.normOf(range.from - 1) === 'from' ? r.end : r.start;
+    const tags = r.tags();
     if (tags.has('result/relativeDateAndTime')) instant ??= s.date();
     else {
       if (s.isCertain('day') || s.isCertain('weekday') || s.isCertain('month')) {
         const day = makeDate(s.get('year') ?? 0, s.get('month') ?? 0, s.get('day') ?? 0) ?? undefined;
         // "Deepak called yesterday …, get back to him on friday": a day gone by is background to one ahead
+        // "have to make it again tonight. … will get their barfi on saturday now": the day said to be the new
+        // one wins, with no hour of the day before it
+        const saidNew = range !== null && saysNewOne(u, range) && date !== undefined;
+        if (saidNew) clock = partClock = undefined;
         if (
           date === undefined ||
           dateEndsSpan ||
+          saidNew ||
           (date < today(ctx.now, ctx.timezone) && day && day >= date)
         ) {
           date = day;
@@ -632,6 +638,11 @@ export function takeWhen(u: Utterance, ctx: DateContext): When | null {
   if (!date && !clock) return null;
   return { kind: 'local', date, hour: clock?.hour, minute: clock?.minute };
 }
+
+/** "saturday now", "friday instead", "ab monday ko": a day said to be the new one. */
+const saysNewOne = (u: Utterance, range: { from: number; to: number }) =>
+  NEW_ONE_AFTER.has(u.normOf(range.to)) || u.normOf(range.from - 1) === 'ab';
+const NEW_ONE_AFTER: ReadonlySet<string> = new Set(['now', 'instead']);
 
 /** "till sunday", "until the 5th": the end of a span (someone away, a shop shut); a Hindi "tak" is a deadline. */
 const endsSpan = (u: Utterance, range: { from: number; to: number }) =>

@@ -342,8 +342,13 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
         reportsBesideNumbers(u, ctx, noDayAhead)) &&
       !has(PATTERNS.tellMe)
     ) &&
-    // "gst filing kl 4 baje", "hisaab somvar ko karenge": a thing to do at an hour, or planned for a day
-    !(!question && !has(PATTERNS.tellMe) && (saysHour(u, ctx) || (when && plans(u)))) &&
+    // "gst filing kl 4 baje", "hisaab somvar ko karenge", "shree traders ka payment somvar ko": a thing to
+    // do at an hour, planned for a day or, with no word of what will be or was, set for one ahead
+    !(
+      !question &&
+      !has(PATTERNS.tellMe) &&
+      (saysHour(u, ctx) || (when && (plans(u) || setForDayAhead(u, ctx))))
+    ) &&
     // "GST filing parso tak khiska do": a task moved, whatever it is about
     !(
       when &&
@@ -423,7 +428,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     return tool('list_tasks');
   // "Qureshi Bakery called to confirm the installation. No change, same plan as before": nothing to change
   // "thinking of pushing the blazers to next week, don't change anything yet": a move weighed, not made
-  if ((has(NO_CHANGE) || undecided(u)) && !question) return { kind: 'setback' };
+  // (a report beside "let's see" still reports: "sent the quote to Arora, let's see when he replies")
+  if ((has(NO_CHANGE) || (undecided(u) && !(isDone && !movesTask))) && !question) return { kind: 'setback' };
   // "Berger ka order diya kya kisi ne??": asked whether it was done, which tells nothing done
   if (isDone && !question) return tool('complete_task');
   if (calledOff) return { kind: 'unknown' };
@@ -566,6 +572,10 @@ export const TELL_VERB = words(TELL_VERBS);
 export const TALK_VERB = words(`baat\\s+(?:karni|karna|karne|kar lena|kar lo|karo|kar ni)|${ASK_VERBS}`);
 export const CHECK_VERB = words(CHECK_VERBS);
 /** "… poochna ki …", "… puchna hai ki …": what follows is the question to put to them. */
+/** Words after which a question word is wondered aloud: "dekhte hain kab …", "pata nahi kya …". */
+const WONDER = words(
+  'dekhte hain|dekhte hai|dekhenge|dekhna hai|pata nahi|pata nahin|lets see|let us see|see|wonder|not sure|no idea|dunno',
+);
 const ASK_THEM = words(`(?:${ASK_VERBS}|poochke|puchke|pooch ke|puch ke)\\s+(?:hai\\s+)?ki`);
 /** The one-word ways to reach someone ("call", "ring", "whatsapp"): "call 98450 12345" names no one. */
 const REACH_WORDS = new Set(
@@ -1141,7 +1151,7 @@ const NEGATED_AFTER = words('nahi|nahin|nai');
  * The states a thing falls into when it goes wrong, said the Hindi way before "ho gaya" or "pada hai": "jal
  * gaya", "toot gayi", "kharab ho gaya", "kho gaya", "printer band pada hai".
  */
-const FELL_INTO = 'jal|toot|tut|phat|kharab|bigad|band|kho|chori';
+const FELL_INTO = 'jal|toot|tut|phat|kharab|bigad|band|kho|chori|ghis';
 /** A state a thing fell into, so the done word after it tells of trouble: "machine kharab ho gayi". */
 const GONE_BAD = words(`${FELL_INTO}|kharaab|damage|dead|fail|leak|jam|hang|down|off|short|late|slow`);
 
@@ -1381,12 +1391,24 @@ const CONTRACTED_WILL = /\p{L}['’]ll\b/iu;
 function nextStepAfterReport(u: Utterance, ctx: DateContext): boolean {
   if ([...MOVES_SAID, ...NEW_DAY_CUES].some((p) => u.has(p))) return false;
   const clauses = u.text.split(CLAUSE_BREAK).map((c) => new Utterance(c));
-  const dayAhead = (c: Utterance) =>
-    mentionsWhen(c, ctx) && !saysEarlierToday(c, ctx) && !saysOnlyToday(c, ctx) && !saysHourGone(c, ctx);
+  const dayAhead = (c: Utterance) => saysDayAhead(c, ctx);
   // someone's call is no report ("the technician called, he can only come saturday")
   const report = clauses.findIndex((c) => !dayAhead(c) && tellsDone(c, ctx) && theirWord(c).length === 0);
   const ahead = clauses.flatMap((c, k) => (dayAhead(c) ? [k] : []));
   return report >= 0 && ahead.length > 0 && ahead.every((k) => k > report && namesOwnStep(clauses[k], ctx));
+}
+/** A day or time still to come: not earlier today, today alone or an hour gone by. */
+const saysDayAhead = (u: Utterance, ctx: DateContext) =>
+  mentionsWhen(u, ctx) && !saysEarlierToday(u, ctx) && !saysOnlyToday(u, ctx) && !saysHourGone(u, ctx);
+/**
+ * A thing and a day after today, nothing said of what will be or was: "shree traders ka payment somvar ko"
+ * (not "sales last quarter", "collections this week").
+ */
+function setForDayAhead(u: Utterance, ctx: DateContext): boolean {
+  if (u.has(WILL_BE) || tellsDone(u, ctx)) return false;
+  const when = takeWhen(u.copy(), ctx);
+  const date = when ? resolveWhen(when, ctx).date : undefined;
+  return date !== undefined && date > today(ctx.now, ctx.timezone);
 }
 const MOVES_SAID = [PATTERNS.reschedule, PATTERNS.notNow, PATTERNS.moreTime];
 const MOVE_OR_DEFERRAL = [...MOVES_SAID, PATTERNS.deferral];
@@ -1431,9 +1453,14 @@ const SAYS_NOW = words(
 
 /**
  * Someone's word passed on as news ("the salesman dropped by, says butter goes up by 2 rs"), not a reaction
- * to a thing done ("…, she called n said they look lovely").
+ * to a thing done ("…, she called n said they look lovely") nor their report of one ("raju bol raha saini
+ * store ka dvr laga diya usne", "priya says she's submitted the visa forms").
  */
-const passesOnWord = (u: Utterance): boolean => u.has(SAYS_NOW);
+const passesOnWord = (u: Utterance): boolean =>
+  u.find(SAYS_NOW).some((m) => !reportsDone(new Utterance(u.rawBetween(m.to, u.length))));
+/** A done word, a finished state or a past tense: "laga diya", "went back", "submitted". */
+const reportsDone = (u: Utterance): boolean =>
+  saysDone(u) || u.has(DONE_STATE) || u.freeIndexes().some((i) => isPastTense(u.normOf(i)));
 
 /**
  * "Rohit said his payment will come on monday", "Mehra ji bole payment somvar tak aa jayega": someone's word
@@ -1552,12 +1579,14 @@ const REFUSAL = words(REFUSED);
 const NO_CHANGE = words(
   'no changes?|nothing (?:changes|changed)|same plan|plan (?:is )?same|(?:koi|kuch) change (?:nahi|nahin|nai)|wahi plan|wohi plan|(?:keep|keeping|kept) it as (?:it )?is|(?:stays|stay) as (?:it )?is',
 );
-/** A move weighed: "thinking of moving", "thinking we might …", "we might shift". */
+/** A move weighed: "thinking of moving", "thinking we might …", "we might shift", "might want it later". */
 const WEIGHED_MOVE = words(
   [
     'thinking (?:of|about|to)(?:\\s+\\S+)?\\s+(?:moving|shifting|pushing|postponing|preponing|delaying|move|shift|push)',
     'thinking (?:we|i) (?:might|may|could|should)',
     '(?:might|may|could) (?:have to )?(?:move|shift|push|postpone|prepone|delay)',
+    // "gurpreet might want his swaraj a bit later": a customer's wish weighed
+    '(?:might|may) (?:want|need|prefer)(?:\\s+\\S+){0,4}?\\s+(?:later|earlier|another day)',
   ].join('|'),
 );
 /** "Soch rahe hain", "shayad", maybe: with a move said, it is weighed. */
@@ -1595,7 +1624,7 @@ function turnedDown(u: Utterance): boolean {
 }
 /** Trouble reported, which finishes nothing: "the drill broke", "soldering iron jal gaya", "AC kharab hai". */
 const TROUBLE = words(
-  `${BROKE}|${REFUSED}|${FELL_INTO}|broken|burnt|burned|damaged|failed|stopped|stuck|leaking|leaked|cracked|spoiled|lost|stolen|jammed|tripped|phas|fas|bigda|bigdi|${COMPLAINT_WORDS}`,
+  `${BROKE}|${REFUSED}|${FELL_INTO}|broken|burnt|burned|damaged|failed|stopped|stuck|leaking|leaked|cracked|worn out|worn|spoiled|lost|stolen|jammed|tripped|phas|fas|bigda|bigdi|${COMPLAINT_WORDS}`,
 );
 /** Words after "has"/"have" that make no perfect tense: "has to", "have a", "has no". */
 const NOT_DONE_AFTER_HAS = new Set([
@@ -1713,7 +1742,7 @@ function tellsSetback(u: Utterance, ctx: DateContext): boolean {
  * karne laga", "all back to normal".
  */
 const WORKS_AGAIN =
-  '(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara)|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|back to normal';
+  'up (?:and|n|&|an) running|(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara)|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|back to normal';
 
 /**
  * A state that says a thing is finished: "editing over", "the new rates are live", "the photos are up", a thing
@@ -1965,7 +1994,9 @@ export function isQuestion(u: Utterance): boolean {
   // "Bose babu se poochna ki proofs ready hai kya?": from there on, the question is theirs to answer
   const theirs = u.find(ASK_THEM)[0]?.to ?? u.length;
   if (theirs === u.length && u.endsWithQuestion) return true;
-  if (u.find(PATTERNS.question).some((m) => m.from < theirs)) return true;
+  // "ab dekhte hain kab tak reply karte hain", "let's see when he pays": wondered aloud, not asked of us
+  const wondered = new Set(u.find(WONDER).map((m) => m.to));
+  if (u.find(PATTERNS.question).some((m) => m.from < theirs && !wondered.has(m.from))) return true;
   const first = u.freeIndexes().find((i) => !QUESTION_LEAD_INS.has(u.normOf(i)));
   // "98450 22331 is Mohan's number, …": a number first, so no question opens with "is"
   const opens = first !== undefined && !u.tokens.slice(0, first).some((t) => t.phone);

@@ -1064,11 +1064,12 @@ const TIME_NOUNS = [
  */
 const CHANGE = `(?<!(?:^|\\s)an?(?:\\s+\\S+){1,2}\\s)change(?!\\s+(?:karna|karni|karne|karwana|karwani|karwane)(?:\\s|$))|(?<=(?:${TIME_NOUNS.join('|')})\\s)(?:change|update|badal|badli|badla)`;
 /**
- * "sunday pe dal do", "kal pe daal dena", "30 tarikh par dal do": put on a day, not somewhere ("group pe dal
- * do" posts); once the day and its "pe" are taken as the time, whatever stands after them.
+ * "sunday pe dal do", "kal pe daal dena", "30 tarikh par dal do", "kal 5 baje pe le lo": put on a day or
+ * taken up then, not put somewhere ("group pe dal do" posts); once the day and its "pe" are taken as the
+ * time, whatever stands after them.
  */
 const DAY_SAID = alt([...Object.keys(WEEKDAYS), ...Object.keys(DAY_OFFSET_WORDS), 'tarikh', 'baje', '\\d+']);
-const PUT_ON_A_DAY = `(?<=${DAY_SAID} (?:pe|par) |\\s )(?:dal|daal) (?:do|de|dena)`;
+const PUT_ON_A_DAY = `(?<=${DAY_SAID} (?:pe|par) |\\s )(?:(?:dal|daal) (?:do|de|dena|dijiye)|daalo|dalo|daaliye|daliye)|(?<=${DAY_SAID} (?:pe|par) )(?:le lo|le lena|lelo)`;
 export const RESCHEDULE = [
   // "interview prepone karke kal 2 baje rakh do": the move as a Hindi conjunctive, the new time after it
   '(?:reschedule|move|shift|postpone|prepone|push|delay|bump|extend)\\s+(?:karke|kar ke)',
@@ -1356,6 +1357,7 @@ export const DEFERRAL = ['do it', 'do this', 'do that', 'baad mein', 'baad me', 
  */
 export const PLAN_AHEAD = [
   ...['karte hain', 'karte hai', 'kar lete hain', 'kar lete hai', 'karwa lo', 'karwa lena', 'karwa lenge'],
+  ...['rakhte hain', 'rakhte hai', 'rakh lete hain', 'rakh lete hai'],
   ...['we will', 'i will', 'lets', 'let us', '^well', '^ill'],
   // said of the chore: "the CCTV installation will now happen on saturday", "the meeting can happen monday"
   ...['will (?:now )?happen', 'can (?:now )?happen', 'will (?:now )?be done'],
@@ -1856,6 +1858,8 @@ export const BUSINESS_NUMBERS = [
   'bikta',
   'bikti',
   'bikte',
+  // "kitne spark plug bik gaye": sold ("bike" alone is a motorbike)
+  'bik (?:gaye|gaya|gayi|gye|gya|gyi|chuke|chuka|chuki)',
   'dhandha',
   'dhanda',
   'kitna baaki',

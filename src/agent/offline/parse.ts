@@ -380,6 +380,8 @@ function mentionedDone(text: string, opts: ParseOptions): Reading {
   // a report naming no thing of its own points back at the clause before it: "Dr Khanna has the xray report
   // now, mailed it to him at 9"
   const reports = clauses.flatMap((c, k) => {
+    // "told him the remaining grills need another week": what is still to come is no report
+    if (NEEDS_MORE.test(c)) return [];
     if (!tellsDone(new Utterance(c), opts) && !READY.test(c)) return [];
     const before = clauses[k - 1];
     return before !== undefined && !namesThing(c) ? [before, c] : [c];
@@ -390,8 +392,12 @@ function mentionedDone(text: string, opts: ParseOptions): Reading {
   };
 }
 
-/** "the job about X": "mandi wala kaam", "Bansal ka kaam". */
-const JOB = /(?:^|\s)(?:wala|wali|wale|ka|ki|ke)\s+kaam$/i;
+/** More time a thing needs: "need another week", "do din aur lagenge". */
+const NEEDS_MORE =
+  /(?:^|\s)(?:needs?|will take|takes?)\s+(?:another|one more|some more|a few more|\d+ more|more)(?:\s+\S+)?\s+(?:days?|weeks?|hours?|time)(?:\s|$)|(?:^|\s)(?:din|hafta|hafte|time)\s+aur\s+(?:lagega|lagenge|lagegi|chahiye)(?:\s|$)/i;
+
+/** "the job about X": "mandi wala kaam", "Bansal ka kaam", "fssai thing". */
+const JOB = /(?:^|\s)(?:(?:wala|wali|wale|ka|ki|ke)\s+kaam|thing|matter|stuff|wala kaam)$/i;
 
 /** A thing made ready, beside the report: "Gupta wedding katli ready, 15 kilo packed". */
 const READY = /(?:^|\s)(?:ready|taiyaar|taiyar|tayyar)(?:\s|$)/i;

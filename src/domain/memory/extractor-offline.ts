@@ -309,7 +309,7 @@ export const OPENERS = [
 /**
  * Openers that never start what is said, so need no stop after them, nor do the openers after them: "btw
  * Shinde saheb ki dukaan …", "ok so ping Kapoor uncle …", "haan toh Rao sir ka cheque …", "ek kaam karo
- * Sharma ji ka bill banao …", "so the thing is Pereira aunty …", "acha ek baat Gupta ji ko …".
+ * Sharma ji ka bill banao …", "so the thing is Pereira aunty …", "acha ek baat Gupta ji ko …", "yaad se …".
  */
 export const LONE_OPENERS = [
   ...['btw', 'by the way', 'ps', 'ok', 'okay', 'ok so', 'okay so', 'so', 'hmm', 'hmm ok', 'yaar', 'arre'],
@@ -317,6 +317,8 @@ export const LONE_OPENERS = [
   ...['ek kaam kar', 'ek kaam kijiye', 'and', 'oh', 'oh and', 'actually', 'basically'],
   ...['the thing is', 'thing is', 'the point is', 'baat ye hai ki', 'baat yeh hai ki', 'baat ye hai'],
   ...['baat yeh hai', 'woh kya hai ki', 'wo kya hai ki'],
+  // "yaad se Dr Pandey ko … call karna hai": "be sure to", no name
+  ...['yaad se', 'dhyan se', 'dhyaan se'],
 ];
 const OPENER = `(?:${[...OPENERS, ...LONE_OPENERS].join('|')})`;
 const LONE_OPENER = `(?:${LONE_OPENERS.join('|')})`;
