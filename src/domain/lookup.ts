@@ -546,7 +546,8 @@ export const CLAUSE_BREAK =
  * A record mentioned in a whole message, told in the owner's own way ("Surat cotton consignment left the
  * godown this morning" mentions "Dispatch 20 thaans of cotton to Surat"): the message says two of the
  * things its name holds, or more than half of its name and of its things, or (reported done) its deed and a
- * thing no other record holds, and the clauses that say them tell
+ * thing no other record holds, or such a thing alone come in or told done in a few words, and the clauses that
+ * say them tell
  * no action against its own (`actsOtherwise`: "sold the old printer" is not "Repair old printer"); what the
  * other clauses do is news beside it ("brake pads reached Sharma Motors, their mechanic signed the
  * challan"). How much of the name is said decides, not how much of the message the name explains: a report
@@ -559,6 +560,11 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
   const texts = message.split(CLAUSE_BREAK);
   // a thing come in: "new" tells which thing, no deed ("naye card aa gaye")
   const arrived = ARRIVED.test(message);
+  const shortReport =
+    texts.length === 1 &&
+    message.split(/\s+/).length <= SHORT &&
+    DONE_SAID.test(message) &&
+    !RAN_OUT.test(message);
   const clauses = texts.map((c) =>
     termsOf(c).filter((t) => !AUXILIARIES.has(t.stem) && !(arrived && NEW.has(t.stem))),
   );
@@ -603,13 +609,13 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       // machine needles"); news often names one thing of a record, so a report needs more
       const soleThing = saidThings.some((t) => t.weight === 1 && onlyIn(k, t) && !says(t, troubled));
       const ownThing = to === 'move' && soleThing && actsOtherwise(all, name) === false;
-      // for a report, a thing come in that only a record to get it holds ("naye card aa gaye" is "Visiting
-      // cards chhapwana", "got the rods from the market" "Buy 6mm welding rods")
-      const cameIn =
+      // for a report, a thing only it holds: come in, when it is a record to get it ("naye card aa gaye" is
+      // "Visiting cards chhapwana", "got the rods from the market" "Buy 6mm welding rods"), or told done in a
+      // few words ("do number wali machine chalu ho gayi" is "Repair washing machine no. 2")
+      const reportsOwnThing =
         to === 'name' &&
-        arrived &&
         soleThing &&
-        GETS_IT.test(nameOf(item)) &&
+        ((arrived && GETS_IT.test(nameOf(item))) || shortReport) &&
         actsOtherwise(all, name) === false;
       return {
         item,
@@ -619,7 +625,7 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
         enough,
         deedAndThing,
         ownThing,
-        cameIn,
+        reportsOwnThing,
         against,
         deedSaid,
         deedMaySaid,
@@ -627,7 +633,7 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       };
     })
     .filter((s) => to === 'move' || !s.against);
-  const owning = candidates.filter((s) => s.ownThing || s.cameIn);
+  const owning = candidates.filter((s) => s.ownThing || s.reportsOwnThing);
   const fits = candidates.some((s) => s.enough)
     ? candidates.filter((s) => s.enough)
     : candidates.some((s) => s.deedAndThing)
@@ -654,6 +660,13 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
 /** A thing come in: "aa gaye", "got", "arrived", "mil gaya", "le aaya". */
 const ARRIVED =
   /(?<![\p{L}])(?:got|arrived|came|come|received|aa\s+(?:gaya|gayi|gaye|gya|gyi|chuka|chuki|chuke)|aaya|aayi|aaye|mil\s+(?:gaya|gayi|gaye)|le\s+(?:aaya|aayi|aaye|aya))(?![\p{L}])/iu;
+/** The most words of a report short enough to name its task by one thing. */
+const SHORT = 8;
+/** A done word: "ho gaya", "kar diya", "done", "sorted". */
+const DONE_SAID =
+  /(?<![\p{L}])(?:done|ho\s+(?:gaya|gayi|gaye|gya|gyi)|hogaya|hogayi|kar\s+(?:diya|di|diye|liya|li|liye)|completed|finished|sorted|over)(?![\p{L}])/iu;
+/** A thing used up, which is no task done: "ink khatam ho gayi", "we ran out of tape". */
+const RAN_OUT = /(?<![\p{L}])(?:khatam|khtm|khatm|ran out|run out|out of stock)(?![\p{L}])/iu;
 /** A record to get a thing: buy it, order it, get it made or filled, have it printed ("chhapwana"). */
 const GETS_IT =
   /(?<![\p{L}])(?:get|buy|order|purchase|procure|bring|refill|mangwa\p{L}*|manga\p{L}*|kharid\p{L}*|khareed\p{L}*|\p{L}+wana|\p{L}+wani|\p{L}+vana)(?![\p{L}])/iu;

@@ -219,6 +219,11 @@ describe('finding a task by how it is named', () => {
     expect(mentioned('bill aa gaya', shop)).toEqual([]);
     // nor is a thing two records hold
     expect(mentioned('ink aa gayi', [...shop, 'Order printer ink from Arora'])).toEqual([]);
+    // a thing only one record holds, told done in a few words
+    const press = ['Repair printing machine no. 3', 'Pay Jain for the paper', 'Clean the godown'];
+    expect(mentioned('teen number wali machine chalu ho gayi', press)).toEqual([press[0]]);
+    expect(mentioned('machine ho gayi', press)).toEqual([press[0]]);
+    expect(mentioned('machine wala aaya tha', press)).toEqual([]);
     // "cams" are cameras
     expect(find('gupta clinic cams', ['Install cameras at Gupta clinic', 'Pay Gupta clinic rent'])).toEqual([
       'Install cameras at Gupta clinic',

@@ -493,6 +493,22 @@ describe('intents', () => {
     expect(parse('is mahine kitne cooler bik gaye?').kind).toBe('business_question');
   });
 
+  it('adds no task for a story told with nothing asked, and still adds one asked for after a story', () => {
+    const adds = (text: string) => readingsOf(parse(text)).some((r) => r.tool === 'create_task');
+    expect(
+      adds(
+        'Went to the bank today to deposit the cheques but the server was down, so nothing done. Wasted the whole morning',
+      ),
+    ).toBe(false);
+    expect(
+      adds('Sodhi ji ka phone aaya tha, bol rahe the aaj dukaan band rahegi, kal aayenge hisaab ke liye'),
+    ).toBe(false);
+    expect(adds('Mrs Rao came in today and liked the cotton sarees. Keep 3 aside for her by saturday')).toBe(
+      true,
+    );
+    expect(adds('Sodhi ji aaye the aaj, unke liye 5 box ready rakhna, kal tak')).toBe(true);
+  });
+
   it('reads a thing worn out as trouble, not a thing done', () => {
     const completes = (text: string) => readingsOf(parse(text)).some((r) => r.tool === 'complete_task');
     expect(completes('the press roller is worn out, need a new one')).toBe(false);

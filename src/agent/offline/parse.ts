@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { CLAUSE_BREAK, termsOf } from '../../domain/lookup.ts';
+import { CLAUSE_BREAK, isActionWord, termsOf } from '../../domain/lookup.ts';
 import { explicitStatement } from '../../domain/memory/extractor-offline.ts';
 import { type ToolName, toolArgs } from '../tools/index.ts';
 import { BUILDERS } from './arguments.ts';
@@ -16,11 +16,12 @@ import {
   movesOrHindered,
   PATTERNS,
   reportBeforeNextStep,
+  SAYS,
   saysDone,
   saysItMoves,
   tellsDone,
 } from './intents.ts';
-import { THING_PRONOUNS } from './lexicon.ts';
+import { PAST_TENSE, THING_PRONOUNS } from './lexicon.ts';
 import { Utterance } from './utterance.ts';
 
 /**
@@ -441,8 +442,12 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
   // "remind me to …", "add task …": asked for as a new task, so no other open task is looked for
   const asked = plain.has(PATTERNS.strongCreate);
   // "faulty diverter went back to the Jaquar guy today", "mailed it to him at 9": a thing told as done is no new
-  // task nor a move, found or not
-  if (!asked && mayReportDone(plain, opts)) return yield mentionedDone(text, opts);
+  // task nor a move, found or not, unless a request follows it ("Mrs Rao came in today and liked the cotton
+  // sarees. Keep 3 aside for her by saturday")
+  if (!asked && mayReportDone(plain, opts)) {
+    yield mentionedDone(text, opts);
+    if (!text.split(CLAUSE_BREAK).some(opensWithRequest)) return;
+  }
   // "Picked up the expired stock from Patel Medical this morning, … Will sort it tmrw": a plan for a thing
   // only pointed at, after a report, is what comes next of the thing reported
   const story = asked ? undefined : storyBeforePlan(text, opts);
@@ -479,8 +484,49 @@ function* newTaskTries(main: Reading, said: Said): Generator<Reading, void, unde
     yield* workersJob(plain, due);
     yield mentionedMove(text, due);
   }
-  yield main;
+  if (!tellsStory(plain, title, opts)) yield main;
 }
+
+/** The most words of a title made with no word asking for a task, before it reads as a story told. */
+const STORY_AT = 8;
+
+/**
+ * A story told, with nothing asked ("Went to KV today to sort out the cheque but the principal says …", "aaj
+ * press mein bahut rush hai, 3 naye order aaye"): several clauses and a long title, a thing done or someone's
+ * word in it, and no cue, need, request or chore ("… liked the blue shirts. Pack 10 blue shirts for him by
+ * friday", "… 10 than kapda ready rakhna, parso tak"). It adds no task; what it says of an open one was tried
+ * before.
+ */
+function tellsStory(u: Utterance, title: string, opts: ParseOptions): boolean {
+  if (u.has(PATTERNS.strongCreate) || u.has(PATTERNS.weakCreate) || ASKED_TO_DO.test(u.text)) return false;
+  const clauses = u.text.split(CLAUSE_BREAK);
+  if (clauses.length < 2 || title.split(/\s+/).length < STORY_AT) return false;
+  if (clauses.some(opensWithRequest)) return false;
+  return (
+    tellsDone(u, opts) || u.has(SAYS) || CALLED.test(u.text) || clauses.some((c) => PAST.has(firstWord(c)))
+  );
+}
+
+const firstWord = (clause: string) => clause.trim().toLowerCase().split(/\s+/)[0] ?? '';
+
+/** A Hindi request or chore: "pack karo", "ready rakhna", "bhej dena", "renew karwana". */
+const ASKED_TO_DO =
+  /(?:^|\s)(?:karo|kar do|kar dena|karna|karni|karwana|karwani|karwa do|rakhna|rakho|rakh do|bhejo|bhejna|bhej do|bhej dena|de do|dena|lao|le aana|banao|bana do|banana|kijiye|dijiye|bhejiye|rakhiye|lijiye|karwaiye|bhijwaiye)(?:\s|$)/i;
+
+/** A clause opening with a verb's plain form, a request: "Pack 10 blue shirts …", "print the final proofs …". */
+function opensWithRequest(clause: string): boolean {
+  const first = firstWord(clause);
+  return (isActionWord(first) || ASKING_VERBS.has(first)) && !/(?:ed|ing|s)$/.test(first) && !PAST.has(first);
+}
+const ASKING_VERBS: ReadonlySet<string> = new Set(
+  'book load set get pack keep put take bring check'.split(' '),
+);
+const PAST: ReadonlySet<string> = new Set([
+  ...PAST_TENSE,
+  ...'went came got gave took made sent paid sold bought told said left brought kept met spoke saw did'.split(
+    ' ',
+  ),
+]);
 
 const POINTED_AT: ReadonlySet<string> = new Set([...THING_PRONOUNS.en, ...THING_PRONOUNS.hi]);
 /** A plan that only points at its thing is short: "will inspect them on friday", "kal usko check karenge". */
