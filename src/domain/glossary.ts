@@ -17,6 +17,8 @@ export interface GlossaryGroup {
    * "Courier documents to CA". Other actions are done to the thing itself (print, paint, repair, make).
    */
   handOver?: boolean;
+  /** A hand-over towards the owner (collect, get, bring, buy, order), not away (send, deliver, pay). */
+  incoming?: boolean;
   /** A way to mend a thing (repair, service, replace a part), which another way may tell as done. */
   mends?: boolean;
   /**
@@ -30,6 +32,7 @@ export interface GlossaryGroup {
 const thing = (...words: string[]): GlossaryGroup => ({ action: false, words });
 const action = (...words: string[]): GlossaryGroup => ({ action: true, words });
 const handOver = (...words: string[]): GlossaryGroup => ({ action: true, handOver: true, words });
+const gets = (...words: string[]): GlossaryGroup => ({ action: true, handOver: true, incoming: true, words });
 const role = (...words: string[]): GlossaryGroup => ({ action: false, role: true, words });
 const mend = (...words: string[]): GlossaryGroup => ({ action: true, mends: true, words });
 
@@ -114,6 +117,10 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'dena',
     'de',
     'diya',
+    'denge',
+    'dega',
+    'degi',
+    'dunga',
     // "cleared the electricity dues", "salaries credited"
     'clear',
     'cleared',
@@ -375,7 +382,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'dropped',
   ),
   handOver('deposit', 'deposited', 'jama'),
-  handOver(
+  gets(
     'collect',
     'collected',
     'collection',
@@ -392,7 +399,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'picked',
   ),
   action('print', 'printed', 'printing', 'printout', 'chhapna', 'chhapwana', 'chhapwa', 'chhap'),
-  handOver('get', 'got', 'take', 'took', 'lena', 'liya'),
+  gets('get', 'got', 'take', 'took', 'lena', 'liya'),
   // taken somewhere and left there: "car service ke liye chhod aaya" took the car for service
   handOver(
     'take',
@@ -407,7 +414,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'chod',
     'choda',
   ),
-  handOver(
+  gets(
     'bring',
     'brought',
     'fetch',
@@ -478,10 +485,24 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   action('decorate', 'decorated', 'decoration', 'sajana', 'sajaya', 'sajawat', 'sajavat'),
   action('distribute', 'distributed', 'baant', 'baantna', 'baanta', 'banta', 'bantna'),
   action('refill', 'refilled', 'refilling', 'fill', 'filled', 'bharwa', 'bharwaya', 'bharwayi', 'bharwaye'),
-  handOver('give', 'gave', 'given', 'dena', 'de', 'diya', 'hand', 'handed', 'handover'),
+  handOver(
+    'give',
+    'gave',
+    'given',
+    'dena',
+    'de',
+    'diya',
+    'hand',
+    'handed',
+    'handover',
+    'denge',
+    'dega',
+    'degi',
+    'dunga',
+  ),
   // "sold the old printer" is not "Repair old printer"
   handOver('sell', 'sold', 'selling', 'bech', 'bechna', 'becha', 'bechi', 'beche', 'bikri'),
-  handOver(
+  gets(
     'buy',
     'bought',
     'purchase',
@@ -494,7 +515,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'khareed',
     'khareeda',
   ),
-  handOver(
+  gets(
     'order',
     'ordered',
     'placed',

@@ -477,6 +477,19 @@ export function rankByName<T>(
   return found.length > 0 ? found : byClause(ref, items, nameOf, fit === 'whole' ? 'whole' : 'clause');
 }
 
+/** The name's own deed is said, or a hand-over of its kind told another way. */
+function doesDeed(said: readonly Term[], name: readonly Term[]): boolean {
+  const deeds = name.filter((n) => isAction(n) && n.groups.size > 0);
+  const saidDeeds = said.filter((t) => isAction(t) && t.groups.size > 0);
+  return deeds.some((n) =>
+    saidDeeds.some((t) => same(t, n) || (handsOver(t) && handsOver(n) && kinOf(t, n))),
+  );
+}
+
+/** Two hand-overs the same way: sending and delivering, not sending and fetching. */
+const kinOf = (a: Term, b: Term) => incoming(a) === incoming(b);
+const incoming = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.incoming === true);
+
 /** A clause saying a thing is not done, or not yet: "ret abhi nahi aayi", "the AC still makes noise". */
 const NOT_DONE = new Set(['not', 'no', 'never', 'nahi', 'nahin', 'nai', 'still', 'yet', 'pending', 'baaki']);
 const deniesDone = (clause: string) =>
@@ -524,6 +537,10 @@ function rank<T>(ref: string, items: readonly T[], nameOf: (item: T) => string, 
   const close = scored.filter((s) => s.score >= best.score - CLOSE);
   const whole = close.filter((s) => s.named === 1);
   if (whole.length === 1) return whole.map((s) => s.item);
+  // as close, the ones whose deed is said, or a hand-over told another way ("Bhatia ji ka sofa bhejenge" is
+  // "… sofa deliver karna", not "… sofa ka kapda lana"; "kiraya denge" is "Pay office rent")
+  const deeded = close.filter((s) => doesDeed(said, s.name));
+  if (deeded.length > 0 && deeded.length < close.length) return deeded.map((s) => s.item);
   // Then the one that explains clearly more of what was said: the kind words among it ("Diwali order follow
   // up" is "Follow up with Khanna on Diwali order", not "Place Diwali decoration order"), and its actions
   // even where the other name has none ("new menus got printed" is "Print new menu cards", not "Laminate

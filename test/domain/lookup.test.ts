@@ -200,6 +200,15 @@ describe('finding a task by how it is named', () => {
     expect(mentioned('Mehra ji wala order pahuncha diya', mehra)).toEqual(mehra.slice(0, 2));
   });
 
+  it('prefers, among names said about as well, the ones whose deed is said, or a hand-over the same way', () => {
+    const sofa = ['Arora ji ka sofa deliver karna', 'Arora ji ke sofa ka kapda lana', 'Pay the carpenter'];
+    expect(find('Arora ji ka sofa bhejenge', sofa)).toEqual([sofa[0]]);
+    expect(find('Arora ji ka sofa', sofa)).toEqual(sofa.slice(0, 2));
+    const rent = ['Pay shop rent', 'Collect rent receipt'];
+    expect(find('kiraya denge', rent)).toEqual(['Pay shop rent']);
+    expect(find('kiraya', rent)).toEqual(rent);
+  });
+
   it('reads money someone else sent as money received, and money sent to them as paid', () => {
     const rao = ['Send the rate card to Rao ji', 'Collect balance from Rao ji', 'Pay Rao ji for the tempo'];
     expect(mentioned('Rao ji ne 5000 bhej diye', rao)).toEqual(['Collect balance from Rao ji']);

@@ -77,7 +77,7 @@ import {
   words,
 } from './lexicon.ts';
 import { MEMORY_BUILDERS } from './memory.ts';
-import type { Utterance } from './utterance.ts';
+import type { Match, Utterance } from './utterance.ts';
 
 /**
  * The arguments of each tool, read from a message whose intent is known. Each builder returns the raw
@@ -233,7 +233,9 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
   u.takeAll(REMIND_ME_THEN, 'filler'); // the moved task's own reminder
   u.takeAll(SAYS, 'filler'); // whose word it is, not what it is about: "deshmukh ji bol rahe hain installation …"
   u.takeAll(ASKS_IF, 'filler'); // "Hari Agencies GM asked if we can meet friday instead": the meeting
-  const [moved = [], ...others] = [...moves, DUE_WORDS].map((p) => u.takeAll(p, 'cue'));
+  const [moved = [], ...others] = [...moves, DUE_WORDS].map((p) =>
+    p === PATTERNS.doIt ? takeDoing(u) : u.takeAll(p, 'cue'),
+  );
   const cues = [moved, ...others].flat();
   u.takeAll(TASK_NOUN, 'noun');
   if (assignee) u.takeAll(DUTY, 'noun');
@@ -263,6 +265,18 @@ function updateTask(u: Utterance, ctx: DateContext): Args | null {
     assignee,
   });
 }
+
+/**
+ * The "do it" words, all of them found, a doing in the future the naming knows left in ("Bhatia ji ka sofa ab
+ * somvar ko bhejenge", "kiraya monday ko denge": it tells which task).
+ */
+function takeDoing(u: Utterance): Match[] {
+  const found = u.find(PATTERNS.doIt);
+  const names = (m: Match) => m.to - m.from === 1 && WILL_DO.test(m.text) && isActionWord(m.text);
+  for (const m of found) if (!names(m)) u.use(m.from, m.to, 'cue');
+  return found;
+}
+const WILL_DO = /(?:enge|unga|ungi|ega|egi)$/;
 
 /** A possessive pronoun and how its owner is said in its place: "his assessment" → "Ankit's assessment". */
 const POSSESSIVES: Readonly<Record<string, string>> = {
