@@ -449,6 +449,11 @@ describe('intents', () => {
     });
   });
 
+  it('reads a day part before "wala" as a name, with another day said', () => {
+    expect(toolCall('shaam wali class ko friday pe daal do').args).toMatchObject({ due_date: '2026-03-27' });
+    expect(toolCall('shaam wali class ko friday pe daal do').args.due_at).toBeUndefined();
+  });
+
   it('moves a task put on a day with "pe daalo" or taken up then with "pe le lo"', () => {
     expect(toolCall('Arora wala fitting monday pe daalo')).toMatchObject({
       tool: 'update_task',

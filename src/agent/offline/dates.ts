@@ -649,15 +649,16 @@ const endsSpan = (u: Utterance, range: { from: number; to: number }) =>
   UNTIL.has(u.normOf(range.from - 1)) || UNTIL.has(u.normOf(range.from));
 const UNTIL: ReadonlySet<string> = new Set(['till', 'until', 'upto', 'untill']);
 
-const POSSESSIVE = new Set(['ka', 'ki', 'ke']);
+const POSSESSIVE = new Set(['ka', 'ki', 'ke', 'wala', 'wali', 'wale']);
 /** "milna tha aaj", "aaj jaana tha", "was due today": the day a thing was to be. */
 const WAS: ReadonlySet<string> = new Set(WAS_WORDS);
 const DUE_ON = new Set(['due', 'for', 'on', 'planned', 'scheduled']);
 
 /**
- * "kal ki meeting parso kar do", "hall dekhne jaana tha aaj, unhone bola kal shaam 6 baje": with another day
- * said, a day tied to a thing by "ka"/"ki"/"ke", or the day it was to be, names the thing (the meeting set for
- * tomorrow, the visit that was today), and the other is when.
+ * "kal ki meeting parso kar do", "hall dekhne jaana tha aaj, unhone bola kal shaam 6 baje", "subah wala batch
+ * monday se": with another day said, a day tied to a thing by "ka"/"ki"/"ke"/"wala", or the day it was to be,
+ * names the thing (the meeting set for tomorrow, the visit that was today, the morning batch), and the other
+ * is when.
  */
 function namingDaysAside(u: Utterance, results: ParsedResult[]): ParsedResult[] {
   const names = (r: ParsedResult) => {
