@@ -571,11 +571,11 @@ export const TELL_VERB = words(TELL_VERBS);
 /** The verbs of a talk or a question to have with someone: "baat karni hai", "puchna hai". */
 export const TALK_VERB = words(`baat\\s+(?:karni|karna|karne|kar lena|kar lo|karo|kar ni)|${ASK_VERBS}`);
 export const CHECK_VERB = words(CHECK_VERBS);
-/** "… poochna ki …", "… puchna hai ki …": what follows is the question to put to them. */
 /** Words after which a question word is wondered aloud: "dekhte hain kab …", "pata nahi kya …". */
 const WONDER = words(
   'dekhte hain|dekhte hai|dekhenge|dekhna hai|pata nahi|pata nahin|lets see|let us see|see|wonder|not sure|no idea|dunno',
 );
+/** "… poochna ki …", "… puchna hai ki …": what follows is the question to put to them. */
 const ASK_THEM = words(`(?:${ASK_VERBS}|poochke|puchke|pooch ke|puch ke)\\s+(?:hai\\s+)?ki`);
 /** The one-word ways to reach someone ("call", "ring", "whatsapp"): "call 98450 12345" names no one. */
 const REACH_WORDS = new Set(

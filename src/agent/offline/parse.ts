@@ -214,6 +214,9 @@ import { Utterance } from './utterance.ts';
  * - A question with nothing but the open tasks or a day in it lists the tasks ("what is left?", "kal kya
  *   kya karna hai?"); about today with no task word it is my_day ("aaj mere paas kya kya hai?"), and so
  *   are the plan asked with no day ("what's the plan?") and today's plan named bare ("aaj ka routine").
+ * - A story told in several clauses with nothing asked (no cue, need, request or chore; a thing done or
+ *   someone's word in it: "Went to KV today to sort out the cheque but the principal says …") adds no task;
+ *   what it says of an open one is tried first, and a request after a story is still one.
  * - News of a thing not done or gone wrong that asks for nothing and gives no day for what is to be
  *   ("couldn't unload the Agra truck today, labour didn't turn up", "ITR aaj file nahi ho paya", "inverter kal
  *   raat jal gaya"), of someone who cannot come ("paneer machine wala aaj nahi aa payega") or of a thing only
@@ -398,7 +401,7 @@ const NEEDS_MORE =
   /(?:^|\s)(?:needs?|will take|takes?)\s+(?:another|one more|some more|a few more|\d+ more|more)(?:\s+\S+)?\s+(?:days?|weeks?|hours?|time)(?:\s|$)|(?:^|\s)(?:din|hafta|hafte|time)\s+aur\s+(?:lagega|lagenge|lagegi|chahiye)(?:\s|$)/i;
 
 /** "the job about X": "mandi wala kaam", "Bansal ka kaam", "fssai thing". */
-const JOB = /(?:^|\s)(?:(?:wala|wali|wale|ka|ki|ke)\s+kaam|thing|matter|stuff|wala kaam)$/i;
+const JOB = /(?:^|\s)(?:(?:wala|wali|wale|ka|ki|ke)\s+kaam|thing|matter|stuff)$/i;
 
 /** A thing made ready, beside the report: "Gupta wedding katli ready, 15 kilo packed". */
 const READY = /(?:^|\s)(?:ready|taiyaar|taiyar|tayyar)(?:\s|$)/i;
@@ -521,12 +524,8 @@ function opensWithRequest(clause: string): boolean {
 const ASKING_VERBS: ReadonlySet<string> = new Set(
   'book load set get pack keep put take bring check'.split(' '),
 );
-const PAST: ReadonlySet<string> = new Set([
-  ...PAST_TENSE,
-  ...'went came got gave took made sent paid sold bought told said left brought kept met spoke saw did'.split(
-    ' ',
-  ),
-]);
+/** A past tense, and the ones that tell a story but no thing done ("went", "said", "saw"). */
+const PAST: ReadonlySet<string> = new Set([...PAST_TENSE, ...'went said left spoke saw'.split(' ')]);
 
 const POINTED_AT: ReadonlySet<string> = new Set([...THING_PRONOUNS.en, ...THING_PRONOUNS.hi]);
 /** A plan that only points at its thing is short: "will inspect them on friday", "kal usko check karenge". */
