@@ -601,8 +601,9 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       const said = saidThings.length;
       // a deed of the name's own left unsaid while the message tells of another ("Cancel Manali hotel"
       // against "they confirmed the booking")
+      const otherwise = actsOtherwise(all, name);
       const ownDeedDenied =
-        actsOtherwise(all, name) === 'deed' &&
+        otherwise === 'deed' &&
         name.some((n) => isAction(n) && n.groups.size > 0 && !handsOver(n) && !says(n, all));
       const against = actsOtherwise(scope, name) === 'deed' || ownDeedDenied;
       const named = coverage(name, all, true);
@@ -621,19 +622,16 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       // a move that says no record that well still names those it tells the deed and a thing of ("Azadpur
       // dispatch will go on Saturday now" names both "Dispatch … to Azadpur mandi", to ask which)
       const deedAndThing = to === 'move' && said >= 1 && deedSaid;
-      // last, for a move, a thing said that only it holds, with no action said against its own ("rent will go
-      // on 1st april instead" is "Pay shop rent"; "postpone the sewing machine service" is no "Buy sewing
-      // machine needles"); news often names one thing of a record, so a report needs more
-      const soleThing = saidThings.some((t) => t.weight === 1 && onlyIn(k, t) && !says(t, troubled));
-      const ownThing = to === 'move' && soleThing && actsOtherwise(all, name) === false;
-      // for a report, a thing only it holds: come in, when it is a record to get it ("naye card aa gaye" is
-      // "Visiting cards chhapwana", "got the rods from the market" "Buy 6mm welding rods"), or told done in a
-      // few words ("do number wali machine chalu ho gayi" is "Repair washing machine no. 2")
-      const reportsOwnThing =
-        to === 'name' &&
-        soleThing &&
-        ((arrived && GETS_IT.test(nameOf(item))) || shortReport) &&
-        actsOtherwise(all, name) === false;
+      // last, a thing said that only it holds, with no action said against its own: for a move, so ("rent will
+      // go on 1st april instead" is "Pay shop rent"; "postpone the sewing machine service" is no "Buy sewing
+      // machine needles"); news often names one thing of a record, so a report needs more: the thing come in,
+      // when it is a record to get it ("naye card aa gaye" is "Visiting cards chhapwana", "got the rods from the
+      // market" "Buy 6mm welding rods"), or told done in a few words ("do number wali machine chalu ho gayi" is
+      // "Repair washing machine no. 2")
+      const ownThing =
+        otherwise === false &&
+        saidThings.some((t) => t.weight === 1 && onlyIn(k, t) && !says(t, troubled)) &&
+        (to === 'move' || shortReport || (arrived && GETS_IT.test(nameOf(item))));
       return {
         item,
         saidThings,
@@ -642,7 +640,6 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
         enough,
         deedAndThing,
         ownThing,
-        reportsOwnThing,
         against,
         deedSaid,
         deedMaySaid,
@@ -650,7 +647,7 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       };
     })
     .filter((s) => to === 'move' || !s.against);
-  const owning = candidates.filter((s) => s.ownThing || s.reportsOwnThing);
+  const owning = candidates.filter((s) => s.ownThing);
   const fits = candidates.some((s) => s.enough)
     ? candidates.filter((s) => s.enough)
     : candidates.some((s) => s.deedAndThing)
