@@ -86,6 +86,7 @@ export const PARSER_SETS = [
   'fresh28',
   'fresh29',
   'fresh30',
+  'fresh31',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

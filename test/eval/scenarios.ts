@@ -118,6 +118,11 @@ export const SCENARIO_SETS = [
   'scenarios46',
   'scenarios47',
   'scenarios48',
+  'scenarios49',
+  'scenarios50',
+  'scenarios51',
+  'scenarios52',
+  'scenarios53',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 
