@@ -74,6 +74,9 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   qtn: 'quotation',
   inv: 'invoice',
   amt: 'amount',
+  recd: 'received',
+  rcvd: 'received',
+  recvd: 'received',
   mtg: 'meeting',
   prewed: 'pre wedding',
   prewedding: 'pre wedding',
@@ -480,9 +483,11 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   action('cancel', 'cancelled', 'canceled', 'cancellation', 'radd'),
   action('recharge', 'recharged', 'topup'),
   action('remove', 'removed', 'hata', 'hatana', 'hataya', 'hatwana', 'hatwaya'),
-  action('arrange', 'arranged', 'intezaam', 'intazam', 'bandobast', 'vyavastha'),
+  // a thing arranged is one booked: "raju ghodiwala confirmed" arranges the horse
+  action('arrange', 'arranged', 'intezaam', 'intazam', 'bandobast', 'vyavastha', 'booked', 'confirmed'),
   action('invite', 'invited', 'bula', 'bulana', 'bulaya', 'bulao', 'bulwana'),
-  action('decorate', 'decorated', 'decoration', 'sajana', 'sajaya', 'sajawat', 'sajavat'),
+  // a stage or a hall set up by a decorator is decorated
+  action('decorate', 'decorated', 'decoration', 'sajana', 'sajaya', 'sajawat', 'sajavat', 'setup'),
   action('distribute', 'distributed', 'baant', 'baantna', 'baanta', 'banta', 'bantna'),
   action('refill', 'refilled', 'refilling', 'fill', 'filled', 'bharwa', 'bharwaya', 'bharwayi', 'bharwaye'),
   handOver(
@@ -651,6 +656,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   action(
     'install',
     'installed',
+    'setup',
     'fit',
     'fitted',
     'lagana',
@@ -678,6 +684,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'november',
     'december',
   ].map((month) => thing(month, month.slice(0, 3), ...(month === 'september' ? ['sept'] : []))),
+  thing('horse', 'horses', 'ghodi', 'ghoda', 'ghode'),
   // British and American spellings of one word
   thing('licence', 'license', 'licences', 'licenses'),
   thing('catalogue', 'catalog', 'catalogues', 'catalogs'),

@@ -197,10 +197,21 @@ const VERB_FORM = /^\p{L}{3,}(?:ed|ing)$/u;
 
 /**
  * Money someone else gave or sent is money received: "reddy ji ne 20k bhej diye" is "Collect advance from
- * Reddy ji", not "Send … to Reddy ji".
+ * Reddy ji", not "Send … to Reddy ji" (the done word may be gone already: the parser takes it as the cue).
  */
 const MONEY_THEY_GAVE =
-  /(?<![\p{L}])(?:ne|usne|unhone|unone)\s+(?:\S+\s+){0,2}?(?:\d+k?|₹\s?\d[\d,]*|paisa|paise|payment|advance|rupaye|rupees|amount|balance|kisht|emi)\s+(?:bhej|de|transfer kar|daal|dal)\s*(?:diye|diya|di|dia)(?![\p{L}])/gu;
+  /(?<![\p{L}])(?:ne|usne|unhone|unone)\s+(?:\S+\s+){0,2}?(?:\d+k?|₹\s?\d[\d,]*|paisa|paise|payment|advance|rupaye|rupees|amount|balance|kisht|emi|hazaar|hazar|lakh)\s+(?:bhej|de|transfer kar|daal|dal)(?:\s*(?:diye|diya|di|dia))?(?![\p{L}])/gu;
+
+/**
+ * Money someone named paid is money received: "rathod paid the 4500 on gpay", "the hotel manager cleared
+ * the pending amt" collect it; the payer opens the clause. A payment said with no one before it ("paid the
+ * electrician") or by the owner ("I paid …", "we cleared …") stays a payment.
+ */
+const THEY_PAID =
+  /(?<=(?:^|[,.;:!?])\s*(?:\S+\s+){1,4})(?<!(?:^|\s)(?:i|we|u|you|maine|humne|hum)\s+)(?:(?:has|have|finally|just|already)\s+)?(?:paid|cleared|settled)(?=\s+(?:us\s+|me\s+)?(?:the|our|his|her|their|full|all|pending|balance|baaki|₹|rs\b|\d))(?=(?:\s+\S+){0,3}?\s+(?:\d|₹|rs\b|amount|amt|dues|payment|pymt|pmt|bill|balance|bhada|freight|fees|rent|kiraya|advance|money|paisa))/gu;
+
+/** How money moved, said after "on"/"via": no deed of its own ("rathod paid the 4500 on gpay"). */
+const BY_CHANNEL = /\b(?:on|via|through|thru|by)\s+(?:gpay|paytm|phonepe|upi|neft|rtgs|imps)\b/gu;
 
 /** Money given is a payment: "Ramesh ko paisa de diya", "Ramesh ko 20k bhej diye" pay Ramesh. */
 const MONEY_GIVEN =
@@ -236,6 +247,8 @@ const wordsOf = (text: string): string[] =>
     .toLowerCase()
     .replace(MONEY_THEY_GAVE, 'received')
     .replace(MONEY_GIVEN, 'pay')
+    .replace(THEY_PAID, 'received')
+    .replace(BY_CHANNEL, '')
     .replace(ANOTHER_TERM, 'renew')
     .replace(GONE_OUT, 'sent')
     .replace(MAAM, 'madam')
@@ -492,9 +505,13 @@ const incoming = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.incoming ==
 
 /** A clause saying a thing is not done, or not yet: "ret abhi nahi aayi", "the AC still makes noise". */
 const NOT_DONE = new Set(['not', 'no', 'never', 'nahi', 'nahin', 'nai', 'still', 'yet', 'pending', 'baaki']);
+/** The balance of a sum, nothing left undone: "cleared the pending amt", "baaki paisa de diya". */
+export const BALANCE_SUM =
+  /(?<![\p{L}])(?:pending|baaki|baki|remaining|bakaya)\s+(?:amt|amount|payment|pymt|pmt|paisa|paise|dues|money|rakam|fees)(?![\p{L}])/gu;
 const deniesDone = (clause: string) =>
   clause
     .toLowerCase()
+    .replace(BALANCE_SUM, ' balance ')
     .split(/[^\p{L}'’]+/u)
     .some((w) => NOT_DONE.has(w) || /n['’]t$/.test(w) || /^(?:is|has|have|did|was|were|are)nt$/.test(w));
 
@@ -657,7 +674,9 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
         : [];
   const holders = fits.length === 0 ? holdersOfOneThing(candidates, all, to) : [];
   if (holders.length > 0) return holders.map((s) => s.item);
-  const scored = fits.sort((a, b) => b.named - a.named || b.said - a.said);
+  // the one holding the most things said first ("transport nagar trip … day after tomorrow" is "Collect Atlas
+  // stock from transport nagar", not "Pay transporter"), then the one most of whose name was said
+  const scored = fits.sort((a, b) => b.said - a.said || b.named - a.named);
   const best = scored[0];
   if (!best) return [];
   // its own deed said, else a word that may be its deed ("Lot 7 checking ho gayi" is "Lot 7 ka QC")

@@ -327,6 +327,16 @@ const hinglishParsers: Parser[] = [
     `(?<!${EVENING_EVENT}\\s+)(?:(?:(this)|in the)\\s+)?(${DAY_PART})(?!\\s+${SLOT_NOUN}(?:\\s|$))(?:\\s+(?:ko|ke|ki|mein|me|main))?(?:\\s+(${CLOCK_DIGITS}(?:\\s*(?:${OCLOCK}|[ap]\\.?m\\.?))?|${CLOCK_WORDS}\\s+baje))?`,
     (m, todayDate) => timeOf(m[3], m[2], todayDate, m[1] !== undefined),
   ),
+  // "month end", "mahine ke end tak", "mahine ke aakhir mein" → the month's last day
+  parser(
+    `(?:(?:this|is|iss)\\s+)?(?:month|mahine|mahina|maheene|mahene)(?:\\s+(?:ke|ka|ki))?\\s*-?\\s*(?:end|aakhir|akhir|aakhri|last)|monthend`,
+    (_m, todayDate) => ({ date: lastOfMonth(todayDate) }),
+  ),
+  // "do it day after", "day after pls": the day after tomorrow, said short, nothing after it ("day after
+  // the wedding" is no day)
+  parser(`day after(?=\\s*$|\\s+(?:pls|please|plz|then|tak|ko)(?:\\s|$))`, (_m, todayDate) => ({
+    date: addDays(todayDate, 2),
+  })),
   // "6 baje", "saade 11 baje", "10 baje subah", "paanch baje"
   parser(`(${CLOCK_WORDS})\\s*baje(?:\\s+(${DAY_PART}))?`, (m, todayDate) => timeOf(m[1], m[2], todayDate)),
   // "6 in the evening", "10 subah"
@@ -355,6 +365,11 @@ const hinglishParsers: Parser[] = [
 /** `weekday` (0 = Sunday) of the week that starts next Monday. */
 function dayOfNextWeek(todayDate: LocalDate, weekday: number): LocalDate {
   return addDays(nextWeekday(todayDate, 1), (weekday + 6) % 7);
+}
+
+function lastOfMonth(todayDate: LocalDate): LocalDate {
+  const [year, month] = splitDate(todayDate);
+  return addDays(makeDate(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1) ?? todayDate, -1);
 }
 
 function dayOfMonth(day: number, todayDate: LocalDate): Spec | null {

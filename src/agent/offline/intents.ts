@@ -1,5 +1,5 @@
 import { isHonorific, withoutTitleStops } from '../../domain/honorifics.ts';
-import { CLAUSE_BREAK, isPastTenseSlip } from '../../domain/lookup.ts';
+import { BALANCE_SUM, CLAUSE_BREAK, isPastTenseSlip } from '../../domain/lookup.ts';
 import { today } from '../../domain/wall-clock.ts';
 import type { ToolName } from '../tools/index.ts';
 import { assignmentIntent } from './assign.ts';
@@ -1562,8 +1562,24 @@ const NOT_YET = new Set([
   ...NEGATIONS,
   ...'cant cannot couldnt wont wasnt werent dont doesnt na still yet pending baaki'.split(' '),
 ]);
-/** A word in the message turns a report around or says it is yet to be ("ret abhi nahi aayi"). */
-const saysNotYet = (u: Utterance): boolean => u.norm.split(' ').some((w) => NOT_YET.has(w));
+/**
+ * A machine's symptom said to be gone, which is good news: "running smooth no heating". Not "no issue" nor "koi
+ * dikkat nahi", said as often of a plan kept as of a thing mended.
+ */
+const NO_TROUBLE = /(?<=^|\s)no\s+(?:heating|noise|leak|leakage|leaking|sparking|vibration|smell|smoke)(?=\s|$)/g;
+/**
+ * A word in the message turns a report around or says it is yet to be ("ret abhi nahi aayi"); the balance of
+ * a sum is none ("cleared the pending amt"), nor a symptom said gone.
+ */
+const saysNotYet = (u: Utterance): boolean =>
+  u.norm
+    .replace(BALANCE_SUM, ' ')
+    .replace(NO_TROUBLE, ' ')
+    .split(' ')
+    .some((w) => NOT_YET.has(w));
+/** Work still to do said, not the balance of a sum. */
+const saysStillToDo = (u: Utterance): boolean =>
+  [...u.freeNorm.replace(BALANCE_SUM, ' ').matchAll(PATTERNS.pendingWords)].some((m) => m[0].trim() !== '');
 /** Trouble come about, in English: "the drill broke", "the AC conked out", "the inverter died". */
 const BROKE =
   'broke|broke down|crashed|stopped working|conked out|gave up|packed up|died|went dead|got damaged|got stolen';
@@ -1738,11 +1754,11 @@ function tellsSetback(u: Utterance, ctx: DateContext): boolean {
 }
 
 /**
- * A thing that works again, which tells it mended: "the overlock machine is running fine again", "fridge thanda
- * karne laga", "all back to normal".
+ * A thing that works again or works well, which tells it mended: "the overlock machine is running fine again",
+ * "big hall ac is cooling fine now", "fridge thanda karne laga", "all back to normal".
  */
 const WORKS_AGAIN =
-  'up (?:and|n|&|an) running|(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara)|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|back to normal';
+  'up (?:and|n|&|an) running|(?:running|working|cooling|heating|chal raha|chal rahi|chal rahe)(?:\\s+\\S+)?\\s+(?:fine|smooth|smoothly|properly|perfectly|theek|badhiya)|(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara)|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|back to normal';
 
 /**
  * A state that says a thing is finished: "editing over", "the new rates are live", "the photos are up", a thing
@@ -1952,7 +1968,7 @@ const troubleTold = (u: Utterance): boolean =>
  */
 export function mayReportDone(u: Utterance, ctx: DateContext): boolean {
   if (!mayBeReport(u) || isQuestion(u) || u.has(WILL_BE) || u.has(PATTERNS.strongCreate)) return false;
-  if (u.has(PATTERNS.pendingWords)) return false;
+  if (saysStillToDo(u)) return false;
   if (!tellsDone(u, ctx)) return false;
   const dayAhead =
     mentionsWhen(u, ctx) &&
