@@ -499,6 +499,11 @@ function doesDeed(said: readonly Term[], name: readonly Term[]): boolean {
   );
 }
 
+/** A thing handed to someone: "mehta aunty ko achaar de aaye", "Gupta ji ko sample bhej diya". */
+const GIVEN_TO =
+  /(?<![\p{L}])ko\s+(?:\S+\s+){0,3}?(?:de|dena|diya|diye|di|bhej\p{L}*|pahuncha\p{L}*|deliver\p{L}*)(?![\p{L}])/iu;
+const getsIn = (name: readonly Term[]) => name.some((n) => isAction(n) && handsOver(n) && incoming(n));
+
 /** Two hand-overs the same way: sending and delivering, not sending and fetching. */
 const kinOf = (a: Term, b: Term) => incoming(a) === incoming(b);
 const incoming = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.incoming === true);
@@ -594,6 +599,7 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
   const texts = message.split(CLAUSE_BREAK);
   // a thing come in: "new" tells which thing, no deed ("naye card aa gaye")
   const arrived = ARRIVED.test(message);
+  const handedOut = GIVEN_TO.test(message);
   const shortReport =
     texts.length === 1 &&
     message.split(/\s+/).length <= SHORT &&
@@ -627,8 +633,10 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       // its own deed said ("we'll do the measurement on tuesday" is "Measure Class 5 kids at St. Mary's", not
       // "Deliver St. Mary's sweaters")
       const deedSaid = name.some((n) => isAction(n) && n.groups.size > 0 && says(n, all));
-      // or a word that may be its deed or a thing ("hall ki booking ho gayi" for "… hall book karna")
-      const deedMaySaid = name.some((n) => n.acts && n.groups.size > 0 && says(n, all));
+      // or a word that may be its deed or a thing ("hall ki booking ho gayi" for "… hall book karna"), not
+      // matched by a hand-over the other way ("mehta aunty ko achaar de aaye" is no "… se payment lena")
+      const deedMaySaid =
+        name.some((n) => n.acts && n.groups.size > 0 && says(n, all)) && !(handedOut && getsIn(name));
       // a move asks for one of its tasks, so more than half its name will do; a report, its deed and a thing
       // no other record holds ("chiller mechanic came n did the servicing" is "Service the bulk milk chiller",
       // not "Service the delivery van")

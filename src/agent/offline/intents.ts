@@ -1566,7 +1566,8 @@ const NOT_YET = new Set([
  * A machine's symptom said to be gone, which is good news: "running smooth no heating". Not "no issue" nor "koi
  * dikkat nahi", said as often of a plan kept as of a thing mended.
  */
-const NO_TROUBLE = /(?<=^|\s)no\s+(?:heating|noise|leak|leakage|leaking|sparking|vibration|smell|smoke)(?=\s|$)/g;
+const NO_TROUBLE =
+  /(?<=^|\s)no\s+(?:heating|noise|leak|leakage|leaking|sparking|vibration|smell|smoke)(?=\s|$)/g;
 /**
  * A word in the message turns a report around or says it is yet to be ("ret abhi nahi aayi"); the balance of
  * a sum is none ("cleared the pending amt"), nor a symptom said gone.
