@@ -223,6 +223,28 @@ const MONEY_GIVEN =
 const ANOTHER_TERM =
   /\b(?:for\s+)?(?:one\s+more|another)\s+(?:year|month|term)\b|\bek\s+(?:saal|sal|mahina)\s+aur\b/gu;
 
+/**
+ * An amount however typed, as digits: "15k", "15 hazaar", "15,000" and "1.5 lakh" are "15000", "150000".
+ */
+const AMOUNT =
+  /(?<![\p{L}\p{N}])(\d[\d,]*(?:\.\d+)?)(?:\s*(k|hazaar|hazar|thousand|lakh|lac)|(l))(?![\p{L}])|(?<=\d),(?=\d)/giu;
+const SCALE: Readonly<Record<string, number>> = {
+  k: 1e3,
+  hazaar: 1e3,
+  hazar: 1e3,
+  thousand: 1e3,
+  lakh: 1e5,
+  lac: 1e5,
+  l: 1e5,
+};
+/** "1.2L" is a lakh only typed close; "5 l" may be litres. */
+const spelledAmount = (_: string, digits?: string, scale?: string, closeL?: string) =>
+  digits === undefined
+    ? ''
+    : String(
+        Math.round(Number(digits.replaceAll(',', '')) * (SCALE[(scale ?? closeL ?? '').toLowerCase()] ?? 1)),
+      );
+
 /** A thing gone out is sent: "the cashew consignment went out this morning". */
 const GONE_OUT = /\b(?:went|gone|goes)\s+out\b/gu;
 
@@ -246,6 +268,7 @@ const wordsOf = (text: string): string[] =>
   text
     .toLowerCase()
     .replace(MONEY_THEY_GAVE, 'received')
+    .replace(AMOUNT, spelledAmount)
     .replace(MONEY_GIVEN, 'pay')
     .replace(THEY_PAID, 'received')
     .replace(BY_CHANNEL, '')

@@ -253,6 +253,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   if (u.norm.includes('zara')) u.takeAll(ZARA, 'filler');
   const restated = setAsideRestatement(u, ctx);
   setAsideStory(u, ctx);
+  setAsideKeptThing(u);
 
   // "send my briefing at 7", "briefing band karo": the briefing's settings, before "briefing" means my day
   const briefing = briefingIntent(u, ctx);
@@ -1596,6 +1597,34 @@ const REFUSAL = words(REFUSED);
 const NO_CHANGE = words(
   'no changes?|nothing (?:changes|changed)|same plan|plan (?:is )?same|(?:koi|kuch) change (?:nahi|nahin|nai)|wahi plan|wohi plan|(?:keep|keeping|kept) it as (?:it )?is|(?:stays|stay) as (?:it )?is',
 );
+/**
+ * "bride's makeup trial to be moved to 1 april, …, mehendi trial stays as is": another thing named as staying as
+ * it is, in a clause of its own after a move; it neither names what moves nor turns the move down ("…, so we're
+ * keeping it as is" still does).
+ */
+function setAsideKeptThing(u: Utterance): void {
+  if (!u.has(PATTERNS.reschedule) && !u.has(MOVES)) return;
+  for (const m of u.find(STAYS_AS_IS)) {
+    const clause = u.clauseAround(m.from);
+    const named = m.from > clause.from && !KEPT_ALL.has(u.normOf(m.from - 1));
+    if (clause.from > 0 && named) u.use(clause.from, clause.to, 'filler');
+  }
+}
+const STAYS_AS_IS = words(
+  '(?:stays|stay|remains|remain) (?:as (?:it )?is|same|unchanged)|(?:waise hi|same) (?:rahega|rahegi|rahenge)',
+);
+/** What stays, said of the moved thing itself or of everything: "it stays as is", "baaki sab same rahega". */
+const KEPT_ALL: ReadonlySet<string> = new Set([
+  'it',
+  'that',
+  'this',
+  'everything',
+  'all',
+  'sab',
+  'baaki',
+  'rest',
+]);
+
 /** A move weighed: "thinking of moving", "thinking we might …", "we might shift", "might want it later". */
 const WEIGHED_MOVE = words(
   [
@@ -1919,12 +1948,14 @@ export function jobOfComingWorker(u: Utterance): string | undefined {
   return named?.groups[0] ?? named?.groups[1];
 }
 
+/** A thing set to be done on a day: "lobby flowers to be changed on saturday now". */
+const SET_TO_BE = words('to be (?:done|\\S+ed|\\S+en)');
 /**
  * What makes a day said beside it a planned thing's likely new one, and keeps a report beside it from
  * completing that thing: a move ("shifts", "update kar do"), a day asked for, a thing that was to be, a
- * worker's coming, someone bringing what the job needs.
+ * worker's coming, someone bringing what the job needs, a thing set to be done.
  */
-const NEW_DAY_CUES = [MOVES, ASKED_FOR, WAS_TO_BE, WORKER_COMES, BRINGS];
+const NEW_DAY_CUES = [MOVES, ASKED_FOR, WAS_TO_BE, WORKER_COMES, BRINGS, SET_TO_BE];
 
 /**
  * The owner's plan for a day: "camp wali meeting aaj shaam 7 baje kar lete hain", "hisaab somvar ko
