@@ -1333,15 +1333,22 @@ const SENTENCE_END = /^\S*[.!?]$/u;
  * "Mrs. Banerjee came in yesterday and liked the samples but wants them in maroon. Set aside 4 maroon
  * lehengas for Mrs. Banerjee by tuesday": the story first, then the chore with its time in a sentence of its
  * own. The story is set aside, so it is no standing fact, no part of the title and its day no due day. Not
- * when the chore reaches or tells someone (the news is then what the follow-up is about), nor when the story
- * says a thing done and more news follows.
+ * when the chore reaches or tells someone by a pronoun or says not what about (the story then says who, or
+ * what the follow-up is about), nor when the story says a thing done and more news follows.
  */
+/** What a reach is about, said: "… about the delivery date", "rate ke baare mein". */
+const ABOUT = words('about|abt|regarding|reg|re|ke baare mein|ke bare mein|ke baare me|ke bare me');
+/** "call her back …": the story says who. */
+const POINTS_BACK_AT_SOMEONE: ReadonlySet<string> = new Set([...PRONOUNS.en, ...PRONOUNS.hi]);
+
 function setAsideStory(u: Utterance, ctx: DateContext): void {
   const lastStop = lastSentence(u) - 1;
   if (lastStop < 0 || !reportsNews(u, lastStop + 1)) return;
   const ask = u.copy();
   ask.use(0, lastStop + 1, 'filler');
-  if (mentionsReach(ask) || toldWho(ask) || reachesSomeone(ask, ctx, false) || saysDone(ask)) return;
+  const reaches = mentionsReach(ask) || toldWho(ask) || reachesSomeone(ask, ctx, false);
+  const pointsBack = ask.freeIndexes().some((i) => POINTS_BACK_AT_SOMEONE.has(ask.normOf(i)));
+  if ((reaches && (pointsBack || !ask.has(ABOUT))) || saysDone(ask)) return;
   // "Licence renewal is through.. got the new certificate today": a story saying a thing done, before more
   // news, is the report
   const story = u.copy();
@@ -1357,7 +1364,6 @@ function lastSentence(u: Utterance): number {
   );
   return lastStop < 0 ? -1 : lastStop + 1;
 }
-
 /**
  * The report told before what comes next, in a last sentence of its own: "Royal Orchid ka bill ban gaya hai,
  * GST ke saath. kal bhej denge" → "Royal Orchid ka bill ban gaya hai, GST ke saath"; otherwise undefined. The
