@@ -532,6 +532,8 @@ const FOLLOW_UP_FILLERS = new Set([
 const FOLLOW_UP_TRAILING = new Set([
   ...[...FOLLOW_UP_FILLERS].filter((w) => !HONORIFICS.has(w) && !OPENING_VERBS.includes(w)),
   ...['wapas', 'vapas', 'waapas'],
+  // "… baat karni hai banarasi butidar ke rate pe": what the talk is on
+  ...['pe', 'par'],
 ]);
 const CONTACT_TRAILING = new Set([...FOLLOW_UP_TRAILING, ...PHONE_LABELS]);
 

@@ -1847,6 +1847,7 @@ export const BUSINESS_NUMBERS = [
   'kharidari',
   'kharidi',
   'udhari',
+  'udhaari',
   'udhaar',
   'vasooli',
   'bikri',
