@@ -200,7 +200,8 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'agent',
     'rep',
   ),
-  thing('sample', 'samples', 'namuna'),
+  // a lab's blood sample: "verma ji ka khoon le liya" collects it
+  thing('sample', 'samples', 'namuna', 'blood', 'khoon'),
   thing('ink', 'syahi', 'cartridge'),
   thing('meeting', 'meet', 'met', 'milna', 'mila', 'mile', 'mulakat', 'mulaqat'),
   // the everyday things of a shop's chores, as owners name them in either language
@@ -255,7 +256,15 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('tank', 'tanki'),
   thing('wire', 'wiring', 'cable', 'taar'),
   thing('bag', 'bags', 'bori', 'sack', 'sacks', 'katta', 'thaila'),
-  thing('box', 'boxes', 'carton', 'cartons', 'dabba', 'dabbe', 'peti'),
+  thing('box', 'boxes', 'carton', 'cartons', 'dabba', 'dabbe', 'peti', 'parcel', 'parcels'),
+  // what a kitchen or a food business sells, in either language
+  thing('pickle', 'pickles', 'achaar', 'achar', 'aachar'),
+  thing('lemon', 'lemons', 'nimbu', 'neembu'),
+  thing('mango', 'mangoes', 'aam', 'kairi'),
+  thing('chilli', 'chillies', 'chili', 'chilies', 'mirch', 'mirchi'),
+  thing('onion', 'onions', 'pyaz', 'pyaaz', 'kanda'),
+  thing('sugar', 'cheeni', 'chini', 'shakkar'),
+  thing('bangalore', 'bengaluru', 'blr'),
   thing('receipt', 'receipts', 'rasid', 'raseed', 'parchi'),
   thing('photocopy', 'xerox', 'copy', 'copies'),
   thing('cycle', 'cycles', 'bicycle', 'bicycles', 'saikil'),

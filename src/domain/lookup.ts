@@ -522,9 +522,28 @@ function doesDeed(said: readonly Term[], name: readonly Term[]): boolean {
   );
 }
 
-/** A thing handed to someone: "mehta aunty ko achaar de aaye", "Gupta ji ko sample bhej diya". */
+/**
+ * A record said not done yet: its own deed in a clause saying so ("abhi banaya nahi hai"), or no fewer of its
+ * things there than in the rest ("cement aa gayi, ret abhi nahi aayi" for "Cement aur ret mangwana"; not
+ * "Deliver paint to Kulkarni" beside "… Kulkarni hasn't paid for the pipes yet").
+ */
+function deniedHere(
+  name: readonly Term[],
+  things: readonly Term[],
+  notYet: readonly Term[],
+  reported: readonly Term[],
+): boolean {
+  const countIn = (terms: readonly Term[]) => things.filter((n) => terms.some((t) => same(t, n))).length;
+  const deedDenied = name.some((n) => isAction(n) && n.groups.size > 0 && notYet.some((t) => same(t, n)));
+  return deedDenied || (countIn(notYet) > 0 && countIn(notYet) >= countIn(reported));
+}
+
+/**
+ * A thing handed to someone or given back: "mehta aunty ko achaar de aaye", "Gupta ji ko sample bhej diya",
+ * "kulkarni ji ka token wapas kar diya".
+ */
 const GIVEN_TO =
-  /(?<![\p{L}])ko\s+(?:\S+\s+){0,3}?(?:de|dena|diya|diye|di|bhej\p{L}*|pahuncha\p{L}*|deliver\p{L}*)(?![\p{L}])/iu;
+  /(?<![\p{L}])ko\s+(?:\S+\s+){0,3}?(?:de|dena|diya|diye|di|bhej\p{L}*|pahuncha\p{L}*|deliver\p{L}*)(?![\p{L}])|(?<![\p{L}])(?:wapas|vapas|waapas)\s+(?:kar|de)\s+(?:diya|diye|di|dia)(?![\p{L}])|(?<![\p{L}])refund(?:ed)?(?![\p{L}])/iu;
 const getsIn = (name: readonly Term[]) => name.some((n) => isAction(n) && handsOver(n) && incoming(n));
 
 /** Two hand-overs the same way: sending and delivering, not sending and fetching. */
@@ -533,6 +552,9 @@ const incoming = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.incoming ==
 
 /** A clause saying a thing is not done, or not yet: "ret abhi nahi aayi", "the AC still makes noise". */
 const NOT_DONE = new Set(['not', 'no', 'never', 'nahi', 'nahin', 'nai', 'still', 'yet', 'pending', 'baaki']);
+/** "no" as a number's short form: "tracking no forwarded", "bill no 42". */
+export const NUMBER_NO =
+  /(?<![\p{L}])(?:tracking|bill|invoice|order|receipt|challan|awb|lr|docket|serial|phone|mobile|vehicle|gaadi|token|ref|account|a\/c)\s+no(?![\p{L}])/giu;
 /** The balance of a sum, nothing left undone: "cleared the pending amt", "baaki paisa de diya". */
 export const BALANCE_SUM =
   /(?<![\p{L}])(?:pending|baaki|baki|remaining|bakaya)\s+(?:amt|amount|payment|pymt|pmt|paisa|paise|dues|money|rakam|fees)(?![\p{L}])/gu;
@@ -540,6 +562,7 @@ const deniesDone = (clause: string) =>
   clause
     .toLowerCase()
     .replace(BALANCE_SUM, ' balance ')
+    .replace(NUMBER_NO, ' number ')
     .split(/[^\p{L}'’]+/u)
     .some((w) => NOT_DONE.has(w) || /n['’]t$/.test(w) || /^(?:is|has|have|did|was|were|are)nt$/.test(w));
 
@@ -633,6 +656,16 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
   );
   // what clauses telling a thing gone wrong say ("truck kharab ho gaya, cement wala kaam friday pe daal do")
   const troubled = clauses.filter((_, k) => TROUBLE.test(texts[k] ?? '')).flat();
+  // what clauses saying a thing is not done yet say: no record of theirs is reported ("cement aa gayi, ret abhi
+  // nahi aayi" is no "Cement aur ret mangwana")
+  // (one naming no thing points back at the clause before it: "… resume forward kiye hai, abhi dekhe nahi")
+  const denies = texts.map((c) => to === 'name' && deniesDone(c));
+  const pointsBack = (k: number) =>
+    denies[k] === true &&
+    !termsOf(texts[k] ?? '').some((t) => !t.acts && !/^\d+$/.test(t.stem) && !NOT_DONE.has(t.stem));
+  const deniedAt = (k: number) => denies[k] === true || pointsBack(k + 1);
+  const notYet = clauses.filter((_, k) => deniedAt(k)).flat();
+  const reported = clauses.filter((_, k) => !deniedAt(k)).flat();
   const all = clauses.flat();
   const says = (n: Term, terms: readonly Term[]) => terms.some((t) => same(t, n));
   const names = items.map((item) => termsOf(nameOf(item)));
@@ -651,15 +684,18 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       const ownDeedDenied =
         otherwise === 'deed' &&
         name.some((n) => isAction(n) && n.groups.size > 0 && !handsOver(n) && !says(n, all));
-      const against = actsOtherwise(scope, name) === 'deed' || ownDeedDenied;
+      const against =
+        actsOtherwise(scope, name) === 'deed' ||
+        ownDeedDenied ||
+        deniedHere(name, things, notYet, reported) ||
+        (handedOut && getsIn(name));
       const named = coverage(name, all, true);
       // its own deed said ("we'll do the measurement on tuesday" is "Measure Class 5 kids at St. Mary's", not
       // "Deliver St. Mary's sweaters")
       const deedSaid = name.some((n) => isAction(n) && n.groups.size > 0 && says(n, all));
       // or a word that may be its deed or a thing ("hall ki booking ho gayi" for "… hall book karna"), not
       // matched by a hand-over the other way ("mehta aunty ko achaar de aaye" is no "… se payment lena")
-      const deedMaySaid =
-        name.some((n) => n.acts && n.groups.size > 0 && says(n, all)) && !(handedOut && getsIn(name));
+      const deedMaySaid = name.some((n) => n.acts && n.groups.size > 0 && says(n, all));
       // a move asks for one of its tasks, so more than half its name will do; a report, its deed and a thing
       // no other record holds ("chiller mechanic came n did the servicing" is "Service the bulk milk chiller",
       // not "Service the delivery van")

@@ -1,5 +1,5 @@
 import { isHonorific, withoutTitleStops } from '../../domain/honorifics.ts';
-import { BALANCE_SUM, CLAUSE_BREAK, isPastTenseSlip } from '../../domain/lookup.ts';
+import { BALANCE_SUM, CLAUSE_BREAK, isPastTenseSlip, NUMBER_NO } from '../../domain/lookup.ts';
 import { today } from '../../domain/wall-clock.ts';
 import type { ToolName } from '../tools/index.ts';
 import { assignmentIntent } from './assign.ts';
@@ -1582,6 +1582,7 @@ const NO_TROUBLE =
 const saysNotYet = (u: Utterance): boolean =>
   u.norm
     .replace(BALANCE_SUM, ' ')
+    .replace(NUMBER_NO, ' ')
     .replace(NO_TROUBLE, ' ')
     .split(' ')
     .some((w) => NOT_YET.has(w));
@@ -1987,10 +1988,30 @@ export const saysItMoves = (u: Utterance, ctx: DateContext): boolean =>
  * gayi", "the drill broke", "the salesman dropped by, says …").
  */
 export function mayBeReport(u: Utterance): boolean {
-  if (saysNotYet(u) || notYetDone(u) || passesOnWord(u) || troubleTold(u)) return false;
+  return !saysNotYetDone(u) && nothingStopsReport(u);
+}
+
+/** A thing said not done, or not yet: "ret abhi nahi aayi", "abhi banaya nahi hai". */
+export const saysNotYetDone = (u: Utterance): boolean => saysNotYet(u) || notYetDone(u);
+
+/** No word passed on, trouble, refusal, calling off, part done, more time or a move: a report may stand. */
+function nothingStopsReport(u: Utterance): boolean {
+  if (passesOnWord(u) || troubleTold(u) || u.has(REFUSAL)) return false;
   const hinders = [CALLED_OFF, PARTLY, PATTERNS.moreTime, PATTERNS.deferral, PATTERNS.reschedule];
   return !hinders.some((p) => u.has(p));
 }
+
+/**
+ * A clause of a longer message that may be a report of its own, whatever not-yet the others say: "… besan abhi
+ * bhi nahi aaya" beside "kaante pe mohar laga di", with nothing else stopping a report. Which record it reports
+ * is for the lookup, which sets aside the records of the clauses saying not yet.
+ */
+export const reportsInAClause = (text: string, ctx: DateContext): boolean =>
+  nothingStopsReport(new Utterance(text)) &&
+  text.split(CLAUSE_BREAK).some((c) => {
+    const clause = new Utterance(c);
+    return mayBeReport(clause) && tellsDone(clause, ctx) && !isQuestion(clause);
+  });
 
 /** Trouble told ("the drill broke", "AC kharab hai"), not a broken thing named ("replaced the cracked glass"). */
 const troubleTold = (u: Utterance): boolean =>
