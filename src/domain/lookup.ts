@@ -276,8 +276,8 @@ const BEGAN = /(?<=\p{L}ne)\s+(?:laga|lagi|lage)(?![\p{L}])/gu;
 const wordsOf = (text: string): string[] =>
   text
     .toLowerCase()
-    .replace(MONEY_THEY_GAVE, 'received')
     .replace(AMOUNT, spelledAmount)
+    .replace(MONEY_THEY_GAVE, 'received')
     .replace(MONEY_GIVEN, 'pay')
     .replace(THEY_PAID, 'received')
     .replace(BY_CHANNEL, '')
@@ -316,6 +316,8 @@ export function termsOf(text: string, withKinds = false): Term[] {
  */
 function literally(a: Term, b: Term): boolean {
   if (a.sound === b.sound) return true;
+  // a number is itself only: 2500 is no start of 25000
+  if (/^\d+$/.test(a.sound) || /^\d+$/.test(b.sound)) return false;
   const [short, long] = a.sound.length <= b.sound.length ? [a.sound, b.sound] : [b.sound, a.sound];
   if (short.length >= 4 && long.startsWith(short)) return true;
   const unknown = a.groups.size === 0 || b.groups.size === 0;

@@ -216,6 +216,59 @@ describe('finding a task by how it is named', () => {
     expect(mentioned('maine Rao ji ko 5000 bhej diye', rao)).toEqual(['Pay Rao ji for the tempo']);
   });
 
+  it('reads money a named payer paid or gave as received, the payment channel as no deed, the balance of a sum as no "not yet"', () => {
+    const gill = ['Collect 8500 from Gill sahab', 'Repair Gill sahab ka geyser', 'Pay Gill transport'];
+    expect(mentioned('gill sahab paid the 8500 on paytm', gill)).toEqual([gill[0]]);
+    expect(mentioned('gill sahab ne baaki paisa de diya', gill)).toEqual([gill[0]]);
+    expect(mentioned('Gill ne 8.5k de diye', gill)).toEqual([gill[0]]);
+    // the owner's payment stays a payment
+    expect(mentioned('paid the gill transport bill', gill)).toEqual([gill[2]]);
+    const hotel = ['Collect dues from Hotel Surya', 'Deliver 20 crates to Hotel Surya'];
+    expect(mentioned('hotel surya accountant cleared the pending amount', hotel)).toEqual([hotel[0]]);
+  });
+
+  it('reads an amount however typed as its digits', () => {
+    const money = ['Collect 25000 from Bansal', 'Collect 2500 from Bansal'];
+    expect(find('bansal ka 25k', money)).toEqual([money[0]]);
+    expect(find('bansal ke 25 hazaar', money)).toEqual([money[0]]);
+    expect(find('bansal 2,500', money)).toEqual([money[1]]);
+    const lakh = ['Collect 150000 from Mehra', 'Collect 15000 from Mehra'];
+    expect(find('mehra 1.5L', lakh)).toEqual([lakh[0]]);
+  });
+
+  it('gives no record to get a thing in for a thing handed out or given back', () => {
+    const rana = ['Deliver 5 jars of murabba to Rana aunty', 'Rana aunty se payment lena', 'Buy sugar'];
+    expect(mentioned('rana aunty ko murabba de aaye', rana)).toEqual([rana[0]]);
+    const token = ['Verma ji se token amount lena', 'Verma ji ka agreement banwana'];
+    expect(mentioned('verma ji ka token wapas kar diya', token)).toEqual([]);
+  });
+
+  it('sets aside the records a clause says are not done yet, its deed or as many of its things', () => {
+    const cement = ['Cement aur ret mangwana', 'Pay the mason'];
+    expect(mentioned('cement aa gayi, ret abhi nahi aayi', cement)).toEqual([]);
+    const board = ['Naya signboard banwana', 'Pay the painter'];
+    expect(mentioned('signboard wala design le aaya, abhi banaya nahi hai', board)).toEqual([]);
+    const site = ['Deliver 10 bags of putty to Joshi site', 'Collect payment for pipes from Joshi'];
+    expect(
+      mentioned('dropped the 10 bags of putty at the Joshi site, Joshi has not paid for the pipes yet', site),
+    ).toEqual([site[0]]);
+    // a clause naming nothing points back at the one before it
+    const hiring = ['Interview for the accountant post', 'Pay Renu her salary'];
+    expect(mentioned('Renu ne accountant post ke liye 3 CV bheje hai, abhi dekhe nahi', hiring)).toEqual([]);
+  });
+
+  it('reads a day part naming a batch as part of its name, and a doing said by its ending as a thing of a report', () => {
+    const batches = [
+      'Shaam ka naya batch shuru karna',
+      'Subah ka naya batch shuru karna',
+      'Print fee receipts',
+    ];
+    expect(mentioned('subah wala batch monday se start karenge', batches, 'move')).toEqual([batches[1]]);
+    expect(mentioned('evening batch ki pehli class le li', batches)).toEqual([batches[0]]);
+    const kohli = ['Sweets tasting for Kohli wedding', 'Order gift boxes for Kohli wedding'];
+    expect(mentioned('the kohli tasting went well, they loved the rasmalai', kohli)).toEqual([kohli[0]]);
+  });
+
   it('reads a thing come in as the report of the one record to get it', () => {
     const shop = ['Order printer ink from Kalra', 'Fix the shop shutter', 'Pay Kalra the old bill'];
     const ink = ['Order printer ink from Kalra'];

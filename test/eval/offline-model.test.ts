@@ -491,6 +491,53 @@ describe('intents', () => {
     );
   });
 
+  it('reads the month\'s end and a bare "day after" as days', () => {
+    expect(toolCall('audit can wait, shift it to month end').args).toMatchObject({ due_date: '2026-03-31' });
+    expect(toolCall('Gupta ji ka hisaab mahine ke aakhir tak kar denge').args).toMatchObject({
+      due_date: '2026-03-31',
+    });
+    expect(toolCall('tile order can wait, do it day after').args).toMatchObject({ due_date: '2026-03-27' });
+  });
+
+  it('reads a thing set to be done on a day as moved, and sets aside another thing said to stay as it is', () => {
+    expect(toolCall('Chawla ji called, the AC servicing to be done on monday now')).toMatchObject({
+      tool: 'update_task',
+      args: { due_date: '2026-03-30' },
+    });
+    const moved = toolCall('the blouse fitting to be moved to friday, the saree fall stays as is');
+    expect(moved.tool).toBe('update_task');
+    expect(String(moved.args.task)).not.toMatch(/fall/);
+    // the moved thing itself kept as it is turns the move down
+    expect(parse('they asked to shift the demo to friday instead, we are keeping it as is').kind).toBe(
+      'setback',
+    );
+  });
+
+  it('sets aside a story before a call asked in a sentence of its own that says who and what about', () => {
+    expect(
+      toolCall('Mr Bose phoned, wants 20 more chairs. call Mr Bose back tomorrow 4pm about the rental rate'),
+    ).toMatchObject({
+      tool: 'create_follow_up',
+      args: { contact_name: 'Mr Bose', subject: 'rental rate', due_at: '2026-03-26T16:00:00+05:30' },
+    });
+    expect(
+      toolCall('Mrs Dutta called, wants 3 more kurtas.. message Mrs Dutta tomorrow 11am about the colours')
+        .args,
+    ).toMatchObject({ contact_name: 'Mrs Dutta', subject: 'colours' });
+    // a pronoun leaves the story to say who
+    expect(
+      toolCall('Mrs Dutta called, wants 3 more kurtas. message her tomorrow 11am about the colours').args
+        .contact_name,
+    ).toBe('Mrs Dutta');
+  });
+
+  it('ends a subject before the "pe" of what a talk is on, and reads "udhaari" as dues', () => {
+    expect(toolCall('Qureshi bhai se kal 5 baje baat karni hai naye stock ke daam pe').args.subject).toBe(
+      'naye stock ke daam',
+    );
+    expect(parse('dukaan ki kul udhaari kitni hai').kind).toBe('business_question');
+  });
+
   it('sets aside "yaad se" before a name, and reads "bik gaye" as a question about sales', () => {
     expect(
       toolCall('yaad se Mrs Kohli ko kal 11 baje call karna hai blouse ke baare mein').args.contact_name,

@@ -1859,8 +1859,9 @@ function saysNewDay(clauses: readonly Utterance[], ctx: DateContext): boolean {
  * Someone asking for a day: "has asked for saturday", "wants it on monday", "the malhotras want it on
  * saturday", "somvar maang rahe hain".
  */
+// (a wish for a quantity is no day asked for: "wants 3 more kurtas")
 const ASKED_FOR = words(
-  'asked for|asks for|asked (?:us|me) to|requested|(?:they|\\S+s) want|wants|wanted|prefers|maang rahe|maang rahi|maanga hai',
+  '(?:asked for|asks for|asked (?:us|me) to|requested|(?:they|\\S+s) want|wants|wanted|prefers|maang rahe|maang rahi|maanga hai)(?!\\s+(?:\\d|more|extra|another)(?:\\s|$))',
 );
 
 /**
