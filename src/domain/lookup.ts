@@ -121,9 +121,9 @@ export function stem(word: string): string {
   const future = FUTURE.exec(w);
   if (future && future.index >= 3 && !/(?:ll|v)$|^paa?y?$/.test(w.slice(0, future.index)))
     return w.slice(0, future.index);
-  if (w.length > 4 && /(?:x|ch|sh|ss)es$/.test(w)) w = w.slice(0, -2);
+  if (w.length > 4 && /(?:x|ch|sh|ss|us)es$/.test(w)) w = w.slice(0, -2);
   else if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
-  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);
+  else if (w.length > 3 && w.endsWith('s') && !/(?:ss|us)$/.test(w)) w = w.slice(0, -1);
   if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
   else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
   else if (w.length > 6 && /wan[ai]$/.test(w)) w = w.slice(0, -4);
@@ -564,6 +564,12 @@ const incoming = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.incoming ==
 
 /** A clause saying a thing is not done, or not yet: "ret abhi nahi aayi", "the AC still makes noise". */
 const NOT_DONE = new Set(['not', 'no', 'never', 'nahi', 'nahin', 'nai', 'still', 'yet', 'pending', 'baaki']);
+/**
+ * A machine's symptom said to be gone, which is good news: "running smooth no heating", "no rattling noise".
+ * Not "no issue" nor "koi dikkat nahi", said as often of a plan kept as of a thing mended.
+ */
+export const NO_TROUBLE =
+  /(?<![\p{L}])no\s+(?:\p{L}+\s+)?(?:heating|noise|leak|leakage|leaking|sparking|vibration|smell|smoke|damage)(?![\p{L}])/giu;
 /** "no" as a number's short form: "tracking no forwarded", "bill no 42". */
 export const NUMBER_NO =
   /(?<![\p{L}])(?:tracking|bill|invoice|order|receipt|challan|awb|lr|docket|serial|phone|mobile|vehicle|gaadi|token|ref|account|a\/c)\s+no(?![\p{L}])/giu;
@@ -575,6 +581,7 @@ const deniesDone = (clause: string) =>
     .toLowerCase()
     .replace(BALANCE_SUM, ' balance ')
     .replace(NUMBER_NO, ' number ')
+    .replace(NO_TROUBLE, ' ')
     .split(/[^\p{L}'’]+/u)
     .some((w) => NOT_DONE.has(w) || /n['’]t$/.test(w) || /^(?:is|has|have|did|was|were|are)nt$/.test(w));
 

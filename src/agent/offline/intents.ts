@@ -1,5 +1,5 @@
 import { isHonorific, withoutTitleStops } from '../../domain/honorifics.ts';
-import { BALANCE_SUM, CLAUSE_BREAK, isPastTenseSlip, NUMBER_NO } from '../../domain/lookup.ts';
+import { BALANCE_SUM, CLAUSE_BREAK, isPastTenseSlip, NO_TROUBLE, NUMBER_NO } from '../../domain/lookup.ts';
 import { today } from '../../domain/wall-clock.ts';
 import type { ToolName } from '../tools/index.ts';
 import { assignmentIntent } from './assign.ts';
@@ -1569,12 +1569,6 @@ const NOT_YET = new Set([
   ...NEGATIONS,
   ...'cant cannot couldnt wont wasnt werent dont doesnt na still yet pending baaki'.split(' '),
 ]);
-/**
- * A machine's symptom said to be gone, which is good news: "running smooth no heating". Not "no issue" nor "koi
- * dikkat nahi", said as often of a plan kept as of a thing mended.
- */
-const NO_TROUBLE =
-  /(?<=^|\s)no\s+(?:heating|noise|leak|leakage|leaking|sparking|vibration|smell|smoke)(?=\s|$)/g;
 /**
  * A word in the message turns a report around or says it is yet to be ("ret abhi nahi aayi"); the balance of
  * a sum is none ("cleared the pending amt"), nor a symptom said gone.
