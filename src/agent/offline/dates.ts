@@ -498,10 +498,10 @@ const TAKEN_BACK_AFTER = 4;
 
 /**
  * Words saying a day cannot be: "can't take the class today", "won't be ready today", "aaj nahi hoga", "aaj
- * mat bhejo", "no one is home today", "the mistri is busy today".
+ * mat bhejo", "no one is home today", "the mistri is busy today", "skip the stock count today".
  */
 const CANNOT = new Set([
-  ...['cant', 'cannot', 'wont', 'couldnt', 'unable', 'not', 'no', 'nahi', 'nahin', 'nai', 'mat'],
+  ...['cant', 'cannot', 'wont', 'couldnt', 'unable', 'not', 'no', 'nahi', 'nahin', 'nai', 'mat', 'skip'],
   ...HINDRANCES,
 ]);
 
