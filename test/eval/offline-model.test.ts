@@ -538,6 +538,23 @@ describe('intents', () => {
     expect(parse('dukaan ki kul udhaari kitni hai').kind).toBe('business_question');
   });
 
+  it('reads a thing skipped today as put off to the day said after, and "make the thing <day>" as its new day', () => {
+    const skipped = readingsOf(parse("skip the tile stock count today, we'll do it monday. too busy"));
+    expect(skipped.some((r) => r.tool === 'update_task' && r.args.due_date === '2026-03-30')).toBe(true);
+    expect(skipped.some((r) => r.args.due_date === '2026-03-25')).toBe(false);
+    const made = readingsOf(
+      parse('the principal is free only after lunch, make the sports kit demo friday 3pm'),
+    );
+    expect(made).toContainEqual({
+      tool: 'update_task',
+      args: {
+        task: 'principal is free only after lunch, the sports kit demo',
+        match: 'whole',
+        due_at: '2026-03-27T15:00:00+05:30',
+      },
+    });
+  });
+
   it('sets aside "yaad se" before a name, and reads "bik gaye" as a question about sales', () => {
     expect(
       toolCall('yaad se Mrs Kohli ko kal 11 baje call karna hai blouse ke baare mein').args.contact_name,

@@ -564,13 +564,16 @@ function clauseNamingTask(
   opts: ParseOptions,
 ): Reading | undefined {
   const due = dueOf(args, opts);
-  const task = clausedReference(u);
+  const task = clausedReference(u).replace(SET_TO_DAY, '$1');
   if (!due || !task.includes(',')) return undefined;
   // "… batch B ke saare papers jaanch liye, average 62 aaya": a clause telling a thing done reports it, it
   // gives it no day
   const reports = task.split(',').some((c) => saysDone(new Utterance(c)));
   return reports ? undefined : { tool: 'update_task', args: { task, match: 'whole', ...due } };
 }
+
+/** "…, make the bowling machine demo friday 3pm": "make" beside a day gives the thing that day. */
+const SET_TO_DAY = /(^|,\s*)make\s+(?=(?:the|that|this|our)\s)/giu;
 
 /**
  * The day or time a reading of an open task would give it: none for "now", which says how things stand
