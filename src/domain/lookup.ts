@@ -590,6 +590,9 @@ const TROUBLE = /\b(?:kharab|broke|broken|toot|tut|jal)\b/iu;
 
 /** A clause of counts alone ("all 50") is too little to name a task by. */
 const namesAThing = (clause: string) => termsOf(clause).some((t) => !/^\d+$/.test(t.stem));
+/** A clause naming a thing, not only doings, counts and denials ("abhi dekhe nahi" names none). */
+const namesOwnThing = (clause: string) =>
+  termsOf(clause).some((t) => !t.acts && !/^\d+$/.test(t.stem) && !NOT_DONE.has(t.stem));
 
 /** Where the parser cut a report into clauses (entities.ts, `clausedReference`). */
 const CLAUSE_MARK = /\s*,\s*/;
@@ -675,13 +678,10 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
   );
   // what clauses telling a thing gone wrong say ("truck kharab ho gaya, cement wala kaam friday pe daal do")
   const troubled = clauses.filter((_, k) => TROUBLE.test(texts[k] ?? '')).flat();
-  // what clauses saying a thing is not done yet say: no record of theirs is reported ("cement aa gayi, ret abhi
-  // nahi aayi" is no "Cement aur ret mangwana")
-  // (one naming no thing points back at the clause before it: "… resume forward kiye hai, abhi dekhe nahi")
+  // what clauses saying a thing is not done yet say, in a report ("cement aa gayi, ret abhi nahi aayi"); one
+  // naming no thing of its own points back at the clause before it ("… resume forward kiye hai, abhi dekhe nahi")
   const denies = texts.map((c) => to === 'name' && deniesDone(c));
-  const pointsBack = (k: number) =>
-    denies[k] === true &&
-    !termsOf(texts[k] ?? '').some((t) => !t.acts && !/^\d+$/.test(t.stem) && !NOT_DONE.has(t.stem));
+  const pointsBack = (k: number) => denies[k] === true && !namesOwnThing(texts[k] ?? '');
   const deniedAt = (k: number) => denies[k] === true || pointsBack(k + 1);
   const notYet = clauses.filter((_, k) => deniedAt(k)).flat();
   const reported = clauses.filter((_, k) => !deniedAt(k)).flat();
@@ -705,6 +705,8 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       const ownDeedDenied =
         otherwise === 'deed' &&
         name.some((n) => isAction(n) && n.groups.size > 0 && !handsOver(n) && !says(n, all));
+      // nor a record a clause says is not done, nor one to get a thing in when things were handed out ("mehta
+      // aunty ko achaar de aaye" is no "Mehta aunty se payment lena")
       const against =
         actsOtherwise(scope, name) === 'deed' ||
         ownDeedDenied ||
@@ -714,8 +716,7 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       // its own deed said ("we'll do the measurement on tuesday" is "Measure Class 5 kids at St. Mary's", not
       // "Deliver St. Mary's sweaters")
       const deedSaid = name.some((n) => isAction(n) && n.groups.size > 0 && says(n, all));
-      // or a word that may be its deed or a thing ("hall ki booking ho gayi" for "… hall book karna"), not
-      // matched by a hand-over the other way ("mehta aunty ko achaar de aaye" is no "… se payment lena")
+      // or a word that may be its deed or a thing ("hall ki booking ho gayi" for "… hall book karna")
       const deedMaySaid = name.some((n) => n.acts && n.groups.size > 0 && says(n, all));
       // a move asks for one of its tasks, so more than half its name will do; a report, its deed and a thing
       // no other record holds ("chiller mechanic came n did the servicing" is "Service the bulk milk chiller",

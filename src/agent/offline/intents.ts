@@ -1329,6 +1329,11 @@ const MIN_ASK = 2;
 /** A full stop, "!" or "?" closing a typed word: a sentence ends there (a title's or initial's is none). */
 const SENTENCE_END = /^\S*[.!?]$/u;
 
+/** What a reach is about, said: "… about the delivery date", "rate ke baare mein". */
+const ABOUT = words('about|abt|regarding|reg|re|ke baare mein|ke bare mein|ke baare me|ke bare me');
+/** "call her back …": the story says who. */
+const POINTS_BACK_AT_SOMEONE: ReadonlySet<string> = new Set([...PRONOUNS.en, ...PRONOUNS.hi]);
+
 /**
  * "Mrs. Banerjee came in yesterday and liked the samples but wants them in maroon. Set aside 4 maroon
  * lehengas for Mrs. Banerjee by tuesday": the story first, then the chore with its time in a sentence of its
@@ -1336,11 +1341,6 @@ const SENTENCE_END = /^\S*[.!?]$/u;
  * when the chore reaches or tells someone by a pronoun or says not what about (the story then says who, or
  * what the follow-up is about), nor when the story says a thing done and more news follows.
  */
-/** What a reach is about, said: "… about the delivery date", "rate ke baare mein". */
-const ABOUT = words('about|abt|regarding|reg|re|ke baare mein|ke bare mein|ke baare me|ke bare me');
-/** "call her back …": the story says who. */
-const POINTS_BACK_AT_SOMEONE: ReadonlySet<string> = new Set([...PRONOUNS.en, ...PRONOUNS.hi]);
-
 function setAsideStory(u: Utterance, ctx: DateContext): void {
   const lastStop = lastSentence(u) - 1;
   if (lastStop < 0 || !reportsNews(u, lastStop + 1)) return;
@@ -1364,6 +1364,7 @@ function lastSentence(u: Utterance): number {
   );
   return lastStop < 0 ? -1 : lastStop + 1;
 }
+
 /**
  * The report told before what comes next, in a last sentence of its own: "Royal Orchid ka bill ban gaya hai,
  * GST ke saath. kal bhej denge" → "Royal Orchid ka bill ban gaya hai, GST ke saath"; otherwise undefined. The
@@ -1789,7 +1790,7 @@ function tellsSetback(u: Utterance, ctx: DateContext): boolean {
  * "big hall ac is cooling fine now", "fridge thanda karne laga", "all back to normal".
  */
 const WORKS_AGAIN =
-  'up (?:and|n|&|an) running|(?:running|working|cooling|heating|chal raha|chal rahi|chal rahe)(?:\\s+\\S+)?\\s+(?:fine|smooth|smoothly|properly|perfectly|theek|badhiya)|(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara)|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|back to normal';
+  'up (?:and|n|&|an) running|(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:(?:\\s+\\S+)?\\s+(?:fine|smooth|smoothly|properly|perfectly|theek|badhiya)|(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara))|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|back to normal';
 
 /**
  * A state that says a thing is finished: "editing over", "the new rates are live", "the photos are up", a thing
@@ -1851,9 +1852,8 @@ function saysNewDay(clauses: readonly Utterance[], ctx: DateContext): boolean {
 
 /**
  * Someone asking for a day: "has asked for saturday", "wants it on monday", "the malhotras want it on
- * saturday", "somvar maang rahe hain".
+ * saturday", "somvar maang rahe hain"; a wish for a quantity asks for none ("wants 3 more kurtas").
  */
-// (a wish for a quantity is no day asked for: "wants 3 more kurtas")
 const ASKED_FOR = words(
   '(?:asked for|asks for|asked (?:us|me) to|requested|(?:they|\\S+s) want|wants|wanted|prefers|maang rahe|maang rahi|maanga hai)(?!\\s+(?:\\d|more|extra|another)(?:\\s|$))',
 );
