@@ -576,12 +576,11 @@ export const NUMBER_NO =
 /** The balance of a sum, nothing left undone: "cleared the pending amt", "baaki paisa de diya". */
 export const BALANCE_SUM =
   /(?<![\p{L}])(?:pending|baaki|baki|remaining|bakaya)\s+(?:amt|amount|payment|pymt|pmt|paisa|paise|dues|money|rakam|fees)(?![\p{L}])/gu;
+/** The words that only look like a denial (a sum's balance, a number's "no", a symptom gone), blanked out. */
+export const withoutSeemingDenials = (text: string): string =>
+  text.replace(BALANCE_SUM, ' ').replace(NUMBER_NO, ' ').replace(NO_TROUBLE, ' ');
 const deniesDone = (clause: string) =>
-  clause
-    .toLowerCase()
-    .replace(BALANCE_SUM, ' balance ')
-    .replace(NUMBER_NO, ' number ')
-    .replace(NO_TROUBLE, ' ')
+  withoutSeemingDenials(clause.toLowerCase())
     .split(/[^\p{L}'’]+/u)
     .some((w) => NOT_DONE.has(w) || /n['’]t$/.test(w) || /^(?:is|has|have|did|was|were|are)nt$/.test(w));
 

@@ -1,5 +1,5 @@
 import { isHonorific, withoutTitleStops } from '../../domain/honorifics.ts';
-import { BALANCE_SUM, CLAUSE_BREAK, isPastTenseSlip, NO_TROUBLE, NUMBER_NO } from '../../domain/lookup.ts';
+import { BALANCE_SUM, CLAUSE_BREAK, isPastTenseSlip, withoutSeemingDenials } from '../../domain/lookup.ts';
 import { today } from '../../domain/wall-clock.ts';
 import type { ToolName } from '../tools/index.ts';
 import { assignmentIntent } from './assign.ts';
@@ -1575,10 +1575,7 @@ const NOT_YET = new Set([
  * a sum is none ("cleared the pending amt"), nor a symptom said gone.
  */
 const saysNotYet = (u: Utterance): boolean =>
-  u.norm
-    .replace(BALANCE_SUM, ' ')
-    .replace(NUMBER_NO, ' ')
-    .replace(NO_TROUBLE, ' ')
+  withoutSeemingDenials(u.norm)
     .split(' ')
     .some((w) => NOT_YET.has(w));
 /** Work still to do said, not the balance of a sum. */
@@ -1982,7 +1979,7 @@ export const saysItMoves = (u: Utterance, ctx: DateContext): boolean =>
  * trouble or passes on someone's word ("cement aa gayi, ret abhi nahi aayi", "Gupta ji ki party postpone ho
  * gayi", "the drill broke", "the salesman dropped by, says …").
  */
-export function mayBeReport(u: Utterance): boolean {
+function mayBeReport(u: Utterance): boolean {
   return !saysNotYetDone(u) && nothingStopsReport(u);
 }
 
@@ -1997,16 +1994,20 @@ function nothingStopsReport(u: Utterance): boolean {
 }
 
 /**
- * A clause of a longer message that may be a report of its own, whatever not-yet the others say: "… besan abhi
- * bhi nahi aaya" beside "kaante pe mohar laga di", with nothing else stopping a report. Which record it reports
- * is for the lookup, which sets aside the records of the clauses saying not yet.
+ * A message that may report a thing done (`mayBeReport`), or whose not-yet leaves a clause that may be a
+ * report of its own: "… besan abhi bhi nahi aaya" beside "kaante pe mohar laga di", with nothing else stopping
+ * a report. Which record it reports is for the lookup, which sets aside the records of the clauses saying not
+ * yet.
  */
-export const reportsInAClause = (text: string, ctx: DateContext): boolean =>
-  nothingStopsReport(new Utterance(text)) &&
-  text.split(CLAUSE_BREAK).some((c) => {
+export function mayReportInPart(text: string, ctx: DateContext): boolean {
+  const u = new Utterance(text);
+  if (!nothingStopsReport(u)) return false;
+  if (!saysNotYetDone(u)) return true;
+  return text.split(CLAUSE_BREAK).some((c) => {
     const clause = new Utterance(c);
     return mayBeReport(clause) && tellsDone(clause, ctx) && !isQuestion(clause);
   });
+}
 
 /** Trouble told ("the drill broke", "AC kharab hai"), not a broken thing named ("replaced the cracked glass"). */
 const troubleTold = (u: Utterance): boolean =>

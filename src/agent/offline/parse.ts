@@ -11,12 +11,11 @@ import {
   givesNewDay,
   jobOfComingWorker,
   type MayMove,
-  mayBeReport,
   mayReportDone,
+  mayReportInPart,
   movesOrHindered,
   PATTERNS,
   reportBeforeNextStep,
-  reportsInAClause,
   SAYS,
   saysDone,
   saysItMoves,
@@ -324,7 +323,7 @@ function* triesOf(main: Reading, said: Said): Generator<Reading, void, undefined
       ? { tool: 'complete_follow_up', args: { follow_up: args.task } }
       : { tool: 'complete_task', args: { task: args.follow_up } };
     // "cement ki bori aa gayi, ret abhi nahi aayi", "Gupta ji ki party postpone ho gayi": nothing looked for loosely
-    if (mayBeReport(new Utterance(text)) || reportsInAClause(text, opts)) yield mentionedDone(text, opts);
+    if (mayReportInPart(text, opts)) yield mentionedDone(text, opts);
     return;
   }
   // "Royal Orchid ka bill ban gaya hai, GST ke saath. kal bhej denge": what comes next, when it names no open
@@ -388,9 +387,10 @@ function mentionedDone(text: string, opts: ParseOptions): Reading {
   const reports = clauses.flatMap((c, k) => {
     // "told him the remaining grills need another week": what is still to come is no report
     if (NEEDS_MORE.test(c)) return [];
+    const clause = new Utterance(c);
     // "…, abhi banaya nahi hai": a thing not done yet, for the lookup to set its record aside
-    if (saysNotYetDone(new Utterance(c))) return [c];
-    if (!tellsDone(new Utterance(c), opts) && !READY.test(c)) return [];
+    if (saysNotYetDone(clause)) return [c];
+    if (!tellsDone(clause, opts) && !READY.test(c)) return [];
     const before = clauses[k - 1];
     return before !== undefined && !namesThing(c) ? [before, c] : [c];
   });
