@@ -87,6 +87,7 @@ export const PARSER_SETS = [
   'fresh29',
   'fresh30',
   'fresh31',
+  'fresh32',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

@@ -123,6 +123,11 @@ export const SCENARIO_SETS = [
   'scenarios51',
   'scenarios52',
   'scenarios53',
+  'scenarios54',
+  'scenarios55',
+  'scenarios56',
+  'scenarios57',
+  'scenarios58',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 
