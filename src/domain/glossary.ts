@@ -264,6 +264,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('chilli', 'chillies', 'chili', 'chilies', 'mirch', 'mirchi'),
   thing('onion', 'onions', 'pyaz', 'pyaaz', 'kanda'),
   thing('sugar', 'cheeni', 'chini', 'shakkar'),
+  thing('vegetable', 'vegetables', 'veggies', 'sabzi', 'sabji', 'subzi', 'sabziyan'),
   thing('bangalore', 'bengaluru', 'blr'),
   thing('receipt', 'receipts', 'rasid', 'raseed', 'parchi'),
   thing('photocopy', 'xerox', 'copy', 'copies'),
@@ -294,6 +295,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('oil', 'tel'),
   thing('rice', 'chawal'),
   thing('sugar', 'cheeni', 'chini', 'shakkar'),
+  thing('vegetable', 'vegetables', 'veggies', 'sabzi', 'sabji', 'subzi', 'sabziyan'),
   thing('flour', 'atta', 'aata'),
   thing('milk', 'doodh', 'dudh'),
   thing('pooja', 'puja'),
@@ -303,7 +305,8 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('computer', 'pc', 'laptop'),
   // known as a thing, so it is no slip of "printed"
   thing('printer', 'printers'),
-  thing('ac', 'aircon'),
+  thing('ac', 'aircon', 'cooling'),
+  thing('generator', 'generators', 'genset', 'gensets'),
   thing('fridge', 'refrigerator'),
   thing('tv', 'television'),
   thing('ad', 'ads', 'advertisement', 'advert', 'vigyapan'),
@@ -332,7 +335,19 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('agreement', 'contract', 'deed'),
   thing('emi', 'kisht', 'installment', 'instalment'),
   // a clinic's, a school's, a studio's things, as each trade names them
-  thing('vaccination', 'vaccinations', 'vaccine', 'vaccines', 'shot', 'shots', 'injection', 'teeka', 'tika'),
+  thing(
+    'vaccinate',
+    'vaccinated',
+    'vaccination',
+    'vaccinations',
+    'vaccine',
+    'vaccines',
+    'shot',
+    'shots',
+    'injection',
+    'teeka',
+    'tika',
+  ),
   thing('fumigation', 'fumigate', 'fogging', 'pest', 'spray', 'spraying'),
   thing('ticket', 'tickets', 'flight', 'flights', 'pnr'),
   // "copies corrected": an exam's answer sheets, as schools in India call them
@@ -713,5 +728,6 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('centre', 'center'),
   thing('jewellery', 'jewelry'),
   thing('tyre', 'tyres', 'tire', 'tires'),
+  thing('puncture', 'punctures', 'punctured', 'puncher', 'panchar'),
   thing('colour', 'colours', 'color', 'colors'),
 ];

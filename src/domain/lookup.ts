@@ -266,6 +266,23 @@ const CONFIRMED_THAT = /\bconfirm(?:ed|s)?\s+(?=(?:he|she|they|that|ki)\b)/gu;
 /** "ma'am" is one word, the honorific: "Kavita ma'am's spectacles". */
 const MAAM = /\bma['’]am\b/gu;
 
+/** A place at the back, or a time ago, no return: "stored in the back", "sent it an hour back". */
+const NO_RETURN =
+  /\b(?:(?:in|at|to|from)\s+the|(?:an?|\d+|few|some)\s+(?:min|mins|minutes|hour|hours|hrs|days?|weeks?))\s+back\b/gu;
+
+/**
+ * A machine working well again is mended: "generator is back and running smooth now", "ab mast thanda kar
+ * raha hai" (the words stay, "repaired" is added).
+ */
+const WORKS_WELL =
+  /(?<![\p{L}])(?:(?:running|working|cooling|chal\s+(?:raha|rahi|rahe))(?:\s+\p{L}+)?\s+(?:fine|smooth|smoothly|properly|perfectly|again|theek|badhiya)|(?:sahi|theek|badhiya|mast)\s+(?:thanda|kaam)\s+kar\s+(?:raha|rahi|rahe))(?![\p{L}])/gu;
+
+/** A top-up is a refill: "finished the gas top up", "topped up the oil". */
+const TOP_UP = /\btop(?:ped|ping)?[\s-]*ups?\b/gu;
+
+/** A tyre gone flat is a puncture: "the i10 tyre went flat again", "flat tyre". */
+const FLAT_TYRE = /\b(?:flat\s+(?:tyre|tire)s?|(?:tyre|tire)s?\s+(?:(?:went|is|got|gone|was)\s+)?flat)\b/gu;
+
 /** "laga" after a doing says it began, no fitting: "fridge thanda karne laga", "chalne lagi". */
 const BEGAN = /(?<=\p{L}ne)\s+(?:laga|lagi|lage)(?![\p{L}])/gu;
 
@@ -283,6 +300,10 @@ const wordsOf = (text: string): string[] =>
     .replace(BY_CHANNEL, '')
     .replace(ANOTHER_TERM, 'renew')
     .replace(GONE_OUT, 'sent')
+    .replace(NO_RETURN, '')
+    .replace(FLAT_TYRE, 'tyre puncture')
+    .replace(TOP_UP, 'refill')
+    .replace(WORKS_WELL, '$& repaired')
     .replace(DAY_PART_SLOT, slotOf)
     .replace(MAAM, 'madam')
     .replace(CONFIRMED_THAT, '')
@@ -464,7 +485,9 @@ function actsOtherwise(said: readonly Term[], name: readonly Term[]): Against {
   const saidOnly = saidAll.length > 1 ? saidAll.filter((t) => !NEW.has(t.stem)) : saidAll;
   if (saidOnly.length === 0 || nameOnly.length === 0) return false;
   const unmatched = [...saidOnly, ...nameOnly];
-  return unmatched.every(handsOver) || unmatched.every(mends) ? 'kin' : 'deed';
+  // a mend told another way, beside what else the mechanic did ("refilled the gas and changed a pipe")
+  const mendTold = nameOnly.every(mends) && saidOnly.some(mends);
+  return unmatched.every(handsOver) || mendTold ? 'kin' : 'deed';
 }
 
 /**
@@ -565,11 +588,12 @@ const incoming = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.incoming ==
 /** A clause saying a thing is not done, or not yet: "ret abhi nahi aayi", "the AC still makes noise". */
 const NOT_DONE = new Set(['not', 'no', 'never', 'nahi', 'nahin', 'nai', 'still', 'yet', 'pending', 'baaki']);
 /**
- * A machine's symptom said to be gone, which is good news: "running smooth no heating", "no rattling noise".
- * Not "no issue" nor "koi dikkat nahi", said as often of a plan kept as of a thing mended.
+ * A machine's symptom said to be gone, or no damage found, which is good news: "running smooth no heating",
+ * "no rattling noise", "200 pcs counted, none broken". Not "no issue" nor "koi dikkat nahi", said as often of a
+ * plan kept as of a thing mended.
  */
 export const NO_TROUBLE =
-  /(?<![\p{L}])no\s+(?:\p{L}+\s+)?(?:heating|noise|leak|leakage|leaking|sparking|vibration|smell|smoke|damage)(?![\p{L}])/giu;
+  /(?<![\p{L}])(?:no|none|nothing)\s+(?:\p{L}+\s+)?(?:heating|noise|leak|leakage|leaking|sparking|vibration|smell|smoke|damage|damaged|broken|breakage)(?![\p{L}])/giu;
 /** "no" as a number's short form: "tracking no forwarded", "bill no 42". */
 export const NUMBER_NO =
   /(?<![\p{L}])(?:tracking|bill|invoice|order|receipt|challan|awb|lr|docket|serial|phone|mobile|vehicle|gaadi|token|ref|account|a\/c)\s+no(?![\p{L}])/giu;
@@ -687,36 +711,54 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
   const all = clauses.flat();
   const says = (n: Term, terms: readonly Term[]) => terms.some((t) => same(t, n));
   const names = items.map((item) => termsOf(nameOf(item)));
-  // a thing said that no record but the `k`th holds
-  const onlyIn = (k: number, t: Term) => names.every((other, j) => j === k || !says(t, other));
-  const candidates = items
-    .map((item, k) => {
-      const name = names[k] ?? [];
-      // a word read as a doing only by its ending ("tasting", "painting") is a thing a report says as written; a
-      // move needs more ("postpone the sewing machine service" is no "Buy sewing machine needles")
-      const things = name.filter((n) => !n.acts || (to === 'name' && n.groups.size === 0));
-      const scope = clauses.filter((c) => things.some((n) => says(n, c))).flat();
-      const saidThings = things.filter((n) => says(n, scope));
-      const said = saidThings.length;
-      // a deed of the name's own left unsaid while the message tells of another ("Cancel Manali hotel"
-      // against "they confirmed the booking")
-      const otherwise = actsOtherwise(all, name);
-      const ownDeedDenied =
-        otherwise === 'deed' &&
-        name.some((n) => isAction(n) && n.groups.size > 0 && !handsOver(n) && !says(n, all));
-      // nor a record a clause says is not done, nor one to get a thing in when things were handed out ("mehta
-      // aunty ko achaar de aaye" is no "Mehta aunty se payment lena")
-      const against =
-        actsOtherwise(scope, name) === 'deed' ||
-        ownDeedDenied ||
-        deniedHere(name, things, notYet, reported) ||
-        (handedOut && getsIn(name));
-      const named = coverage(name, all, true);
-      // its own deed said ("we'll do the measurement on tuesday" is "Measure Class 5 kids at St. Mary's", not
-      // "Deliver St. Mary's sweaters")
-      const deedSaid = name.some((n) => isAction(n) && n.groups.size > 0 && says(n, all));
-      // or a word that may be its deed or a thing ("hall ki booking ho gayi" for "… hall book karna")
-      const deedMaySaid = name.some((n) => n.acts && n.groups.size > 0 && says(n, all));
+  const judged = items.map((item, k) => {
+    const name = names[k] ?? [];
+    // a word read as a doing only by its ending ("tasting", "painting") is a thing a report says as written; a
+    // move needs more ("postpone the sewing machine service" is no "Buy sewing machine needles")
+    const things = name.filter((n) => !n.acts || (to === 'name' && n.groups.size === 0));
+    const scope = clauses.filter((c) => things.some((n) => says(n, c))).flat();
+    const saidThings = things.filter((n) => says(n, scope));
+    const said = saidThings.length;
+    // a deed of the name's own left unsaid while the message tells of another ("Cancel Manali hotel"
+    // against "they confirmed the booking")
+    const otherwise = actsOtherwise(all, name);
+    const ownDeedDenied =
+      otherwise === 'deed' &&
+      name.some((n) => isAction(n) && n.groups.size > 0 && !handsOver(n) && !says(n, all));
+    // nor a record a clause says is not done, nor one to get a thing in when things were handed out ("mehta
+    // aunty ko achaar de aaye" is no "Mehta aunty se payment lena")
+    const against =
+      actsOtherwise(scope, name) === 'deed' ||
+      ownDeedDenied ||
+      deniedHere(name, things, notYet, reported) ||
+      (handedOut && getsIn(name));
+    const named = coverage(name, all, true);
+    // its own deed said ("we'll do the measurement on tuesday" is "Measure Class 5 kids at St. Mary's", not
+    // "Deliver St. Mary's sweaters")
+    const deedSaid = name.some((n) => isAction(n) && n.groups.size > 0 && says(n, all));
+    // or a word that may be its deed or a thing ("hall ki booking ho gayi" for "… hall book karna")
+    const deedMaySaid = name.some((n) => n.acts && n.groups.size > 0 && says(n, all));
+    return {
+      item,
+      name,
+      things,
+      saidThings,
+      said,
+      named,
+      otherwise,
+      against,
+      deedSaid,
+      deedMaySaid,
+      handsOverToo: name.some((n) => isAction(n) && handsOver(n)),
+    };
+  });
+  // a thing said that no record but the `k`th holds, of those a report may name ("vardiyan dhobi se aa gayi
+  // saaf hoke" holds the uniforms of "Band ki vardi dhulwani" alone, not of "Nayi vardi silwani")
+  const onlyIn = (k: number, t: Term) =>
+    names.every((other, j) => j === k || !says(t, other) || (to === 'name' && judged[j]?.against === true));
+  const candidates = judged
+    .map((s, k) => {
+      const { item, things, saidThings, said, named, otherwise, deedSaid, deedMaySaid } = s;
       // a move asks for one of its tasks, so more than half its name will do; a report, its deed and a thing
       // no other record holds ("chiller mechanic came n did the servicing" is "Service the bulk milk chiller",
       // not "Service the delivery van")
@@ -737,19 +779,7 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
         otherwise === false &&
         saidThings.some((t) => t.weight === 1 && onlyIn(k, t) && !says(t, troubled)) &&
         (to === 'move' || shortReport || (arrived && GETS_IT.test(nameOf(item))));
-      return {
-        item,
-        saidThings,
-        said,
-        named,
-        enough,
-        deedAndThing,
-        ownThing,
-        against,
-        deedSaid,
-        deedMaySaid,
-        handsOverToo: name.some((n) => isAction(n) && handsOver(n)),
-      };
+      return { ...s, enough, deedAndThing, ownThing };
     })
     .filter((s) => to === 'move' || !s.against);
   const owning = candidates.filter((s) => s.ownThing);

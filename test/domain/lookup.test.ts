@@ -466,6 +466,41 @@ describe('finding a task by how it is named', () => {
     expect(mentioned('rao villa almirah ke liye tempo fix ho gaya', titles)).toEqual([titles[0]]);
   });
 
+  it('reads a mend told beside other work, a flat tyre, none broken, a place at the back and new glossary words', () => {
+    const innova = ['Repair the AC in the Innova', 'Clean all the cars', 'Pay the driver'];
+    expect(
+      mentioned('innova cooling fine again, mechanic refilled the coolant and replaced a hose', innova),
+    ).toEqual([innova[0]]);
+    const scooty = ['Get the scooty puncture repaired', 'Replace scooty mirror', 'Buy new tyres for the van'];
+    expect(mentioned('scooty had a flat tyre, got it repaired near the station', scooty)).toEqual([
+      scooty[0],
+    ]);
+    const jars = ['Order 50 glass jars', 'Fix the broken shelf'];
+    expect(mentioned('jars arrived, counted all 50, none broken', jars)).toEqual([jars[0]]);
+    const atta = ['Buy 10 kg atta', 'Return empty crates to the dairy'];
+    expect(mentioned('atta aa gaya, rakh diya in the back', atta)).toEqual([atta[0]]);
+    expect(find('paid the sabzi wala', ['Pay vegetable vendor', 'Pay milk vendor'])).toEqual([
+      'Pay vegetable vendor',
+    ]);
+    expect(mentioned('genset ki servicing ho gayi', ['Service the generator', 'Service the van'])).toEqual([
+      'Service the generator',
+    ]);
+    const pups = ['Vaccinate the labrador puppies', 'Buy puppy food'];
+    expect(mentioned('the labrador puppies got their shots', pups)).toEqual([pups[0]]);
+  });
+
+  it('reads a report by its deed and a thing no other record it may name holds, and a machine working well as mended', () => {
+    // "Nayi uniform silwani" is no record a washing may report, so the uniform is the washing's own
+    const uniform = ['School ki uniform dhulwani', 'Nayi uniform silwani', 'Pay the tailor'];
+    expect(mentioned('uniform dhul ke aa gayi, press bhi ho gayi', uniform)).toEqual([uniform[0]]);
+    const pump = ['Water pump ki servicing', 'Buy new pipe for pump house', 'Pay electricity bill'];
+    expect(mentioned('pump is back and running fine now, paid the mechanic 800', pump)).toEqual([pump[0]]);
+    expect(mentioned('pump is back, paid the mechanic 800', pump)).toEqual([]);
+    // a top-up is a refill, which the working machine does not hide
+    const gas = ['Service AC at Khanna sweets', 'Gas refill at Khanna ji ka ghar'];
+    expect(mentioned('ghar ka AC cooling fine now, gas top up ho gaya', gas)).toEqual([gas[1]]);
+  });
+
   it('gives the first pass patterns that every match meets', () => {
     const patterns = namePatterns('godown ka kiraya').map((p) => p.replaceAll('%', ''));
     expect(patterns).toEqual(expect.arrayContaining(['godo', 'kira', 'rent', 'ware']));

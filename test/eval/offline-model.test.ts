@@ -580,6 +580,55 @@ describe('intents', () => {
     expect(adds('Sodhi ji aaye the aaj, unke liye 5 box ready rakhna, kal tak')).toBe(true);
   });
 
+  it('reads a part changed as work done, a deadline extended as a move, and how long a thing ran as no time', () => {
+    const serviced = readingsOf(parse('bike is back, oil change and chain done'));
+    expect(serviced.some((r) => r.tool === 'complete_task' && r.args.match === 'mentioned')).toBe(true);
+    expect(serviced.some((r) => r.tool === 'update_task')).toBe(false);
+    expect(toolCall('the bid deadline got extended, we will send it on 3rd april')).toMatchObject({
+      tool: 'update_task',
+      args: { due_date: '2026-04-03' },
+    });
+    expect(parse('ran the new mixer for an hour, all good').kind).toBe('unknown');
+    expect(toolCall('postpone the delivery for 2 days').args.due_date).toBe('2026-03-27');
+    expect(toolCall('mrs sen asked if the blouse can come monday instead')).toMatchObject({
+      tool: 'update_task',
+      args: { due_date: '2026-03-30' },
+    });
+  });
+
+  it('reads a thing in its place or working well in Hinglish as done, and a report before an answer awaited', () => {
+    const hung = readingsOf(parse('the new signboard is hanging at the gate now'));
+    expect(hung[0]).toMatchObject({ tool: 'complete_task', args: { match: 'mentioned' } });
+    const mended = readingsOf(parse('fridge ab theek chal raha hai, mistri ne gas bhar di'));
+    expect(mended).toContainEqual({
+      tool: 'complete_task',
+      args: { task: 'fridge ab theek chal raha hai,  mistri ne gas bhar di', match: 'mentioned' },
+    });
+    expect(
+      readingsOf(parse('estimate gone to kohli ji on mail. he said he will confirm by tomorrow'))[0],
+    ).toEqual({
+      tool: 'complete_task',
+      args: { task: 'estimate gone to kohli ji on mail', match: 'mentioned' },
+    });
+    // how and when a thing went names no thing: the report points back at the clause naming it
+    expect(readingsOf(parse('Dr Rao has the invoice now, sent it on email 2 hours back'))).toContainEqual({
+      tool: 'complete_task',
+      args: { task: 'Dr Rao has the invoice now,  sent it on email 2 hours back', match: 'mentioned' },
+    });
+  });
+
+  it('reads the worker come, named by the job, as part of the report after it', () => {
+    expect(readingsOf(parse('geyser wala aaya tha, element badal diya'))).toContainEqual({
+      tool: 'complete_task',
+      args: { task: 'geyser wala aaya tha,  element badal diya', match: 'mentioned' },
+    });
+    // a visitor named by no job says no job
+    expect(readingsOf(parse('mistri aaya tha, geyser chalu ho gaya'))).toContainEqual({
+      tool: 'complete_task',
+      args: { task: ' geyser chalu ho gaya', match: 'mentioned' },
+    });
+  });
+
   it('reads a thing worn out as trouble, not a thing done', () => {
     const completes = (text: string) => readingsOf(parse(text)).some((r) => r.tool === 'complete_task');
     expect(completes('the press roller is worn out, need a new one')).toBe(false);

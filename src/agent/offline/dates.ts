@@ -35,6 +35,7 @@ import {
   QUARTER_WORDS,
   SHORT_HINDI_WEEKDAYS,
   SHORT_WEEKEND,
+  SNOOZE,
   START_AFTER,
   START_BEFORE,
   WAS_WORDS,
@@ -398,6 +399,10 @@ const SINCE = /(?:^|\s)since\s+$/;
 /** "changed it last minute": a manner, not a minute ago. */
 const LAST_MINUTE = /^(?:(?:at )?the )?last (?:minute|moment|second)$/;
 
+/** "ran it for an hour", "closed for 2 days": how long, no time ahead, unless a thing is moved by it. */
+const FOR_A_SPAN = /^for\s/;
+const MOVED_BY = new RegExp(`(?<=^|\\s)${alt(SNOOZE)}(?=\\s|$)`);
+
 /**
  * chrono's reading of the words still free, at the turn's moment. The intent and argument steps ask it of
  * the same words several times a message (is a time said, is one taken back, which is it), so the last
@@ -419,6 +424,7 @@ function parseFree(u: Utterance, ctx: DateContext): ParsedResult[] {
       (r) =>
         !BARE_MONTH.test(r.text.trim()) &&
         !LAST_MINUTE.test(r.text.trim()) &&
+        !(FOR_A_SPAN.test(r.text) && !MOVED_BY.test(text)) &&
         !SINCE.test(text.slice(0, r.index)),
     );
   readings.set(key, read);

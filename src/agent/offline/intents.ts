@@ -1784,18 +1784,19 @@ function tellsSetback(u: Utterance, ctx: DateContext): boolean {
 
 /**
  * A thing that works again or works well, which tells it mended: "the overlock machine is running fine again",
- * "big hall ac is cooling fine now", "fridge thanda karne laga", "all back to normal".
+ * "big hall ac is cooling fine now", "fridge thanda karne laga", "brake ab sahi kaam kar raha hai", "all back to
+ * normal".
  */
 const WORKS_AGAIN =
-  'up (?:and|n|&|an) running|(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:(?:\\s+\\S+)?\\s+(?:fine|smooth|smoothly|properly|perfectly|theek|badhiya)|(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara))|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|back to normal';
+  'up (?:and|n|&|an) running|(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:(?:\\s+\\S+)?\\s+(?:fine|smooth|smoothly|properly|perfectly|theek|badhiya)|(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara))|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|(?:sahi|theek|thik|badhiya|mast|acche se|achhe se) (?:(?:kaam |thanda )?kar|chal) (?:raha|rahi|rahe)|back to normal';
 
 /**
  * A state that says a thing is finished: "editing over", "the new rates are live", "the photos are up", a thing
- * working again, back ("faulty diverter went back to the Jaquar guy", "innova cooling is back", "bangles back
- * from HUID centre").
+ * in its place ("banner is hanging at the market crossing"; not "the app is hanging"), working again, back
+ * ("faulty diverter went back to the Jaquar guy", "innova cooling is back", "bangles back from HUID centre").
  */
 const DONE_STATE = words(
-  `over|live|sorted|through|settled|khatam|poora|pura|complete|(?:is|are|went) up|(?:is|are|went|came|got) back|back from|${WORKS_AGAIN}|${DID_AND_LEFT}`,
+  `over|live|sorted|through|settled|khatam|poora|pura|complete|(?:is|are|went) up|(?:is|are) (?:now )?(?:hanging|hung|mounted|installed)(?= (?:at|on|in|outside|near) )|(?:is|are|went|came|got) back|back from|${WORKS_AGAIN}|${DID_AND_LEFT}`,
 );
 
 /** What keeps a thing from being done when it was due (`HINDRANCES`), or keeps someone away. */
@@ -1849,10 +1850,11 @@ function saysNewDay(clauses: readonly Utterance[], ctx: DateContext): boolean {
 
 /**
  * Someone asking for a day: "has asked for saturday", "wants it on monday", "the malhotras want it on
- * saturday", "somvar maang rahe hain"; a wish for a quantity asks for none ("wants 3 more kurtas").
+ * saturday", "asked if the sample can come friday", "somvar maang rahe hain"; a wish for a quantity asks for
+ * none ("wants 3 more kurtas").
  */
 const ASKED_FOR = words(
-  '(?:asked for|asks for|asked (?:us|me) to|requested|(?:they|\\S+s) want|wants|wanted|prefers|maang rahe|maang rahi|maanga hai)(?!\\s+(?:\\d|more|extra|another)(?:\\s|$))',
+  '(?:asked for|asks for|asked (?:us|me) to|asked (?:if|whether)(?:\\s+\\S+){0,4}?\\s+(?:can|could)|requested|(?:they|\\S+s) want|wants|wanted|prefers|maang rahe|maang rahi|maanga hai)(?!\\s+(?:\\d|more|extra|another)(?:\\s|$))',
 );
 
 /**
@@ -2009,9 +2011,13 @@ export function mayReportInPart(text: string, ctx: DateContext): boolean {
   });
 }
 
-/** Trouble told ("the drill broke", "AC kharab hai"), not a broken thing named ("replaced the cracked glass"). */
+/**
+ * Trouble told ("the drill broke", "AC kharab hai"), not a broken thing named ("replaced the cracked glass")
+ * nor none found ("200 pcs counted, none broken").
+ */
 const troubleTold = (u: Utterance): boolean =>
-  u.find(TROUBLE).some((m) => !DETERMINERS.has(u.normOf(m.from - 1)));
+  u.find(TROUBLE).some((m) => !DETERMINERS.has(u.normOf(m.from - 1)) && !NONE.has(u.normOf(m.from - 1)));
+const NONE: ReadonlySet<string> = new Set(['none', 'nothing', 'no']);
 
 /**
  * A message that may report an open task done in words of the owner's own, though it reads as something

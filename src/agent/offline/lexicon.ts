@@ -1058,11 +1058,27 @@ const TIME_NOUNS = [
   'slot',
   'samay',
 ];
+/** Parts a mechanic changes: "oil change + brakes done", "tyre change ho gaya". */
+const PARTS = [
+  'oil',
+  'tyre',
+  'tyres',
+  'tire',
+  'tires',
+  'battery',
+  'filter',
+  'brake',
+  'brakes',
+  'pipe',
+  'bulb',
+  'belt',
+  'clutch',
+];
 /**
  * "change" moves a time ("change the rent task to 2nd april", "date change karni hai"); a part to change is a
  * chore: "car ka oil change karwana hai", "back cover change karna", "book a battery change".
  */
-const CHANGE = `(?<!(?:^|\\s)an?(?:\\s+\\S+){1,2}\\s)change(?!\\s+(?:karna|karni|karne|karwana|karwani|karwane)(?:\\s|$))|(?<=(?:${TIME_NOUNS.join('|')})\\s)(?:change|update|badal|badli|badla)`;
+const CHANGE = `(?<!(?:^|\\s)an?(?:\\s+\\S+){1,2}\\s|(?:^|\\s)(?:${PARTS.join('|')})\\s)change(?!\\s+(?:karna|karni|karne|karwana|karwani|karwane)(?:\\s|$))|(?<=(?:${TIME_NOUNS.join('|')})\\s)(?:change|update|badal|badli|badla)`;
 /**
  * "sunday pe dal do", "kal pe daal dena", "30 tarikh par dal do", "kal 5 baje pe le lo": put on a day or
  * taken up then, not put somewhere ("group pe dal do" posts); once the day and its "pe" are taken as the
@@ -1137,6 +1153,8 @@ export const RESCHEDULE = [
   'bumped',
   'make it',
   'extend',
+  // "tender deadline got extended, I'll submit it on 2nd april"; not a thing extended ("extended the lease")
+  '(?:deadline|last date|due date)\\s+(?:(?:got|has been|was|is|has|have)\\s+)?(?:extended|badh gayi|badha di)',
   'late kar do',
   'late karo',
   'late kar dena',

@@ -267,7 +267,13 @@ export function parseUtterance(text: string, opts: ParseOptions): ParsedIntent {
   // "brake pads reached Sharma Motors, their mechanic signed the challan": no request the parser knows, but
   // maybe an open task reported done in words of the owner's own
   if (intent.kind === 'unknown') {
+    // "quote gone to malhotra sir on email. he said he'll revert by evening": what comes next is their answer
+    const told = reportBeforeNextStep(new Utterance(text), opts);
+    const report = told === undefined ? undefined : detectIntent(new Utterance(told), opts);
+    const answerAwaited =
+      told !== undefined && REPLY_TO_COME.test(text) && !REPLY_TO_COME.test(told) && report?.kind === 'tool';
     const guesses = [
+      ...(answerAwaited && report.tool === 'complete_task' ? [mentionedDone(told, opts)] : []),
       ...newDay(text, opts),
       ...(mayReportDone(new Utterance(text), opts) ? [mentionedDone(text, opts)] : []),
     ];
@@ -382,23 +388,33 @@ const tellsOfSomeone = (clause: string) => {
  */
 function mentionedDone(text: string, opts: ParseOptions): Reading {
   const clauses = text.split(CLAUSE_BREAK);
-  // a report naming no thing of its own points back at the clause before it: "Dr Khanna has the xray report
-  // now, mailed it to him at 9"
+  // a report naming no thing of its own (how and when it went aside) points back at the clause before it: "Dr
+  // Khanna has the xray report now, mailed it to him at 9", "Bansal sir has the quote, sent it on whatsapp"
+  // "told him the remaining grills need another week": what is still to come is no report
+  const told = clauses.map(
+    (c) => !NEEDS_MORE.test(c) && (tellsDone(new Utterance(c), opts) || READY.test(c)),
+  );
   const reports = clauses.flatMap((c, k) => {
-    // "told him the remaining grills need another week": what is still to come is no report
     if (NEEDS_MORE.test(c)) return [];
-    const clause = new Utterance(c);
     // "…, abhi banaya nahi hai": a thing not done yet, for the lookup to set its record aside
-    if (saysNotYetDone(clause)) return [c];
-    if (!tellsDone(clause, opts) && !READY.test(c)) return [];
+    if (saysNotYetDone(new Utterance(c))) return [c];
+    // "AC wala aaya tha, gas bhar di …": who came to do it, before the report, says whose job it was
+    if (!told[k]) return WORKER_CAME.test(c) && namesThing(c) && told[k + 1] === true ? [c] : [];
     const before = clauses[k - 1];
-    return before !== undefined && !namesThing(c) ? [before, c] : [c];
+    return before !== undefined && !namesThing(c.replace(HOW_AND_WHEN, ' ')) ? [before, c] : [c];
   });
   return {
     tool: 'complete_task',
     args: { task: [...new Set(reports)].join(', ') || text, match: 'mentioned' },
   };
 }
+
+/** A worker come, named by the job: "AC wala aaya tha", "the geyser guy came" (not "mistri aaya tha"). */
+const WORKER_CAME = /(?:^|\s)(?:wala|wale|guy|mechanic|technician)\s+(?:aaya|aayi|aaye|aya|came)(?:\s|$)/i;
+
+/** An answer someone will give: "he'll revert by evening", "kal tak batayenge". */
+const REPLY_TO_COME =
+  /(?:^|\s)(?:revert|reply|respond|get back|let (?:us|me) know|confirm|batayenge|bataenge|bata denge|bata dega|bata degi|jawab denge)(?:\s|$)/i;
 
 /** More time a thing needs: "need another week", "do din aur lagenge". */
 const NEEDS_MORE =
@@ -409,6 +425,10 @@ const JOB = /(?:^|\s)(?:(?:wala|wali|wale|ka|ki|ke)\s+kaam|thing|matter|stuff)$/
 
 /** A thing made ready, beside the report: "Gupta wedding katli ready, 15 kilo packed". */
 const READY = /(?:^|\s)(?:ready|taiyaar|taiyar|tayyar)(?:\s|$)/i;
+
+/** How and when a thing was sent, which names no thing: "on whatsapp", "an hour back". */
+const HOW_AND_WHEN =
+  /(?:^|\s)(?:(?:on|by|via|over)\s+(?:whatsapp|email|mail|sms|phone)|(?:an?|\d+|few)\s+(?:mins?|minutes|hours?|hrs?|days?)\s+(?:back|ago))(?=\s|$)/gi;
 
 /** Whether words name a thing, not only a doing, a pronoun or a number. */
 const namesThing = (words: string) => termsOf(words).some((t) => !t.acts && !/^\d+$/.test(t.stem));
