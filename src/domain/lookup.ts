@@ -697,7 +697,10 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
     DONE_SAID.test(message) &&
     !RAN_OUT.test(message);
   const clauses = texts.map((c) =>
-    termsOf(c).filter((t) => !AUXILIARIES.has(t.stem) && !(arrived && NEW.has(t.stem))),
+    termsOf(c).filter(
+      (t) =>
+        !AUXILIARIES.has(t.stem) && !(arrived && NEW.has(t.stem)) && !(to === 'move' && GOES.has(t.stem)),
+    ),
   );
   // what clauses telling a thing gone wrong say ("truck kharab ho gaya, cement wala kaam friday pe daal do")
   const troubled = clauses.filter((_, k) => TROUBLE.test(texts[k] ?? '')).flat();
@@ -824,6 +827,7 @@ const GETS_IT =
 
 /** What `mentionedIn` found of a record in a message. */
 interface Mention {
+  name: readonly Term[];
   saidThings: readonly Term[];
   said: number;
   deedSaid: boolean;
@@ -852,10 +856,23 @@ function holdersOfOneThing<M extends Mention>(
   const sharesIt = (s: M) => s.saidThings.some((t) => first?.saidThings.some((f) => same(t, f)) === true);
   if (sharing.length < 2 || !sharing.every(sharesIt)) return [];
   const deeded = sharing.filter((s) => s.deedSaid);
-  return deeded.length > 0 ? deeded : sharing;
+  const holders = deeded.length > 0 ? deeded : sharing;
+  // the one that a word said names apart from the others ("malhotras want the tasting on saturday" is "Sweets
+  // tasting for Malhotra wedding", not "Order boxes for Malhotra wedding")
+  const apart = holders.filter((s) =>
+    s.name.some(
+      (n) => all.some((t) => same(t, n)) && !holders.some((o) => o !== s && o.name.some((m) => same(m, n))),
+    ),
+  );
+  return apart.length === 1 ? apart : holders;
 }
 
 const weightOf = (terms: readonly Term[]) => terms.reduce((sum, t) => sum + t.weight, 0);
+
+/** A thing said to go on a day only happens then: "rent will go on 1st april", "delivery parso jayegi". */
+const GOES: ReadonlySet<string> = new Set(
+  ['go', 'goes', 'jayega', 'jayegi', 'jayenge', 'jaayega', 'jaayegi', 'jaega', 'jaegi'].map(stem),
+);
 
 /**
  * Hindi auxiliaries, which only say a verb before them was done ("bech diya", "le liya"): alone they would

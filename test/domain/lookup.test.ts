@@ -501,6 +501,14 @@ describe('finding a task by how it is named', () => {
     expect(mentioned('ghar ka AC cooling fine now, gas top up ho gaya', gas)).toEqual([gas[1]]);
   });
 
+  it('reads a thing said to go on a day as moved then, and among records holding the one thing, one a word names apart', () => {
+    const rent = ['Pay godown rent', 'Fix the godown door', 'Buy a new lock'];
+    expect(mentioned('the rent will go on 2nd april now', rent, 'move')).toEqual([rent[0]]);
+    const party = ['Cake tasting for Gupta party', 'Order balloons for Gupta party', 'Buy zari'];
+    expect(mentioned('the guptas want the tasting on sunday now', party, 'move')).toEqual([party[0]]);
+    expect(mentioned('gupta party on sunday now', party, 'move')).toEqual([party[0], party[1]]);
+  });
+
   it('gives the first pass patterns that every match meets', () => {
     const patterns = namePatterns('godown ka kiraya').map((p) => p.replaceAll('%', ''));
     expect(patterns).toEqual(expect.arrayContaining(['godo', 'kira', 'rent', 'ware']));
