@@ -532,11 +532,12 @@ describe('intents', () => {
     ).toBe('Mrs Dutta');
   });
 
-  it('ends a subject before the "pe" of what a talk is on, and reads "udhaari" as dues', () => {
+  it('ends a subject before the "pe" of what a talk is on, and reads "udhaari" and fees pending as dues', () => {
     expect(toolCall('Qureshi bhai se kal 5 baje baat karni hai naye stock ke daam pe').args.subject).toBe(
       'naye stock ke daam',
     );
     expect(parse('dukaan ki kul udhaari kitni hai').kind).toBe('business_question');
+    expect(parse('how many students have pending fees?').kind).toBe('business_question');
   });
 
   it('reads a thing skipped today as put off to the day said after, and "make the thing <day>" as its new day', () => {

@@ -1823,6 +1823,8 @@ export const BUSINESS_NUMBERS = [
   'payments',
   'paid',
   'pay',
+  // a school's or a clinic's dues: "kitne students ki fees pending hai?"
+  'fees',
   'gst',
   'tax',
   'taxes',
