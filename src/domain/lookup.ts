@@ -474,6 +474,7 @@ type Against = false | 'kin' | 'deed';
 
 /** "new" in either language: a deed alone ("new rates are live"), a word on the thing beside another. */
 const NEW: ReadonlySet<string> = new Set(['new', 'naya', 'nayi', 'naye'].map(stem));
+const BACK: ReadonlySet<string> = new Set(['back', 'wapas', 'vapas'].map(stem));
 const handsOver = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.handOver === true);
 const mends = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.mends === true);
 
@@ -481,12 +482,16 @@ function actsOtherwise(said: readonly Term[], name: readonly Term[]): Against {
   const unmatchedActions = (from: readonly Term[], to: readonly Term[]) =>
     from.filter((t) => t.groups.size > 0 && isAction(t) && !to.some((n) => same(t, n)));
   const [saidAll, nameOnly] = [unmatchedActions(said, name), unmatchedActions(name, said)];
-  // "new" beside another deed describes the thing ("collected her new glasses"), it is no deed of its own
-  const saidOnly = saidAll.length > 1 ? saidAll.filter((t) => !NEW.has(t.stem)) : saidAll;
+  // "new" beside another deed describes the thing ("collected her new glasses"), it is no deed of its own; a
+  // thing "back" is back from its mend ("innova cooling is back") when mending is the name's deed
+  const mended = nameOnly.length > 0 && nameOnly.every(mends);
+  const saidOnly = (saidAll.length > 1 ? saidAll.filter((t) => !NEW.has(t.stem)) : saidAll).filter(
+    (t) => !(mended && BACK.has(t.stem)),
+  );
   if (saidOnly.length === 0 || nameOnly.length === 0) return false;
   const unmatched = [...saidOnly, ...nameOnly];
   // a mend told another way, beside what else the mechanic did ("refilled the gas and changed a pipe")
-  const mendTold = nameOnly.every(mends) && saidOnly.some(mends);
+  const mendTold = mended && saidOnly.some(mends);
   return unmatched.every(handsOver) || mendTold ? 'kin' : 'deed';
 }
 

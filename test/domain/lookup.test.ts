@@ -496,6 +496,9 @@ describe('finding a task by how it is named', () => {
     const pump = ['Water pump ki servicing', 'Buy new pipe for pump house', 'Pay electricity bill'];
     expect(mentioned('pump is back and running fine now, paid the mechanic 800', pump)).toEqual([pump[0]]);
     expect(mentioned('pump is back, paid the mechanic 800', pump)).toEqual([]);
+    // a thing back is back from its mend
+    const bolero = ['Get the Bolero AC repaired', 'Renew Bolero permit', 'Wash all cars'];
+    expect(mentioned('the bolero ac is back, garage changed the compressor', bolero)).toEqual([bolero[0]]);
     // a top-up is a refill, which the working machine does not hide
     const gas = ['Service AC at Khanna sweets', 'Gas refill at Khanna ji ka ghar'];
     expect(mentioned('ghar ka AC cooling fine now, gas top up ho gaya', gas)).toEqual([gas[1]]);
