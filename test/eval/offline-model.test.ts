@@ -630,6 +630,20 @@ describe('intents', () => {
     });
   });
 
+  it('reads a move passed on to others in a short last clause as the move, not word to pass on', () => {
+    expect(toolCall('the Rao site visit is moved to friday, tell Sunil also')).toMatchObject({
+      tool: 'update_task',
+      args: { task: 'Rao site visit', due_date: '2026-03-27' },
+    });
+    const hinglish = parse('Verma ji ki fitting ab somvar ko hogi, sab ko bata dena');
+    expect(hinglish).toMatchObject({ kind: 'tool', tool: 'create_task' });
+    expect(
+      readingsOf(hinglish).some((r) => r.tool === 'update_task' && r.args.due_date === '2026-03-30'),
+    ).toBe(true);
+    // news with no move is still word to pass on
+    expect(toolCall('the cake is ready, tell Lobo aunty').tool).toBe('create_follow_up');
+  });
+
   it('reads a thing worn out as trouble, not a thing done', () => {
     const completes = (text: string) => readingsOf(parse(text)).some((r) => r.tool === 'complete_task');
     expect(completes('the press roller is worn out, need a new one')).toBe(false);

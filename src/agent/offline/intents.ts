@@ -254,6 +254,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   const restated = setAsideRestatement(u, ctx);
   setAsideStory(u, ctx);
   setAsideKeptThing(u);
+  setAsideTellToo(u);
 
   // "send my briefing at 7", "briefing band karo": the briefing's settings, before "briefing" means my day
   const briefing = briefingIntent(u, ctx);
@@ -1609,6 +1610,22 @@ function setAsideKeptThing(u: Utterance): void {
     if (clause.from > 0 && named) u.use(clause.from, clause.to, 'filler');
   }
 }
+/**
+ * "…, lets move the trial to saturday 7pm, and tell Bablu also", "…, shoot ab 2 April ko hoga, sab team ko bata
+ * dena pls": the move passed on to others, in a short last clause of its own, is no follow-up of its own.
+ */
+function setAsideTellToo(u: Utterance): void {
+  if (!u.has(PATTERNS.reschedule) && !u.has(MOVES) && !u.has(NOW_ON)) return;
+  const told = u.find(TELL_TOO).at(-1);
+  if (!told) return;
+  const clause = u.clauseAround(told.from);
+  if (clause.from > 0 && clause.to === u.length && clause.to - clause.from <= TELL_TOO_WORDS)
+    u.use(clause.from, clause.to, 'filler');
+}
+const TELL_TOO = words(
+  '(?:tell|inform) (?:\\S+ ){1,2}(?:also|too|as well)|(?:ko )?(?:bhi )?(?:bata|bol) (?:dena|do|dijiye|de)',
+);
+const TELL_TOO_WORDS = 7;
 const STAYS_AS_IS = words(
   '(?:stays|stay|remains|remain) (?:as (?:it )?is|same|unchanged)|(?:waise hi|same) (?:rahega|rahegi|rahenge)',
 );
