@@ -719,6 +719,7 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
   const all = clauses.flat();
   const says = (n: Term, terms: readonly Term[]) => terms.some((t) => same(t, n));
   const names = items.map((item) => termsOf(nameOf(item)));
+  const handedAny = all.some((t) => isAction(t) && handsOver(t) && !BACK.has(t.stem));
   const judged = items.map((item, k) => {
     const name = names[k] ?? [];
     // a word read as a doing only by its ending ("tasting", "painting") is a thing a report says as written; a
@@ -760,10 +761,11 @@ function mentionedIn<T>(message: string, items: readonly T[], nameOf: (item: T) 
       handsOverToo: name.some((n) => isAction(n) && handsOver(n)),
     };
   });
-  // a thing said that no record but the `k`th holds, of those a report may name ("vardiyan dhobi se aa gayi
-  // saaf hoke" holds the uniforms of "Band ki vardi dhulwani" alone, not of "Nayi vardi silwani")
-  const onlyIn = (k: number, t: Term) =>
-    names.every((other, j) => j === k || !says(t, other) || (to === 'name' && judged[j]?.against === true));
+  // a thing said that no record but the `k`th holds; in a report of work on a thing, of the records it may name
+  // ("vardiyan dhobi se aa gayi saaf hoke" holds the uniforms of "Band ki vardi dhulwani" alone, not of "Nayi
+  // vardi silwani"); a hand-over is too often told of another party's record to leave the others aside
+  const aside = (j: number) => to === 'name' && !handedAny && judged[j]?.against === true;
+  const onlyIn = (k: number, t: Term) => names.every((other, j) => j === k || !says(t, other) || aside(j));
   const candidates = judged
     .map((s, k) => {
       const { item, things, saidThings, said, named, otherwise, deedSaid, deedMaySaid } = s;

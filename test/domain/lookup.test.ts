@@ -493,8 +493,13 @@ describe('finding a task by how it is named', () => {
     // "Nayi uniform silwani" is no record a washing may report, so the uniform is the washing's own
     const uniform = ['School ki uniform dhulwani', 'Nayi uniform silwani', 'Pay the tailor'];
     expect(mentioned('uniform dhul ke aa gayi, press bhi ho gayi', uniform)).toEqual([uniform[0]]);
+    // not beside a hand-over, which may be another party's record: the ladder given back is no drill returned
+    const verma = ["Return Verma's drill", "Repair Verma's drill", 'Buy nails'];
+    expect(mentioned("gave verma's ladder back", verma)).toEqual([]);
     const pump = ['Water pump ki servicing', 'Buy new pipe for pump house', 'Pay electricity bill'];
-    expect(mentioned('pump is back and running fine now, paid the mechanic 800', pump)).toEqual([pump[0]]);
+    expect(mentioned('pump is back and running fine now, mechanic changed the seal', pump)).toEqual([
+      pump[0],
+    ]);
     expect(mentioned('pump is back, paid the mechanic 800', pump)).toEqual([]);
     // a thing back is back from its mend
     const bolero = ['Get the Bolero AC repaired', 'Renew Bolero permit', 'Wash all cars'];
