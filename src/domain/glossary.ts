@@ -294,8 +294,6 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   thing('fuel', 'diesel', 'petrol'),
   thing('oil', 'tel'),
   thing('rice', 'chawal'),
-  thing('sugar', 'cheeni', 'chini', 'shakkar'),
-  thing('vegetable', 'vegetables', 'veggies', 'sabzi', 'sabji', 'subzi', 'sabziyan'),
   thing('flour', 'atta', 'aata'),
   thing('milk', 'doodh', 'dudh'),
   thing('pooja', 'puja'),

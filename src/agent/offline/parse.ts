@@ -388,8 +388,6 @@ const tellsOfSomeone = (clause: string) => {
  */
 function mentionedDone(text: string, opts: ParseOptions): Reading {
   const clauses = text.split(CLAUSE_BREAK);
-  // a report naming no thing of its own (how and when it went aside) points back at the clause before it: "Dr
-  // Khanna has the xray report now, mailed it to him at 9", "Bansal sir has the quote, sent it on whatsapp"
   // "told him the remaining grills need another week": what is still to come is no report
   const told = clauses.map(
     (c) => !NEEDS_MORE.test(c) && (tellsDone(new Utterance(c), opts) || READY.test(c)),
@@ -400,6 +398,8 @@ function mentionedDone(text: string, opts: ParseOptions): Reading {
     if (saysNotYetDone(new Utterance(c))) return [c];
     // "AC wala aaya tha, gas bhar di …": who came to do it, before the report, says whose job it was
     if (!told[k]) return WORKER_CAME.test(c) && namesThing(c) && told[k + 1] === true ? [c] : [];
+    // a report naming no thing of its own (how and when it went aside) points back at the clause before it: "Dr
+    // Khanna has the xray report now, mailed it to him at 9", "Bansal sir has the quote, sent it on whatsapp"
     const before = clauses[k - 1];
     return before !== undefined && !namesThing(c.replace(HOW_AND_WHEN, ' ')) ? [before, c] : [c];
   });
