@@ -347,6 +347,9 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'tika',
   ),
   thing('fumigation', 'fumigate', 'fogging', 'pest', 'spray', 'spraying'),
+  thing('termite', 'termites', 'deemak', 'dimak', 'deemag'),
+  // a hearing aid's or a scale's battery is a cell: "312 cells arrived", "nayi cell daal di"
+  thing('battery', 'batteries', 'cell', 'cells'),
   thing('ticket', 'tickets', 'flight', 'flights', 'pnr'),
   // "copies corrected": an exam's answer sheets, as schools in India call them
   thing('copies', 'copy', 'copiyan', 'answersheet', 'answersheets', 'sheet', 'sheets', 'paper', 'papers'),
@@ -699,6 +702,9 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'lag',
     'lagaya',
     'lagwaya',
+    'lagwa',
+    'lagwao',
+    'lagao',
     'new',
     'naya',
     'nayi',

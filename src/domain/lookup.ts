@@ -101,7 +101,7 @@ const NAME_FILLERS = new Set([
   ...'mein me main par pe hai hain tha thi ho hua hue hui gaya gayi gaye kar karo karna karni karne karke'.split(
     ' ',
   ),
-  ...'karwana karwani kiya kiye aur bhi sab sabki sabka sabke saare sare jo wo ye already just finally'.split(
+  ...'karwana karwani kiya kiye aur bhi hi sab sabki sabka sabke saare sare jo wo ye already just finally'.split(
     ' ',
   ),
 ]);

@@ -517,6 +517,15 @@ describe('finding a task by how it is named', () => {
     expect(mentioned('gupta party on sunday now', party, 'move')).toEqual([party[0], party[1]]);
   });
 
+  it('reads termites as deemak, a cell as a battery, "hi" as nothing and "lagwa" as putting up', () => {
+    const pest = ['Sharma ji ke ghar deemak ka treatment', 'Sharma sweets mein chuhe pakadne ka kaam'];
+    expect(find('sharma ji ke yahan termite wala', pest)).toEqual([pest[0]]);
+    const scale = ['Kaante ki battery badalna', 'Kaante ka stamping'];
+    expect(find('kaanta chalu, nayi cell daal di', scale)).toEqual([scale[0]]);
+    const curtains = ['Hall mein naye parde lagana', 'Parde dhulwana'];
+    expect(rankByName('hall ke naye parde hi lagwa do', curtains, (t) => t, 'whole')).toEqual([curtains[0]]);
+  });
+
   it('gives the first pass patterns that every match meets', () => {
     const patterns = namePatterns('godown ka kiraya').map((p) => p.replaceAll('%', ''));
     expect(patterns).toEqual(expect.arrayContaining(['godo', 'kira', 'rent', 'ware']));

@@ -88,6 +88,7 @@ export const PARSER_SETS = [
   'fresh30',
   'fresh31',
   'fresh32',
+  'fresh33',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

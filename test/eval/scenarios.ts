@@ -128,6 +128,11 @@ export const SCENARIO_SETS = [
   'scenarios56',
   'scenarios57',
   'scenarios58',
+  'scenarios59',
+  'scenarios60',
+  'scenarios61',
+  'scenarios62',
+  'scenarios63',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 

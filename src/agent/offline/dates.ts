@@ -1,5 +1,11 @@
 import * as chrono from 'chrono-node';
-import { type ParsedResult, type Parser, ParsingComponents, type ParsingContext } from 'chrono-node';
+import {
+  type ParsedResult,
+  type Parser,
+  ParsingComponents,
+  type ParsingContext,
+  type Refiner,
+} from 'chrono-node';
 import {
   addDays,
   formatInZone,
@@ -124,6 +130,8 @@ export type Resolved = { date: LocalDate; at?: undefined } | { at: string; date?
 const NUMBER = alt(['\\d{1,2}', ...Object.keys(NUMBER_WORDS)]);
 const QUARTER = alt(Object.keys(QUARTER_WORDS));
 const DAY_PART = alt(Object.keys(DAY_PARTS));
+/** A Hindi past tense in the next few words: "subah mistri aaya tha", "shaam ko aaye the". */
+const PAST_NEAR = '(?:\\s+\\S+){0,3}?\\s+(?:tha|thi|\\S+(?:ye|ae)\\s+the)(?:\\s|$)';
 /** Events named by the part of the day they fill: "mehndi night", "sangeet night", "DJ night". */
 const EVENING_EVENT = alt(
   'mehndi mehendi sangeet cocktail dj movie gala qawwali ghazal garba dandiya bachelor karaoke party'.split(
@@ -323,9 +331,10 @@ const hinglishParsers: Parser[] = [
     (m, todayDate) => ({ date: nextWeekday(todayDate, SHORT_HINDI_WEEKDAYS[m[1] ?? ''] ?? 2) }),
   ),
   // "shaam", "kal subah", "shaam ko 6 baje", "subah 10", "this evening", "tonight", "this evening 5 pm"; not an
-  // event's or a slot's name ("the mehndi night booking", "morning batch ki fees")
+  // event's or a slot's name ("the mehndi night booking", "morning batch ki fees"), nor a part of a day gone
+  // by ("gupta ji aaye the subah", "subah mistri aaya tha")
   parser(
-    `(?<!${EVENING_EVENT}\\s+)(?:(?:(this)|in the)\\s+)?(${DAY_PART})(?!\\s+${SLOT_NOUN}(?:\\s|$))(?:\\s+(?:ko|ke|ki|mein|me|main))?(?:\\s+(${CLOCK_DIGITS}(?:\\s*(?:${OCLOCK}|[ap]\\.?m\\.?))?|${CLOCK_WORDS}\\s+baje))?`,
+    `(?<!${EVENING_EVENT}\\s+|(?:^|\\s)(?:tha|thi|the)\\s+)(?!(?:${DAY_PART})${PAST_NEAR})(?:(?:(this)|in the)\\s+)?(${DAY_PART})(?!\\s+${SLOT_NOUN}(?:\\s|$))(?:\\s+(?:ko|ke|ki|mein|me|main))?(?:\\s+(${CLOCK_DIGITS}(?:\\s*(?:${OCLOCK}|[ap]\\.?m\\.?))?|${CLOCK_WORDS}\\s+baje))?`,
     (m, todayDate) => timeOf(m[3], m[2], todayDate, m[1] !== undefined),
   ),
   // "month end", "mahine ke end tak", "mahine ke aakhir mein" → the month's last day
@@ -333,11 +342,12 @@ const hinglishParsers: Parser[] = [
     `(?:(?:this|is|iss)\\s+)?(?:month|mahine|mahina|maheene|mahene)(?:\\s+(?:ke|ka|ki))?\\s*-?\\s*(?:end|aakhir|akhir|aakhri|last)|monthend`,
     (_m, todayDate) => ({ date: lastOfMonth(todayDate) }),
   ),
-  // "do it day after", "day after pls": the day after tomorrow, said short, nothing after it ("day after
-  // the wedding" is no day)
-  parser(`day after(?=\\s*$|\\s+(?:pls|please|plz|then|tak|ko)(?:\\s|$))`, (_m, todayDate) => ({
-    date: addDays(todayDate, 2),
-  })),
+  // "do it day after", "day after pls", "day after at 5 pm": the day after tomorrow, said short, nothing
+  // but a time after it ("day after the wedding" is no day)
+  parser(
+    `day after(?=\\s*$|\\s+(?:pls|please|plz|then|tak|ko|at|by|around|in the|morning|evening|afternoon|night|noon|subah|shaam|sham|raat|dopahar|\\d)(?:\\s|$|\\d|:|am|pm))`,
+    (_m, todayDate) => ({ date: addDays(todayDate, 2) }),
+  ),
   // "6 baje", "saade 11 baje", "10 baje subah", "paanch baje"
   parser(`(${CLOCK_WORDS})\\s*baje(?:\\s+(${DAY_PART}))?`, (m, todayDate) => timeOf(m[1], m[2], todayDate)),
   // "6 in the evening", "10 subah"
@@ -391,7 +401,22 @@ function dayOfMonth(day: number, todayDate: LocalDate): Spec | null {
 const REPLACED = new Set(['ENWeekdayParser', 'ENCasualTimeParser', 'ExtractTimezoneAbbrRefiner']);
 const engine = new chrono.Chrono(chrono.en.configuration.createCasualConfiguration(true));
 engine.parsers = [...hinglishParsers, ...engine.parsers.filter((p) => !REPLACED.has(p.constructor.name))];
-engine.refiners = engine.refiners.filter((r) => !REPLACED.has(r.constructor.name));
+engine.refiners = engine.refiners
+  .filter((r) => !REPLACED.has(r.constructor.name))
+  .map((r) => (r.constructor.name === 'ENMergeRelativeFollowByDateRefiner' ? spanFirst(r) : r));
+
+/**
+ * chrono merges "<span> after" with the date after it ("3 days after 2 april"), reading the span from the
+ * first result's text; our short "day after" (at 5 pm) has none, and chrono would throw on it.
+ */
+function spanFirst(merge: Refiner): Refiner {
+  return {
+    refine: (context, results) =>
+      results.some((r) => SHORT_DAY_AFTER.test(r.text)) ? results : merge.refine(context, results),
+  };
+}
+/** Our short "day after" (the day after tomorrow), as chrono has read it. */
+const SHORT_DAY_AFTER = /^day after$/;
 
 const BARE_MONTH = /^(?:in |of |during )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$/;
 /** "phone is off since monday": a day gone by that something has lasted from, no day ahead. */

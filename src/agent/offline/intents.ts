@@ -305,7 +305,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     movesTask || restated || has(PATTERNS.deferral) || has(PATTERNS.planAhead) || NEW_DAY_CUES.some(has);
   const defers = reportsDone && deferred && takeWhen(u.copy(), ctx) !== null && !nextStepAfterReport(u, ctx);
   // "order cancel kar diya", "the booking got cancelled": a thing called off is no task done, nor one to delete
-  const calledOff = reportsDone && has(CALLED_OFF);
+  const calledOff = reportsDone && (has(CALLED_OFF) || has(IS_OFF));
   // "tenant asked for time": more time asked for reports nothing done, with or without a day
   // "Sethi ji ki shaadi postpone ho gayi": a thing put off with no new day is news, nothing done
   // "Hussain Traders called, almond rates going up …", "they want to know if the ghodi can come …", "unhone
@@ -1233,6 +1233,8 @@ const ALL_TASKS_GAP = 2;
 const TAKE_AWAY_VERBS: ReadonlySet<string> = new Set(TAKE_AWAY);
 const CANCELLED = words(alt(CANCELLED_THINGS));
 const CALLED_OFF = words('cancel|cancelled|canceled|cancellation|radd');
+/** A plan called off in other words: "the meeting is off". */
+const IS_OFF = words('(?:is|are|was|were) off');
 /** Where a thing is taken from or left: "at Shetty anna's shop", "from the godown", "drop off", "godown se". */
 const PLACE = words(`at|from|outside|inside|near|behind|off|${alt(PLACES)}\\s+(?:se|pe|par|mein|me|ke)`);
 /** Words tying a day to a thing, not to doing it: "kal ka order", "kal wala meeting". */
@@ -2046,7 +2048,8 @@ const NONE: ReadonlySet<string> = new Set(['none', 'nothing', 'no']);
  */
 export function mayReportDone(u: Utterance, ctx: DateContext): boolean {
   if (!mayBeReport(u) || isQuestion(u) || u.has(WILL_BE) || u.has(PATTERNS.strongCreate)) return false;
-  if (saysStillToDo(u)) return false;
+  // "they want to know if the ghodi can come", "the britannia meeting is off": asked of us, or called off
+  if (saysStillToDo(u) || [QUESTION_PASSED_ON, CALLED_OFF, IS_OFF].some((p) => u.has(p))) return false;
   if (!tellsDone(u, ctx)) return false;
   const dayAhead =
     mentionsWhen(u, ctx) &&

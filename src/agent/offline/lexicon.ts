@@ -1085,7 +1085,7 @@ const CHANGE = `(?<!(?:^|\\s)an?(?:\\s+\\S+){1,2}\\s|(?:^|\\s)(?:${PARTS.join('|
  * time, whatever stands after them.
  */
 const DAY_SAID = alt([...Object.keys(WEEKDAYS), ...Object.keys(DAY_OFFSET_WORDS), 'tarikh', 'baje', '\\d+']);
-const PUT_ON_A_DAY = `(?<=${DAY_SAID} (?:pe|par) |\\s )(?:(?:dal|daal) (?:do|de|dena|dijiye)|daalo|dalo|daaliye|daliye)|(?<=${DAY_SAID} (?:pe|par) )(?:le lo|le lena|lelo)`;
+const PUT_ON_A_DAY = `(?<=${DAY_SAID} (?:pe|par) |\\s )(?:(?:dal|daal) (?:do|de|dena|dijiye)|daalo|dalo|daaliye|daliye)|(?<=${DAY_SAID} (?:pe|par) )(?:le lo|le lena|lelo|le aao|le aana|le ao)`;
 export const RESCHEDULE = [
   // "interview prepone karke kal 2 baje rakh do": the move as a Hindi conjunctive, the new time after it
   '(?:reschedule|move|shift|postpone|prepone|push|delay|bump|extend)\\s+(?:karke|kar ke)',
@@ -1128,6 +1128,8 @@ export const RESCHEDULE = [
   'khiska de',
   'khiska dena',
   'khiskao',
+  'khisko do',
+  'khisko',
   'sarka do',
   'sarka de',
   'sarka dena',
@@ -1153,8 +1155,11 @@ export const RESCHEDULE = [
   'bumped',
   'make it',
   'extend',
-  // "tender deadline got extended, I'll submit it on 2nd april"; not a thing extended ("extended the lease")
-  '(?:deadline|last date|due date)\\s+(?:(?:got|has been|was|is|has|have)\\s+)?(?:extended|badh gayi|badha di)',
+  // "tender deadline got extended, I'll submit it on 2nd april", "PWD extended the tender deadline",
+  // "bank ne statement ki date badha di", "last date 2 april tak badh gayi"; not a thing extended ("extended
+  // the lease")
+  '(?:deadline|last date|due date|date|tarikh)(?:\\s+\\S+){0,3}?\\s+(?:(?:got|has been|was|is|has|have)\\s+)?(?:extended|(?:aage\\s+)?(?:badh|badha|badhaa|badhai)\\s+(?:gayi|gai|gaya|di|diya|dee|hai))',
+  'extended(?:\\s+\\S+){0,2}?\\s+(?:deadline|last date|due date|date)',
   'late kar do',
   'late karo',
   'late kar dena',

@@ -272,8 +272,12 @@ export function parseUtterance(text: string, opts: ParseOptions): ParsedIntent {
     const report = told === undefined ? undefined : detectIntent(new Utterance(told), opts);
     const answerAwaited =
       told !== undefined && REPLY_TO_COME.test(text) && !REPLY_TO_COME.test(told) && report?.kind === 'tool';
+    // "fogging over, secretary signed the job card. invoice i will send later": a report, then what comes next
+    const reportFirst = told !== undefined && !answerAwaited && mayReportDone(new Utterance(told), opts);
     const guesses = [
-      ...(answerAwaited && report.tool === 'complete_task' ? [mentionedDone(told, opts)] : []),
+      ...((answerAwaited && report.tool === 'complete_task') || reportFirst
+        ? [mentionedDone(told, opts)]
+        : []),
       ...newDay(text, opts),
       ...(mayReportDone(new Utterance(text), opts) ? [mentionedDone(text, opts)] : []),
     ];
