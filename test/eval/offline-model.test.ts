@@ -663,6 +663,38 @@ describe('intents', () => {
     ).toBe(false);
   });
 
+  it('reads a thing gone out or arrived, or said ready in a few words, as done', () => {
+    expect(toolCall('the Diwali hampers left the godown this morning').tool).toBe('complete_task');
+    expect(toolCall('the cotton bales reached the godown this morning').tool).toBe('complete_task');
+    expect(parse('only 2 boxes left, order more')).not.toMatchObject({ tool: 'complete_task' });
+    expect(toolCall('ravi ka badge ready').args).toEqual({ task: 'ravi ka badge' });
+    // to have it so is no report
+    expect(parse('keep the order ready')).not.toMatchObject({ tool: 'complete_task' });
+    expect(toolCall('kal tak order ready').tool).toBe('create_task');
+  });
+
+  it('reads a move said with what was asked or a day said to be now, and a date before one taken back', () => {
+    expect(
+      toolCall('the society secretary asked, we do the fogging on 2 april, not this week'),
+    ).toMatchObject({
+      tool: 'update_task',
+      args: { due_date: '2026-04-02' },
+    });
+    const pickup = readingsOf(
+      parse("Mrs. Sen's train got delayed by a day so the pickup is tomorrow 9am now"),
+    );
+    expect(pickup).toContainEqual({
+      tool: 'update_task',
+      args: {
+        task: "Mrs. Sen's train got delayed by a day so the pickup is tomorrow 9am now",
+        match: 'mentioned',
+        due_at: '2026-03-26T09:00:00+05:30',
+      },
+    });
+    expect(when('yield test on 3 april, not tomorrow')).toEqual({ date: '2026-04-03' });
+    expect(when('sales of march')).toBeNull();
+  });
+
   it('reads the worker come, named by the job, as part of the report after it', () => {
     expect(readingsOf(parse('geyser wala aaya tha, element badal diya'))).toContainEqual({
       tool: 'complete_task',

@@ -396,9 +396,16 @@ function dayOfMonth(day: number, todayDate: LocalDate): Spec | null {
 
 // chrono's own weekday and day-part parsers follow other conventions ("monday" may be last Monday,
 // "evening" is 20:00); ours replace them. Time-zone abbreviations are dropped: owners never type them,
-// but "5 baje GST …" (the tax) would otherwise become Gulf Standard Time. The rest of the English casual
-// configuration stays.
-const REPLACED = new Set(['ENWeekdayParser', 'ENCasualTimeParser', 'ExtractTimezoneAbbrRefiner']);
+// but "5 baje GST …" (the tax) would otherwise become Gulf Standard Time. A month alone ("april", "march
+// 2026") names a period, not a day; chrono's reading of it also runs on over the blanks of words used up
+// ("on 3 april, ~~not tomorrow~~" would lose the 3rd to "april" and its blanks). The rest of the English
+// casual configuration stays.
+const REPLACED = new Set([
+  'ENWeekdayParser',
+  'ENCasualTimeParser',
+  'ENMonthNameParser',
+  'ExtractTimezoneAbbrRefiner',
+]);
 const engine = new chrono.Chrono(chrono.en.configuration.createCasualConfiguration(true));
 engine.parsers = [...hinglishParsers, ...engine.parsers.filter((p) => !REPLACED.has(p.constructor.name))];
 engine.refiners = engine.refiners
@@ -418,7 +425,6 @@ function spanFirst(merge: Refiner): Refiner {
 /** Our short "day after" (the day after tomorrow), as chrono has read it. */
 const SHORT_DAY_AFTER = /^day after$/;
 
-const BARE_MONTH = /^(?:in |of |during )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$/;
 /** "phone is off since monday": a day gone by that something has lasted from, no day ahead. */
 const SINCE = /(?:^|\s)since\s+$/;
 /** "changed it last minute": a manner, not a minute ago. */
@@ -447,7 +453,6 @@ function parseFree(u: Utterance, ctx: DateContext): ParsedResult[] {
     .parse(text, reference)
     .filter(
       (r) =>
-        !BARE_MONTH.test(r.text.trim()) &&
         !LAST_MINUTE.test(r.text.trim()) &&
         !(FOR_A_SPAN.test(r.text) && !MOVED_BY.test(text)) &&
         !SINCE.test(text.slice(0, r.index)),

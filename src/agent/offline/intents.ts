@@ -1449,7 +1449,8 @@ const putsOff = (u: Utterance, ctx: DateContext) => dayThatCannotBe(u, ctx) !== 
 
 /** Someone's word passed on: "Rohit said", "Mehra ji bole", "supplier ne kaha", "the CA told me". */
 export const SAYS = words(
-  'said|says|told me|informed|bola|bole|boli|bol rahe|bol raha|bol rahi|keh rahe|keh raha|keh rahi|kaha|bataya',
+  // "principal sir asked, we do the yield test on 3 april": what was asked, said as they put it
+  'said|says|told me|informed|bola|bole|boli|bol rahe|bol raha|bol rahi|keh rahe|keh raha|keh rahi|kaha|bataya|asked(?= (?:we|i|you|they|that|ki) )',
 );
 /** What will be: "will come", "aa jayega", "bhej denge", "is going to". */
 const WILL_BE = words('will|(?:is|are) going to|\\S+(?:ega|egi|enge|ogi|oge)');
@@ -1538,8 +1539,10 @@ function reportsPast(u: Utterance, noDay: boolean): boolean {
   const free = u.freeIndexes();
   // "get the sofa polished for Mrs Banerjee", "pls get the cheque deposited": a thing to have done
   if (u.normOf(free.find((i) => !LEADING_FILLERS.has(u.normOf(i))) ?? -1) === 'get') return false;
+  // "principal sir asked, we do …": someone's word, what they said after it
+  const says = new Set(u.find(SAYS).map((m) => m.from));
   return free.some((i, k) => {
-    if (!isPastTense(u.normOf(i))) return false;
+    if (!isPastTense(u.normOf(i)) || says.has(i)) return false;
     const before = free.slice(0, k);
     const after = free.slice(k + 1);
     if (before.slice(-2).some((j) => NEGATIONS.includes(u.normOf(j)))) return false;
@@ -1555,7 +1558,9 @@ function reportsPast(u: Utterance, noDay: boolean): boolean {
     // message, before what it acts on ("Arora gave the cheque", "CA got the docs")
     if (noDay && HAS.has(u.normOf(before.at(-1) ?? -1))) return true;
     const object = after[0] !== undefined && OBJECT_OPENERS.has(u.normOf(after[0]));
-    if (noDay && before.length > 0 && before.length <= 2 && before[0] === 0 && object) return true;
+    // (an article before the subject is no part of its length: "the cotton bales reached the godown")
+    const subject = OBJECT_OPENERS.has(u.normOf(before[0] ?? -1)) ? before.slice(1) : before;
+    if (noDay && subject.length > 0 && subject.length <= 3 && before[0] === 0 && object) return true;
     // one past deed after another: "the mechanic came this morning and serviced the compressor"
     const [deed, and] = before.slice(-2).map((j) => u.normOf(j));
     if (and === 'and' && isPastTense(deed ?? '')) return true;
@@ -1862,8 +1867,10 @@ export const givesReasonAt = (u: Utterance, from: number, to: number): boolean =
 function saysNewDay(clauses: readonly Utterance[], ctx: DateContext): boolean {
   const moves = (c: Utterance) => c.has(PATTERNS.reschedule) || c.has(MOVES);
   // "she's asked for saturday 4 pm instead", "visa appt 3 april ho gaya": a day asked for, or one a thing was
-  // set to, is one to be, however the asking or the setting is told
-  const ahead = (c: Utterance) => c.has(ASKED_FOR) || dateBecame(c, ctx) || !tellsDone(c, ctx);
+  // set to, is one to be, however the asking or the setting is told; so is one said to be now, beside a move
+  // ("the flight got delayed by a day so the pickup is tomorrow 4pm now")
+  const ahead = (c: Utterance) =>
+    c.has(ASKED_FOR) || dateBecame(c, ctx) || !tellsDone(c, ctx) || (moves(c) && c.has(NOW));
   return clauses.some((c) => (moves(c) || !hindered(c)) && mentionsWhen(c, ctx) && ahead(c));
 }
 
@@ -1895,6 +1902,7 @@ const MOVES = words(
 );
 /** A day said to be the new one: "the mill visit is now on monday", "engineer ab somvar ko aayega". */
 const NOW_ON = words('(?:is|are|will be) now|now (?:on|at|for)|ab');
+const NOW = words('now|ab');
 
 /**
  * A move word, a day someone asked for, a plan, or a clause saying what keeps a thing from being done: a day

@@ -822,6 +822,9 @@ export const CREATE_TASK_WEAK = [...NEEDS_TO, 'todo', 'task', 'add', 'note', 'mu
 /** Hindi infinitive + "hai": "karna hai", "bharna hai", "karwani hai" — "I have to …". */
 export const INFINITIVE_HAI = '\\S+(?:na|ni|ne) hai';
 
+/** Words that make a short "… ready" a thing to have so, not a report: a request or a day by which. */
+const SHORT_STATE_NOT =
+  '(?:keep|get|make|have|rakh\\S*|kar\\S*|tak|by|till|until|before|kal|tomorrow|tmrw|aaj|today)\\s';
 export const DONE = [
   'done',
   'completed',
@@ -844,6 +847,11 @@ export const DONE = [
   'are ready',
   'ready hai',
   'ready hain',
+  // gone out: "the Surat consignment left the godown", "flanges left for patel engg" (not "only 2 boxes left")
+  'left(?= (?:for|from) | the (?:godown|warehouse|factory|shop|office|yard|plant|unit|store|workshop|gate))',
+  // said short, the state last: "mukesh badge ready" (not "keep the order ready", "kal tak order ready": to
+  // have it so)
+  `(?<=^(?:(?!${SHORT_STATE_NOT})\\S+\\s+){1,4})(?:ready|taiyar|taiyaar)(?=\\s*$)`,
   // "the new website is live", "app went live", "internet is working again"
   'working again',
   'working fine',
