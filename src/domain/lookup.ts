@@ -85,6 +85,8 @@ const NAME_FILLERS = new Set([
   ...'won couldn didn doesn isn wasn so then toh tab'.split(' '),
   // "the GST work", "cold storage walon ko": words that point at a thing without naming it
   ...'are were am work job stuff guy over wale walon waale waalon ll lets'.split(' '),
+  // a verb's particle: "chamber cleaned out properly", "sent out the invites"
+  'out',
   // "Singh ji ke yahan": at someone's place, which the name says its own way ("Singh ji ki site pe")
   ...'yahan yahaan yaha wahan wahaan waha'.split(' '),
   // when it was done, which no title holds: "samples went out today"
@@ -594,11 +596,11 @@ const incoming = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.incoming ==
 const NOT_DONE = new Set(['not', 'no', 'never', 'nahi', 'nahin', 'nai', 'still', 'yet', 'pending', 'baaki']);
 /**
  * A machine's symptom said to be gone, or no damage found, which is good news: "running smooth no heating",
- * "no rattling noise", "200 pcs counted, none broken". Not "no issue" nor "koi dikkat nahi", said as often of a
+ * "no rattling noise", "200 pcs counted, none broken", "tap not dripping anymore". Not "no issue" nor "koi dikkat nahi", said as often of a
  * plan kept as of a thing mended.
  */
 export const NO_TROUBLE =
-  /(?<![\p{L}])(?:no|none|nothing)\s+(?:\p{L}+\s+)?(?:heating|noise|leak|leakage|leaking|sparking|vibration|smell|smoke|damage|damaged|broken|breakage)(?![\p{L}])/giu;
+  /(?<![\p{L}])(?:(?:no|none|nothing)\s+(?:\p{L}+\s+)?(?:heating|noise|leak|leakage|leaking|sparking|vibration|smell|smoke|damage|damaged|broken|breakage)|(?:not|no longer)\s+(?:dripping|leaking|tripping|sparking)(?:\s+anymore)?)(?![\p{L}])/giu;
 /** "no" as a number's short form: "tracking no forwarded", "bill no 42". */
 export const NUMBER_NO =
   /(?<![\p{L}])(?:tracking|bill|invoice|order|receipt|challan|awb|lr|docket|serial|phone|mobile|vehicle|gaadi|token|ref|account|a\/c)\s+no(?![\p{L}])/giu;

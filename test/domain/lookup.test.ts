@@ -526,6 +526,14 @@ describe('finding a task by how it is named', () => {
     expect(rankByName('hall ke naye parde hi lagwa do', curtains, (t) => t, 'whole')).toEqual([curtains[0]]);
   });
 
+  it('reads a leak gone as a mend done, and a verb\'s "out" as nothing', () => {
+    const taps = ['Fix leaking basin tap in room 2', 'Fit new tap in kitchen', 'Pay plumber'];
+    expect(mentioned('plumber came, basin tap not leaking anymore', taps)).toEqual([taps[0]]);
+    expect(find('mixer cleaned out properly', ['Clean the dough mixer', 'Buy flour'])).toEqual([
+      'Clean the dough mixer',
+    ]);
+  });
+
   it('gives the first pass patterns that every match meets', () => {
     const patterns = namePatterns('godown ka kiraya').map((p) => p.replaceAll('%', ''));
     expect(patterns).toEqual(expect.arrayContaining(['godo', 'kira', 'rent', 'ware']));

@@ -695,6 +695,21 @@ describe('intents', () => {
     expect(when('sales of march')).toBeNull();
   });
 
+  it('reads a machine started again, a part changed beside a service and a visit made as reports', () => {
+    const mentionedOf = (text: string) =>
+      readingsOf(parse(text)).filter((r) => r.tool === 'complete_task' && r.args.match === 'mentioned');
+    expect(mentionedOf('kamre 3 ka cooler chal gaya, mistri ne motor badal di')).toEqual([
+      {
+        tool: 'complete_task',
+        args: { task: 'kamre 3 ka cooler chal gaya,  mistri ne motor badal di', match: 'mentioned' },
+      },
+    ]);
+    const serviced = readingsOf(parse('mistri ne generator service kar diya, filter bhi change ho gaya'));
+    expect(serviced.some((r) => r.tool === 'update_task')).toBe(false);
+    expect(serviced.some((r) => r.tool === 'complete_task' && r.args.match === 'mentioned')).toBe(true);
+    expect(toolCall('sharma ji ke godown pe pump dekh aaya, sab badhiya').tool).toBe('complete_task');
+  });
+
   it('reads the worker come, named by the job, as part of the report after it', () => {
     expect(readingsOf(parse('geyser wala aaya tha, element badal diya'))).toContainEqual({
       tool: 'complete_task',

@@ -1812,7 +1812,7 @@ function tellsSetback(u: Utterance, ctx: DateContext): boolean {
  * normal".
  */
 const WORKS_AGAIN =
-  'up (?:and|n|&|an) running|(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:(?:\\s+\\S+)?\\s+(?:fine|smooth|smoothly|properly|perfectly|theek|badhiya)|(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara))|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|(?:sahi|theek|thik|badhiya|mast|acche se|achhe se) (?:(?:kaam |thanda )?kar|chal) (?:raha|rahi|rahe)|back to normal';
+  'up (?:and|n|&|an) running|(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:(?:\\s+\\S+)?\\s+(?:fine|smooth|smoothly|properly|perfectly|theek|badhiya)|(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara))|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|(?:sahi|theek|thik|badhiya|mast|acche se|achhe se) (?:(?:kaam |thanda )?kar|chal) (?:raha|rahi|rahe)|back to normal|chal (?:gaya|gayi|gaye|gya|gyi)|(?:not|no longer) (?:dripping|leaking|tripping|sparking)(?: anymore| now)?';
 
 /**
  * A state that says a thing is finished: "editing over", "the new rates are live", "the photos are up", a thing

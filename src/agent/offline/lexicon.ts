@@ -922,8 +922,9 @@ export const DONE_VERB_FORMS = [
   // "cylinder utha liye": the plural taken, not "ke liye", "uske liye", "mere liye", "apne liye" (for)
   '(?!\\S*(?:ke|re|ne)\\s)(?!(?:ki|ka|ko|se|me|mein|ji|hai|to|jo|kya|kar|nahi|nahin|nai)\\s)\\S+ liye',
   '(?!(?:ke|ki|ka|ko|se|ne|me|mein|ji|hai|to|jo|kya|nahi|nahin|nai|ho|reh|rah|bhool|bhul|chala|chal|late|kho|ruk|so|bahar|baahar|jal|toot|tut|phat|bigad|gir|sad|phas|fas)\\s)\\S+ (?:gaya|gayi|gaye)',
-  // gone, done and come back: "car service ke liye chhod aaya", "cheque jama kar aayi", "parcel de aaya"
-  `(?:de|chhod|chod|rakh|kar|bhar|dikha|pahuncha|pahucha|daal|dal) (?:${CAME_BACK})`,
+  // gone, done and come back: "car service ke liye chhod aaya", "cheque jama kar aayi", "parcel de aaya",
+  // "site pe submersible dekh aaya", "mandi se chana le aaya"
+  `(?:de|le|dekh|chhod|chod|rakh|kar|bhar|dikha|pahuncha|pahucha|daal|dal) (?:${CAME_BACK})`,
 ];
 /**
  * Someone did a thing and went, or came back from it: "mistri compressor badal ke gaya", "cheque jama karke
@@ -1084,9 +1085,10 @@ const PARTS = [
 ];
 /**
  * "change" moves a time ("change the rent task to 2nd april", "date change karni hai"); a part to change is a
- * chore: "car ka oil change karwana hai", "back cover change karna", "book a battery change".
+ * chore: "car ka oil change karwana hai", "back cover change karna", "book a battery change", "oil bhi change
+ * ho gya".
  */
-const CHANGE = `(?<!(?:^|\\s)an?(?:\\s+\\S+){1,2}\\s|(?:^|\\s)(?:${PARTS.join('|')})\\s)change(?!\\s+(?:karna|karni|karne|karwana|karwani|karwane)(?:\\s|$))|(?<=(?:${TIME_NOUNS.join('|')})\\s)(?:change|update|badal|badli|badla)`;
+const CHANGE = `(?<!(?:^|\\s)an?(?:\\s+\\S+){1,2}\\s|(?:^|\\s)(?:${PARTS.join('|')})\\s(?:bhi\\s|also\\s)?)change(?!\\s+(?:karna|karni|karne|karwana|karwani|karwane)(?:\\s|$))|(?<=(?:${TIME_NOUNS.join('|')})\\s)(?:change|update|badal|badli|badla)`;
 /**
  * "sunday pe dal do", "kal pe daal dena", "30 tarikh par dal do", "kal 5 baje pe le lo": put on a day or
  * taken up then, not put somewhere ("group pe dal do" posts); once the day and its "pe" are taken as the
