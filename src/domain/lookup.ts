@@ -624,6 +624,9 @@ const namesAThing = (clause: string) => termsOf(clause).some((t) => !/^\d+$/.tes
 const namesOwnThing = (clause: string) =>
   termsOf(clause).some((t) => !t.acts && !/^\d+$/.test(t.stem) && !NOT_DONE.has(t.stem));
 
+/** Others' doing to come, opening a clause: "they will clear the payment", "he'll send it". */
+const THEIR_FUTURE = /^\s*(?:they|he|she)\s*(?:will|['’]ll)\s/i;
+
 /** Where the parser cut a report into clauses (entities.ts, `clausedReference`). */
 const CLAUSE_MARK = /\s*,\s*/;
 
@@ -637,7 +640,11 @@ const CLAUSE_MARK = /\s*,\s*/;
 function byClause<T>(ref: string, items: readonly T[], nameOf: (item: T) => string, fit: Fitting): T[] {
   const all = ref.split(CLAUSE_MARK);
   if (all.length < 2) return [];
-  const clauses = all.filter((c) => namesAThing(c) && !deniesDone(c));
+  // what others will do names none of the owner's records wholly ("they will clear the payment" is no "Pay
+  // staff salaries")
+  const clauses = all.filter(
+    (c) => namesAThing(c) && !deniesDone(c) && !(fit === 'whole' && THEIR_FUTURE.test(c)),
+  );
   return [...new Set(clauses.flatMap((c) => rank(c, items, nameOf, fit)))];
 }
 

@@ -534,6 +534,13 @@ describe('finding a task by how it is named', () => {
     ]);
   });
 
+  it('names no record wholly by what others will do', () => {
+    const titles = ['Pay staff salaries', 'Order cement'];
+    const whole = (ref: string) => rankByName(ref, titles, (t) => t, 'whole');
+    expect(whole('Verma ji called, they will clear the payment, I said fine')).toEqual([]);
+    expect(whole('Verma ji called, clear the payment, I said fine')).toEqual([titles[0]]);
+  });
+
   it('gives the first pass patterns that every match meets', () => {
     const patterns = namePatterns('godown ka kiraya').map((p) => p.replaceAll('%', ''));
     expect(patterns).toEqual(expect.arrayContaining(['godo', 'kira', 'rent', 'ware']));

@@ -692,6 +692,20 @@ describe('intents', () => {
       },
     });
     expect(when('yield test on 3 april, not tomorrow')).toEqual({ date: '2026-04-03' });
+    // their text is no report: what it asks is the move
+    expect(
+      readingsOf(
+        parse('Mrs Rao messaged - collect the blouse from her on friday at 5 pm, she is out till then'),
+      ),
+    ).toContainEqual({
+      tool: 'update_task',
+      args: {
+        task: 'Mrs Rao messaged, collect the blouse from her, she is out till then',
+        match: 'whole',
+        due_at: '2026-03-27T17:00:00+05:30',
+      },
+    });
+    expect(when('bring the table on sunday afternoon around 3')?.at).toBe('2026-03-29T15:00:00+05:30');
     expect(when('sales of march')).toBeNull();
   });
 

@@ -330,11 +330,11 @@ const hinglishParsers: Parser[] = [
     `(${alt(Object.keys(SHORT_HINDI_WEEKDAYS))})\\s+(?:tak|ko(?=\\s+(?:\\S+\\s+)?${PLANNED_DOING}))`,
     (m, todayDate) => ({ date: nextWeekday(todayDate, SHORT_HINDI_WEEKDAYS[m[1] ?? ''] ?? 2) }),
   ),
-  // "shaam", "kal subah", "shaam ko 6 baje", "subah 10", "this evening", "tonight", "this evening 5 pm"; not an
-  // event's or a slot's name ("the mehndi night booking", "morning batch ki fees"), nor a part of a day gone
-  // by ("gupta ji aaye the subah", "subah mistri aaya tha")
+  // "shaam", "kal subah", "shaam ko 6 baje", "subah 10", "this evening", "tonight", "this evening 5 pm",
+  // "sunday afternoon around 3"; not an event's or a slot's name ("the mehndi night booking", "morning batch ki
+  // fees"), nor a part of a day gone by ("gupta ji aaye the subah", "subah mistri aaya tha")
   parser(
-    `(?<!${EVENING_EVENT}\\s+|(?:^|\\s)(?:tha|thi|the)\\s+)(?!(?:${DAY_PART})${PAST_NEAR})(?:(?:(this)|in the)\\s+)?(${DAY_PART})(?!\\s+${SLOT_NOUN}(?:\\s|$))(?:\\s+(?:ko|ke|ki|mein|me|main))?(?:\\s+(${CLOCK_DIGITS}(?:\\s*(?:${OCLOCK}|[ap]\\.?m\\.?))?|${CLOCK_WORDS}\\s+baje))?`,
+    `(?<!${EVENING_EVENT}\\s+|(?:^|\\s)(?:tha|thi|the)\\s+)(?!(?:${DAY_PART})${PAST_NEAR})(?:(?:(this)|in the)\\s+)?(${DAY_PART})(?!\\s+${SLOT_NOUN}(?:\\s|$))(?:\\s+(?:ko|ke|ki|mein|me|main))?(?:\\s+(?:(?:around|at|about)\\s+)?(${CLOCK_DIGITS}(?:\\s*(?:${OCLOCK}|[ap]\\.?m\\.?))?|${CLOCK_WORDS}\\s+baje))?`,
     (m, todayDate) => timeOf(m[3], m[2], todayDate, m[1] !== undefined),
   ),
   // "month end", "mahine ke end tak", "mahine ke aakhir mein" → the month's last day

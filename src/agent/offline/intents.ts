@@ -292,10 +292,12 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // (a thing done beside trouble still is: "compressor jal gaya tha, badal diya")
   const besideTrouble = u.copy();
   besideTrouble.takeAll(WENT_WRONG, 'filler');
+  const toldPast = (v: Utterance) => !has(REFUSAL) && !question && !callBack && reportsPast(v, noDayAhead);
+  // their call or text ("Mrs Iyer texted - pick her up at 8:15") reports nothing done, but is still news a
+  // move may follow ("Chawla ji called, the AC servicing to be done on monday now")
   const reportsDone =
-    !has(REFUSAL) &&
-    (saysDone(besideTrouble) ||
-      (!question && !callBack && reportsPast(withoutWhen(besideTrouble, ctx), noDayAhead)));
+    (!has(REFUSAL) && saysDone(besideTrouble)) || toldPast(withoutTheirWord(withoutWhen(besideTrouble, ctx)));
+  const toldAny = reportsDone || toldPast(withoutWhen(besideTrouble, ctx));
   // "expired stock return to mankind - do it monday instead", "meeting shift ho gayi kal pe", "printed
   // flyers pickup, do it tomorrow": a day or time ahead with a deferral (or a last clause saying to do it
   // then), a day asked for, a thing that was to be or a worker's coming ("the Rathi demo was due today, they
@@ -303,7 +305,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // completion costs more than a question
   const deferred =
     movesTask || restated || has(PATTERNS.deferral) || has(PATTERNS.planAhead) || NEW_DAY_CUES.some(has);
-  const defers = reportsDone && deferred && takeWhen(u.copy(), ctx) !== null && !nextStepAfterReport(u, ctx);
+  const defers = toldAny && deferred && takeWhen(u.copy(), ctx) !== null && !nextStepAfterReport(u, ctx);
   // "order cancel kar diya", "the booking got cancelled": a thing called off is no task done, nor one to delete
   const calledOff = reportsDone && (has(CALLED_OFF) || has(IS_OFF));
   // "tenant asked for time": more time asked for reports nothing done, with or without a day
@@ -1931,6 +1933,12 @@ const passesOnTheirWord = (u: Utterance): boolean =>
   (theirWord(u).length > 0 || u.find(SAYS).some((m) => byOthers(u, m) && m.to < u.length));
 /** Their call or text, after whoever made it ("Mehta ji called"), not the owner's ("called Mehta ji", "I texted"). */
 const theirWord = (u: Utterance) => u.find(THEIR_WORD).filter((m) => m.from > 0 && byOthers(u, m));
+/** The message with their call or text set aside, which reports nothing done: "Mrs Iyer texted - pick her up …". */
+function withoutTheirWord(u: Utterance): Utterance {
+  const rest = u.copy();
+  for (const m of theirWord(rest)) rest.use(m.from, m.to, 'filler');
+  return rest;
+}
 
 /** A thing that was to be done, so a day said beside it may be its new one: "milna tha aaj", "was due today". */
 const WAS_TO_BE = words('\\S+n[ae] (?:tha|thi)|was (?:due|supposed to|planned|meant to|scheduled)');
