@@ -594,13 +594,18 @@ const incoming = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.incoming ==
 
 /** A clause saying a thing is not done, or not yet: "ret abhi nahi aayi", "the AC still makes noise". */
 const NOT_DONE = new Set(['not', 'no', 'never', 'nahi', 'nahin', 'nai', 'still', 'yet', 'pending', 'baaki']);
+/** A fault said to have stopped: "tap not dripping anymore", "no longer tripping". */
+export const FAULT_STOPPED =
+  '(?:not|no longer)\\s+(?:dripping|leaking|tripping|sparking)(?:\\s+(?:anymore|now))?';
 /**
  * A machine's symptom said to be gone, or no damage found, which is good news: "running smooth no heating",
- * "no rattling noise", "200 pcs counted, none broken", "tap not dripping anymore". Not "no issue" nor "koi dikkat nahi", said as often of a
- * plan kept as of a thing mended.
+ * "no rattling noise", "200 pcs counted, none broken", "tap not dripping anymore". Not "no issue" nor "koi
+ * dikkat nahi", said as often of a plan kept as of a thing mended.
  */
-export const NO_TROUBLE =
-  /(?<![\p{L}])(?:(?:no|none|nothing)\s+(?:\p{L}+\s+)?(?:heating|noise|leak|leakage|leaking|sparking|vibration|smell|smoke|damage|damaged|broken|breakage)|(?:not|no longer)\s+(?:dripping|leaking|tripping|sparking)(?:\s+anymore)?)(?![\p{L}])/giu;
+export const NO_TROUBLE = new RegExp(
+  `(?<![\\p{L}])(?:(?:no|none|nothing)\\s+(?:\\p{L}+\\s+)?(?:heating|noise|leak|leakage|leaking|sparking|vibration|smell|smoke|damage|damaged|broken|breakage)|${FAULT_STOPPED})(?![\\p{L}])`,
+  'giu',
+);
 /** "no" as a number's short form: "tracking no forwarded", "bill no 42". */
 export const NUMBER_NO =
   /(?<![\p{L}])(?:tracking|bill|invoice|order|receipt|challan|awb|lr|docket|serial|phone|mobile|vehicle|gaadi|token|ref|account|a\/c)\s+no(?![\p{L}])/giu;

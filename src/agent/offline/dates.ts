@@ -345,7 +345,7 @@ const hinglishParsers: Parser[] = [
   // "do it day after", "day after pls", "day after at 5 pm": the day after tomorrow, said short, nothing
   // but a time after it ("day after the wedding" is no day)
   parser(
-    `day after(?=\\s*$|\\s+(?:pls|please|plz|then|tak|ko|at|by|around|in the|morning|evening|afternoon|night|noon|subah|shaam|sham|raat|dopahar|\\d)(?:\\s|$|\\d|:|am|pm))`,
+    `day after(?=\\s*$|\\s+(?:pls|please|plz|then|tak|ko|at|by|around|in the|${DAY_PART}|\\d)(?:\\s|$|\\d|:|am|pm))`,
     (_m, todayDate) => ({ date: addDays(todayDate, 2) }),
   ),
   // "6 baje", "saade 11 baje", "10 baje subah", "paanch baje"

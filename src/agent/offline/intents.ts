@@ -1,5 +1,11 @@
 import { isHonorific, withoutTitleStops } from '../../domain/honorifics.ts';
-import { BALANCE_SUM, CLAUSE_BREAK, isPastTenseSlip, withoutSeemingDenials } from '../../domain/lookup.ts';
+import {
+  BALANCE_SUM,
+  CLAUSE_BREAK,
+  FAULT_STOPPED,
+  isPastTenseSlip,
+  withoutSeemingDenials,
+} from '../../domain/lookup.ts';
 import { today } from '../../domain/wall-clock.ts';
 import type { ToolName } from '../tools/index.ts';
 import { assignmentIntent } from './assign.ts';
@@ -1813,8 +1819,7 @@ function tellsSetback(u: Utterance, ctx: DateContext): boolean {
  * "big hall ac is cooling fine now", "fridge thanda karne laga", "brake ab sahi kaam kar raha hai", "all back to
  * normal".
  */
-const WORKS_AGAIN =
-  'up (?:and|n|&|an) running|(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:(?:\\s+\\S+)?\\s+(?:fine|smooth|smoothly|properly|perfectly|theek|badhiya)|(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara))|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|(?:sahi|theek|thik|badhiya|mast|acche se|achhe se) (?:(?:kaam |thanda )?kar|chal) (?:raha|rahi|rahe)|back to normal|chal (?:gaya|gayi|gaye|gya|gyi)|(?:not|no longer) (?:dripping|leaking|tripping|sparking)(?: anymore| now)?';
+const WORKS_AGAIN = `up (?:and|n|&|an) running|(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:(?:\\s+\\S+)?\\s+(?:fine|smooth|smoothly|properly|perfectly|theek|badhiya)|(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara))|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|(?:sahi|theek|thik|badhiya|mast|acche se|achhe se) (?:(?:kaam |thanda )?kar|chal) (?:raha|rahi|rahe)|back to normal|chal (?:gaya|gayi|gaye|gya|gyi)|${FAULT_STOPPED}`;
 
 /**
  * A state that says a thing is finished: "editing over", "the new rates are live", "the photos are up", a thing
@@ -1904,6 +1909,7 @@ const MOVES = words(
 );
 /** A day said to be the new one: "the mill visit is now on monday", "engineer ab somvar ko aayega". */
 const NOW_ON = words('(?:is|are|will be) now|now (?:on|at|for)|ab');
+/** "… is tomorrow 4pm now", "ab": the day said is the one that holds now. */
 const NOW = words('now|ab');
 
 /**
