@@ -299,11 +299,12 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   const besideTrouble = u.copy();
   besideTrouble.takeAll(WENT_WRONG, 'filler');
   const toldPast = (v: Utterance) => !has(REFUSAL) && !question && !callBack && reportsPast(v, noDayAhead);
+  const timeless = withoutWhen(besideTrouble, ctx);
+  const theirs = theirWord(timeless);
   // their call or text ("Mrs Iyer texted - pick her up at 8:15") reports nothing done, but is still news a
   // move may follow ("Chawla ji called, the AC servicing to be done on monday now")
-  const reportsDone =
-    (!has(REFUSAL) && saysDone(besideTrouble)) || toldPast(withoutTheirWord(withoutWhen(besideTrouble, ctx)));
-  const toldAny = reportsDone || toldPast(withoutWhen(besideTrouble, ctx));
+  const reportsDone = (!has(REFUSAL) && saysDone(besideTrouble)) || toldPast(without(timeless, theirs));
+  const toldAny = reportsDone || (theirs.length > 0 && toldPast(timeless));
   // "expired stock return to mankind - do it monday instead", "meeting shift ho gayi kal pe", "printed
   // flyers pickup, do it tomorrow": a day or time ahead with a deferral (or a last clause saying to do it
   // then), a day asked for, a thing that was to be or a worker's coming ("the Rathi demo was due today, they
@@ -1939,10 +1940,10 @@ const passesOnTheirWord = (u: Utterance): boolean =>
   (theirWord(u).length > 0 || u.find(SAYS).some((m) => byOthers(u, m) && m.to < u.length));
 /** Their call or text, after whoever made it ("Mehta ji called"), not the owner's ("called Mehta ji", "I texted"). */
 const theirWord = (u: Utterance) => u.find(THEIR_WORD).filter((m) => m.from > 0 && byOthers(u, m));
-/** The message with their call or text set aside, which reports nothing done: "Mrs Iyer texted - pick her up …". */
-function withoutTheirWord(u: Utterance): Utterance {
+/** The message with words set aside: their call or text, which reports nothing done ("Mrs Iyer texted - …"). */
+function without(u: Utterance, spans: readonly { from: number; to: number }[]): Utterance {
   const rest = u.copy();
-  for (const m of theirWord(rest)) rest.use(m.from, m.to, 'filler');
+  for (const m of spans) rest.use(m.from, m.to, 'filler');
   return rest;
 }
 
