@@ -474,6 +474,10 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
   action('press', 'pressed', 'iron', 'ironed', 'ironing', 'istri', 'istari', 'istree'),
   handOver('withdraw', 'withdrew', 'withdrawn', 'nikal', 'nikala', 'nikalna', 'nikaalna', 'nikalwana'),
   action('measure', 'measured', 'measurement', 'naap', 'naapna', 'nap'),
+  // "bhatia ka maal saturday ko tolenge": a lot weighed (not "tola", a jeweller's weight)
+  action('weigh', 'weighed', 'weighing', 'tol', 'tolna', 'tolwana', 'taul', 'taulna'),
+  thing('weighbridge', 'kanta', 'dharamkanta', 'dharmkanta'),
+  thing('brass', 'peetal', 'pital'),
   // a crop picked: "kheera lauki sab tod liya" harvested them
   action(
     'harvest',

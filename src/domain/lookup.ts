@@ -220,6 +220,13 @@ const MONEY_GIVEN =
   /(?<![\p{L}\p{N}])(?:paisa|paise|rupaye|rupees|\d+k?|₹\s?\d[\d,]*)\s+(?:de|dena|diya|diye|di|dedo|de diya|de diye|de di|bhej diya|bhej diye|bhej di)(?![\p{L}])/gu;
 
 /**
+ * An order given, with no one it went to, is placed: "caps ka order de diya" ordered them ("Mehta ji ko order
+ * de diya" handed it over).
+ */
+const ORDER_PLACED =
+  /(?<!\bko\s+(?:\S+\s+)?)(?<![\p{L}])order\s+(?:de|dena|diya|diye|di|dedo|de diya|de diye|de di|de dena)(?![\p{L}])/gu;
+
+/**
  * A term kept on for another one is a renewal: "signed the AMC for one more year", "ek saal aur badha diya".
  */
 const ANOTHER_TERM =
@@ -272,12 +279,19 @@ const MAAM = /\bma['’]am\b/gu;
 const NO_RETURN =
   /\b(?:(?:in|at|to|from)\s+the|(?:an?|\d+|few|some)\s+(?:min|mins|minutes|hour|hours|hrs|days?|weeks?))\s+back\b/gu;
 
+/** A fault said to have stopped: "tap not dripping anymore", "no longer tripping". */
+export const FAULT_STOPPED =
+  "(?:not|isn'?t|aren'?t|no longer)\\s+(?:dripping|leaking|tripping|sparking)(?:\\s+(?:anymore|now))?";
+
 /**
  * A machine working well again is mended: "generator is back and running smooth now", "ab mast thanda kar
- * raha hai" (the words stay, "repaired" is added).
+ * raha hai", "tap isn't dripping anymore" (the words stay, "repaired" is added). Not "up and running" nor "chalu ho
+ * gaya", said as often of a thing just put in.
  */
-const WORKS_WELL =
-  /(?<![\p{L}])(?:(?:running|working|cooling|chal\s+(?:raha|rahi|rahe))(?:\s+\p{L}+)?\s+(?:fine|smooth|smoothly|properly|perfectly|again|theek|badhiya)|(?:sahi|theek|badhiya|mast)\s+(?:thanda|kaam)\s+kar\s+(?:raha|rahi|rahe))(?![\p{L}])/gu;
+const WORKS_WELL = new RegExp(
+  `(?<![\\p{L}])(?:(?:running|working|cooling|chal\\s+(?:raha|rahi|rahe))(?:\\s+\\p{L}+)?\\s+(?:fine|smooth|smoothly|properly|perfectly|again|theek|badhiya)|(?:sahi|theek|badhiya|mast)\\s+(?:thanda|kaam)\\s+kar\\s+(?:raha|rahi|rahe)|${FAULT_STOPPED})(?![\\p{L}])`,
+  'gu',
+);
 
 /** A top-up is a refill: "finished the gas top up", "topped up the oil". */
 const TOP_UP = /\btop(?:ped|ping)?[\s-]*ups?\b/gu;
@@ -298,6 +312,7 @@ const wordsOf = (text: string): string[] =>
     .replace(AMOUNT, spelledAmount)
     .replace(MONEY_THEY_GAVE, 'received')
     .replace(MONEY_GIVEN, 'pay')
+    .replace(ORDER_PLACED, 'ordered')
     .replace(THEY_PAID, 'received')
     .replace(BY_CHANNEL, '')
     .replace(ANOTHER_TERM, 'renew')
@@ -483,9 +498,12 @@ const mends = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.mends === true
 function actsOtherwise(said: readonly Term[], name: readonly Term[]): Against {
   const unmatchedActions = (from: readonly Term[], to: readonly Term[]) =>
     from.filter((t) => t.groups.size > 0 && isAction(t) && !to.some((n) => same(t, n)));
-  const [saidAll, nameOnly] = [unmatchedActions(said, name), unmatchedActions(name, said)];
+  const saidAll = unmatchedActions(said, name);
+  let nameOnly = unmatchedActions(name, said);
   // "new" beside another deed describes the thing ("collected her new glasses"), it is no deed of its own; a
   // thing "back" is back from its mend ("innova cooling is back") when mending is the name's deed
+  // (nor is it beside another deed of the name's: "Jar ke liye naye caps order karna" is the order)
+  if (name.some((t) => t.acts && !NEW.has(t.stem))) nameOnly = nameOnly.filter((t) => !NEW.has(t.stem));
   const mended = nameOnly.length > 0 && nameOnly.every(mends);
   const saidOnly = (saidAll.length > 1 ? saidAll.filter((t) => !NEW.has(t.stem)) : saidAll).filter(
     (t) => !(mended && BACK.has(t.stem)),
@@ -594,9 +612,6 @@ const incoming = (t: Term) => [...t.groups].some((n) => GLOSSARY[n]?.incoming ==
 
 /** A clause saying a thing is not done, or not yet: "ret abhi nahi aayi", "the AC still makes noise". */
 const NOT_DONE = new Set(['not', 'no', 'never', 'nahi', 'nahin', 'nai', 'still', 'yet', 'pending', 'baaki']);
-/** A fault said to have stopped: "tap not dripping anymore", "no longer tripping". */
-export const FAULT_STOPPED =
-  '(?:not|no longer)\\s+(?:dripping|leaking|tripping|sparking)(?:\\s+(?:anymore|now))?';
 /**
  * A machine's symptom said to be gone, or no damage found, which is good news: "running smooth no heating",
  * "no rattling noise", "200 pcs counted, none broken", "tap not dripping anymore". Not "no issue" nor "koi

@@ -534,6 +534,22 @@ describe('finding a task by how it is named', () => {
     ]);
   });
 
+  it('reads a lot weighed as a deed, so their payment names it not', () => {
+    const lot = ['Kohli ko payment bhejna', 'Kohli ka brass tolna'];
+    expect(find('kohli ne payment bhej diya', lot)).toEqual([]);
+    expect(find('kohli ka brass monday ko tolenge', lot)).toEqual([lot[1]]);
+  });
+
+  it('reads an order given as placed, a "new" beside the deed describing the thing', () => {
+    const boxes = ['Naye boxes ka order karna', 'Boxes supplier ka payment karna'];
+    expect(find('boxes ka order de diya', boxes)).toEqual([boxes[0]]);
+  });
+
+  it('reads a leak that "isn\'t" any more as mended', () => {
+    const taps = ['Fix leaking basin tap in room 2', 'Fit new tap in kitchen', 'Pay plumber'];
+    expect(mentioned("plumber came, basin tap isn't leaking anymore", taps)).toEqual([taps[0]]);
+  });
+
   it('names no record wholly by what others will do', () => {
     const titles = ['Pay staff salaries', 'Order cement'];
     const whole = (ref: string) => rankByName(ref, titles, (t) => t, 'whole');

@@ -89,6 +89,7 @@ export const PARSER_SETS = [
   'fresh31',
   'fresh32',
   'fresh33',
+  'fresh34',
 ] as const;
 export type ParserSet = (typeof PARSER_SETS)[number];
 

@@ -7,7 +7,7 @@ import { evaluateScenarios, loadScenarios, SCENARIO_SETS } from './scenarios.ts'
 
 /**
  * `npm run eval`: the offline model's accuracy on the sets in test/eval/ (the parser-level
- * utterances.json and fresh.json to fresh33.json, and scenarios.json to scenarios63.json through the real
+ * utterances.json and fresh.json to fresh34.json, and scenarios.json to scenarios68.json through the real
  * turn runner, each on an in-memory database of its own; insights/questions.json over generated books
  * synced through the connector fakes), and what it got wrong. Holdout failures are counted, not shown
  * (see report.ts).

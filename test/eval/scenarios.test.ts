@@ -12,7 +12,7 @@ const SCENARIO_GROUPS = ['complete_paraphrase', 'open_tasks_question', 'reschedu
  * scenarios.json half held out, scenarios2.json (written later, with team members) held out whole,
  * scenarios3.json, scenarios4.json, scenarios6.json and scenarios7.json (later batches from writers who
  * never read the parser, without team members) half held out; scenarios5.json and scenarios8.json to
- * scenarios63.json, the same kind, are checked for shape and scored by `npm run eval` until the model brings
+ * scenarios68.json, the same kind, are checked for shape and scored by `npm run eval` until the model brings
  * them to the floor (see README.md).
  */
 const FILES: { name: ScenarioFile; groups: string[]; allHeldOut: boolean; floor?: false }[] = [
@@ -83,6 +83,11 @@ const FILES: { name: ScenarioFile; groups: string[]; allHeldOut: boolean; floor?
   { name: 'scenarios61', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
   { name: 'scenarios62', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
   { name: 'scenarios63', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
+  { name: 'scenarios64', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
+  { name: 'scenarios65', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
+  { name: 'scenarios66', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
+  { name: 'scenarios67', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
+  { name: 'scenarios68', groups: ['complete_paraphrase', 'reschedule'], allHeldOut: false, floor: false },
 ];
 
 for (const file of FILES) {

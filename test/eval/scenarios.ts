@@ -133,6 +133,11 @@ export const SCENARIO_SETS = [
   'scenarios61',
   'scenarios62',
   'scenarios63',
+  'scenarios64',
+  'scenarios65',
+  'scenarios66',
+  'scenarios67',
+  'scenarios68',
 ] as const;
 export type ScenarioFile = (typeof SCENARIO_SETS)[number];
 

@@ -67,6 +67,11 @@ const CHANNEL_PATTERNS = (Object.entries(CHANNELS) as [FollowUpChannel, readonly
     [channel, words(`(?:${alt(CHANNEL_BEFORE)}\\s+)?${alt(names)}(?:\\s+${alt(CHANNEL_AFTER)})?`)] as const,
 );
 
+/** "send Joshi bhaiya a msg about …", "drop Mrs Rao a text re …": who between the verb and the way. */
+export const SEND_THEM_A = words(
+  `(?:send|drop|give|shoot)\\s+(?:\\S+\\s+){1,4}?an?\\s+${alt([...CHANNELS.whatsapp, ...CHANNELS.email, 'call', 'ring'])}`,
+);
+
 /** A way to reach someone is named: a call, a message, a mail or a visit. */
 export const mentionsChannel = (u: Utterance): boolean =>
   CHANNEL_PATTERNS.some(([, pattern]) => channelsSaid(u, pattern).length > 0);
@@ -101,6 +106,8 @@ export function takeChannel(u: Utterance): FollowUpChannel | undefined {
     if (m && (!best || m.from < best.from)) best = { channel, from: m.from };
   }
   if (!best) return undefined;
+  // the verb before who: "send Joshi bhaiya a msg", "drop Mrs Rao a text"
+  for (const m of u.find(SEND_THEM_A)) u.use(m.from, m.from + 1, 'channel');
   // every word of that channel: "whatsapp msg karke" is one way, said twice
   for (const [channel, pattern] of CHANNEL_PATTERNS) {
     if (channel === best.channel) for (const m of channelsSaid(u, pattern)) u.useMatch(m, 'channel');

@@ -32,6 +32,7 @@ import {
   openerLength,
   PLAN_NOUN,
   readsAsName,
+  SEND_THEM_A,
   TASK_NOUN,
 } from './entities.ts';
 import { asksWhatPartyOwes, namesNumbers } from './insights.ts';
@@ -399,6 +400,9 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   }
 
   const request = !question || asksToDo;
+  // "Mr. D'Souza wants a call back on monday about his desk": a call to return to whoever asked for it
+  if (request && callBack && !isDone && u.find(CALLBACK_ASKED).some((m) => readsAsName(u, m.from - 1)))
+    return tool('create_follow_up');
   // "tell Mrs Kapoor that her order is ready", "let Mr Shah know about the delay": what to tell them may
   // be a state or a change, which reports nothing done and moves nothing
   if (request && toldWho(u)) return tool('create_follow_up');
@@ -674,6 +678,17 @@ const MAX_NAME_WORDS = 5;
  * docs to the CA" sends a thing).
  */
 function reachWithPurpose(probe: Utterance): Match | undefined {
+  const sent = probe.find(SEND_THEM_A).find((m) => {
+    const topic = probe.freeIndexes(m.to)[0];
+    const who = probe.normOf(m.from + 1);
+    return (
+      topic !== undefined &&
+      TOPIC.has(probe.normOf(topic)) &&
+      !NOT_THEM.has(who) &&
+      readsAsName(probe, m.from + 1)
+    );
+  });
+  if (sent) return sent;
   return probe.find(REACH_EN).find((m) => {
     const after = probe.freeIndexes(m.to).slice(0, MAX_NAME_WORDS + 1);
     const at = after.findIndex((i) => PURPOSE.has(probe.normOf(i)));
@@ -1361,11 +1376,13 @@ function setAsideStory(u: Utterance, ctx: DateContext): void {
   const reaches = mentionsReach(ask) || toldWho(ask) || reachesSomeone(ask, ctx, false);
   const pointsBack = ask.freeIndexes().some((i) => POINTS_BACK_AT_SOMEONE.has(ask.normOf(i)));
   if ((reaches && (pointsBack || !ask.has(ABOUT))) || saysDone(ask)) return;
-  // "Licence renewal is through.. got the new certificate today": a story saying a thing done, before more
-  // news, is the report
+  // "Licence renewal is through.. got the new certificate today", "buffing machine is running again. … told
+  // him to check the compressor next month": a story saying a thing done, before more news, is the report
   const story = u.copy();
   story.use(lastStop + 1, u.length, 'filler');
-  if (saysDone(story) && reportsPast(withoutWhen(ask, ctx), false)) return;
+  // "… unka event shift ho gaya. dopahar 1 baje deliver karna hai": a move in the story is what it says
+  if (saysMove(story)) return;
+  if ((saysDone(story) || story.has(DONE_STATE)) && reportsPast(withoutWhen(ask, ctx), false)) return;
   if (takeWhen(ask, ctx) && ask.freeIndexes().length >= MIN_ASK) u.use(0, lastStop + 1, 'filler');
 }
 
@@ -1390,6 +1407,8 @@ export function reportBeforeNextStep(u: Utterance, ctx: DateContext): string | u
   if (!comesNext(ask)) return undefined;
   const story = u.copy();
   story.use(start, u.length, 'filler');
+  // "… unka event shift ho gaya. 60 hi thali rahegi": a move told is no report
+  if (saysMove(story)) return undefined;
   return tellsDone(story, ctx) ? u.raw(u.freeIndexes(0, start)) : undefined;
 }
 
@@ -1431,6 +1450,8 @@ function setForDayAhead(u: Utterance, ctx: DateContext): boolean {
   return date !== undefined && date > today(ctx.now, ctx.timezone);
 }
 const MOVES_SAID = [PATTERNS.reschedule, PATTERNS.notNow, PATTERNS.moreTime];
+/** A move said: "shift ho gaya", "please move it", "… on 1st April instead". */
+const saysMove = (u: Utterance): boolean => [...MOVES_SAID, MOVES].some((p) => u.has(p));
 const MOVE_OR_DEFERRAL = [...MOVES_SAID, PATTERNS.deferral];
 /** Words that only say "do it" or point back, which are no step of their own. */
 const DOING_ONLY: ReadonlySet<string> = new Set(
@@ -1820,7 +1841,7 @@ function tellsSetback(u: Utterance, ctx: DateContext): boolean {
  * "big hall ac is cooling fine now", "fridge thanda karne laga", "brake ab sahi kaam kar raha hai", "all back to
  * normal".
  */
-const WORKS_AGAIN = `up (?:and|n|&|an) running|(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:(?:\\s+\\S+)?\\s+(?:fine|smooth|smoothly|properly|perfectly|theek|badhiya)|(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara))|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|(?:sahi|theek|thik|badhiya|mast|acche se|achhe se) (?:(?:kaam |thanda )?kar|chal) (?:raha|rahi|rahe)|back to normal|chal (?:gaya|gayi|gaye|gya|gyi)|${FAULT_STOPPED}`;
+const WORKS_AGAIN = `up (?:and|n|&|an) running|(?:running|working|heating|cooling|chal raha|chal rahi|chal rahe)(?:(?:\\s+\\S+)?\\s+(?:fine|smooth|smoothly|properly|perfectly|theek|badhiya)|(?:\\s+\\S+){0,2}?\\s+(?:again|phir se|fir se|dobara))|(?:chalne|thanda karne|kaam karne) (?:laga|lagi|lage)|(?:sahi|theek|thik|badhiya|mast|acche se|achhe se) (?:(?:kaam |thanda )?kar|chal) (?:raha|rahi|rahe)|back to normal|(?:chal|chalu ho) (?:gaya|gayi|gaye)|${FAULT_STOPPED}`;
 
 /**
  * A state that says a thing is finished: "editing over", "the new rates are live", "the photos are up", a thing

@@ -200,11 +200,16 @@ export const SPELLING: Readonly<Record<string, string>> = {
   kardiya: 'kar diya',
   krdiya: 'kar diya',
   krdia: 'kar diya',
+  krdi: 'kar di',
+  kardi: 'kar di',
+  krdiye: 'kar diye',
+  kardiye: 'kar diye',
   dia: 'diya',
   diyaa: 'diya',
   gya: 'gaya',
   gyaa: 'gaya',
   gyi: 'gayi',
+  gye: 'gaye',
   gai: 'gayi',
   hogaya: 'ho gaya',
   hogya: 'ho gaya',
@@ -545,7 +550,8 @@ export const REACH_OUT = [
   'reach out',
   'get in touch with',
   'get in touch',
-  'contact',
+  // not a thing named "contact …": "contact lens trial", "contact details"
+  'contact(?!\\s+(?:lens|lenses|details|detail|number|no|person|form|list|paper))',
   'baat',
   // "check with Bose babu if …", "get back to Mr Shah about …", "touch base with …"
   'check with',
@@ -1444,7 +1450,8 @@ export const QUESTION_OPENERS = [
   'do',
   'does',
   'did',
-  'is',
+  // not the Hindi "this": "is mahine ka sales report banana hai", "is hafte ka stock"
+  'is(?!\\s+(?:mahine|mahina|hafte|hafta|saal|baar|bar|din|waqt|wale|wala|wali)\\s)',
   'are',
   // "have to tell Joshi ji …" says what must be done
   'have(?! to(?:\\s|$))',
@@ -1662,7 +1669,8 @@ export const QUESTION_WORDS = [
   'why',
   'how',
   'who',
-  'when',
+  // not "when he comes next month": a time told, not asked
+  'when(?!\\s+(?:he|she|they|we|i|it)\\s)',
   'where',
   'which',
 ];

@@ -3,7 +3,7 @@ import { analyseStatement, explicitStatement } from '../../domain/memory/extract
 import type { ToolName } from '../tools/index.ts';
 import { FOLLOW_UP_NOUN, reachAfter, readsAsName, TASK_NOUN, trimEdges } from './entities.ts';
 import type { BuiltTool } from './intents.ts';
-import { isQuestion, reachBackAt } from './intents.ts';
+import { CALLBACK_ASKED, isQuestion, reachBackAt } from './intents.ts';
 import {
   alt,
   CREATE_TASK_STRONG,
@@ -129,6 +129,8 @@ const CHORE = words(INFINITIVE_HAI);
  * ko band rehti hai" ("hain" is folded to "hai"). A day in such a sentence is when the fact holds, not a
  * due date.
  */
+/** A habit, not a one-off: "always wants a call before delivery". */
+const HABIT = words('always|hamesha|every time|har baar|usually|never');
 const STANDING = words(
   alt([
     'prefers',
@@ -295,8 +297,9 @@ function statementToKeep(u: Utterance): string | null {
   const explicit = explicitStatement(text);
   if (explicit) return explicit;
   if (u.has(STRONG_CREATE) || u.has(FOLLOW_UP_NOUN) || u.endsWithQuestion) return null;
-  // "Mehta ji wants the revised quote, call him tomorrow": what they want is why to reach them
-  if (reachBackAt(u) !== undefined) return null;
+  // "Mehta ji wants the revised quote, call him tomorrow": what they want is why to reach them; "Mr D'Souza
+  // wants a call back on monday": a call to return (not "always wants a call before delivery")
+  if (reachBackAt(u) !== undefined || (u.has(CALLBACK_ASKED) && !u.has(HABIT))) return null;
   // read as typed, or with the punctuation aside ("Gupta ji pays by cheque, never UPI" is a pattern); the
   // content stays as typed
   const typed = analyseStatement(text);
