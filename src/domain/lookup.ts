@@ -212,6 +212,9 @@ const MONEY_THEY_GAVE =
 const THEY_PAID =
   /(?<=(?:^|[,.;:!?])\s*(?:\S+\s+){1,4})(?<!(?:^|\s)(?:i|we|u|you|maine|humne|hum)\s+)(?:(?:has|have|finally|just|already)\s+)?(?:paid|cleared|settled)(?=\s+(?:us\s+|me\s+)?(?:the|our|his|her|their|full|all|pending|balance|baaki|₹|rs\b|\d))(?=(?:\s+\S+){0,3}?\s+(?:\d|₹|rs\b|amount|amt|dues|payment|pymt|pmt|bill|balance|bhada|freight|fees|rent|kiraya|advance|money|paisa))/gu;
 
+/** Money paid to us is money received: "Ramesh paid us for the honey", "he settled me in cash". */
+const PAID_US = /(?<![\p{L}])(?:paid|cleared|settled)\s+(?:us|me)(?![\p{L}])/gu;
+
 /** How money moved, said after "on"/"via": no deed of its own ("rathod paid the 4500 on gpay"). */
 const BY_CHANNEL = /\b(?:on|via|through|thru|by)\s+(?:gpay|paytm|phonepe|upi|neft|rtgs|imps)\b/gu;
 
@@ -314,6 +317,7 @@ const wordsOf = (text: string): string[] =>
     .replace(MONEY_GIVEN, 'pay')
     .replace(ORDER_PLACED, 'ordered')
     .replace(THEY_PAID, 'received')
+    .replace(PAID_US, 'received')
     .replace(BY_CHANNEL, '')
     .replace(ANOTHER_TERM, 'renew')
     .replace(GONE_OUT, 'sent')

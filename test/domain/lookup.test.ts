@@ -550,6 +550,13 @@ describe('finding a task by how it is named', () => {
     expect(mentioned("plumber came, basin tap isn't leaking anymore", taps)).toEqual([taps[0]]);
   });
 
+  it('reads money paid to us as money received', () => {
+    expect(find('Kavita paid us for the cakes', ['Pay Kavita for decoration', 'Order flour'])).toEqual([]);
+    expect(mentioned('Kavita paid us for the cakes', ['Collect payment from Kavita', 'Order flour'])).toEqual(
+      ['Collect payment from Kavita'],
+    );
+  });
+
   it('names no record wholly by what others will do', () => {
     const titles = ['Pay staff salaries', 'Order cement'];
     const whole = (ref: string) => rankByName(ref, titles, (t) => t, 'whole');

@@ -818,6 +818,21 @@ describe('intents', () => {
     ).toBe(false);
   });
 
+  it('reads money paid to us, a sale to someone and a report before their word as reports, never a question', () => {
+    expect(toolCall('Kavita paid us for the 3 cakes she took last week').tool).toBe('complete_task');
+    expect(toolCall('sold the old lathe to Kapoor').tool).toBe('complete_task');
+    expect(
+      readingsOf(
+        parse(
+          'Fab India got our samples yesterday. Their manager called, said she liked the blue ones and she will confirm the order by next week',
+        ),
+      ),
+    ).toContainEqual({
+      tool: 'complete_task',
+      args: { task: 'Fab India got our samples yesterday', match: 'mentioned' },
+    });
+  });
+
   it('generalises beyond the evaluation sentences', () => {
     expect(toolCall('parso dopahar 3 baje Kapoor Sweets ko sample dena hai').args).toEqual({
       title: 'Kapoor Sweets ko sample dena',

@@ -293,8 +293,13 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     retractedWhen(u, ctx) !== null ||
     setsTime(u, ctx) ||
     dateBecame(u, ctx);
+  // (a day gone by is none ahead: "Ramesh paid us for the honey he took last week")
   const noDayAhead =
-    !when || saysEarlierToday(u, ctx) || saysOnlyToday(u, ctx) || (tellsDone(u, ctx) && saysHourGone(u, ctx));
+    !when ||
+    saysEarlierToday(u, ctx) ||
+    saysOnlyToday(u, ctx) ||
+    (tellsDone(u, ctx) && saysHourGone(u, ctx)) ||
+    takeWhen(u.copy(), ctx) === null;
   // "the AC conked out again", "generator wale ne mana kar diya": trouble or a refusal told reports nothing done
   // (a thing done beside trouble still is: "compressor jal gaya tha, badal diya")
   const besideTrouble = u.copy();
@@ -349,7 +354,8 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     // of one done ("saari copiyan jaanch li, average 62% aaya", "bundles dispatched, LR copy received")
     !(
       !question &&
-      ((u.has(PATTERNS.doneVerbForm) && !has(MONEY_SAID)) ||
+      // (or beside someone's word: "Nature Basket got our samples. Their buyer called, …")
+      (((u.has(PATTERNS.doneVerbForm) || (toldAny && theirs.length > 0)) && !has(MONEY_SAID)) ||
         has(HANDED_TO) ||
         reportsBesideNumbers(u, ctx, noDayAhead)) &&
       !has(PATTERNS.tellMe)
@@ -479,9 +485,12 @@ export const REMIND_ME_THEN = words(
   'remind me (?:then|that day|on that day)|(?:tab|us din|usi din) (?:yaad dilana|yaad dila dena|remind karna)',
 );
 
-/** A thing handed to someone, told as done: "invoice sent to DAV", "GST file mailed to the CA". */
+/**
+ * A thing handed to someone, told as done: "invoice sent to DAV", "GST file mailed to the CA", "sold the
+ * aluminium to mehta" (a sale to someone named is a deed, not the books' figures).
+ */
 const HANDED_TO = words(
-  '(?:sent|mailed|emailed|couriered|given|handed over|submitted|delivered|forwarded|shared|dispatched) to',
+  '(?:sent|mailed|emailed|couriered|given|handed over|submitted|delivered|forwarded|shared|dispatched) to|sold(?: \\S+){1,3}? to',
 );
 
 const PAYMENT_WORDS = alt([
@@ -1383,6 +1392,9 @@ function setAsideStory(u: Utterance, ctx: DateContext): void {
   // "… unka event shift ho gaya. dopahar 1 baje deliver karna hai": a move in the story is what it says
   if (saysMove(story)) return;
   if ((saysDone(story) || story.has(DONE_STATE)) && reportsPast(withoutWhen(ask, ctx), false)) return;
+  // "Nature Basket got our samples yesterday. Their buyer called, she'll revert by next week": a report,
+  // then someone's word on it
+  if (tellsDone(story, ctx) && theirWord(ask).length > 0) return;
   if (takeWhen(ask, ctx) && ask.freeIndexes().length >= MIN_ASK) u.use(0, lastStop + 1, 'filler');
 }
 
@@ -1531,6 +1543,8 @@ const isPastTense = (w: string) =>
 const HAS = new Set(['has', 'have', 'had']);
 const HAVE_DONE = new Set(['get', 'have']);
 const OBJECT_OPENERS = new Set(['the', 'his', 'her', 'their', 'my', 'our', 'its', 'all', 'a', 'an']);
+/** Whom a deed was done to, right after it: "Ramesh paid us for …", "Sunil sent me the photos". */
+const WHOM = new Set(['us', 'me', 'him', 'them']);
 // "signboard is fixed now", "insurance renewed finally 👍": a report closes with a word on how it went as
 // well as with a tie
 const REPORT_TIES = new Set([
@@ -1587,7 +1601,8 @@ function reportsPast(u: Utterance, noDay: boolean): boolean {
     // wherever it stands ("the CA has received the documents"), or one after a short subject opening the
     // message, before what it acts on ("Arora gave the cheque", "CA got the docs")
     if (noDay && HAS.has(u.normOf(before.at(-1) ?? -1))) return true;
-    const object = after[0] !== undefined && OBJECT_OPENERS.has(u.normOf(after[0]));
+    const object =
+      after[0] !== undefined && (OBJECT_OPENERS.has(u.normOf(after[0])) || WHOM.has(u.normOf(after[0])));
     // (an article before the subject is no part of its length: "the cotton bales reached the godown")
     const subject = OBJECT_OPENERS.has(u.normOf(before[0] ?? -1)) ? before.slice(1) : before;
     if (noDay && subject.length > 0 && subject.length <= 3 && before[0] === 0 && object) return true;

@@ -1450,8 +1450,9 @@ export const QUESTION_OPENERS = [
   'do',
   'does',
   'did',
-  // not the Hindi "this": "is mahine ka sales report banana hai", "is hafte ka stock"
-  'is(?!\\s+(?:mahine|mahina|hafte|hafta|saal|baar|bar|din|waqt|wale|wala|wali)\\s)',
+  // not the Hindi "this" before a chore: "is mahine ka sales report banana hai" ("is mahine ka collection"
+  // asks)
+  'is(?!\\s+(?:mahine|mahina|hafte|hafta|saal|baar|bar|din|waqt|wale|wala|wali)\\s(?:\\S+\\s+)*?\\S+(?:na|ni|ne)\\s+hai(?:\\s|$))',
   'are',
   // "have to tell Joshi ji …" says what must be done
   'have(?! to(?:\\s|$))',
