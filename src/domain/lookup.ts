@@ -361,7 +361,8 @@ function literally(a: Term, b: Term): boolean {
   // a number is itself only: 2500 is no start of 25000
   if (/^\d+$/.test(a.sound) || /^\d+$/.test(b.sound)) return false;
   const [short, long] = a.sound.length <= b.sound.length ? [a.sound, b.sound] : [b.sound, a.sound];
-  if (short.length >= 4 && long.startsWith(short)) return true;
+  // (or the noun of a short verb: "payment" is "pay" as said, "shipment" "ship")
+  if ((short.length >= 4 || long === `${short}ment`) && long.startsWith(short)) return true;
   const unknown = a.groups.size === 0 || b.groups.size === 0;
   return short.length >= TYPO_AT && unknown && oneSlip(short, long);
 }
@@ -669,7 +670,18 @@ function byClause<T>(ref: string, items: readonly T[], nameOf: (item: T) => stri
   const clauses = all.filter(
     (c) => namesAThing(c) && !deniesDone(c) && !(fit === 'whole' && THEIR_FUTURE.test(c)),
   );
-  return [...new Set(clauses.flatMap((c) => rank(c, items, nameOf, fit)))];
+  const found = [...new Set(clauses.flatMap((c) => rank(c, items, nameOf, fit)))];
+  // as close, the ones whose own deed another clause says ("Bittu's generator - we'll return it on friday
+  // now" is "Return generator to Bittu", not "Pay Bittu for generator"), else a hand-over of its kind
+  const said = termsOf(ref);
+  const deeds = said.filter((t) => isAction(t) && t.groups.size > 0);
+  const ownDeed = (item: T) =>
+    termsOf(nameOf(item)).some((n) => isAction(n) && deeds.some((t) => same(t, n)));
+  const narrowed = (keep: (item: T) => boolean) => {
+    const kept = found.filter(keep);
+    return kept.length > 0 && kept.length < found.length ? kept : undefined;
+  };
+  return narrowed(ownDeed) ?? narrowed((item) => doesDeed(said, termsOf(nameOf(item)))) ?? found;
 }
 
 function rank<T>(ref: string, items: readonly T[], nameOf: (item: T) => string, fit: Fitting): T[] {

@@ -557,6 +557,15 @@ describe('finding a task by how it is named', () => {
     );
   });
 
+  it('reads "payment" as "pay" said, and among records one clause names, the one whose deed another says', () => {
+    expect(find('mali ka payment', ['Pay mali for plants', 'Mali ko naye gamle dena'])).toEqual([
+      'Pay mali for plants',
+    ]);
+    const ladder = ['Return ladder to Sonu', 'Pay Sonu for ladder', 'Buy paint'];
+    const ref = "Sonu's ladder, we'll return now, still need for one more day, told him";
+    expect(rankByName(ref, ladder, (t) => t, 'whole')).toEqual([ladder[0]]);
+  });
+
   it('names no record wholly by what others will do', () => {
     const titles = ['Pay staff salaries', 'Order cement'];
     const whole = (ref: string) => rankByName(ref, titles, (t) => t, 'whole');

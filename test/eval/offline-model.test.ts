@@ -833,6 +833,13 @@ describe('intents', () => {
     });
   });
 
+  it('keeps "lagana" at the end of the task a move names: a deed, not "put it down"', () => {
+    expect(toolCall('sharma ji ka board lagana parso pe daal do').args).toEqual({
+      task: 'sharma ji ka board lagana',
+      due_date: '2026-03-27',
+    });
+  });
+
   it('generalises beyond the evaluation sentences', () => {
     expect(toolCall('parso dopahar 3 baje Kapoor Sweets ko sample dena hai').args).toEqual({
       title: 'Kapoor Sweets ko sample dena',

@@ -2076,7 +2076,8 @@ export const TRAILING_WORDS = new Set([
 ]);
 /** …and the verbs that only say "do it" or "put it down", which name nothing in a reference or a query. */
 export const TRAILING_FILLERS = new Set([
-  ...SET_IT,
+  // (not "lagana", a deed of its own at a name's end: "gupta ji ka tent lagana kal pe daal do")
+  ...SET_IT.filter((w) => !w.startsWith('lagana')),
   ...TRAILING_WORDS,
   'kar do',
   'karo',
