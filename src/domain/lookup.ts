@@ -84,7 +84,7 @@ const NAME_FILLERS = new Set([
   // the halves of an apostrophe's word ("won't"), and words tying a reason to the request ("…, so the delivery")
   ...'won couldn didn doesn isn wasn so then toh tab'.split(' '),
   // "the GST work", "cold storage walon ko": words that point at a thing without naming it
-  ...'are were am work job stuff guy over wale walon waale waalon ll lets'.split(' '),
+  ...'are were am work job stuff guy over wale walon waale waalon lets'.split(' '),
   // a verb's particle: "chamber cleaned out properly", "sent out the invites"
   'out',
   // "Singh ji ke yahan": at someone's place, which the name says its own way ("Singh ji ki site pe")
@@ -275,6 +275,9 @@ const NAME_APOSTROPHE = /(?<![\p{L}])(\p{L})['’](?=\p{L}{3})/gu;
 /** "confirmed he got the samples": a word passed on, no booking confirmed. */
 const CONFIRMED_THAT = /\bconfirm(?:ed|s)?\s+(?=(?:he|she|they|that|ki)\b)/gu;
 
+/** "we'll", "she'll": the contraction says nothing, and "ll" alone is a name's ("LL test for Rohan"). */
+const WILL_CONTRACTED = /['’]ll(?![\p{L}])/gu;
+
 /** "ma'am" is one word, the honorific: "Kavita ma'am's spectacles". */
 const MAAM = /\bma['’]am\b/gu;
 
@@ -327,6 +330,7 @@ const wordsOf = (text: string): string[] =>
     .replace(WORKS_WELL, '$& repaired')
     .replace(DAY_PART_SLOT, slotOf)
     .replace(MAAM, 'madam')
+    .replace(WILL_CONTRACTED, '')
     .replace(CONFIRMED_THAT, '')
     .replace(NAME_APOSTROPHE, '$1')
     .replace(BEGAN, '')

@@ -566,6 +566,12 @@ describe('finding a task by how it is named', () => {
     expect(rankByName(ref, ladder, (t) => t, 'whole')).toEqual([ladder[0]]);
   });
 
+  it('reads "LL" as a word of the name, the "\'ll" of "we\'ll" as nothing', () => {
+    const tests = ['LL test for Meena', 'Road test for Meena'];
+    expect(find("meena's test", tests)).toEqual(tests);
+    expect(find("we'll pay the rent", ['Pay shop rent', 'Buy paint'])).toEqual(['Pay shop rent']);
+  });
+
   it('names no record wholly by what others will do', () => {
     const titles = ['Pay staff salaries', 'Order cement'];
     const whole = (ref: string) => rankByName(ref, titles, (t) => t, 'whole');

@@ -840,6 +840,16 @@ describe('intents', () => {
     });
   });
 
+  it('reads news of a thing back and finished as a report to look for, not news to note', () => {
+    expect(
+      readingsOf(
+        parse(
+          'Innova is back from the service centre, they changed the brake pads and did the alignment. bill was 5200',
+        ),
+      ).some((r) => r.tool === 'complete_task' && r.args.match === 'mentioned'),
+    ).toBe(true);
+  });
+
   it('generalises beyond the evaluation sentences', () => {
     expect(toolCall('parso dopahar 3 baje Kapoor Sweets ko sample dena hai').args).toEqual({
       title: 'Kapoor Sweets ko sample dena',
