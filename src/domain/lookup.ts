@@ -275,6 +275,9 @@ const NAME_APOSTROPHE = /(?<![\p{L}])(\p{L})['’](?=\p{L}{3})/gu;
 /** "confirmed he got the samples": a word passed on, no booking confirmed. */
 const CONFIRMED_THAT = /\bconfirm(?:ed|s)?\s+(?=(?:he|she|they|that|ki)\b)/gu;
 
+/** The "dena" of a telling is no giving: "truck wale ko bhi bata dena" tells them, pays them nothing. */
+const TELLING_AUX = /(?<![\p{L}])(bata|bol|keh|samjha)\s+(?:dena|do|diya|di|denge|dijiye)(?![\p{L}])/gu;
+
 /** "we'll", "she'll": the contraction says nothing, and "ll" alone is a name's ("LL test for Rohan"). */
 const WILL_CONTRACTED = /['’]ll(?![\p{L}])/gu;
 
@@ -331,6 +334,7 @@ const wordsOf = (text: string): string[] =>
     .replace(DAY_PART_SLOT, slotOf)
     .replace(MAAM, 'madam')
     .replace(WILL_CONTRACTED, '')
+    .replace(TELLING_AUX, '$1')
     .replace(CONFIRMED_THAT, '')
     .replace(NAME_APOSTROPHE, '$1')
     .replace(BEGAN, '')

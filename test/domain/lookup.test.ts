@@ -572,6 +572,12 @@ describe('finding a task by how it is named', () => {
     expect(find("we'll pay the rent", ['Pay shop rent', 'Buy paint'])).toEqual(['Pay shop rent']);
   });
 
+  it('reads the "dena" of a telling as no giving', () => {
+    const titles = ['Bagaan mein aam ke crates le jaana', 'Tempo wale ko advance dena'];
+    const message = 'aam ke crates friday ko le jayenge, tempo wale ko bhi bata dena';
+    expect(rankByName(message, titles, (t) => t, 'mentioned', 'move')).toEqual([titles[0]]);
+  });
+
   it('names no record wholly by what others will do', () => {
     const titles = ['Pay staff salaries', 'Order cement'];
     const whole = (ref: string) => rankByName(ref, titles, (t) => t, 'whole');
