@@ -651,7 +651,7 @@ export const GLOSSARY: readonly GlossaryGroup[] = [
     'servicing',
   ),
   // "changed the menu", "new rates are live": a thing updated
-  action('update', 'updated', 'updating', 'change', 'changed', 'new'),
+  action('update', 'updated', 'updating', 'change', 'changed', 'new', 'naya', 'nayi', 'naye'),
   action('paint', 'painting', 'painted', 'rang', 'rangai', 'putai', 'coat'),
   action('file', 'filed', 'filing', 'submit', 'submitted', 'bharna', 'bhar', 'bhara'),
   // a booking confirmed is made: "two buses confirmed for the picnic"

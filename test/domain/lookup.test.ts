@@ -578,6 +578,11 @@ describe('finding a task by how it is named', () => {
     expect(rankByName(message, titles, (t) => t, 'mentioned', 'move')).toEqual([titles[0]]);
   });
 
+  it('reads "naye" put up as a thing updated', () => {
+    const titles = ['Zomato pe rates update karna', 'Zomato ka contract renew karna'];
+    expect(mentioned('zomato pe naye rates daal diye', titles)).toEqual([titles[0]]);
+  });
+
   it('names no record wholly by what others will do', () => {
     const titles = ['Pay staff salaries', 'Order cement'];
     const whole = (ref: string) => rankByName(ref, titles, (t) => t, 'whole');
