@@ -464,17 +464,11 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // a question mark anywhere asks: "is the Chopra group's volvo on saturday or sunday?? cant remember"
   if (!asksToDo && (has(PATTERNS.question) || u.text.includes('?'))) return { kind: 'unknown' };
   if (!has(PATTERNS.weakCreate) && !priority && relaysWord(u, ctx)) return { kind: 'unknown' };
-  // "Swift is back from the workshop, they changed the oil …": news of a thing finished may report a task
-  if (
-    !has(PATTERNS.weakCreate) &&
-    !priority &&
-    !has(DONE_STATE) &&
-    tellsNews(u, ctx) &&
-    !tellsSetback(u, ctx)
-  )
-    return { kind: 'setback' };
-  if (!has(PATTERNS.weakCreate) && !priority && tellsSetback(u, ctx)) return { kind: 'setback' };
-  if (!has(PATTERNS.weakCreate) && !priority && tellsNews(u, ctx)) return { kind: 'unknown' };
+  if (!has(PATTERNS.weakCreate) && !priority) {
+    if (tellsSetback(u, ctx)) return { kind: 'setback' };
+    // "Swift is back from the workshop, they changed the oil …": news of a thing finished may report a task
+    if (tellsNews(u, ctx)) return { kind: has(DONE_STATE) ? 'unknown' : 'setback' };
+  }
   if (has(PATTERNS.weakCreate) || when || priority) {
     if (!when) return tool('create_task');
     const mayMove: MayMove | undefined = restated

@@ -123,14 +123,14 @@ const ASKING = words(
 );
 const STRONG_CREATE = words(alt(CREATE_TASK_STRONG));
 const CHORE = words(INFINITIVE_HAI);
+/** A habit, not a one-off: "always wants a call before delivery". */
+const HABIT = words('always|hamesha|every time|har baar|usually|never');
 /**
  * How a standing fact about someone is said, as against a thing to do: "Mrs Iyer prefers WhatsApp", "Dr
  * Khan's clinic is closed on Sundays", "Mehta sahab ko subah call pasand hai", "Dr Rao ki clinic mangalvar
  * ko band rehti hai" ("hain" is folded to "hai"). A day in such a sentence is when the fact holds, not a
  * due date.
  */
-/** A habit, not a one-off: "always wants a call before delivery". */
-const HABIT = words('always|hamesha|every time|har baar|usually|never');
 const STANDING = words(
   alt([
     'prefers',
