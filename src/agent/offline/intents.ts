@@ -293,13 +293,19 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
     retractedWhen(u, ctx) !== null ||
     setsTime(u, ctx) ||
     dateBecame(u, ctx);
-  // (a day gone by is none ahead: "Ramesh paid us for the honey he took last week")
+  // the time said, read once and only when asked for: a day gone by is none ahead ("Ramesh paid us for the
+  // honey he took last week"), and a deferral needs one
+  let taken: ReturnType<typeof takeWhen> | undefined;
+  const timeSaid = () => {
+    if (taken === undefined) taken = takeWhen(u.copy(), ctx);
+    return taken;
+  };
   const noDayAhead =
     !when ||
     saysEarlierToday(u, ctx) ||
     saysOnlyToday(u, ctx) ||
     (tellsDone(u, ctx) && saysHourGone(u, ctx)) ||
-    takeWhen(u.copy(), ctx) === null;
+    timeSaid() === null;
   // "the AC conked out again", "generator wale ne mana kar diya": trouble or a refusal told reports nothing done
   // (a thing done beside trouble still is: "compressor jal gaya tha, badal diya")
   const besideTrouble = u.copy();
@@ -318,7 +324,7 @@ export function detectIntent(u: Utterance, ctx: DateContext): Intent {
   // completion costs more than a question
   const deferred =
     movesTask || restated || has(PATTERNS.deferral) || has(PATTERNS.planAhead) || NEW_DAY_CUES.some(has);
-  const defers = toldAny && deferred && takeWhen(u.copy(), ctx) !== null && !nextStepAfterReport(u, ctx);
+  const defers = toldAny && deferred && timeSaid() !== null && !nextStepAfterReport(u, ctx);
   // "order cancel kar diya", "the booking got cancelled": a thing called off is no task done, nor one to delete
   const calledOff = reportsDone && (has(CALLED_OFF) || has(IS_OFF));
   // "tenant asked for time": more time asked for reports nothing done, with or without a day
