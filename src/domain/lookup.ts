@@ -683,13 +683,13 @@ function byClause<T>(ref: string, items: readonly T[], nameOf: (item: T) => stri
   // now" is "Return generator to Bittu", not "Pay Bittu for generator"), else a hand-over of its kind
   const said = termsOf(ref);
   const deeds = said.filter((t) => isAction(t) && t.groups.size > 0);
-  const ownDeed = (item: T) =>
-    termsOf(nameOf(item)).some((n) => isAction(n) && deeds.some((t) => same(t, n)));
-  const narrowed = (keep: (item: T) => boolean) => {
-    const kept = found.filter(keep);
+  const named = found.map((item) => ({ item, name: termsOf(nameOf(item)) }));
+  const narrowed = (keep: (name: readonly Term[]) => boolean) => {
+    const kept = named.filter((n) => keep(n.name)).map((n) => n.item);
     return kept.length > 0 && kept.length < found.length ? kept : undefined;
   };
-  return narrowed(ownDeed) ?? narrowed((item) => doesDeed(said, termsOf(nameOf(item)))) ?? found;
+  const ownDeed = (name: readonly Term[]) => name.some((n) => isAction(n) && deeds.some((t) => same(t, n)));
+  return narrowed(ownDeed) ?? narrowed((name) => doesDeed(said, name)) ?? found;
 }
 
 function rank<T>(ref: string, items: readonly T[], nameOf: (item: T) => string, fit: Fitting): T[] {
